@@ -1,0 +1,53 @@
+import eslint from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.test-results/**', 'bin/**']},
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/sandbox/**'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['@aws-sdk/*', '**/adapters/**', '@oclif/*', 'ink', 'react'], message: 'The sandbox speaks the wire protocol itself: no SDK, adapters or UI.'}]},
+      ],
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', 'node:fs', 'node:http', '**/adapters/**', '**/sandbox/**'], message: 'core is pure: no I/O or framework imports.'}]},
+      ],
+    },
+  },
+  {
+    files: ['src/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', '**/adapters/**'], message: 'services depend on core ports only.'}]},
+      ],
+    },
+  },
+  {
+    files: ['src/ui/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {patterns: [{group: ['@aws-sdk/*', '@oclif/*', '**/adapters/**', '**/sandbox/**'], message: 'ui renders state only.'}]},
+      ],
+    },
+  },
+  prettier,
+)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command: `npm test` (README) and .ci/run both run this.
+# Builds first (command and e2e tests run the built CLI), runs every Vitest suite, then prints
+# the plain closing line `N passed, N failed` that CI reads.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${MOMENTO_EB_SKIP_BUILD:-}" != "1" ]; then
+  npm run build --silent || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
+mkdir -p .test-results
+report=.test-results/vitest.json
+rm -f "$report"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
+status=$?
+
+if [ -f "$report" ]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))
+    const failed = r.numFailedTests + (r.numRuntimeErrorTests ?? 0) + r.testResults.filter((t) => t.status === "failed" && t.assertionResults.length === 0).length
+    console.log(`${r.numPassedTests} passed, ${failed} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""))
+  ' "$report"
+else
+  echo "0 passed, 1 failed"
+  [ $status -eq 0 ] && status=1
+fi
+exit $status

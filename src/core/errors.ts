@@ -1,0 +1,103 @@
+/**
+ * Domain errors. Every error the CLI can show is one of these: it carries what failed (the message),
+ * a stable machine code, 0–3 hints (how to fix it) and the original cause. The exit code follows
+ * from the class; BaseCommand is the only place that renders them.
+ */
+
+/** Documented exit codes. Keep README.md and `momento-eb exit-codes` in step with this table. */
+export const ExitCode = {
+  Ok: 0,
+  Failed: 1,
+  Usage: 2,
+  Partial: 3,
+  AuthConfig: 4,
+  Unreachable: 5,
+  TimedOutWaiting: 8,
+  Interrupted: 130,
+} as const
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
+
+export interface ErrorOptions {
+  cause?: unknown
+  hints?: readonly string[]
+  code?: string
+  requestId?: string
+}
+
+/** Base class of every error the CLI renders on purpose. */
+export class MomentoEbError extends Error {
+  readonly exitCode: ExitCode = ExitCode.Failed
+  readonly code: string
+  readonly hints: readonly string[]
+  readonly requestId: string | undefined
+
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = new.target.name
+    this.code = options.code ?? 'EB_FAILED'
+    this.hints = options.hints ?? []
+    this.requestId = options.requestId
+  }
+}
+
+/** Bad or missing flag, argument or input file; a prompt was needed but there is no TTY. Exit 2. */
+export class UsageError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Usage
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_USAGE', ...options})
+  }
+}
+
+/** Region, credentials or endpoint missing or invalid. Exit 4. */
+export class ConfigError extends MomentoEbError {
+  override readonly exitCode = ExitCode.AuthConfig
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_CONFIG', ...options})
+  }
+}
+
+/** Credentials rejected or access denied. Exit 4. */
+export class AuthError extends MomentoEbError {
+  override readonly exitCode = ExitCode.AuthConfig
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_AUTH', ...options})
+  }
+}
+
+/** A named resource does not exist. Exit 1. */
+export class NotFoundError extends MomentoEbError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_NOT_FOUND', ...options})
+  }
+}
+
+/** The remote service rejected the call. Exit 1. */
+export class RemoteError extends MomentoEbError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_REMOTE', ...options})
+  }
+}
+
+/** Network failure or timeout talking to an endpoint. Exit 5. */
+export class UnreachableError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Unreachable
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_UNREACHABLE', ...options})
+  }
+}
+
+/** Some entries of a batch failed. Exit 3. */
+export class PartialFailureError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Partial
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_PARTIAL', ...options})
+  }
+}
+
+/** Still in progress when the wait ran out. Exit 8. */
+export class TimeoutWaitingError extends MomentoEbError {
+  override readonly exitCode = ExitCode.TimedOutWaiting
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_TIMEOUT_WAITING', ...options})
+  }
+}

@@ -1,0 +1,116 @@
+import {randomUUID} from 'node:crypto'
+
+import {createEventsStore, type EventsStore} from './eventbridge/model.js'
+import {createMomentoState, type MomentoState} from './momento/state.js'
+import {createSecretsStore, type SecretsStore} from './secretsmanager/model.js'
+import {SqsStore} from './sqs/store.js'
+
+/** Options of one sandbox instance. Everything has a default that suits `momento-eb sandbox`. */
+export interface SandboxOptions {
+  /** Account id in ARNs and queue URLs. Default `000000000000`. */
+  accountId?: string
+  /** Region used when a request carries no SigV4 scope. Default `us-east-1`. */
+  region?: string
+  /** The Momento API key the emulated Momento HTTP API accepts. Default: a random key. */
+  apiKey?: string
+  /** Momento caches that exist from the start. */
+  caches?: readonly string[]
+  /**
+   * Multiplier for every simulated wait (EventBridge retry backoff, Retry-After). 1 is AWS-like
+   * timing; tests use small values such as 0.001. The 5-second API destination timeout is real
+   * time unless `apiDestinationTimeoutMs` says otherwise.
+   */
+  timeScale?: number
+  /** Timeout of one API destination call in milliseconds. Default 5000, as on AWS. */
+  apiDestinationTimeoutMs?: number
+  /** PutEvents total entry size limit in bytes. Default 262144 (256 KiB). */
+  maxPutEventsBytes?: number
+  /** Largest request body the server reads, in bytes. Default 16 MiB. */
+  maxBodyBytes?: number
+  /** Clock, for deterministic tests. Default `Date.now`. */
+  now?: () => number
+  /** Id generator, for deterministic tests. Default `randomUUID`. */
+  newId?: () => string
+  /** Where the sandbox reports unexpected internal errors. Default: nowhere. */
+  log?: (line: string) => void
+}
+
+/** Per account-and-region service stores. */
+export interface RegionState {
+  readonly events: EventsStore
+  readonly sqs: SqsStore
+  readonly secrets: SecretsStore
+}
+
+/** Everything one sandbox instance holds. In memory only: it is gone when the process ends. */
+export interface SandboxState {
+  readonly accountId: string
+  readonly defaultRegion: string
+  readonly options: Required<Omit<SandboxOptions, 'caches' | 'apiKey'>> & {apiKey: string; caches: readonly string[]}
+  readonly momento: MomentoState
+  region(name: string): RegionState
+  /** Regions that hold any state, for inspection. */
+  regions(): ReadonlyMap<string, RegionState>
+  now(): number
+  newId(): string
+  /** Aborted when the sandbox closes: background work (deliveries, long polls) must stop. */
+  readonly closing: AbortSignal
+  /** Keep track of background work so `close()` can wait for it to settle. */
+  track(work: Promise<unknown>): void
+  /** Abort background work and wait for it to settle. */
+  shutdown(): Promise<void>
+}
+
+
+/** Build the state of a new sandbox. */
+export function createSandboxState(options: SandboxOptions = {}): SandboxState {
+  const resolved = {
+    accountId: options.accountId ?? '000000000000',
+    region: options.region ?? 'us-east-1',
+    apiKey: options.apiKey ?? `sandbox-${randomUUID()}`,
+    caches: options.caches ?? [],
+    timeScale: options.timeScale ?? 1,
+    apiDestinationTimeoutMs: options.apiDestinationTimeoutMs ?? 5000,
+    maxPutEventsBytes: options.maxPutEventsBytes ?? 262_144,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    now: options.now ?? Date.now,
+    newId: options.newId ?? randomUUID,
+    log: options.log ?? (() => {}),
+  }
+  const regions = new Map<string, RegionState>()
+  const aborter = new AbortController()
+  const pending = new Set<Promise<unknown>>()
+  return {
+    accountId: resolved.accountId,
+    defaultRegion: resolved.region,
+    options: resolved,
+    momento: createMomentoState({apiKey: resolved.apiKey, caches: resolved.caches}),
+    region(name) {
+      let state = regions.get(name)
+      if (!state) {
+        const now = Math.floor(resolved.now() / 1000)
+        state = {events: createEventsStore(name, resolved.accountId, now), sqs: new SqsStore(), secrets: createSecretsStore()}
+        regions.set(name, state)
+      }
+      return state
+    },
+    regions: () => regions,
+    now: () => resolved.now(),
+    newId: () => resolved.newId(),
+    closing: aborter.signal,
+    track(work) {
+      const settled: Promise<unknown> = work.then(
+        () => pending.delete(settled),
+        (error: unknown) => {
+          pending.delete(settled)
+          resolved.log(`background task failed: ${String(error)}`)
+        },
+      )
+      pending.add(settled)
+    },
+    async shutdown() {
+      aborter.abort()
+      while (pending.size > 0) await Promise.all([...pending])
+    },
+  }
+}
