@@ -1,0 +1,93 @@
+import {describe, expect, it} from 'vitest'
+
+import {decodeBase64, entrySize, validateDetail} from '../../src/core/momento-events.js'
+
+function issuesOf(detailType: unknown, detail: unknown): string[] {
+  const result = validateDetail(detailType, detail)
+  return result.ok ? [] : result.issues.map((i) => `${i.field}: ${i.message}`)
+}
+
+describe('validateDetail', () => {
+  it('accepts a cacheSet and emits ttl and ttl_seconds', () => {
+    const result = validateDetail('cacheSet', {cacheName: 'orders', key: 'k1', message: 'v', ttl: 300})
+    expect(result).toEqual({
+      ok: true,
+      event: {
+        detailType: 'cacheSet',
+        detail: {cacheName: 'orders', key: 'k1', message: 'v', ttl: 300, ttl_seconds: 300},
+      },
+    })
+  })
+
+  it('reads ttl_seconds when ttl is absent (events for the launch-button stack)', () => {
+    const result = validateDetail('cacheSet', {cacheName: 'c', key: 'k', message: '', ttl_seconds: '60'})
+    expect(result.ok && result.event.detail).toMatchObject({ttl: 60, ttl_seconds: 60, message: ''})
+  })
+
+  it('normalises key_base64 to unpadded base64url', () => {
+    const result = validateDetail('cacheDelete', {cacheName: 'c', key_base64: '+/+/ZQ=='})
+    expect(result.ok && result.event.detail).toEqual({cacheName: 'c', key_base64: '-_-_ZQ'})
+  })
+
+  it.each([
+    ['both keys', {cacheName: 'c', key: 'a', key_base64: 'YQ', message: 'm', ttl: 1}, /Both key and key_base64/],
+    ['neither key', {cacheName: 'c', message: 'm', ttl: 1}, /No key is set/],
+    ['empty key', {cacheName: 'c', key: '', message: 'm', ttl: 1}, /key is empty/],
+    ['invalid base64', {cacheName: 'c', key_base64: 'no*pe', message: 'm', ttl: 1}, /isn't valid base64/],
+    ['mixed base64 alphabets', {cacheName: 'c', key_base64: 'a+b_', message: 'm', ttl: 1}, /isn't valid base64/],
+    ['ttl 0', {cacheName: 'c', key: 'k', message: 'm', ttl: 0}, /outside 1–86400/],
+    ['negative ttl', {cacheName: 'c', key: 'k', message: 'm', ttl: -5}, /outside 1–86400/],
+    ['fractional ttl', {cacheName: 'c', key: 'k', message: 'm', ttl: 1.5}, /whole number/],
+    ['ttl above 86400', {cacheName: 'c', key: 'k', message: 'm', ttl: 86_401}, /outside 1–86400/],
+    ['non-numeric ttl', {cacheName: 'c', key: 'k', message: 'm', ttl: 'soon'}, /isn't a number/],
+    ['missing ttl', {cacheName: 'c', key: 'k', message: 'm'}, /TTL is missing/],
+    ['conflicting ttl fields', {cacheName: 'c', key: 'k', message: 'm', ttl: 5, ttl_seconds: 6}, /differ/],
+    ['missing cache', {key: 'k', message: 'm', ttl: 1}, /cache name is missing/],
+    ['implausible cache', {cacheName: 'a/b', key: 'k', message: 'm', ttl: 1}, /plausible/],
+    ['missing message', {cacheName: 'c', key: 'k', ttl: 1}, /message is missing/],
+  ])('rejects a cacheSet with %s', (_name, detail, expected) => {
+    const issues = issuesOf('cacheSet', detail)
+    expect(issues.join('\n')).toMatch(expected)
+  })
+
+  it('rejects topic messages over 4 KiB and accepts exactly 4 KiB', () => {
+    expect(issuesOf('topicPublish', {cacheName: 'c', topicName: 't', message: 'x'.repeat(4097)}).join()).toMatch(
+      /4097 bytes/,
+    )
+    expect(issuesOf('topicPublish', {cacheName: 'c', topicName: 't', message: 'x'.repeat(4096)})).toEqual([])
+  })
+
+  it('rejects a topicPublish without topic or message', () => {
+    expect(issuesOf('topicPublish', {cacheName: 'c'})).toEqual([
+      'topicName: topic name is missing.',
+      'message: The message is missing.',
+    ])
+  })
+
+  it('rejects unknown detail types and non-object details', () => {
+    expect(issuesOf('cacheGet', {})).toEqual(['detailType: Unknown detail type "cacheGet".'])
+    expect(issuesOf('cacheSet', 'text')).toEqual(['detail: detail must be a JSON object.'])
+  })
+})
+
+describe('decodeBase64', () => {
+  it.each([
+    ['ZXhhbXBsZV9rZXk', 'example_key'],
+    ['ZXhhbXBsZV9rZXk=', 'example_key'],
+    ['-_8', '\ufffd\ufffd'],
+  ])('decodes %s', (text, expected) => {
+    const bytes = decodeBase64(text)
+    expect(bytes?.toString('utf8')).toBe(expected)
+  })
+
+  it('refuses text outside the alphabet', () => {
+    expect(decodeBase64('a b')).toBeUndefined()
+    expect(decodeBase64('abcde')).toBeUndefined()
+  })
+})
+
+describe('entrySize', () => {
+  it('counts UTF-8 bytes of source, detail type, detail and resources', () => {
+    expect(entrySize({Source: 'é', DetailType: 'ab', Detail: '{}', Resources: ['xyz']})).toBe(2 + 2 + 2 + 3)
+  })
+})
