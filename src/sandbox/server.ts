@@ -181,6 +181,15 @@ async function handle(
     return
   }
 
+  // Aborted when the client goes away or the sandbox closes, so long polls stop waiting.
+  const abort = new AbortController()
+  const onClosing = (): void => abort.abort()
+  state.closing.addEventListener('abort', onClosing, {once: true})
+  res.once('close', () => {
+    abort.abort()
+    state.closing.removeEventListener('abort', onClosing)
+  })
+
   const context = (protocol: 'json' | 'query'): RequestContext => ({
     state,
     region: scope.region && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(scope.region) ? scope.region : state.defaultRegion,
@@ -189,6 +198,8 @@ async function handle(
     requestId,
     protocol,
     headers: req.headers,
+    signal: abort.signal,
+    path: url.pathname,
   })
 
   // FIRST: the JSON protocols say who they are in X-Amz-Target.
@@ -217,22 +228,13 @@ async function handle(
   }
 
   // LAST: REST routes (inspection, then Momento's HTTP API).
-  const abort = new AbortController()
-  const onClose = (): void => abort.abort()
-  res.on('close', onClose)
-  state.closing.addEventListener('abort', onClose, {once: true})
-  try {
-    const raw: RawRequest = {method: req.method ?? 'GET', url, headers: req.headers, body, signal: abort.signal}
-    for (const handler of restHandlers) {
-      const response = await handler(raw, state)
-      if (response) {
-        if (!res.destroyed) send(res, response, requestId)
-        return
-      }
+  const raw: RawRequest = {method: req.method ?? 'GET', url, headers: req.headers, body, signal: abort.signal}
+  for (const handler of restHandlers) {
+    const response = await handler(raw, state)
+    if (response) {
+      if (!res.destroyed) send(res, response, requestId)
+      return
     }
-  } finally {
-    res.off('close', onClose)
-    state.closing.removeEventListener('abort', onClose)
   }
   send(
     res,

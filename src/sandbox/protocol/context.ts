@@ -13,6 +13,10 @@ export interface RequestContext {
   readonly requestId: string
   readonly protocol: 'json' | 'query'
   readonly headers: IncomingHttpHeaders
+  /** Aborted when the client goes away or the sandbox closes: long polls (SQS ReceiveMessage) end on it. */
+  readonly signal: AbortSignal
+  /** Request path: old SQS query clients POST to the queue URL's path instead of sending `QueueUrl`. */
+  readonly path: string
 }
 
 /** One operation of an emulated AWS service: JSON-shaped input in, JSON-shaped output out. */
