@@ -1,0 +1,146 @@
+import {
+  checkEntrySize,
+  type EventsPort,
+  MAX_ENTRIES_PER_CALL,
+  type PutEntry,
+  RETRYABLE_ENTRY_ERRORS,
+} from '../core/put-entries.js'
+import {entrySize} from '../core/momento-events.js'
+
+/** An entry and where it came from (a line number for files, 1 for a single event). */
+export interface NumberedEntry {
+  line: number
+  entry: PutEntry
+}
+
+export interface EntryFailure {
+  line: number
+  errorCode: string
+  errorMessage: string
+}
+
+export interface PublishProgress {
+  sent: number
+  failed: number
+  retried: number
+}
+
+export interface PublishSummary extends PublishProgress {
+  failures: EntryFailure[]
+  /** EventIds by line, kept only when `keepEventIds` is set (single puts, small batches). */
+  eventIds: Map<number, string>
+}
+
+export interface PublishOptions {
+  port: EventsPort
+  maxEntryBytes: number
+  /** PutEvents calls in flight at once. Default 8. */
+  concurrency?: number
+  /** Attempts per entry, counting the first. Default 5. */
+  maxAttempts?: number
+  /** First backoff in ms; doubles per attempt, full jitter, capped at `maxDelayMs`. Default 100. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+  keepEventIds?: boolean
+  onProgress?: (progress: PublishProgress) => void
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+/** Thrown when a whole PutEvents call fails (network, auth): carries what was sent before. */
+export class PublishAbortedError extends Error {
+  constructor(
+    readonly summary: PublishSummary,
+    readonly reason: unknown,
+  ) {
+    super('Publishing stopped part-way', {cause: reason})
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Publish entries with PutEvents: packed by count and size, `concurrency` calls in flight, and only
+ * the failed entries of a call retried (ThrottlingException, InternalFailure) with exponential
+ * backoff and full jitter. Streams: reads at most a few batches ahead of what has been sent, so
+ * memory stays flat for large inputs. Never throws for per-entry failures: they're in the summary.
+ * Throws PublishAbortedError when a whole call fails.
+ */
+export async function publishEntries(
+  source: AsyncIterable<NumberedEntry>,
+  options: PublishOptions,
+): Promise<PublishSummary> {
+  const concurrency = options.concurrency ?? 8
+  const summary: PublishSummary = {sent: 0, failed: 0, retried: 0, failures: [], eventIds: new Map()}
+  const inFlight = new Set<Promise<void>>()
+  let aborted: unknown
+
+  const report = (): void =>
+    options.onProgress?.({sent: summary.sent, failed: summary.failed, retried: summary.retried})
+  const launch = (batch: NumberedEntry[]): void => {
+    const work = sendBatch(batch, options, summary, report).catch((error: unknown) => {
+      aborted ??= error
+    })
+    const tracked = work.finally(() => inFlight.delete(tracked))
+    inFlight.add(tracked)
+  }
+
+  let batch: NumberedEntry[] = []
+  let batchBytes = 0
+  for await (const item of source) {
+    if (aborted !== undefined) break
+    const size = entrySize(item.entry)
+    const sizeIssue = checkEntrySize(item.entry, options.maxEntryBytes)
+    if (sizeIssue) {
+      summary.failed++
+      summary.failures.push({line: item.line, errorCode: 'EntryTooLarge', errorMessage: sizeIssue.message})
+      continue
+    }
+    if (batch.length > 0 && (batch.length >= MAX_ENTRIES_PER_CALL || batchBytes + size > options.maxEntryBytes)) {
+      launch(batch)
+      batch = []
+      batchBytes = 0
+      while (inFlight.size >= concurrency) await Promise.race(inFlight)
+    }
+    batch.push(item)
+    batchBytes += size
+  }
+  if (batch.length > 0 && aborted === undefined) launch(batch)
+  await Promise.all(inFlight)
+  if (aborted !== undefined) throw new PublishAbortedError(summary, aborted)
+  return summary
+}
+
+async function sendBatch(
+  batch: NumberedEntry[],
+  options: PublishOptions,
+  summary: PublishSummary,
+  report: () => void,
+): Promise<void> {
+  const maxAttempts = options.maxAttempts ?? 5
+  const sleep = options.sleep ?? defaultSleep
+  const random = options.random ?? Math.random
+  let pending = batch
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const results = await options.port.putEvents(pending.map((p) => p.entry))
+    const retry: NumberedEntry[] = []
+    pending.forEach((item, index) => {
+      const result = results[index] ?? {errorCode: 'MissingResult', errorMessage: 'PutEvents returned fewer results.'}
+      if ('eventId' in result) {
+        summary.sent++
+        if (options.keepEventIds) summary.eventIds.set(item.line, result.eventId)
+      } else if (RETRYABLE_ENTRY_ERRORS.has(result.errorCode) && attempt < maxAttempts) {
+        retry.push(item)
+      } else {
+        summary.failed++
+        summary.failures.push({line: item.line, errorCode: result.errorCode, errorMessage: result.errorMessage})
+      }
+    })
+    report()
+    if (retry.length === 0) return
+    summary.retried += retry.length
+    const cap = Math.min(options.maxDelayMs ?? 5000, (options.baseDelayMs ?? 100) * 2 ** (attempt - 1))
+    await sleep(Math.floor(random() * cap))
+    pending = retry
+  }
+}
