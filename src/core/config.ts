@@ -1,0 +1,67 @@
+/**
+ * User defaults (`momento-eb config set|get|unset|list`) and the one precedence rule every command
+ * follows: flag > environment variable > saved config > built-in default.
+ */
+
+export interface ConfigKey {
+  /** Name used on the command line (`momento-eb config set cache orders`). */
+  readonly name: string
+  readonly description: string
+  /** The tool's environment variable for the same setting. */
+  readonly env: string
+  /** Returns an error message when the value can't be used. */
+  readonly validate: (value: string) => string | undefined
+}
+
+const nonEmpty = (value: string): string | undefined => (value.trim() === '' ? 'The value is empty.' : undefined)
+const name = (value: string): string | undefined =>
+  /^[A-Za-z0-9._-]{1,255}$/.test(value) ? undefined : 'Use 1–255 letters, digits, ".", "_" or "-".'
+
+/** Every setting the config file may hold. */
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  {name: 'cache', description: 'Momento cache for put commands', env: 'MOMENTO_EB_CACHE', validate: name},
+  {name: 'bus', description: 'event bus for put and redrive', env: 'MOMENTO_EB_BUS', validate: name},
+  {
+    name: 'source',
+    description: 'Source of published events',
+    env: 'MOMENTO_EB_SOURCE',
+    validate: (v) =>
+      nonEmpty(v) ?? (v.startsWith('aws.') ? 'Sources starting with "aws." are reserved by AWS.' : undefined),
+  },
+  {name: 'stack', description: 'CloudFormation stack name', env: 'MOMENTO_EB_STACK', validate: name},
+  {
+    name: 'region',
+    description: 'AWS region',
+    env: 'AWS_REGION',
+    validate: (v) => (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(v) ? undefined : 'Use an AWS region name such as us-east-1.'),
+  },
+]
+
+export type ConfigValues = Partial<Record<string, string>>
+
+/** The key named `key`, or undefined. */
+export function findConfigKey(key: string): ConfigKey | undefined {
+  return CONFIG_KEYS.find((k) => k.name === key)
+}
+
+export type Origin = 'flag' | 'env' | 'config' | 'default'
+
+/** Resolve one setting by precedence, saying where the value came from. */
+export function resolveSetting(
+  key: string,
+  sources: {
+    flag?: string | undefined
+    env: Readonly<Record<string, string | undefined>>
+    config: ConfigValues
+    fallback?: string
+  },
+): {value: string; origin: Origin} | undefined {
+  if (sources.flag !== undefined && sources.flag !== '') return {value: sources.flag, origin: 'flag'}
+  const envName = findConfigKey(key)?.env
+  const fromEnv = envName ? sources.env[envName] : undefined
+  if (fromEnv !== undefined && fromEnv !== '') return {value: fromEnv, origin: 'env'}
+  const fromConfig = sources.config[key]
+  if (fromConfig !== undefined && fromConfig !== '') return {value: fromConfig, origin: 'config'}
+  if (sources.fallback !== undefined) return {value: sources.fallback, origin: 'default'}
+  return undefined
+}
