@@ -1,7 +1,7 @@
 import {randomUUID} from 'node:crypto'
 
 import {createEventsStore, type EventsStore} from './eventbridge/model.js'
-import {createMomentoState, type MomentoState} from './momento/state.js'
+import {createMomentoState, type MomentoOptions, type MomentoState} from './momento/state.js'
 import {createSecretsStore, type SecretsStore} from './secretsmanager/model.js'
 import {SqsStore} from './sqs/store.js'
 
@@ -15,6 +15,8 @@ export interface SandboxOptions {
   apiKey?: string
   /** Momento caches that exist from the start. */
   caches?: readonly string[]
+  /** Momento emulator settings: faults, rate limit, long-poll wait, random source (see `MomentoOptions`). */
+  momento?: Omit<MomentoOptions, 'apiKey' | 'caches' | 'now'>
   /**
    * Multiplier for every simulated wait (EventBridge retry backoff, Retry-After). 1 is AWS-like
    * timing; tests use small values such as 0.001. The 5-second API destination timeout is real
@@ -46,7 +48,10 @@ export interface RegionState {
 export interface SandboxState {
   readonly accountId: string
   readonly defaultRegion: string
-  readonly options: Required<Omit<SandboxOptions, 'caches' | 'apiKey'>> & {apiKey: string; caches: readonly string[]}
+  readonly options: Required<Omit<SandboxOptions, 'caches' | 'apiKey' | 'momento'>> & {
+    apiKey: string
+    caches: readonly string[]
+  }
   readonly momento: MomentoState
   region(name: string): RegionState
   /** Regions that hold any state, for inspection. */
@@ -84,7 +89,12 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     accountId: resolved.accountId,
     defaultRegion: resolved.region,
     options: resolved,
-    momento: createMomentoState({apiKey: resolved.apiKey, caches: resolved.caches}),
+    momento: createMomentoState({
+      ...options.momento,
+      apiKey: resolved.apiKey,
+      caches: resolved.caches,
+      now: resolved.now,
+    }),
     region(name) {
       let state = regions.get(name)
       if (!state) {
