@@ -72,6 +72,17 @@ function fail(reason: string): never {
   throw new InvalidEventPatternError(`Event pattern is not valid. Reason: ${reason}`)
 }
 
+const OPERATORS = new Set([
+  'prefix',
+  'suffix',
+  'equals-ignore-case',
+  'anything-but',
+  'numeric',
+  'exists',
+  'cidr',
+  'wildcard',
+])
+
 type JsonObject = Record<string, unknown>
 type Scalar = string | number | boolean | null
 type ScalarTest = (value: Scalar) => boolean
@@ -127,6 +138,9 @@ function compileObject(pattern: JsonObject, path: string): ObjectNode {
       const test: FieldTest = (obj) => child.matchValue(obj[key])
       ;(child.absenceOnly ? absent : positive).push(test)
       combinations *= child.combinations
+    } else if (OPERATORS.has(key)) {
+      // e.g. {"detail": {"exists": true}}: operators only work inside a leaf's match array.
+      fail(`${key} is only allowed inside a match array of a leaf field, as in {"${path || 'field'}": [{"${key}": …}]}`)
     } else {
       fail(`match value for ${describe(fieldPath)} must be an array or an object, got ${JSON.stringify(rule)}`)
     }
@@ -181,10 +195,10 @@ function allOf(tests: readonly FieldTest[]): FieldTest {
 }
 
 function compileOr(rule: unknown, path: string): {test: FieldTest; combinations: number} {
-  if (!Array.isArray(rule) || rule.length === 0) fail(`"$or" at ${describe(path)} must be a non-empty array of objects`)
+  if (!Array.isArray(rule) || rule.length === 0) fail(`${describe(path)} must be a non-empty array of objects`)
   let combinations = 0
   const branches = rule.map((branch, index) => {
-    if (!isPlainObject(branch)) fail(`"$or" at ${describe(path)} must contain only objects`)
+    if (!isPlainObject(branch)) fail(`${describe(path)} must contain only objects`)
     const node = compileObject(branch, `${path}[${index}]`)
     combinations += node.combinations
     return node.matchOne
