@@ -472,12 +472,27 @@ describe('Momento HTTP API emulator', () => {
   })
 })
 
-describe('Momento topic subscribe timeout', () => {
+describe('Momento emulator start-up options', () => {
   let sandbox: RunningSandbox
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['c'], momento: {subscribeWaitMs: 200}})
+    sandbox = await startTestSandbox({
+      caches: ['c', 'limited'],
+      momento: {subscribeWaitMs: 200, faults: ['503@c/set:count=1'], rateLimit: {perSecond: 1, per: 'cache'}},
+    })
   })
   afterAll(async () => sandbox.close())
+
+  it('applies faults and the rate limit configured at start', async () => {
+    const put = (cache: string): Promise<Response> =>
+      fetch(`${sandbox.endpoint}/cache/${cache}?key=k&ttl_seconds=60`, {
+        method: 'PUT',
+        headers: {authorization: TEST_API_KEY},
+        body: 'v',
+      })
+    expect((await put('c')).status).toBe(503)
+    expect((await put('limited')).status).toBe(204)
+    expect((await put('limited')).status).toBe(429)
+  })
 
   it('answers {"items":[]} when nothing is published before the wait ends', async () => {
     const started = performance.now()
