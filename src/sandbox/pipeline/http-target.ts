@@ -1,0 +1,155 @@
+/**
+ * Building the HTTP request EventBridge sends to an API destination (aws-semantics B.1–B.4):
+ * path wildcards, query string and headers from the target, the connection's parameters and
+ * authorization on top (the connection wins on conflicts, pitfall 30), and the fixed headers.
+ */
+import type {ApiDestination, Connection, Target} from '../eventbridge/model.js'
+import {compileTargetInput, type InputContext, type InputRenderer} from './input-transformer.js'
+import {compileParameterValue, type ParameterValue} from './json-path.js'
+
+/** Headers EventBridge sends on every API destination call, whatever the target says. */
+export const FIXED_HEADERS: Readonly<Record<string, string>> = {
+  'User-Agent': 'Amazon/EventBridge/ApiDestinations',
+  'Content-Type': 'application/json; charset=utf-8',
+}
+
+/** What is computed once per target and reused for every event. */
+export interface CompiledTarget {
+  readonly pathValues: readonly ParameterValue[]
+  readonly query: readonly (readonly [string, ParameterValue])[]
+  readonly headers: readonly (readonly [string, ParameterValue])[]
+  readonly input: InputRenderer
+}
+
+/** Compile a target's `HttpParameters` and input. */
+export function compileTarget(target: Target): CompiledTarget {
+  const http = target.HttpParameters
+  return {
+    pathValues: (http?.PathParameterValues ?? []).map(compileParameterValue),
+    query: Object.entries(http?.QueryStringParameters ?? {}).map(([k, v]) => [k, compileParameterValue(v)] as const),
+    headers: Object.entries(http?.HeaderParameters ?? {}).map(([k, v]) => [k, compileParameterValue(v)] as const),
+    input: compileTargetInput(target),
+  }
+}
+
+/**
+ * Replace each `*` of an invocation endpoint, in order, with the URL-encoded value.
+ *
+ * @returns the URL, or `undefined` when the number of values differs from the number of `*`
+ *   (AWS's behaviour is unconfirmed; the sandbox fails the invocation with INVALID_PARAMETER).
+ */
+export function fillPathWildcards(endpoint: string, values: readonly string[]): string | undefined {
+  const parts = endpoint.split('*')
+  if (parts.length - 1 !== values.length) return undefined
+  let url = parts[0] as string
+  for (let i = 0; i < values.length; i++) url += encodeURIComponent(values[i] as string) + (parts[i + 1] as string)
+  return url
+}
+
+/** A request ready to send, with what must never be logged. */
+export interface OutgoingRequest {
+  readonly method: string
+  readonly url: URL
+  /** Header name (as configured) → value. */
+  readonly headers: Record<string, string>
+  readonly body: string
+  /** Lower-case names of headers whose values are secret (authorization, secret parameters). */
+  readonly secretHeaders: ReadonlySet<string>
+  /** Secret values to scrub from anything logged (API key, password, secret parameter values). */
+  readonly secrets: readonly string[]
+}
+
+/**
+ * Build the request for one event.
+ *
+ * @returns the request, or a message saying why it cannot be built (INVALID_PARAMETER).
+ */
+export function buildRequest(
+  compiled: CompiledTarget,
+  destination: Pick<ApiDestination, 'InvocationEndpoint' | 'HttpMethod'>,
+  connection: Pick<Connection, 'AuthorizationType' | 'AuthParameters'>,
+  context: InputContext,
+): OutgoingRequest | string {
+  const event = context.event
+  const pathValues = compiled.pathValues.map((v) => v.resolve(event))
+  const filled = fillPathWildcards(destination.InvocationEndpoint, pathValues)
+  if (filled === undefined) {
+    const wildcards = destination.InvocationEndpoint.split('*').length - 1
+    return `The invocation endpoint has ${wildcards} path wildcard(s) but the target gives ${pathValues.length} PathParameterValues.`
+  }
+  let url: URL
+  try {
+    url = new URL(filled)
+  } catch {
+    return `The invocation endpoint ${filled} is not a valid URL.`
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `The invocation endpoint ${filled} is not HTTP(S).`
+
+  const secrets: string[] = []
+  const secretHeaders = new Set<string>()
+  // Lower-case name → [name as configured, value]: later writers (the connection) win.
+  const headers = new Map<string, [string, string]>()
+  for (const [name, value] of compiled.headers) headers.set(name.toLowerCase(), [name, value.resolve(event)])
+  const query = new Map<string, string>()
+  for (const [name, value] of compiled.query) query.set(name, value.resolve(event))
+
+  const auth = connection.AuthParameters
+  const invocation = auth.InvocationHttpParameters
+  for (const p of invocation?.HeaderParameters ?? []) {
+    headers.set(p.Key.toLowerCase(), [p.Key, p.Value])
+    if (p.IsValueSecret) {
+      secretHeaders.add(p.Key.toLowerCase())
+      secrets.push(p.Value)
+    }
+  }
+  for (const p of invocation?.QueryStringParameters ?? []) {
+    query.set(p.Key, p.Value)
+    if (p.IsValueSecret) secrets.push(p.Value)
+  }
+  if (connection.AuthorizationType === 'API_KEY' && auth.ApiKeyAuthParameters) {
+    const {ApiKeyName, ApiKeyValue} = auth.ApiKeyAuthParameters
+    headers.set(ApiKeyName.toLowerCase(), [ApiKeyName, ApiKeyValue])
+    secretHeaders.add(ApiKeyName.toLowerCase())
+    secrets.push(ApiKeyValue)
+  } else if (connection.AuthorizationType === 'BASIC' && auth.BasicAuthParameters) {
+    const {Username, Password} = auth.BasicAuthParameters
+    headers.set('authorization', [
+      'Authorization',
+      `Basic ${Buffer.from(`${Username}:${Password}`).toString('base64')}`,
+    ])
+    secretHeaders.add('authorization')
+    secrets.push(Password)
+  }
+  // OAuth client credentials would need a token endpoint round trip; the sandbox sends no token.
+  for (const [name, value] of Object.entries(FIXED_HEADERS)) headers.set(name.toLowerCase(), [name, value])
+  for (const [name, value] of query) url.searchParams.append(name, value)
+
+  const method = destination.HttpMethod.toUpperCase()
+  let body = method === 'GET' || method === 'HEAD' ? '' : compiled.input(context)
+  if (body && invocation?.BodyParameters?.length) body = mergeBodyParameters(body, invocation.BodyParameters, secrets)
+
+  const out: Record<string, string> = {}
+  for (const [name, value] of headers.values()) out[name] = value
+  return {method, url, headers: out, body, secretHeaders, secrets}
+}
+
+/** Connection body parameters join a JSON object body (connection wins); other bodies are left alone. */
+function mergeBodyParameters(
+  body: string,
+  parameters: readonly {Key: string; Value: string; IsValueSecret?: boolean}[],
+  secrets: string[],
+): string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return body
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return body
+  const merged = parsed as Record<string, unknown>
+  for (const p of parameters) {
+    merged[p.Key] = p.Value
+    if (p.IsValueSecret) secrets.push(p.Value)
+  }
+  return JSON.stringify(merged)
+}

@@ -1,0 +1,559 @@
+/**
+ * The delivery pipeline: rules matched against events PutEvents accepted, then each target invoked
+ * with EventBridge's retry, rate-limit and dead-letter behaviour (aws-semantics B.2–B.6, C).
+ *
+ * One pipeline per sandbox, created on first use. Everything runs in the background (tracked with
+ * `state.track`) and stops promptly when `state.closing` aborts: pending waits resolve at once and
+ * in-flight requests are destroyed, so no timer outlives the sandbox.
+ */
+import {Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage} from 'node:http'
+import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
+import {performance} from 'node:perf_hooks'
+
+import {compilePattern, type CompiledPattern} from '../../core/event-pattern.js'
+import type {ApiDestination, Connection, EventsStore, Rule, Target} from '../eventbridge/model.js'
+import type {SandboxState} from '../state.js'
+import {DeliveryLog, type DeliveryOutcome, type DeliveryRecord} from './delivery-log.js'
+import {errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
+import {buildRequest, compileTarget, type CompiledTarget, type OutgoingRequest} from './http-target.js'
+import type {InputContext} from './input-transformer.js'
+import {policyAllowsEventBridge} from './queue-policy.js'
+import {
+  decideRetry,
+  parseRetryAfter,
+  retryLimits,
+  TokenBucket,
+  type ExhaustedCondition,
+  type RetryAfter,
+} from './retry.js'
+
+/** An event as PutEvents accepted it. */
+export interface IngestedEvent {
+  /** The envelope: `version, id, detail-type, source, account, time, region, resources, detail`. */
+  readonly event: Record<string, unknown>
+  /** The envelope as JSON: the default target input and the DLQ message body (C.1). */
+  readonly json: string
+  readonly id: string
+  /** ISO time of ingestion (`<aws.events.event.ingestion-time>`). */
+  readonly ingestionTime: string
+  /** Monotonic real milliseconds at ingestion, for the event's age. */
+  readonly ingestedAt: number
+}
+
+/** SenderId of messages the pipeline writes to SQS: the EventBridge service principal. */
+const SENDER_ID = 'events.amazonaws.com'
+/** Longest request or response body kept in the delivery log. */
+const MAX_LOGGED_BODY = 2048
+/** Most response bytes read from an endpoint (enough for the quoted error text). */
+const MAX_RESPONSE_BYTES = 64 * 1024
+const REDACTED = 'REDACTED'
+
+const API_DESTINATION_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):api-destination\/([^/]+)(?:\/|$)/
+const SQS_ARN = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):([^:/]+)$/
+const CONNECTION_ARN = /:connection\/([^/]+)(?:\/|$)/
+/** Connection states in which EventBridge cannot authorize calls (B.1: the destination goes INACTIVE). */
+const UNUSABLE_CONNECTION_STATES = new Set(['DEAUTHORIZED', 'DEAUTHORIZING', 'DELETING', 'FAILED_CONNECTIVITY'])
+
+/** A matched (event, rule, target) as one delivery works on it. */
+interface Delivery {
+  readonly event: IngestedEvent
+  readonly region: string
+  readonly ruleArn: string
+  readonly ruleName: string
+  readonly target: Target
+  readonly compiled: CompiledTarget
+  readonly input: InputContext
+}
+
+/** The outcome of one attempt. */
+type AttemptResult = {
+  record: Pick<DeliveryRecord, 'request' | 'response' | 'error'>
+  failure?: AttemptFailure
+  retryAfter?: RetryAfter
+}
+
+const PIPELINES = new WeakMap<SandboxState, DeliveryPipeline>()
+
+/** The pipeline of a sandbox, created on first use. */
+export function pipelineOf(state: SandboxState): DeliveryPipeline {
+  let pipeline = PIPELINES.get(state)
+  if (!pipeline) {
+    pipeline = new DeliveryPipeline(state)
+    PIPELINES.set(state, pipeline)
+  }
+  return pipeline
+}
+
+/** Rule matching, target invocation, retries and dead-lettering for one sandbox. */
+export class DeliveryPipeline {
+  readonly log = new DeliveryLog()
+  private readonly patterns = new WeakMap<Rule, {text: string; compiled: CompiledPattern | undefined}>()
+  private readonly compiledTargets = new WeakMap<Target, {source: readonly unknown[]; compiled: CompiledTarget}>()
+  private readonly buckets = new Map<string, TokenBucket>()
+  private readonly sleepers = new Set<{timer: NodeJS.Timeout; resolve: (completed: boolean) => void}>()
+  private readonly inFlight = new Set<ClientRequest>()
+  private readonly policyVerdicts = new Map<string, boolean>()
+  // EventBridge sends `Connection: close` on every call (B.2). The sandbox keeps connections alive
+  // instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
+  // endpoints cannot tell the difference in what they are asked to do.
+  private readonly httpAgent = new HttpAgent({keepAlive: true, maxSockets: 64, maxFreeSockets: 64})
+  private readonly httpsAgent = new HttpsAgent({keepAlive: true, maxSockets: 64, maxFreeSockets: 64})
+
+  constructor(private readonly state: SandboxState) {
+    state.closing.addEventListener('abort', () => this.stop(), {once: true})
+  }
+
+  /**
+   * Route events PutEvents accepted on `busName` in `region`. Returns at once: matching and
+   * delivery happen after the PutEvents response is on its way.
+   */
+  ingest(region: string, busName: string, events: readonly IngestedEvent[]): void {
+    if (events.length === 0 || this.state.closing.aborted) return
+    this.state.track(
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          try {
+            if (!this.state.closing.aborted) this.route(region, busName, events)
+          } finally {
+            resolve()
+          }
+        }),
+      ),
+    )
+  }
+
+  private route(region: string, busName: string, events: readonly IngestedEvent[]): void {
+    const store = this.state.region(region).events
+    // A bus that does not exist has no rules: its events are accepted and go nowhere (pitfall 9).
+    if (!store.buses.has(busName)) return
+    const rules: {rule: Rule; pattern: CompiledPattern}[] = []
+    for (const rule of store.rules.values()) {
+      if (rule.EventBusName !== busName || !rule.State.startsWith('ENABLED') || rule.targets.size === 0) continue
+      const pattern = this.patternOf(rule)
+      if (pattern) rules.push({rule, pattern})
+    }
+    if (rules.length === 0) return
+    for (const event of events) {
+      for (const {rule, pattern} of rules) {
+        if (!pattern.matches(event.event)) continue
+        const input: InputContext = {
+          event: event.event,
+          eventJson: event.json,
+          ruleArn: rule.Arn,
+          ruleName: rule.Name,
+          ingestionTime: event.ingestionTime,
+        }
+        for (const target of rule.targets.values()) {
+          this.log.counters.matchedEvents++
+          const delivery: Delivery = {
+            event,
+            region,
+            ruleArn: rule.Arn,
+            ruleName: rule.Name,
+            target,
+            compiled: this.compiledTargetOf(target),
+            input,
+          }
+          this.state.track(this.deliver(delivery))
+        }
+      }
+    }
+  }
+
+  /** The compiled pattern of a rule, recompiled when PutRule changed it; undefined when invalid. */
+  private patternOf(rule: Rule): CompiledPattern | undefined {
+    const text = rule.EventPattern
+    if (text === undefined) return undefined
+    const cached = this.patterns.get(rule)
+    if (cached && cached.text === text) return cached.compiled
+    let compiled: CompiledPattern | undefined
+    try {
+      compiled = compilePattern(text)
+    } catch {
+      compiled = undefined
+    }
+    this.patterns.set(rule, {text, compiled})
+    return compiled
+  }
+
+  private compiledTargetOf(target: Target): CompiledTarget {
+    const source = [target.Input, target.InputPath, target.InputTransformer, target.HttpParameters]
+    const cached = this.compiledTargets.get(target)
+    if (cached && cached.source.every((value, i) => value === source[i])) return cached.compiled
+    const compiled = compileTarget(target)
+    this.compiledTargets.set(target, {source, compiled})
+    return compiled
+  }
+
+  /** Simulated milliseconds since the event was ingested. */
+  private ageMs(event: IngestedEvent): number {
+    const scale = this.state.options.timeScale
+    return scale > 0 ? (performance.now() - event.ingestedAt) / scale : 0
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const {target} = delivery
+    const limits = retryLimits(target.RetryPolicy)
+    const isApiDestination = API_DESTINATION_ARN.test(target.Arn)
+    for (let retries = 0; ; retries++) {
+      if (this.state.closing.aborted) return
+      let result: AttemptResult
+      if (isApiDestination) {
+        const prepared = this.prepareApiDestination(delivery)
+        if ('failure' in prepared) {
+          result = prepared
+        } else {
+          // Wait for the destination's invocation rate limit; an event that would age out while
+          // queued is given up as THROTTLING.
+          const wait = this.rateLimitWait(prepared.destination)
+          if (wait > 0 && this.ageMs(delivery.event) + wait > limits.maxAgeMs) {
+            this.buckets.get(prepared.destination.ApiDestinationArn)?.giveBack()
+            const message = `Event exceeded MaximumEventAgeInSeconds while queued behind the destination's InvocationRateLimitPerSecond of ${prepared.destination.InvocationRateLimitPerSecond}.`
+            this.finish(delivery, retries, {kind: 'throttled', message}, {}, 'MaximumEventAgeInSeconds')
+            return
+          }
+          if (wait > 0 && !(await this.sleep(wait * this.state.options.timeScale))) return
+          result = await this.callApiDestination(prepared.request)
+        }
+      } else {
+        result = this.sendToSqsTarget(delivery)
+      }
+      if (this.state.closing.aborted) {
+        this.record(delivery, retries, result.record, 'aborted')
+        return
+      }
+      this.log.counters.invocations++
+      const failure = result.failure
+      if (!failure) {
+        this.log.counters.delivered++
+        this.record(delivery, retries, result.record, 'delivered')
+        return
+      }
+      if (!isRetryable(failure)) {
+        this.finish(delivery, retries, failure, result.record)
+        return
+      }
+      const decision = decideRetry(retries, limits, this.ageMs(delivery.event), result.retryAfter)
+      if (!decision.retry) {
+        this.finish(delivery, retries, failure, result.record, decision.exhausted)
+        return
+      }
+      this.log.counters.retries++
+      this.record(delivery, retries, result.record, 'retrying')
+      if (!(await this.sleep(decision.delayMs * this.state.options.timeScale))) return
+    }
+  }
+
+  private prepareApiDestination(
+    delivery: Delivery,
+  ):
+    | {destination: ApiDestination; request: OutgoingRequest}
+    | {failure: AttemptFailure; record: AttemptResult['record']} {
+    const fail = (kind: 'no-resource' | 'no-permissions' | 'invalid-parameter', message: string) => ({
+      failure: {kind, message},
+      record: {error: {code: errorCode({kind, message}), message}},
+    })
+    const {target} = delivery
+    if (!target.RoleArn) {
+      return fail(
+        'no-permissions',
+        `Target ${target.Id} has no RoleArn: invoking an API destination needs a role with events:InvokeApiDestination.`,
+      )
+    }
+    const match = API_DESTINATION_ARN.exec(target.Arn)
+    const store = this.state.region(delivery.region).events
+    const destination =
+      match && match[1] === delivery.region ? findDestination(store, target.Arn, match[3] as string) : undefined
+    if (!destination) return fail('no-resource', `API destination ${target.Arn} does not exist.`)
+    if (destination.ApiDestinationState === 'INACTIVE') {
+      return fail('no-resource', `API destination ${destination.Name} is INACTIVE.`)
+    }
+    const connection = findConnection(store, destination.ConnectionArn)
+    if (!connection) return fail('no-resource', `Connection ${destination.ConnectionArn} does not exist.`)
+    if (UNUSABLE_CONNECTION_STATES.has(connection.ConnectionState)) {
+      return fail('no-resource', `Connection ${connection.Name} is ${connection.ConnectionState}.`)
+    }
+    const request = buildRequest(delivery.compiled, destination, connection, delivery.input)
+    if (typeof request === 'string') return fail('invalid-parameter', request)
+    return {destination, request}
+  }
+
+  /** Simulated milliseconds to wait for the destination's next invocation slot. */
+  private rateLimitWait(destination: ApiDestination): number {
+    const scale = this.state.options.timeScale
+    const rate = destination.InvocationRateLimitPerSecond
+    // The rate is per simulated second, like every other wait: with timeScale 0 nothing waits.
+    if (!(scale > 0) || !(rate > 0)) return 0
+    let bucket = this.buckets.get(destination.ApiDestinationArn)
+    if (!bucket) {
+      bucket = new TokenBucket(rate, () => performance.now() / scale)
+      this.buckets.set(destination.ApiDestinationArn, bucket)
+    } else {
+      bucket.setRate(rate)
+    }
+    return bucket.take()
+  }
+
+  private callApiDestination(request: OutgoingRequest): Promise<AttemptResult> {
+    const timeoutMs = this.state.options.apiDestinationTimeoutMs
+    const logged = this.loggedRequest(request)
+    return new Promise((resolve) => {
+      const https = request.url.protocol === 'https:'
+      const headers: Record<string, string> = {
+        ...request.headers,
+        'Content-Length': String(Buffer.byteLength(request.body)),
+      }
+      let settled = false
+      let timedOut = false
+      const done = (result: AttemptResult): void => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        this.inFlight.delete(req)
+        resolve(result)
+      }
+      const req = (https ? httpsRequest : httpRequest)(request.url, {
+        method: request.method,
+        headers,
+        agent: https ? this.httpsAgent : this.httpAgent,
+      })
+      this.inFlight.add(req)
+      const timer = setTimeout(() => {
+        timedOut = true
+        req.destroy()
+      }, timeoutMs)
+      req.on('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk)
+          size += chunk.length
+        })
+        res.on('error', () => {})
+        res.on('end', () => {
+          const status = res.statusCode ?? 0
+          const body = Buffer.concat(chunks).toString('utf8')
+          const response = {status, body: this.scrub(truncate(body, MAX_LOGGED_BODY), request.secrets)}
+          if (status >= 200 && status < 300) {
+            done({record: {request: logged, response}})
+            return
+          }
+          const failure: AttemptFailure = {kind: 'http', status, body: this.scrub(body, request.secrets)}
+          const retryAfterHeader = res.headers['retry-after']
+          const retryAfter = parseRetryAfter(retryAfterHeader, Date.now())
+          const record = {request: logged, response, error: {code: errorCode(failure), message: errorMessage(failure)}}
+          done(retryAfter === undefined ? {record, failure} : {record, failure, retryAfter})
+        })
+      })
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const failure: AttemptFailure = timedOut
+          ? {kind: 'timeout', timeoutMs}
+          : {
+              kind: 'network',
+              detail: this.scrub(error.code ? `${error.code} ${error.message}` : error.message, request.secrets),
+            }
+        done({record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure})
+      })
+      req.end(request.body)
+    })
+  }
+
+  private sendToSqsTarget(delivery: Delivery): AttemptResult {
+    const {target} = delivery
+    const fail = (kind: 'no-resource' | 'no-permissions' | 'invalid-parameter', message: string): AttemptResult => ({
+      failure: {kind, message},
+      record: {error: {code: errorCode({kind, message}), message}},
+    })
+    const match = SQS_ARN.exec(target.Arn)
+    if (!match)
+      return fail(
+        'invalid-parameter',
+        `The sandbox cannot deliver to target ${target.Arn}: only API destinations and SQS queues are supported.`,
+      )
+    const queue =
+      match[1] === delivery.region ? this.state.region(delivery.region).sqs.queueByArn(target.Arn) : undefined
+    if (!queue) return fail('no-resource', `Queue ${target.Arn} does not exist.`)
+    // SQS targets need the same resource policy as DLQs (B.6): PutTargets adds none.
+    if (!this.policyAllows(queue.attributes()['Policy'], queue.arn, delivery.ruleArn)) {
+      return fail(
+        'no-permissions',
+        `The policy of queue ${queue.arn} does not let events.amazonaws.com send messages for rule ${delivery.ruleArn}.`,
+      )
+    }
+    const body = delivery.compiled.input(delivery.input)
+    const logged = {method: 'SendMessage', url: queue.arn, headers: {}, body: truncate(body, MAX_LOGGED_BODY)}
+    try {
+      queue.send({body, senderId: SENDER_ID})
+    } catch (error) {
+      const message = `SendMessage to ${queue.arn} failed: ${error instanceof Error ? error.message : String(error)}`
+      return {
+        failure: {kind: 'invalid-parameter', message},
+        record: {request: logged, error: {code: 'INVALID_PARAMETER', message}},
+      }
+    }
+    return {record: {request: logged}}
+  }
+
+  /** The event finally failed: dead-letter it when the target has a DLQ that accepts it, else drop it. */
+  private finish(
+    delivery: Delivery,
+    retries: number,
+    failure: AttemptFailure,
+    record: AttemptResult['record'],
+    exhausted?: ExhaustedCondition,
+  ): void {
+    const counters = this.log.counters
+    counters.failedInvocations++
+    const dlqArn = delivery.target.DeadLetterConfig?.Arn
+    const code = errorCode(failure)
+    const message = errorMessage(failure)
+    const withError = {...record, error: record.error ?? {code, message}}
+    if (!dlqArn) {
+      counters.dropped++
+      this.record(delivery, retries, withError, 'dropped', exhausted)
+      return
+    }
+    const reason = this.writeToDlq(delivery, dlqArn, {
+      RULE_ARN: delivery.ruleArn,
+      TARGET_ARN: delivery.target.Arn,
+      ERROR_CODE: code,
+      ERROR_MESSAGE: message,
+      ...(exhausted ? {EXHAUSTED_RETRY_CONDITION: exhausted} : {}),
+      RETRY_ATTEMPTS: String(retries),
+    })
+    if (reason === undefined) {
+      counters.deadLettered++
+      this.record(delivery, retries, withError, 'dead-lettered', exhausted, {queueArn: dlqArn, sent: true})
+    } else {
+      counters.failedToDlq++
+      this.record(delivery, retries, withError, 'dropped', exhausted, {queueArn: dlqArn, sent: false, reason})
+    }
+  }
+
+  /** Send the original event to the DLQ (C.1, C.2). @returns why it could not be sent, if it could not. */
+  private writeToDlq(delivery: Delivery, dlqArn: string, attributes: Record<string, string>): string | undefined {
+    const match = SQS_ARN.exec(dlqArn)
+    // DLQs must be in the rule's region (B.6).
+    const queue =
+      match && match[1] === delivery.region ? this.state.region(delivery.region).sqs.queueByArn(dlqArn) : undefined
+    if (!queue) return `Queue ${dlqArn} does not exist in ${delivery.region}.`
+    if (!this.policyAllows(queue.attributes()['Policy'], queue.arn, delivery.ruleArn)) {
+      return `The policy of queue ${queue.arn} does not let events.amazonaws.com send messages for rule ${delivery.ruleArn}.`
+    }
+    const messageAttributes: Record<string, {DataType: string; StringValue: string}> = {}
+    for (const [name, value] of Object.entries(attributes))
+      messageAttributes[name] = {DataType: 'String', StringValue: value}
+    try {
+      queue.send({body: delivery.event.json, messageAttributes, senderId: SENDER_ID})
+    } catch (error) {
+      return `SendMessage to ${queue.arn} failed: ${error instanceof Error ? error.message : String(error)}`
+    }
+    return undefined
+  }
+
+  /** Policy evaluation, memoized by policy text, queue and rule (SQS targets check it per event). */
+  private policyAllows(policy: string | undefined, queueArn: string, ruleArn: string): boolean {
+    if (!policy) return false
+    const key = `${queueArn}\n${ruleArn}\n${policy}`
+    let verdict = this.policyVerdicts.get(key)
+    if (verdict === undefined) {
+      verdict = policyAllowsEventBridge(policy, {queueArn, sourceArn: ruleArn, sourceAccount: this.state.accountId})
+      if (this.policyVerdicts.size >= 1000) this.policyVerdicts.clear()
+      this.policyVerdicts.set(key, verdict)
+    }
+    return verdict
+  }
+
+  private record(
+    delivery: Delivery,
+    retries: number,
+    parts: AttemptResult['record'],
+    outcome: DeliveryOutcome,
+    exhausted?: string,
+    deadLetter?: DeliveryRecord['deadLetter'],
+  ): void {
+    this.log.add({
+      time: new Date(this.state.now()).toISOString(),
+      ruleArn: delivery.ruleArn,
+      targetId: delivery.target.Id,
+      targetArn: delivery.target.Arn,
+      eventId: delivery.event.id,
+      attempt: retries + 1,
+      ...parts,
+      outcome,
+      ...(exhausted ? {exhaustedRetryCondition: exhausted} : {}),
+      ...(deadLetter ? {deadLetter} : {}),
+    })
+  }
+
+  /** The request as logged: secret header values replaced, secrets scrubbed from URL and body. */
+  private loggedRequest(request: OutgoingRequest): NonNullable<DeliveryRecord['request']> {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(request.headers)) {
+      headers[name] = request.secretHeaders.has(name.toLowerCase()) ? REDACTED : value
+    }
+    return {
+      method: request.method,
+      url: this.scrub(request.url.href, request.secrets),
+      headers,
+      body: this.scrub(truncate(request.body, MAX_LOGGED_BODY), request.secrets),
+    }
+  }
+
+  /** Replace secrets (and the sandbox's Momento key) wherever they appear in logged text. */
+  private scrub(text: string, secrets: readonly string[]): string {
+    let out = text
+    for (const secret of [...secrets, this.state.options.apiKey]) {
+      // Very short values would blank out ordinary text; no real key is that short.
+      if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED)
+    }
+    return out
+  }
+
+  /** Wait `ms` real milliseconds. @returns false when the sandbox closed meanwhile. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.state.closing.aborted) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      const sleeper = {
+        timer: setTimeout(
+          () => {
+            this.sleepers.delete(sleeper)
+            resolve(true)
+          },
+          Math.max(0, ms),
+        ),
+        resolve,
+      }
+      this.sleepers.add(sleeper)
+    })
+  }
+
+  private stop(): void {
+    for (const sleeper of this.sleepers) {
+      clearTimeout(sleeper.timer)
+      sleeper.resolve(false)
+    }
+    this.sleepers.clear()
+    for (const req of this.inFlight) req.destroy()
+    this.inFlight.clear()
+    this.httpAgent.destroy()
+    this.httpsAgent.destroy()
+  }
+}
+
+function findDestination(store: EventsStore, arn: string, name: string): ApiDestination | undefined {
+  const byName = store.apiDestinations.get(name)
+  // Policies may name a destination without its uuid suffix (`ArnForPolicy`); accept that form too.
+  if (byName && (byName.ApiDestinationArn === arn || arn.endsWith(`/${name}`))) return byName
+  for (const destination of store.apiDestinations.values())
+    if (destination.ApiDestinationArn === arn) return destination
+  return undefined
+}
+
+function findConnection(store: EventsStore, arn: string): Connection | undefined {
+  const name = CONNECTION_ARN.exec(arn)?.[1]
+  const byName = name === undefined ? undefined : store.connections.get(name)
+  if (byName?.ConnectionArn === arn) return byName
+  for (const connection of store.connections.values()) if (connection.ConnectionArn === arn) return connection
+  return undefined
+}
