@@ -101,3 +101,25 @@ export class TimeoutWaitingError extends MomentoEbError {
     super(message, {code: 'EB_TIMEOUT_WAITING', ...options})
   }
 }
+
+/** The resource already exists or is in a state that forbids the change. Exit 1. */
+export class ConflictError extends MomentoEbError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_CONFLICT', ...options})
+  }
+}
+
+/** Something failed that no other class describes (a bug, or an error nobody translated). Exit 1. */
+export class InternalError extends MomentoEbError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, {code: 'EB_INTERNAL', ...options})
+  }
+}
+
+/** Interrupted by the user (SIGINT) outside a watch view. Exit 130. */
+export class InterruptedError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Interrupted
+  constructor(message = 'Interrupted.', options: ErrorOptions = {}) {
+    super(message, {code: 'EB_INTERRUPTED', ...options})
+  }
+}

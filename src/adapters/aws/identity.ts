@@ -1,0 +1,77 @@
+import {DescribeEventBusCommand} from '@aws-sdk/client-eventbridge'
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
+
+import type {AwsClients} from './clients.js'
+import {translateAwsError} from './errors.js'
+
+/** The identity the credentials resolve to (STS GetCallerIdentity). */
+export interface CallerIdentity {
+  readonly account: string
+  readonly arn: string
+  readonly userId: string
+}
+
+/** An event bus as DescribeEventBus reports it, with the region taken from its ARN. */
+export interface EventBusInfo {
+  readonly name: string
+  readonly arn: string
+  readonly region: string | undefined
+}
+
+/** Options the error translation needs to name the target in messages. */
+export interface CallOptions {
+  readonly sandboxUrl?: string | undefined
+}
+
+/**
+ * Ask STS who the credentials belong to. Throws ConfigError (no region or credentials),
+ * AuthError, UnreachableError or RemoteError.
+ */
+export async function getCallerIdentity(clients: AwsClients, options: CallOptions = {}): Promise<CallerIdentity> {
+  try {
+    const out = await clients.sts.send(new GetCallerIdentityCommand({}))
+    return {account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? ''}
+  } catch (error) {
+    throw translateAwsError(error, {
+      action: "Can't check the AWS identity (STS GetCallerIdentity)",
+      endpoint: clients.endpointOf('sts'),
+      region: clients.target.region,
+      profile: clients.target.profile,
+      sandboxUrl: options.sandboxUrl,
+    })
+  }
+}
+
+/**
+ * Describe one event bus. Throws NotFoundError when it doesn't exist, and the same errors as
+ * `getCallerIdentity` otherwise.
+ */
+export async function describeEventBus(
+  clients: AwsClients,
+  name: string,
+  options: CallOptions = {},
+): Promise<EventBusInfo> {
+  try {
+    const out = await clients.eventBridge.send(new DescribeEventBusCommand({Name: name}))
+    const arn = out.Arn ?? ''
+    return {name: out.Name ?? name, arn, region: regionOfArn(arn)}
+  } catch (error) {
+    throw translateAwsError(error, {
+      action: `Can't find event bus \`${name}\``,
+      endpoint: clients.endpointOf('eventbridge'),
+      region: clients.target.region,
+      profile: clients.target.profile,
+      sandboxUrl: options.sandboxUrl,
+      notFoundHints: [
+        `Create it with \`aws events create-event-bus --name ${name}\`, or deploy the stack with \`momento-eb deploy\`.`,
+        'Or pass --event-bus with an existing bus (`aws events list-event-buses` lists them).',
+      ],
+    })
+  }
+}
+
+/** The region field of an ARN (`arn:partition:service:region:account:resource`). */
+export function regionOfArn(arn: string): string | undefined {
+  const region = arn.split(':')[3]
+  return region ? region : undefined
+}

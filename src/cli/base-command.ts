@@ -1,0 +1,123 @@
+import {Command, Errors, ux, type Interfaces} from '@oclif/core'
+
+import type {MomentoEbError} from '../core/errors.js'
+import {createCliContext, type CliContext} from './context.js'
+import {errorToJson, formatHumanError, toDomainError, usageErrorFrom, type ErrorJson} from './error-render.js'
+import {globalFlags} from './flags.js'
+import {resolveOutputMode} from './output.js'
+import {createRedactor, secretsFromEnv, type Redactor} from './redact.js'
+
+/** The parsed flags of a command class, global flags included. */
+export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+/** The parsed args of a command class. */
+export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * The base of every momento-eb command.
+ *
+ * - `--json` everywhere; success JSON is the bare value `run()` returns.
+ * - Global flags (GLOBAL help group): --region, --profile, --endpoint-url, --momento-endpoint,
+ *   --sandbox, --no-color, --verbose.
+ * - Flags are parsed in `init()`: subclasses read `this.flags`, `this.args` and `this.ctx`.
+ * - Any parse failure is a UsageError (exit 2); every error is rendered here and only here, with
+ *   its exit code kept in JSON mode too (oclif's own `catch` loses it).
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = globalFlags
+
+  protected flags!: FlagsOf<T>
+  protected args!: ArgsOf<T>
+  /** Secrets to keep out of every message: MOMENTO_API_KEY and friends, plus what commands add. */
+  protected readonly redactor: Redactor = createRedactor(secretsFromEnv(process.env))
+  private context: CliContext | undefined
+
+  /** The run's context (output mode, AWS clients). Available after `init()`. */
+  protected get ctx(): CliContext {
+    if (!this.context) {
+      this.context = createCliContext({
+        flags: this.flags ?? {},
+        json: this.jsonEnabled(),
+        env: process.env,
+        stdout: process.stdout,
+        stdin: process.stdin,
+        stderr: process.stderr,
+        redactor: this.redactor,
+      })
+    }
+    return this.context
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as FlagsOf<T>
+    this.args = args as ArgsOf<T>
+  }
+
+  /** oclif's parse, with every failure (unknown flag, missing value, bad value) as a UsageError. */
+  public override async parse<
+    F extends Record<string, unknown>,
+    B extends Record<string, unknown>,
+    A extends Record<string, unknown>,
+  >(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      throw usageErrorFrom(error)
+    }
+  }
+
+  /** Render the error (JSON on stdout, or human text on stderr) and set the exit code. Never rethrows. */
+  public override async catch(error: Error & {exitCode?: number}): Promise<void> {
+    // `this.exit(n)` is a request to stop, not a failure: let oclif's handler exit with n.
+    if (error instanceof Errors.ExitError) throw error
+    const domain = toDomainError(error)
+    process.exitCode = domain.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(domain))
+      return
+    }
+    const mode =
+      this.context?.output ??
+      resolveOutputMode({
+        stdoutIsTTY: process.stderr.isTTY,
+        stdinIsTTY: process.stdin.isTTY,
+        env: process.env,
+      })
+    process.stderr.write(
+      formatHumanError(domain, {
+        color: mode.color && process.stderr.isTTY === true,
+        debug: isDebug(),
+        redactor: this.redactor,
+      }),
+    )
+  }
+
+  /** The `{"error": {code, message, cause, hints, exitCode, requestId?}}` envelope; never parse context. */
+  public override toErrorJson(error: unknown): ErrorJson {
+    return errorToJson(toDomainError(error) as MomentoEbError, this.redactor)
+  }
+
+  /** JSON on stdout as plain, uncoloured, two-space-indented text. */
+  public override logJson(json: unknown): void {
+    ux.stdout(this.redactor.redact(JSON.stringify(json, null, 2)))
+  }
+
+  public override async finally(error: Error | undefined): Promise<void> {
+    this.context?.destroy()
+    await super.finally(error)
+  }
+}
+
+/** MOMENTO_EB_DEBUG=1 (or true) adds stack traces to error output. */
+export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env['MOMENTO_EB_DEBUG']?.toLowerCase()
+  return value === '1' || value === 'true'
+}

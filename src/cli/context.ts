@@ -1,0 +1,115 @@
+import {createAwsClients, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
+import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
+import {resolveOutputMode, type OutputMode} from './output.js'
+import type {Redactor} from './redact.js'
+
+/** Where the Momento HTTP API is and the key to use. The key comes from MOMENTO_API_KEY only. */
+export interface MomentoTarget {
+  readonly endpoint: string | undefined
+  readonly apiKey: string | undefined
+}
+
+/** What one command run needs from the outside world, resolved once. */
+export interface CliContext {
+  readonly output: OutputMode
+  /** The AWS target the clients are built for (only what was set explicitly). */
+  readonly target: AwsTarget
+  readonly momento: MomentoTarget
+  /** True with `--sandbox`. */
+  readonly usingSandbox: boolean
+  /** The URL `--sandbox` uses (MOMENTO_EB_SANDBOX_URL or the default), for messages and hints. */
+  readonly sandboxUrl: string
+  /** The AWS clients, built on first access. */
+  readonly aws: AwsClients
+  /** Write a context line to stderr when --verbose is on. */
+  verbose(line: string): void
+  /** Release the clients. BaseCommand calls it when the run ends. */
+  destroy(): void
+}
+
+export interface ContextInputs {
+  readonly flags: GlobalFlagValues
+  readonly json: boolean
+  readonly env: NodeJS.ProcessEnv
+  readonly stdout: {readonly isTTY?: boolean}
+  readonly stdin: {readonly isTTY?: boolean}
+  readonly stderr: {write(chunk: string): unknown}
+  readonly redactor: Redactor
+}
+
+/** The URL `--sandbox` points at. */
+export function sandboxUrlFrom(env: NodeJS.ProcessEnv): string {
+  const fromEnv = env['MOMENTO_EB_SANDBOX_URL']?.trim()
+  return (fromEnv ? fromEnv : DEFAULT_SANDBOX_URL).replace(/\/+$/, '')
+}
+
+/**
+ * Resolve the AWS target from the global flags. With `--sandbox`: the sandbox URL, throwaway
+ * credentials, and us-east-1 unless a region was given. Otherwise only what was set, so the SDK's
+ * default chain (env, profiles, SSO, AWS_ENDPOINT_URL[_<SERVICE>]) resolves the rest.
+ */
+export function resolveAwsTarget(flags: GlobalFlagValues, env: NodeJS.ProcessEnv): AwsTarget {
+  if (flags.sandbox) {
+    return {
+      endpoint: sandboxUrlFrom(env),
+      region: flags.region ?? SANDBOX_REGION,
+      credentials: {...SANDBOX_CREDENTIALS},
+    }
+  }
+  return {
+    ...(flags.region ? {region: flags.region} : {}),
+    ...(flags.profile ? {profile: flags.profile} : {}),
+    ...(flags['endpoint-url'] ? {endpoint: flags['endpoint-url']} : {}),
+  }
+}
+
+/** Build the context of one run: output mode now, AWS clients lazily. */
+export function createCliContext(inputs: ContextInputs): CliContext {
+  const {flags, env} = inputs
+  const output = resolveOutputMode({
+    stdoutIsTTY: inputs.stdout.isTTY,
+    stdinIsTTY: inputs.stdin.isTTY,
+    env,
+    noColorFlag: flags['no-color'],
+    json: inputs.json,
+    verbose: flags.verbose,
+  })
+  const sandboxUrl = sandboxUrlFrom(env)
+  const usingSandbox = flags.sandbox === true
+  const target = resolveAwsTarget(flags, env)
+  const apiKey = env['MOMENTO_API_KEY'] || undefined
+  inputs.redactor.add(apiKey)
+  const momento: MomentoTarget = {
+    endpoint: usingSandbox ? sandboxUrl : flags['momento-endpoint'],
+    apiKey,
+  }
+  let clients: AwsClients | undefined
+  const verbose = (line: string) => {
+    if (output.verbose) inputs.stderr.write(`${inputs.redactor.redact(line)}\n`)
+  }
+  if (usingSandbox && (output.interactive || output.verbose)) {
+    inputs.stderr.write(`Using the sandbox at ${sandboxUrl} (region ${target.region ?? SANDBOX_REGION}).\n`)
+  }
+  return {
+    output,
+    target,
+    momento,
+    usingSandbox,
+    sandboxUrl,
+    get aws() {
+      if (!clients) {
+        clients = createAwsClients(target)
+        verbose(
+          `AWS: region ${target.region ?? '(from profile)'}, profile ${target.profile ?? '(default chain)'}, ` +
+            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}`,
+        )
+      }
+      return clients
+    },
+    verbose,
+    destroy() {
+      clients?.destroy()
+      clients = undefined
+    },
+  }
+}

@@ -1,0 +1,79 @@
+import {Flags} from '@oclif/core'
+
+/** Where `--sandbox` points when MOMENTO_EB_SANDBOX_URL isn't set: `momento-eb sandbox`'s default. */
+export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4566'
+/** Region `--sandbox` uses unless --region or AWS_REGION says otherwise. */
+export const SANDBOX_REGION = 'us-east-1'
+/** Throwaway credentials the sandbox accepts. */
+export const SANDBOX_CREDENTIALS = {accessKeyId: 'test', secretAccessKey: 'test'} as const
+
+const GLOBAL = 'GLOBAL'
+
+/** Validate an endpoint URL flag value: http(s) only, kept as given minus a trailing slash. */
+export async function parseEndpointUrl(input: string): Promise<string> {
+  let url: URL
+  try {
+    url = new URL(input)
+  } catch {
+    throw new Error(`Expected an http:// or https:// URL, got "${input}".`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`Expected an http:// or https:// URL, got "${input}".`)
+  }
+  return input.replace(/\/+$/, '')
+}
+
+/**
+ * Flags every command accepts (help group GLOBAL). `--endpoint-url` has no `env` on purpose: when
+ * it's absent the SDK applies AWS_ENDPOINT_URL_<SERVICE> and then AWS_ENDPOINT_URL itself, so a
+ * service-specific variable beats the global one. `--no-color` has no `env` either: NO_COLOR means
+ * "any non-empty value", which oclif's boolean env parsing doesn't follow; the context reads it.
+ */
+export const globalFlags = {
+  region: Flags.string({
+    summary: 'AWS region. Default: AWS_REGION, then the profile’s region.',
+    env: 'AWS_REGION',
+    helpGroup: GLOBAL,
+  }),
+  profile: Flags.string({
+    summary: 'AWS shared-config profile (SSO, assume-role and static profiles all work).',
+    env: 'AWS_PROFILE',
+    helpGroup: GLOBAL,
+  }),
+  'endpoint-url': Flags.string({
+    summary: 'Send every AWS call to this endpoint. Without it, AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL apply.',
+    helpGroup: GLOBAL,
+    exclusive: ['sandbox'],
+    parse: parseEndpointUrl,
+  }),
+  'momento-endpoint': Flags.string({
+    summary: 'Base URL of the Momento HTTP API.',
+    env: 'MOMENTO_HTTP_ENDPOINT',
+    helpGroup: GLOBAL,
+    parse: parseEndpointUrl,
+  }),
+  sandbox: Flags.boolean({
+    summary: `Use the local sandbox (MOMENTO_EB_SANDBOX_URL, default ${DEFAULT_SANDBOX_URL}) with throwaway credentials.`,
+    helpGroup: GLOBAL,
+  }),
+  'no-color': Flags.boolean({
+    summary: 'Disable colour (also off when NO_COLOR is set or stdout isn’t a terminal).',
+    helpGroup: GLOBAL,
+  }),
+  verbose: Flags.boolean({
+    summary: 'Print extra context (endpoint, region, profile) on stderr.',
+    env: 'MOMENTO_EB_VERBOSE',
+    helpGroup: GLOBAL,
+  }),
+}
+
+/** The parsed values of the global flags. */
+export interface GlobalFlagValues {
+  readonly region?: string | undefined
+  readonly profile?: string | undefined
+  readonly 'endpoint-url'?: string | undefined
+  readonly 'momento-endpoint'?: string | undefined
+  readonly sandbox?: boolean | undefined
+  readonly 'no-color'?: boolean | undefined
+  readonly verbose?: boolean | undefined
+}

@@ -1,0 +1,71 @@
+import {ExitCode} from '../core/errors.js'
+
+/** One row of the exit-code table (README, `momento-eb exit-codes`). */
+export interface ExitCodeRow {
+  readonly code: number
+  readonly name: string
+  readonly meaning: string
+}
+
+/** The documented exit codes. Keep README.md's table in step (a unit test checks it). */
+export const EXIT_CODES: readonly ExitCodeRow[] = [
+  {code: ExitCode.Ok, name: 'ok', meaning: 'success, including "no results" and quitting a watch view'},
+  {
+    code: ExitCode.Failed,
+    name: 'failed',
+    meaning: 'the operation failed: rejected by the service, not found, conflict, or an unexpected error',
+  },
+  {
+    code: ExitCode.Usage,
+    name: 'usage',
+    meaning: 'bad or missing flag or argument, unknown command, invalid input, or a prompt needed without a TTY',
+  },
+  {code: ExitCode.Partial, name: 'partial', meaning: 'partial failure: some entries of a batch failed'},
+  {code: ExitCode.AuthConfig, name: 'auth-config', meaning: 'region or credentials missing, invalid or denied'},
+  {
+    code: ExitCode.Unreachable,
+    name: 'unreachable',
+    meaning: 'an endpoint is unreachable or timed out (including "sandbox not running")',
+  },
+  {code: ExitCode.TimedOutWaiting, name: 'timed-out-waiting', meaning: 'still in progress when the wait ran out'},
+  {code: ExitCode.Interrupted, name: 'interrupted', meaning: 'interrupted (Ctrl-C) outside a watch view'},
+]
+
+/** One environment variable the CLI (or the AWS SDK under it) reads. */
+export interface EnvVarRow {
+  readonly name: string
+  readonly description: string
+}
+
+/** The documented environment variables (README, `momento-eb environment`). */
+export const ENVIRONMENT: readonly EnvVarRow[] = [
+  {name: 'AWS_REGION', description: 'AWS region when --region isn’t given; otherwise the profile’s region is used'},
+  {name: 'AWS_PROFILE', description: 'shared-config profile when --profile isn’t given (SSO and assume-role work)'},
+  {
+    name: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN',
+    description: 'static credentials, read by the AWS SDK’s default chain',
+  },
+  {
+    name: 'AWS_ENDPOINT_URL',
+    description: 'endpoint for every AWS service when --endpoint-url isn’t given (read by the AWS SDK)',
+  },
+  {
+    name: 'AWS_ENDPOINT_URL_<SERVICE>',
+    description: 'per-service endpoint that beats AWS_ENDPOINT_URL: _EVENTBRIDGE, _SQS, _CLOUDFORMATION, _STS',
+  },
+  {name: 'MOMENTO_API_KEY', description: 'Momento API key; env only, never a flag, never printed'},
+  {name: 'MOMENTO_HTTP_ENDPOINT', description: 'base URL of the Momento HTTP API when --momento-endpoint isn’t given'},
+  {
+    name: 'MOMENTO_EB_SANDBOX_URL',
+    description: 'where --sandbox points (default http://127.0.0.1:4566); it doesn’t turn --sandbox on by itself',
+  },
+  {
+    name: 'MOMENTO_EB_SANDBOX_API_KEY',
+    description: 'Momento API key `momento-eb sandbox` accepts (instead of --api-key, which shows in ps)',
+  },
+  {name: 'MOMENTO_EB_CONTENT_TYPE', description: 'set to json to make every command behave as with --json'},
+  {name: 'MOMENTO_EB_VERBOSE', description: 'set to true for --verbose'},
+  {name: 'MOMENTO_EB_DEBUG', description: 'set to 1 to add stack traces to errors'},
+  {name: 'NO_COLOR', description: 'any non-empty value disables colour (as does a non-TTY stdout or --no-color)'},
+  {name: 'CI', description: 'when set (and not "false"), the CLI never prompts or animates'},
+]

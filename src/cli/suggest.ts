@@ -1,0 +1,35 @@
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two strings. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1
+  const cols = b.length + 1
+  const d: number[][] = Array.from({length: rows}, (_, i) =>
+    Array.from({length: cols}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      const row = d[i]!
+      const prev = d[i - 1]!
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1)
+      }
+    }
+  }
+  return d[rows - 1]![cols - 1]!
+}
+
+/**
+ * The known command closest to what was typed, or undefined when nothing is close enough
+ * (more than a third of the longer word differs, with at least 2 edits allowed).
+ */
+export function closestCommand(typed: string, known: readonly string[]): string | undefined {
+  let best: {id: string; distance: number} | undefined
+  for (const id of known) {
+    const distance = editDistance(typed.toLowerCase(), id.toLowerCase())
+    if (!best || distance < best.distance) best = {id, distance}
+  }
+  if (!best) return undefined
+  const allowed = Math.max(2, Math.floor(Math.max(typed.length, best.id.length) / 3))
+  return best.distance <= allowed ? best.id : undefined
+}

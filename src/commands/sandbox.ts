@@ -1,0 +1,214 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {MomentoEbError, UsageError} from '../core/errors.js'
+import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
+import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
+
+/** The one JSON line `sandbox --json` prints when it is ready. */
+export interface SandboxReady {
+  endpoint: string
+  region: string
+  accountId: string
+  apiKey: string
+  port: number
+  host: string
+}
+
+/** How long a stop may take before the process exits anyway. */
+const CLOSE_GRACE_MS = 5_000
+
+export default class Sandbox extends BaseCommand<typeof Sandbox> {
+  static override summary = 'Run the local sandbox (EventBridge, SQS, Secrets Manager, STS, Momento HTTP API)'
+  static override description = `Runs in the foreground until Ctrl-C or SIGTERM, then stops and exits 0. State is in memory only.
+
+When ready it prints the endpoint, region, account id and the Momento API key it accepts, and the
+environment exports that point the AWS SDK and momento-eb at it. With --json it prints exactly one JSON
+line instead: {"endpoint","region","accountId","apiKey","port","host"}.
+
+The sandbox accepts any AWS credentials. It binds 127.0.0.1 unless --host says otherwise; --port 0 takes
+a free port. A port already in use exits 1.
+
+A key passed with --api-key is visible to other local users in the process list; prefer
+MOMENTO_EB_SANDBOX_API_KEY.`
+  static override examples = [
+    '<%= config.bin %> sandbox',
+    '<%= config.bin %> sandbox --port 0 --json',
+    '<%= config.bin %> sandbox --cache orders --cache audit',
+    '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --rate-limit 10:burst=20',
+  ]
+  static override flags = {
+    port: Flags.integer({
+      summary: 'Port to listen on (0 takes a free port).',
+      env: 'MOMENTO_EB_SANDBOX_PORT',
+      default: 4566,
+      min: 0,
+      max: 65_535,
+    }),
+    host: Flags.string({
+      summary: 'Address to bind. Anything but loopback exposes a server that accepts any credentials.',
+      env: 'MOMENTO_EB_SANDBOX_HOST',
+      default: '127.0.0.1',
+    }),
+    cache: Flags.string({
+      summary: 'Momento cache to create at start (repeatable).',
+      multiple: true,
+    }),
+    'api-key': Flags.string({
+      summary: 'Momento API key the sandbox accepts (default: a random key). Visible in ps; prefer the env var.',
+      env: 'MOMENTO_EB_SANDBOX_API_KEY',
+    }),
+    fault: Flags.custom<FaultRule>({
+      summary: 'Momento fault rule, e.g. 500, 429:retry-after=2, latency=6000, 503@orders:p=0.5 (repeatable).',
+      multiple: true,
+      parse: async (input) => parseFaultSpec(input),
+    })(),
+    'rate-limit': Flags.custom<RateLimit>({
+      summary: 'Momento rate limit: <perSecond>[/global|/cache][:burst=<n>], e.g. 10:burst=20.',
+      parse: async (input) => parseRateLimitSpec(input),
+    })(),
+    'time-scale': Flags.custom<number>({
+      summary: 'Multiplier for simulated waits (retry backoff, Retry-After); 1 is AWS-like.',
+      env: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
+      parse: async (input) => {
+        const value = Number(input)
+        if (!Number.isFinite(value) || value <= 0) throw new Error(`Expected a number above 0, got "${input}".`)
+        return value
+      },
+    })(),
+  }
+
+  public async run(): Promise<void> {
+    const {flags} = this
+    if (flags['api-key'] !== undefined && flags['api-key'].trim() === '') {
+      throw new UsageError('The Momento API key is empty.', {
+        hints: ['Pass a non-empty --api-key, or leave it out for a random key.'],
+      })
+    }
+    const sandbox = await this.listen()
+    const ready: SandboxReady = {
+      endpoint: sandbox.endpoint,
+      region: sandbox.region,
+      accountId: sandbox.accountId,
+      apiKey: sandbox.apiKey,
+      port: sandbox.port,
+      host: sandbox.host,
+    }
+    // The key is printed here on purpose: it is the sandbox's own throwaway key, and the point of this output.
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(ready)}\n`)
+    else process.stdout.write(humanReady(ready))
+    if (!isLoopback(sandbox.host)) {
+      process.stderr.write(
+        `Warning: listening on ${sandbox.host}: other machines can reach a server that accepts any credentials.\n`,
+      )
+    }
+    if (!this.jsonEnabled()) process.stderr.write('Press Ctrl-C to stop.\n')
+
+    const signal = await waitForStopSignal()
+    if (!this.jsonEnabled()) process.stderr.write(`\n${signal}: stopping the sandbox…\n`)
+    const closed = await closeWithin(sandbox, CLOSE_GRACE_MS)
+    if (!this.jsonEnabled()) process.stderr.write('Sandbox stopped.\n')
+    // Connections that didn't finish within the grace period would keep the process alive.
+    if (!closed) process.exit(0)
+  }
+
+  private async listen(): Promise<RunningSandbox> {
+    const {flags} = this
+    const momento: {faults?: FaultRule[]; rateLimit?: RateLimit} = {}
+    if (flags.fault && flags.fault.length > 0) momento.faults = flags.fault
+    if (flags['rate-limit']) momento.rateLimit = flags['rate-limit']
+    try {
+      return await startSandbox({
+        port: flags.port,
+        host: flags.host,
+        caches: flags.cache ?? [],
+        momento,
+        ...(flags['api-key'] ? {apiKey: flags['api-key'].trim()} : {}),
+        ...(flags['time-scale'] === undefined ? {} : {timeScale: flags['time-scale']}),
+        log: (line) => process.stderr.write(`sandbox: ${this.redactor.redact(line)}\n`),
+      })
+    } catch (error) {
+      throw listenError(error, flags.host, flags.port)
+    }
+  }
+}
+
+/** Translate a failed `listen()` into a clear error (exit 1). */
+export function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as {code?: unknown} | null)?.code
+  const where = `${host}:${port}`
+  if (code === 'EADDRINUSE') {
+    return new MomentoEbError(`Can't start the sandbox: ${where} is already in use.`, {
+      cause: error,
+      code: 'EB_PORT_IN_USE',
+      hints: [
+        `Another sandbox may be running: check with \`curl http://${where}/_sandbox/info\`.`,
+        'Pick another port with --port, or --port 0 for a free one.',
+      ],
+    })
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new MomentoEbError(`Can't start the sandbox on ${where}.`, {
+      cause: error,
+      code: 'EB_SANDBOX_LISTEN',
+      hints: ['Use a local address with --host (default 127.0.0.1) and a port above 1023 with --port.'],
+    })
+  }
+  return error
+}
+
+function humanReady(ready: SandboxReady): string {
+  const exports = [
+    `AWS_ENDPOINT_URL=${ready.endpoint}`,
+    `AWS_REGION=${ready.region}`,
+    'AWS_ACCESS_KEY_ID=test',
+    'AWS_SECRET_ACCESS_KEY=test',
+    `MOMENTO_HTTP_ENDPOINT=${ready.endpoint}`,
+    `MOMENTO_API_KEY=${ready.apiKey}`,
+    `MOMENTO_EB_SANDBOX_URL=${ready.endpoint}`,
+  ]
+  return [
+    `Sandbox listening on ${ready.endpoint}`,
+    `  region     ${ready.region}`,
+    `  account    ${ready.accountId}`,
+    `  API key    ${ready.apiKey}`,
+    '  state      in memory only: gone when this process stops',
+    '',
+    'Use it from another shell:',
+    `  export ${exports.join(' ')}`,
+    'or pass --sandbox to momento-eb commands.',
+    '',
+  ].join('\n')
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}
+
+/** Resolve with the first SIGINT or SIGTERM. A second signal while stopping exits 130 at once. */
+function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      const force = () => process.exit(130)
+      process.once('SIGINT', force)
+      process.once('SIGTERM', force)
+      resolve(signal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}
+
+/** Close the sandbox; false when it took longer than `ms`. */
+async function closeWithin(sandbox: RunningSandbox, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+    timer.unref()
+  })
+  const closed = await Promise.race([sandbox.close().then(() => true), timeout])
+  if (timer) clearTimeout(timer)
+  return closed
+}

@@ -1,0 +1,56 @@
+import {Flags} from '@oclif/core'
+
+import {describeEventBus, getCallerIdentity} from '../adapters/aws/identity.js'
+import {BaseCommand} from '../cli/base-command.js'
+
+/** What `whoami --json` prints. */
+export interface WhoamiResult {
+  account: string
+  arn: string
+  region: string | null
+  endpoint: string | null
+  eventBus: {name: string; arn: string}
+}
+
+export default class Whoami extends BaseCommand<typeof Whoami> {
+  static override summary = 'Show the AWS identity, region and endpoint in use, and check the event bus'
+  static override description =
+    'Calls STS GetCallerIdentity and EventBridge DescribeEventBus with the same settings every other command ' +
+    'uses, so it answers "where would momento-eb send this, and as whom?". Exits 4 without a region or ' +
+    'credentials, 5 when the endpoint is unreachable, and 1 when the event bus does not exist.'
+  static override examples = [
+    '<%= config.bin %> whoami',
+    '<%= config.bin %> whoami --sandbox --json',
+    '<%= config.bin %> whoami --profile prod --region eu-west-1 --event-bus orders',
+  ]
+  static override flags = {
+    'event-bus': Flags.string({
+      summary: 'Event bus to check.',
+      env: 'MOMENTO_EB_EVENT_BUS',
+      default: 'default',
+    }),
+  }
+
+  public async run(): Promise<WhoamiResult> {
+    const {aws, sandboxUrl} = this.ctx
+    const options = {sandboxUrl}
+    // Identity first: it fails with the clearest message when region or credentials are missing.
+    const identity = await getCallerIdentity(aws, options)
+    const bus = await describeEventBus(aws, this.flags['event-bus'], options)
+    const result: WhoamiResult = {
+      account: identity.account,
+      arn: identity.arn,
+      region: bus.region ?? aws.target.region ?? null,
+      endpoint: aws.endpointOf('eventbridge') ?? null,
+      eventBus: {name: bus.name, arn: bus.arn},
+    }
+    if (!this.jsonEnabled()) {
+      this.log(`account   ${result.account}`)
+      this.log(`identity  ${result.arn}`)
+      this.log(`region    ${result.region ?? '-'}`)
+      this.log(`endpoint  ${result.endpoint ?? '-'}`)
+      this.log(`event bus ${result.eventBus.arn}`)
+    }
+    return result
+  }
+}

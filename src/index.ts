@@ -1,0 +1,2 @@
+/** Programmatic entry point: `await run(['whoami', '--sandbox'])`. */
+export {run} from '@oclif/core'
