@@ -99,7 +99,7 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
       let state = regions.get(name)
       if (!state) {
         const now = Math.floor(resolved.now() / 1000)
-        state = {events: createEventsStore(name, resolved.accountId, now), sqs: new SqsStore(), secrets: createSecretsStore()}
+        state = {events: createEventsStore(name, resolved.accountId, now), sqs: new SqsStore(resolved.now, resolved.newId), secrets: createSecretsStore()}
         regions.set(name, state)
       }
       return state
