@@ -168,6 +168,7 @@ describe('EventBridge control plane', () => {
       const invalid = await failure(eb.send(new PutRuleCommand({Name: uniqueName('r'), EventPattern: '{not json'})))
       expect(invalid.name).toBe('InvalidEventPatternException')
       expect(invalid.message).toMatch(/^Event pattern is not valid\. Reason: /)
+      expect(invalid.message.match(/Reason: /g)).toHaveLength(1)
 
       const neither = await failure(eb.send(new PutRuleCommand({Name: uniqueName('r')})))
       expect(neither.name).toBe('ValidationException')

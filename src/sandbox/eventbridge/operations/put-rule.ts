@@ -13,7 +13,11 @@ export function checkEventPattern(pattern: string): ReturnType<typeof compilePat
     return compilePattern(pattern)
   } catch (error) {
     if (error instanceof InvalidEventPatternError) {
-      throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${error.message}`)
+      // The matcher words its errors as the service does; older builds gave only the reason.
+      const message = error.message.startsWith('Event pattern is not valid')
+        ? error.message
+        : `Event pattern is not valid. Reason: ${error.message}`
+      throw new ServiceError('InvalidEventPatternException', message)
     }
     throw error
   }
