@@ -450,6 +450,11 @@ export class SqsQueue implements SqsQueueHandle {
     })
   }
 
+  /** How many long polls are waiting on this queue (for inspection and tests). */
+  get waiting(): number {
+    return this.waiters.size
+  }
+
   /** Wake every long poll on this queue (new message, released message, queue deleted). */
   wake(): void {
     for (const waiter of [...this.waiters]) waiter()
