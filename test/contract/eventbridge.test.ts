@@ -408,6 +408,56 @@ describe('EventBridge control plane', () => {
     })
   })
 
+  describe('malformed input', () => {
+    const operations = [
+      'CreateEventBus',
+      'DeleteEventBus',
+      'DescribeEventBus',
+      'ListEventBuses',
+      'PutRule',
+      'DescribeRule',
+      'ListRules',
+      'DeleteRule',
+      'EnableRule',
+      'DisableRule',
+      'PutTargets',
+      'RemoveTargets',
+      'ListTargetsByRule',
+      'CreateConnection',
+      'DescribeConnection',
+      'UpdateConnection',
+      'DeleteConnection',
+      'ListConnections',
+      'CreateApiDestination',
+      'DescribeApiDestination',
+      'UpdateApiDestination',
+      'DeleteApiDestination',
+      'ListApiDestinations',
+      'TestEventPattern',
+    ]
+    const bodies = [
+      '{"Name": {}, "Rule": [], "Targets": "x", "Ids": [null], "Limit": "5", "NextToken": 7, "AuthParameters": "k"}',
+      '{"Name": "n", "Rule": "r", "Targets": [5], "Ids": [{}], "AuthorizationType": "API_KEY", "AuthParameters": {"ApiKeyAuthParameters": []}, "ConnectionArn": 1, "EventPattern": {}, "Event": []}',
+      '{"Limit": 0, "EventBusName": "", "State": "ON", "Force": "yes", "InvocationRateLimitPerSecond": 0.5}',
+    ]
+
+    it('answers odd inputs with a JSON error or a result, never a 500', async () => {
+      let errors = 0
+      for (const operation of operations) {
+        for (const body of bodies) {
+          const res = await rawCall(sandbox, operation, body)
+          expect({operation, body, ok: res.status === 200 || res.status === 400}).toEqual({operation, body, ok: true})
+          if (res.status === 400) {
+            errors++
+            expect(res.json.__type).toMatch(/Exception$/)
+          }
+        }
+      }
+      // Most of these bodies are wrong for most operations.
+      expect(errors).toBeGreaterThan(operations.length * 2)
+    })
+  })
+
   describe('TestEventPattern', () => {
     const event = {
       id: '1',

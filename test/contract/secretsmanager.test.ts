@@ -181,6 +181,22 @@ describe('Secrets Manager', () => {
     expect(again.Name).toBe(name)
   })
 
+  it('answers odd inputs with a JSON error, never a 500', async () => {
+    const operations = ['CreateSecret', 'GetSecretValue', 'DescribeSecret', 'PutSecretValue', 'UpdateSecret']
+    const more = ['DeleteSecret', 'RestoreSecret', 'ListSecrets']
+    const body =
+      '{"Name": 5, "SecretId": [], "SecretBinary": "%%%", "MaxResults": "x", "Filters": [1], "RecoveryWindowInDays": "7"}'
+    for (const operation of [...operations, ...more]) {
+      const res = await fetch(`${sandbox.endpoint}/`, {
+        method: 'POST',
+        headers: {'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `secretsmanager.${operation}`},
+        body,
+      })
+      expect({operation, status: res.status}).toEqual({operation, status: 400})
+      expect(((await res.json()) as {__type: string}).__type).toBe('ValidationException')
+    }
+  })
+
   it('lists secrets with a name filter and pages them', async () => {
     const prefix = uniqueName('ls')
     for (const i of [1, 2, 3]) await sm.send(new CreateSecretCommand({Name: `${prefix}/${i}`, SecretString: 'v'}))
