@@ -1,4 +1,4 @@
-import {Command, Errors, ux, type Interfaces} from '@oclif/core'
+import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import type {MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
@@ -107,7 +107,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** JSON on stdout as plain, uncoloured, two-space-indented text. */
   public override logJson(json: unknown): void {
-    ux.stdout(this.redactor.redact(JSON.stringify(json, null, 2)))
+    process.stdout.write(`${this.redactor.redact(JSON.stringify(json, null, 2))}\n`)
   }
 
   public override async finally(error: Error | undefined): Promise<void> {

@@ -81,8 +81,13 @@ export function usageErrorFrom(error: unknown): UsageError {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/^see more help with --help$/i.test(l))
-  const message = lines[0] ?? 'Invalid arguments.'
-  return new UsageError(message, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
+  const first = lines[0] ?? 'Invalid arguments.'
+  // oclif reports a rejected flag value as "Parsing --flag" followed by the reason on the next line.
+  const parsing = /^Parsing (--[\w-]+)$/.exec(first)
+  if (parsing && lines[1]) {
+    return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
+  }
+  return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
 }
 
 function stripOclifPrefix(message: string): string {

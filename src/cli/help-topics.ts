@@ -13,7 +13,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   {
     code: ExitCode.Failed,
     name: 'failed',
-    meaning: 'the operation failed: rejected by the service, not found, conflict, or an unexpected error',
+    meaning: 'the operation failed: rejected by the service, not found, conflict, port in use, or an unexpected error',
   },
   {
     code: ExitCode.Usage,

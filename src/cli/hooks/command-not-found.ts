@@ -35,11 +35,22 @@ const hook: Hook.CommandNotFound = async function (options) {
     typed,
     known.map((id) => toConfiguredId(id, config)),
   )
-  const hints = [
-    ...(suggestion ? [`Did you mean \`${config.bin} ${suggestion}\`?`] : []),
-    `Run \`${config.bin} --help\` for the list of commands.`,
-  ]
-  const error = new UsageError(`\`${typed}\` isn't a ${config.bin} command.`, {code: 'EB_UNKNOWN_COMMAND', hints})
+  // `whoami extra words` arrives here too: a real command followed by arguments it doesn't take.
+  const prefix = known
+    .map((id) => toConfiguredId(id, config))
+    .filter((id) => typed.startsWith(`${id} `))
+    .sort((a, b) => b.length - a.length)[0]
+  const error = prefix
+    ? new UsageError(`\`${config.bin} ${prefix}\` doesn't take the arguments \`${typed.slice(prefix.length + 1)}\`.`, {
+        hints: [`See its flags with \`${config.bin} ${prefix} --help\`.`],
+      })
+    : new UsageError(`\`${typed}\` isn't a ${config.bin} command.`, {
+        code: 'EB_UNKNOWN_COMMAND',
+        hints: [
+          ...(suggestion ? [`Did you mean \`${config.bin} ${suggestion}\`?`] : []),
+          `Run \`${config.bin} --help\` for the list of commands.`,
+        ],
+      })
   const redactor = createRedactor(secretsFromEnv(process.env))
   if (json) {
     process.stdout.write(`${JSON.stringify(errorToJson(error, redactor), null, 2)}\n`)

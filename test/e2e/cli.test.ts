@@ -1,0 +1,406 @@
+import {createServer} from 'node:net'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {
+  awsEnv,
+  cleanEnv,
+  collect,
+  firstStdoutLine,
+  runCli,
+  show,
+  spawnCli,
+  stdoutJson,
+  tempHome,
+  type CliResult,
+} from '../helpers/cli.js'
+import {startTestSandbox, TEST_API_KEY} from '../helpers/sandbox.js'
+
+/** A localhost port nothing listens on: bind port 0, note it, close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  if (typeof address !== 'object' || address === null) throw new Error('no address')
+  return address.port
+}
+
+interface ErrorEnvelope {
+  error: {
+    code: string
+    message: string
+    cause: {name: string; message: string} | null
+    hints: string[]
+    exitCode: number
+    requestId?: string
+  }
+}
+
+function expectNoStack(result: CliResult): void {
+  expect(result.stderr, show(result)).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/)
+  expect(result.stdout, show(result)).not.toMatch(/\n\s+at .+:\d+:\d+/)
+}
+
+describe('momento-eb (built CLI, spawned)', () => {
+  let sandbox: RunningSandbox
+  let home: ReturnType<typeof tempHome>
+  let deadEndpoint: string
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox()
+    home = tempHome()
+    deadEndpoint = `http://127.0.0.1:${await closedPort()}`
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  const env = (extra: Record<string, string | undefined> = {}) => cleanEnv(home.home, extra)
+
+  describe('exit codes', () => {
+    it('0: whoami against the sandbox prints account, region, endpoint and bus ARN', async () => {
+      const r = await runCli(['whoami'], {env: env(awsEnv(sandbox.endpoint))})
+      expect(r.code, show(r)).toBe(0)
+      expect(r.stdout).toContain('account   000000000000')
+      expect(r.stdout).toContain('region    us-east-1')
+      expect(r.stdout).toContain(`endpoint  ${sandbox.endpoint}`)
+      expect(r.stdout).toContain('event bus arn:aws:events:us-east-1:000000000000:event-bus/default')
+      expect(r.stderr, show(r)).toBe('')
+    })
+
+    it('1: a bus that does not exist names the bus, the cause and a fix', async () => {
+      const r = await runCli(['whoami', '--event-bus', 'no-such-bus'], {env: env(awsEnv(sandbox.endpoint))})
+      expect(r.code, show(r)).toBe(1)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toContain("Error: Can't find event bus `no-such-bus`")
+      expect(r.stderr).toContain('ResourceNotFoundException:')
+      expect(r.stderr).toMatch(/Try:\n {2}Create it with `aws events create-event-bus --name no-such-bus`/)
+      expect(r.stderr).toMatch(/code EB_NOT_FOUND · request id [0-9a-f-]{36}/)
+      expectNoStack(r)
+    })
+
+    it('2: an unknown flag is a usage error, in human and JSON mode', async () => {
+      const human = await runCli(['whoami', '--no-such-flag'], {env: env()})
+      expect(human.code, show(human)).toBe(2)
+      expect(human.stderr).toContain('Error: Nonexistent flag: --no-such-flag')
+      expect(human.stderr).toContain('code EB_USAGE')
+
+      const json = await runCli(['whoami', '--no-such-flag', '--json'], {env: env()})
+      expect(json.code, show(json)).toBe(2)
+      const body = stdoutJson(json) as ErrorEnvelope
+      expect(body.error.code).toBe('EB_USAGE')
+      expect(body.error.exitCode).toBe(2)
+      // Never oclif's parse context (config, package.json) in the envelope.
+      expect(Object.keys(body.error).sort()).toEqual(['cause', 'code', 'exitCode', 'hints', 'message'])
+      expect(json.stdout).not.toContain('pjson')
+    })
+
+    it('2: a flag without its value, and an invalid endpoint URL, are usage errors too', async () => {
+      const missing = await runCli(['whoami', '--region'], {env: env()})
+      expect(missing.code, show(missing)).toBe(2)
+      expect(missing.stderr).toContain('--region expects a value')
+
+      const badUrl = await runCli(['whoami', '--endpoint-url', 'ftp://x', '--json'], {env: env()})
+      expect(badUrl.code, show(badUrl)).toBe(2)
+      expect((stdoutJson(badUrl) as ErrorEnvelope).error.message).toContain('http:// or https://')
+    })
+
+    it('2: arguments a command does not take', async () => {
+      const r = await runCli(['whoami', 'extra'], {env: env()})
+      expect(r.code, show(r)).toBe(2)
+      expect(r.stderr).toContain("`momento-eb whoami` doesn't take the arguments `extra`.")
+    })
+
+    it('4: no region anywhere names --region, AWS_REGION and the profile', async () => {
+      const r = await runCli(['whoami'], {
+        env: env({AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(4)
+      expect(r.stderr).toContain('no AWS region is set')
+      expect(r.stderr).toContain('--region')
+      expect(r.stderr).toContain('AWS_REGION')
+      expect(r.stderr).toContain('profile default')
+      expect(r.stderr).toContain('code EB_CONFIG_REGION')
+      expectNoStack(r)
+    })
+
+    it('4: no credentials anywhere suggests --profile and --sandbox', async () => {
+      const r = await runCli(['whoami', '--json'], {
+        env: env({AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(4)
+      const body = stdoutJson(r) as ErrorEnvelope
+      expect(body.error.code).toBe('EB_CONFIG_CREDENTIALS')
+      expect(body.error.exitCode).toBe(4)
+      expect(body.error.cause?.name).toBe('CredentialsProviderError')
+      expect(body.error.hints.join('\n')).toContain('--sandbox')
+    })
+
+    it('4: an unknown profile is a config error naming the profile', async () => {
+      const r = await runCli(['whoami', '--profile', 'nope', '--region', 'us-east-1'], {
+        env: env({AWS_ENDPOINT_URL: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(4)
+      expect(r.stderr).toContain('profile nope')
+    })
+
+    it('5: an unreachable endpoint names it; under --json the exit code is kept', async () => {
+      const human = await runCli(['whoami'], {env: env(awsEnv(deadEndpoint))})
+      expect(human.code, show(human)).toBe(5)
+      expect(human.stderr).toContain(`(endpoint ${deadEndpoint})`)
+      expect(human.stderr).toContain('ECONNREFUSED')
+      expectNoStack(human)
+
+      const json = await runCli(['whoami', '--json'], {env: env(awsEnv(deadEndpoint))})
+      expect(json.code, show(json)).toBe(5)
+      const body = stdoutJson(json) as ErrorEnvelope
+      expect(body.error).toMatchObject({code: 'EB_UNREACHABLE', exitCode: 5})
+      expect(body.error.cause?.name).toBe('ECONNREFUSED')
+      expect(json.stderr).toBe('')
+    })
+
+    it('5: --sandbox with no sandbox running suggests `momento-eb sandbox`', async () => {
+      const r = await runCli(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
+      expect(r.code, show(r)).toBe(5)
+      expect(r.stderr).toContain('Start the sandbox in another terminal with `momento-eb sandbox`.')
+    })
+
+    it('MOMENTO_EB_DEBUG=1 adds the stack trace', async () => {
+      const r = await runCli(['whoami'], {env: env({...awsEnv(deadEndpoint), MOMENTO_EB_DEBUG: '1'})})
+      expect(r.code, show(r)).toBe(5)
+      expect(r.stderr).toMatch(/\n\s+at /)
+    })
+  })
+
+  describe('--json success', () => {
+    it('whoami --json prints the result object only', async () => {
+      const r = await runCli(['whoami', '--json'], {env: env(awsEnv(sandbox.endpoint))})
+      expect(r.code, show(r)).toBe(0)
+      expect(stdoutJson(r)).toEqual({
+        account: '000000000000',
+        arn: 'arn:aws:iam::000000000000:root',
+        region: 'us-east-1',
+        endpoint: sandbox.endpoint,
+        eventBus: {name: 'default', arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default'},
+      })
+      expect(r.stderr).toBe('')
+    })
+
+    it('MOMENTO_EB_CONTENT_TYPE=json turns JSON on without the flag', async () => {
+      const r = await runCli(['whoami'], {env: env({...awsEnv(sandbox.endpoint), MOMENTO_EB_CONTENT_TYPE: 'json'})})
+      expect(r.code, show(r)).toBe(0)
+      expect((stdoutJson(r) as {account: string}).account).toBe('000000000000')
+    })
+  })
+
+  describe('endpoints and the --sandbox shortcut', () => {
+    it('--sandbox uses MOMENTO_EB_SANDBOX_URL with throwaway credentials and us-east-1', async () => {
+      const r = await runCli(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})})
+      expect(r.code, show(r)).toBe(0)
+      expect(stdoutJson(r)).toMatchObject({region: 'us-east-1', endpoint: sandbox.endpoint})
+    })
+
+    it('--sandbox honours --region', async () => {
+      const r = await runCli(['whoami', '--sandbox', '--region', 'eu-west-1', '--json'], {
+        env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(0)
+      expect(stdoutJson(r)).toMatchObject({region: 'eu-west-1'})
+    })
+
+    it('--sandbox wins over AWS_ENDPOINT_URL and ignores the shell’s credentials', async () => {
+      const r = await runCli(['whoami', '--sandbox', '--json'], {
+        env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, AWS_ENDPOINT_URL: deadEndpoint, AWS_PROFILE: 'missing'}),
+      })
+      expect(r.code, show(r)).toBe(0)
+      expect(stdoutJson(r)).toMatchObject({endpoint: sandbox.endpoint})
+    })
+
+    it('--sandbox and --endpoint-url together are a usage error', async () => {
+      const r = await runCli(['whoami', '--sandbox', '--endpoint-url', sandbox.endpoint], {env: env()})
+      expect(r.code, show(r)).toBe(2)
+      expect(r.stderr).toContain('--endpoint-url')
+    })
+
+    it('AWS_ENDPOINT_URL_STS beats AWS_ENDPOINT_URL for STS only', async () => {
+      // STS goes to the live sandbox through its own variable; EventBridge follows the dead global one.
+      const r = await runCli(['whoami', '--json'], {
+        env: env({...awsEnv(deadEndpoint), AWS_ENDPOINT_URL_STS: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(5)
+      const body = stdoutJson(r) as ErrorEnvelope
+      expect(body.error.message).toContain("Can't find event bus `default`")
+      expect(body.error.message).toContain(deadEndpoint)
+    })
+
+    it('AWS_ENDPOINT_URL_EVENTBRIDGE beats AWS_ENDPOINT_URL', async () => {
+      const r = await runCli(['whoami', '--json'], {
+        env: env({
+          ...awsEnv(sandbox.endpoint),
+          AWS_ENDPOINT_URL: sandbox.endpoint,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: deadEndpoint,
+        }),
+      })
+      expect(r.code, show(r)).toBe(5)
+      expect((stdoutJson(r) as ErrorEnvelope).error.message).toContain(deadEndpoint)
+    })
+
+    it('--endpoint-url beats every AWS_ENDPOINT_URL* variable', async () => {
+      const r = await runCli(['whoami', '--endpoint-url', sandbox.endpoint, '--json'], {
+        env: env({
+          ...awsEnv(deadEndpoint),
+          AWS_ENDPOINT_URL_STS: deadEndpoint,
+          AWS_ENDPOINT_URL_EVENTBRIDGE: deadEndpoint,
+        }),
+      })
+      expect(r.code, show(r)).toBe(0)
+      expect(stdoutJson(r)).toMatchObject({endpoint: sandbox.endpoint})
+    })
+  })
+
+  describe('secrets', () => {
+    it('never prints MOMENTO_API_KEY, even when it appears in an error', async () => {
+      const secret = 'super-secret-momento-key-123'
+      const r = await runCli(['whoami', '--event-bus', secret], {
+        env: env({...awsEnv(sandbox.endpoint), MOMENTO_API_KEY: secret}),
+      })
+      expect(r.code, show(r)).toBe(1)
+      expect(r.stderr).not.toContain(secret)
+      expect(r.stderr).toContain('[redacted]')
+    })
+  })
+
+  describe('help, suggestions, completion', () => {
+    it('--help lists the commands', async () => {
+      const r = await runCli(['--help'], {env: env()})
+      expect(r.code, show(r)).toBe(0)
+      for (const command of ['whoami', 'sandbox', 'exit-codes', 'environment', 'autocomplete']) {
+        expect(r.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'))
+      }
+    })
+
+    it('a mistyped command suggests the right one without prompting and exits 2', async () => {
+      const r = await runCli(['sandbx'], {env: env(), timeoutMs: 10_000})
+      expect(r.timedOut, show(r)).toBe(false)
+      expect(r.code, show(r)).toBe(2)
+      expect(r.stderr).toContain("`sandbx` isn't a momento-eb command.")
+      expect(r.stderr).toContain('Did you mean `momento-eb sandbox`?')
+    })
+
+    it('a mistyped command under --json prints the error envelope', async () => {
+      const r = await runCli(['whoamii', '--json'], {env: env(), timeoutMs: 10_000})
+      expect(r.code, show(r)).toBe(2)
+      const body = stdoutJson(r) as ErrorEnvelope
+      expect(body.error).toMatchObject({code: 'EB_UNKNOWN_COMMAND', exitCode: 2})
+      expect(body.error.hints[0]).toBe('Did you mean `momento-eb whoami`?')
+    })
+
+    it('autocomplete --help works', async () => {
+      const r = await runCli(['autocomplete', '--help'], {env: env()})
+      expect(r.code, show(r)).toBe(0)
+      expect(r.stdout).toContain('autocomplete')
+      expect(r.stdout).toMatch(/bash|zsh/)
+    })
+
+    it('exit-codes prints the table, and --json the same rows', async () => {
+      const human = await runCli(['exit-codes'], {env: env()})
+      expect(human.code, show(human)).toBe(0)
+      expect(human.stdout).toMatch(/^ {2}5 {2}unreachable/m)
+      expect(human.stdout).toMatch(/^130 {2}interrupted/m)
+
+      const json = await runCli(['exit-codes', '--json'], {env: env()})
+      const rows = (stdoutJson(json) as {exitCodes: {code: number}[]}).exitCodes.map((row) => row.code)
+      expect(rows).toEqual([0, 1, 2, 3, 4, 5, 8, 130])
+    })
+
+    it('environment documents the variables', async () => {
+      const r = await runCli(['environment'], {env: env()})
+      expect(r.code, show(r)).toBe(0)
+      for (const name of [
+        'AWS_REGION',
+        'AWS_PROFILE',
+        'AWS_ENDPOINT_URL_<SERVICE>',
+        'MOMENTO_API_KEY',
+        'MOMENTO_EB_SANDBOX_URL',
+        'NO_COLOR',
+      ]) {
+        expect(r.stdout).toContain(name)
+      }
+    })
+  })
+
+  describe('sandbox command', () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      it(`--port 0 --json prints one JSON line, serves requests, and exits 0 on ${signal}`, async () => {
+        const child = spawnCli(['sandbox', '--port', '0', '--json', '--cache', 'orders'], {
+          env: env({MOMENTO_EB_SANDBOX_API_KEY: TEST_API_KEY}),
+        })
+        const done = collect(child, 20_000)
+        const line = await firstStdoutLine(child)
+        const ready = JSON.parse(line) as {
+          endpoint: string
+          port: number
+          host: string
+          apiKey: string
+          region: string
+          accountId: string
+        }
+        expect(ready).toMatchObject({
+          host: '127.0.0.1',
+          region: 'us-east-1',
+          accountId: '000000000000',
+          apiKey: TEST_API_KEY,
+        })
+        expect(ready.port).toBeGreaterThan(0)
+        expect(ready.endpoint).toBe(`http://127.0.0.1:${ready.port}`)
+
+        const info = await fetch(`${ready.endpoint}/_sandbox/info`)
+        expect(info.status).toBe(200)
+        const who = await runCli(['whoami', '--sandbox', '--json'], {
+          env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint}),
+        })
+        expect(who.code, show(who)).toBe(0)
+
+        child.kill(signal)
+        const r = await done
+        expect(r.code, show(r)).toBe(0)
+        expect(r.stdout.trim().split('\n')).toHaveLength(1)
+        await expect(fetch(`${ready.endpoint}/_sandbox/info`)).rejects.toThrow()
+      })
+    }
+
+    it('prints the endpoint and env exports in human mode', async () => {
+      const child = spawnCli(['sandbox', '--port', '0'], {env: env()})
+      const done = collect(child, 20_000)
+      const line = await firstStdoutLine(child)
+      expect(line).toMatch(/^Sandbox listening on http:\/\/127\.0\.0\.1:\d+$/)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      child.kill('SIGTERM')
+      const r = await done
+      expect(r.code, show(r)).toBe(0)
+      expect(r.stdout).toMatch(
+        /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test/,
+      )
+      expect(r.stdout).toMatch(/API key {4}sandbox-/)
+      expect(r.stderr).toContain('Press Ctrl-C to stop.')
+    })
+
+    it('a port in use exits 1 with a clear message', async () => {
+      const r = await runCli(['sandbox', '--port', String(sandbox.port), '--json'], {env: env()})
+      expect(r.code, show(r)).toBe(1)
+      const body = stdoutJson(r) as ErrorEnvelope
+      expect(body.error.code).toBe('EB_PORT_IN_USE')
+      expect(body.error.message).toContain(`127.0.0.1:${sandbox.port} is already in use`)
+      expect(body.error.hints.join('\n')).toContain('--port 0')
+    })
+
+    it('a bad --fault spec is a usage error', async () => {
+      const r = await runCli(['sandbox', '--port', '0', '--fault', 'explode'], {env: env()})
+      expect(r.code, show(r)).toBe(2)
+      expect(r.stderr).toContain('explode')
+    })
+  })
+})

@@ -1,0 +1,232 @@
+import {describe, expect, it} from 'vitest'
+
+import {translateAwsError} from '../../src/adapters/aws/errors.js'
+import {errorToJson, exitCodeOf, formatHumanError, toDomainError, usageErrorFrom} from '../../src/cli/error-render.js'
+import {createRedactor} from '../../src/cli/redact.js'
+import {
+  AuthError,
+  ConfigError,
+  InternalError,
+  InterruptedError,
+  MomentoEbError,
+  NotFoundError,
+  PartialFailureError,
+  RemoteError,
+  TimeoutWaitingError,
+  UnreachableError,
+  UsageError,
+} from '../../src/core/errors.js'
+
+/** An error shaped like an AWS SDK v3 service exception. */
+function sdkError(name: string, message: string, status = 400, requestId = 'req-123'): Error {
+  return Object.assign(new Error(message), {name, $metadata: {httpStatusCode: status, requestId, attempts: 1}})
+}
+
+const ctx = {
+  action: "Can't do the thing",
+  endpoint: 'http://127.0.0.1:4566',
+  region: 'us-east-1',
+  sandboxUrl: 'http://127.0.0.1:4566',
+}
+
+describe('exit code of each error class', () => {
+  it.each([
+    [new MomentoEbError('x'), 1],
+    [new RemoteError('x'), 1],
+    [new NotFoundError('x'), 1],
+    [new InternalError('x'), 1],
+    [new UsageError('x'), 2],
+    [new PartialFailureError('x'), 3],
+    [new ConfigError('x'), 4],
+    [new AuthError('x'), 4],
+    [new UnreachableError('x'), 5],
+    [new TimeoutWaitingError('x'), 8],
+    [new InterruptedError(), 130],
+    [new TypeError('bug'), 1],
+    ['a thrown string', 1],
+  ])('%s → %i', (error, code) => {
+    expect(exitCodeOf(error)).toBe(code)
+  })
+
+  it('keeps the exit code of an oclif error thrown with {exit}', () => {
+    const oclifError = Object.assign(new Error('Stack is still creating'), {
+      oclif: {exit: 8},
+      suggestions: ['Wait longer'],
+    })
+    const domain = toDomainError(oclifError)
+    expect(domain).toBeInstanceOf(TimeoutWaitingError)
+    expect(domain.hints).toEqual(['Wait longer'])
+  })
+
+  it('turns oclif parse failures into usage errors, whatever their oclif exit code', () => {
+    const flagValue = usageErrorFrom(
+      new Error('Parsing --port \n\tExpected an integer but received: x\nSee more help with --help'),
+    )
+    expect(flagValue.exitCode).toBe(2)
+    expect(flagValue.message).toBe('Invalid value for --port: Expected an integer but received: x')
+    expect(
+      toDomainError(Object.assign(new Error('Flag --region expects a value'), {oclif: {exit: 1}, parse: {}})),
+    ).toBeInstanceOf(UsageError)
+  })
+
+  it('wraps unknown errors as internal failures that keep the original as cause', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'x')")
+    const domain = toDomainError(bug)
+    expect(domain).toBeInstanceOf(InternalError)
+    expect(domain.cause).toBe(bug)
+    expect(domain.message).toContain('Cannot read properties of undefined')
+  })
+})
+
+describe('translateAwsError', () => {
+  it('"Region is missing" → ConfigError naming --region, AWS_REGION and the profile', () => {
+    const e = translateAwsError(new Error('Region is missing'), {
+      ...ctx,
+      region: undefined,
+      profile: 'prod',
+    }) as ConfigError
+    expect(e).toBeInstanceOf(ConfigError)
+    expect(e.exitCode).toBe(4)
+    const text = e.hints.join('\n')
+    expect(text).toContain('--region')
+    expect(text).toContain('AWS_REGION')
+    expect(text).toContain('profile prod')
+  })
+
+  it('CredentialsProviderError → ConfigError (4)', () => {
+    const error = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    })
+    const e = translateAwsError(error, ctx) as ConfigError
+    expect(e).toBeInstanceOf(ConfigError)
+    expect(e.code).toBe('EB_CONFIG_CREDENTIALS')
+  })
+
+  it.each([
+    'AccessDeniedException',
+    'UnrecognizedClientException',
+    'InvalidSignatureException',
+    'ExpiredTokenException',
+  ])('%s → AuthError (4) with the request id', (name) => {
+    const e = translateAwsError(sdkError(name, 'no'), ctx) as AuthError
+    expect(e).toBeInstanceOf(AuthError)
+    expect(e.exitCode).toBe(4)
+    expect(e.requestId).toBe('req-123')
+  })
+
+  it('ECONNREFUSED on the sandbox URL → UnreachableError suggesting `momento-eb sandbox`', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), {
+      code: 'ECONNREFUSED',
+      $metadata: {attempts: 1},
+    })
+    const e = translateAwsError(error, ctx) as UnreachableError
+    expect(e).toBeInstanceOf(UnreachableError)
+    expect(e.exitCode).toBe(5)
+    expect(e.message).toContain('(endpoint http://127.0.0.1:4566)')
+    expect(e.hints[0]).toContain('`momento-eb sandbox`')
+  })
+
+  it('a refused dual-stack connection (AggregateError) elsewhere → UnreachableError with endpoint hints', () => {
+    const inner = Object.assign(new Error('connect ECONNREFUSED ::1:9999'), {code: 'ECONNREFUSED'})
+    const error = new AggregateError([inner], '')
+    const e = translateAwsError(error, {...ctx, endpoint: 'http://localhost:9999'}) as UnreachableError
+    expect(e).toBeInstanceOf(UnreachableError)
+    expect(e.hints[0]).toContain('AWS_ENDPOINT_URL')
+  })
+
+  it.each(['ETIMEDOUT', 'ENOTFOUND'])('%s → UnreachableError', (code) => {
+    expect(translateAwsError(Object.assign(new Error(code), {code}), ctx)).toBeInstanceOf(UnreachableError)
+  })
+
+  it('TimeoutError (connection or request timeout) → UnreachableError', () => {
+    expect(translateAwsError(Object.assign(new Error('timed out'), {name: 'TimeoutError'}), ctx)).toBeInstanceOf(
+      UnreachableError,
+    )
+  })
+
+  it('ResourceNotFoundException → NotFoundError (1) with the given hints', () => {
+    const e = translateAwsError(sdkError('ResourceNotFoundException', 'Event bus x does not exist.'), {
+      ...ctx,
+      notFoundHints: ['Create it.'],
+    }) as NotFoundError
+    expect(e).toBeInstanceOf(NotFoundError)
+    expect(e.exitCode).toBe(1)
+    expect(e.hints).toEqual(['Create it.'])
+  })
+
+  it('any other service error → RemoteError keeping name, message and request id', () => {
+    const cause = sdkError('ValidationException', 'Name is too long', 400, 'abc-1')
+    const e = translateAwsError(cause, ctx) as RemoteError
+    expect(e).toBeInstanceOf(RemoteError)
+    expect(e.cause).toBe(cause)
+    expect(e.requestId).toBe('abc-1')
+    expect(errorToJson(e, createRedactor()).error.cause).toEqual({
+      name: 'ValidationException',
+      message: 'Name is too long',
+    })
+  })
+
+  it('passes core errors and non-SDK errors through', () => {
+    const core = new UsageError('bad')
+    expect(translateAwsError(core, ctx)).toBe(core)
+    const plain = new Error('something else')
+    expect(translateAwsError(plain, ctx)).toBe(plain)
+  })
+})
+
+describe('rendering', () => {
+  const error = new NotFoundError("Can't find event bus `orders` in us-east-1", {
+    cause: sdkError('ResourceNotFoundException', 'Event bus orders does not exist.'),
+    hints: ['Create it with `aws events create-event-bus --name orders`.', 'Or pass --event-bus.'],
+    requestId: 'req-9',
+  })
+
+  it('human: what failed, why, Try: one hint per line, then code and request id', () => {
+    const text = formatHumanError(error, {color: false, debug: false, redactor: createRedactor()})
+    expect(text).toBe(
+      [
+        "Error: Can't find event bus `orders` in us-east-1",
+        '  ResourceNotFoundException: Event bus orders does not exist.',
+        'Try:',
+        '  Create it with `aws events create-event-bus --name orders`.',
+        '  Or pass --event-bus.',
+        'code EB_NOT_FOUND · request id req-9',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('human: no stack unless debugging; colour only when asked', () => {
+    expect(formatHumanError(error, {color: false, debug: false, redactor: createRedactor()})).not.toContain('    at ')
+    expect(formatHumanError(error, {color: false, debug: true, redactor: createRedactor()})).toContain('    at ')
+    expect(formatHumanError(error, {color: false, debug: false, redactor: createRedactor()})).not.toContain('\u001B[')
+    expect(formatHumanError(error, {color: true, debug: false, redactor: createRedactor()})).toContain('\u001B[31m')
+  })
+
+  it('JSON: the documented envelope and nothing else', () => {
+    expect(errorToJson(error, createRedactor())).toEqual({
+      error: {
+        code: 'EB_NOT_FOUND',
+        message: "Can't find event bus `orders` in us-east-1",
+        cause: {name: 'ResourceNotFoundException', message: 'Event bus orders does not exist.'},
+        hints: ['Create it with `aws events create-event-bus --name orders`.', 'Or pass --event-bus.'],
+        exitCode: 1,
+        requestId: 'req-9',
+      },
+    })
+    expect(errorToJson(new UsageError('x'), createRedactor()).error).not.toHaveProperty('requestId')
+  })
+
+  it('redacts secrets in message, cause, hints and stack', () => {
+    const key = 'momento-secret-key-xyz'
+    const leaky = new RemoteError(`Rejected key ${key}`, {
+      cause: new Error(`bad token ${key}`),
+      hints: [`Unset ${key}`],
+    })
+    const redactor = createRedactor([key])
+    expect(JSON.stringify(errorToJson(leaky, redactor))).not.toContain(key)
+    const human = formatHumanError(leaky, {color: false, debug: true, redactor})
+    expect(human).not.toContain(key)
+    expect(human).toContain('[redacted]')
+  })
+})
