@@ -1,6 +1,6 @@
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
-import type {MomentoEbError} from '../core/errors.js'
+import {ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {errorToJson, formatHumanError, toDomainError, usageErrorFrom, type ErrorJson} from './error-render.js'
 import {globalFlags} from './flags.js'
@@ -48,7 +48,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.context
   }
 
+  /**
+   * Whether Ctrl-C (SIGINT) ends the run with exit 130 and an "Interrupted" error. Commands that own
+   * their signals (the sandbox, watch views that treat Ctrl-C as success) set this to false.
+   */
+  static exitOnInterrupt = true
+
+  private readonly onInterrupt = (): void => {
+    this.renderError(new InterruptedError('Interrupted.'))
+    this.context?.destroy()
+    process.exit(ExitCode.Interrupted)
+  }
+
   public override async init(): Promise<void> {
+    if ((this.ctor as unknown as typeof BaseCommand).exitOnInterrupt) process.once('SIGINT', this.onInterrupt)
     await super.init()
     const {args, flags} = await this.parse({
       args: this.ctor.args,
@@ -78,6 +91,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     // `this.exit(n)` is a request to stop, not a failure: let oclif's handler exit with n.
     if (error instanceof Errors.ExitError) throw error
+    this.renderError(error)
+  }
+
+  /** Set the exit code from the error's class and print it (JSON on stdout, or human text on stderr). */
+  protected renderError(error: unknown): void {
     const domain = toDomainError(error)
     process.exitCode = domain.exitCode
     if (this.jsonEnabled()) {
@@ -111,6 +129,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   public override async finally(error: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onInterrupt)
     this.context?.destroy()
     await super.finally(error)
   }

@@ -37,6 +37,8 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     '<%= config.bin %> sandbox --cache orders --cache audit',
     '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --rate-limit 10:burst=20',
   ]
+  // The sandbox stops cleanly on SIGINT and SIGTERM and exits 0 (see waitForStopSignal).
+  static override exitOnInterrupt = false
   static override flags = {
     port: Flags.integer({
       summary: 'Port to listen on (0 takes a free port).',

@@ -1,4 +1,4 @@
-import {createServer} from 'node:net'
+import {createServer, type AddressInfo, type Socket} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -25,6 +25,15 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()))
   if (typeof address !== 'object' || address === null) throw new Error('no address')
   return address.port
+}
+
+/** Poll until `check()` is true (no fixed sleeps). */
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 interface ErrorEnvelope {
@@ -166,6 +175,26 @@ describe('momento-eb (built CLI, spawned)', () => {
       const r = await runCli(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
       expect(r.code, show(r)).toBe(5)
       expect(r.stderr).toContain('Start the sandbox in another terminal with `momento-eb sandbox`.')
+    })
+
+    it('130: Ctrl-C while waiting on a silent endpoint', async () => {
+      // A server that accepts connections and never answers keeps the request pending.
+      const sockets: Socket[] = []
+      const silent = createServer((socket) => void sockets.push(socket))
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+      const port = (silent.address() as AddressInfo).port
+      try {
+        const child = spawnCli(['whoami', '--json'], {env: env(awsEnv(`http://127.0.0.1:${port}`))})
+        const done = collect(child, 20_000)
+        await waitFor(() => sockets.length > 0)
+        child.kill('SIGINT')
+        const r = await done
+        expect(r.code, show(r)).toBe(130)
+        expect((stdoutJson(r) as ErrorEnvelope).error).toMatchObject({code: 'EB_INTERRUPTED', exitCode: 130})
+      } finally {
+        for (const socket of sockets) socket.destroy()
+        await new Promise<void>((resolve) => silent.close(() => resolve()))
+      }
     })
 
     it('MOMENTO_EB_DEBUG=1 adds the stack trace', async () => {
