@@ -232,6 +232,16 @@ describe('momento-eb (built CLI, spawned)', () => {
       expect(stdoutJson(r)).toMatchObject({region: 'us-east-1', endpoint: sandbox.endpoint})
     })
 
+    it('--verbose says where calls go, on stderr only', async () => {
+      const r = await runCli(['whoami', '--sandbox', '--verbose', '--json'], {
+        env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
+      })
+      expect(r.code, show(r)).toBe(0)
+      expect(r.stderr).toContain(`Using the sandbox at ${sandbox.endpoint} (region us-east-1).`)
+      expect(r.stderr).toContain(`AWS: region us-east-1, profile (default chain), endpoint ${sandbox.endpoint}`)
+      expect(stdoutJson(r)).toMatchObject({account: '000000000000'})
+    })
+
     it('--sandbox honours --region', async () => {
       const r = await runCli(['whoami', '--sandbox', '--region', 'eu-west-1', '--json'], {
         env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
