@@ -1,11 +1,13 @@
 import eslint from '@eslint/js'
 import prettier from 'eslint-config-prettier'
+import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.test-results/**', 'bin/**']},
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
+  {languageOptions: {globals: {...globals.node}}},
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],

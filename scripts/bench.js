@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark, run against the BUILT CLI and sandbox (npm run build first).
+// Figures are medians over several runs; comparisons run side by side in the same process run.
+// Writes a Markdown table to stdout and to BENCHMARKS.md. Set BENCH_QUICK=1 for a fast smoke run.
+import {spawn} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {cpus, totalmem} from 'node:os'
+import {Agent} from 'node:http'
+
+import {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge'
+import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {NodeHttpHandler} from '@smithy/node-http-handler'
+
+import {benchPut} from './bench-put.js'
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+const QUICK = process.env.BENCH_QUICK === '1'
+const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 3))
+const API_KEY = 'bench-api-key-not-secret'
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Start `momento-eb sandbox` as a child process; resolves with its ready line and pid. */
+export function startSandboxProcess(extraArgs = []) {
+  const child = spawn(
+    process.execPath,
+    ['bin/run.js', 'sandbox', '--port', '0', '--json', '--cache', 'bench', '--api-key', API_KEY, ...extraArgs],
+    {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
+  )
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk
+      const newline = buffer.indexOf('\n')
+      if (newline >= 0) {
+        const ready = JSON.parse(buffer.slice(0, newline))
+        resolve({...ready, pid: child.pid, stop: () => stopChild(child)})
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)))
+  })
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+export function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return kb / 1024
+}
+
+export function awsConfig(endpoint) {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: {accessKeyId: 'test', secretAccessKey: 'test'},
+    requestHandler: new NodeHttpHandler({httpAgent: new Agent({keepAlive: true, maxSockets: 64})}),
+  }
+}
+
+async function pool(total, concurrency, task) {
+  let next = 0
+  await Promise.all(
+    Array.from({length: concurrency}, async () => {
+      while (next < total) await task(next++)
+    }),
+  )
+}
+
+async function deliveredCount(endpoint) {
+  const res = await fetch(`${endpoint}/_sandbox/deliveries?limit=0`)
+  return (await res.json()).counters
+}
+
+/** PutEvents → rule → API destination → Momento route, all in one sandbox process. */
+async function benchEndToEnd() {
+  const events = QUICK ? 5000 : 20_000
+  const rates = []
+  const accepts = []
+  for (let run = 0; run < RUNS; run++) {
+    const sandbox = await startSandboxProcess()
+    const eb = new EventBridgeClient(awsConfig(sandbox.endpoint))
+    const connection = await eb.send(
+      new CreateConnectionCommand({
+        Name: 'bench',
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: API_KEY}},
+      }),
+    )
+    const destination = await eb.send(
+      new CreateApiDestinationCommand({
+        Name: 'bench-set',
+        ConnectionArn: connection.ConnectionArn,
+        InvocationEndpoint: `${sandbox.endpoint}/cache/*`,
+        HttpMethod: 'PUT',
+        // The AWS default (300/s) would cap the pipeline; the benchmark measures the sandbox itself.
+        InvocationRateLimitPerSecond: 1_000_000,
+      }),
+    )
+    await eb.send(new PutRuleCommand({Name: 'bench-set', EventPattern: '{"detail-type":["cacheSet"]}'}))
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: 'bench-set',
+        Targets: [
+          {
+            Id: 'set',
+            Arn: destination.ApiDestinationArn,
+            RoleArn: 'arn:aws:iam::000000000000:role/bench',
+            HttpParameters: {
+              PathParameterValues: ['$.detail.cacheName'],
+              QueryStringParameters: {
+                key: '$.detail.key',
+                key_base64: '$.detail.key_base64',
+                ttl_seconds: '$.detail.ttl',
+              },
+            },
+            InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
+            RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
+          },
+        ],
+      }),
+    )
+    const start = performance.now()
+    await pool(events / 10, 32, async (call) => {
+      const Entries = Array.from({length: 10}, (_, i) => ({
+        Source: 'bench',
+        DetailType: 'cacheSet',
+        Detail: JSON.stringify({cacheName: 'bench', key: `k${call * 10 + i}`, message: 'v'.repeat(100), ttl: 600}),
+      }))
+      const out = await eb.send(new PutEventsCommand({Entries}))
+      if (out.FailedEntryCount) throw new Error(`PutEvents failed ${out.FailedEntryCount} entries`)
+    })
+    const accepted = performance.now()
+    for (;;) {
+      const counters = await deliveredCount(sandbox.endpoint)
+      if (counters.delivered + counters.failedInvocations >= events) {
+        if (counters.failedInvocations > 0) throw new Error(`${counters.failedInvocations} deliveries failed`)
+        break
+      }
+      if (performance.now() - start > 120_000) throw new Error(`only ${counters.delivered} delivered in 120 s`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const done = performance.now()
+    rates.push(events / ((done - start) / 1000))
+    accepts.push(events / ((accepted - start) / 1000))
+    eb.destroy()
+    await sandbox.stop()
+  }
+  return [
+    {
+      name: `sandbox end to end: PutEvents → rule → API destination → Momento (${events} events, 32 calls in flight)`,
+      value: `${Math.round(median(rates))} events/s`,
+      target: '≥ 5,000 events/s',
+      pass: median(rates) >= 5000,
+    },
+    {
+      name: 'sandbox PutEvents accepted (same runs)',
+      value: `${Math.round(median(accepts))} events/s`,
+      target: '',
+      pass: true,
+    },
+  ]
+}
+
+/** Resident memory of the sandbox process holding 100,000 DLQ-like messages in one queue. */
+async function benchQueueMemory() {
+  const count = QUICK ? 20_000 : 100_000
+  const samples = []
+  const baselines = []
+  for (let run = 0; run < RUNS; run++) {
+    const sandbox = await startSandboxProcess()
+    const sqs = new SQSClient(awsConfig(sandbox.endpoint))
+    const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: 'bench-dlq'}))
+    baselines.push(rssMiB(sandbox.pid))
+    const attributes = (i) => ({
+      RULE_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:rule/momento-api-cacheSet'},
+      TARGET_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:api-destination/set/1'},
+      ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+      ERROR_MESSAGE: {
+        DataType: 'String',
+        StringValue: `API destination endpoint returned HTTP 404 (Not Found): {"status":404,"title":"Not Found","description":"Cache not found"} #${i}`,
+      },
+      RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
+    })
+    const body = (i) =>
+      JSON.stringify({
+        version: '0',
+        id: `8f6c2d1e-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        'detail-type': 'cacheSet',
+        source: 'momento-eb',
+        account: '000000000000',
+        time: '2026-11-26T00:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: {cacheName: 'orders', key: `order-${i}`, message: 'x'.repeat(200), ttl: 300, ttl_seconds: 300},
+      })
+    await pool(count / 10, 16, async (call) => {
+      const Entries = Array.from({length: 10}, (_, j) => {
+        const i = call * 10 + j
+        return {Id: `m${j}`, MessageBody: body(i), MessageAttributes: attributes(i)}
+      })
+      const out = await sqs.send(new SendMessageBatchCommand({QueueUrl, Entries}))
+      if (out.Failed?.length) throw new Error(`SendMessageBatch failed ${out.Failed.length}`)
+    })
+    await new Promise((r) => setTimeout(r, 500))
+    samples.push(rssMiB(sandbox.pid))
+    sqs.destroy()
+    await sandbox.stop()
+  }
+  return [
+    {
+      name: `sandbox resident memory with ${count} DLQ messages queued (~650-byte body, 5 attributes)`,
+      value: `${Math.round(median(samples))} MiB (idle ${Math.round(median(baselines))} MiB)`,
+      target: QUICK ? '(quick run)' : '< 300 MB',
+      pass: median(samples) < 300,
+    },
+  ]
+}
+
+async function main() {
+  const only = process.argv.slice(2)
+  const suites = {e2e: benchEndToEnd, memory: benchQueueMemory, put: () => benchPut({runs: RUNS, quick: QUICK})}
+  const rows = []
+  for (const [name, suite] of Object.entries(suites)) {
+    if (only.length > 0 && !only.includes(name)) continue
+    process.stderr.write(`bench: ${name}…\n`)
+    rows.push(...(await suite()))
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`
+  const table = [
+    `# Benchmarks`,
+    '',
+    `Run: ${new Date().toISOString()} on ${machine}. Medians of ${RUNS} run(s)${QUICK ? ' (quick mode)' : ''}.`,
+    'Rerun with `npm run build && npm run bench` (or `npm run bench -- e2e memory put` for some).',
+    '',
+    '| benchmark | median | target | met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.target ? (r.pass ? 'yes' : 'NO') : ''} |`),
+    '',
+  ].join('\n')
+  process.stdout.write(table)
+  if (only.length === 0 && !QUICK) writeFileSync('BENCHMARKS.md', table)
+}
+
+await main()
