@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {putEvents, type PutEventsOutput} from '../../src/sandbox/eventbridge/operations/put-events.js'
-import {DeliveryLog, type DeliveryRecord} from '../../src/sandbox/pipeline/delivery-log.js'
+import {DeliveryLog, type DeliveryEntry, type DeliveryRecord} from '../../src/sandbox/pipeline/delivery-log.js'
 import {DLQ_ERROR_CODES, errorCode, errorMessage, isRetryable} from '../../src/sandbox/pipeline/failures.js'
 import {buildRequest, compileTarget, fillPathWildcards} from '../../src/sandbox/pipeline/http-target.js'
 import {compileJsonPath, compileParameterValue} from '../../src/sandbox/pipeline/json-path.js'
@@ -111,8 +111,14 @@ describe('buildRequest', () => {
     if (typeof request === 'string') throw new Error(request)
     // Then
     expect(request.method).toBe('PUT')
-    expect(request.url.pathname).toBe('/cache/my%20cache%2F1')
-    expect([...request.url.searchParams]).toEqual([
+    expect(request.url).toBe('http://127.0.0.1:1/cache/my%20cache%2F1?key=k&key_base64=&ttl_seconds=60&x=connection')
+    expect(request.target).toEqual({
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 1,
+      path: '/cache/my%20cache%2F1?key=k&key_base64=&ttl_seconds=60&x=connection',
+    })
+    expect([...new URL(request.url).searchParams]).toEqual([
       ['key', 'k'],
       ['key_base64', ''],
       ['ttl_seconds', '60'],
@@ -127,6 +133,24 @@ describe('buildRequest', () => {
     expect(request.body).toBe('"k"')
     expect(request.secretHeaders.has('authorization')).toBe(true)
     expect(request.secrets).toContain('secret-token')
+  })
+
+  it('keeps the endpoint query string and encodes added parameters', () => {
+    const compiled = compileTarget({Id: 't', Arn: 'arn:d', HttpParameters: {QueryStringParameters: {q: 'a b&c'}}})
+    const connection = {AuthorizationType: 'API_KEY' as const, AuthParameters: {}}
+    const to = {InvocationEndpoint: 'https://[::1]/x?fixed=1#frag', HttpMethod: 'post'}
+    const request = buildRequest(compiled, to, connection, input)
+    if (typeof request === 'string') throw new Error(request)
+    expect(request.method).toBe('POST')
+    expect(request.target).toEqual({protocol: 'https:', hostname: '::1', port: 443, path: '/x?fixed=1&q=a%20b%26c'})
+  })
+
+  it('refuses endpoints that are not HTTP(S)', () => {
+    const compiled = compileTarget({Id: 't', Arn: 'arn:d'})
+    const connection = {AuthorizationType: 'API_KEY' as const, AuthParameters: {}}
+    expect(buildRequest(compiled, {InvocationEndpoint: 'ftp://h/x', HttpMethod: 'PUT'}, connection, input)).toMatch(
+      /not a valid HTTP\(S\) URL/,
+    )
   })
 
   it('reports a wildcard count mismatch as a message', () => {
@@ -333,8 +357,8 @@ describe('failure mapping', () => {
 })
 
 describe('DeliveryLog', () => {
-  const record = (n: number, outcome: DeliveryRecord['outcome'] = 'delivered'): DeliveryRecord => ({
-    time: 't',
+  const record = (n: number, outcome: DeliveryRecord['outcome'] = 'delivered'): DeliveryEntry => ({
+    timeMs: Date.UTC(2024, 4, 1, 12, 0, n),
     ruleArn: n % 2 ? 'arn:aws:events:us-east-1:0:rule/odd' : 'arn:aws:events:us-east-1:0:rule/even',
     targetId: 't',
     targetArn: 'arn:aws:events:us-east-1:0:api-destination/dest/uuid',
@@ -347,11 +371,24 @@ describe('DeliveryLog', () => {
     const log = new DeliveryLog(3)
     for (let n = 1; n <= 5; n++) log.add(record(n, n === 4 ? 'retrying' : 'delivered'))
     expect(log.list().map((r) => r.eventId)).toEqual(['e3', 'e4', 'e5'])
+    expect(log.list()[0]?.time).toBe('2024-05-01T12:00:03.000Z')
     expect(log.list({rule: 'odd'}).map((r) => r.eventId)).toEqual(['e3', 'e5'])
     expect(log.list({outcome: 'retrying'}).map((r) => r.eventId)).toEqual(['e4'])
     expect(log.list({target: 'dest', limit: 1}).map((r) => r.eventId)).toEqual(['e5'])
     log.clear()
     expect(log.list()).toEqual([])
+  })
+
+  it('builds a lazily logged request only when listed', () => {
+    const log = new DeliveryLog()
+    let built = 0
+    const request = () => {
+      built++
+      return {method: 'PUT', url: 'http://h/x', headers: {Authorization: 'REDACTED'}, body: ''}
+    }
+    log.add({...record(1), request})
+    expect(built).toBe(0)
+    expect(log.list()[0]?.request).toEqual(request())
   })
 })
 

@@ -7,6 +7,14 @@
 /** What happened to the event after this attempt. */
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead-lettered' | 'dropped' | 'aborted'
 
+/** The request of an attempt as logged (secrets already redacted). */
+export interface LoggedRequest {
+  method: string
+  url: string
+  headers: Record<string, string>
+  body: string
+}
+
 /** One invocation attempt as logged. */
 export interface DeliveryRecord {
   /** ISO time of the attempt. */
@@ -17,7 +25,7 @@ export interface DeliveryRecord {
   readonly eventId: string
   /** 1 for the first try, 2 for the first retry, … */
   readonly attempt: number
-  readonly request?: {method: string; url: string; headers: Record<string, string>; body: string}
+  readonly request?: LoggedRequest
   readonly response?: {status: number; body: string}
   readonly error?: {code: string; message: string}
   readonly outcome: DeliveryOutcome
@@ -47,6 +55,15 @@ export interface DeliveryCounters {
   dropped: number
 }
 
+/**
+ * An attempt as the pipeline hands it over: the time as a number and the request possibly as a
+ * function, so the redacted copy is only built for attempts someone actually looks at.
+ */
+export interface DeliveryEntry extends Omit<DeliveryRecord, 'time' | 'request'> {
+  readonly timeMs: number
+  readonly request?: LoggedRequest | (() => LoggedRequest)
+}
+
 /** Filters of the inspection route. */
 export interface DeliveryFilter {
   rule?: string
@@ -68,12 +85,12 @@ export class DeliveryLog {
     failedToDlq: 0,
     dropped: 0,
   }
-  private readonly records: DeliveryRecord[] = []
+  private readonly records: DeliveryEntry[] = []
   private next = 0
 
   constructor(readonly capacity = 10_000) {}
 
-  add(record: DeliveryRecord): void {
+  add(record: DeliveryEntry): void {
     if (this.records.length < this.capacity) this.records.push(record)
     else this.records[this.next] = record
     this.next = (this.next + 1) % this.capacity
@@ -95,9 +112,9 @@ export class DeliveryLog {
         (!filter.event || r.eventId === filter.event) &&
         (!filter.outcome || r.outcome === filter.outcome),
     )
-    return filter.limit !== undefined && filter.limit >= 0
-      ? result.slice(Math.max(0, result.length - filter.limit))
-      : result
+    const kept =
+      filter.limit !== undefined && filter.limit >= 0 ? result.slice(Math.max(0, result.length - filter.limit)) : result
+    return kept.map(materialize)
   }
 
   /** Forget the records (counters stay). */
@@ -105,4 +122,11 @@ export class DeliveryLog {
     this.records.length = 0
     this.next = 0
   }
+}
+
+function materialize(entry: DeliveryEntry): DeliveryRecord {
+  const {timeMs, request, ...rest} = entry
+  const time = new Date(timeMs).toISOString()
+  if (request === undefined) return {time, ...rest}
+  return {time, ...rest, request: typeof request === 'function' ? request() : request}
 }

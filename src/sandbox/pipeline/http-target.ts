@@ -46,10 +46,21 @@ export function fillPathWildcards(endpoint: string, values: readonly string[]): 
   return url
 }
 
+/** Where a request goes, split the way `http.request` takes it. */
+export interface RequestTarget {
+  readonly protocol: 'http:' | 'https:'
+  readonly hostname: string
+  readonly port: number
+  /** Path and query string. */
+  readonly path: string
+}
+
 /** A request ready to send, with what must never be logged. */
 export interface OutgoingRequest {
   readonly method: string
-  readonly url: URL
+  /** The full URL, as logged. */
+  readonly url: string
+  readonly target: RequestTarget
   /** Header name (as configured) → value. */
   readonly headers: Record<string, string>
   readonly body: string
@@ -77,13 +88,8 @@ export function buildRequest(
     const wildcards = destination.InvocationEndpoint.split('*').length - 1
     return `The invocation endpoint has ${wildcards} path wildcard(s) but the target gives ${pathValues.length} PathParameterValues.`
   }
-  let url: URL
-  try {
-    url = new URL(filled)
-  } catch {
-    return `The invocation endpoint ${filled} is not a valid URL.`
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `The invocation endpoint ${filled} is not HTTP(S).`
+  const origin = originOf(filled)
+  if (!origin) return `The invocation endpoint ${filled} is not a valid HTTP(S) URL.`
 
   const secrets: string[] = []
   const secretHeaders = new Set<string>()
@@ -122,7 +128,15 @@ export function buildRequest(
   }
   // OAuth client credentials would need a token endpoint round trip; the sandbox sends no token.
   for (const [name, value] of Object.entries(FIXED_HEADERS)) headers.set(name.toLowerCase(), [name, value])
-  for (const [name, value] of query) url.searchParams.append(name, value)
+  let path = filled.slice(origin.length) || '/'
+  const hash = path.indexOf('#')
+  if (hash >= 0) path = path.slice(0, hash)
+  let separator = path.includes('?') ? '&' : '?'
+  for (const [name, value] of query) {
+    path += `${separator}${encodeURIComponent(name)}=${encodeURIComponent(value)}`
+    separator = '&'
+  }
+  const url = filled.slice(0, origin.length) + path
 
   const method = destination.HttpMethod.toUpperCase()
   let body = method === 'GET' || method === 'HEAD' ? '' : compiled.input(context)
@@ -130,7 +144,42 @@ export function buildRequest(
 
   const out: Record<string, string> = {}
   for (const [name, value] of headers.values()) out[name] = value
-  return {method, url, headers: out, body, secretHeaders, secrets}
+  const target = {protocol: origin.protocol, hostname: origin.hostname, port: origin.port, path}
+  return {method, url, target, headers: out, body, secretHeaders, secrets}
+}
+
+interface Origin {
+  readonly protocol: 'http:' | 'https:'
+  readonly hostname: string
+  readonly port: number
+  /** Length of `scheme://authority` in the URL. */
+  readonly length: number
+}
+
+/** Parsed origins by their text: every event of a destination shares one, so parse it once. */
+const ORIGINS = new Map<string, Origin | null>()
+
+function originOf(url: string): Origin | undefined {
+  const text = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url)?.[0]
+  if (text === undefined) return undefined
+  let origin = ORIGINS.get(text)
+  if (origin === undefined) {
+    origin = null
+    try {
+      const parsed = new URL(text)
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+        const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80
+        // WHATWG keeps IPv6 brackets in `hostname`; http.request wants the bare address.
+        const hostname = parsed.hostname.replace(/^\[(.*)\]$/, '$1')
+        origin = {protocol: parsed.protocol, hostname, port, length: text.length}
+      }
+    } catch {
+      origin = null
+    }
+    if (ORIGINS.size >= 1000) ORIGINS.clear()
+    ORIGINS.set(text, origin)
+  }
+  return origin ?? undefined
 }
 
 /** Connection body parameters join a JSON object body (connection wins); other bodies are left alone. */

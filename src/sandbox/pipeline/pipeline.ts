@@ -13,7 +13,13 @@ import {performance} from 'node:perf_hooks'
 import {compilePattern, type CompiledPattern} from '../../core/event-pattern.js'
 import type {ApiDestination, Connection, EventsStore, Rule, Target} from '../eventbridge/model.js'
 import type {SandboxState} from '../state.js'
-import {DeliveryLog, type DeliveryOutcome, type DeliveryRecord} from './delivery-log.js'
+import {
+  DeliveryLog,
+  type DeliveryEntry,
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  type LoggedRequest,
+} from './delivery-log.js'
 import {errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {buildRequest, compileTarget, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
@@ -47,6 +53,12 @@ const MAX_LOGGED_BODY = 2048
 /** Most response bytes read from an endpoint (enough for the quoted error text). */
 const MAX_RESPONSE_BYTES = 64 * 1024
 const REDACTED = 'REDACTED'
+/**
+ * Most API destination calls in flight at once, across destinations. Without a bound a burst of
+ * PutEvents would open thousands of requests that wait for sockets and time out while queued.
+ * Waiting for a slot is EventBridge's own backlog, so the 5-second timeout starts after it.
+ */
+const MAX_IN_FLIGHT = 128
 
 const API_DESTINATION_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):api-destination\/([^/]+)(?:\/|$)/
 const SQS_ARN = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):([^:/]+)$/
@@ -67,7 +79,7 @@ interface Delivery {
 
 /** The outcome of one attempt. */
 type AttemptResult = {
-  record: Pick<DeliveryRecord, 'request' | 'response' | 'error'>
+  record: Pick<DeliveryEntry, 'request' | 'response' | 'error'>
   failure?: AttemptFailure
   retryAfter?: RetryAfter
 }
@@ -96,8 +108,20 @@ export class DeliveryPipeline {
   // EventBridge sends `Connection: close` on every call (B.2). The sandbox keeps connections alive
   // instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
   // endpoints cannot tell the difference in what they are asked to do.
-  private readonly httpAgent = new HttpAgent({keepAlive: true, maxSockets: 64, maxFreeSockets: 64})
-  private readonly httpsAgent = new HttpsAgent({keepAlive: true, maxSockets: 64, maxFreeSockets: 64})
+  private readonly httpAgent = new HttpAgent({
+    keepAlive: true,
+    maxSockets: MAX_IN_FLIGHT,
+    maxFreeSockets: MAX_IN_FLIGHT,
+  })
+  private readonly httpsAgent = new HttpsAgent({
+    keepAlive: true,
+    maxSockets: MAX_IN_FLIGHT,
+    maxFreeSockets: MAX_IN_FLIGHT,
+  })
+  private active = 0
+  /** Calls waiting for one of the MAX_IN_FLIGHT slots, oldest first (`head` marks the front). */
+  private waiting: ((acquired: boolean) => void)[] = []
+  private head = 0
 
   constructor(private readonly state: SandboxState) {
     state.closing.addEventListener('abort', () => this.stop(), {once: true})
@@ -213,7 +237,12 @@ export class DeliveryPipeline {
             return
           }
           if (wait > 0 && !(await this.sleep(wait * this.state.options.timeScale))) return
-          result = await this.callApiDestination(prepared.request)
+          if (!(await this.acquireSlot())) return
+          try {
+            result = await this.callApiDestination(prepared.request)
+          } finally {
+            this.releaseSlot()
+          }
         }
       } else {
         result = this.sendToSqsTarget(delivery)
@@ -296,9 +325,10 @@ export class DeliveryPipeline {
 
   private callApiDestination(request: OutgoingRequest): Promise<AttemptResult> {
     const timeoutMs = this.state.options.apiDestinationTimeoutMs
-    const logged = this.loggedRequest(request)
+    const logged = (): LoggedRequest => this.loggedRequest(request)
     return new Promise((resolve) => {
-      const https = request.url.protocol === 'https:'
+      const {target} = request
+      const https = target.protocol === 'https:'
       const headers: Record<string, string> = {
         ...request.headers,
         'Content-Length': String(Buffer.byteLength(request.body)),
@@ -312,11 +342,27 @@ export class DeliveryPipeline {
         this.inFlight.delete(req)
         resolve(result)
       }
-      const req = (https ? httpsRequest : httpRequest)(request.url, {
-        method: request.method,
-        headers,
-        agent: https ? this.httpsAgent : this.httpAgent,
-      })
+      let req: ClientRequest
+      try {
+        req = (https ? httpsRequest : httpRequest)({
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          path: target.path,
+          method: request.method,
+          headers,
+          agent: https ? this.httpsAgent : this.httpAgent,
+        })
+      } catch (error) {
+        // http.request validates path and header characters synchronously.
+        const failure: AttemptFailure = {
+          kind: 'invalid-parameter',
+          message: `Cannot send the request: ${String(error)}`,
+        }
+        settled = true
+        resolve({record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure})
+        return
+      }
       this.inFlight.add(req)
       const timer = setTimeout(() => {
         timedOut = true
@@ -381,7 +427,12 @@ export class DeliveryPipeline {
       )
     }
     const body = delivery.compiled.input(delivery.input)
-    const logged = {method: 'SendMessage', url: queue.arn, headers: {}, body: truncate(body, MAX_LOGGED_BODY)}
+    const logged = (): LoggedRequest => ({
+      method: 'SendMessage',
+      url: queue.arn,
+      headers: {},
+      body: truncate(body, MAX_LOGGED_BODY),
+    })
     try {
       queue.send({body, senderId: SENDER_ID})
     } catch (error) {
@@ -473,7 +524,7 @@ export class DeliveryPipeline {
     deadLetter?: DeliveryRecord['deadLetter'],
   ): void {
     this.log.add({
-      time: new Date(this.state.now()).toISOString(),
+      timeMs: this.state.now(),
       ruleArn: delivery.ruleArn,
       targetId: delivery.target.Id,
       targetArn: delivery.target.Arn,
@@ -487,14 +538,14 @@ export class DeliveryPipeline {
   }
 
   /** The request as logged: secret header values replaced, secrets scrubbed from URL and body. */
-  private loggedRequest(request: OutgoingRequest): NonNullable<DeliveryRecord['request']> {
+  private loggedRequest(request: OutgoingRequest): LoggedRequest {
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(request.headers)) {
       headers[name] = request.secretHeaders.has(name.toLowerCase()) ? REDACTED : value
     }
     return {
       method: request.method,
-      url: this.scrub(request.url.href, request.secrets),
+      url: this.scrub(request.url, request.secrets),
       headers,
       body: this.scrub(truncate(request.body, MAX_LOGGED_BODY), request.secrets),
     }
@@ -508,6 +559,31 @@ export class DeliveryPipeline {
       if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED)
     }
     return out
+  }
+
+  /** Wait for a call slot. @returns false when the sandbox closed meanwhile. */
+  private acquireSlot(): Promise<boolean> {
+    if (this.state.closing.aborted) return Promise.resolve(false)
+    if (this.active < MAX_IN_FLIGHT) {
+      this.active++
+      return Promise.resolve(true)
+    }
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  private releaseSlot(): void {
+    if (this.head < this.waiting.length) {
+      // The slot passes straight to the next waiter: `active` stays the same.
+      const next = this.waiting[this.head] as (acquired: boolean) => void
+      this.waiting[this.head++] = noop
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head)
+        this.head = 0
+      }
+      next(true)
+    } else {
+      this.active--
+    }
   }
 
   /** Wait `ms` real milliseconds. @returns false when the sandbox closed meanwhile. */
@@ -534,12 +610,18 @@ export class DeliveryPipeline {
       sleeper.resolve(false)
     }
     this.sleepers.clear()
+    const waiting = this.waiting.slice(this.head)
+    this.waiting = []
+    this.head = 0
+    for (const resolve of waiting) resolve(false)
     for (const req of this.inFlight) req.destroy()
     this.inFlight.clear()
     this.httpAgent.destroy()
     this.httpsAgent.destroy()
   }
 }
+
+function noop(): void {}
 
 function findDestination(store: EventsStore, arn: string, name: string): ApiDestination | undefined {
   const byName = store.apiDestinations.get(name)
