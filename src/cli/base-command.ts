@@ -1,5 +1,7 @@
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
+import {configFilePath, loadConfig} from '../adapters/config-file.js'
+import type {ConfigValues} from '../core/config.js'
 import {ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {errorToJson, formatHumanError, toDomainError, usageErrorFrom, type ErrorJson} from './error-render.js'
@@ -31,6 +33,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Secrets to keep out of every message: MOMENTO_API_KEY and friends, plus what commands add. */
   protected readonly redactor: Redactor = createRedactor(secretsFromEnv(process.env))
   private context: CliContext | undefined
+  /** Defaults saved with `momento-eb config set` (flags and env vars win over them). */
+  protected savedConfig: ConfigValues = {}
 
   /** The run's context (output mode, AWS clients). Available after `init()`. */
   protected get ctx(): CliContext {
@@ -72,6 +76,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
+    this.savedConfig = await loadConfig(configFilePath(this.config.configDir))
+    // Precedence for the region: --region, then AWS_REGION (both via the flag), then the saved config,
+    // then the profile's region (the SDK's own chain).
+    const withRegion = this.flags as {region?: string | undefined}
+    if (withRegion.region === undefined && this.savedConfig['region']) withRegion.region = this.savedConfig['region']
   }
 
   /** oclif's parse, with every failure (unknown flag, missing value, bad value) as a UsageError. */

@@ -87,6 +87,10 @@ export function usageErrorFrom(error: unknown): UsageError {
   if (parsing && lines[1]) {
     return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
   }
+  // Flag-constraint failures come as a heading followed by one line per problem: the problems are the message.
+  if (/following errors occurred/i.test(first) && lines.length > 1) {
+    return new UsageError(lines.slice(1).join('\n'), {hints: ['See the flags with --help.']})
+  }
   return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
 }
 

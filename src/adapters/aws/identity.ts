@@ -49,7 +49,7 @@ export async function getCallerIdentity(clients: AwsClients, options: CallOption
 export async function describeEventBus(
   clients: AwsClients,
   name: string,
-  options: CallOptions = {},
+  options: CallOptions & {busFlag?: string} = {},
 ): Promise<EventBusInfo> {
   try {
     const out = await clients.eventBridge.send(new DescribeEventBusCommand({Name: name}))
@@ -64,7 +64,7 @@ export async function describeEventBus(
       sandboxUrl: options.sandboxUrl,
       notFoundHints: [
         `Create it with \`aws events create-event-bus --name ${name}\`, or deploy the stack with \`momento-eb deploy\`.`,
-        'Or pass --event-bus with an existing bus (`aws events list-event-buses` lists them).',
+        `Or pass ${options.busFlag ?? '--event-bus'} with an existing bus (\`aws events list-event-buses\` lists them).`,
       ],
     })
   }

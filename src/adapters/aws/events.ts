@@ -1,0 +1,36 @@
+import {PutEventsCommand} from '@aws-sdk/client-eventbridge'
+
+import type {EventsPort, PutEntryResult} from '../../core/put-entries.js'
+import type {AwsClients} from './clients.js'
+import {translateAwsError} from './errors.js'
+import {describeEventBus, type CallOptions} from './identity.js'
+
+/**
+ * EventBridge as the publishing service needs it. Per-entry failures come back as data; whole-call
+ * failures are translated to domain errors (ConfigError, AuthError, UnreachableError, RemoteError).
+ */
+export function createEventsPort(clients: AwsClients, options: CallOptions = {}): EventsPort {
+  return {
+    async putEvents(entries) {
+      try {
+        const out = await clients.eventBridge.send(new PutEventsCommand({Entries: entries.map((e) => ({...e}))}))
+        return (out.Entries ?? []).map((entry): PutEntryResult =>
+          entry.EventId
+            ? {eventId: entry.EventId}
+            : {errorCode: entry.ErrorCode ?? 'Unknown', errorMessage: entry.ErrorMessage ?? 'No message.'},
+        )
+      } catch (error) {
+        throw translateAwsError(error, {
+          action: "Can't publish events (EventBridge PutEvents)",
+          endpoint: clients.endpointOf('eventbridge'),
+          region: clients.target.region,
+          profile: clients.target.profile,
+          sandboxUrl: options.sandboxUrl,
+        })
+      }
+    },
+    async describeEventBus(name) {
+      return (await describeEventBus(clients, name, {...options, busFlag: '--bus'})).arn
+    },
+  }
+}

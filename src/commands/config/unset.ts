@@ -1,0 +1,18 @@
+import {configFilePath, saveConfig} from '../../adapters/config-file.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
+
+export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
+  static override summary = 'Forget a saved default'
+  static override examples = ['<%= config.bin %> config unset cache']
+  static override args = {key: configKeyArg}
+
+  public async run(): Promise<{key: string; removed: boolean}> {
+    const key = requireConfigKey(this.args.key)
+    const removed = this.savedConfig[key.name] !== undefined
+    const rest = Object.fromEntries(Object.entries(this.savedConfig).filter(([k]) => k !== key.name))
+    if (removed) await saveConfig(configFilePath(this.config.configDir), rest)
+    if (!this.jsonEnabled()) this.logToStderr(removed ? `Removed ${key.name}.` : `${key.name} wasn't set.`)
+    return {key: key.name, removed}
+  }
+}

@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+
+import {createEventsPort} from '../../adapters/aws/events.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {printPutResult} from '../../cli/put-output.js'
+import {validateDetail} from '../../core/momento-events.js'
+import {invalidEventError, putEvent, type PutResult} from '../../services/put-event.js'
+
+export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
+  static override summary = 'Publish a cacheSet event: store a value in a Momento cache'
+  static override description =
+    'Validates the event first (one non-empty key, a TTL from 1 to 86400 seconds, a plausible cache name, ' +
+    'the PutEvents size limit) and checks that the bus exists, so mistakes never reach the dead-letter queue. ' +
+    'The value comes from --message, --message-file or stdin. The detail carries both `ttl` and `ttl_seconds`.'
+  static override examples = [
+    '<%= config.bin %> put cacheSet --cache orders --key order-1 --ttl 300 --message \'{"total": 42}\'',
+    'echo hello | <%= config.bin %> put cacheSet --cache orders --key greeting --ttl 60',
+    '<%= config.bin %> put cacheSet --cache orders --key-base64 AAEC --ttl 600 --message-file value.json --json',
+  ]
+  static override flags = {
+    ...putFlags,
+    key: Flags.string({summary: 'Item key (text).', exclusive: ['key-base64']}),
+    'key-base64': Flags.string({summary: 'Item key as base64 bytes (sent as unpadded base64url).', exclusive: ['key']}),
+    ttl: Flags.string({summary: 'Time to live in whole seconds, 1–86400.'}),
+    ...messageFlags,
+  }
+
+  public async run(): Promise<PutResult> {
+    const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
+    const cacheName = requireCache(defaults)
+    const message = await readMessage(this.flags, process.stdin)
+    const validation = validateDetail('cacheSet', {
+      cacheName,
+      key: this.flags.key,
+      key_base64: this.flags['key-base64'],
+      ttl: this.flags.ttl,
+      message,
+    })
+    if (!validation.ok) throw invalidEventError('The cacheSet event', validation.issues)
+    const result = await putEvent(createEventsPort(this.ctx.aws, this.ctx), validation.event, defaults)
+    if (!this.jsonEnabled()) printPutResult(this, result)
+    return result
+  }
+}
