@@ -5,6 +5,7 @@
 import {
   CreateApiDestinationCommand,
   CreateConnectionCommand,
+  DeleteApiDestinationCommand,
   EventBridgeClient,
   PutEventsCommand,
   PutRuleCommand,
@@ -63,12 +64,14 @@ describe('delivery pipeline end to end', () => {
   let dlqUrl: string
   let dlqArn: string
   let noPolicyUrl: string
+  let copyUrl: string
+  let goneDestinationName: string
   /** DLQ messages received so far, by event id. */
   const dlqMessages = new Map<string, Message>()
   const ruleArns: Record<string, string> = {}
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['demo', 'faulty', 'slow'], apiDestinationTimeoutMs: TIMEOUT_MS})
+    sandbox = await startTestSandbox({caches: ['demo', 'faulty', 'slow', 'busy'], apiDestinationTimeoutMs: TIMEOUT_MS})
     eb = new EventBridgeClient(clientConfig(sandbox))
     sqs = new SQSClient(clientConfig(sandbox))
 
@@ -77,6 +80,8 @@ describe('delivery pipeline end to end', () => {
     dlqArn = await queueArn(dlqUrl)
     noPolicyUrl = (await sqs.send(new CreateQueueCommand({QueueName: uniqueName('no-policy')}))).QueueUrl as string
     const noPolicyArn = await queueArn(noPolicyUrl)
+    copyUrl = (await sqs.send(new CreateQueueCommand({QueueName: uniqueName('copy')}))).QueueUrl as string
+    const copyArn = await queueArn(copyUrl)
 
     // One connection with the right key, one with a wrong key.
     const connection = async (value: string) =>
@@ -91,11 +96,16 @@ describe('delivery pipeline end to end', () => {
       ).ConnectionArn as string
     const goodConnection = await connection(TEST_API_KEY)
     const badConnection = await connection('not-the-momento-key-0000')
-    const destination = async (connectionArn: string, path: string, method: 'PUT' | 'DELETE' | 'POST') =>
+    const destination = async (
+      connectionArn: string,
+      path: string,
+      method: 'PUT' | 'DELETE' | 'POST',
+      name = uniqueName(method.toLowerCase()),
+    ) =>
       (
         await eb.send(
           new CreateApiDestinationCommand({
-            Name: uniqueName(method.toLowerCase()),
+            Name: name,
             ConnectionArn: connectionArn,
             InvocationEndpoint: `${sandbox.endpoint}${path}`,
             HttpMethod: method,
@@ -107,6 +117,8 @@ describe('delivery pipeline end to end', () => {
     const deleteDestination = await destination(goodConnection, '/cache/*', 'DELETE')
     const publishDestination = await destination(goodConnection, '/topics/*/*', 'POST')
     const wrongTokenDestination = await destination(badConnection, '/cache/*', 'PUT')
+    goneDestinationName = uniqueName('gone')
+    const goneDestination = await destination(goodConnection, '/cache/*', 'PUT', goneDestinationName)
 
     // Targets as aws-semantics B.3 recommends.
     const retry = {MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 86_400}
@@ -152,6 +164,8 @@ describe('delivery pipeline end to end', () => {
       ],
       ['cacheSetWrongToken', setTarget(wrongTokenDestination)],
       ['cacheSetNoPolicy', setTarget(setDestination, noPolicyArn)],
+      ['cacheSetGone', setTarget(goneDestination)],
+      ['copyToQueue', {Id: 'copy', Arn: copyArn, InputPath: '$.detail'}],
     ]
     for (const [detailType, target] of rules) {
       const name = uniqueName(detailType)
@@ -180,6 +194,12 @@ describe('delivery pipeline end to end', () => {
       ],
     }
     await sqs.send(new SetQueueAttributesCommand({QueueUrl: dlqUrl, Attributes: {Policy: JSON.stringify(policy)}}))
+    // The SQS target's queue needs the same kind of policy (here without a condition).
+    const copyPolicy = {
+      Version: '2012-10-17',
+      Statement: [{Effect: 'Allow', Principal: {Service: 'events.amazonaws.com'}, Action: 'sqs:*', Resource: copyArn}],
+    }
+    await sqs.send(new SetQueueAttributesCommand({QueueUrl: copyUrl, Attributes: {Policy: JSON.stringify(copyPolicy)}}))
   })
 
   afterAll(async () => {
@@ -414,6 +434,46 @@ describe('delivery pipeline end to end', () => {
     })
   })
 
+  it('honours Retry-After on a 429, then delivers', async () => {
+    // Given one 429 asking for 120 s (120 ms at the test's timeScale), far above the policy's first backoff (≤ 1 ms)
+    const fault = await fetch(`${sandbox.endpoint}/_sandbox/momento/faults`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({status: 429, retryAfterSeconds: 120, cache: 'busy', count: 1}),
+    })
+    expect(fault.status).toBe(201)
+    const eventId = await publish('cacheSet', {cacheName: 'busy', key: 'k', message: 'later', ttl: 60})
+    const attempts = await until('the delivery after the 429', async () => {
+      const view = await deliveries(`?event=${eventId}`)
+      return view.deliveries.some((d) => d.outcome === 'delivered') ? view.deliveries : undefined
+    })
+    expect(attempts.map((d) => [d.attempt, d.outcome, d.response?.status])).toEqual([
+      [1, 'retrying', 429],
+      [2, 'delivered', 204],
+    ])
+    const gap = Date.parse((attempts[1] as {time: string}).time) - Date.parse((attempts[0] as {time: string}).time)
+    expect(gap).toBeGreaterThanOrEqual(110)
+    expect((await momento('GET', '/cache/busy?key=k')).body).toBe('"later"')
+  })
+
+  it('dead-letters with NO_RESOURCE when the API destination was deleted', async () => {
+    await eb.send(new DeleteApiDestinationCommand({Name: goneDestinationName}))
+    const eventId = await publish('cacheSetGone', {cacheName: 'demo', key: 'k', message: 'm', ttl: 60})
+    const attrs = attributes(await deadLetter(eventId))
+    expect(attrs).toMatchObject({RULE_ARN: ruleArns['cacheSetGone'], ERROR_CODE: 'NO_RESOURCE', RETRY_ATTEMPTS: '0'})
+    expect(attrs['ERROR_MESSAGE']).toContain('does not exist')
+  })
+
+  it('sends the selected input to an SQS target', async () => {
+    const detail = {cacheName: 'demo', note: 'copied'}
+    await publish('copyToQueue', detail)
+    const message = await until('the copied message', async () => {
+      const out = await sqs.send(new ReceiveMessageCommand({QueueUrl: copyUrl, MaxNumberOfMessages: 1}))
+      return out.Messages?.[0]
+    })
+    expect(JSON.parse(message.Body as string)).toEqual(detail)
+  })
+
   it('drops the event and counts it when the DLQ policy does not let EventBridge in', async () => {
     const before = (await deliveries()).counters['failedToDlq'] ?? 0
     const eventId = await publish('cacheSetNoPolicy', {cacheName: 'no-such-cache', key: 'k', message: 'm', ttl: 60})
@@ -453,5 +513,105 @@ describe('delivery pipeline end to end', () => {
       .catch((e: unknown) => e)
     expect(error).toMatchObject({name: 'ValidationException'})
     expect((error as Error).message).toMatch(/Member must have length less than or equal to 10$/)
+  })
+})
+
+describe('delivery pipeline timing (timeScale 1)', () => {
+  let sandbox: RunningSandbox
+  let eb: EventBridgeClient
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['demo'], timeScale: 1})
+    eb = new EventBridgeClient(clientConfig(sandbox))
+  })
+
+  afterAll(async () => {
+    eb?.destroy()
+    await sandbox?.close()
+  })
+
+  async function rule(detailType: string, rate: number, endpoint: string): Promise<void> {
+    const {ConnectionArn} = await eb.send(
+      new CreateConnectionCommand({
+        Name: uniqueName('conn'),
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: TEST_API_KEY}},
+      }),
+    )
+    const {ApiDestinationArn} = await eb.send(
+      new CreateApiDestinationCommand({
+        Name: uniqueName('dest'),
+        ConnectionArn,
+        InvocationEndpoint: endpoint,
+        HttpMethod: 'PUT',
+        InvocationRateLimitPerSecond: rate,
+      }),
+    )
+    const name = uniqueName(detailType)
+    await eb.send(new PutRuleCommand({Name: name, EventPattern: JSON.stringify({'detail-type': [detailType]})}))
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: name,
+        Targets: [
+          {
+            Id: 't',
+            Arn: ApiDestinationArn,
+            RoleArn: ROLE_ARN,
+            HttpParameters: {
+              PathParameterValues: ['$.detail.cacheName'],
+              QueryStringParameters: {key: '$.detail.key', ttl_seconds: '60'},
+            },
+          },
+        ],
+      }),
+    )
+  }
+
+  async function deliveries(query: string): Promise<DeliveryView[]> {
+    const response = await fetch(`${sandbox.endpoint}/_sandbox/deliveries${query}`)
+    return ((await response.json()) as DeliveriesView).deliveries as (DeliveryView & {time: string})[]
+  }
+
+  it('spaces invocations by the destination InvocationRateLimitPerSecond', async () => {
+    // Given a destination limited to 2 calls per second
+    await rule('limited', 2, `${sandbox.endpoint}/cache/*`)
+    // When four events arrive at once
+    const entries = [1, 2, 3, 4].map((n) => ({
+      Source: 'test',
+      DetailType: 'limited',
+      Detail: JSON.stringify({cacheName: 'demo', key: `rate-${n}`}),
+    }))
+    await eb.send(new PutEventsCommand({Entries: entries}))
+    // Then two go at once and the others wait for tokens (0.5 s apart)
+    const records = await until('four deliveries', async () => {
+      const list = (await deliveries('?outcome=delivered')) as (DeliveryView & {time: string})[]
+      const limited = list.filter((d) => d.request?.url.includes('rate-'))
+      return limited.length === 4 ? limited : undefined
+    })
+    const times = records.map((d) => Date.parse(d.time)).sort((a, b) => a - b)
+    expect((times[3] as number) - (times[0] as number)).toBeGreaterThanOrEqual(900)
+  })
+
+  it('closes promptly while an event waits between retries', async () => {
+    // Given an endpoint nobody listens on (connection errors are retried) and the default retry
+    // policy (185 retries over 24 h)
+    await rule('doomed', 300, 'http://127.0.0.1:1/cache/*')
+    const {Entries} = await eb.send(
+      new PutEventsCommand({
+        Entries: [{Source: 'test', DetailType: 'doomed', Detail: JSON.stringify({cacheName: 'x', key: 'k'})}],
+      }),
+    )
+    const eventId = Entries?.[0]?.EventId as string
+    // (the third retry waits 2–4 s, longer than the close may take)
+    await until('the third failed attempt', async () =>
+      (await deliveries(`?event=${eventId}`)).some((d) => d.outcome === 'retrying' && d.attempt === 3)
+        ? true
+        : undefined,
+    )
+    // When the sandbox closes, then it does not wait for the backoff
+    const started = Date.now()
+    eb.destroy()
+    await sandbox.close()
+    expect(Date.now() - started).toBeLessThan(1000)
   })
 })
