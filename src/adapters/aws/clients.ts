@@ -1,7 +1,9 @@
-import {CloudFormationClient} from '@aws-sdk/client-cloudformation'
-import {EventBridgeClient} from '@aws-sdk/client-eventbridge'
-import {SQSClient} from '@aws-sdk/client-sqs'
-import {STSClient} from '@aws-sdk/client-sts'
+import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import type {SQSClient} from '@aws-sdk/client-sqs'
+import type {STSClient} from '@aws-sdk/client-sts'
+
+import {sdk} from './sdk.js'
 
 /** Static credentials, as `--sandbox` uses them. Anything else comes from the SDK's default chain. */
 export interface StaticCredentials {
@@ -109,16 +111,16 @@ export function createAwsClients(target: AwsTarget = {}): AwsClients {
   return {
     target,
     get eventBridge() {
-      return lazy('eventbridge', () => new EventBridgeClient({...config}))
+      return lazy('eventbridge', () => new sdk.eventBridge.EventBridgeClient({...config}))
     },
     get sqs() {
-      return lazy('sqs', () => new SQSClient({...config}))
+      return lazy('sqs', () => new sdk.sqs.SQSClient({...config}))
     },
     get cloudFormation() {
-      return lazy('cloudformation', () => new CloudFormationClient({...config}))
+      return lazy('cloudformation', () => new sdk.cloudFormation.CloudFormationClient({...config}))
     },
     get sts() {
-      return lazy('sts', () => new STSClient({...config}))
+      return lazy('sts', () => new sdk.sts.STSClient({...config}))
     },
     endpointOf(service) {
       return lastEndpoint.get(service) ?? target.endpoint

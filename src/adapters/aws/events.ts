@@ -1,9 +1,8 @@
-import {PutEventsCommand} from '@aws-sdk/client-eventbridge'
-
 import type {EventsPort, PutEntryResult} from '../../core/put-entries.js'
 import type {AwsClients} from './clients.js'
 import {translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
+import {sdk} from './sdk.js'
 
 /**
  * EventBridge as the publishing service needs it. Per-entry failures come back as data; whole-call
@@ -13,7 +12,9 @@ export function createEventsPort(clients: AwsClients, options: CallOptions = {})
   return {
     async putEvents(entries) {
       try {
-        const out = await clients.eventBridge.send(new PutEventsCommand({Entries: entries.map((e) => ({...e}))}))
+        const out = await clients.eventBridge.send(
+          new sdk.eventBridge.PutEventsCommand({Entries: entries.map((e) => ({...e}))}),
+        )
         return (out.Entries ?? []).map((entry): PutEntryResult =>
           entry.EventId
             ? {eventId: entry.EventId}

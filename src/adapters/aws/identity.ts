@@ -1,8 +1,6 @@
-import {DescribeEventBusCommand} from '@aws-sdk/client-eventbridge'
-import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
-
 import type {AwsClients} from './clients.js'
 import {translateAwsError} from './errors.js'
+import {sdk} from './sdk.js'
 
 /** The identity the credentials resolve to (STS GetCallerIdentity). */
 export interface CallerIdentity {
@@ -29,7 +27,7 @@ export interface CallOptions {
  */
 export async function getCallerIdentity(clients: AwsClients, options: CallOptions = {}): Promise<CallerIdentity> {
   try {
-    const out = await clients.sts.send(new GetCallerIdentityCommand({}))
+    const out = await clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}))
     return {account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? ''}
   } catch (error) {
     throw translateAwsError(error, {
@@ -52,7 +50,7 @@ export async function describeEventBus(
   options: CallOptions & {busFlag?: string} = {},
 ): Promise<EventBusInfo> {
   try {
-    const out = await clients.eventBridge.send(new DescribeEventBusCommand({Name: name}))
+    const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeEventBusCommand({Name: name}))
     const arn = out.Arn ?? ''
     return {name: out.Name ?? name, arn, region: regionOfArn(arn)}
   } catch (error) {

@@ -1,0 +1,28 @@
+import {createRequire} from 'node:module'
+
+import type * as CloudFormation from '@aws-sdk/client-cloudformation'
+import type * as EventBridge from '@aws-sdk/client-eventbridge'
+import type * as Sqs from '@aws-sdk/client-sqs'
+import type * as Sts from '@aws-sdk/client-sts'
+
+// Each SDK client package is a few hundred kilobytes of code to compile, and a single `put` only
+// needs EventBridge: load a package the first time something uses it, not at start-up.
+// (The packages have no `exports` map and their `main` is CommonJS, so require() returns the same
+// module instance an `import` would.)
+const require = createRequire(import.meta.url)
+
+/** The AWS SDK client packages, each loaded on first access. */
+export const sdk = {
+  get eventBridge(): typeof EventBridge {
+    return require('@aws-sdk/client-eventbridge') as typeof EventBridge
+  },
+  get sqs(): typeof Sqs {
+    return require('@aws-sdk/client-sqs') as typeof Sqs
+  },
+  get cloudFormation(): typeof CloudFormation {
+    return require('@aws-sdk/client-cloudformation') as typeof CloudFormation
+  },
+  get sts(): typeof Sts {
+    return require('@aws-sdk/client-sts') as typeof Sts
+  },
+}
