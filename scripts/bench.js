@@ -2,10 +2,8 @@
 // `npm run bench`: every benchmark, run against the BUILT CLI and sandbox (npm run build first).
 // Figures are medians over several runs; comparisons run side by side in the same process run.
 // Writes a Markdown table to stdout and to BENCHMARKS.md. Set BENCH_QUICK=1 for a fast smoke run.
-import {spawn} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {writeFileSync} from 'node:fs'
 import {cpus, totalmem} from 'node:os'
-import {Agent} from 'node:http'
 
 import {
   CreateApiDestinationCommand,
@@ -16,73 +14,13 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge'
 import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
-import {NodeHttpHandler} from '@smithy/node-http-handler'
 
+import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 import {benchPut} from './bench-put.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const QUICK = process.env.BENCH_QUICK === '1'
 const RUNS = Number(process.env.BENCH_RUNS ?? (QUICK ? 1 : 3))
-const API_KEY = 'bench-api-key-not-secret'
-
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-/** Start `momento-eb sandbox` as a child process; resolves with its ready line and pid. */
-export function startSandboxProcess(extraArgs = []) {
-  const child = spawn(
-    process.execPath,
-    ['bin/run.js', 'sandbox', '--port', '0', '--json', '--cache', 'bench', '--api-key', API_KEY, ...extraArgs],
-    {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
-  )
-  return new Promise((resolve, reject) => {
-    let buffer = ''
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk
-      const newline = buffer.indexOf('\n')
-      if (newline >= 0) {
-        const ready = JSON.parse(buffer.slice(0, newline))
-        resolve({...ready, pid: child.pid, stop: () => stopChild(child)})
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)))
-  })
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
-}
-
-export function rssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return kb / 1024
-}
-
-export function awsConfig(endpoint) {
-  return {
-    endpoint,
-    region: 'us-east-1',
-    credentials: {accessKeyId: 'test', secretAccessKey: 'test'},
-    requestHandler: new NodeHttpHandler({httpAgent: new Agent({keepAlive: true, maxSockets: 64})}),
-  }
-}
-
-async function pool(total, concurrency, task) {
-  let next = 0
-  await Promise.all(
-    Array.from({length: concurrency}, async () => {
-      while (next < total) await task(next++)
-    }),
-  )
-}
 
 async function deliveredCount(endpoint) {
   const res = await fetch(`${endpoint}/_sandbox/deliveries?limit=0`)
@@ -101,7 +39,7 @@ async function benchEndToEnd() {
       new CreateConnectionCommand({
         Name: 'bench',
         AuthorizationType: 'API_KEY',
-        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: API_KEY}},
+        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: BENCH_API_KEY}},
       }),
     )
     const destination = await eb.send(

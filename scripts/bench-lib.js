@@ -1,0 +1,68 @@
+// Helpers shared by the benchmark scripts: medians, a sandbox child process, RSS, SDK config.
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {Agent} from 'node:http'
+
+import {NodeHttpHandler} from '@smithy/node-http-handler'
+
+export const BENCH_API_KEY = 'bench-api-key-not-secret'
+const API_KEY = BENCH_API_KEY
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Start `momento-eb sandbox` as a child process; resolves with its ready line and pid. */
+export function startSandboxProcess(extraArgs = []) {
+  const child = spawn(
+    process.execPath,
+    ['bin/run.js', 'sandbox', '--port', '0', '--json', '--cache', 'bench', '--api-key', API_KEY, ...extraArgs],
+    {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
+  )
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk
+      const newline = buffer.indexOf('\n')
+      if (newline >= 0) {
+        const ready = JSON.parse(buffer.slice(0, newline))
+        resolve({...ready, pid: child.pid, stop: () => stopChild(child)})
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)))
+  })
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+export function rssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return kb / 1024
+}
+
+export function awsConfig(endpoint) {
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: {accessKeyId: 'test', secretAccessKey: 'test'},
+    requestHandler: new NodeHttpHandler({httpAgent: new Agent({keepAlive: true, maxSockets: 64})}),
+  }
+}
+
+export async function pool(total, concurrency, task) {
+  let next = 0
+  await Promise.all(
+    Array.from({length: concurrency}, async () => {
+      while (next < total) await task(next++)
+    }),
+  )
+}
