@@ -3,13 +3,13 @@
 // Figures are medians over several runs; comparisons run side by side in the same process run.
 // Writes a Markdown table to stdout and to BENCHMARKS.md. Set BENCH_QUICK=1 for a fast smoke run.
 import {writeFileSync} from 'node:fs'
+import {Agent, request} from 'node:http'
 import {cpus, totalmem} from 'node:os'
 
 import {
   CreateApiDestinationCommand,
   CreateConnectionCommand,
   EventBridgeClient,
-  PutEventsCommand,
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge'
@@ -75,14 +75,22 @@ async function benchEndToEnd() {
         ],
       }),
     )
+    // The load is raw HTTP with a static SigV4-shaped header (the sandbox checks the header's shape,
+    // not the signature): signing every call with the SDK would cost the load generator more CPU than
+    // the sandbox spends per event, on a machine with 2 cores.
+    const agent = new Agent({keepAlive: true, maxSockets: 16})
+    const bodies = Array.from({length: events / 10}, (_, call) =>
+      JSON.stringify({
+        Entries: Array.from({length: 10}, (_, i) => ({
+          Source: 'bench',
+          DetailType: 'cacheSet',
+          Detail: JSON.stringify({cacheName: 'bench', key: `k${call * 10 + i}`, message: 'v'.repeat(100), ttl: 600}),
+        })),
+      }),
+    )
     const start = performance.now()
-    await pool(events / 10, 32, async (call) => {
-      const Entries = Array.from({length: 10}, (_, i) => ({
-        Source: 'bench',
-        DetailType: 'cacheSet',
-        Detail: JSON.stringify({cacheName: 'bench', key: `k${call * 10 + i}`, message: 'v'.repeat(100), ttl: 600}),
-      }))
-      const out = await eb.send(new PutEventsCommand({Entries}))
+    await pool(events / 10, 16, async (call) => {
+      const out = await rawPutEvents(sandbox.endpoint, agent, bodies[call])
       if (out.FailedEntryCount) throw new Error(`PutEvents failed ${out.FailedEntryCount} entries`)
     })
     const accepted = performance.now()
@@ -99,11 +107,12 @@ async function benchEndToEnd() {
     rates.push(events / ((done - start) / 1000))
     accepts.push(events / ((accepted - start) / 1000))
     eb.destroy()
+    agent.destroy()
     await sandbox.stop()
   }
   return [
     {
-      name: `sandbox end to end: PutEvents → rule → API destination → Momento (${events} events, 32 calls in flight)`,
+      name: `sandbox end to end: PutEvents → rule → API destination → Momento (${events} events, PutEvents of 10, 16 calls in flight)`,
       value: `${Math.round(median(rates))} events/s`,
       target: '≥ 5,000 events/s',
       pass: median(rates) >= 5000,
@@ -115,6 +124,35 @@ async function benchEndToEnd() {
       pass: true,
     },
   ]
+}
+
+function rawPutEvents(endpoint, agent, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${endpoint}/`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSEvents.PutEvents',
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=0',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks = []
+        res.on('data', (c) => chunks.push(c))
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`PutEvents answered ${res.statusCode}`))
+          else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+        })
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
 }
 
 /** Resident memory of the sandbox process holding 100,000 DLQ-like messages in one queue. */

@@ -6,8 +6,6 @@
  * `state.track`) and stops promptly when `state.closing` aborts: pending waits resolve at once and
  * in-flight requests are destroyed, so no timer outlives the sandbox.
  */
-import {Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage} from 'node:http'
-import {Agent as HttpsAgent, request as httpsRequest} from 'node:https'
 import {performance} from 'node:perf_hooks'
 
 import {compilePattern, type CompiledPattern} from '../../core/event-pattern.js'
@@ -21,6 +19,7 @@ import {
   type LoggedRequest,
 } from './delivery-log.js'
 import {errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
+import {createWorkerSender, type HttpSender} from './http-sender.js'
 import {buildRequest, compileTarget, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
@@ -51,7 +50,6 @@ const SENDER_ID = 'events.amazonaws.com'
 /** Longest request or response body kept in the delivery log. */
 const MAX_LOGGED_BODY = 2048
 /** Most response bytes read from an endpoint (enough for the quoted error text). */
-const MAX_RESPONSE_BYTES = 64 * 1024
 const REDACTED = 'REDACTED'
 /**
  * Most API destination calls in flight at once, across destinations. Without a bound a burst of
@@ -103,21 +101,15 @@ export class DeliveryPipeline {
   private readonly compiledTargets = new WeakMap<Target, {source: readonly unknown[]; compiled: CompiledTarget}>()
   private readonly buckets = new Map<string, TokenBucket>()
   private readonly sleepers = new Set<{timer: NodeJS.Timeout; resolve: (completed: boolean) => void}>()
-  private readonly inFlight = new Set<ClientRequest>()
   private readonly policyVerdicts = new Map<string, boolean>()
-  // EventBridge sends `Connection: close` on every call (B.2). The sandbox keeps connections alive
-  // instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
-  // endpoints cannot tell the difference in what they are asked to do.
-  private readonly httpAgent = new HttpAgent({
-    keepAlive: true,
-    maxSockets: MAX_IN_FLIGHT,
-    maxFreeSockets: MAX_IN_FLIGHT,
-  })
-  private readonly httpsAgent = new HttpsAgent({
-    keepAlive: true,
-    maxSockets: MAX_IN_FLIGHT,
-    maxFreeSockets: MAX_IN_FLIGHT,
-  })
+  // EventBridge sends `Connection: close` on every call (B.2). The sandbox's sender keeps connections
+  // alive instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
+  // endpoints cannot tell the difference in what they are asked to do. Created on the first call.
+  private senderInstance: HttpSender | undefined
+  private get sender(): HttpSender {
+    this.senderInstance ??= createWorkerSender()
+    return this.senderInstance
+  }
   private active = 0
   /** Calls waiting for one of the MAX_IN_FLIGHT slots, oldest first (`head` marks the front). */
   private waiting: ((acquired: boolean) => void)[] = []
@@ -323,85 +315,41 @@ export class DeliveryPipeline {
     return bucket.take()
   }
 
-  private callApiDestination(request: OutgoingRequest): Promise<AttemptResult> {
+  private async callApiDestination(request: OutgoingRequest): Promise<AttemptResult> {
     const timeoutMs = this.state.options.apiDestinationTimeoutMs
     const logged = (): LoggedRequest => this.loggedRequest(request)
-    return new Promise((resolve) => {
-      const {target} = request
-      const https = target.protocol === 'https:'
-      const headers: Record<string, string> = {
-        ...request.headers,
-        'Content-Length': String(Buffer.byteLength(request.body)),
-      }
-      let settled = false
-      let timedOut = false
-      const done = (result: AttemptResult): void => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        this.inFlight.delete(req)
-        resolve(result)
-      }
-      let req: ClientRequest
-      try {
-        req = (https ? httpsRequest : httpRequest)({
-          protocol: target.protocol,
-          hostname: target.hostname,
-          port: target.port,
-          path: target.path,
-          method: request.method,
-          headers,
-          agent: https ? this.httpsAgent : this.httpAgent,
-        })
-      } catch (error) {
-        // http.request validates path and header characters synchronously.
-        const failure: AttemptFailure = {
-          kind: 'invalid-parameter',
-          message: `Cannot send the request: ${String(error)}`,
-        }
-        settled = true
-        resolve({record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure})
-        return
-      }
-      this.inFlight.add(req)
-      const timer = setTimeout(() => {
-        timedOut = true
-        req.destroy()
-      }, timeoutMs)
-      req.on('response', (res: IncomingMessage) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk)
-          size += chunk.length
-        })
-        res.on('error', () => {})
-        res.on('end', () => {
-          const status = res.statusCode ?? 0
-          const body = Buffer.concat(chunks).toString('utf8')
-          const response = {status, body: this.scrub(truncate(body, MAX_LOGGED_BODY), request.secrets)}
-          if (status >= 200 && status < 300) {
-            done({record: {request: logged, response}})
-            return
-          }
-          const failure: AttemptFailure = {kind: 'http', status, body: this.scrub(body, request.secrets)}
-          const retryAfterHeader = res.headers['retry-after']
-          const retryAfter = parseRetryAfter(retryAfterHeader, Date.now())
-          const record = {request: logged, response, error: {code: errorCode(failure), message: errorMessage(failure)}}
-          done(retryAfter === undefined ? {record, failure} : {record, failure, retryAfter})
-        })
-      })
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const failure: AttemptFailure = timedOut
-          ? {kind: 'timeout', timeoutMs}
-          : {
-              kind: 'network',
-              detail: this.scrub(error.code ? `${error.code} ${error.message}` : error.message, request.secrets),
-            }
-        done({record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure})
-      })
-      req.end(request.body)
+    const headers = {...request.headers}
+    const sent = await this.sender.send({
+      target: request.target,
+      method: request.method,
+      headers,
+      body: request.body,
+      timeoutMs,
     })
+    let failure: AttemptFailure
+    switch (sent.kind) {
+      case 'response': {
+        const response = {status: sent.status, body: this.scrub(truncate(sent.body, MAX_LOGGED_BODY), request.secrets)}
+        if (sent.status >= 200 && sent.status < 300) return {record: {request: logged, response}}
+        failure = {kind: 'http', status: sent.status, body: this.scrub(sent.body, request.secrets)}
+        const retryAfter = parseRetryAfter(sent.retryAfter, Date.now())
+        const record = {request: logged, response, error: {code: errorCode(failure), message: errorMessage(failure)}}
+        return retryAfter === undefined ? {record, failure} : {record, failure, retryAfter}
+      }
+      case 'timeout':
+        failure = {kind: 'timeout', timeoutMs}
+        break
+      case 'invalid':
+        failure = {kind: 'invalid-parameter', message: `Cannot send the request: ${sent.detail}`}
+        break
+      case 'network':
+        failure = {kind: 'network', detail: this.scrub(sent.detail, request.secrets)}
+        break
+      case 'closed':
+        failure = {kind: 'network', detail: 'The sandbox closed before the endpoint answered.'}
+        break
+    }
+    return {record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure}
   }
 
   private sendToSqsTarget(delivery: Delivery): AttemptResult {
@@ -614,10 +562,8 @@ export class DeliveryPipeline {
     this.waiting = []
     this.head = 0
     for (const resolve of waiting) resolve(false)
-    for (const req of this.inFlight) req.destroy()
-    this.inFlight.clear()
-    this.httpAgent.destroy()
-    this.httpsAgent.destroy()
+    // Tracked, so closing the sandbox waits for the delivery thread to end.
+    if (this.senderInstance) this.state.track(this.senderInstance.close())
   }
 }
 
