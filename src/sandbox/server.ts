@@ -149,6 +149,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   })
 }
 
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/
+
+function regionOf(scoped: string | undefined, fallback: string): string {
+  return scoped && REGION_PATTERN.test(scoped) ? scoped : fallback
+}
+
 /** The 3rd and 4th parts of a SigV4 credential scope: region and signing name. */
 function sigV4Scope(req: IncomingMessage, url: URL): {region?: string | undefined; service?: string | undefined} {
   const auth = req.headers.authorization ?? ''
@@ -177,7 +183,9 @@ async function handle(
   const requestId = randomUUID()
   const host = req.headers.host ?? '127.0.0.1'
   const url = new URL(req.url ?? '/', `http://${host.replace(/[^\w.:[\]-]/g, '') || '127.0.0.1'}`)
-  const scope = sigV4Scope(req, url)
+  // Only AWS calls need the credential scope; Momento's routes (most requests under load) don't.
+  let scopeCache: ReturnType<typeof sigV4Scope> | undefined
+  const scope = (): ReturnType<typeof sigV4Scope> => (scopeCache ??= sigV4Scope(req, url))
   const target = req.headers['x-amz-target']
   const jsonService = typeof target === 'string' ? BY_TARGET.get(target.split('.')[0]) : undefined
 
@@ -219,7 +227,7 @@ async function handle(
 
   const context = (protocol: 'json' | 'query'): RequestContext => ({
     state,
-    region: scope.region && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(scope.region) ? scope.region : state.defaultRegion,
+    region: regionOf(scope().region, state.defaultRegion),
     accountId: state.accountId,
     host,
     requestId,
@@ -251,7 +259,8 @@ async function handle(
   const action = params.get('Action')
   if (action !== null && !url.pathname.startsWith('/_sandbox')) {
     const service =
-      BY_VERSION.get(params.get('Version') ?? '') ?? (scope.service ? BY_SIGNING_NAME.get(scope.service) : undefined)
+      BY_VERSION.get(params.get('Version') ?? '') ??
+      (scope().service ? BY_SIGNING_NAME.get(scope().service as string) : undefined)
     send(res, await handleQuery(service, action, params, context('query')), requestId)
     return
   }

@@ -38,7 +38,7 @@ export interface HttpSender {
 /** Most response bytes read from an endpoint (enough for the quoted error text). */
 export const MAX_RESPONSE_BYTES = 64 * 1024
 /** Sockets kept per origin; the pipeline bounds calls in flight below this. */
-const MAX_SOCKETS = 64
+const MAX_SOCKETS = 128
 
 // The worker's code. Plain JavaScript run from a string (`eval: true`), so it works the same whether
 // the sandbox runs from dist/ or from TypeScript sources under a test runner.

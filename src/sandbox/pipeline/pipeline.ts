@@ -56,7 +56,7 @@ const REDACTED = 'REDACTED'
  * PutEvents would open thousands of requests that wait for sockets and time out while queued.
  * Waiting for a slot is EventBridge's own backlog, so the 5-second timeout starts after it.
  */
-const MAX_IN_FLIGHT = 64
+const MAX_IN_FLIGHT = 128
 
 const API_DESTINATION_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):api-destination\/([^/]+)(?:\/|$)/
 const SQS_ARN = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):([^:/]+)$/
