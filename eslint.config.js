@@ -20,7 +20,14 @@ export default tseslint.config(
       'no-console': 'error',
       'no-restricted-imports': [
         'error',
-        {patterns: [{group: ['@aws-sdk/*', '**/adapters/**', '@oclif/*', 'ink', 'react'], message: 'The sandbox speaks the wire protocol itself: no SDK, adapters or UI.'}]},
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '**/adapters/**', '@oclif/*', 'ink', 'react'],
+              message: 'The sandbox speaks the wire protocol itself: no SDK, adapters or UI.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -29,7 +36,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {patterns: [{group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', 'node:fs', 'node:http', '**/adapters/**', '**/sandbox/**'], message: 'core is pure: no I/O or framework imports.'}]},
+        {
+          patterns: [
+            {
+              group: [
+                '@aws-sdk/*',
+                'ink',
+                'react',
+                '@oclif/*',
+                'node:fs',
+                'node:http',
+                '**/adapters/**',
+                '**/sandbox/**',
+              ],
+              message: 'core is pure: no I/O or framework imports.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -38,7 +61,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {patterns: [{group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', '**/adapters/**'], message: 'services depend on core ports only.'}]},
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', '**/adapters/**'],
+              message: 'services depend on core ports only.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -47,7 +77,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {patterns: [{group: ['@aws-sdk/*', '@oclif/*', '**/adapters/**', '**/sandbox/**'], message: 'ui renders state only.'}]},
+        {
+          patterns: [
+            {group: ['@aws-sdk/*', '@oclif/*', '**/adapters/**', '**/sandbox/**'], message: 'ui renders state only.'},
+          ],
+        },
       ],
     },
   },

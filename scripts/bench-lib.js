@@ -18,7 +18,19 @@ export function median(values) {
 export function startSandboxProcess(extraArgs = []) {
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_SANDBOX_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'bin/run.js', 'sandbox', '--port', '0', '--json', '--cache', 'bench', '--api-key', API_KEY, ...extraArgs],
+    [
+      ...(process.env.BENCH_SANDBOX_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      'bin/run.js',
+      'sandbox',
+      '--port',
+      '0',
+      '--json',
+      '--cache',
+      'bench',
+      '--api-key',
+      API_KEY,
+      ...extraArgs,
+    ],
     {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
   )
   return new Promise((resolve, reject) => {

@@ -66,7 +66,6 @@ export interface SandboxState {
   shutdown(): Promise<void>
 }
 
-
 /** Build the state of a new sandbox. */
 export function createSandboxState(options: SandboxOptions = {}): SandboxState {
   const resolved = {
@@ -99,7 +98,11 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
       let state = regions.get(name)
       if (!state) {
         const now = Math.floor(resolved.now() / 1000)
-        state = {events: createEventsStore(name, resolved.accountId, now), sqs: new SqsStore(resolved.now, resolved.newId), secrets: createSecretsStore()}
+        state = {
+          events: createEventsStore(name, resolved.accountId, now),
+          sqs: new SqsStore(resolved.now, resolved.newId),
+          secrets: createSecretsStore(),
+        }
         regions.set(name, state)
       }
       return state

@@ -33,6 +33,7 @@ const TIMEOUT_MS = 400
 
 interface DeliveryView {
   eventId: string
+  time: string
   attempt: number
   outcome: string
   request?: {method: string; url: string; headers: Record<string, string>; body: string}
@@ -451,7 +452,7 @@ describe('delivery pipeline end to end', () => {
       [1, 'retrying', 429],
       [2, 'delivered', 204],
     ])
-    const gap = Date.parse((attempts[1] as {time: string}).time) - Date.parse((attempts[0] as {time: string}).time)
+    const gap = Date.parse(attempts[1]?.time ?? '') - Date.parse(attempts[0]?.time ?? '')
     expect(gap).toBeGreaterThanOrEqual(110)
     expect((await momento('GET', '/cache/busy?key=k')).body).toBe('"later"')
   })

@@ -1,11 +1,12 @@
 /** Minimal XML writing for the query protocol's responses. */
 
 const ESCAPES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'}
+// eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 
 /** Escape text for an XML element body or attribute value; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 }
 
 /** `<name>escaped text</name>`; nothing when the value is undefined. */
@@ -20,7 +21,12 @@ export function xmlNode(name: string, children: string): string {
 }
 
 /** The whole response document of a query operation: `<OpResponse><OpResult>…</OpResult><ResponseMetadata>…`. */
-export function queryResponse(operation: string, namespace: string, result: string | undefined, requestId: string): string {
+export function queryResponse(
+  operation: string,
+  namespace: string,
+  result: string | undefined,
+  requestId: string,
+): string {
   const body = result === undefined ? '' : xmlNode(`${operation}Result`, result)
   return (
     `<?xml version="1.0"?><${operation}Response xmlns="${namespace}">${body}` +
