@@ -11,6 +11,11 @@ import type * as Sts from '@aws-sdk/client-sts'
 // module instance an `import` would.)
 const require = createRequire(import.meta.url)
 
+// The SDK warns once per process that its releases after early January 2027 will need Node 22.
+// The versions are pinned in package-lock.json; the notice is for the maintainers (README), not for
+// every person who runs a command. Respect an explicit setting either way.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
+
 /** The AWS SDK client packages, each loaded on first access. */
 export const sdk = {
   get eventBridge(): typeof EventBridge {
