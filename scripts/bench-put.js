@@ -2,7 +2,7 @@
 // (the v1 CLI on PATH and the v2 CLI at /usr/bin/aws when present), cold --version, and batch
 // throughput of `put --file` with 100,000 events, all against one sandbox process.
 import {execFileSync, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -28,6 +28,40 @@ function awsClis() {
   if (v2.status === 0)
     found.push({name: `aws CLI ${v2.stdout.split(' ')[0]?.replace('aws-cli/', 'v')}`, path: '/usr/bin/aws'})
   return found
+}
+
+/**
+ * Peak memory of `put --file` over a large file whose last line is invalid: the validation pass
+ * streams the whole file, reports the line and sends nothing, so the figure shows whether the
+ * input is ever held in memory.
+ */
+function bigFileRow(dir, quick, env) {
+  const megabytes = Number(process.env.BENCH_BIG_FILE_MB ?? (quick ? 64 : 1024))
+  const file = join(dir, 'big.ndjson')
+  const line = `${JSON.stringify({detailType: 'cacheSet', detail: {cacheName: 'bench', key: 'k', message: 'v'.repeat(900), ttl: 60}})}\n`
+  const chunk = line.repeat(Math.floor((8 * 1024 * 1024) / line.length))
+  const fd = openSync(file, 'w')
+  for (let written = 0; written < megabytes * 1024 * 1024; written += chunk.length) writeSync(fd, chunk)
+  writeSync(fd, '{not json\n')
+  closeSync(fd)
+  const result = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M %e', process.execPath, 'bin/run.js', 'put', '--file', file, '--sandbox'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  )
+  if (result.status !== 2)
+    throw new Error(`expected exit 2 for the invalid last line, got ${result.status}: ${result.stderr}`)
+  const [kb, seconds] = result.stderr.trim().split('\n').pop().split(' ').map(Number)
+  rmSync(file, {force: true})
+  return {
+    name: `put --file over a ${megabytes} MiB file (whole validation pass, invalid last line, nothing sent): peak RSS`,
+    value: `${Math.round(kb / 1024)} MiB in ${seconds} s`,
+    target: 'flat (not proportional to the file)',
+    pass: kb / 1024 < 200,
+  }
 }
 
 export async function benchPut({runs, quick}) {
@@ -105,6 +139,7 @@ export async function benchPut({runs, quick}) {
       )
       rates.push(count / (ms / 1000))
     }
+    rows.push(bigFileRow(dir, quick, env))
     rmSync(dir, {recursive: true, force: true})
     rows.push({
       name: `put --file with ${count} cacheSet events, one process (whole command, sandbox accepting)`,
