@@ -83,4 +83,45 @@ export interface DlqRecord {
   fixCommand: string | undefined
   /** True when the body is an event envelope that can be published again. */
   redrivable: boolean
+  /** The region of the failure: the event's, else the rule ARN's. */
+  region?: string | undefined
+  /** Seconds since SQS received the message, at decode time. */
+  ageSeconds?: number | undefined
+  /** For a `not-redrivable` record: the reason the delivery itself failed. */
+  failureReason?: DlqReason | undefined
+  /** `event-bus-v2` when the body is the newer failure document (failedMessages/errorCode/errorMessage). */
+  format?: 'envelope' | 'event-bus-v2' | 'other' | undefined
+}
+
+/** Queue depth from GetQueueAttributes (approximate, eventually consistent). */
+export interface DlqDepth {
+  visible: number
+  inFlight: number
+  delayed: number
+}
+
+/** A message to release, delete or hide: its id and the latest receipt handle. */
+export interface DlqHandle {
+  messageId: string
+  receiptHandle: string
+}
+
+/** Per-entry outcome of a batch call (SQS answers 200 with `Failed[]`). */
+export interface DlqBatchResult {
+  succeeded: string[]
+  failed: Array<{messageId: string; code: string; message: string}>
+}
+
+/** The dead-letter queue as services see it (implemented by src/adapters/aws/dlq.ts). */
+export interface DlqQueuePort {
+  readonly queueUrl: string
+  /** ReceiveMessage with every message and system attribute; up to 10 messages. */
+  receive(options: {max: number; visibilityTimeoutSeconds: number; waitSeconds: number}): Promise<RawDlqMessage[]>
+  /** ChangeMessageVisibilityBatch (chunks of 10). `0` releases the messages at once. */
+  changeVisibility(handles: readonly DlqHandle[], seconds: number): Promise<DlqBatchResult>
+  /** DeleteMessageBatch (chunks of 10); per-entry failures come back as data. */
+  delete(handles: readonly DlqHandle[]): Promise<DlqBatchResult>
+  /** PurgeQueue. */
+  purge(): Promise<void>
+  depth(): Promise<DlqDepth>
 }

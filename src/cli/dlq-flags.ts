@@ -1,0 +1,81 @@
+import {Flags} from '@oclif/core'
+
+import {type ConfigValues, resolveSetting} from '../core/config.js'
+import {DLQ_REASONS} from '../core/dlq.js'
+import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'
+
+/** The stack `--stack` defaults to when nothing else names one. */
+export const DEFAULT_STACK = 'momento-api'
+
+/** Where the dead-letter queue is: `--queue-url` wins over `--stack`. Every `dlq` command (and `put --wait`) takes these. */
+export const dlqQueueFlags = {
+  stack: Flags.string({
+    summary: `Stack whose dead-letter queue to use. Default: MOMENTO_EB_STACK, then \`config set stack\`, then "${DEFAULT_STACK}".`,
+    helpGroup: 'QUEUE',
+  }),
+  'queue-url': Flags.string({
+    summary: 'Dead-letter queue URL (skips the stack lookup).',
+    helpGroup: 'QUEUE',
+  }),
+}
+
+/** Filters shared by `dlq list | export | redrive | watch`. */
+export const dlqFilterFlags = {
+  reason: Flags.string({
+    summary: `Only messages with this reason (repeat or comma-separate): ${DLQ_REASONS.join(', ')}.`,
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  'detail-type': Flags.string({
+    summary: 'Only events of this detail type (cacheSet, cacheDelete, topicPublish); repeatable.',
+    multiple: true,
+    helpGroup: 'FILTER',
+  }),
+  cache: Flags.string({summary: 'Only events for this cache; repeatable.', multiple: true, helpGroup: 'FILTER'}),
+  since: Flags.string({
+    summary: 'Only messages dead-lettered since then: a duration (15m, 2h, 1d) or an ISO time.',
+    helpGroup: 'FILTER',
+  }),
+}
+
+/** `--limit`: how many matching messages to read at most. */
+export const dlqLimitFlag = (defaultLimit: number | undefined) => ({
+  limit: Flags.integer({
+    summary:
+      defaultLimit === undefined
+        ? 'Read at most this many matching messages (default: all).'
+        : 'Read at most this many matching messages.',
+    min: 1,
+    ...(defaultLimit === undefined ? {} : {default: defaultLimit}),
+  }),
+})
+
+/** The stack name by precedence: --stack > MOMENTO_EB_STACK > saved `stack` > momento-api. */
+export function resolveStack(flag: string | undefined, env: NodeJS.ProcessEnv, config: ConfigValues): string {
+  return resolveSetting('stack', {flag, env, config, fallback: DEFAULT_STACK})?.value ?? DEFAULT_STACK
+}
+
+/** Build the filter from the parsed filter flags. Throws UsageError for a bad --reason or --since. */
+export function filterFromFlags(
+  flags: {
+    reason?: string[] | undefined
+    'detail-type'?: string[] | undefined
+    cache?: string[] | undefined
+    since?: string | undefined
+  },
+  now = Date.now(),
+): DlqFilter {
+  const split = (values: string[] | undefined) => {
+    const out = (values ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter(Boolean)
+    return out.length > 0 ? out : undefined
+  }
+  return {
+    reasons: parseReasons(flags.reason),
+    detailTypes: split(flags['detail-type']),
+    caches: split(flags.cache),
+    sinceMs: parseSince(flags.since, now),
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * Decode one dead-letter queue message into a {@link DlqRecord}: the original event, where it failed
+ * (rule, bus, target), what Momento or EventBridge said, and a reason from the closed set with an
+ * explanation and a fix (aws-semantics C.1–C.3, prior-art §4). Pure and tolerant: whatever SQS hands
+ * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
+ * decoded into a record, never thrown.
+ */
+import {DLQ_REASONS, type DlqEvent, type DlqReason, type DlqRecord, type RawDlqMessage} from './dlq.js'
+
+/** What a reason means in a word or two, and the generic fix; the explanation adds the specifics. */
+export interface ReasonInfo {
+  /** Short label for tables and summaries. */
+  label: string
+  /** Whether publishing the event again can succeed without changing it (after the fix, if any). */
+  retryable: boolean
+}
+
+/** The label of every reason, for summaries, help text and the watch view. */
+export const REASON_INFO: Readonly<Record<DlqReason, ReasonInfo>> = {
+  'both-keys': {label: 'both key and key_base64', retryable: false},
+  'no-key': {label: 'no key', retryable: false},
+  'bad-request': {label: 'bad request (400)', retryable: false},
+  'key-invalid': {label: 'API key invalid or expired (401)', retryable: true},
+  forbidden: {label: 'forbidden (403)', retryable: true},
+  'cache-not-found': {label: 'cache not found (404)', retryable: true},
+  'rate-limited': {label: 'rate limited (429)', retryable: true},
+  'server-error': {label: 'Momento server error (5xx)', retryable: true},
+  timeout: {label: 'timeout', retryable: true},
+  'no-permission': {label: 'no permission to invoke', retryable: true},
+  'destination-gone': {label: 'destination or connection gone', retryable: true},
+  'connection-failure': {label: 'connection failure', retryable: true},
+  'not-redrivable': {label: 'not redrivable', retryable: false},
+  unknown: {label: 'unknown', retryable: true},
+}
+
+/** True when `value` names a reason of the closed set. */
+export function isDlqReason(value: string): value is DlqReason {
+  return (DLQ_REASONS as readonly string[]).includes(value)
+}
+
+/** Options of {@link decodeDlqMessage}. */
+export interface DecodeOptions {
+  /** "Now" in epoch ms, for `ageSeconds` (default Date.now()). */
+  now?: number
+  /** The region the CLI talks to, used when neither the event nor the rule ARN names one. */
+  region?: string | undefined
+}
+
+/** The parts of an EventBridge rule ARN: `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`. */
+export interface RuleArnParts {
+  region: string | undefined
+  account: string | undefined
+  bus: string
+  name: string
+}
+
+/** Parse a rule ARN; `rule/<name>` lives on the default bus, `rule/<bus>/<name>` on `<bus>` (pitfall 2). */
+export function parseRuleArn(arn: string | undefined): RuleArnParts | undefined {
+  if (!arn) return undefined
+  const match = /^arn:[^:]*:events:([^:]*):([^:]*):rule\/(.+)$/.exec(arn.trim())
+  if (!match) return undefined
+  const [, region, account, path = ''] = match
+  const slash = path.indexOf('/')
+  const bus = slash === -1 ? 'default' : path.slice(0, slash)
+  const name = slash === -1 ? path : path.slice(slash + 1)
+  if (!name) return undefined
+  return {region: region || undefined, account: account || undefined, bus, name}
+}
+
+/** What ERROR_MESSAGE says: an HTTP status and Momento's `{title, description}` error body, when present. */
+export interface ParsedErrorMessage {
+  httpStatus: number | undefined
+  title: string | undefined
+  description: string | undefined
+}
+
+/**
+ * Pull the HTTP status and Momento's error body out of ERROR_MESSAGE. The first embedded JSON object
+ * with a `title` or `description` wins; the status is the body's `status`, else the number after
+ * "HTTP", else the first free-standing 1xx–5xx number that isn't part of an IP address or a port.
+ */
+export function parseErrorMessage(text: string | undefined): ParsedErrorMessage {
+  const out: ParsedErrorMessage = {httpStatus: undefined, title: undefined, description: undefined}
+  if (!text) return out
+  const json = firstJsonObject(text)
+  if (json) {
+    if (typeof json['title'] === 'string') out.title = json['title']
+    else if (typeof json['error'] === 'string') out.title = json['error']
+    if (typeof json['description'] === 'string') out.description = json['description']
+    else if (typeof json['message'] === 'string') out.description = json['message']
+    const status = Number(json['status'] ?? json['statusCode'])
+    if (Number.isInteger(status) && status >= 100 && status <= 599) out.httpStatus = status
+  }
+  if (out.httpStatus === undefined) {
+    const beforeJson = json ? text.slice(0, text.indexOf('{')) : text
+    const http = /\bHTTP(?:\/\d(?:\.\d)?)?\s*(?:status\s*(?:code)?\s*:?\s*)?([1-5]\d\d)\b/i.exec(beforeJson)
+    const status = /\bstatus(?:\s*code)?\s*[:=]?\s*([1-5]\d\d)\b/i.exec(beforeJson)
+    const bare = /(?<![\d.:])\b([1-5]\d\d)\b(?![.:]\d)/.exec(beforeJson)
+    const found = http?.[1] ?? status?.[1] ?? bare?.[1]
+    if (found) out.httpStatus = Number(found)
+  }
+  return out
+}
+
+function firstJsonObject(text: string): Record<string, unknown> | undefined {
+  for (let start = text.indexOf('{'); start !== -1; start = text.indexOf('{', start + 1)) {
+    // Try the longest candidate first: the error body is usually the tail of the message.
+    for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
+      try {
+        const value: unknown = JSON.parse(text.slice(start, end + 1))
+        if (isObject(value)) return value
+      } catch {
+        // not JSON here; try a shorter span
+      }
+    }
+  }
+  return undefined
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The event when `value` is an EventBridge envelope (an object with `detail-type` and an object `detail`). */
+export function toDlqEvent(value: unknown): DlqEvent | undefined {
+  if (!isObject(value)) return undefined
+  const detailType = value['detail-type'] ?? value['detailType'] ?? value['DetailType']
+  const rawDetail = value['detail'] ?? value['Detail']
+  const detail = typeof rawDetail === 'string' ? parseJson(rawDetail) : rawDetail
+  if (typeof detailType !== 'string' || !isObject(detail)) return undefined
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
+  const resources = value['resources'] ?? value['Resources']
+  return {
+    id: str(value['id']) ?? '',
+    detailType,
+    source: str(value['source'] ?? value['Source']) ?? '',
+    time: str(value['time'] ?? value['Time']),
+    region: str(value['region']),
+    account: str(value['account']),
+    resources: Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [],
+    detail,
+  }
+}
+
+/** The newer event-bus failure document (prior-art §4): one document, possibly several events. */
+interface V2Document {
+  events: DlqEvent[]
+  errorCode: string | undefined
+  errorMessage: string | undefined
+  count: number
+}
+
+function toV2Document(value: unknown): V2Document | undefined {
+  if (!isObject(value)) return undefined
+  const failed = value['failedMessages'] ?? value['FailedMessages']
+  const code = value['errorCode'] ?? value['ErrorCode']
+  const message = value['errorMessage'] ?? value['ErrorMessage']
+  if (!Array.isArray(failed) && code === undefined && message === undefined) return undefined
+  const items = Array.isArray(failed) ? failed : []
+  const events: DlqEvent[] = []
+  for (const item of items) {
+    const candidate = typeof item === 'string' ? parseJson(item) : item
+    // Entries may be the event itself or wrap it ({event|message|body: …}).
+    const inner = isObject(candidate) ? (candidate['event'] ?? candidate['message'] ?? candidate['body']) : undefined
+    const event = toDlqEvent(candidate) ?? toDlqEvent(typeof inner === 'string' ? parseJson(inner) : inner) ?? undefined
+    if (event) events.push(event)
+  }
+  return {
+    events,
+    errorCode: typeof code === 'string' ? code : undefined,
+    errorMessage: typeof message === 'string' ? message : undefined,
+    count: items.length,
+  }
+}
+
+function attribute(raw: RawDlqMessage, name: string): string | undefined {
+  const attrs = raw.attributes ?? {}
+  const value = attrs[name] ?? Object.entries(attrs).find(([k]) => k.toUpperCase() === name)?.[1]
+  return value === undefined || value === '' ? undefined : String(value)
+}
+
+function toNumber(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(String(text).trim())
+  return Number.isFinite(value) ? value : undefined
+}
+
+function ttlOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  return typeof value === 'string' ? toNumber(value) : undefined
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** Decode one message. Never throws. */
+export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}): DlqRecord {
+  const body = typeof raw.body === 'string' ? raw.body : String(raw.body ?? '')
+  const parsed = parseJson(body)
+  let event = toDlqEvent(parsed)
+  let format: DlqRecord['format'] = event ? 'envelope' : 'other'
+  let errorCode = attribute(raw, 'ERROR_CODE')
+  let errorMessage = attribute(raw, 'ERROR_MESSAGE')
+  let redrivable = event !== undefined
+  let v2Count = 0
+  if (!event) {
+    const doc = toV2Document(parsed)
+    if (doc) {
+      format = 'event-bus-v2'
+      event = doc.events[0]
+      errorCode ??= doc.errorCode
+      errorMessage ??= doc.errorMessage
+      v2Count = doc.count
+      // One document may carry several events; only a single, whole one can be published as it is.
+      redrivable = doc.events.length === 1 && doc.count === 1
+    }
+  }
+  const ruleArn = attribute(raw, 'RULE_ARN')
+  const rule = parseRuleArn(ruleArn)
+  const detail = event?.detail ?? {}
+  const parsedError = parseErrorMessage(errorMessage)
+  const sentMs = toNumber(raw.systemAttributes?.['SentTimestamp'])
+  const now = options.now ?? Date.now()
+  const region = event?.region || rule?.region || options.region
+  const record: DlqRecord = {
+    messageId: raw.messageId,
+    receiptHandle: raw.receiptHandle,
+    body,
+    event,
+    detailType: event?.detailType,
+    cache: str(detail['cacheName']),
+    key: str(detail['key']),
+    keyBase64: str(detail['key_base64']),
+    topic: str(detail['topicName']),
+    ttl: ttlOf(detail['ttl'] ?? detail['ttl_seconds']),
+    ruleArn,
+    ruleName: rule?.name,
+    bus: rule?.bus,
+    targetArn: attribute(raw, 'TARGET_ARN'),
+    errorCode,
+    errorMessage,
+    httpStatus: parsedError.httpStatus,
+    momentoTitle: parsedError.title,
+    momentoDescription: parsedError.description,
+    retryAttempts: toNumber(attribute(raw, 'RETRY_ATTEMPTS')),
+    exhaustedRetryCondition: attribute(raw, 'EXHAUSTED_RETRY_CONDITION'),
+    receiveCount: toNumber(raw.systemAttributes?.['ApproximateReceiveCount']),
+    sentAt: sentMs === undefined ? undefined : new Date(sentMs).toISOString(),
+    reason: 'unknown',
+    explanation: '',
+    fix: '',
+    fixCommand: undefined,
+    redrivable,
+    region,
+    ageSeconds: sentMs === undefined ? undefined : Math.max(0, Math.round((now - sentMs) / 1000)),
+    failureReason: undefined,
+    format,
+  }
+  const failure = classify(record)
+  const text = describe(failure, record)
+  if (!redrivable) {
+    record.reason = 'not-redrivable'
+    record.failureReason = failure
+    const why =
+      format === 'event-bus-v2' && v2Count !== 1
+        ? `The failure record holds ${v2Count} events, so it can't be published again as one.`
+        : "The message body isn't an EventBridge event (detail-type and detail), so it can't be published again."
+    record.explanation = `${why} The delivery failed with: ${text.explanation}`
+    record.fix = `Keep a copy with \`momento-eb dlq export\`, republish the data from its source, then delete it. ${text.fix}`
+    record.fixCommand = 'momento-eb dlq export --file dlq.ndjson'
+  } else {
+    record.reason = failure
+    record.explanation = text.explanation
+    record.fix = text.fix
+    record.fixCommand = text.fixCommand
+  }
+  return record
+}
+
+/** Decode many messages (same options for each). */
+export function decodeDlqMessages(raws: readonly RawDlqMessage[], options: DecodeOptions = {}): DlqRecord[] {
+  return raws.map((raw) => decodeDlqMessage(raw, options))
+}
+
+/** The delivery failure a record shows, from ERROR_CODE, the HTTP status and Momento's error title. */
+function classify(r: DlqRecord): DlqReason {
+  const code = (r.errorCode ?? '').toUpperCase()
+  const title = (r.momentoTitle ?? '').toLowerCase()
+  switch (code) {
+    case 'NO_PERMISSIONS':
+    case 'FAILED_TO_ASSUME_ROLE':
+      return 'no-permission'
+    case 'NO_RESOURCE':
+      return 'destination-gone'
+    case 'TIMEOUT':
+      return 'timeout'
+    case 'THROTTLING':
+      return 'rate-limited'
+    case 'INVALID_PARAMETER':
+    case 'INVALID_JSON':
+      return 'bad-request'
+  }
+  const status = r.httpStatus
+  if (status !== undefined) {
+    if (status === 400) {
+      if (title.includes('multiple keys') || (r.key !== undefined && r.keyBase64 !== undefined)) return 'both-keys'
+      if (title.includes('no key') || (r.event !== undefined && r.topic === undefined && !r.key && !r.keyBase64)) {
+        return 'no-key'
+      }
+      return 'bad-request'
+    }
+    if (status === 401) return 'key-invalid'
+    if (status === 403) return 'forbidden'
+    if (status === 404) return 'cache-not-found'
+    if (status === 429) return 'rate-limited'
+    if (status >= 500) return 'server-error'
+    if (status >= 400) return 'bad-request'
+  }
+  if (code === 'CONNECTION_FAILURE' || code === 'SDK_CLIENT_ERROR') return 'connection-failure'
+  return 'unknown'
+}
+
+interface Text {
+  explanation: string
+  fix: string
+  fixCommand: string | undefined
+}
+
+const METHODS: Record<string, string> = {cacheSet: 'PUT', cacheDelete: 'DELETE', topicPublish: 'POST'}
+
+function describe(reason: DlqReason, r: DlqRecord): Text {
+  const cache = r.cache ? `cache ${r.cache}` : 'the cache'
+  const item = r.topic
+    ? `topic ${r.topic} in ${cache}`
+    : r.key !== undefined
+      ? `key ${r.key} in ${cache}`
+      : r.keyBase64 !== undefined
+        ? `key (base64) ${r.keyBase64} in ${cache}`
+        : cache
+  const what = r.detailType ? `The ${r.detailType} for ${item}` : `The event for ${item}`
+  const region = r.region ? ` (region ${r.region})` : ''
+  const inRegion = r.region ? ` in ${r.region}` : ''
+  const momento = r.momentoTitle
+    ? `: ${r.momentoTitle}${r.momentoDescription ? ` — ${r.momentoDescription}` : ''}`
+    : r.momentoDescription
+      ? `: ${r.momentoDescription}`
+      : ''
+  const retries =
+    r.retryAttempts !== undefined
+      ? ` after ${r.retryAttempts} ${r.retryAttempts === 1 ? 'retry' : 'retries'}${
+          r.exhaustedRetryCondition ? ` (${r.exhaustedRetryCondition} reached)` : ''
+        }`
+      : ''
+  const redrive = (flags = '') => `momento-eb dlq redrive --reason ${reason}${flags}`
+  switch (reason) {
+    case 'both-keys':
+      return {
+        explanation: `${what}${region} set both key and key_base64; Momento refused it (400${momento}).`,
+        fix: 'Keep exactly one of key and key_base64 in the producer; redriving it unchanged fails the same way.',
+        fixCommand: undefined,
+      }
+    case 'no-key':
+      return {
+        explanation: `${what}${region} has no key (or an empty one); Momento refused it (400${momento}).`,
+        fix: 'Give the producer a non-empty key or key_base64; redriving it unchanged fails the same way.',
+        fixCommand: undefined,
+      }
+    case 'bad-request': {
+      const auth = (r.momentoTitle ?? '').toLowerCase().includes('multiple auth')
+      return {
+        explanation: auth
+          ? `${what}${region} carried the API key twice (Authorization header and token=); Momento refused it (400).`
+          : r.httpStatus !== undefined
+            ? `${what}${region} was refused as malformed (HTTP ${r.httpStatus}${momento}).`
+            : `${what}${region} couldn't be sent: ${r.errorCode ?? 'INVALID_PARAMETER'}${
+                r.errorMessage ? ` — ${r.errorMessage}` : ''
+              }.`,
+        fix: auth
+          ? 'Remove the token query parameter from the target; redeploy with `momento-eb deploy`.'
+          : 'Fix the event (TTL 1–86400, a non-empty key, valid names) in the producer; unchanged it fails again.',
+        fixCommand: auth ? 'momento-eb deploy' : undefined,
+      }
+    }
+    case 'key-invalid':
+      return {
+        explanation: `Momento rejected the API key (401${momento}) for ${item}${inRegion}: it is invalid, expired, or for another region.`,
+        fix: 'Rotate the key stored in the connection with `momento-eb deploy`, then redrive.',
+        fixCommand: 'momento-eb deploy',
+      }
+    case 'forbidden':
+      return {
+        explanation: `The API key may not write to ${item}${inRegion} (403${momento}).`,
+        fix: `Use a key whose permissions cover ${cache} (rotate it with \`momento-eb deploy\`), then redrive.`,
+        fixCommand: 'momento-eb deploy',
+      }
+    case 'cache-not-found':
+      return {
+        explanation: `Cache ${r.cache ?? '(unknown)'} doesn't exist in the API key's Momento region${inRegion} (404 on ${
+          METHODS[r.detailType ?? ''] ?? 'write'
+        }${momento}).`,
+        fix: `Create the cache in the Momento console or with \`momento cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`,
+        fixCommand: `momento cache create ${r.cache ?? 'NAME'}`,
+      }
+    case 'rate-limited':
+      return {
+        explanation:
+          r.httpStatus === 429
+            ? `Momento rate-limited the writes to ${item}${inRegion} (429${momento})${retries}.`
+            : `EventBridge throttled delivery to ${item}${inRegion} (${r.errorCode ?? 'THROTTLING'})${retries}.`,
+        fix: 'Redrive slowly, below your Momento account limit (or ask Momento for a higher limit).',
+        fixCommand: redrive(' --rate 50'),
+      }
+    case 'server-error':
+      return {
+        explanation: `Momento failed with HTTP ${r.httpStatus ?? '5xx'}${momento} for ${item}${inRegion}${retries}.`,
+        fix: 'A Momento-side failure: redrive once Momento is healthy again.',
+        fixCommand: redrive(),
+      }
+    case 'timeout':
+      return {
+        explanation: `Momento didn't answer within the API destination's 5-second limit for ${item}${inRegion}${retries}.`,
+        fix: 'Usually transient: redrive. If it persists, check the Momento endpoint for the region.',
+        fixCommand: redrive(),
+      }
+    case 'no-permission':
+      return {
+        explanation: `EventBridge wasn't allowed to invoke the API destination for ${item}${inRegion} (${r.errorCode}${
+          r.errorMessage ? `: ${r.errorMessage}` : ''
+        }); the target's role lacks events:InvokeApiDestination.`,
+        fix: 'Redeploy the stack so the role grants events:InvokeApiDestination, then redrive.',
+        fixCommand: 'momento-eb deploy',
+      }
+    case 'destination-gone':
+      return {
+        explanation: `The API destination or its connection for ${item}${inRegion} no longer exists or isn't active (NO_RESOURCE${
+          r.errorMessage ? `: ${r.errorMessage}` : ''
+        }).`,
+        fix: 'Redeploy the integration to recreate the destination and connection, then redrive.',
+        fixCommand: 'momento-eb deploy',
+      }
+    case 'connection-failure':
+      return {
+        explanation: `EventBridge couldn't connect to the Momento endpoint for ${item}${inRegion} (${r.errorCode}${
+          r.errorMessage ? `: ${r.errorMessage}` : ''
+        })${retries}.`,
+        fix: "Check the Momento base URL matches the API key's region (DNS, TLS); fix it with `momento-eb deploy`, then redrive.",
+        fixCommand: 'momento-eb deploy',
+      }
+    case 'not-redrivable':
+    case 'unknown':
+      return {
+        explanation: `${what}${region} failed with ${r.errorCode ?? 'no ERROR_CODE'}${
+          r.errorMessage ? `: ${r.errorMessage}` : ''
+        }${retries}.`,
+        fix: 'Read ERROR_CODE and ERROR_MESSAGE above; redrive once the cause is fixed.',
+        fixCommand: undefined,
+      }
+  }
+}
