@@ -1,0 +1,73 @@
+import {useApp, useInput, useStdin, useStdout} from 'ink'
+import {useCallback, useEffect, useReducer, useRef} from 'react'
+
+import type {Theme} from '../theme.js'
+import type {WatchActions} from './actions.js'
+import {useEffectRunner} from './hooks/use-effect-runner.js'
+import {useFeed, type FeedSource} from './hooks/use-feed.js'
+import {intentForKey} from './keys.js'
+import {initialState, reduce, type WatchState} from './state.js'
+import {WatchView} from './WatchView.js'
+
+/** Props of {@link WatchApp}. */
+export interface WatchAppProps {
+  readonly queue: string
+  readonly feed: FeedSource
+  readonly actions: WatchActions
+  readonly theme: Theme
+  /** Pin the size (tests); otherwise the terminal's, following resizes. */
+  readonly size?: {readonly rows: number; readonly columns: number} | undefined
+  /** Called after every state change (benchmarks and tests observe the state). */
+  readonly onState?: ((state: WatchState) => void) | undefined
+}
+
+const MAX_COLUMNS = 160
+
+function terminalSize(stdout: NodeJS.WriteStream): {rows: number; columns: number} {
+  return {rows: stdout.rows || 24, columns: Math.min(MAX_COLUMNS, stdout.columns || 80)}
+}
+
+/**
+ * The root of `dlq watch`: owns the state, maps keys to intents, runs the feed and the effects,
+ * follows terminal resizes, and is the only place that calls `exit()` (q, Ctrl-C, or a fatal feed
+ * error, which the command then reports).
+ */
+export function WatchApp({queue, feed, actions, theme, size, onState}: WatchAppProps) {
+  const {exit} = useApp()
+  const {stdout} = useStdout()
+  const {isRawModeSupported} = useStdin()
+  const [state, dispatch] = useReducer(reduce, undefined, () => initialState(queue, size ?? terminalSize(stdout)))
+  const mode = useRef(state.mode)
+  mode.current = state.mode
+
+  useInput(
+    (input, key) => {
+      const intent = intentForKey(input, key, mode.current)
+      if (intent) dispatch(intent)
+    },
+    {isActive: isRawModeSupported === true},
+  )
+
+  const onFatal = useCallback((error: Error) => exit(error), [exit])
+  useFeed(feed, dispatch, onFatal)
+  useEffectRunner(state.effect, state.effectSeq, actions, dispatch)
+
+  useEffect(() => {
+    if (size) return
+    const onResize = () => dispatch({type: 'resize', ...terminalSize(stdout)})
+    stdout.on('resize', onResize)
+    return () => {
+      stdout.off('resize', onResize)
+    }
+  }, [stdout, size])
+
+  useEffect(() => {
+    if (state.quit) exit()
+  }, [state.quit, exit])
+
+  useEffect(() => {
+    onState?.(state)
+  }, [state, onState])
+
+  return <WatchView state={state} theme={theme} />
+}

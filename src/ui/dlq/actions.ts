@@ -1,0 +1,38 @@
+import type {DlqRecord} from '../../core/dlq.js'
+
+/** Counts a redrive reports while it runs. */
+export interface RedriveCounts {
+  readonly total: number
+  readonly sent: number
+  readonly failed: number
+  readonly skipped: number
+}
+
+/** What a finished redrive did. */
+export interface RedriveOutcome extends RedriveCounts {
+  /** Messages republished and deleted from the queue. */
+  readonly redrivenIds: readonly string[]
+  /** Why some failed or were skipped, in a line (shown in the status line). */
+  readonly note?: string | undefined
+}
+
+/** What came back from the editor. */
+export type EditOutcome =
+  | {readonly kind: 'redriven'; readonly messageId: string}
+  | {readonly kind: 'unchanged' | 'cancelled' | 'invalid' | 'failed'; readonly message: string}
+
+/**
+ * The side effects the view can ask for. The command implements them with the adapters and the
+ * redrive service; tests pass fakes. A missing `redrive`/`editAndRedrive` shows "unavailable".
+ */
+export interface WatchActions {
+  redrive?(records: readonly DlqRecord[], onProgress: (counts: RedriveCounts) => void): Promise<RedriveOutcome>
+  /** Open the message in $EDITOR (the terminal is handed over while it runs), validate, redrive. */
+  editAndRedrive?(record: DlqRecord): Promise<EditOutcome>
+  /** Delete messages for good; resolves with the ids actually deleted. */
+  delete(records: readonly DlqRecord[]): Promise<readonly string[]>
+  /** Write the records as NDJSON (mode 0600) to a new file in the working directory; resolves with its name. */
+  export(records: readonly DlqRecord[]): Promise<string>
+  /** Tell the feed these messages are gone (after delete or redrive). */
+  forget(messageIds: readonly string[]): void
+}

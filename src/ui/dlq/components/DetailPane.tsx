@@ -1,0 +1,117 @@
+import {Box, Text} from 'ink'
+
+import type {DlqRecord} from '../../../core/dlq.js'
+import type {Theme, Tone} from '../../theme.js'
+import {reasonTone, truncate} from '../text.js'
+
+/** Props of {@link DetailPane}. */
+export interface DetailPaneProps {
+  readonly record: DlqRecord
+  /** Rows available; longer content ends with "… N more lines". */
+  readonly height: number
+  readonly width: number
+  readonly theme: Theme
+}
+
+interface Line {
+  readonly label?: string
+  readonly text: string
+  readonly tone: Tone
+}
+
+const LABEL = 9
+
+function field(label: string, value: string | undefined, tone: Tone = 'normal'): Line[] {
+  return value === undefined || value === '' ? [] : [{label, text: value, tone}]
+}
+
+/** The JSON of the original event (or the raw body when it isn't JSON), pretty-printed. */
+function eventLines(record: DlqRecord): string[] {
+  if (record.event) {
+    const envelope = {
+      id: record.event.id,
+      'detail-type': record.event.detailType,
+      source: record.event.source,
+      time: record.event.time,
+      region: record.event.region,
+      account: record.event.account,
+      resources: record.event.resources,
+      detail: record.event.detail,
+    }
+    return JSON.stringify(envelope, null, 2).split('\n')
+  }
+  try {
+    return JSON.stringify(JSON.parse(record.body), null, 2).split('\n')
+  } catch {
+    return [record.body]
+  }
+}
+
+/** Everything about one message: the decoded reason and why, the fix, the event JSON, the attributes. */
+export function buildDetailLines(record: DlqRecord): Line[] {
+  const status = [
+    record.httpStatus === undefined ? undefined : `HTTP ${record.httpStatus}`,
+    record.errorCode,
+    record.retryAttempts === undefined ? undefined : `${record.retryAttempts} retries`,
+    record.exhaustedRetryCondition ? `exhausted ${record.exhaustedRetryCondition}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ')
+  const about = [
+    record.detailType,
+    record.cache ? `cache ${record.cache}` : undefined,
+    record.key !== undefined ? `key ${record.key}` : undefined,
+    record.keyBase64 !== undefined ? `key_base64 ${record.keyBase64}` : undefined,
+    record.topic !== undefined ? `topic ${record.topic}` : undefined,
+    record.ttl !== undefined ? `ttl ${record.ttl}s` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ')
+  const lines: Line[] = [
+    {
+      label: 'Message',
+      text: `${record.messageId}${record.receiveCount ? ` · received ${record.receiveCount}×` : ''}`,
+      tone: 'normal',
+    },
+    ...field('Sent', record.sentAt),
+    {label: 'Reason', text: `${record.reason}${status ? ` (${status})` : ''}`, tone: reasonTone(record.reason)},
+    ...field('Why', record.explanation),
+    ...field('Fix', record.fix, 'ok'),
+    ...field('Run', record.fixCommand, 'accent'),
+    ...field('Event', about),
+    ...field('Redrive', record.redrivable ? undefined : 'no: the body is not an EventBridge event', 'warn'),
+    ...field('Momento', [record.momentoTitle, record.momentoDescription].filter(Boolean).join(': ')),
+    {text: 'Attributes', tone: 'accent'},
+    ...field('rule', record.ruleArn),
+    ...field('bus', record.bus),
+    ...field('target', record.targetArn),
+    ...field('code', record.errorCode),
+    ...field('message', record.errorMessage),
+    ...field('retries', record.retryAttempts === undefined ? undefined : String(record.retryAttempts)),
+    ...field('exhausted', record.exhaustedRetryCondition),
+    {text: record.event ? 'Original event' : 'Body', tone: 'accent'},
+    ...eventLines(record).map((text): Line => ({text, tone: 'normal'})),
+  ]
+  return lines
+}
+
+/** The detail view of the selected message (replaces the list while open). */
+export function DetailPane({record, height, width, theme}: DetailPaneProps) {
+  const all = buildDetailLines(record)
+  const fits = all.length <= height ? all : all.slice(0, Math.max(0, height - 1))
+  const more = all.length - fits.length
+  return (
+    <Box flexDirection="column">
+      {fits.map((line, index) => (
+        <Text key={index}>
+          {line.label !== undefined ? <Text {...theme.style('muted')}>{line.label.padEnd(LABEL)}</Text> : null}
+          <Text {...theme.style(line.tone)}>{truncate(line.text, width - (line.label !== undefined ? LABEL : 0))}</Text>
+        </Text>
+      ))}
+      {more > 0 ? <Text {...theme.style('muted')}>… {more} more lines (x exports the full message)</Text> : null}
+      {Array.from({length: Math.max(0, height - fits.length - (more > 0 ? 1 : 0))}, (_, i) => (
+        <Text key={`pad-${i}`}> </Text>
+      ))}
+    </Box>
+  )
+}

@@ -1,0 +1,77 @@
+import {Box, Text} from 'ink'
+
+import type {Theme} from '../../theme.js'
+import type {QueueDepth, RedriveProgress} from '../state.js'
+import {count, truncate} from '../text.js'
+
+/** Props of {@link Header}. */
+export interface HeaderProps {
+  readonly queue: string
+  readonly depth: QueueDepth | undefined
+  readonly arrivalsPerSecond: number
+  readonly gone: number
+  readonly loaded: boolean
+  readonly known: number
+  readonly redrive: RedriveProgress | undefined
+  readonly feedError: string | undefined
+  readonly width: number
+  readonly theme: Theme
+}
+
+function rate(perSecond: number): string {
+  if (perSecond === 0) return '0/s'
+  return perSecond < 10 ? `${perSecond.toFixed(1)}/s` : `${Math.round(perSecond)}/s`
+}
+
+const REDRIVE_WORD: Readonly<Record<RedriveProgress['state'], string>> = {
+  running: 'RUNNING',
+  done: 'DONE',
+  failed: 'FAILED',
+  unavailable: 'UNAVAILABLE',
+}
+
+/** Queue name, depth (visible / in flight), arrival rate, messages gone, and redrive progress. */
+export function Header({
+  queue,
+  depth,
+  arrivalsPerSecond,
+  gone,
+  loaded,
+  known,
+  redrive,
+  feedError,
+  width,
+  theme,
+}: HeaderProps) {
+  const depthText = depth ? `${count(depth.visible)} visible · ${count(depth.inFlight)} in flight` : 'depth …'
+  const stats = `${depthText} · ${rate(arrivalsPerSecond)} new · ${count(gone)} gone`
+  const name = truncate(queue, Math.max(8, width - stats.length - 7))
+  let second: {text: string; tone: Parameters<Theme['style']>[0]}
+  if (feedError) second = {text: `FEED ERROR ${feedError}`, tone: 'error'}
+  else if (redrive) {
+    const done = redrive.sent + redrive.failed + redrive.skipped
+    const parts = [`${count(done)}/${count(redrive.total)}`, `${count(redrive.sent)} sent`]
+    if (redrive.failed > 0) parts.push(`${count(redrive.failed)} failed`)
+    if (redrive.skipped > 0) parts.push(`${count(redrive.skipped)} skipped`)
+    const tone =
+      redrive.state === 'running' ? 'accent' : redrive.state === 'done' && redrive.failed === 0 ? 'ok' : 'warn'
+    second = {
+      text:
+        redrive.state === 'unavailable'
+          ? 'redrive UNAVAILABLE in this build'
+          : `redrive ${REDRIVE_WORD[redrive.state]} ${parts.join(' · ')}`,
+      tone,
+    }
+  } else if (!loaded) second = {text: `loading… ${count(known)} read so far`, tone: 'muted'}
+  else second = {text: `${count(known)} messages read · peeking, nothing is held`, tone: 'muted'}
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text {...theme.style('accent')}>DLQ </Text>
+        <Text bold>{name}</Text>
+        <Text> · {stats}</Text>
+      </Text>
+      <Text {...theme.style(second.tone)}>{truncate(second.text, width)}</Text>
+    </Box>
+  )
+}

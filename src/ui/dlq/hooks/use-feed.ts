@@ -1,0 +1,54 @@
+import {useEffect} from 'react'
+
+import type {DlqRecord} from '../../../core/dlq.js'
+import type {QueueDepth, WatchEvent} from '../state.js'
+
+/** One update of the live feed (the shape `DlqWatchFeed.updates` yields). */
+export interface FeedUpdate {
+  readonly added: readonly DlqRecord[]
+  readonly gone: readonly string[]
+  readonly depth: QueueDepth | undefined
+  readonly arrivalsPerSecond: number
+  readonly goneTotal: number
+  readonly loaded: boolean
+  readonly error?: Error | undefined
+}
+
+/** Anything that yields feed updates until the signal aborts. */
+export interface FeedSource {
+  updates(signal: AbortSignal): AsyncIterable<FeedUpdate>
+}
+
+/**
+ * Adapt the feed's AsyncIterable into reducer events for as long as the component is mounted. A
+ * failure that ends the feed goes to `onFatal` (the root exits with it).
+ */
+export function useFeed(
+  source: FeedSource,
+  dispatch: (event: WatchEvent) => void,
+  onFatal: (error: Error) => void,
+): void {
+  useEffect(() => {
+    const controller = new AbortController()
+    void (async () => {
+      try {
+        for await (const update of source.updates(controller.signal)) {
+          if (controller.signal.aborted) return
+          dispatch({
+            type: 'feed',
+            added: update.added,
+            gone: update.gone,
+            depth: update.depth,
+            arrivalsPerSecond: update.arrivalsPerSecond,
+            goneTotal: update.goneTotal,
+            loaded: update.loaded,
+          })
+          if (update.error) dispatch({type: 'feedError', message: update.error.message})
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) onFatal(error instanceof Error ? error : new Error(String(error)))
+      }
+    })()
+    return () => controller.abort()
+  }, [source, dispatch, onFatal])
+}

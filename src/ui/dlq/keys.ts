@@ -1,0 +1,115 @@
+import type {Key} from 'ink'
+
+import type {Intent, Mode} from './state.js'
+
+/** The subset of Ink's `Key` the key map reads (so tests can build one without Ink). */
+export type KeyInfo = Pick<
+  Key,
+  | 'upArrow'
+  | 'downArrow'
+  | 'leftArrow'
+  | 'rightArrow'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'return'
+  | 'escape'
+  | 'ctrl'
+  | 'backspace'
+  | 'delete'
+  | 'tab'
+  | 'meta'
+>
+
+/** One line of the key table: shown by the footer and the help overlay. */
+export interface KeyHelp {
+  readonly keys: string
+  readonly action: string
+}
+
+/** Every key of the list and detail views, in the order help shows them. */
+export const KEY_HELP: readonly KeyHelp[] = [
+  {keys: '↑/k ↓/j', action: 'move'},
+  {keys: 'PgUp/PgDn', action: 'page'},
+  {keys: 'g/Home G/End', action: 'first / last'},
+  {keys: 'Enter', action: 'open details'},
+  {keys: 'Esc', action: 'close details / clear filter'},
+  {keys: '/', action: 'filter (reason: cache: key: type: code: status:)'},
+  {keys: 'c', action: 'clear filter'},
+  {keys: 'r', action: 'redrive selected'},
+  {keys: 'R', action: 'redrive all matching (asks first)'},
+  {keys: 'e', action: 'edit in $EDITOR, then redrive'},
+  {keys: 'd', action: 'delete selected (asks first)'},
+  {keys: 'x', action: 'export matching to an NDJSON file'},
+  {keys: '?', action: 'help'},
+  {keys: 'q Ctrl-C', action: 'quit'},
+]
+
+/** Map a key press to an intent for the current mode; undefined = ignore the key. */
+export function intentForKey(input: string, key: KeyInfo, mode: Mode): Intent | undefined {
+  if (key.ctrl && input === 'c') return {type: 'quit'}
+  switch (mode) {
+    case 'filter':
+      if (key.return) return {type: 'filterApply'}
+      if (key.escape) return {type: 'filterCancel'}
+      if (key.backspace || key.delete) return {type: 'filterBackspace'}
+      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return undefined
+      if (input && isPrintable(input)) return {type: 'filterInput', text: input}
+      return undefined
+    case 'confirm':
+      if (input === 'y' || input === 'Y') return {type: 'confirmYes'}
+      if (input === 'n' || input === 'N' || key.escape || key.return || input === 'q') return {type: 'confirmNo'}
+      return undefined
+    case 'help':
+      if (input === '?' || input === 'q' || key.escape || key.return) return {type: 'closeHelp'}
+      return undefined
+    case 'list':
+    case 'detail':
+      return listIntent(input, key, mode)
+  }
+}
+
+function listIntent(input: string, key: KeyInfo, mode: 'list' | 'detail'): Intent | undefined {
+  if (key.upArrow || input === 'k') return {type: 'moveUp'}
+  if (key.downArrow || input === 'j') return {type: 'moveDown'}
+  if (key.pageUp || (key.ctrl && input === 'b')) return {type: 'pageUp'}
+  if (key.pageDown || (key.ctrl && input === 'f') || input === ' ') return {type: 'pageDown'}
+  if (key.home || input === 'g') return {type: 'home'}
+  if (key.end || input === 'G') return {type: 'end'}
+  if (key.return) return mode === 'detail' ? {type: 'closeDetail'} : {type: 'openDetail'}
+  if (key.rightArrow && mode === 'list') return {type: 'openDetail'}
+  if (key.leftArrow && mode === 'detail') return {type: 'closeDetail'}
+  if (key.escape) return mode === 'detail' ? {type: 'closeDetail'} : {type: 'filterClear'}
+  if (key.ctrl || key.meta) return undefined
+  switch (input) {
+    case '/':
+      return {type: 'filterEdit'}
+    case 'c':
+      return {type: 'filterClear'}
+    case 'r':
+      return {type: 'redriveSelected'}
+    case 'R':
+      return {type: 'redriveAll'}
+    case 'e':
+      return {type: 'editRedrive'}
+    case 'd':
+      return {type: 'delete'}
+    case 'x':
+      return {type: 'export'}
+    case '?':
+      return {type: 'help'}
+    case 'q':
+      return {type: 'quit'}
+    default:
+      return undefined
+  }
+}
+
+function isPrintable(text: string): boolean {
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0
+    if (code < 0x20 || code === 0x7f) return false
+  }
+  return true
+}

@@ -1,0 +1,411 @@
+import type {DlqRecord} from '../../core/dlq.js'
+import {countByReason, parseFilter, recordMatcher, type ReasonCount} from './filter.js'
+
+/**
+ * The state of `dlq watch` as a pure reducer: keys become intents, the feed and the actions become
+ * events, and side effects are requested through `effect` (a command for the view's effect runner
+ * to carry out, identified by a sequence number). Nothing here touches Ink, the clock or the network.
+ */
+
+/** Messages in the queue as SQS counts them (approximate). */
+export interface QueueDepth {
+  readonly visible: number
+  readonly inFlight: number
+}
+
+/** What the user can ask for from the keyboard. */
+export type Intent =
+  | {readonly type: 'moveUp'}
+  | {readonly type: 'moveDown'}
+  | {readonly type: 'pageUp'}
+  | {readonly type: 'pageDown'}
+  | {readonly type: 'home'}
+  | {readonly type: 'end'}
+  | {readonly type: 'openDetail'}
+  | {readonly type: 'closeDetail'}
+  | {readonly type: 'filterEdit'}
+  | {readonly type: 'filterInput'; readonly text: string}
+  | {readonly type: 'filterBackspace'}
+  | {readonly type: 'filterApply'}
+  | {readonly type: 'filterCancel'}
+  | {readonly type: 'filterClear'}
+  | {readonly type: 'redriveSelected'}
+  | {readonly type: 'redriveAll'}
+  | {readonly type: 'editRedrive'}
+  | {readonly type: 'delete'}
+  | {readonly type: 'export'}
+  | {readonly type: 'help'}
+  | {readonly type: 'closeHelp'}
+  | {readonly type: 'confirmYes'}
+  | {readonly type: 'confirmNo'}
+  | {readonly type: 'quit'}
+
+/** Progress of a redrive the view started. */
+export interface RedriveProgress {
+  readonly total: number
+  readonly sent: number
+  readonly failed: number
+  readonly skipped: number
+  readonly state: 'running' | 'done' | 'failed' | 'unavailable'
+}
+
+/** A side effect the view's runner carries out, then reports back with an event. */
+export type Effect =
+  | {readonly kind: 'redrive'; readonly records: readonly DlqRecord[]}
+  | {readonly kind: 'editRedrive'; readonly record: DlqRecord}
+  | {readonly kind: 'delete'; readonly records: readonly DlqRecord[]}
+  | {readonly kind: 'export'; readonly records: readonly DlqRecord[]}
+
+/** A destructive action waiting for y/n. */
+export interface ConfirmRequest {
+  readonly question: string
+  readonly effect: Effect
+}
+
+/** Everything the feed, the actions and the terminal tell the reducer. */
+export type WatchEvent =
+  | Intent
+  | {
+      readonly type: 'feed'
+      readonly added: readonly DlqRecord[]
+      readonly gone: readonly string[]
+      readonly depth?: QueueDepth | undefined
+      readonly arrivalsPerSecond?: number | undefined
+      readonly goneTotal?: number | undefined
+      readonly loaded?: boolean | undefined
+    }
+  | {readonly type: 'feedError'; readonly message: string}
+  | {readonly type: 'resize'; readonly rows: number; readonly columns: number}
+  | {readonly type: 'effectStarted'; readonly seq: number}
+  | {readonly type: 'redriveProgress'; readonly progress: RedriveProgress}
+  | {readonly type: 'removed'; readonly messageIds: readonly string[]}
+  | {readonly type: 'notice'; readonly text: string; readonly tone: NoticeTone}
+  | {readonly type: 'effectDone'; readonly text?: string | undefined; readonly tone?: NoticeTone | undefined}
+
+export type NoticeTone = 'info' | 'ok' | 'warn' | 'error'
+
+export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm'
+
+/** The whole view state. */
+export interface WatchState {
+  /** The queue's name (or URL) for the header. */
+  readonly queue: string
+  readonly columns: number
+  /** How many message rows fit in the list. */
+  readonly pageSize: number
+  /** Every known message, newest first. */
+  readonly records: readonly DlqRecord[]
+  /** The records the applied filter keeps, newest first. */
+  readonly matching: readonly DlqRecord[]
+  /** Counts per reason over `matching`. */
+  readonly summary: readonly ReasonCount[]
+  /** The selected message (kept across updates by id), and its index in `matching`. */
+  readonly selectedId: string | undefined
+  readonly cursor: number
+  /** Index in `matching` of the first row on screen. */
+  readonly top: number
+  readonly filter: string
+  readonly filterDraft: string
+  readonly filterWarning: string | undefined
+  readonly mode: Mode
+  /** Where help or a confirmation returns to. */
+  readonly returnMode: 'list' | 'detail'
+  readonly confirm: ConfirmRequest | undefined
+  readonly depth: QueueDepth | undefined
+  readonly arrivalsPerSecond: number
+  /** Messages seen once and gone since (deleted, redriven or expired). */
+  readonly gone: number
+  /** True once the first sweep of the queue finished. */
+  readonly loaded: boolean
+  readonly feedError: string | undefined
+  readonly redrive: RedriveProgress | undefined
+  readonly notice: {readonly text: string; readonly tone: NoticeTone} | undefined
+  /** The pending side effect, if any, and its sequence number. */
+  readonly effect: Effect | undefined
+  readonly effectSeq: number
+  /** An effect is being carried out (one at a time). */
+  readonly busy: boolean
+  readonly quit: boolean
+}
+
+/** Rows the header, summary, column titles, status and footer take (the list gets the rest). */
+export const CHROME_ROWS = 9
+
+/** The state before anything arrived. */
+export function initialState(
+  queue: string,
+  size: {rows: number; columns: number} = {rows: 24, columns: 80},
+): WatchState {
+  return {
+    queue,
+    columns: size.columns,
+    pageSize: pageSizeFor(size.rows),
+    records: [],
+    matching: [],
+    summary: [],
+    selectedId: undefined,
+    cursor: 0,
+    top: 0,
+    filter: '',
+    filterDraft: '',
+    filterWarning: undefined,
+    mode: 'list',
+    returnMode: 'list',
+    confirm: undefined,
+    depth: undefined,
+    arrivalsPerSecond: 0,
+    gone: 0,
+    loaded: false,
+    feedError: undefined,
+    redrive: undefined,
+    notice: undefined,
+    effect: undefined,
+    effectSeq: 0,
+    busy: false,
+    quit: false,
+  }
+}
+
+function pageSizeFor(rows: number): number {
+  return Math.max(3, rows - CHROME_ROWS)
+}
+
+/** The record under the cursor, if any. */
+export function selectedRecord(state: WatchState): DlqRecord | undefined {
+  return state.matching[state.cursor]
+}
+
+const sortKeys = new WeakMap<DlqRecord, number>()
+function sortKey(record: DlqRecord): number {
+  let key = sortKeys.get(record)
+  if (key === undefined) {
+    key = record.sentAt === undefined ? 0 : Date.parse(record.sentAt) || 0
+    sortKeys.set(record, key)
+  }
+  return key
+}
+
+/** Newest first; ties keep arrival order. Merge a sorted batch into a sorted list in one pass. */
+function mergeNewestFirst(existing: readonly DlqRecord[], batch: readonly DlqRecord[]): DlqRecord[] {
+  const incoming = [...batch].sort((a, b) => sortKey(b) - sortKey(a))
+  const out: DlqRecord[] = new Array<DlqRecord>(existing.length + incoming.length)
+  let i = 0
+  let j = 0
+  let k = 0
+  while (i < existing.length && j < incoming.length) {
+    const a = existing[i] as DlqRecord
+    const b = incoming[j] as DlqRecord
+    if (sortKey(b) > sortKey(a)) {
+      out[k++] = b
+      j++
+    } else {
+      out[k++] = a
+      i++
+    }
+  }
+  while (i < existing.length) out[k++] = existing[i++] as DlqRecord
+  while (j < incoming.length) out[k++] = incoming[j++] as DlqRecord
+  return out
+}
+
+/** Recompute `matching`, `summary` and the cursor after the records or the filter changed. */
+function refilter(state: WatchState, records: readonly DlqRecord[], filter: string): WatchState {
+  const parsed = parseFilter(filter)
+  const matches = recordMatcher(parsed)
+  const matching = parsed.terms.length === 0 ? records : records.filter(matches)
+  const filterWarning =
+    parsed.unknownFields.length > 0 ? `unknown filter field: ${parsed.unknownFields.join(', ')}` : undefined
+  return placeCursor({...state, records, matching, summary: countByReason(matching), filter, filterWarning})
+}
+
+/** Keep the selected message selected (by id) if it is still there; otherwise clamp the index. */
+function placeCursor(state: WatchState): WatchState {
+  const {matching} = state
+  let cursor = state.cursor
+  if (state.selectedId !== undefined && matching[cursor]?.messageId !== state.selectedId) {
+    const found = matching.findIndex((r) => r.messageId === state.selectedId)
+    if (found >= 0) cursor = found
+  }
+  cursor = clamp(cursor, 0, matching.length - 1)
+  return scrollTo(state, cursor)
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.max(min, Math.min(max, value))
+}
+
+/** Move the cursor, scrolling only as far as needed to keep it on screen. */
+function scrollTo(state: WatchState, cursor: number): WatchState {
+  const count = state.matching.length
+  const at = count === 0 ? 0 : clamp(cursor, 0, count - 1)
+  let top = state.top
+  if (at < top) top = at
+  if (at >= top + state.pageSize) top = at - state.pageSize + 1
+  top = clamp(top, 0, Math.max(0, count - state.pageSize))
+  const selectedId = state.matching[at]?.messageId
+  if (at === state.cursor && top === state.top && selectedId === state.selectedId) return state
+  return {...state, cursor: at, top, selectedId}
+}
+
+function request(state: WatchState, effect: Effect, extra: Partial<WatchState> = {}): WatchState {
+  if (state.busy || state.effect) {
+    return {...state, ...extra, notice: {text: 'busy: wait for the current action to finish', tone: 'warn'}}
+  }
+  return {...state, ...extra, effect, effectSeq: state.effectSeq + 1, notice: undefined}
+}
+
+function ask(state: WatchState, question: string, effect: Effect): WatchState {
+  if (state.busy || state.effect) {
+    return {...state, notice: {text: 'busy: wait for the current action to finish', tone: 'warn'}}
+  }
+  const returnMode = state.mode === 'detail' ? 'detail' : 'list'
+  return {...state, mode: 'confirm', returnMode, confirm: {question, effect}, notice: undefined}
+}
+
+function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`
+}
+
+function onIntent(state: WatchState, intent: Intent): WatchState {
+  const selected = selectedRecord(state)
+  switch (intent.type) {
+    case 'moveUp':
+      return scrollTo(state, state.cursor - 1)
+    case 'moveDown':
+      return scrollTo(state, state.cursor + 1)
+    case 'pageUp':
+      return scrollTo({...state, top: Math.max(0, state.top - state.pageSize)}, state.cursor - state.pageSize)
+    case 'pageDown':
+      return scrollTo({...state, top: state.top + state.pageSize}, state.cursor + state.pageSize)
+    case 'home':
+      return scrollTo(state, 0)
+    case 'end':
+      return scrollTo(state, state.matching.length - 1)
+    case 'openDetail':
+      return selected ? {...state, mode: 'detail'} : state
+    case 'closeDetail':
+      return {...state, mode: 'list'}
+    case 'filterEdit':
+      return {
+        ...state,
+        mode: 'filter',
+        returnMode: state.mode === 'detail' ? 'detail' : 'list',
+        filterDraft: state.filter,
+      }
+    case 'filterInput':
+      return {...state, filterDraft: state.filterDraft + intent.text}
+    case 'filterBackspace':
+      return {...state, filterDraft: state.filterDraft.slice(0, -1)}
+    case 'filterApply':
+      return {...refilter(state, state.records, state.filterDraft.trim()), mode: 'list'}
+    case 'filterCancel':
+      return {...state, mode: 'list', filterDraft: state.filter}
+    case 'filterClear':
+      return state.filter === '' ? state : {...refilter(state, state.records, ''), filterDraft: ''}
+    case 'redriveSelected':
+      if (!selected) return state
+      if (!selected.redrivable)
+        return {...state, notice: {text: 'this message is not an event: it cannot be redriven', tone: 'warn'}}
+      return request(state, {kind: 'redrive', records: [selected]})
+    case 'redriveAll': {
+      const redrivable = state.matching.filter((r) => r.redrivable)
+      if (redrivable.length === 0) return {...state, notice: {text: 'nothing to redrive', tone: 'warn'}}
+      const skipped = state.matching.length - redrivable.length
+      const scope = state.filter ? ` matching "${state.filter}"` : ''
+      const note = skipped > 0 ? ` (${plural(skipped, 'message')} that aren't events stay)` : ''
+      return ask(state, `Redrive ${plural(redrivable.length, 'message')}${scope}${note}?`, {
+        kind: 'redrive',
+        records: redrivable,
+      })
+    }
+    case 'editRedrive':
+      if (!selected) return state
+      if (!selected.redrivable)
+        return {...state, notice: {text: 'this message is not an event: it cannot be edited', tone: 'warn'}}
+      return request(state, {kind: 'editRedrive', record: selected})
+    case 'delete':
+      if (!selected) return state
+      return ask(state, `Delete message ${shortId(selected.messageId)} (${selected.reason}) from the queue for good?`, {
+        kind: 'delete',
+        records: [selected],
+      })
+    case 'export':
+      if (state.matching.length === 0) return {...state, notice: {text: 'nothing to export', tone: 'warn'}}
+      return request(state, {kind: 'export', records: state.matching})
+    case 'help':
+      return state.mode === 'help'
+        ? {...state, mode: state.returnMode}
+        : {...state, mode: 'help', returnMode: state.mode === 'detail' ? 'detail' : 'list'}
+    case 'closeHelp':
+      return {...state, mode: state.returnMode}
+    case 'confirmYes':
+      if (!state.confirm) return state
+      return request({...state, mode: state.returnMode, confirm: undefined}, state.confirm.effect)
+    case 'confirmNo':
+      return {...state, mode: state.returnMode, confirm: undefined, notice: {text: 'cancelled', tone: 'info'}}
+    case 'quit':
+      return {...state, quit: true}
+  }
+}
+
+/** The first 8 characters of a message id, for prompts. */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id
+}
+
+function removeIds(state: WatchState, ids: readonly string[]): WatchState {
+  if (ids.length === 0) return state
+  const drop = new Set(ids)
+  const records = state.records.filter((r) => !drop.has(r.messageId))
+  const removed = state.records.length - records.length
+  if (removed === 0) return state
+  const next = refilter(state, records, state.filter)
+  const mode = next.mode === 'detail' && !selectedRecord(next) ? 'list' : next.mode
+  return {...next, mode}
+}
+
+/** The reducer: the next state for an intent or event. Pure. */
+export function reduce(state: WatchState, event: WatchEvent): WatchState {
+  switch (event.type) {
+    case 'feed': {
+      let next = state
+      if (event.added.length > 0) {
+        const known = new Set(state.records.map((r) => r.messageId))
+        const fresh = event.added.filter((r) => !known.has(r.messageId))
+        if (fresh.length > 0) next = refilter(next, mergeNewestFirst(next.records, fresh), next.filter)
+      }
+      next = removeIds(next, event.gone)
+      return {
+        ...next,
+        depth: event.depth ?? next.depth,
+        arrivalsPerSecond: event.arrivalsPerSecond ?? next.arrivalsPerSecond,
+        gone: event.goneTotal ?? next.gone + event.gone.length,
+        loaded: next.loaded || event.loaded === true,
+        feedError: undefined,
+      }
+    }
+    case 'feedError':
+      return {...state, feedError: event.message}
+    case 'resize': {
+      const pageSize = pageSizeFor(event.rows)
+      if (pageSize === state.pageSize && event.columns === state.columns) return state
+      return scrollTo({...state, pageSize, columns: event.columns}, state.cursor)
+    }
+    case 'effectStarted':
+      return event.seq === state.effectSeq && state.effect ? {...state, effect: undefined, busy: true} : state
+    case 'redriveProgress':
+      return {...state, redrive: event.progress}
+    case 'removed':
+      return removeIds(state, event.messageIds)
+    case 'notice':
+      return {...state, notice: {text: event.text, tone: event.tone}}
+    case 'effectDone':
+      return {
+        ...state,
+        busy: false,
+        notice: event.text === undefined ? state.notice : {text: event.text, tone: event.tone ?? 'info'},
+      }
+    default:
+      return onIntent(state, event)
+  }
+}

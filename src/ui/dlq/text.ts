@@ -1,0 +1,59 @@
+import type {DlqReason, DlqRecord} from '../../core/dlq.js'
+import type {Tone} from '../theme.js'
+
+/** Cut `text` to `width` characters, ending in an ellipsis when cut. Newlines and tabs become spaces. */
+export function truncate(text: string, width: number): string {
+  const flat = text.replace(/[\r\n\t]+/g, ' ')
+  if (width <= 0) return ''
+  if (flat.length <= width) return flat
+  return width === 1 ? '…' : `${flat.slice(0, width - 1)}…`
+}
+
+/** `truncate`, then pad with spaces to exactly `width`. */
+export function cell(text: string, width: number): string {
+  return truncate(text, width).padEnd(width)
+}
+
+/** A count with thousands separators (locale-independent). */
+export function count(value: number): string {
+  return value.toLocaleString('en-US')
+}
+
+/** Reasons that need a change before a redrive can succeed (the rest are transient). */
+const NEEDS_FIX: ReadonlySet<DlqReason> = new Set([
+  'both-keys',
+  'no-key',
+  'bad-request',
+  'key-invalid',
+  'forbidden',
+  'cache-not-found',
+  'no-permission',
+  'destination-gone',
+  'not-redrivable',
+])
+
+/** How a reason is coloured: red when something must be fixed first, yellow when a retry may do. */
+export function reasonTone(reason: DlqReason): Tone {
+  if (NEEDS_FIX.has(reason)) return 'error'
+  if (reason === 'unknown') return 'normal'
+  return 'warn'
+}
+
+/** The time of day a message reached the DLQ, in UTC (`HH:MM:SS`), or `-`. */
+export function sentTime(record: DlqRecord): string {
+  return record.sentAt && record.sentAt.length >= 19 ? record.sentAt.slice(11, 19) : '-'
+}
+
+/** Key, base64 key or topic: what the event was about. */
+export function subject(record: DlqRecord): string {
+  if (record.topic !== undefined) return `topic ${record.topic}`
+  if (record.key !== undefined) return record.key
+  if (record.keyBase64 !== undefined) return `b64:${record.keyBase64}`
+  return '-'
+}
+
+/** HTTP status, else the ERROR_CODE, else `-`. */
+export function statusText(record: DlqRecord): string {
+  if (record.httpStatus !== undefined) return String(record.httpStatus)
+  return record.errorCode ?? '-'
+}
