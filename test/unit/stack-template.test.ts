@@ -1,0 +1,168 @@
+import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {MOMENTO_REGIONS} from '../../src/core/regions.js'
+import {
+  DETAIL_TYPES,
+  LOGICAL,
+  OUTPUT,
+  PARAM,
+  buildStackTemplate,
+  renderStackTemplate,
+} from '../../src/core/stack-template.js'
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+const template = buildStackTemplate() as Json
+const resources = template['Resources'] as Json
+const arn = (logical: string) => ({'Fn::GetAtt': [logical, 'Arn']})
+
+describe('stack template', () => {
+  it('has exactly the integration resources', () => {
+    const types = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.Type]))
+    expect(types).toEqual({
+      MomentoConnection: 'AWS::Events::Connection',
+      CacheSetDestination: 'AWS::Events::ApiDestination',
+      CacheDeleteDestination: 'AWS::Events::ApiDestination',
+      TopicPublishDestination: 'AWS::Events::ApiDestination',
+      InvokeDestinationsRole: 'AWS::IAM::Role',
+      CacheSetRule: 'AWS::Events::Rule',
+      CacheDeleteRule: 'AWS::Events::Rule',
+      TopicPublishRule: 'AWS::Events::Rule',
+      DeadLetterQueue: 'AWS::SQS::Queue',
+      DeadLetterQueuePolicy: 'AWS::SQS::QueuePolicy',
+    })
+  })
+
+  it('declares the key NoEcho and the documented defaults', () => {
+    const p = template['Parameters'] as Json
+    expect(p[PARAM.apiKey]).toMatchObject({Type: 'String', NoEcho: true})
+    expect(p[PARAM.eventBus].Default).toBe('default')
+    expect(p[PARAM.endpoint].Default).toBe('')
+    expect(p[PARAM.maxRetryAttempts]).toMatchObject({Default: 12, MinValue: 0, MaxValue: 185})
+    expect(p[PARAM.maxEventAge]).toMatchObject({Default: 3600, MinValue: 60, MaxValue: 86400})
+    expect(p[PARAM.rateLimit].Default).toBeLessThanOrEqual(100)
+  })
+
+  it('maps every Momento region and switches to the override when it is set', () => {
+    const map = template['Mappings'].MomentoRegions as Json
+    expect(Object.keys(map)).toEqual(MOMENTO_REGIONS.map((r) => r.region))
+    for (const r of MOMENTO_REGIONS) expect(map[r.region].BaseUrl).toBe(r.baseUrl)
+    expect(template['Conditions'].HasMomentoEndpoint).toEqual({
+      'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}],
+    })
+  })
+
+  it('sends the raw key in the Authorization header', () => {
+    expect(resources[LOGICAL.connection].Properties).toMatchObject({
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: {Ref: PARAM.apiKey}}},
+    })
+  })
+
+  it.each([
+    ['cacheSet', 'PUT', '/cache/*'],
+    ['cacheDelete', 'DELETE', '/cache/*'],
+    ['topicPublish', 'POST', '/topics/*/*'],
+  ] as const)('the %s destination is %s <base>%s at the rate-limit parameter', (type, method, path) => {
+    const props = resources[LOGICAL.destination[type]].Properties
+    expect(props.HttpMethod).toBe(method)
+    expect(props.InvocationEndpoint['Fn::Join'][1][1]).toBe(path)
+    expect(props.InvocationRateLimitPerSecond).toEqual({Ref: PARAM.rateLimit})
+    expect(props.ConnectionArn).toEqual(arn(LOGICAL.connection))
+  })
+
+  it('routes each detail type from the bus parameter with retries, role and DLQ', () => {
+    for (const type of DETAIL_TYPES) {
+      const props = resources[LOGICAL.rule[type]].Properties
+      expect(props.EventBusName).toEqual({Ref: PARAM.eventBus})
+      expect(props.EventPattern).toEqual({'detail-type': [type]})
+      expect(props.Targets).toHaveLength(1)
+      expect(props.Targets[0]).toMatchObject({
+        Arn: arn(LOGICAL.destination[type]),
+        RoleArn: arn(LOGICAL.role),
+        RetryPolicy: {
+          MaximumRetryAttempts: {Ref: PARAM.maxRetryAttempts},
+          MaximumEventAgeInSeconds: {Ref: PARAM.maxEventAge},
+        },
+        DeadLetterConfig: {Arn: arn(LOGICAL.dlq)},
+      })
+    }
+  })
+
+  it('maps path, query and body as B.3 recommends', () => {
+    const message = {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'}
+    const set = resources[LOGICAL.rule.cacheSet].Properties.Targets[0]
+    expect(set.HttpParameters).toEqual({
+      PathParameterValues: ['$.detail.cacheName'],
+      QueryStringParameters: {key: '$.detail.key', key_base64: '$.detail.key_base64', ttl_seconds: '$.detail.ttl'},
+    })
+    expect(set.InputTransformer).toEqual(message)
+    const del = resources[LOGICAL.rule.cacheDelete].Properties.Targets[0]
+    expect(del.HttpParameters).toEqual({
+      PathParameterValues: ['$.detail.cacheName'],
+      QueryStringParameters: {key: '$.detail.key', key_base64: '$.detail.key_base64'},
+    })
+    expect(del.InputTransformer).toBeUndefined()
+    const pub = resources[LOGICAL.rule.topicPublish].Properties.Targets[0]
+    expect(pub.HttpParameters).toEqual({PathParameterValues: ['$.detail.cacheName', '$.detail.topicName']})
+    expect(pub.InputTransformer).toEqual(message)
+  })
+
+  it('lets the role invoke only the three destinations', () => {
+    const role = resources[LOGICAL.role].Properties
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      {Effect: 'Allow', Principal: {Service: 'events.amazonaws.com'}, Action: 'sts:AssumeRole'},
+    ])
+    expect(role.Policies).toHaveLength(1)
+    expect(role.Policies[0].PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:InvokeApiDestination',
+        Resource: DETAIL_TYPES.map((t) => arn(LOGICAL.destination[t])),
+      },
+    ])
+  })
+
+  it('keeps dead letters 14 days and lets only the three rules write them', () => {
+    expect(resources[LOGICAL.dlq].Properties).toEqual({MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true})
+    const policy = resources[LOGICAL.dlqPolicy].Properties
+    expect(policy.Queues).toEqual([{Ref: LOGICAL.dlq}])
+    expect(policy.PolicyDocument.Statement).toHaveLength(1)
+    expect(policy.PolicyDocument.Statement[0]).toMatchObject({
+      Effect: 'Allow',
+      Principal: {Service: 'events.amazonaws.com'},
+      Action: 'sqs:SendMessage',
+      Resource: arn(LOGICAL.dlq),
+      Condition: {ArnEquals: {'aws:SourceArn': DETAIL_TYPES.map((t) => arn(LOGICAL.rule[t]))}},
+    })
+  })
+
+  it('outputs everything a user needs, and never the key', () => {
+    const outputs = template['Outputs'] as Json
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        OUTPUT.dlqUrl,
+        OUTPUT.dlqArn,
+        OUTPUT.eventBus,
+        OUTPUT.connectionArn,
+        OUTPUT.baseUrl,
+        ...Object.values(OUTPUT.ruleArn),
+        ...Object.values(OUTPUT.destinationArn),
+      ].sort(),
+    )
+    expect(JSON.stringify(outputs)).not.toContain(PARAM.apiKey)
+    expect(template['Metadata']).toBeUndefined()
+    // The key parameter is referenced by the connection and nothing else.
+    const refs = JSON.stringify(template).split(`{"Ref":"${PARAM.apiKey}"}`).length - 1
+    expect(refs).toBe(1)
+  })
+
+  it('renders the same template as YAML and JSON, well under the 51,200-byte TemplateBody limit', () => {
+    const yamlText = renderStackTemplate('yaml')
+    const jsonText = renderStackTemplate('json')
+    expect(parse(yamlText)).toEqual(JSON.parse(jsonText))
+    expect(JSON.parse(jsonText)).toEqual(template)
+    expect(Buffer.byteLength(yamlText)).toBeLessThan(51_200)
+    expect(Buffer.byteLength(jsonText)).toBeLessThan(51_200)
+  })
+})
