@@ -1,0 +1,108 @@
+import {describe, expect, it} from 'vitest'
+
+import {countSkips, newCollapseState, planRedrive} from '../../src/core/redrive-plan.js'
+import {record} from './redrive-fakes.js'
+
+const NOW = Date.parse('2026-11-26T12:00:00Z')
+const at = (iso: string) => `2026-11-26T${iso}Z`
+const set = (id: string, time: string, key = 'k', extra: Record<string, unknown> = {}) =>
+  record({
+    id,
+    time: at(time),
+    sent: Date.parse(at(time)),
+    detail: {cacheName: 'orders', key, message: id, ttl: 86_400, ttl_seconds: 86_400, ...extra},
+  })
+
+describe('planRedrive', () => {
+  it('collapses failed sets and deletes of one cache and key to the newest event', () => {
+    const records = [
+      set('a', '10:00:00'),
+      record({id: 'b', detailType: 'cacheDelete', time: at('10:05:00'), detail: {cacheName: 'orders', key: 'k'}}),
+      set('c', '10:02:00'),
+      set('d', '10:01:00', 'other'),
+    ]
+    const plan = planRedrive(records, {now: NOW})
+    expect(plan.send.map((s) => s.record.messageId)).toEqual(['b', 'd'])
+    expect(plan.skip.map((s) => [s.record.messageId, s.reason])).toEqual([
+      ['a', 'superseded'],
+      ['c', 'superseded'],
+    ])
+    expect(countSkips(plan.skip)).toEqual({superseded: 2})
+  })
+
+  it('breaks a tie on event time with SentTimestamp', () => {
+    const older = record({
+      id: 'x',
+      time: at('10:00:00'),
+      sent: 1000,
+      detail: {cacheName: 'c', key: 'k', message: '1', ttl: 86_400},
+    })
+    const newer = record({
+      id: 'y',
+      time: at('10:00:00'),
+      sent: 2000,
+      detail: {cacheName: 'c', key: 'k', message: '2', ttl: 86_400},
+    })
+    expect(planRedrive([newer, older], {now: NOW}).send.map((s) => s.record.messageId)).toEqual(['y'])
+  })
+
+  it('treats key and key_base64 of the same bytes as one item', () => {
+    const a = set('a', '10:00:00', 'ab')
+    const b = record({
+      id: 'b',
+      time: at('10:01:00'),
+      detail: {cacheName: 'orders', key_base64: 'YWI', message: 'x', ttl: 86_400},
+    })
+    expect(planRedrive([a, b], {now: NOW}).send.map((s) => s.record.messageId)).toEqual(['b'])
+  })
+
+  it('keeps newest-wins across windows of one run', () => {
+    const state = newCollapseState()
+    expect(planRedrive([set('new', '11:00:00')], {now: NOW}, state).send).toHaveLength(1)
+    const later = planRedrive([set('old', '10:00:00'), set('newer', '11:30:00')], {now: NOW}, state)
+    expect(later.skip.map((s) => s.record.messageId)).toEqual(['old'])
+    expect(later.send.map((s) => s.record.messageId)).toEqual(['newer'])
+  })
+
+  it('sends every event with --no-collapse', () => {
+    const records = [set('a', '10:00:00'), set('b', '10:01:00'), set('c', '10:02:00')]
+    const plan = planRedrive(records, {now: NOW, collapse: false})
+    expect(plan.send.map((s) => s.record.messageId)).toEqual(['a', 'b', 'c'])
+    expect(plan.skip).toEqual([])
+  })
+
+  it('never collapses topic messages', () => {
+    const topic = (id: string) =>
+      record({id, detailType: 'topicPublish', detail: {cacheName: 'orders', topicName: 't', message: id}})
+    expect(planRedrive([topic('a'), topic('b')], {now: NOW}).send).toHaveLength(2)
+  })
+
+  it('skips a cacheSet whose TTL has passed, unless --include-expired', () => {
+    const expired = set('e', '11:00:00', 'k1', {ttl: 60, ttl_seconds: 60})
+    const live = set('l', '11:59:30', 'k2', {ttl: 60, ttl_seconds: 60})
+    const plan = planRedrive([expired, live], {now: NOW})
+    expect(plan.send.map((s) => s.record.messageId)).toEqual(['l'])
+    expect(plan.skip).toMatchObject([{reason: 'expired'}])
+    expect(plan.skip[0]?.message).toContain('2026-11-26T11:01:00.000Z')
+    expect(planRedrive([expired, live], {now: NOW, includeExpired: true}).send).toHaveLength(2)
+  })
+
+  it('never expires a cacheDelete', () => {
+    const del = record({id: 'd', detailType: 'cacheDelete', time: at('01:00:00'), detail: {cacheName: 'c', key: 'k'}})
+    expect(planRedrive([del], {now: NOW}).send).toHaveLength(1)
+  })
+
+  it('skips bodies that are not event envelopes and counts the reasons', () => {
+    const plan = planRedrive([record({id: 'n', body: '"hello"'}), set('ok', '11:00:00')], {now: NOW})
+    expect(plan.send.map((s) => s.record.messageId)).toEqual(['ok'])
+    expect(plan.skip).toMatchObject([{reason: 'not-redrivable'}])
+    expect(countSkips(plan.skip)).toEqual({'not-redrivable': 1})
+  })
+
+  it('plans edited details in place of the originals', () => {
+    const r = set('a', '11:00:00', 'bad key')
+    const edits = new Map([['a', {cacheName: 'orders', key: 'good', message: 'v', ttl: 86_400, ttl_seconds: 86_400}]])
+    const plan = planRedrive([r], {now: NOW, edits})
+    expect(JSON.parse(plan.send[0]?.entry.Detail ?? '{}')).toMatchObject({key: 'good'})
+  })
+})
