@@ -20,6 +20,8 @@ export interface ValidationReport {
   invalidCount: number
   /** The first `maxReported` invalid lines, in order. */
   invalid: InvalidLine[]
+  /** Event buses the valid lines address (at most `maxBuses`; more are not tracked). */
+  buses: Set<string>
 }
 
 /** Non-blank lines of an NDJSON input with their 1-based line numbers, streamed. */
@@ -37,13 +39,15 @@ export async function validateLines(
   open: OpenInput,
   defaults: EntryDefaults,
   maxReported = 100,
+  maxBuses = 20,
 ): Promise<ValidationReport> {
-  const report: ValidationReport = {lines: 0, valid: 0, invalidCount: 0, invalid: []}
+  const report: ValidationReport = {lines: 0, valid: 0, invalidCount: 0, invalid: [], buses: new Set()}
   for await (const {line, text} of readLines(open)) {
     report.lines++
     const result = parseEventLine(text, defaults)
     if (result.ok) {
       report.valid++
+      if (report.buses.size < maxBuses) report.buses.add(result.entry.EventBusName)
     } else {
       report.invalidCount++
       if (report.invalid.length < maxReported) report.invalid.push({line, issues: result.issues})

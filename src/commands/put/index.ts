@@ -73,13 +73,8 @@ export default class Put extends BaseCommand<typeof Put> {
         )
       }
       const port = createEventsPort(this.ctx.aws, this.ctx)
-      const buses = new Set<string>()
-      for await (const {entry} of validEntries(open, entryDefaults)) {
-        if (buses.has(entry.EventBusName)) continue
-        buses.add(entry.EventBusName)
-        if (buses.size > 20) break
-        await port.describeEventBus(entry.EventBusName)
-      }
+      // PutEvents accepts unknown buses silently: check the ones the file addresses before sending.
+      for (const bus of report.buses) await port.describeEventBus(bus)
       const progress =
         this.ctx.output.interactive && process.stderr.isTTY ? progressLine(process.stderr, report.valid) : undefined
       let summary
