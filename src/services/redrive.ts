@@ -1,0 +1,667 @@
+/**
+ * Redrive: publish dead-lettered events again and delete each message only after its entry came back
+ * with an EventId (aws-semantics E, "Redrive = re-publish"; pitfalls 9, 10, 15–17).
+ *
+ * Safety, in order of the calls for one batch of at most 10 messages:
+ * 1. ReceiveMessage with a visibility timeout (60 s by default, extended while a batch is slow).
+ * 2. Decode and plan: not-redrivable, expired and superseded messages are skipped and stay in the DLQ.
+ * 3. Pace (token bucket, AIMD on throttling), then PutEvents. Throttled entries are retried; entries
+ *    that fail for good stay in the DLQ.
+ * 4. DescribeEventBus started after the PutEvents returned: PutEvents to a missing bus still answers
+ *    with EventIds, so a bus deleted mid-redrive is caught here and nothing of that batch is deleted.
+ * 5. Journal `published` (synchronous write), then DeleteMessageBatch, then journal `deleted`.
+ * Killing the process anywhere loses nothing: before 5 the message is still in the queue (at worst it
+ * is published again: duplicates are bounded by one batch per worker); after 5's journal write, the
+ * next run deletes it without publishing it again. Messages left in the queue (skipped, failed, not
+ * selected) are held invisible during the run and released (visibility 0) at its end.
+ */
+import {decodeDlqMessage} from '../core/dlq-decode.js'
+import type {DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import {NotFoundError} from '../core/errors.js'
+import type {EventsPort, PutEntry} from '../core/put-entries.js'
+import {RatePacer, type PacerState} from '../core/rate-pacer.js'
+import {
+  countSkips,
+  newCollapseState,
+  planRedrive,
+  type CollapseState,
+  type PlannedSend,
+  type SkipReason,
+} from '../core/redrive-plan.js'
+import type {JournalPort, PendingDelete} from './redrive-journal.js'
+
+/** The default pace when the API destination's rate can't be found: below Momento's 100 ops/s default. */
+export const DEFAULT_REDRIVE_RATE = 50
+/** Visibility timeout of a received batch, in seconds. */
+export const DEFAULT_VISIBILITY_SECONDS = 60
+
+/** What a redrive talks to. */
+export interface RedriveDeps {
+  queue: DlqQueuePort
+  events: EventsPort
+  journal: JournalPort
+  /** The API destination's InvocationRateLimitPerSecond for a rule, when the rate isn't given. */
+  discoverRate?: ((ruleArn: string) => Promise<number | undefined>) | undefined
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+}
+
+/** What to redrive and how. */
+export interface RedriveOptions {
+  /** Which decoded messages are selected (filters, ids). Default: all. */
+  select?: ((record: DlqRecord) => boolean) | undefined
+  /** When set, the run stops as soon as every one of these (message or event ids) was seen. */
+  ids?: ReadonlySet<string> | undefined
+  /** Redrive at most this many messages. */
+  limit?: number | undefined
+  /** Publish to this bus instead of the failing rule's. */
+  bus?: string | undefined
+  collapse?: boolean
+  includeExpired?: boolean
+  /** Messages/s; 0 = no cap; undefined = the API destination's rate, else DEFAULT_REDRIVE_RATE. */
+  rate?: number | undefined
+  /** Plan and report the entries; publish and delete nothing. */
+  dryRun?: boolean
+  /** Edited details by message id (edit-then-redrive). */
+  edits?: ReadonlyMap<string, Record<string, unknown>> | undefined
+  visibilitySeconds?: number
+  /** Long-poll wait of each receive; an empty receive ends the run. Default 1 s. */
+  waitSeconds?: number
+  /** Receive → publish → delete loops in parallel. Default: from the rate. */
+  workers?: number
+  /** Attempts per entry when PutEvents throttles or fails internally. Default 8. */
+  maxAttempts?: number
+  /** The run's id in the journal. Default: a new one. */
+  runId?: string | undefined
+  /** Region for decoding (fills `region` when the event has none). */
+  region?: string | undefined
+  /** Ctrl-C: stop receiving, finish what's in flight, release the rest. */
+  signal?: AbortSignal | undefined
+  onProgress?: ((progress: RedriveProgress) => void) | undefined
+}
+
+/** Live counters, for progress bars and the watch view. */
+export interface RedriveProgress {
+  received: number
+  selected: number
+  redriven: number
+  failed: number
+  skipped: number
+  recovered: number
+  rate: number
+}
+
+/** One message that was not redriven because PutEvents (or the bus check) failed for it. */
+export interface RedriveFailure {
+  messageId: string
+  eventId: string | undefined
+  errorCode: string
+  errorMessage: string
+}
+
+/** One skipped message. */
+export interface RedriveSkip {
+  messageId: string
+  eventId: string | undefined
+  reason: SkipReason
+  message: string
+}
+
+/** What a run did. */
+export interface RedriveSummary {
+  runId: string
+  queue: string
+  dryRun: boolean
+  /** Messages received (each counted once even if it came back). */
+  received: number
+  /** Received messages that matched the selection. */
+  selected: number
+  redriven: number
+  failed: number
+  skipped: number
+  skippedByReason: Partial<Record<SkipReason, number>>
+  /** Published, but the delete failed (kept in the journal; a later run deletes them without republishing). */
+  deleteFailed: number
+  failures: RedriveFailure[]
+  skips: RedriveSkip[]
+  /** Messages an interrupted earlier run had published: deleted now without publishing again. */
+  recovered: number
+  /** Earlier runs that left published-but-not-deleted messages, as read from the journal at start. */
+  interruptedRuns: Array<{runId: string; time: string; pending: number}>
+  /** The entries a dry run would send (by message id). */
+  entries: Array<{messageId: string; entry: PutEntry}>
+  /** For redriven messages: old event id → new event id. */
+  eventIds: Array<{messageId: string; oldEventId: string | undefined; newEventId: string}>
+  interrupted: boolean
+  /** Why the run stopped early (bus deleted), if it did. */
+  stoppedBecause: string | undefined
+  rate: PacerState
+  durationMs: number
+}
+
+/** Thrown when a whole call failed (network, auth): carries what was done before. */
+export class RedriveAbortedError extends Error {
+  constructor(
+    readonly summary: RedriveSummary,
+    readonly reason: unknown,
+  ) {
+    super('Redrive stopped part-way', {cause: reason})
+  }
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+const MAX_LISTED = 1000
+
+/**
+ * Drain the DLQ: receive, select, plan, publish, delete, until a receive comes back empty (or the
+ * selection by id is complete, or the limit is reached, or `signal` aborts). Returns the summary;
+ * throws RedriveAbortedError when a whole call fails.
+ */
+export async function redriveQueue(deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveSummary> {
+  const run = new RedriveRun(deps, options)
+  return run.drain()
+}
+
+/**
+ * Redrive records a caller already holds (the watch view's `r`/`R`/`e` keys, edit-then-redrive): the
+ * same plan, pacing, journal and delete-after-publish as `redriveQueue`, with the records' receipt
+ * handles. A handle that expired meanwhile makes the delete fail; those messages are then looked for
+ * with a few receives and deleted without being published again.
+ */
+export async function redriveRecords(
+  records: readonly DlqRecord[],
+  deps: RedriveDeps,
+  options: RedriveOptions = {},
+): Promise<RedriveSummary> {
+  const run = new RedriveRun(deps, options)
+  return run.processGiven(records)
+}
+
+/** A fresh run id: time-ordered, unique enough for one user's journal. */
+export function newRunId(now = Date.now()): string {
+  return `${new Date(now).toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+class RedriveRun {
+  private readonly now: () => number
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly summary: RedriveSummary
+  private readonly started: number
+  private readonly collapseState: CollapseState = newCollapseState()
+  /** Every message id received this run (a message that comes back is not processed twice). */
+  private readonly seen = new Set<string>()
+  /** Messages left in the queue this run, with their latest handle: released at the end. */
+  private readonly held = new Map<string, string>()
+  /** Published but not deleted (earlier runs, or this run's failed deletes): delete on sight, never publish. */
+  private readonly pendingById = new Map<string, PendingDelete>()
+  private readonly pendingByEvent = new Map<string, string>()
+  private pacer: RatePacer | undefined
+  private pacerReady: Promise<RatePacer> | undefined
+  private readonly bus: BusGuard
+  private stopping = false
+  private fatal: unknown
+  private selectedCount = 0
+  private readonly skipAll: Array<{reason: SkipReason}> = []
+
+  constructor(
+    private readonly deps: RedriveDeps,
+    private readonly options: RedriveOptions,
+  ) {
+    this.now = deps.now ?? Date.now
+    this.sleep = deps.sleep ?? defaultSleep
+    this.started = this.now()
+    this.bus = new BusGuard(deps.events)
+    const runs = new Map<string, {runId: string; time: string; pending: number}>()
+    for (const p of deps.journal.pending.values()) {
+      this.addPending(p)
+      const run = runs.get(p.runId) ?? {runId: p.runId, time: p.time, pending: 0}
+      run.pending++
+      if (p.time > run.time) run.time = p.time
+      runs.set(p.runId, run)
+    }
+    this.summary = {
+      runId: options.runId ?? newRunId(this.now()),
+      queue: deps.queue.queueUrl,
+      dryRun: options.dryRun === true,
+      received: 0,
+      selected: 0,
+      redriven: 0,
+      failed: 0,
+      skipped: 0,
+      skippedByReason: {},
+      deleteFailed: 0,
+      failures: [],
+      skips: [],
+      recovered: 0,
+      interruptedRuns: [...runs.values()],
+      entries: [],
+      eventIds: [],
+      interrupted: false,
+      stoppedBecause: undefined,
+      rate: {target: 0, current: 0, decreases: 0},
+      durationMs: 0,
+    }
+    options.signal?.addEventListener('abort', () => (this.stopping = true), {once: true})
+    if (options.signal?.aborted) this.stopping = true
+  }
+
+  async drain(): Promise<RedriveSummary> {
+    const workers = this.options.workers ?? this.defaultWorkers()
+    await Promise.all(Array.from({length: workers}, () => this.worker()))
+    return this.finish()
+  }
+
+  async processGiven(records: readonly DlqRecord[]): Promise<RedriveSummary> {
+    this.summary.received += records.length
+    try {
+      const recovered = records.filter((r) => this.pendingFor(r))
+      if (recovered.length > 0) await this.deleteRecovered(recovered)
+      const fresh = records.filter((r) => !this.pendingFor(r) && !recovered.includes(r))
+      for (let i = 0; i < fresh.length && !this.stopping; i += 10) {
+        await this.processRecords(fresh.slice(i, i + 10))
+      }
+      // Deletes that failed (expired handle): find those messages again and delete them.
+      for (let sweep = 0; sweep < 20 && this.hasOwnPending() && !this.stopping && this.fatal === undefined; sweep++) {
+        const raws = await this.receive()
+        if (raws.length === 0) break
+        await this.processRaw(raws, () => false)
+      }
+    } catch (error) {
+      this.fatal ??= error
+    }
+    return this.finish()
+  }
+
+  private defaultWorkers(): number {
+    const rate = this.options.rate
+    if (rate === 0) return 16
+    // About one worker per 25 messages/s keeps the pacer, not round trips, the limit on AWS (~50 ms calls).
+    return Math.max(1, Math.min(16, Math.ceil((rate ?? DEFAULT_REDRIVE_RATE) / 25)))
+  }
+
+  private async worker(): Promise<void> {
+    try {
+      while (!this.stopping && this.fatal === undefined && !this.selectionComplete()) {
+        const raws = await this.receive()
+        if (raws.length === 0) return
+        await this.processRaw(raws, this.options.select ?? (() => true))
+      }
+    } catch (error) {
+      this.fatal ??= error
+      this.stopping = true
+    }
+  }
+
+  private selectionComplete(): boolean {
+    if (this.options.limit !== undefined && this.selectedCount >= this.options.limit) return true
+    const ids = this.options.ids
+    return ids !== undefined && this.selectedCount >= ids.size
+  }
+
+  private receive(): Promise<RawDlqMessage[]> {
+    const rate = this.pacer?.rate ?? this.options.rate ?? DEFAULT_REDRIVE_RATE
+    // At low rates take fewer messages at once, so the pace is smooth and fewer messages sit invisible.
+    const max = rate === 0 || !Number.isFinite(rate) ? 10 : Math.max(1, Math.min(10, Math.round(rate / 5)))
+    return this.deps.queue.receive({
+      max,
+      visibilityTimeoutSeconds: this.visibility(),
+      waitSeconds: this.options.waitSeconds ?? 1,
+    })
+  }
+
+  private visibility(): number {
+    return this.options.visibilitySeconds ?? DEFAULT_VISIBILITY_SECONDS
+  }
+
+  private addPending(p: PendingDelete): void {
+    this.pendingById.set(p.messageId, p)
+    if (p.oldEventId) this.pendingByEvent.set(p.oldEventId, p.messageId)
+  }
+
+  private hasOwnPending(): boolean {
+    return [...this.pendingById.values()].some((p) => p.runId === this.summary.runId)
+  }
+
+  private pendingFor(record: DlqRecord): PendingDelete | undefined {
+    const byId = this.pendingById.get(record.messageId)
+    if (byId) return byId
+    const eventId = record.event?.id
+    const messageId = eventId ? this.pendingByEvent.get(eventId) : undefined
+    return messageId ? this.pendingById.get(messageId) : undefined
+  }
+
+  private async processRaw(raws: RawDlqMessage[], select: (record: DlqRecord) => boolean): Promise<void> {
+    const now = this.now()
+    const records: DlqRecord[] = []
+    const decodeOptions = {now, ...(this.options.region ? {region: this.options.region} : {})}
+    for (const raw of raws) records.push(decodeDlqMessage(raw, decodeOptions))
+    const fresh: DlqRecord[] = []
+    const deleteOnly: DlqRecord[] = []
+    for (const record of records) {
+      if (this.pendingFor(record)) {
+        deleteOnly.push(record)
+        continue
+      }
+      if (this.seen.has(record.messageId)) {
+        // It came back (its visibility ran out while held): keep the newest handle for the release.
+        if (this.held.has(record.messageId)) this.held.set(record.messageId, record.receiptHandle)
+        continue
+      }
+      this.seen.add(record.messageId)
+      this.summary.received++
+      const wanted = this.options.ids
+        ? this.options.ids.has(record.messageId) || (record.event?.id ? this.options.ids.has(record.event.id) : false)
+        : true
+      const limitLeft = this.options.limit === undefined || this.selectedCount < this.options.limit
+      if (wanted && limitLeft && select(record)) {
+        this.selectedCount++
+        fresh.push(record)
+      } else {
+        this.held.set(record.messageId, record.receiptHandle)
+      }
+    }
+    if (deleteOnly.length > 0) await this.deleteRecovered(deleteOnly)
+    if (fresh.length > 0) await this.processRecords(fresh)
+  }
+
+  /** Plan, publish and delete up to 10 selected records. */
+  private async processRecords(records: readonly DlqRecord[]): Promise<void> {
+    for (const record of records) this.seen.add(record.messageId)
+    this.summary.selected += records.length
+    const plan = planRedrive(
+      records,
+      {
+        now: this.now(),
+        collapse: this.options.collapse ?? true,
+        includeExpired: this.options.includeExpired ?? false,
+        bus: this.options.bus,
+        edits: this.options.edits,
+      },
+      this.collapseState,
+    )
+    for (const skip of plan.skip) {
+      this.held.set(skip.record.messageId, skip.record.receiptHandle)
+      this.summary.skipped++
+      this.skipAll.push({reason: skip.reason})
+      if (this.summary.skips.length < MAX_LISTED) {
+        this.summary.skips.push({
+          messageId: skip.record.messageId,
+          eventId: skip.record.event?.id,
+          reason: skip.reason,
+          message: skip.message,
+        })
+      }
+    }
+    if (plan.send.length === 0) return this.report()
+    if (this.options.dryRun) {
+      for (const s of plan.send) {
+        this.held.set(s.record.messageId, s.record.receiptHandle)
+        this.summary.entries.push({messageId: s.record.messageId, entry: s.entry})
+        this.summary.redriven++
+      }
+      return this.report()
+    }
+    await this.publishAndDelete(plan.send)
+  }
+
+  private async getPacer(first: PlannedSend | undefined): Promise<RatePacer> {
+    if (this.pacer) return this.pacer
+    this.pacerReady ??= (async () => {
+      let rate = this.options.rate
+      const ruleArn = first?.record.ruleArn
+      if (rate === undefined && ruleArn && this.deps.discoverRate) {
+        rate = await this.deps.discoverRate(ruleArn).catch(() => undefined)
+      }
+      this.pacer = new RatePacer({rate: rate ?? DEFAULT_REDRIVE_RATE, now: this.now})
+      return this.pacer
+    })()
+    return this.pacerReady
+  }
+
+  private async publishAndDelete(batch: PlannedSend[]): Promise<void> {
+    const pacer = await this.getPacer(batch[0])
+    const maxAttempts = this.options.maxAttempts ?? 8
+    // Keep the batch invisible while pacing or retries make it slow.
+    const keepAlive = setInterval(
+      () => {
+        void this.deps.queue
+          .changeVisibility(
+            batch.map((b) => ({messageId: b.record.messageId, receiptHandle: b.record.receiptHandle})),
+            this.visibility(),
+          )
+          .catch(() => undefined)
+      },
+      Math.max(1000, (this.visibility() * 1000) / 2),
+    )
+    keepAlive.unref?.()
+    try {
+      let pending = batch
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const wait = pacer.reserve(pending.length)
+        if (wait > 0) await this.sleep(wait)
+        if (this.stopping && attempt === 1) {
+          // Ctrl-C before anything of this batch was sent: leave it for the release.
+          pacer.refund(pending.length)
+          for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
+          return
+        }
+        const buses = [...new Set(pending.map((p) => p.entry.EventBusName))]
+        for (const name of buses) {
+          if (!(await this.bus.exists(name))) return this.busGone(pending, name)
+        }
+        let results
+        try {
+          results = await this.deps.events.putEvents(pending.map((p) => p.entry))
+        } catch (error) {
+          if (isThrottle(error) && attempt < maxAttempts) {
+            pacer.throttled()
+            continue
+          }
+          for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
+          throw error
+        }
+        const putDone = this.bus.mark()
+        const published: Array<{send: PlannedSend; eventId: string}> = []
+        const retry: PlannedSend[] = []
+        let throttled = false
+        pending.forEach((send, i) => {
+          const result = results[i] ?? {errorCode: 'MissingResult', errorMessage: 'PutEvents returned fewer results.'}
+          if ('eventId' in result) published.push({send, eventId: result.eventId})
+          else if (result.errorCode === 'ThrottlingException' || result.errorCode === 'InternalFailure') {
+            if (result.errorCode === 'ThrottlingException') throttled = true
+            if (attempt < maxAttempts) retry.push(send)
+            else this.fail(send, result.errorCode, result.errorMessage)
+          } else this.fail(send, result.errorCode, result.errorMessage)
+        })
+        if (throttled) pacer.throttled()
+        if (published.length > 0) await this.settlePublished(published, putDone)
+        pending = retry
+        if (this.summary.stoppedBecause) {
+          for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
+          return
+        }
+      }
+    } finally {
+      clearInterval(keepAlive)
+      this.report()
+    }
+  }
+
+  /** After PutEvents gave EventIds: confirm the bus, journal, delete, journal. */
+  private async settlePublished(published: Array<{send: PlannedSend; eventId: string}>, putDone: number) {
+    const buses = [...new Set(published.map((p) => p.send.entry.EventBusName))]
+    for (const name of buses) {
+      if (!(await this.bus.existsAfter(name, putDone))) {
+        // EventIds for a bus that no longer exists mean the events went nowhere: keep the messages.
+        return this.busGone(
+          published.map((p) => p.send),
+          name,
+        )
+      }
+    }
+    const items = published.map((p) => ({
+      messageId: p.send.record.messageId,
+      oldEventId: p.send.record.event?.id,
+      newEventId: p.eventId,
+    }))
+    this.deps.journal.published(items)
+    for (const item of items) {
+      this.summary.redriven++
+      if (this.summary.eventIds.length < MAX_LISTED * 10) this.summary.eventIds.push(item)
+    }
+    const handles: DlqHandle[] = published.map((p) => ({
+      messageId: p.send.record.messageId,
+      receiptHandle: p.send.record.receiptHandle,
+    }))
+    const result = await this.deps.queue.delete(handles)
+    const failed = new Set(result.failed.map((f) => f.messageId))
+    this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId)))
+    for (const item of items) {
+      if (!failed.has(item.messageId)) continue
+      // Most often an expired receipt handle: the message comes back, and is then deleted, not republished.
+      this.summary.deleteFailed++
+      this.addPending({...item, runId: this.summary.runId, time: new Date(this.now()).toISOString()})
+    }
+  }
+
+  /** Delete messages the journal says were already published. Never publishes them. */
+  private async deleteRecovered(records: DlqRecord[]): Promise<void> {
+    if (this.options.dryRun) {
+      for (const r of records) this.held.set(r.messageId, r.receiptHandle)
+      return
+    }
+    const result = await this.deps.queue.delete(
+      records.map((r) => ({messageId: r.messageId, receiptHandle: r.receiptHandle})),
+    )
+    const failed = new Set(result.failed.map((f) => f.messageId))
+    const done = records.filter((r) => !failed.has(r.messageId))
+    this.deps.journal.deleted(done.map((r) => ({messageId: r.messageId, oldEventId: r.event?.id})))
+    for (const r of done) {
+      const pending = this.pendingFor(r)
+      if (pending) {
+        this.pendingById.delete(pending.messageId)
+        if (pending.oldEventId) this.pendingByEvent.delete(pending.oldEventId)
+        // Messages this run published itself are already counted as redriven.
+        if (pending.runId !== this.summary.runId) this.summary.recovered++
+        else this.summary.deleteFailed = Math.max(0, this.summary.deleteFailed - 1)
+      }
+    }
+    this.report()
+  }
+
+  private busGone(batch: PlannedSend[], name: string): void {
+    for (const send of batch) this.fail(send, 'BusNotFound', `Event bus ${name} doesn't exist (any more).`)
+    this.summary.stoppedBecause ??= `Event bus ${name} doesn't exist (any more); the rest was left in the queue.`
+    this.stopping = true
+  }
+
+  private fail(send: PlannedSend, errorCode: string, errorMessage: string): void {
+    this.held.set(send.record.messageId, send.record.receiptHandle)
+    this.summary.failed++
+    if (this.summary.failures.length < MAX_LISTED) {
+      this.summary.failures.push({
+        messageId: send.record.messageId,
+        eventId: send.record.event?.id,
+        errorCode,
+        errorMessage,
+      })
+    }
+  }
+
+  private report(): void {
+    this.options.onProgress?.({
+      received: this.summary.received,
+      selected: this.summary.selected,
+      redriven: this.summary.redriven,
+      failed: this.summary.failed,
+      skipped: this.summary.skipped,
+      recovered: this.summary.recovered,
+      rate: this.pacer?.rate ?? 0,
+    })
+  }
+
+  private async finish(): Promise<RedriveSummary> {
+    // Everything left in the queue becomes visible again now, not after the visibility timeout.
+    const handles = [...this.held].map(([messageId, receiptHandle]) => ({messageId, receiptHandle}))
+    this.held.clear()
+    if (handles.length > 0) await this.deps.queue.changeVisibility(handles, 0).catch(() => undefined)
+    this.summary.skippedByReason = countSkips(this.skipAll)
+    this.summary.interrupted = this.options.signal?.aborted === true
+    this.summary.rate = this.pacer?.state() ?? {target: this.options.rate || Infinity, current: 0, decreases: 0}
+    this.summary.durationMs = this.now() - this.started
+    if (this.fatal !== undefined) throw new RedriveAbortedError(this.summary, this.fatal)
+    return this.summary
+  }
+}
+
+/**
+ * Bus existence checks, coalesced: at most one DescribeEventBus per bus in flight, and a batch's
+ * delete waits for a check that started after its PutEvents returned (sequence numbers, not clock
+ * time, so two events in one millisecond are still ordered).
+ */
+class BusGuard {
+  private seq = 0
+  private readonly state = new Map<string, {okSeq: number; inflight?: {seq: number; done: Promise<boolean>}}>()
+
+  constructor(private readonly events: EventsPort) {}
+
+  /** A point in the order of events: checks that start after it see its effects. */
+  mark(): number {
+    return ++this.seq
+  }
+
+  /** Whether the bus exists, checked once per run before its first PutEvents (then trusted until a batch ends). */
+  async exists(bus: string): Promise<boolean> {
+    const s = this.state.get(bus)
+    if (s && s.okSeq > 0) return true
+    return this.existsAfter(bus, 0)
+  }
+
+  /** Whether the bus exists according to a DescribeEventBus that started after `after`. */
+  async existsAfter(bus: string, after: number): Promise<boolean> {
+    for (;;) {
+      let s = this.state.get(bus)
+      if (!s) {
+        s = {okSeq: 0}
+        this.state.set(bus, s)
+      }
+      if (s.okSeq > after) return true
+      if (s.inflight && s.inflight.seq > after) return s.inflight.done
+      if (s.inflight) {
+        await s.inflight.done.catch(() => undefined)
+        continue
+      }
+      const seq = ++this.seq
+      const entry = s
+      const done = this.events.describeEventBus(bus).then(
+        () => {
+          entry.okSeq = Math.max(entry.okSeq, seq)
+          return true
+        },
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return false
+          throw error
+        },
+      )
+      entry.inflight = {seq, done}
+      void done
+        .finally(() => {
+          if (entry.inflight?.seq === seq) delete entry.inflight
+        })
+        .catch(() => undefined)
+      return done
+    }
+  }
+}
+
+/** A whole PutEvents request throttled (the SDK gave up retrying it). */
+function isThrottle(error: unknown): boolean {
+  const names: unknown[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as {name?: unknown; code?: unknown; cause?: unknown}
+    names.push(e.name, e.code)
+    current = e.cause
+  }
+  return names.some((n) => typeof n === 'string' && /Throttl|TooManyRequests|RequestLimitExceeded/i.test(n))
+}
