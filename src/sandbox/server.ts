@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
+import {cloudformationService} from './cloudformation/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
 import {deliveryInspection} from './pipeline/routes.js'
@@ -14,7 +15,13 @@ import {sqsService} from './sqs/service.js'
 import {createSandboxState, type SandboxOptions, type SandboxState} from './state.js'
 import {stsService} from './sts/service.js'
 
-const AWS_SERVICES: readonly AwsService[] = [eventbridgeService, sqsService, secretsmanagerService, stsService]
+const AWS_SERVICES: readonly AwsService[] = [
+  eventbridgeService,
+  sqsService,
+  secretsmanagerService,
+  stsService,
+  cloudformationService,
+]
 
 /** Query-protocol services by the `Version` they send. */
 const BY_VERSION = new Map(AWS_SERVICES.filter((s) => s.queryVersion).map((s) => [s.queryVersion, s]))
@@ -117,7 +124,7 @@ const infoRoute: RestHandler = (request, state) => {
     accountId: state.accountId,
     apiKey: state.options.apiKey,
     persistence: 'memory',
-    services: ['events', 'sqs', 'secretsmanager', 'sts', 'momento'],
+    services: ['events', 'sqs', 'secretsmanager', 'sts', 'cloudformation', 'momento'],
   })
 }
 
