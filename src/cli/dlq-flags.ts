@@ -1,8 +1,10 @@
 import {Flags} from '@oclif/core'
 
+import {createDlqQueue, type LocatedQueue, locateDlq, queueNameOf} from '../adapters/aws/dlq.js'
 import {type ConfigValues, resolveSetting} from '../core/config.js'
-import {DLQ_REASONS} from '../core/dlq.js'
+import {DLQ_REASONS, type DlqQueuePort} from '../core/dlq.js'
 import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'
+import type {CliContext} from './context.js'
 
 /** The stack `--stack` defaults to when nothing else names one. */
 export const DEFAULT_STACK = 'momento-api'
@@ -78,4 +80,29 @@ export function filterFromFlags(
     caches: split(flags.cache),
     sinceMs: parseSince(flags.since, now),
   }
+}
+
+/** An opened dead-letter queue: the port, where it was found, and its name for messages. */
+export interface OpenedDlq {
+  queue: DlqQueuePort
+  located: LocatedQueue
+  name: string
+}
+
+/**
+ * Find and open the DLQ from `--queue-url`, else the stack (--stack > MOMENTO_EB_STACK > saved > default).
+ * Checks that the queue exists. Throws NotFoundError for an unknown stack or queue.
+ */
+export async function openDlqFromFlags(
+  ctx: CliContext,
+  flags: {stack?: string | undefined; 'queue-url'?: string | undefined},
+  config: ConfigValues,
+): Promise<OpenedDlq> {
+  const stack = resolveStack(flags.stack, process.env, config)
+  const options = {sandboxUrl: ctx.sandboxUrl}
+  const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, options)
+  ctx.verbose(
+    `DLQ: ${located.queueUrl} (${located.source === 'flag' ? '--queue-url' : `stack ${stack}, ${located.source}`})`,
+  )
+  return {queue: createDlqQueue(ctx.aws, located.queueUrl, options), located, name: queueNameOf(located.queueUrl)}
 }

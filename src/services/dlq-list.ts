@@ -108,7 +108,6 @@ export type DlqRecordView = Omit<DlqRecord, 'receiptHandle'>
 
 /** Drop the receipt handle for output. */
 export function toRecordView(record: DlqRecord): DlqRecordView {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const {receiptHandle: _handle, ...view} = record
   return view
 }

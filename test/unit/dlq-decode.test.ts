@@ -42,7 +42,6 @@ describe('decoded fields', () => {
   const load = (name: string): RawDlqMessage => {
     const found = fixtures.find((f) => f.name === name)
     if (!found) throw new Error(name)
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     const {expect: _e, ...raw} = found.fixture
     return raw
   }

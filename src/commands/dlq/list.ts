@@ -1,0 +1,127 @@
+import {BaseCommand} from '../../cli/base-command.js'
+import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
+import {style} from '../../cli/output.js'
+import type {DlqRecord} from '../../core/dlq.js'
+import {type DlqSummary, formatAge, isFiltering, summarize} from '../../core/dlq-filter.js'
+import {type DlqRecordView, peekDlq, toRecordView} from '../../services/dlq-list.js'
+
+/** What `dlq list --json` prints. Receipt handles are left out: they are void once the messages are released. */
+export interface DlqListResult {
+  queueUrl: string
+  /** Distinct messages read (matching the filters or not). */
+  scanned: number
+  /** Matching messages shown. */
+  count: number
+  /** True when --limit stopped the scan (more may match). */
+  truncated: boolean
+  summary: DlqSummary
+  records: DlqRecordView[]
+}
+
+export default class DlqList extends BaseCommand<typeof DlqList> {
+  static override summary = 'List dead-letter queue messages with the decoded reason and fix, without removing them'
+  static override description =
+    'Peeks at the queue: messages are received with a short visibility timeout and released at once, nothing is ' +
+    'deleted (each read raises their receive count). On a terminal a summary per reason comes first (count, oldest, ' +
+    'newest, the fix), then one row per message; otherwise one tab-separated row per message (sent time, message ' +
+    'id, reason, detail type, cache, key or topic, error code, HTTP status, retries, explanation). The queue is ' +
+    "--queue-url, or the stack's (DlqUrl output, else its SQS queue)."
+  static override examples = [
+    '<%= config.bin %> dlq list',
+    '<%= config.bin %> dlq list --reason cache-not-found --since 2h',
+    '<%= config.bin %> dlq list --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json',
+  ]
+  static override flags = {...dlqQueueFlags, ...dlqFilterFlags, ...dlqLimitFlag(100)}
+
+  public async run(): Promise<DlqListResult> {
+    const filter = filterFromFlags(this.flags)
+    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
+    const human = !this.jsonEnabled()
+    if (human) this.logToStderr(`Peeking at ${name}: nothing is deleted, but each read raises the receive counts.`)
+    const peek = await peekDlq(queue, {
+      limit: this.flags.limit,
+      filter,
+      decode: {region: this.ctx.aws.target.region},
+    })
+    const summary = summarize(peek.records)
+    const result: DlqListResult = {
+      queueUrl: located.queueUrl,
+      scanned: peek.scanned,
+      count: peek.records.length,
+      truncated: peek.truncated,
+      summary,
+      records: peek.records.map(toRecordView),
+    }
+    if (human) this.present(result, peek.records, name, isFiltering(filter), peek.releaseFailures)
+    return result
+  }
+
+  private present(
+    result: DlqListResult,
+    records: DlqRecord[],
+    name: string,
+    filtered: boolean,
+    releaseFailures: number,
+  ): void {
+    if (releaseFailures > 0) {
+      this.logToStderr(`${releaseFailures} messages couldn't be released; they reappear within 30 seconds.`)
+    }
+    if (!this.ctx.output.interactive) {
+      for (const r of records) this.log(tsvRow(r))
+      return
+    }
+    const s = style(this.ctx.output.color)
+    if (records.length === 0) {
+      this.logToStderr(
+        result.scanned === 0
+          ? `The dead-letter queue ${name} is empty.`
+          : `None of the ${result.scanned} messages in ${name} match the filters.`,
+      )
+      return
+    }
+    const ago = (iso: string | undefined) =>
+      iso ? `${formatAge(Math.max(0, (Date.now() - Date.parse(iso)) / 1000))} ago` : '-'
+    const more = result.truncated ? ` (stopped at --limit ${this.flags.limit}; there may be more)` : ''
+    this.log(
+      s.bold(`${records.length} ${filtered ? 'matching ' : ''}messages in ${name}`) +
+        ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`,
+    )
+    const width = Math.max(...result.summary.groups.map((g) => g.label.length))
+    for (const g of result.summary.groups) {
+      this.log(
+        `  ${String(g.count).padStart(5)}  ${s.yellow(g.label.padEnd(width))}  ${s.dim(
+          `oldest ${ago(g.oldest)}, newest ${ago(g.newest)}`,
+        )}`,
+      )
+      this.log(`         ${s.dim('fix:')} ${g.fix}${g.fixCommand ? `  ${s.cyan(g.fixCommand)}` : ''}`)
+    }
+    this.log('')
+    for (const r of records) {
+      const target = r.topic ? `topic ${r.topic}` : (r.key ?? (r.keyBase64 ? `b64:${r.keyBase64}` : '-'))
+      this.log(
+        `${formatAge(r.ageSeconds).padStart(4)}  ${s.yellow(r.reason.padEnd(18))} ${(r.detailType ?? '-').padEnd(12)} ` +
+          `${(r.cache ?? '-').padEnd(16)} ${target}`,
+      )
+      this.log(`      ${s.dim(r.explanation)}`)
+    }
+  }
+}
+
+/** One tab-separated row: tabs and newlines inside fields become spaces. */
+export function tsvRow(r: DlqRecord): string {
+  const clean = (v: unknown) => (v === undefined || v === null ? '' : String(v).replace(/[\t\r\n]+/g, ' '))
+  return [
+    r.sentAt,
+    r.messageId,
+    r.reason,
+    r.detailType,
+    r.cache,
+    r.topic ?? r.key ?? r.keyBase64,
+    r.errorCode,
+    r.httpStatus,
+    r.retryAttempts,
+    r.explanation,
+  ]
+    .map(clean)
+    .join('\t')
+}

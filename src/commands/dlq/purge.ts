@@ -1,0 +1,66 @@
+import {createInterface} from 'node:readline/promises'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {dlqQueueFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
+import {UsageError} from '../../core/errors.js'
+
+/** What `dlq purge --json` prints. */
+export interface DlqPurgeResult {
+  queueUrl: string
+  /** Approximate messages deleted (visible + in flight + delayed, just before the purge). */
+  purged: number
+  purgedAt: string
+}
+
+export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
+  static override summary = 'Delete every message in the dead-letter queue (SQS PurgeQueue)'
+  static override description =
+    'Shows how many messages will be lost, then asks you to type the queue name. Without a terminal, --yes is ' +
+    'required (exit 2 otherwise). SQS allows one purge per queue every 60 seconds and finishes it in the ' +
+    'background. Keep a copy first with `momento-eb dlq export --file dlq.ndjson`.'
+  static override examples = [
+    '<%= config.bin %> dlq purge',
+    '<%= config.bin %> dlq purge --yes --json',
+    '<%= config.bin %> dlq export --file dlq.ndjson && <%= config.bin %> dlq purge --yes',
+  ]
+  static override flags = {
+    ...dlqQueueFlags,
+    yes: Flags.boolean({char: 'y', summary: 'Purge without asking.'}),
+  }
+
+  public async run(): Promise<DlqPurgeResult> {
+    const interactive = this.ctx.output.interactive && !this.jsonEnabled()
+    if (!this.flags.yes && !interactive) {
+      throw new UsageError('dlq purge deletes every message and needs confirmation, but there is no terminal to ask.', {
+        code: 'EB_CONFIRM_NEEDED',
+        hints: ['Pass --yes to purge without asking.'],
+      })
+    }
+    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
+    const depth = await queue.depth()
+    const count = depth.visible + depth.inFlight + depth.delayed
+    if (!this.flags.yes) {
+      const inFlight = depth.inFlight > 0 ? ` (${depth.inFlight} of them in flight)` : ''
+      this.logToStderr(`This deletes about ${count} messages${inFlight} from ${name}; they can't be recovered.`)
+      this.logToStderr('Keep a copy first with `momento-eb dlq export --file dlq.ndjson`.')
+      const rl = createInterface({input: process.stdin, output: process.stderr})
+      let answer: string
+      try {
+        answer = await rl.question(`Type the queue name (${name}) to purge it: `)
+      } finally {
+        rl.close()
+      }
+      if (answer.trim() !== name) {
+        throw new UsageError("The name didn't match, so nothing was deleted.", {code: 'EB_NOT_CONFIRMED'})
+      }
+    }
+    await queue.purge()
+    const result: DlqPurgeResult = {queueUrl: located.queueUrl, purged: count, purgedAt: new Date().toISOString()}
+    if (!this.jsonEnabled()) {
+      this.logToStderr(`Purged ${name}: about ${count} messages deleted (SQS may take up to 60 seconds to finish).`)
+    }
+    return result
+  }
+}
