@@ -1,4 +1,4 @@
-import type {DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 
 /**
  * The live feed behind `dlq watch`: it peeks at the dead-letter queue over and over and reports
@@ -26,15 +26,8 @@ export interface QueueDepth {
   readonly inFlight: number
 }
 
-/** What the feed needs from SQS. */
-export interface DlqWatchPort {
-  /** ReceiveMessage: up to `max` (≤ 10) messages, hidden for `visibilitySeconds`, with all attributes. */
-  receive(max: number, visibilitySeconds: number): Promise<RawDlqMessage[]>
-  /** Make received messages visible again now (ChangeMessageVisibility 0). */
-  release(receiptHandles: readonly string[]): Promise<void>
-  /** ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible. */
-  depth(): Promise<QueueDepth>
-}
+/** What the feed needs from SQS: receive, change visibility and depth of {@link DlqQueuePort}. */
+export type DlqWatchPort = Pick<DlqQueuePort, 'receive' | 'changeVisibility' | 'depth'>
 
 /** One report from the feed. */
 export interface DlqWatchUpdate {
@@ -113,6 +106,8 @@ export class DlqWatchFeed {
 
   /** Every known message id → the sweep it was last seen in. */
   private readonly known = new Map<string, number>()
+  /** The latest receipt handle of every known message (SQS deletes only with the latest). */
+  private readonly handles = new Map<string, string>()
   private sweep = 0
   private sweepSeen = new Set<string>()
   private loaded = false
@@ -140,10 +135,16 @@ export class DlqWatchFeed {
     return this.known.size
   }
 
+  /** The latest receipt handle seen for a message, if it is known. */
+  latestHandle(messageId: string): string | undefined {
+    return this.handles.get(messageId)
+  }
+
   /** Stop tracking messages this process deleted or redrove; they count as gone in the next update. */
   forget(messageIds: readonly string[]): void {
     for (const id of messageIds) {
       if (this.known.delete(id)) {
+        this.handles.delete(id)
         this.sweepSeen.delete(id)
         this.forgotten.push(id)
         this.goneTotal++
@@ -206,17 +207,26 @@ export class DlqWatchFeed {
     const added: DlqRecord[] = []
     const gone: string[] = []
     let read = 0
-    const depthRequest = this.port.depth()
+    const depthRequest = this.port.depth().then((d): QueueDepth => ({visible: d.visible, inFlight: d.inFlight}))
     // Don't leave a rejection unhandled while the rounds run; it is awaited below.
     depthRequest.catch(() => undefined)
     for (;;) {
       if (signal.aborted) break
       const batches = await Promise.all(
-        Array.from({length: this.concurrency}, () => this.port.receive(10, this.visibility)),
+        Array.from({length: this.concurrency}, () =>
+          this.port.receive({max: 10, visibilityTimeoutSeconds: this.visibility, waitSeconds: 0}),
+        ),
       )
       const messages = batches.flat()
-      if (messages.length > 0) await this.port.release(messages.map((m) => m.receiptHandle))
+      if (messages.length > 0) {
+        await this.port.changeVisibility(
+          messages.map((m) => ({messageId: m.messageId, receiptHandle: m.receiptHandle})),
+          0,
+        )
+      }
       read += messages.length
+      // A short batch means the visible messages ran out in this round: the sweep is complete.
+      const exhausted = batches.some((b) => b.length < 10)
       let closed = messages.length === 0
       for (const message of messages) {
         if (this.sweepSeen.has(message.messageId)) {
@@ -229,8 +239,12 @@ export class DlqWatchFeed {
           if (this.isArrival(message)) this.arrivals.push(this.now())
         }
         this.known.set(message.messageId, this.sweep)
+        this.handles.set(message.messageId, message.receiptHandle)
       }
-      if (messages.length === 0) gone.push(...(await this.closeSweep(depthRequest)))
+      if (!closed && exhausted) {
+        gone.push(...(await this.closeSweep(depthRequest)))
+        closed = true
+      } else if (messages.length === 0) gone.push(...(await this.closeSweep(depthRequest)))
       if (closed) {
         this.depth = await depthRequest
         return {added, gone, more: false}
@@ -266,7 +280,10 @@ export class DlqWatchFeed {
     for (const [id, lastSweep] of this.known) if (!seen.has(id)) candidates.push([id, lastSweep])
     candidates.sort((a, b) => a[1] - b[1])
     const gone = candidates.slice(0, allowed).map(([id]) => id)
-    for (const id of gone) this.known.delete(id)
+    for (const id of gone) {
+      this.known.delete(id)
+      this.handles.delete(id)
+    }
     this.goneTotal += gone.length
     return gone
   }

@@ -95,9 +95,34 @@ export function buildDetailLines(record: DlqRecord): Line[] {
   return lines
 }
 
+/** Long labelled values (why, fix, error message) wrap onto up to 3 lines instead of being cut. */
+const WRAPPED = new Set(['Why', 'Fix', 'message'])
+
+function wrapLines(lines: readonly Line[], width: number): Line[] {
+  const room = Math.max(10, width - LABEL)
+  const out: Line[] = []
+  for (const line of lines) {
+    if (line.label === undefined || !WRAPPED.has(line.label) || line.text.length <= room) {
+      out.push(line)
+      continue
+    }
+    const parts: string[] = []
+    let rest = line.text
+    while (rest.length > room && parts.length < 2) {
+      const cut = rest.lastIndexOf(' ', room)
+      const at = cut > room / 2 ? cut : room
+      parts.push(rest.slice(0, at))
+      rest = rest.slice(at).trimStart()
+    }
+    parts.push(rest)
+    parts.forEach((text, index) => out.push({label: index === 0 ? (line.label as string) : '', text, tone: line.tone}))
+  }
+  return out
+}
+
 /** The detail view of the selected message (replaces the list while open). */
 export function DetailPane({record, height, width, theme}: DetailPaneProps) {
-  const all = buildDetailLines(record)
+  const all = wrapLines(buildDetailLines(record), width)
   const fits = all.length <= height ? all : all.slice(0, Math.max(0, height - 1))
   const more = all.length - fits.length
   return (

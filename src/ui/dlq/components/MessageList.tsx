@@ -21,10 +21,10 @@ export interface MessageListProps {
 /** Column widths for a terminal width: the key column takes what is left. */
 export function columnsFor(width: number) {
   const time = 8
-  const reason = 17
+  const reason = 18
   const type = 12
-  const cache = 12
-  const status = 6
+  const cache = 10
+  const status = 8
   const fixed = 2 + time + 1 + reason + 1 + type + 1 + cache + 1 + status + 1
   return {time, reason, type, cache, status, key: Math.max(6, width - fixed - 1)}
 }

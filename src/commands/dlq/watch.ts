@@ -1,0 +1,238 @@
+import {openSync, writeSync, closeSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {resolve} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {createEventsPort} from '../../adapters/aws/events.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
+import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
+import {decodeDlqMessage} from '../../core/dlq-decode.js'
+import {isFiltering, matchesFilter, type DlqFilter} from '../../core/dlq-filter.js'
+import {toRecordView} from '../../services/dlq-list.js'
+import {DlqWatchFeed, type DlqWatchUpdate} from '../../services/dlq-watch.js'
+import {newRunId, redriveRecords} from '../../services/redrive.js'
+import {openJournal, stateDirFrom} from '../../services/redrive-journal.js'
+import type {RedriveOutcome, WatchActions} from '../../ui/dlq/actions.js'
+import type {FeedSource, FeedUpdate} from '../../ui/dlq/hooks/use-feed.js'
+
+export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
+  static override summary = 'Watch the dead-letter queue live: decoded reasons, details, redrive, delete and export'
+  static override description =
+    'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
+    'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
+    'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
+    'deletes, x exports to an NDJSON file, ? shows every key, q or Ctrl-C quits (exit 0). Redrive and delete ask ' +
+    'first where they touch more than the selected message or destroy it.\n\n' +
+    'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
+    'until Ctrl-C or SIGTERM (exit 0).\n\n' +
+    'Messages are peeked: received with a short visibility timeout and released at once, never deleted by watching ' +
+    '(each read raises their receive count).'
+  static override examples = [
+    '<%= config.bin %> dlq watch',
+    '<%= config.bin %> dlq watch --reason cache-not-found,rate-limited',
+    '<%= config.bin %> dlq watch --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json | jq .reason',
+  ]
+  static override flags = {
+    ...dlqQueueFlags,
+    ...dlqFilterFlags,
+    interval: Flags.integer({
+      summary: 'Seconds to wait between sweeps of the queue.',
+      default: 1,
+      min: 1,
+      max: 300,
+    }),
+    rate: Flags.integer({
+      summary: "Redrive pace in messages/s (default: the API destination's rate, else 50).",
+      min: 1,
+    }),
+  }
+  /** Quitting a watch view (q, Ctrl-C, SIGTERM) is success. */
+  static override exitOnInterrupt = false
+
+  public async run(): Promise<void> {
+    const filter = filterFromFlags(this.flags)
+    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
+    const region = this.ctx.aws.target.region
+    const feed = new DlqWatchFeed({
+      port: queue,
+      decode: (raw) => decodeDlqMessage(raw, {region}),
+      intervalMs: this.flags.interval * 1000,
+    })
+    if (this.ctx.output.interactive && !this.jsonEnabled()) {
+      await this.watchInTerminal(feed, queue, name, filter)
+      return
+    }
+    this.ctx.verbose(`Watching ${located.queueUrl}: NDJSON on stdout until Ctrl-C.`)
+    await this.stream(feed, filter)
+  }
+
+  /** Non-TTY: one NDJSON line per newly seen (matching) message, until SIGINT/SIGTERM or a closed stdout. */
+  private async stream(feed: DlqWatchFeed, filter: DlqFilter): Promise<void> {
+    const controller = new AbortController()
+    const stop = () => controller.abort()
+    const onStdoutError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') stop()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    process.stdout.on('error', onStdoutError)
+    let reported: string | undefined
+    try {
+      for await (const update of feed.updates(controller.signal)) {
+        if (update.error && update.error.message !== reported) {
+          reported = update.error.message
+          process.stderr.write(`${this.redactor.redact(update.error.message)} (retrying)\n`)
+        } else if (!update.error) reported = undefined
+        const lines = update.added
+          .filter((r) => matchesFilter(r, filter))
+          .map((r) => this.redactor.redact(JSON.stringify(toRecordView(r))))
+        if (lines.length === 0) continue
+        if (!process.stdout.write(`${lines.join('\n')}\n`)) await waitForDrain(controller.signal)
+      }
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      process.stdout.off('error', onStdoutError)
+    }
+  }
+
+  /** TTY: mount the Ink view; one root owns exit(). A fatal feed error ends the run with that error. */
+  private async watchInTerminal(feed: DlqWatchFeed, queue: DlqQueuePort, name: string, filter: DlqFilter) {
+    // Ink and React load only here: non-TTY runs and other commands never pay for them.
+    const [{render}, {createElement}, {WatchApp}, {createTheme}] = await Promise.all([
+      import('ink'),
+      import('react'),
+      import('../../ui/dlq/WatchApp.js'),
+      import('../../ui/theme.js'),
+    ])
+    const source: FeedSource = {
+      updates: (signal) => filtered(feed.updates(signal), filter),
+    }
+    const instance = render(
+      createElement(WatchApp, {
+        queue: isFiltering(filter) ? `${name} (flags filter)` : name,
+        feed: source,
+        actions: this.actions(feed, queue),
+        theme: createTheme(this.ctx.output.color),
+      }),
+      {exitOnCtrlC: false, maxFps: 60},
+    )
+    const stop = () => instance.unmount()
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    try {
+      await instance.waitUntilExit()
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+    }
+  }
+
+  /** The view's side effects, over the adapters and the redrive service. */
+  private actions(feed: DlqWatchFeed, queue: DlqQueuePort): WatchActions {
+    const region = this.ctx.aws.target.region
+    const latest = (record: DlqRecord): DlqRecord => {
+      const handle = feed.latestHandle(record.messageId)
+      return handle && handle !== record.receiptHandle ? {...record, receiptHandle: handle} : record
+    }
+    const redrive = async (
+      records: readonly DlqRecord[],
+      onProgress: (counts: {total: number; sent: number; failed: number; skipped: number}) => void,
+      edits?: ReadonlyMap<string, Record<string, unknown>>,
+    ): Promise<RedriveOutcome> => {
+      const runId = newRunId()
+      const journal = await openJournal({
+        dir: stateDirFrom(process.env, homedir()),
+        queue: queue.queueUrl,
+        runId,
+      })
+      try {
+        const summary = await redriveRecords(
+          records.map(latest),
+          {queue, events: createEventsPort(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl}), journal},
+          {
+            runId,
+            region,
+            rate: this.flags.rate,
+            edits,
+            onProgress: (p) =>
+              onProgress({total: records.length, sent: p.redriven + p.recovered, failed: p.failed, skipped: p.skipped}),
+          },
+        )
+        const note = summary.stoppedBecause ?? summary.failures[0]?.errorMessage ?? summary.skips[0]?.message
+        return {
+          total: records.length,
+          sent: summary.redriven + summary.recovered,
+          failed: summary.failed,
+          skipped: summary.skipped,
+          redrivenIds: summary.eventIds.map((e) => e.messageId),
+          note: note === undefined ? undefined : this.redactor.redact(note),
+        }
+      } finally {
+        journal.close()
+      }
+    }
+    return {
+      redrive: (records, onProgress) => redrive(records, onProgress),
+      delete: async (records) => {
+        const result = await queue.delete(records.map(latest))
+        return result.succeeded
+      },
+      export: async (records) => exportRecords(records, this.redactor.redact.bind(this.redactor)),
+      forget: (ids) => feed.forget(ids),
+    }
+  }
+}
+
+/** Only the updates' records that pass the flags' filter. */
+async function* filtered(updates: AsyncIterable<DlqWatchUpdate>, filter: DlqFilter): AsyncGenerator<FeedUpdate> {
+  for await (const update of updates) {
+    yield isFiltering(filter) ? {...update, added: update.added.filter((r) => matchesFilter(r, filter))} : update
+  }
+}
+
+function waitForDrain(signal: AbortSignal): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const done = () => {
+      process.stdout.off('drain', done)
+      signal.removeEventListener('abort', done)
+      resolvePromise()
+    }
+    process.stdout.once('drain', done)
+    signal.addEventListener('abort', done, {once: true})
+  })
+}
+
+/**
+ * Write the records as NDJSON (the same lines as the non-TTY stream) to a new file in the working
+ * directory, readable by the owner only. Returns the file name.
+ */
+export function exportRecords(records: readonly DlqRecord[], redact: (text: string) => string): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+  let name = `dlq-watch-${stamp}.ndjson`
+  let fd: number | undefined
+  for (let attempt = 1; fd === undefined; attempt++) {
+    try {
+      fd = openSync(resolve(name), 'wx', 0o600)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) throw error
+      name = `dlq-watch-${stamp}-${attempt}.ndjson`
+    }
+  }
+  try {
+    const chunk: string[] = []
+    for (const record of records) {
+      chunk.push(redact(JSON.stringify(toRecordView(record))))
+      if (chunk.length === 1000) writeSync(fd, `${chunk.splice(0).join('\n')}\n`)
+    }
+    if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`)
+  } finally {
+    closeSync(fd)
+  }
+  return name
+}
