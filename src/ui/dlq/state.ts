@@ -360,7 +360,9 @@ function removeIds(state: WatchState, ids: readonly string[]): WatchState {
   const removed = state.records.length - records.length
   if (removed === 0) return state
   const next = refilter(state, records, state.filter)
-  const mode = next.mode === 'detail' && !selectedRecord(next) ? 'list' : next.mode
+  // The message being read went away (redriven, deleted, expired): back to the list.
+  const lost = state.selectedId !== undefined && drop.has(state.selectedId)
+  const mode = next.mode === 'detail' && (lost || !selectedRecord(next)) ? 'list' : next.mode
   return {...next, mode}
 }
 
