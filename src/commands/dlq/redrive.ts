@@ -1,0 +1,353 @@
+import {homedir} from 'node:os'
+import {createInterface} from 'node:readline/promises'
+
+import {Flags} from '@oclif/core'
+
+import {createDlqQueue, locateDlq} from '../../adapters/aws/dlq.js'
+import {createEventsPort} from '../../adapters/aws/events.js'
+import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
+import {editText} from '../../adapters/editor.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
+import type {DlqRecord} from '../../core/dlq.js'
+import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
+import {ExitCode, InterruptedError, UsageError} from '../../core/errors.js'
+import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
+import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
+import {peekDlq} from '../../services/dlq-list.js'
+import {memoryJournal, openJournal, readPending, stateDirFrom, JOURNAL_FILE} from '../../services/redrive-journal.js'
+import {
+  DEFAULT_REDRIVE_RATE,
+  DEFAULT_VISIBILITY_SECONDS,
+  newRunId,
+  RedriveAbortedError,
+  redriveQueue,
+  redriveRecords,
+  type RedriveDeps,
+  type RedriveOptions,
+  type RedriveProgress,
+  type RedriveSummary,
+} from '../../services/redrive.js'
+
+/** What `dlq redrive --json` prints: the run's summary, plus the edits when --edit was used. */
+export interface RedriveResult extends RedriveSummary {
+  edits: Array<{messageId: string; changes: FieldChange[]}>
+}
+
+/** Above this many messages an interactive run asks first (unless --yes). */
+const CONFIRM_ABOVE = 100
+
+export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
+  static override summary = 'Publish dead-lettered events again, then delete them from the DLQ'
+  static override description =
+    'Each selected message is published again with PutEvents (original source, detail type, detail and resources) ' +
+    'to the bus its failing rule lives on (or --bus), and deleted from the queue only after its entry came back ' +
+    'with an EventId. Failed entries stay in the queue. Several failed cacheSet/cacheDelete events for one cache ' +
+    'and key collapse to the newest; cacheSet events whose TTL has passed are skipped. The pace defaults to the ' +
+    "API destination's rate limit (else 50/s) and backs off when PutEvents throttles. A journal in the state " +
+    'directory makes the run safe to kill at any point: the next run deletes what was published but not deleted, ' +
+    'without publishing it again. Exit 3 when some messages failed, 130 on Ctrl-C.'
+  static override examples = [
+    '<%= config.bin %> dlq redrive --all --dry-run',
+    '<%= config.bin %> dlq redrive --reason cache-not-found --cache orders',
+    '<%= config.bin %> dlq redrive --id 0b8a4f3e-5c1d-4c3a-9f4e-2d1b6a7c8e9f --edit',
+    '<%= config.bin %> dlq redrive --all --rate 20 --yes --json',
+  ]
+  static override exitOnInterrupt = false
+  static override flags = {
+    ...dlqQueueFlags,
+    ...dlqFilterFlags,
+    all: Flags.boolean({summary: 'Redrive every message in the queue.', exclusive: ['id'], helpGroup: 'SELECT'}),
+    id: Flags.string({
+      summary: 'Redrive this message (message id or event id); repeatable.',
+      multiple: true,
+      helpGroup: 'SELECT',
+    }),
+    limit: Flags.integer({summary: 'Redrive at most this many messages.', min: 1, helpGroup: 'SELECT'}),
+    'dry-run': Flags.boolean({summary: 'Print the exact PutEvents entries; send and delete nothing.'}),
+    bus: Flags.string({summary: "Publish to this bus instead of the failing rule's bus."}),
+    collapse: Flags.boolean({
+      summary: 'Send only the newest event per cache and key (--no-collapse sends all).',
+      default: true,
+      allowNo: true,
+    }),
+    'include-expired': Flags.boolean({summary: 'Also send cacheSet events whose TTL has already passed.'}),
+    rate: Flags.integer({
+      summary: `Messages per second (0 = no cap). Default: the API destination's rate limit, else ${DEFAULT_REDRIVE_RATE}.`,
+      min: 0,
+    }),
+    'rate-limit': Flags.boolean({
+      summary: 'Pace the redrive (--no-rate-limit = no cap, like --rate 0).',
+      default: true,
+      allowNo: true,
+    }),
+    edit: Flags.boolean({summary: 'Edit the selected events in $VISUAL/$EDITOR first (validated, diffed, confirmed).'}),
+    yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation.'}),
+    'visibility-timeout': Flags.integer({
+      summary: 'Seconds a received message stays hidden while it is redriven (extended when slow).',
+      default: DEFAULT_VISIBILITY_SECONDS,
+      min: 5,
+      max: 43_200,
+    }),
+  }
+
+  public async run(): Promise<RedriveResult> {
+    const flags = this.flags
+    const filter = filterFromFlags(flags)
+    const ids =
+      flags.id && flags.id.length > 0 ? new Set(flags.id.flatMap((v) => v.split(',')).filter(Boolean)) : undefined
+    if (!flags.all && !ids && !isFiltering(filter)) {
+      throw new UsageError('Say which messages to redrive: --all, --id ID, or a filter.', {
+        hints: [
+          'Look first with `momento-eb dlq list`, then e.g. `momento-eb dlq redrive --reason cache-not-found`.',
+          'Or `momento-eb dlq redrive --all --dry-run` to see what would be sent.',
+        ],
+      })
+    }
+    if (flags.edit && !this.ctx.output.interactive && !flags.yes) {
+      throw new UsageError('--edit needs a terminal to confirm the changes, or --yes.', {
+        hints: ['Pass --yes to redrive the edited events without asking.'],
+      })
+    }
+    const sandboxUrl = this.ctx.usingSandbox ? this.ctx.sandboxUrl : undefined
+    const stack = resolveStack(flags.stack, process.env, this.savedConfig)
+    const located = await locateDlq(this.ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
+    const queue = createDlqQueue(this.ctx.aws, located.queueUrl, {sandboxUrl})
+    const events = createEventsPort(this.ctx.aws, {sandboxUrl})
+    if (flags.bus) await events.describeEventBus(flags.bus)
+    const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
+    const select = (r: DlqRecord) => matchesFilter(r, filter)
+
+    const stateDir = stateDirFrom(process.env, homedir())
+    const runId = newRunId()
+    const journal = flags['dry-run']
+      ? memoryJournal(await readPending(`${stateDir}/${JOURNAL_FILE}`, located.queueUrl))
+      : await openJournal({dir: stateDir, queue: located.queueUrl, runId})
+    const deps: RedriveDeps = {queue, events, journal, discoverRate: createRateDiscovery(this.ctx.aws)}
+    if (!this.jsonEnabled()) this.reportInterrupted(journal.pending)
+
+    const controller = new AbortController()
+    const onSigint = () => {
+      if (controller.signal.aborted) {
+        // A second Ctrl-C: leave now. The journal keeps what was published; nothing is lost.
+        this.logToStderr('Stopping at once; the next run finishes what was in flight.')
+        process.exit(ExitCode.Interrupted)
+      }
+      if (!this.jsonEnabled()) this.logToStderr('\nStopping: finishing what is in flight (Ctrl-C again to quit now)…')
+      controller.abort()
+    }
+    process.on('SIGINT', onSigint)
+    const options: RedriveOptions = {
+      select,
+      ids,
+      limit: flags.limit,
+      bus: flags.bus,
+      collapse: flags.collapse,
+      includeExpired: flags['include-expired'],
+      rate,
+      dryRun: flags['dry-run'],
+      visibilitySeconds: flags['visibility-timeout'],
+      region: this.ctx.target.region,
+      runId,
+      signal: controller.signal,
+    }
+    let progress: ReturnType<typeof progressBar> | undefined
+    try {
+      let edits: RedriveResult['edits'] = []
+      let summary: RedriveSummary
+      if (flags.edit) {
+        ;({summary, edits} = await this.editAndRedrive(deps, options, ids))
+      } else {
+        if (!flags['dry-run'] && !flags.yes && this.ctx.output.interactive && (!ids || ids.size > CONFIRM_ABOVE)) {
+          const depth = await queue.depth()
+          if (depth.visible > CONFIRM_ABOVE) {
+            const ok = await this.confirm(
+              `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${located.queueUrl}?`,
+            )
+            if (!ok) throw new InterruptedError('Cancelled: nothing was redriven.')
+          }
+        }
+        if (this.ctx.output.interactive && process.stderr.isTTY && !this.jsonEnabled()) {
+          progress = progressBar(process.stderr, flags.limit ?? ids?.size ?? (await queue.depth()).visible)
+          options.onProgress = progress.update
+        }
+        summary = await redriveQueue(deps, options)
+      }
+      progress?.done()
+      const result: RedriveResult = {...summary, edits}
+      this.present(result)
+      if (result.interrupted) process.exitCode = ExitCode.Interrupted
+      else if (result.failed > 0) process.exitCode = ExitCode.Partial
+      return result
+    } catch (error) {
+      progress?.done()
+      if (error instanceof RedriveAbortedError) {
+        const s = error.summary
+        this.logToStderr(`Redrove ${s.redriven} messages before the failure below; the rest are still in the queue.`)
+        throw error.reason
+      }
+      throw error
+    } finally {
+      process.off('SIGINT', onSigint)
+      journal.close()
+    }
+  }
+
+  /** --edit: hold the selection, edit it, validate, show the diff, confirm, redrive what is left in the file. */
+  private async editAndRedrive(
+    deps: RedriveDeps,
+    options: RedriveOptions,
+    ids: ReadonlySet<string> | undefined,
+  ): Promise<{summary: RedriveSummary; edits: RedriveResult['edits']}> {
+    const visibility = options.visibilitySeconds ?? DEFAULT_VISIBILITY_SECONDS
+    const peek = await peekDlq(deps.queue, {keepHidden: true, visibilityTimeoutSeconds: visibility})
+    const chosen = peek.records.filter(
+      (r) =>
+        r.redrivable &&
+        (options.select?.(r) ?? true) &&
+        (!ids || ids.has(r.messageId) || (r.event?.id !== undefined && ids.has(r.event.id))),
+    )
+    // The latest receipt handle of each message (a message received twice during the scan has a new one).
+    const latest = new Map(peek.handles.map((h) => [h.messageId, h.receiptHandle]))
+    const selected = (options.limit ? chosen.slice(0, options.limit) : chosen).map((r) => ({
+      ...r,
+      receiptHandle: latest.get(r.messageId) ?? r.receiptHandle,
+    }))
+    const keep = new Set(selected.map((r) => r.messageId))
+    const release = async (ids: Set<string>) => {
+      const handles = peek.handles.filter((h) => ids.has(h.messageId))
+      if (handles.length > 0) await deps.queue.changeVisibility(handles, 0).catch(() => undefined)
+    }
+    await release(new Set(peek.handles.map((h) => h.messageId).filter((id) => !keep.has(id))))
+    // Keep the selection hidden while the editor is open, however long that takes.
+    const keepAlive = setInterval(
+      () => {
+        void deps.queue.changeVisibility(
+          peek.handles.filter((h) => keep.has(h.messageId)),
+          visibility,
+        )
+      },
+      (visibility * 1000) / 2,
+    )
+    try {
+      if (selected.length === 0) {
+        throw new UsageError('No redrivable message matches the selection, so there is nothing to edit.', {
+          hints: ['Check the ids with `momento-eb dlq list`.'],
+        })
+      }
+      const text = await editText(formatEditFile(selected), {env: process.env, name: 'redrive-events.json'})
+      const parsed = parseEditFile(text, selected)
+      if (!parsed.ok) {
+        const lines = parsed.issues.map((i) => `  ${i.messageId ?? 'file'} ${i.field}: ${i.message} ${i.hint}`)
+        throw new UsageError(`The edited events are invalid, so nothing was sent:\n${lines.join('\n')}`, {
+          code: 'EB_INVALID_INPUT',
+          hints: ['Run the command again and fix the fields named above.'],
+        })
+      }
+      const edits = selected
+        .filter((r) => parsed.edits.has(r.messageId))
+        .map((r) => ({
+          messageId: r.messageId,
+          changes: diffDetail(r.event?.detail ?? {}, parsed.edits.get(r.messageId) ?? {}),
+        }))
+      if (!this.jsonEnabled()) this.showDiff(edits, parsed.removed)
+      const toSend = selected.filter((r) => parsed.edits.has(r.messageId))
+      if (!this.flags.yes && !(await this.confirm(`Redrive ${toSend.length} edited event(s)?`))) {
+        throw new InterruptedError('Cancelled: nothing was redriven.')
+      }
+      clearInterval(keepAlive)
+      await release(new Set(parsed.removed))
+      const summary = await redriveRecords(toSend, deps, {...options, edits: parsed.edits, ids: undefined})
+      return {summary, edits}
+    } catch (error) {
+      await release(keep)
+      throw error
+    } finally {
+      clearInterval(keepAlive)
+    }
+  }
+
+  private showDiff(edits: RedriveResult['edits'], removed: string[]): void {
+    for (const edit of edits) {
+      if (edit.changes.length === 0) {
+        this.logToStderr(`${edit.messageId}: unchanged`)
+        continue
+      }
+      this.logToStderr(`${edit.messageId}:`)
+      for (const c of edit.changes) {
+        this.logToStderr(
+          `  ${c.field}: ${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`,
+        )
+      }
+    }
+    for (const id of removed) this.logToStderr(`${id}: left out (stays in the queue)`)
+  }
+
+  private reportInterrupted(pending: ReadonlyMap<string, {runId: string; time: string}>): void {
+    if (pending.size === 0) return
+    const runs = new Set([...pending.values()].map((p) => p.runId))
+    this.logToStderr(
+      `An earlier redrive (${[...runs].join(', ')}) was interrupted: ${pending.size} message(s) were published but not ` +
+        'deleted. They are deleted when they show up, without being published again.',
+    )
+  }
+
+  /** Ask a yes/no question on the terminal (only called when interactive). */
+  private async confirm(question: string): Promise<boolean> {
+    if (!this.ctx.output.interactive) return true
+    const rl = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      const answer = await rl.question(`${question} [y/N] `)
+      return /^y(es)?$/i.test(answer.trim())
+    } finally {
+      rl.close()
+    }
+  }
+
+  private present(result: RedriveResult): void {
+    if (this.jsonEnabled()) return
+    if (result.dryRun) {
+      for (const {entry} of result.entries) this.log(JSON.stringify(entry))
+    }
+    for (const f of result.failures.slice(0, 50)) this.logToStderr(`${f.messageId}: ${f.errorCode}: ${f.errorMessage}`)
+    const reasons = Object.entries(result.skippedByReason)
+      .map(([reason, n]) => `${n} ${SKIP_REASON_TEXT[reason as SkipReason]}`)
+      .join('; ')
+    const verb = result.dryRun ? 'would redrive' : 'redriven'
+    const line =
+      `${verb} ${result.redriven}, failed ${result.failed}, skipped ${result.skipped}` +
+      (reasons ? ` (${reasons})` : '') +
+      (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '')
+    if (result.dryRun) this.logToStderr(line)
+    else this.log(line)
+    if (result.stoppedBecause) this.logToStderr(`Stopped: ${result.stoppedBecause}`)
+    if (result.interrupted)
+      this.logToStderr('Interrupted: the rest is still in the queue; run the command again to go on.')
+    if (result.deleteFailed) {
+      this.logToStderr(
+        `${result.deleteFailed} published message(s) could not be deleted; the next run deletes them without publishing again.`,
+      )
+    }
+  }
+}
+
+/** A one-line progress bar on stderr (interactive terminals only). */
+function progressBar(stream: NodeJS.WriteStream, total: number, width = 30) {
+  let last = 0
+  return {
+    update(p: RedriveProgress): void {
+      const now = Date.now()
+      if (now - last < 100) return
+      last = now
+      const done = p.redriven + p.failed + p.skipped + p.recovered
+      const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width))
+      const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${rate}`,
+      )
+    },
+    done(): void {
+      if (last > 0) stream.write('\n')
+    },
+  }
+}
