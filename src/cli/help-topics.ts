@@ -72,6 +72,10 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
   {name: 'MOMENTO_EB_STACK', description: 'CloudFormation stack name (default: momento-api)'},
   {name: 'MOMENTO_EB_MAX_ENTRY_BYTES', description: 'PutEvents size limit put enforces (default 262144)'},
   {name: 'MOMENTO_EB_CONFIG_DIR', description: 'where `config set` saves defaults (default: ~/.config/momento-eb)'},
+  {
+    name: 'MOMENTO_EB_STATE_DIR',
+    description: 'where `dlq redrive` keeps its journal (default: $XDG_STATE_HOME/momento-eb or ~/.local/state/momento-eb)',
+  },
   {name: 'MOMENTO_EB_CONTENT_TYPE', description: 'set to json to make every command behave as with --json'},
   {name: 'MOMENTO_EB_VERBOSE', description: 'set to true for --verbose'},
   {name: 'MOMENTO_EB_DEBUG', description: 'set to 1 to add stack traces to errors'},
