@@ -33,7 +33,8 @@ export function WatchView({state, theme}: WatchViewProps) {
     selected !== undefined && (state.mode === 'detail' || (state.mode !== 'list' && state.returnMode === 'detail'))
   let body
   if (state.mode === 'help') body = <HelpOverlay height={bodyHeight - 1} width={width} theme={theme} />
-  else if (showDetail) body = <DetailPane record={selected} height={bodyHeight} width={width} theme={theme} />
+  else if (showDetail)
+    body = <DetailPane record={selected} height={bodyHeight} top={state.detailTop} width={width} theme={theme} />
   else
     body = (
       <MessageList

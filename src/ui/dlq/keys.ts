@@ -31,7 +31,7 @@ export interface KeyHelp {
 /** Every key of the list and detail views, in the order help shows them. */
 export const KEY_HELP: readonly KeyHelp[] = [
   {keys: '↑/k ↓/j', action: 'move'},
-  {keys: 'PgUp/PgDn', action: 'page'},
+  {keys: 'PgUp/PgDn', action: 'page (scroll in details)'},
   {keys: 'g/Home G/End', action: 'first / last'},
   {keys: 'Enter', action: 'open details'},
   {keys: 'Esc', action: 'close details / clear filter'},

@@ -108,6 +108,8 @@ export interface WatchState {
   readonly filterDraft: string
   readonly filterWarning: string | undefined
   readonly mode: Mode
+  /** First line of the detail pane shown (PgUp/PgDn scroll it). */
+  readonly detailTop: number
   /** Where help or a confirmation returns to. */
   readonly returnMode: 'list' | 'detail'
   readonly confirm: ConfirmRequest | undefined
@@ -150,6 +152,7 @@ export function initialState(
     filterDraft: '',
     filterWarning: undefined,
     mode: 'list',
+    detailTop: 0,
     returnMode: 'list',
     confirm: undefined,
     depth: undefined,
@@ -244,7 +247,7 @@ function scrollTo(state: WatchState, cursor: number): WatchState {
   top = clamp(top, 0, Math.max(0, count - state.pageSize))
   const selectedId = state.matching[at]?.messageId
   if (at === state.cursor && top === state.top && selectedId === state.selectedId) return state
-  return {...state, cursor: at, top, selectedId}
+  return {...state, cursor: at, top, selectedId, detailTop: selectedId === state.selectedId ? state.detailTop : 0}
 }
 
 function request(state: WatchState, effect: Effect, extra: Partial<WatchState> = {}): WatchState {
@@ -274,15 +277,17 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
     case 'moveDown':
       return scrollTo(state, state.cursor + 1)
     case 'pageUp':
+      if (state.mode === 'detail') return {...state, detailTop: Math.max(0, state.detailTop - state.pageSize)}
       return scrollTo({...state, top: Math.max(0, state.top - state.pageSize)}, state.cursor - state.pageSize)
     case 'pageDown':
+      if (state.mode === 'detail') return {...state, detailTop: state.detailTop + state.pageSize}
       return scrollTo({...state, top: state.top + state.pageSize}, state.cursor + state.pageSize)
     case 'home':
       return scrollTo(state, 0)
     case 'end':
       return scrollTo(state, state.matching.length - 1)
     case 'openDetail':
-      return selected ? {...state, mode: 'detail'} : state
+      return selected ? {...state, mode: 'detail', detailTop: 0} : state
     case 'closeDetail':
       return {...state, mode: 'list'}
     case 'filterEdit':

@@ -9,6 +9,8 @@ export interface DetailPaneProps {
   readonly record: DlqRecord
   /** Rows available; longer content ends with "… N more lines". */
   readonly height: number
+  /** The first line shown (PgUp/PgDn in the view); clamped to the content. */
+  readonly top?: number
   readonly width: number
   readonly theme: Theme
 }
@@ -121,20 +123,24 @@ function wrapLines(lines: readonly Line[], width: number): Line[] {
 }
 
 /** The detail view of the selected message (replaces the list while open). */
-export function DetailPane({record, height, width, theme}: DetailPaneProps) {
+export function DetailPane({record, height, top = 0, width, theme}: DetailPaneProps) {
   const all = wrapLines(buildDetailLines(record), width)
-  const fits = all.length <= height ? all : all.slice(0, Math.max(0, height - 1))
-  const more = all.length - fits.length
+  const start = Math.max(0, Math.min(top, all.length - (height - 1)))
+  const above = start > 0 ? 1 : 0
+  const room = height - above
+  const fits = all.length - start <= room ? all.slice(start) : all.slice(start, start + room - 1)
+  const more = all.length - start - fits.length
   return (
     <Box flexDirection="column">
+      {above ? <Text {...theme.style('muted')}>… {start} lines above (PgUp)</Text> : null}
       {fits.map((line, index) => (
         <Text key={index}>
           {line.label !== undefined ? <Text {...theme.style('muted')}>{line.label.padEnd(LABEL)}</Text> : null}
           <Text {...theme.style(line.tone)}>{truncate(line.text, width - (line.label !== undefined ? LABEL : 0))}</Text>
         </Text>
       ))}
-      {more > 0 ? <Text {...theme.style('muted')}>… {more} more lines (x exports the full message)</Text> : null}
-      {Array.from({length: Math.max(0, height - fits.length - (more > 0 ? 1 : 0))}, (_, i) => (
+      {more > 0 ? <Text {...theme.style('muted')}>… {more} more lines (PgDn)</Text> : null}
+      {Array.from({length: Math.max(0, room - fits.length - (more > 0 ? 1 : 0))}, (_, i) => (
         <Text key={`pad-${i}`}> </Text>
       ))}
     </Box>

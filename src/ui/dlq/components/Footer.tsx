@@ -16,7 +16,7 @@ const LIST = [
   'r redrive  R redrive all  e edit+redrive  d delete  x export  ? help  q quit',
 ]
 const DETAIL = [
-  '↑↓ previous/next  Esc/Enter back  / filter',
+  '↑↓ previous/next  PgUp/PgDn scroll  Esc/Enter back  / filter',
   'r redrive  e edit+redrive  d delete  x export  ? help  q quit',
 ]
 const FILTER = [
