@@ -221,3 +221,149 @@ export function buildParameters(
 export function changeSetName(now: Date = new Date()): string {
   return `momento-eb-${now.getTime()}`
 }
+
+/** The integration's kinds of delivery, as the three rules and destinations are named. */
+export type IntegrationKind = 'cacheSet' | 'cacheDelete' | 'topicPublish'
+
+/** One API destination of the integration. */
+export interface DestinationInfo {
+  readonly logicalId: string
+  readonly name: string
+  readonly arn: string
+  readonly method: string
+  readonly endpoint: string
+  readonly state: string
+  readonly rateLimit?: number | undefined
+}
+
+/** One rule of the integration and its API-destination target. */
+export interface RuleInfo {
+  readonly logicalId: string
+  readonly name: string
+  readonly arn: string
+  readonly bus: string
+  readonly state: string
+  readonly detailTypes: readonly string[]
+  readonly target?:
+    | {
+        readonly id: string
+        readonly arn: string
+        readonly deadLetterArn?: string | undefined
+        readonly maxRetryAttempts?: number | undefined
+        readonly maxEventAgeSeconds?: number | undefined
+      }
+    | undefined
+}
+
+/**
+ * The integration's resources, found by type among the stack's resources, so a stack deployed from
+ * Momento's launch button works as well as ours. Kinds come from the rules' patterns and the
+ * destinations' HTTP methods, not from logical ids.
+ */
+export interface IntegrationResources {
+  readonly stackName: string
+  /** The bus the rules are on (the first rule's), when there are rules. */
+  readonly bus: string | undefined
+  readonly connection?: {readonly name: string; readonly arn: string; readonly state: string} | undefined
+  readonly destinations: Partial<Record<IntegrationKind, DestinationInfo>>
+  readonly rules: Partial<Record<IntegrationKind, RuleInfo>>
+  readonly queue?:
+    | {
+        readonly url: string
+        readonly arn: string
+        readonly visible: number
+        readonly inFlight: number
+        /** The queue's resource policy, as JSON text; undefined when it has none. */
+        readonly policy?: string | undefined
+      }
+    | undefined
+  /** Logical ids of resources that couldn't be described (deleted outside CloudFormation, …). */
+  readonly missing: readonly string[]
+}
+
+/** The kind of a destination from its HTTP method (PUT set, DELETE delete, POST publish). */
+export function kindOfMethod(method: string): IntegrationKind | undefined {
+  return ({PUT: 'cacheSet', DELETE: 'cacheDelete', POST: 'topicPublish'} as const)[method.toUpperCase()] as
+    IntegrationKind | undefined
+}
+
+/** The kind of a rule from the detail types its pattern matches. */
+export function kindOfDetailTypes(detailTypes: readonly string[]): IntegrationKind | undefined {
+  return (['cacheSet', 'cacheDelete', 'topicPublish'] as const).find((k) => detailTypes.includes(k))
+}
+
+/** The `detail-type` values of an event pattern (JSON text); [] when it has none or isn't JSON. */
+export function detailTypesOfPattern(pattern: string | undefined): string[] {
+  if (!pattern) return []
+  try {
+    const value = (JSON.parse(pattern) as Record<string, unknown>)['detail-type']
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Which of `ruleArns` a queue policy lets EventBridge send to `queueArn` for. A statement counts
+ * when it allows `sqs:SendMessage` to the events service (or everyone); its `aws:SourceArn`
+ * condition (ArnEquals, ArnLike, StringEquals, StringLike), when present, must cover the rule.
+ */
+export function rulesAllowedByPolicy(policy: string | undefined, ruleArns: readonly string[]): Set<string> {
+  const allowed = new Set<string>()
+  if (!policy) return allowed
+  let doc: {Statement?: unknown}
+  try {
+    doc = JSON.parse(policy) as {Statement?: unknown}
+  } catch {
+    return allowed
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []
+  for (const raw of statements as Array<Record<string, unknown>>) {
+    if (raw['Effect'] !== 'Allow') continue
+    if (!principalIsEvents(raw['Principal'])) continue
+    const actions = list(raw['Action'])
+    if (!actions.some((a) => a === '*' || a === 'sqs:*' || a.toLowerCase() === 'sqs:sendmessage')) continue
+    const patterns = sourceArnPatterns(raw['Condition'])
+    for (const arn of ruleArns) {
+      if (patterns === undefined || patterns.some((p) => wildcard(p).test(arn))) allowed.add(arn)
+    }
+  }
+  return allowed
+}
+
+function principalIsEvents(principal: unknown): boolean {
+  if (principal === '*') return true
+  if (typeof principal !== 'object' || principal === null) return false
+  const p = principal as Record<string, unknown>
+  return list(p['Service']).includes('events.amazonaws.com') || list(p['AWS']).includes('*')
+}
+
+function sourceArnPatterns(condition: unknown): string[] | undefined {
+  if (typeof condition !== 'object' || condition === null) return undefined
+  const out: string[] = []
+  let found = false
+  for (const op of ['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']) {
+    const block = (condition as Record<string, unknown>)[op]
+    if (typeof block !== 'object' || block === null) continue
+    for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+      if (key.toLowerCase() !== 'aws:sourcearn') continue
+      found = true
+      out.push(...list(value))
+    }
+  }
+  return found ? out : undefined
+}
+
+function list(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  )
+}

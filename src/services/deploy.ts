@@ -46,7 +46,7 @@ export interface DeployCallbacks {
   /** The plan removes or replaces resources: go ahead? */
   confirmDestructivePlan(plan: readonly PlanRow[]): Promise<boolean>
   /** The change set is executing (or the failed stack is being deleted). */
-  onStart?(info: {stackName: string; phase: 'delete' | 'create' | 'update'; startedAt: Date}): void
+  onStart?(info: {stackName: string; phase: 'delete' | 'create' | 'update'; startedAt: Date}): void | Promise<void>
   /** One new stack event, oldest first. */
   onEvent?(event: StackEvent): void
 }
@@ -163,10 +163,10 @@ export async function deployStack(
   if (decision.kind === 'recreate' && stack) {
     const ok = await callbacks.confirmRecreate(stack)
     if (!ok) throw new DeployCancelledError(`Cancelled: stack ${stackName} is still ROLLBACK_COMPLETE.`)
-    callbacks.onStart?.({stackName, phase: 'delete', startedAt: ports.now()})
+    await callbacks.onStart?.({stackName, phase: 'delete', startedAt: ports.now()})
     const seen = await seenEventIds(ports.cfn, stack.id)
     await ports.cfn.deleteStack(stack.id)
-    const gone = await follow(
+    const gone = await followStack(
       stack.id,
       ports,
       poll,
@@ -234,8 +234,8 @@ export async function deployStack(
 
   const seen = await seenEventIds(ports.cfn, created.stackId)
   await ports.cfn.executeChangeSet(created.id, stackName)
-  callbacks.onStart?.({stackName, phase: action, startedAt: ports.now()})
-  const final = await follow(created.stackId, ports, poll, deadline, seen, callbacks, (s) =>
+  await callbacks.onStart?.({stackName, phase: action, startedAt: ports.now()})
+  const final = await followStack(created.stackId, ports, poll, deadline, seen, callbacks, (s) =>
     s ? deployOutcome(s.status) !== 'running' : true,
   )
   if (!final || deployOutcome(final.status) !== 'succeeded') {
@@ -275,14 +275,15 @@ function isChangeSetSettled(status: string): boolean {
   return status === 'CREATE_COMPLETE' || status === 'FAILED' || status === 'DELETE_COMPLETE'
 }
 
-interface Seen {
+/** Events already shown, and the failures among them. */
+export interface Seen {
   readonly ids: Set<string>
   /** Failed resource events, oldest first, for the final message. */
   readonly failures: StackEvent[]
 }
 
 /** The ids of the events already in the stack's history, so only new ones are shown. */
-async function seenEventIds(cfn: CloudFormationPort, stack: string): Promise<Seen> {
+export async function seenEventIds(cfn: CloudFormationPort, stack: string): Promise<Seen> {
   const ids = new Set<string>()
   try {
     for (const event of await cfn.stackEvents(stack, () => true)) ids.add(event.id)
@@ -292,14 +293,17 @@ async function seenEventIds(cfn: CloudFormationPort, stack: string): Promise<See
   return {ids, failures: []}
 }
 
-/** Stream new events and poll the stack until `done` says so; returns the last stack state. */
-async function follow(
+/**
+ * Stream new events (oldest first) and poll the stack until `done` says so; returns the last stack
+ * state (undefined once it is gone). Throws TimeoutWaitingError at the deadline.
+ */
+export async function followStack(
   stackId: string,
-  ports: DeployPorts,
-  poll: typeof DEFAULT_POLL,
+  ports: {readonly cfn: CloudFormationPort; readonly sleep: Sleep},
+  poll: {readonly minMs: number; readonly maxMs: number},
   deadline: () => boolean,
   seen: Seen,
-  callbacks: DeployCallbacks,
+  callbacks: {onEvent?(event: StackEvent): void},
   done: (stack: StackInfo | undefined) => boolean,
 ): Promise<StackInfo | undefined> {
   const drain = async () => {

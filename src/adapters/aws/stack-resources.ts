@@ -1,0 +1,234 @@
+/**
+ * Find the integration's resources through the stack's resources, by type: the connection, the
+ * API destinations, the rules (on whichever bus), the DLQ and its policy. Works for stacks from
+ * Momento's launch button too, whose logical ids and parameters differ from ours.
+ */
+import {NotFoundError, UnreachableError} from '../../core/errors.js'
+import {
+  detailTypesOfPattern,
+  kindOfDetailTypes,
+  kindOfMethod,
+  type DestinationInfo,
+  type IntegrationKind,
+  type IntegrationResources,
+  type RuleInfo,
+} from '../../core/stack-plan.js'
+import type {AwsClients} from './clients.js'
+import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
+import {translateAwsError} from './errors.js'
+import {describeEventBus, type CallOptions} from './identity.js'
+import {sdk} from './sdk.js'
+
+/**
+ * The integration deployed by `stackName`: queue URL and ARN (with its depth and policy), rules
+ * (names, ARNs, bus, state, target), destinations (ARN, endpoint, state) and the connection.
+ * Throws NotFoundError when the stack doesn't exist or has none of these resources.
+ */
+export async function findIntegration(
+  clients: AwsClients,
+  stackName: string,
+  options: CallOptions = {},
+): Promise<IntegrationResources> {
+  const resources = await listStackResources(clients, stackName, options)
+  if (resources.length === 0) {
+    throw new NotFoundError(`Stack ${stackName} doesn't exist (or has no resources)${where(clients)}.`, {
+      code: 'EB_STACK_NOT_FOUND',
+      hints: [
+        'Deploy it with `momento-eb deploy`, or pass --stack with the name of yours.',
+        'Check the region (--region) and account (`momento-eb whoami`).',
+      ],
+    })
+  }
+  const missing: string[] = []
+  const live = resources.filter((r) => r.physicalId !== '' && !r.status.startsWith('DELETE_COMPLETE'))
+  const fail = (action: string) => (error: unknown) =>
+    translateAwsError(error, {
+      action,
+      endpoint: clients.endpointOf('eventbridge'),
+      region: clients.target.region,
+      profile: clients.target.profile,
+      sandboxUrl: options.sandboxUrl,
+    })
+  const ofType = (type: string) => live.filter((r) => r.resourceType === type)
+
+  let connection: IntegrationResources['connection']
+  for (const r of ofType('AWS::Events::Connection')) {
+    const name = nameFromPhysicalId(r.physicalId, 'connection')
+    try {
+      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeConnectionCommand({Name: name}))
+      connection = {name, arn: out.ConnectionArn ?? '', state: out.ConnectionState ?? 'UNKNOWN'}
+    } catch (error) {
+      if (isMissing(error)) missing.push(r.logicalId)
+      else throw fail(`Can't describe connection ${name}`)(error)
+    }
+  }
+
+  const destinations: Partial<Record<IntegrationKind, DestinationInfo>> = {}
+  for (const r of ofType('AWS::Events::ApiDestination')) {
+    const name = nameFromPhysicalId(r.physicalId, 'api-destination')
+    try {
+      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeApiDestinationCommand({Name: name}))
+      const kind = kindOfMethod(out.HttpMethod ?? '')
+      if (!kind) continue
+      destinations[kind] = {
+        logicalId: r.logicalId,
+        name,
+        arn: out.ApiDestinationArn ?? '',
+        method: out.HttpMethod ?? '',
+        endpoint: out.InvocationEndpoint ?? '',
+        state: out.ApiDestinationState ?? 'UNKNOWN',
+        rateLimit: out.InvocationRateLimitPerSecond,
+      }
+    } catch (error) {
+      if (isMissing(error)) missing.push(r.logicalId)
+      else throw fail(`Can't describe API destination ${name}`)(error)
+    }
+  }
+
+  const rules: Partial<Record<IntegrationKind, RuleInfo>> = {}
+  for (const r of ofType('AWS::Events::Rule')) {
+    const {name, bus} = ruleNameAndBus(r)
+    try {
+      const out = await clients.eventBridge.send(
+        new sdk.eventBridge.DescribeRuleCommand({Name: name, ...(bus ? {EventBusName: bus} : {})}),
+      )
+      const detailTypes = detailTypesOfPattern(out.EventPattern)
+      const kind = kindOfDetailTypes(detailTypes)
+      if (!kind) continue
+      const targets = await clients.eventBridge.send(
+        new sdk.eventBridge.ListTargetsByRuleCommand({Rule: name, ...(bus ? {EventBusName: bus} : {})}),
+      )
+      const target =
+        (targets.Targets ?? []).find((t) => (t.Arn ?? '').includes(':api-destination/')) ?? targets.Targets?.[0]
+      rules[kind] = {
+        logicalId: r.logicalId,
+        name: out.Name ?? name,
+        arn: out.Arn ?? '',
+        bus: out.EventBusName ?? bus ?? 'default',
+        state: out.State ?? 'UNKNOWN',
+        detailTypes,
+        target: target
+          ? {
+              id: target.Id ?? '',
+              arn: target.Arn ?? '',
+              deadLetterArn: target.DeadLetterConfig?.Arn,
+              maxRetryAttempts: target.RetryPolicy?.MaximumRetryAttempts,
+              maxEventAgeSeconds: target.RetryPolicy?.MaximumEventAgeInSeconds,
+            }
+          : undefined,
+      }
+    } catch (error) {
+      if (isMissing(error)) missing.push(r.logicalId)
+      else throw fail(`Can't describe rule ${name}`)(error)
+    }
+  }
+
+  let queue: IntegrationResources['queue']
+  // The DLQ is the queue the rules dead-letter to; with no rules, the stack's only queue.
+  const dlqArns = new Set(Object.values(rules).map((rule) => rule.target?.deadLetterArn))
+  for (const r of ofType('AWS::SQS::Queue')) {
+    try {
+      const out = await clients.sqs.send(
+        new sdk.sqs.GetQueueAttributesCommand({QueueUrl: r.physicalId, AttributeNames: ['All']}),
+      )
+      const attrs = out.Attributes ?? {}
+      const candidate = {
+        url: r.physicalId,
+        arn: attrs['QueueArn'] ?? '',
+        visible: Number(attrs['ApproximateNumberOfMessages'] ?? 0),
+        inFlight: Number(attrs['ApproximateNumberOfMessagesNotVisible'] ?? 0),
+        policy: attrs['Policy'] || undefined,
+      }
+      if (!queue || dlqArns.has(candidate.arn)) queue = candidate
+    } catch (error) {
+      if (isMissing(error)) missing.push(r.logicalId)
+      else
+        throw translateAwsError(error, {
+          action: `Can't read the attributes of queue ${r.physicalId}`,
+          endpoint: clients.endpointOf('sqs'),
+          region: clients.target.region,
+          profile: clients.target.profile,
+          sandboxUrl: options.sandboxUrl,
+        })
+    }
+  }
+
+  const firstRule = Object.values(rules)[0]
+  return {stackName, bus: firstRule?.bus, connection, destinations, rules, queue, missing}
+}
+
+/** A resource name from a physical id that may be a name or an ARN (`…:connection/<name>/<uuid>`). */
+function nameFromPhysicalId(physicalId: string, kind: string): string {
+  if (!physicalId.startsWith('arn:')) return physicalId
+  const rest = physicalId.split(':').slice(5).join(':')
+  return rest.startsWith(`${kind}/`) ? (rest.split('/')[1] ?? physicalId) : physicalId
+}
+
+// A rule's physical id is its name, `<bus>|<name>` on a custom bus, or its ARN
+// (`rule/<name>` on the default bus, `rule/<bus>/<name>` otherwise: pitfall 2).
+function ruleNameAndBus(r: StackResourceSummary): {name: string; bus?: string} {
+  const id = r.physicalId
+  if (id.includes('|')) {
+    const [bus, name] = id.split('|') as [string, string]
+    return {name, bus}
+  }
+  if (id.startsWith('arn:')) {
+    const parts = (id.split(':').slice(5).join(':') || '').split('/')
+    return parts.length >= 3 ? {name: parts[2] ?? id, bus: parts[1] ?? 'default'} : {name: parts[1] ?? id}
+  }
+  return {name: id}
+}
+
+function isMissing(error: unknown): boolean {
+  const name = (error as {name?: unknown})?.name
+  return (
+    name === 'ResourceNotFoundException' ||
+    name === 'QueueDoesNotExist' ||
+    name === 'AWS.SimpleQueueService.NonExistentQueue'
+  )
+}
+
+function where(clients: AwsClients): string {
+  return clients.target.region ? ` in ${clients.target.region}` : ''
+}
+
+/** The sandbox's own description (`GET <sandbox>/_sandbox/info`). */
+export interface SandboxInfo {
+  readonly apiKey: string
+  readonly region: string
+  readonly accountId: string
+}
+
+/**
+ * Read the sandbox's Momento key and region, so `deploy --sandbox` needs no key of its own.
+ * Throws UnreachableError when the sandbox doesn't answer.
+ */
+export async function readSandboxInfo(sandboxUrl: string): Promise<SandboxInfo> {
+  try {
+    const response = await fetch(`${sandboxUrl}/_sandbox/info`, {signal: AbortSignal.timeout(5000)})
+    if (!response.ok) throw new Error(`HTTP ${response.status}`)
+    const body = (await response.json()) as Partial<SandboxInfo>
+    if (typeof body.apiKey !== 'string') throw new Error('no apiKey in the answer')
+    return {apiKey: body.apiKey, region: body.region ?? 'us-east-1', accountId: body.accountId ?? ''}
+  } catch (error) {
+    throw new UnreachableError(`Can't read the sandbox's settings at ${sandboxUrl}/_sandbox/info.`, {
+      cause: error,
+      code: 'EB_UNREACHABLE',
+      hints: [
+        'Start the sandbox in another terminal with `momento-eb sandbox`.',
+        'Or point --sandbox elsewhere with MOMENTO_EB_SANDBOX_URL.',
+      ],
+    })
+  }
+}
+
+/** The ports the stack services need, over the run's AWS clients. */
+export function createStackPorts(clients: AwsClients, options: CallOptions = {}) {
+  return {
+    cfn: createCloudFormationPort(clients, options),
+    findIntegration: (stack: string) => findIntegration(clients, stack, options),
+    describeEventBus: (name: string) => describeEventBus(clients, name, options),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    now: () => new Date(),
+  }
+}

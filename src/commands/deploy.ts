@@ -1,0 +1,167 @@
+import {Flags} from '@oclif/core'
+
+import {createStackPorts, readSandboxInfo} from '../adapters/aws/stack-resources.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {resolveSetting} from '../core/config.js'
+import {UsageError} from '../core/errors.js'
+import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
+import {renderStackTemplate} from '../core/stack-template.js'
+import {deployStack, type DeployResult} from '../services/deploy.js'
+import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
+
+export default class Deploy extends BaseCommand<typeof Deploy> {
+  static override summary = 'Create or update the Momento integration stack (CloudFormation)'
+  static override description =
+    'Creates a change set, shows the plan (add / modify / remove; replacements marked) and executes it, following ' +
+    'the stack events until it finishes. The Momento API key comes from MOMENTO_API_KEY, --api-key-stdin or a ' +
+    'hidden prompt on a terminal, never from the command line; an update without a key keeps the deployed one. ' +
+    'A plan that removes or replaces resources needs a confirmation (or --yes); so does replacing a stack whose ' +
+    'create failed (ROLLBACK_COMPLETE). A stack that is busy is waited for. A region without a Momento cell needs ' +
+    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used.'
+  static override examples = [
+    'MOMENTO_API_KEY=… <%= config.bin %> deploy',
+    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
+    '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
+    '<%= config.bin %> deploy --sandbox',
+  ]
+  static override flags = {
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    'event-bus': Flags.string({
+      summary: 'Existing event bus the rules listen on. Default: the deployed one, else default.',
+    }),
+    yes: Flags.boolean({
+      char: 'y',
+      summary: 'Accept plans that remove or replace resources, and recreate failed stacks.',
+    }),
+    'api-key-stdin': Flags.boolean({summary: 'Read the Momento API key from stdin (instead of MOMENTO_API_KEY).'}),
+    'max-retry-attempts': Flags.integer({
+      summary: 'Retries for 429, 5xx and timeouts (0–185; template default 12).',
+      min: 0,
+      max: 185,
+    }),
+    'max-event-age': Flags.integer({
+      summary: 'Seconds an event may be retried (60–86400; template default 3600).',
+      min: 60,
+      max: 86400,
+    }),
+    'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
+  }
+
+  public async run(): Promise<DeployResult> {
+    const stackName = resolveSetting('stack', {
+      flag: this.flags.stack,
+      env: process.env,
+      config: this.savedConfig,
+      fallback: 'momento-api',
+    })!.value
+    const {ctx} = this
+    let apiKey = ctx.momento.apiKey
+    if (this.flags['api-key-stdin']) apiKey = await this.readKeyFromStdin()
+    if (ctx.usingSandbox && apiKey === undefined) apiKey = (await readSandboxInfo(ctx.sandboxUrl)).apiKey
+    this.redactor.add(apiKey)
+
+    const interactive = ctx.output.interactive
+    const live = interactive && !this.jsonEnabled() ? await import('../ui/deploy/render.js') : undefined
+    let view: {event(e: StackEvent): void; finish(): Promise<void>} | undefined
+    const closeView = async () => {
+      await view?.finish()
+      view = undefined
+    }
+    const needYes = (what: string) =>
+      new UsageError(`${what} That needs a confirmation, and there is no terminal to ask on.`, {
+        hints: ['Pass --yes to go ahead.'],
+      })
+    const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
+    const started = Date.now()
+    try {
+      const result = await deployStack(
+        {
+          stackName,
+          templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
+          apiKey,
+          eventBus: this.flags['event-bus'],
+          momentoEndpoint: ctx.momento.endpoint,
+          maxRetryAttempts: this.flags['max-retry-attempts'],
+          maxEventAgeSeconds: this.flags['max-event-age'],
+          invocationRateLimit: this.flags['rate-limit'],
+          region: ctx.target.region,
+        },
+        createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
+        {
+          onNotice: (message) => this.logToStderr(`Warning: ${message}`),
+          requestApiKey: async () => {
+            if (!interactive) {
+              throw new UsageError(`Stack ${stackName} needs a Momento API key, and none was given.`, {
+                hints: ['Export MOMENTO_API_KEY, or pipe the key in with --api-key-stdin.'],
+              })
+            }
+            const key = await (
+              await import('../ui/deploy/prompts.js')
+            ).ask('Momento API key (hidden): ', {hidden: true})
+            if (key === '')
+              throw new UsageError('No Momento API key was entered.', {hints: ['Export MOMENTO_API_KEY instead.']})
+            this.redactor.add(key)
+            return key
+          },
+          confirmRecreate: async (stack) => {
+            const what = `Stack ${stack.name} is ROLLBACK_COMPLETE (its create failed) and must be deleted before it can be created again.`
+            if (this.flags.yes) return true
+            if (!interactive) throw needYes(what)
+            this.logToStderr(what)
+            return ask('Delete it and create it again?')
+          },
+          onPlan: (plan, action) => this.showPlan(stackName, plan, action),
+          confirmDestructivePlan: async () => {
+            if (this.flags.yes) return true
+            if (!interactive) throw needYes('The plan removes or replaces resources.')
+            return ask('The plan removes or replaces resources. Go ahead?')
+          },
+          onStart: async ({phase, startedAt}) => {
+            await closeView()
+            const title = `${{delete: 'Deleting', create: 'Creating', update: 'Updating'}[phase]} stack ${stackName}`
+            if (live) view = live.startProgressView(title, {color: ctx.output.color, startedAt})
+            else this.logToStderr(`${title}…`)
+          },
+          onEvent: (event) => (view ? view.event(event) : this.logToStderr(formatEventLine(event))),
+        },
+      )
+      await closeView()
+      this.present(result, Date.now() - started)
+      return result
+    } finally {
+      await closeView()
+    }
+  }
+
+  private showPlan(stackName: string, plan: readonly PlanRow[], action: string): void {
+    this.logToStderr(`Plan for stack ${stackName} (${action}): ${summarizePlan(plan)}`)
+    for (const row of plan) this.logToStderr(`  ${formatPlanRow(row)}`)
+  }
+
+  private present(result: DeployResult, elapsedMs: number): void {
+    if (this.jsonEnabled()) return
+    if (result.action === 'none') this.logToStderr(`Stack ${result.stack} is up to date (${result.status}).`)
+    else
+      this.logToStderr(
+        `Stack ${result.stack} ${result.action === 'create' ? 'created' : 'updated'} (${result.status}) in ${formatElapsed(elapsedMs)}.`,
+      )
+    const keys = Object.keys(result.outputs).sort()
+    const width = Math.max(0, ...keys.map((k) => k.length))
+    for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
+  }
+
+  private async readKeyFromStdin(): Promise<string> {
+    if (process.stdin.isTTY) {
+      throw new UsageError('--api-key-stdin reads the key from stdin, but stdin is a terminal.', {
+        hints: [
+          'Pipe the key in (`pass show momento | momento-eb deploy --api-key-stdin`), or export MOMENTO_API_KEY.',
+        ],
+      })
+    }
+    const chunks: Buffer[] = []
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+    const key = Buffer.concat(chunks).toString('utf8').trim()
+    if (key === '') throw new UsageError('--api-key-stdin got an empty key.', {hints: ['Pipe the key in on stdin.']})
+    return key
+  }
+}

@@ -1,0 +1,65 @@
+import {Flags} from '@oclif/core'
+
+import {createStackPorts} from '../adapters/aws/stack-resources.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {resolveSetting} from '../core/config.js'
+import {UsageError} from '../core/errors.js'
+import type {StackEvent} from '../core/stack-plan.js'
+import {destroyStack, type DestroyResult} from '../services/destroy.js'
+import {formatEventLine} from '../ui/deploy/state.js'
+
+export default class Destroy extends BaseCommand<typeof Destroy> {
+  static override summary = 'Delete the integration stack and everything in it, DLQ included'
+  static override description =
+    'Says how many messages the dead-letter queue still holds (they are lost with it), then deletes the stack and ' +
+    'follows it until DELETE_COMPLETE. On a terminal it asks you to type the stack name; otherwise --yes is ' +
+    'required (exit 2 without it). An unknown stack exits 1.'
+  static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy --stack momento-api --yes --json']
+  static override flags = {
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    yes: Flags.boolean({char: 'y', summary: 'Delete without asking.'}),
+  }
+
+  public async run(): Promise<DestroyResult> {
+    const stackName = resolveSetting('stack', {
+      flag: this.flags.stack,
+      env: process.env,
+      config: this.savedConfig,
+      fallback: 'momento-api',
+    })!.value
+    const {ctx} = this
+    const live = ctx.output.interactive && !this.jsonEnabled() ? await import('../ui/deploy/render.js') : undefined
+    let view: {event(e: StackEvent): void; finish(): Promise<void>} | undefined
+    try {
+      const result = await destroyStack(stackName, createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}), {
+        confirm: async ({stack, dlqMessages}) => {
+          if (dlqMessages) {
+            this.logToStderr(`Warning: the DLQ still holds ${dlqMessages} messages; they will be lost with the stack.`)
+          }
+          if (this.flags.yes) return true
+          if (!ctx.output.interactive) {
+            throw new UsageError(
+              `Deleting stack ${stack.name} needs a confirmation, and there is no terminal to ask on.`,
+              {
+                hints: ['Pass --yes to delete it.'],
+              },
+            )
+          }
+          const {ask} = await import('../ui/deploy/prompts.js')
+          return (await ask(`Type the stack name (${stack.name}) to delete it: `)) === stack.name
+        },
+        onStart: ({startedAt}) => {
+          if (live) view = live.startProgressView(`Deleting stack ${stackName}`, {color: ctx.output.color, startedAt})
+          else this.logToStderr(`Deleting stack ${stackName}…`)
+        },
+        onEvent: (event) => (view ? view.event(event) : this.logToStderr(formatEventLine(event))),
+      })
+      await view?.finish()
+      view = undefined
+      if (!this.jsonEnabled()) this.log(`Stack ${result.stack} deleted.`)
+      return result
+    } finally {
+      await view?.finish()
+    }
+  }
+}

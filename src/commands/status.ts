@@ -1,0 +1,70 @@
+import {Flags} from '@oclif/core'
+
+import {createStackPorts} from '../adapters/aws/stack-resources.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {resolveSetting} from '../core/config.js'
+import {ExitCode} from '../core/errors.js'
+import {decodeMomentoKey} from '../core/momento-key.js'
+import {getStackStatus, type StackStatusReport} from '../services/stack-status.js'
+
+export default class Status extends BaseCommand<typeof Status> {
+  static override summary = 'Show the integration stack, the state of its resources, and what needs fixing'
+  static override description =
+    'Reads the stack (status and outputs) and finds its resources by type, so a stack from Momento’s launch ' +
+    'button works too: the connection’s state, each API destination’s state and endpoint, each rule’s state and ' +
+    'target, the DLQ depth (visible / in flight) and whether its policy lets the rules write to it. Every problem ' +
+    'comes with a fix. Exit 0 when nothing is wrong (warnings only), 1 when a problem was found or the stack ' +
+    'doesn’t exist.'
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --stack momento-api --json']
+  static override flags = {
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+  }
+
+  public async run(): Promise<StackStatusReport> {
+    const stackName = resolveSetting('stack', {
+      flag: this.flags.stack,
+      env: process.env,
+      config: this.savedConfig,
+      fallback: 'momento-api',
+    })!.value
+    const ports = createStackPorts(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl})
+    const key = this.ctx.momento.apiKey ? decodeMomentoKey(this.ctx.momento.apiKey) : undefined
+    const report = await getStackStatus(
+      stackName,
+      {describeStack: ports.cfn.describeStack, findIntegration: ports.findIntegration},
+      {key},
+    )
+    if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
+    if (!this.jsonEnabled()) this.present(report)
+    return report
+  }
+
+  private present(r: StackStatusReport): void {
+    this.log(`stack        ${r.stack}  ${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}`)
+    if (r.connection) this.log(`connection   ${r.connection.name}  ${r.connection.state}`)
+    for (const d of r.destinations)
+      this.log(`destination  ${d.kind.padEnd(12)} ${d.state.padEnd(8)} ${d.method} ${d.endpoint}`)
+    for (const rule of r.rules) {
+      const t = rule.target
+      const target = t
+        ? `retries ${t.maxRetryAttempts ?? '-'} / ${t.maxEventAgeSeconds ?? '-'}s, DLQ ${t.deadLetterArn ? 'yes' : 'no'}`
+        : 'no target'
+      this.log(`rule         ${rule.kind.padEnd(12)} ${rule.state.padEnd(8)} ${rule.name} on ${rule.bus}: ${target}`)
+    }
+    if (r.dlq) {
+      this.log(`dlq          ${r.dlq.visible} visible, ${r.dlq.inFlight} in flight  ${r.dlq.url}`)
+      this.log(`dlq policy   ${r.dlq.allowsRules ? 'allows the rules' : 'does NOT allow the rules'}`)
+    }
+    const keys = Object.keys(r.outputs).sort()
+    const width = Math.max(0, ...keys.map((k) => k.length))
+    for (const k of keys) this.log(`output       ${k.padEnd(width)}  ${r.outputs[k]}`)
+    if (r.problems.length === 0) {
+      this.logToStderr('No problems found.')
+      return
+    }
+    for (const p of r.problems) {
+      this.logToStderr(`${p.severity === 'error' ? 'Problem' : 'Warning'}: ${p.problem}`)
+      this.logToStderr(`  Fix: ${p.fix}`)
+    }
+  }
+}
