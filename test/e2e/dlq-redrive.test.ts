@@ -54,10 +54,17 @@ describe('dlq redrive', () => {
     return d.visible + d.hidden
   }
   const items = async (cache: string) =>
-    (await inspect<{items?: Array<{key: string | null; value?: string}>}>(sandbox, `/_sandbox/momento/caches/${cache}/items`))
-      .items ?? []
+    (
+      await inspect<{items?: Array<{key: string | null; value?: string}>}>(
+        sandbox,
+        `/_sandbox/momento/caches/${cache}/items`,
+      )
+    ).items ?? []
   const createCache = async (name: string) => {
-    const res = await fetch(`${sandbox.endpoint}/_sandbox/momento/caches`, {method: 'POST', body: JSON.stringify({name})})
+    const res = await fetch(`${sandbox.endpoint}/_sandbox/momento/caches`, {
+      method: 'POST',
+      body: JSON.stringify({name}),
+    })
     expect(res.status).toBeLessThan(300)
   }
   const publishSets = async (cache: string, count: number, extra: Record<string, unknown> = {}) => {
@@ -65,7 +72,14 @@ describe('dlq redrive', () => {
       const Entries = Array.from({length: Math.min(10, count - i)}, (_, j) => ({
         Source: 'test',
         DetailType: 'cacheSet',
-        Detail: JSON.stringify({cacheName: cache, key: `k-${i + j}`, message: `v-${i + j}`, ttl: 3600, ttl_seconds: 3600, ...extra}),
+        Detail: JSON.stringify({
+          cacheName: cache,
+          key: `k-${i + j}`,
+          message: `v-${i + j}`,
+          ttl: 3600,
+          ttl_seconds: 3600,
+          ...extra,
+        }),
       }))
       const out = await eb.send(new PutEventsCommand({Entries}))
       expect(out.FailedEntryCount ?? 0).toBe(0)
@@ -115,9 +129,9 @@ describe('dlq redrive', () => {
     expect(human.stdout.trim().split('\n')).toHaveLength(25)
     expect(JSON.parse(human.stdout.split('\n')[0] ?? '')).toHaveProperty('DetailType', 'cacheSet')
     expect(human.stderr).toContain('would redrive 25')
-    expect((await inspect<{counters: {delivered: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters.delivered).toBe(
-      deliveriesBefore,
-    )
+    expect(
+      (await inspect<{counters: {delivered: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters.delivered,
+    ).toBe(deliveriesBefore)
 
     await createCache('late')
     const run = await cli(['--all', '--json'])
@@ -221,9 +235,12 @@ writeFileSync(file, JSON.stringify(events, null, 2))
     await publishSets('ctrlc', 300)
     await until('300 dead letters', async () => ((await total()) >= 300 ? true : undefined))
     await createCache('ctrlc')
-    const child = spawnCli(['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '50'], {
-      env,
-    })
+    const child = spawnCli(
+      ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '50'],
+      {
+        env,
+      },
+    )
     const done = collect(child, 60_000)
     await until('some items redriven', async () => ((await items('ctrlc')).length >= 20 ? true : undefined), 30_000)
     child.kill('SIGINT')

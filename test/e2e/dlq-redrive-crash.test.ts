@@ -1,0 +1,158 @@
+/**
+ * Crash safety of `dlq redrive`: 10,000 dead letters, a redrive with no rate cap SIGKILLed at a random
+ * point three times (fresh runs each time), then a run to the end. Every original event must reach
+ * Momento at least once and the DLQ must end empty; duplicates are counted and must stay within what
+ * could have been in flight at each kill. The sandbox's clock is moved on after each kill so the
+ * messages the killed run held become visible again (their 60 s visibility timeout runs out).
+ */
+import {SendMessageBatchCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {cleanEnv, collect, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
+import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+
+const COUNT = 10_000
+const KILLS = 3
+
+describe('dlq redrive crash safety', () => {
+  const clock = {offsetMs: 0}
+  let sandbox: RunningSandbox
+  let integration: Integration
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  let sqs: SQSClient
+
+  const depth = async () => {
+    const out = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: integration.dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    )
+    return (
+      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    )
+  }
+  const itemKeys = async () =>
+    (await inspect<{items: Array<{key: string}>}>(sandbox, '/_sandbox/momento/caches/crash/items')).items.map(
+      (i) => i.key,
+    )
+  const delivered = async () =>
+    (await inspect<{counters: {delivered: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters.delivered
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['crash'], now: () => Date.now() + clock.offsetMs})
+    sqs = new SQSClient(clientConfig(sandbox))
+    integration = await deployIntegrationWithSdk(sandbox)
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
+    // DLQ-shaped messages, as EventBridge writes them (aws-semantics C), for the stack's cacheSet rule.
+    const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+    const batches = Array.from({length: COUNT / 10}, (_, b) => b)
+    const send = async (b: number) => {
+      const Entries = Array.from({length: 10}, (_, j) => {
+        const i = b * 10 + j
+        return {
+          Id: `m${j}`,
+          MessageBody: JSON.stringify({
+            version: '0',
+            id: `orig-${i}`,
+            'detail-type': 'cacheSet',
+            source: 'crash-test',
+            account: '000000000000',
+            time,
+            region: 'us-east-1',
+            resources: [],
+            detail: {cacheName: 'crash', key: `k-${i}`, message: `v-${i}`, ttl: 3600, ttl_seconds: 3600},
+          }),
+          MessageAttributes: {
+            RULE_ARN: {DataType: 'String', StringValue: integration.ruleArns.cacheSet},
+            TARGET_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:api-destination/x/1'},
+            ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+            ERROR_MESSAGE: {
+              DataType: 'String',
+              StringValue:
+                'API destination endpoint returned HTTP 404 (Not Found): {"status":404,"title":"Not Found","description":"Cache not found"}',
+            },
+            RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
+          },
+        }
+      })
+      const out = await sqs.send(new SendMessageBatchCommand({QueueUrl: integration.dlqUrl, Entries}))
+      expect(out.Failed ?? []).toEqual([])
+    }
+    let next = 0
+    await Promise.all(
+      Array.from({length: 16}, async () => {
+        while (next < batches.length) await send(next++)
+      }),
+    )
+    expect(await depth()).toBe(COUNT)
+  }, 120_000)
+
+  afterAll(async () => {
+    sqs?.destroy()
+    await sandbox?.close()
+    home?.cleanup()
+  })
+
+  it(`loses nothing when SIGKILLed ${KILLS} times mid-redrive`, async () => {
+    const kills: Array<{leftInQueue: number}> = []
+    for (let round = 0; round < KILLS; round++) {
+      const before = await depth()
+      const child = spawnCli(
+        ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '0'],
+        {env},
+      )
+      const done = collect(child, 120_000)
+      // Somewhere in the first two thirds of what is left, at a random point.
+      const target = before - Math.floor(before * (0.1 + Math.random() * 0.5))
+      await until(
+        'redrive progress',
+        async () => ((await depth()) <= target || child.exitCode !== null ? true : undefined),
+        60_000,
+      )
+      child.kill('SIGKILL')
+      const result = await done
+      expect(result.signal, show(result)).toBe('SIGKILL')
+      kills.push({leftInQueue: await depth()})
+      // The killed run's in-flight messages become visible again once their visibility timeout is over.
+      clock.offsetMs += 120_000
+    }
+
+    const final = await runCli(
+      ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '0', '--json'],
+      {env, timeoutMs: 120_000},
+    )
+    expect(final.code, show(final)).toBe(0)
+    const summary = stdoutJson(final) as {redriven: number; recovered: number; failed: number}
+    expect(summary.failed).toBe(0)
+    expect(await depth()).toBe(0)
+
+    const keys = await until(
+      'every event delivered',
+      async () => {
+        const found = await itemKeys()
+        return found.length >= COUNT ? found : undefined
+      },
+      60_000,
+    )
+    expect(new Set(keys).size).toBe(COUNT)
+    const deliveries = await until('deliveries settle', async () => {
+      const a = await delivered()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return (await delivered()) === a ? a : undefined
+    })
+    const duplicates = deliveries - COUNT
+    // Bounded by what can be in flight at a kill: 16 workers × one batch of 10, per kill.
+    expect(duplicates).toBeGreaterThanOrEqual(0)
+    expect(duplicates).toBeLessThanOrEqual(KILLS * 16 * 10)
+    console.log(
+      `crash test: ${COUNT} messages, ${KILLS} SIGKILLs (left in queue after each: ${kills.map((k) => k.leftInQueue).join(', ')}), ` +
+        `final run redrove ${summary.redriven} and deleted ${summary.recovered} already-published; duplicates delivered: ${duplicates}`,
+    )
+  }, 300_000)
+})
