@@ -63,6 +63,6 @@ export function toXml(value: unknown): string {
 
 /** The response document of `operation`. */
 export function cloudFormationQueryOutput(operation: string, output: unknown, requestId: string): string {
-  const body = output && typeof output === 'object' && Object.keys(output).length > 0 ? toXml(output) : undefined
-  return queryResponse(operation, CLOUDFORMATION_NAMESPACE, body, requestId)
+  // An empty `<OpResult/>` still matters: botocore fails on ExecuteChangeSet without one.
+  return queryResponse(operation, CLOUDFORMATION_NAMESPACE, toXml(output ?? {}), requestId)
 }
