@@ -4,6 +4,7 @@ import {createEventsPort} from '../../adapters/aws/events.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {printPutResult} from '../../cli/put-output.js'
+import {finishPutWait, preparePutWait, putWaitFlags} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, putEvent, type PutResult} from '../../services/put-event.js'
 
@@ -24,6 +25,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
     'key-base64': Flags.string({summary: 'Item key as base64 bytes (sent as unpadded base64url).', exclusive: ['key']}),
     ttl: Flags.string({summary: 'Time to live in whole seconds, 1–86400.'}),
     ...messageFlags,
+    ...putWaitFlags,
   }
 
   public async run(): Promise<PutResult> {
@@ -38,8 +40,23 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
       message,
     })
     if (!validation.ok) throw invalidEventError('The cacheSet event', validation.issues)
-    const result = await putEvent(createEventsPort(this.ctx.aws, this.ctx), validation.event, defaults)
+    const host = {
+      ctx: this.ctx,
+      redactor: this.redactor,
+      savedConfig: this.savedConfig,
+      logToStderr: (line: string) => this.logToStderr(line),
+      jsonEnabled: () => this.jsonEnabled(),
+    }
+    // --wait opens its Momento subscription and finds the DLQ before anything is published.
+    const wait = this.flags.wait ? await preparePutWait(host, this.flags, validation.event) : undefined
+    let result: PutResult
+    try {
+      result = await putEvent(createEventsPort(this.ctx.aws, this.ctx), validation.event, defaults)
+    } catch (error) {
+      wait?.prepared.close()
+      throw error
+    }
     if (!this.jsonEnabled()) printPutResult(this, result)
-    return result
+    return wait ? finishPutWait(host, result, wait) : result
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * A tiny client for the two Momento HTTP API reads `put --wait` needs (aws-semantics A.2): get an
+ * item, and long-poll a topic. The key travels in the Authorization header only (never the URL,
+ * so it can't leak into logs), raw, without "Bearer" (pitfall 7).
+ */
+import {AuthError, UnreachableError} from '../../core/errors.js'
+
+/** A GET answer: the item, a miss, a missing cache, or another refusal. */
+export type MomentoGetResult =
+  | {status: 'hit'; value: Buffer}
+  | {status: 'miss'}
+  | {status: 'cache-not-found'}
+  | {status: 'error'; httpStatus: number; title: string}
+
+/** One topic item as the subscribe long poll returns it. */
+export interface TopicItem {
+  sequence: number
+  text: string | undefined
+  binary: Buffer | undefined
+}
+
+/** A subscribe poll's answer: items, and where a discontinuity says to continue from. */
+export interface TopicPoll {
+  items: TopicItem[]
+  resumeAt: number | undefined
+}
+
+/** The reads, against one endpoint with one key. */
+export interface MomentoHttpClient {
+  getItem(cache: string, key: {key?: string | undefined; keyBase64?: string | undefined}): Promise<MomentoGetResult>
+  /** Long-poll `GET /topics/{cache}/{topic}?sequence_number=N`; resolves empty when the server's wait ends. */
+  subscribe(cache: string, topic: string, sequenceNumber: number, signal?: AbortSignal): Promise<TopicPoll>
+}
+
+async function errorTitle(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '')
+  try {
+    const body = JSON.parse(text) as {title?: unknown}
+    return typeof body.title === 'string' ? body.title : text.slice(0, 200)
+  } catch {
+    return text.slice(0, 200)
+  }
+}
+
+/** Build the client. `endpoint` is the API base URL (e.g. https://api.cache.cell-…momentohq.com). */
+export function createMomentoHttpClient(endpoint: string, apiKey: string): MomentoHttpClient {
+  const base = endpoint.replace(/\/+$/, '')
+  const call = async (url: string, signal?: AbortSignal): Promise<Response> => {
+    try {
+      return await fetch(url, {headers: {authorization: apiKey}, ...(signal ? {signal} : {})})
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error
+      throw new UnreachableError(`Can't reach the Momento endpoint ${base}.`, {
+        cause: error,
+        hints: ['Check --momento-endpoint (or MOMENTO_HTTP_ENDPOINT) and your network.'],
+      })
+    }
+  }
+  const refuse = (status: number, title: string) =>
+    new AuthError(`Momento refused the key in MOMENTO_API_KEY (${status} ${title}) at ${base}.`, {
+      code: 'EB_MOMENTO_AUTH',
+      hints: ["Check MOMENTO_API_KEY and that --momento-endpoint is the key's region."],
+    })
+  return {
+    async getItem(cache, key) {
+      const query = key.key !== undefined ? `key=${encodeURIComponent(key.key)}` : `key_base64=${key.keyBase64 ?? ''}`
+      const res = await call(`${base}/cache/${encodeURIComponent(cache)}?${query}`)
+      if (res.status === 200) return {status: 'hit', value: Buffer.from(await res.arrayBuffer())}
+      const title = await errorTitle(res)
+      if (res.status === 404) return /key not found/i.test(title) ? {status: 'miss'} : {status: 'cache-not-found'}
+      if (res.status === 401 || res.status === 403) throw refuse(res.status, title)
+      return {status: 'error', httpStatus: res.status, title}
+    },
+    async subscribe(cache, topic, sequenceNumber, signal) {
+      const url = `${base}/topics/${encodeURIComponent(cache)}/${encodeURIComponent(topic)}?sequence_number=${sequenceNumber}`
+      const res = await call(url, signal)
+      if (res.status === 401 || res.status === 403) throw refuse(res.status, await errorTitle(res))
+      if (res.status !== 200) return {items: [], resumeAt: undefined}
+      const body = (await res.json().catch(() => ({}))) as {items?: unknown[]}
+      const items: TopicItem[] = []
+      let resumeAt: number | undefined
+      for (const entry of body.items ?? []) {
+        const e = entry as {
+          item?: {topic_sequence_number?: number; value?: {text?: string; binary?: string}}
+          discontinuity?: {new_topic_sequence?: number}
+        }
+        if (e.discontinuity?.new_topic_sequence !== undefined) resumeAt = e.discontinuity.new_topic_sequence
+        if (e.item) {
+          items.push({
+            sequence: Number(e.item.topic_sequence_number ?? 0),
+            text: e.item.value?.text,
+            binary: e.item.value?.binary === undefined ? undefined : Buffer.from(e.item.value.binary, 'base64'),
+          })
+        }
+      }
+      return {items, resumeAt}
+    },
+  }
+}
+
+/** The sandbox's Momento key, from its inspection route (only ever used with `--sandbox`). */
+export async function sandboxApiKey(sandboxUrl: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${sandboxUrl.replace(/\/+$/, '')}/_sandbox/info`)
+    if (!res.ok) return undefined
+    const info = (await res.json()) as {apiKey?: unknown}
+    return typeof info.apiKey === 'string' ? info.apiKey : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,117 @@
+import {Flags} from '@oclif/core'
+
+import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
+import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
+import type {ConfigValues} from '../core/config.js'
+import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
+import {parseDuration} from '../core/dlq-filter.js'
+import type {MomentoEvent} from '../core/momento-events.js'
+import type {PutResult} from '../services/put-event.js'
+import {prepareWait, type PreparedWait, type WaitReport} from '../services/put-wait.js'
+import type {CliContext} from './context.js'
+import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
+import type {Redactor} from './redact.js'
+
+/** `--wait`, `--timeout` and where the DLQ is: added to `put cacheSet | cacheDelete | topicPublish`. */
+export const putWaitFlags = {
+  wait: Flags.boolean({
+    summary:
+      'Wait until Momento shows the event delivered (exit 0), a DLQ message carries it (exit 1), or --timeout (exit 8).',
+    helpGroup: 'WAIT',
+  }),
+  timeout: Flags.string({
+    summary: 'How long --wait waits: a duration (30s, 2m) or seconds. Default 30s.',
+    helpGroup: 'WAIT',
+  }),
+  ...dlqQueueFlags,
+}
+
+/** What `put … --wait --json` prints: the put result plus the outcome. */
+export type PutWaitResult = PutResult & WaitReport
+
+/** Parse --timeout: a duration or a number of seconds. */
+export function parseTimeout(text: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * 1000 : parseDuration(text)
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(`--timeout ${JSON.stringify(text)} isn't a duration.`, {hints: ['Use e.g. 30s, 2m or 45.']})
+  }
+  return ms
+}
+
+interface WaitCommand {
+  ctx: CliContext
+  redactor: Redactor
+  savedConfig: ConfigValues
+  logToStderr(line: string): void
+}
+
+/**
+ * Everything `--wait` needs, set up BEFORE publishing: the Momento reader (MOMENTO_API_KEY and the
+ * endpoint; with --sandbox the sandbox's own key), the DLQ (--queue-url, else the stack's; without
+ * one only delivery or the timeout can end the wait), and for topics an open subscription.
+ */
+export async function preparePutWait(
+  command: WaitCommand,
+  flags: {timeout?: string | undefined; stack?: string | undefined; 'queue-url'?: string | undefined},
+  event: MomentoEvent,
+): Promise<{prepared: PreparedWait; timeoutMs: number}> {
+  const timeoutMs = parseTimeout(flags.timeout ?? '30s')
+  const {ctx} = command
+  const endpoint = ctx.momento.endpoint
+  let apiKey = ctx.momento.apiKey
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl)
+  command.redactor.add(apiKey)
+  if (!endpoint || !apiKey) {
+    throw new ConfigError('--wait reads the result back from Momento, which needs an endpoint and an API key.', {
+      code: 'EB_WAIT_NEEDS_MOMENTO',
+      hints: [
+        endpoint
+          ? 'Export MOMENTO_API_KEY (it is never printed).'
+          : 'Pass --momento-endpoint or set MOMENTO_HTTP_ENDPOINT.',
+        'Or drop --wait.',
+      ],
+    })
+  }
+  let dlq
+  try {
+    const stack = resolveStack(flags.stack, process.env, command.savedConfig)
+    const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl: ctx.sandboxUrl})
+    dlq = createDlqQueue(ctx.aws, located.queueUrl, {sandboxUrl: ctx.sandboxUrl})
+  } catch (error) {
+    if (flags['queue-url']) throw error
+    command.logToStderr(
+      `Can't find the dead-letter queue (${(error as Error).message.split('\n')[0]}); waiting for delivery only. Pass --queue-url to watch it.`,
+    )
+  }
+  const prepared = await prepareWait(event, {momento: createMomentoHttpClient(endpoint, apiKey), dlq})
+  return {prepared, timeoutMs}
+}
+
+/** Wait, print the outcome on stderr, set the exit code (0 delivered, 1 dead-lettered, 8 timed out). */
+export async function finishPutWait(
+  command: WaitCommand & {jsonEnabled(): boolean},
+  put: PutResult,
+  wait: {prepared: PreparedWait; timeoutMs: number},
+): Promise<PutWaitResult> {
+  if (!command.jsonEnabled() && command.ctx.output.interactive) {
+    command.logToStderr(`Waiting up to ${Math.round(wait.timeoutMs / 1000)}s for delivery…`)
+  }
+  const report = await wait.prepared.wait(put.eventId, wait.timeoutMs)
+  if (!command.jsonEnabled()) {
+    const secs = (report.waitedMs / 1000).toFixed(1)
+    if (report.outcome === 'delivered') command.logToStderr(`Delivered to Momento in ${secs}s.`)
+    else if (report.outcome === 'dead-lettered') {
+      const d = report.deadLetter
+      command.logToStderr(`Dead-lettered after ${secs}s: ${d?.reason ?? 'unknown'} — ${d?.explanation ?? ''}`)
+      if (d?.fix) command.logToStderr(`Fix: ${d.fix}`)
+    } else {
+      command.logToStderr(
+        `Not delivered and not dead-lettered within ${Math.round(wait.timeoutMs / 1000)}s (EventBridge may still be retrying).`,
+      )
+    }
+    for (const note of report.notes) command.logToStderr(`Note: ${note}`)
+  }
+  if (report.outcome === 'dead-lettered') process.exitCode = ExitCode.Failed
+  if (report.outcome === 'timed-out') process.exitCode = ExitCode.TimedOutWaiting
+  return {...put, ...report}
+}

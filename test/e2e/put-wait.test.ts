@@ -1,0 +1,151 @@
+/**
+ * `put … --wait` end to end: the built CLI publishes through the sandbox and waits for the Momento
+ * side (item read back, topic subscription) or the DLQ, with exit codes 0 / 1 / 8.
+ */
+import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {awsEnv, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {deployIntegrationWithSdk, type Integration} from '../helpers/integration.js'
+import {clientConfig, startTestSandbox, TEST_API_KEY} from '../helpers/sandbox.js'
+
+describe('put --wait', () => {
+  let sandbox: RunningSandbox
+  let integration: Integration
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    integration = await deployIntegrationWithSdk(sandbox, {
+      retry: {MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 60},
+    })
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    await eb.send(new CreateEventBusCommand({Name: 'no-rules'}))
+    eb.destroy()
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+  }, 30_000)
+  afterAll(async () => {
+    await sandbox?.close()
+    home?.cleanup()
+  })
+
+  const put = (args: string[], extra: Record<string, string | undefined> = {}) =>
+    runCli(['put', ...args, '--sandbox', '--wait', '--queue-url', integration.dlqUrl, '--json'], {
+      env: {...env, ...extra},
+    })
+
+  it('cacheSet: delivered once GET returns the value (exit 0)', async () => {
+    const run = await put(['cacheSet', '--cache', 'orders', '--key', 'w-1', '--ttl', '60', '--message', 'hello'])
+    expect(run.code, show(run)).toBe(0)
+    const out = JSON.parse(run.stdout)
+    expect(out).toMatchObject({outcome: 'delivered', detailType: 'cacheSet'})
+    expect(out.eventId).toMatch(/[0-9a-f-]{36}/)
+    expect(run.stdout).not.toContain(TEST_API_KEY)
+  })
+
+  it('cacheDelete: delivered once the key is gone (exit 0)', async () => {
+    const run = await put(['cacheDelete', '--cache', 'orders', '--key', 'w-1'])
+    expect(run.code, show(run)).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({outcome: 'delivered', notes: []})
+  })
+
+  it('topicPublish: the subscription opened before publishing receives it (exit 0)', async () => {
+    // History on the topic must not count as delivery.
+    const first = await put(['topicPublish', '--cache', 'orders', '--topic', 'news', '--message', 'one'])
+    expect(first.code, show(first)).toBe(0)
+    const run = await put(['topicPublish', '--cache', 'orders', '--topic', 'news', '--message', 'two'])
+    expect(run.code, show(run)).toBe(0)
+    expect(JSON.parse(run.stdout)).toMatchObject({outcome: 'delivered', detailType: 'topicPublish'})
+  })
+
+  it('dead-lettered: prints the decoded reason and exits 1', async () => {
+    const run = await put(['cacheSet', '--cache', 'nope', '--key', 'k', '--ttl', '60', '--message', 'x'])
+    expect(run.code, show(run)).toBe(1)
+    const out = JSON.parse(run.stdout)
+    expect(out).toMatchObject({outcome: 'dead-lettered', deadLetter: {reason: 'cache-not-found', cache: 'nope'}})
+    expect(out.deadLetter.event.id).toBe(out.eventId)
+
+    const human = await runCli(
+      [
+        'put',
+        'topicPublish',
+        '--sandbox',
+        '--wait',
+        '--queue-url',
+        integration.dlqUrl,
+        '--cache',
+        'nope',
+        '--topic',
+        't',
+        '--message',
+        'm',
+      ],
+      {env},
+    )
+    expect(human.code, show(human)).toBe(1)
+    expect(human.stderr).toMatch(/Dead-lettered after .*cache-not-found/)
+    expect(human.stderr).toMatch(/momento cache create nope/)
+  })
+
+  it('timed out: neither delivered nor dead-lettered within --timeout (exit 8)', async () => {
+    const run = await put([
+      'cacheSet',
+      '--bus',
+      'no-rules',
+      '--cache',
+      'orders',
+      '--key',
+      'k-t',
+      '--ttl',
+      '60',
+      '--message',
+      'x',
+      '--timeout',
+      '1s',
+    ])
+    expect(run.code, show(run)).toBe(8)
+    expect(JSON.parse(run.stdout)).toMatchObject({outcome: 'timed-out'})
+  })
+
+  it('refuses --wait without a Momento endpoint and key, before publishing (exit 4)', async () => {
+    const run = await runCli(
+      ['put', 'cacheSet', '--wait', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'x'],
+      {env: {...env, ...awsEnv(sandbox.endpoint), MOMENTO_API_KEY: undefined}},
+    )
+    expect(run.code, show(run)).toBe(4)
+    expect(run.stderr).toMatch(/--momento-endpoint/)
+    const badTimeout = await put([
+      'cacheSet',
+      '--cache',
+      'orders',
+      '--key',
+      'k',
+      '--ttl',
+      '6',
+      '--message',
+      'x',
+      '--timeout',
+      'soon',
+    ])
+    expect(badTimeout.code, show(badTimeout)).toBe(2)
+  })
+
+  it('a wrong MOMENTO_API_KEY for reads is an auth error, never printed', async () => {
+    const run = await put(['cacheSet', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'x'], {
+      MOMENTO_API_KEY: 'wrong-secret-key-123',
+    })
+    expect(run.code, show(run)).toBe(4)
+    expect(run.stdout + run.stderr).not.toContain('wrong-secret-key-123')
+  })
+
+  it('plain put without --wait is unchanged', async () => {
+    const run = await runCli(
+      ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'p', '--ttl', '60', '--message', 'x'],
+      {env},
+    )
+    expect(run.code, show(run)).toBe(0)
+  })
+})
