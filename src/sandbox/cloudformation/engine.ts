@@ -68,11 +68,9 @@ export function emit(
   },
   token?: string,
 ): void {
-  const stackLevel = event.type === STACK_TYPE
+  // Resource events carry the logical id in their id, as on AWS; a uuid keeps ids unique within a millisecond.
   stack.events.push({
-    EventId: stackLevel
-      ? randomUUID()
-      : `${event.logicalId}-${event.status}-${new Date(ctx.state.now()).toISOString()}`,
+    EventId: event.type === STACK_TYPE ? randomUUID() : `${event.logicalId}-${randomUUID()}`,
     StackId: stack.id,
     StackName: stack.name,
     LogicalResourceId: event.logicalId,
