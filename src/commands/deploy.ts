@@ -47,6 +47,11 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
   }
 
+  /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
+  private note(line: string): void {
+    process.stderr.write(`${this.redactor.redact(line)}\n`)
+  }
+
   public async run(): Promise<DeployResult> {
     const stackName = resolveSetting('stack', {
       flag: this.flags.stack,
@@ -80,7 +85,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
           apiKey,
           eventBus: this.flags['event-bus'],
-          momentoEndpoint: ctx.momento.endpoint,
+          // An explicit --momento-endpoint beats the sandbox's own URL.
+          momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],
@@ -88,7 +94,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
         },
         createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
         {
-          onNotice: (message) => this.logToStderr(`Warning: ${message}`),
+          onNotice: (message) => this.note(`Warning: ${message}`),
           requestApiKey: async () => {
             if (!interactive) {
               throw new UsageError(`Stack ${stackName} needs a Momento API key, and none was given.`, {
@@ -107,7 +113,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
             const what = `Stack ${stack.name} is ROLLBACK_COMPLETE (its create failed) and must be deleted before it can be created again.`
             if (this.flags.yes) return true
             if (!interactive) throw needYes(what)
-            this.logToStderr(what)
+            this.note(what)
             return ask('Delete it and create it again?')
           },
           onPlan: (plan, action) => this.showPlan(stackName, plan, action),
@@ -120,9 +126,9 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
             await closeView()
             const title = `${{delete: 'Deleting', create: 'Creating', update: 'Updating'}[phase]} stack ${stackName}`
             if (live) view = live.startProgressView(title, {color: ctx.output.color, startedAt})
-            else this.logToStderr(`${title}…`)
+            else this.note(`${title}…`)
           },
-          onEvent: (event) => (view ? view.event(event) : this.logToStderr(formatEventLine(event))),
+          onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
         },
       )
       await closeView()
@@ -134,15 +140,15 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   }
 
   private showPlan(stackName: string, plan: readonly PlanRow[], action: string): void {
-    this.logToStderr(`Plan for stack ${stackName} (${action}): ${summarizePlan(plan)}`)
-    for (const row of plan) this.logToStderr(`  ${formatPlanRow(row)}`)
+    this.note(`Plan for stack ${stackName} (${action}): ${summarizePlan(plan)}`)
+    for (const row of plan) this.note(`  ${formatPlanRow(row)}`)
   }
 
   private present(result: DeployResult, elapsedMs: number): void {
     if (this.jsonEnabled()) return
-    if (result.action === 'none') this.logToStderr(`Stack ${result.stack} is up to date (${result.status}).`)
+    if (result.action === 'none') this.note(`Stack ${result.stack} is up to date (${result.status}).`)
     else
-      this.logToStderr(
+      this.note(
         `Stack ${result.stack} ${result.action === 'create' ? 'created' : 'updated'} (${result.status}) in ${formatElapsed(elapsedMs)}.`,
       )
     const keys = Object.keys(result.outputs).sort()

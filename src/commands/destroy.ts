@@ -20,6 +20,11 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     yes: Flags.boolean({char: 'y', summary: 'Delete without asking.'}),
   }
 
+  /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
+  private note(line: string): void {
+    process.stderr.write(`${this.redactor.redact(line)}\n`)
+  }
+
   public async run(): Promise<DestroyResult> {
     const stackName = resolveSetting('stack', {
       flag: this.flags.stack,
@@ -34,7 +39,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       const result = await destroyStack(stackName, createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}), {
         confirm: async ({stack, dlqMessages}) => {
           if (dlqMessages) {
-            this.logToStderr(`Warning: the DLQ still holds ${dlqMessages} messages; they will be lost with the stack.`)
+            this.note(`Warning: the DLQ still holds ${dlqMessages} messages; they will be lost with the stack.`)
           }
           if (this.flags.yes) return true
           if (!ctx.output.interactive) {
@@ -50,9 +55,9 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
         },
         onStart: ({startedAt}) => {
           if (live) view = live.startProgressView(`Deleting stack ${stackName}`, {color: ctx.output.color, startedAt})
-          else this.logToStderr(`Deleting stack ${stackName}…`)
+          else this.note(`Deleting stack ${stackName}…`)
         },
-        onEvent: (event) => (view ? view.event(event) : this.logToStderr(formatEventLine(event))),
+        onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
       })
       await view?.finish()
       view = undefined

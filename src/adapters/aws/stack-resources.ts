@@ -22,7 +22,7 @@ import {sdk} from './sdk.js'
 /**
  * The integration deployed by `stackName`: queue URL and ARN (with its depth and policy), rules
  * (names, ARNs, bus, state, target), destinations (ARN, endpoint, state) and the connection.
- * Throws NotFoundError when the stack doesn't exist or has none of these resources.
+ * Throws NotFoundError when the stack doesn't exist or has no resources left.
  */
 export async function findIntegration(
   clients: AwsClients,
@@ -30,7 +30,10 @@ export async function findIntegration(
   options: CallOptions = {},
 ): Promise<IntegrationResources> {
   const resources = await listStackResources(clients, stackName, options)
-  if (resources.length === 0) {
+  const missing: string[] = []
+  // Resources a rollback or delete removed are still listed, as DELETE_COMPLETE.
+  const live = resources.filter((r) => r.physicalId !== '' && !r.status.startsWith('DELETE_COMPLETE'))
+  if (live.length === 0) {
     throw new NotFoundError(`Stack ${stackName} doesn't exist (or has no resources)${where(clients)}.`, {
       code: 'EB_STACK_NOT_FOUND',
       hints: [
@@ -39,8 +42,6 @@ export async function findIntegration(
       ],
     })
   }
-  const missing: string[] = []
-  const live = resources.filter((r) => r.physicalId !== '' && !r.status.startsWith('DELETE_COMPLETE'))
   const fail = (action: string) => (error: unknown) =>
     translateAwsError(error, {
       action,

@@ -1,0 +1,264 @@
+/**
+ * Stack lifecycle end to end: the built CLI over real HTTP against an in-process sandbox with
+ * CloudFormation. Create, no-op, update, status (healthy and broken), events through the deployed
+ * stack (Momento and the DLQ), a failed create recovered from ROLLBACK_COMPLETE, destroy.
+ */
+import {DisableRuleCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {SetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import type {DeployResult} from '../../src/services/deploy.js'
+import type {StackStatusReport} from '../../src/services/stack-status.js'
+import {awsEnv, type CliResult, cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {inspect, until} from '../helpers/integration.js'
+import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+
+interface Items {
+  items: Array<{key: string | null; value?: string}>
+}
+
+describe('deploy, status, destroy', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  const stack = uniqueName('momento-api')
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> =>
+    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
+  const noKeyIn = (result: CliResult) => {
+    expect(result.stdout).not.toContain(sandbox.apiKey)
+    expect(result.stderr).not.toContain(sandbox.apiKey)
+  }
+  const status = async (name = stack) => {
+    const result = await cli(['status', '--sandbox', '--stack', name, '--json'])
+    return {result, report: stdoutJson(result) as StackStatusReport}
+  }
+
+  it('template prints the YAML template, and JSON with --format json', async () => {
+    const yaml = await cli(['template'])
+    expect(yaml.code, show(yaml)).toBe(0)
+    expect(yaml.stdout).toMatch(/^AWSTemplateFormatVersion: /)
+    expect(yaml.stdout).toContain('Type: AWS::SQS::QueuePolicy')
+    const json = await cli(['template', '--format', 'json'])
+    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(10)
+  })
+
+  it('creates the stack with the sandbox key and URL, and prints the outputs', async () => {
+    const result = await cli(['deploy', '--sandbox', '--stack', stack, '--json'])
+    expect(result.code, show(result)).toBe(0)
+    noKeyIn(result)
+    const deployed = stdoutJson(result) as DeployResult
+    expect(deployed).toMatchObject({stack, action: 'create', status: 'CREATE_COMPLETE', eventBus: 'default'})
+    expect(deployed.plan).toHaveLength(10)
+    expect(deployed.plan.every((row) => row.action === 'add')).toBe(true)
+    expect(Object.keys(deployed.outputs).sort()).toEqual(
+      [
+        'CacheDeleteDestinationArn',
+        'CacheDeleteRuleArn',
+        'CacheSetDestinationArn',
+        'CacheSetRuleArn',
+        'ConnectionArn',
+        'DlqArn',
+        'DlqUrl',
+        'EventBusName',
+        'MomentoBaseUrl',
+        'TopicPublishDestinationArn',
+        'TopicPublishRuleArn',
+      ].sort(),
+    )
+    expect(deployed.outputs['MomentoBaseUrl']).toBe(sandbox.endpoint)
+    // Non-TTY progress: one plain line per stack event on stderr.
+    expect(result.stderr).toMatch(/CREATE_COMPLETE +DeadLetterQueuePolicy +AWS::SQS::QueuePolicy/)
+    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 10 to add`)
+  })
+
+  it('says "up to date" when nothing changed', async () => {
+    const result = await cli(['deploy', '--sandbox', '--stack', stack])
+    expect(result.code, show(result)).toBe(0)
+    expect(result.stderr).toContain(`Stack ${stack} is up to date (CREATE_COMPLETE).`)
+    expect(result.stdout).toMatch(/^DlqUrl +http:\/\//m)
+    noKeyIn(result)
+  })
+
+  it('status reports a healthy stack', async () => {
+    const {result, report} = await status()
+    expect(result.code, show(result)).toBe(0)
+    expect(report.problems).toEqual([])
+    expect(report.connection?.state).toBe('AUTHORIZED')
+    expect(report.destinations.map((d) => [d.kind, d.method, d.state, d.endpoint])).toEqual([
+      ['cacheSet', 'PUT', 'ACTIVE', `${sandbox.endpoint}/cache/*`],
+      ['cacheDelete', 'DELETE', 'ACTIVE', `${sandbox.endpoint}/cache/*`],
+      ['topicPublish', 'POST', 'ACTIVE', `${sandbox.endpoint}/topics/*/*`],
+    ])
+    expect(report.rules.map((r) => [r.kind, r.state, r.target?.maxRetryAttempts])).toEqual([
+      ['cacheSet', 'ENABLED', 12],
+      ['cacheDelete', 'ENABLED', 12],
+      ['topicPublish', 'ENABLED', 12],
+    ])
+    expect(report.dlq).toMatchObject({visible: 0, inFlight: 0, allowsRules: true})
+    const plain = await cli(['status', '--sandbox', '--stack', stack])
+    expect(plain.code, show(plain)).toBe(0)
+    expect(plain.stdout).toContain('dlq policy   allows the rules')
+    expect(plain.stderr).toContain('No problems found.')
+  })
+
+  it('delivers put cacheSet to Momento, and a bad event to the DLQ', async () => {
+    const ok = await cli([
+      'put',
+      'cacheSet',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--key',
+      'k1',
+      '--ttl',
+      '60',
+      '--message',
+      'hi',
+    ])
+    expect(ok.code, show(ok)).toBe(0)
+    await until('the item in Momento', async () =>
+      (await inspect<Items>(sandbox, '/_sandbox/momento/caches/orders/items')).items.find((i) => i.key === 'k1'),
+    )
+    const bad = await cli([
+      'put',
+      'cacheSet',
+      '--sandbox',
+      '--cache',
+      'no-such-cache',
+      '--key',
+      'k',
+      '--ttl',
+      '60',
+      '--message',
+      'x',
+    ])
+    expect(bad.code, show(bad)).toBe(0)
+    const report = await until('the dead letter', async () => {
+      const {report} = await status()
+      return report.dlq && report.dlq.visible + report.dlq.inFlight > 0 ? report : undefined
+    })
+    expect(report.problems.map((p) => p.severity)).toEqual(['warning'])
+    expect(report.problems[0]?.problem).toMatch(/DLQ holds 1 failed events/)
+  })
+
+  it('updates a parameter, showing the plan first', async () => {
+    const result = await cli(['deploy', '--sandbox', '--stack', stack, '--max-retry-attempts', '3', '--json'])
+    expect(result.code, show(result)).toBe(0)
+    const deployed = stdoutJson(result) as DeployResult
+    expect(deployed).toMatchObject({action: 'update', status: 'UPDATE_COMPLETE'})
+    expect(deployed.plan.map((r) => [r.action, r.logicalId, r.replacement])).toEqual([
+      ['modify', 'CacheDeleteRule', false],
+      ['modify', 'CacheSetRule', false],
+      ['modify', 'TopicPublishRule', false],
+    ])
+    expect(result.stderr).toContain('0 to add, 3 to modify, 0 to remove')
+    const {report} = await status()
+    expect(report.rules.map((r) => r.target?.maxRetryAttempts)).toEqual([3, 3, 3])
+  })
+
+  it('status finds a disabled rule and a DLQ without a policy, with fixes (exit 1)', async () => {
+    const {report: before} = await status()
+    const rule = before.rules.find((r) => r.kind === 'cacheDelete')!
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    const sqs = new SQSClient(clientConfig(sandbox))
+    try {
+      await eb.send(new DisableRuleCommand({Name: rule.name, EventBusName: rule.bus}))
+      await sqs.send(new SetQueueAttributesCommand({QueueUrl: before.dlq!.url, Attributes: {Policy: ''}}))
+    } finally {
+      eb.destroy()
+      sqs.destroy()
+    }
+    const {result, report} = await status()
+    expect(result.code, show(result)).toBe(1)
+    const problems = report.problems.filter((p) => p.severity === 'error')
+    expect(problems.map((p) => p.problem)).toEqual([
+      'The cacheDelete rule is DISABLED: those events are dropped.',
+      'The DLQ has no queue policy, so EventBridge can’t write failed events to it: they are lost.',
+    ])
+    expect(problems[0]?.fix).toContain(`aws events enable-rule --name ${rule.name}`)
+    expect(report.dlq?.allowsRules).toBe(false)
+  })
+
+  it('destroy needs --yes without a terminal, warns about dead letters, then deletes', async () => {
+    const refused = await cli(['destroy', '--sandbox', '--stack', stack])
+    expect(refused.code, show(refused)).toBe(2)
+    expect(refused.stderr).toContain('--yes')
+    const result = await cli(['destroy', '--sandbox', '--stack', stack, '--yes', '--json'])
+    expect(result.code, show(result)).toBe(0)
+    expect(result.stderr).toMatch(/DLQ still holds 1 messages; they will be lost/)
+    expect(stdoutJson(result)).toMatchObject({stack, status: 'DELETE_COMPLETE', dlqMessagesLost: 1})
+    const gone = await cli(['status', '--sandbox', '--stack', stack])
+    expect(gone.code, show(gone)).toBe(1)
+    expect(gone.stderr).toContain(`Stack ${stack} doesn't exist`)
+    const again = await cli(['destroy', '--sandbox', '--stack', stack, '--yes'])
+    expect(again.code, show(again)).toBe(1)
+    expect(again.stderr).toContain('nothing to destroy')
+  })
+
+  it('a failed create names the resource; deploy --yes recovers from ROLLBACK_COMPLETE', async () => {
+    const broken = uniqueName('broken')
+    // A space is not allowed in an API destination endpoint: the destination fails to create.
+    const failed = await cli(['deploy', '--sandbox', '--stack', broken, '--momento-endpoint', 'http://127.0.0.1:1/a b'])
+    expect(failed.code, show(failed)).toBe(1)
+    expect(failed.stderr).toMatch(
+      /now ROLLBACK_COMPLETE\. CacheSetDestination \(AWS::Events::ApiDestination\) failed: /,
+    )
+    expect(failed.stderr).toContain('momento-eb deploy --yes')
+    const {result: st, report} = await status(broken)
+    expect(st.code, show(st)).toBe(1)
+    expect(report.problems.map((p) => p.problem)).toEqual([expect.stringMatching(/^The stack is ROLLBACK_COMPLETE/)])
+
+    const refused = await cli(['deploy', '--sandbox', '--stack', broken])
+    expect(refused.code, show(refused)).toBe(2)
+    expect(refused.stderr).toContain('ROLLBACK_COMPLETE')
+    expect(refused.stderr).toContain('--yes')
+
+    const recovered = await cli(['deploy', '--sandbox', '--stack', broken, '--yes', '--json'])
+    expect(recovered.code, show(recovered)).toBe(0)
+    expect(stdoutJson(recovered)).toMatchObject({action: 'create', recreated: true, status: 'CREATE_COMPLETE'})
+    expect(recovered.stderr).toMatch(/DELETE_COMPLETE +\S+ +AWS::CloudFormation::Stack/)
+    const cleanup = await cli(['destroy', '--sandbox', '--stack', broken, '--yes'])
+    expect(cleanup.code, show(cleanup)).toBe(0)
+  })
+
+  it('refuses a missing bus before creating anything (exit 1)', async () => {
+    const name = uniqueName('nobus')
+    const result = await cli(['deploy', '--sandbox', '--stack', name, '--event-bus', 'no-such-bus'])
+    expect(result.code, show(result)).toBe(1)
+    expect(result.stderr).toContain("Can't find event bus `no-such-bus`")
+    const st = await cli(['status', '--sandbox', '--stack', name])
+    expect(st.code).toBe(1)
+  })
+
+  it('without a key and without a terminal, a create names MOMENTO_API_KEY and --api-key-stdin (exit 2)', async () => {
+    const result = await cli(['deploy', '--stack', uniqueName('nokey')], awsEnv(sandbox.endpoint))
+    expect(result.code, show(result)).toBe(2)
+    expect(result.stderr).toContain('MOMENTO_API_KEY')
+    expect(result.stderr).toContain('--api-key-stdin')
+  })
+
+  it('a region without a Momento cell needs --momento-endpoint (exit 2); the key never shows', async () => {
+    const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const v2Key = `${b64url({alg: 'HS256'})}.${b64url({t: 'g', id: 'e2e'})}.c2lnbmF0dXJlLWUyZQ`
+    const result = await cli(['deploy', '--stack', uniqueName('sa')], {
+      ...awsEnv(sandbox.endpoint, 'sa-east-1'),
+      MOMENTO_API_KEY: v2Key,
+    })
+    expect(result.code, show(result)).toBe(2)
+    expect(result.stderr).toContain('Momento has no public cell in sa-east-1')
+    expect(result.stderr).toContain('--momento-endpoint')
+    expect(result.stdout + result.stderr).not.toContain(v2Key)
+  })
+})
