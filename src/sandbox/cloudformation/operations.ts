@@ -246,10 +246,12 @@ function findChangeSet(ctx: RequestContext, input: Record<string, unknown>): {st
   throw new ServiceError('ChangeSetNotFound', `ChangeSet [${name}] does not exist`, 404)
 }
 
-/** Status as the API reports it: CREATE_IN_PROGRESS until the short simulated delay has passed. */
+/** Status as the API reports it: CREATE_PENDING, then CREATE_IN_PROGRESS, until the short simulated delay has passed. */
 function changeSetStatus(ctx: RequestContext, changeSet: ChangeSet) {
-  if (ctx.state.now() < changeSet.readyAt && changeSet.executionStatus !== 'EXECUTE_IN_PROGRESS') {
-    return {Status: 'CREATE_IN_PROGRESS', ExecutionStatus: 'UNAVAILABLE'}
+  const now = ctx.state.now()
+  if (now < changeSet.readyAt && changeSet.executionStatus !== 'EXECUTE_IN_PROGRESS') {
+    const pending = now < (changeSet.created + changeSet.readyAt) / 2
+    return {Status: pending ? 'CREATE_PENDING' : 'CREATE_IN_PROGRESS', ExecutionStatus: 'UNAVAILABLE'}
   }
   return {
     Status: changeSet.status,
@@ -274,7 +276,7 @@ function changeSetSummary(ctx: RequestContext, changeSet: ChangeSet) {
 const describeChangeSet: Operation = (input, ctx) => {
   const {changeSet} = findChangeSet(ctx, input)
   const status = changeSetStatus(ctx, changeSet)
-  const ready = status.Status !== 'CREATE_IN_PROGRESS'
+  const ready = status.Status !== 'CREATE_IN_PROGRESS' && status.Status !== 'CREATE_PENDING'
   return {
     ...changeSetSummary(ctx, changeSet),
     Parameters: changeSet.plan ? shownParameters(changeSet.plan.parameters) : [],
