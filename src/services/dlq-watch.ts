@@ -115,6 +115,7 @@ export class DlqWatchFeed {
   private goneTotal = 0
   private forgotten: string[] = []
   private arrivals: number[] = []
+  private paused = 0
 
   constructor(options: DlqWatchOptions) {
     this.port = options.port
@@ -133,6 +134,19 @@ export class DlqWatchFeed {
   /** How many messages the feed knows right now. */
   get size(): number {
     return this.known.size
+  }
+
+  /**
+   * Stop polling until the returned function is called (while a redrive, delete or edit works on the
+   * messages, so the feed's peeks don't replace the receipt handles they use).
+   */
+  pause(): () => void {
+    this.paused++
+    let resumed = false
+    return () => {
+      if (!resumed) this.paused--
+      resumed = true
+    }
   }
 
   /** The latest receipt handle seen for a message, if it is known. */
@@ -161,6 +175,8 @@ export class DlqWatchFeed {
     let failures = 0
     let first = true
     while (!signal.aborted) {
+      while (this.paused > 0 && !signal.aborted) await this.sleep(50, signal)
+      if (signal.aborted) return
       let result: PollResult
       try {
         result = await this.poll(signal)

@@ -224,6 +224,28 @@ describe('dlq watch view', () => {
     await press('x', (f) => f.includes('exported 1 message to dlq-watch-20261126T120000Z.ndjson'), 'exported')
   })
 
+  it('edits, then asks before redriving the edited event', async () => {
+    const redrive = vi.fn(async (rs: readonly DlqRecord[], _p: unknown, edits?: ReadonlyMap<string, unknown>) => {
+      expect(edits?.get('msg-000001')).toEqual({cacheName: 'orders'})
+      return {total: 1, sent: 1, failed: 0, skipped: 0, redrivenIds: rs.map((r) => r.messageId)}
+    })
+    const edit = vi.fn(async () => ({
+      kind: 'edited' as const,
+      summary: 'cacheName: "carts" → "orders"',
+      edits: new Map([['msg-000001', {cacheName: 'orders'}]]),
+    }))
+    const {feed, waitFor, press, app} = mount(fakeActions({redrive, edit}))
+    feed.push([record(1)])
+    await waitFor((f) => f.includes('1 total'), 'list')
+    const asked = await press('e', (f) => f.includes('CONFIRM'), 'confirmation of the edit')
+    expect(asked).toContain('CONFIRM Redrive the edited event (cacheName: "carts" → "orders")? [y/N]')
+    expect(edit).toHaveBeenCalledTimes(1)
+    // Input comes back after the editor: wait for Ink to listen to stdin again.
+    await waitFor(() => app.stdin.listenerCount('readable') > 0, 'input listener')
+    await press('y', (f) => f.includes('OK redrove 1 message'), 'redriven')
+    expect(redrive).toHaveBeenCalledTimes(1)
+  })
+
   it('shows help with ? and closes it', async () => {
     const {feed, waitFor, press} = mount()
     feed.push(records(3))

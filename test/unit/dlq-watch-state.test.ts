@@ -134,6 +134,26 @@ describe('dlq watch reducer', () => {
     expect(run(loaded(3), {type: 'editRedrive'}).effect).toMatchObject({kind: 'editRedrive'})
   })
 
+  it('hands the terminal to the editor, then asks before redriving the edit', () => {
+    let state = run(loaded(3), {type: 'editRedrive'})
+    state = run(state, {type: 'effectStarted', seq: state.effectSeq})
+    expect(state).toMatchObject({suspended: true, busy: true})
+    const edits = new Map([['msg-000002', {cacheName: 'orders'}]])
+    state = run(state, {type: 'edited', record: record(2), summary: 'cacheName: "carts" → "orders"', edits})
+    expect(state).toMatchObject({suspended: false, busy: false, mode: 'confirm'})
+    expect(state.confirm?.question).toBe('Redrive the edited event (cacheName: "carts" → "orders")?')
+    state = run(state, {type: 'confirmYes'})
+    expect(state.effect).toMatchObject({kind: 'redrive', edits})
+    // A cancelled edit gives the terminal back too
+    const cancelled = run(
+      loaded(1),
+      {type: 'editRedrive'},
+      {type: 'effectStarted', seq: 1},
+      {type: 'effectDone', text: 'x'},
+    )
+    expect(cancelled).toMatchObject({suspended: false, busy: false, mode: 'list'})
+  })
+
   it('asks before deleting; n cancels', () => {
     const asked = run(loaded(3), {type: 'moveDown'}, {type: 'openDetail'}, {type: 'delete'})
     expect(asked.mode).toBe('confirm')

@@ -5,16 +5,19 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {createEventsPort} from '../../adapters/aws/events.js'
+import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {decodeDlqMessage} from '../../core/dlq-decode.js'
 import {isFiltering, matchesFilter, type DlqFilter} from '../../core/dlq-filter.js'
+import {UsageError} from '../../core/errors.js'
+import {diffDetail, formatEditFile, parseEditFile} from '../../core/redrive-entry.js'
 import {toRecordView} from '../../services/dlq-list.js'
 import {DlqWatchFeed, type DlqWatchUpdate} from '../../services/dlq-watch.js'
 import {newRunId, redriveRecords} from '../../services/redrive.js'
 import {openJournal, stateDirFrom} from '../../services/redrive-journal.js'
-import type {RedriveOutcome, WatchActions} from '../../ui/dlq/actions.js'
+import type {EditOutcome, RedriveOutcome, WatchActions} from '../../ui/dlq/actions.js'
 import type {FeedSource, FeedUpdate} from '../../ui/dlq/hooks/use-feed.js'
 
 export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
@@ -142,6 +145,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       onProgress: (counts: {total: number; sent: number; failed: number; skipped: number}) => void,
       edits?: ReadonlyMap<string, Record<string, unknown>>,
     ): Promise<RedriveOutcome> => {
+      const resume = feed.pause()
       const runId = newRunId()
       const journal = await openJournal({
         dir: stateDirFrom(process.env, homedir()),
@@ -172,17 +176,51 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         }
       } finally {
         journal.close()
+        resume()
       }
     }
     return {
-      redrive: (records, onProgress) => redrive(records, onProgress),
+      redrive: (records, onProgress, edits) => redrive(records, onProgress, edits),
+      edit: (record) => this.edit(latest(record)),
       delete: async (records) => {
-        const result = await queue.delete(records.map(latest))
-        return result.succeeded
+        const resume = feed.pause()
+        try {
+          return (await queue.delete(records.map(latest))).succeeded
+        } finally {
+          resume()
+        }
       },
       export: async (records) => exportRecords(records, this.redactor.redact.bind(this.redactor)),
       forget: (ids) => feed.forget(ids),
     }
+  }
+
+  /** Open one event in $EDITOR (the view has released the terminal) and validate what comes back. */
+  private async edit(record: DlqRecord): Promise<EditOutcome> {
+    let text: string
+    try {
+      text = await editText(formatEditFile([record]), {env: process.env, name: 'redrive-event.json'})
+    } catch (error) {
+      if (error instanceof UsageError) return {kind: 'cancelled', message: error.message}
+      throw error
+    }
+    const parsed = parseEditFile(text, [record])
+    if (!parsed.ok) {
+      const issues = parsed.issues.map((i) => `${i.field}: ${i.message}`).join('; ')
+      return {kind: 'invalid', message: `the edited event is invalid, nothing was sent: ${issues}`}
+    }
+    const edited = parsed.edits.get(record.messageId)
+    if (!edited) return {kind: 'cancelled', message: 'the event was taken out of the file: nothing was sent'}
+    const changes = diffDetail(record.event?.detail ?? {}, edited)
+    const summary =
+      changes.length === 0
+        ? 'unchanged'
+        : changes
+            .map(
+              (c) => `${c.field}: ${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`,
+            )
+            .join(', ')
+    return {kind: 'edited', summary: this.redactor.redact(summary), edits: parsed.edits}
   }
 }
 

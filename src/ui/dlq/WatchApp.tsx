@@ -1,5 +1,5 @@
 import {useApp, useInput, useStdin, useStdout} from 'ink'
-import {useCallback, useEffect, useReducer, useRef} from 'react'
+import {useCallback, useEffect, useReducer, useRef, type ReactElement} from 'react'
 
 import type {Theme} from '../theme.js'
 import type {WatchActions} from './actions.js'
@@ -45,12 +45,30 @@ export function WatchApp({queue, feed, actions, theme, size, onState}: WatchAppP
       const intent = intentForKey(input, key, mode.current)
       if (intent) dispatch(intent)
     },
-    {isActive: isRawModeSupported === true},
+    {isActive: isRawModeSupported === true && !state.suspended},
   )
+
+  // Edit-then-redrive hands the terminal to $EDITOR: the runner waits until the commit that turned
+  // input off (useInput's effect above runs before this one) before the editor starts.
+  const released = useRef<{promise: Promise<void>; resolve: () => void} | undefined>(undefined)
+  const terminalReleased = useCallback(() => {
+    if (!released.current) {
+      let resolve = () => {}
+      const promise = new Promise<void>((r) => (resolve = r))
+      released.current = {promise, resolve}
+    }
+    return released.current.promise
+  }, [])
+  useEffect(() => {
+    if (state.suspended) {
+      void terminalReleased()
+      released.current?.resolve()
+    } else released.current = undefined
+  }, [state.suspended, terminalReleased])
 
   const onFatal = useCallback((error: Error) => exit(error), [exit])
   useFeed(feed, dispatch, onFatal)
-  useEffectRunner(state.effect, state.effectSeq, actions, dispatch)
+  useEffectRunner(state.effect, state.effectSeq, actions, dispatch, terminalReleased)
 
   useEffect(() => {
     if (size) return
@@ -69,5 +87,9 @@ export function WatchApp({queue, feed, actions, theme, size, onState}: WatchAppP
     onState?.(state)
   }, [state, onState])
 
-  return <WatchView state={state} theme={theme} />
+  // While the editor owns the screen, keep rendering the same element so nothing is repainted.
+  const frozen = useRef<ReactElement | undefined>(undefined)
+  if (state.suspended && frozen.current) return frozen.current
+  frozen.current = <WatchView state={state} theme={theme} />
+  return frozen.current
 }

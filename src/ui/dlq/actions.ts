@@ -18,17 +18,30 @@ export interface RedriveOutcome extends RedriveCounts {
 
 /** What came back from the editor. */
 export type EditOutcome =
-  | {readonly kind: 'redriven'; readonly messageId: string}
-  | {readonly kind: 'unchanged' | 'cancelled' | 'invalid' | 'failed'; readonly message: string}
+  | {
+      readonly kind: 'edited'
+      /** The changes in a line (`cacheName: "a" → "b"`, or `unchanged`), for the confirmation. */
+      readonly summary: string
+      readonly edits: ReadonlyMap<string, Record<string, unknown>>
+    }
+  | {readonly kind: 'cancelled' | 'invalid'; readonly message: string}
 
 /**
  * The side effects the view can ask for. The command implements them with the adapters and the
  * redrive service; tests pass fakes. A missing `redrive`/`editAndRedrive` shows "unavailable".
  */
 export interface WatchActions {
-  redrive?(records: readonly DlqRecord[], onProgress: (counts: RedriveCounts) => void): Promise<RedriveOutcome>
-  /** Open the message in $EDITOR (the terminal is handed over while it runs), validate, redrive. */
-  editAndRedrive?(record: DlqRecord): Promise<EditOutcome>
+  redrive?(
+    records: readonly DlqRecord[],
+    onProgress: (counts: RedriveCounts) => void,
+    edits?: ReadonlyMap<string, Record<string, unknown>>,
+  ): Promise<RedriveOutcome>
+  /**
+   * Open the message in $EDITOR and validate what comes back. The view has released the terminal
+   * (no raw mode, no input listener, no repaint) before this is called; the view asks to confirm
+   * before redriving the edit.
+   */
+  edit?(record: DlqRecord): Promise<EditOutcome>
   /** Delete messages for good; resolves with the ids actually deleted. */
   delete(records: readonly DlqRecord[]): Promise<readonly string[]>
   /** Write the records as NDJSON (mode 0600) to a new file in the working directory; resolves with its name. */

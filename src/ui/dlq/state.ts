@@ -51,7 +51,12 @@ export interface RedriveProgress {
 
 /** A side effect the view's runner carries out, then reports back with an event. */
 export type Effect =
-  | {readonly kind: 'redrive'; readonly records: readonly DlqRecord[]}
+  | {
+      readonly kind: 'redrive'
+      readonly records: readonly DlqRecord[]
+      /** Edited details by message id (edit-then-redrive). */
+      readonly edits?: ReadonlyMap<string, Record<string, unknown>> | undefined
+    }
   | {readonly kind: 'editRedrive'; readonly record: DlqRecord}
   | {readonly kind: 'delete'; readonly records: readonly DlqRecord[]}
   | {readonly kind: 'export'; readonly records: readonly DlqRecord[]}
@@ -81,6 +86,12 @@ export type WatchEvent =
   | {readonly type: 'removed'; readonly messageIds: readonly string[]}
   | {readonly type: 'notice'; readonly text: string; readonly tone: NoticeTone}
   | {readonly type: 'effectDone'; readonly text?: string | undefined; readonly tone?: NoticeTone | undefined}
+  | {
+      readonly type: 'edited'
+      readonly record: DlqRecord
+      readonly summary: string
+      readonly edits: ReadonlyMap<string, Record<string, unknown>>
+    }
 
 export type NoticeTone = 'info' | 'ok' | 'warn' | 'error'
 
@@ -127,6 +138,8 @@ export interface WatchState {
   readonly effectSeq: number
   /** An effect is being carried out (one at a time). */
   readonly busy: boolean
+  /** The terminal is handed over to $EDITOR: no input, no repaint. */
+  readonly suspended: boolean
   readonly quit: boolean
 }
 
@@ -165,6 +178,7 @@ export function initialState(
     effect: undefined,
     effectSeq: 0,
     busy: false,
+    suspended: false,
     quit: false,
   }
 }
@@ -399,17 +413,31 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
       return scrollTo({...state, pageSize, columns: event.columns}, state.cursor)
     }
     case 'effectStarted':
-      return event.seq === state.effectSeq && state.effect ? {...state, effect: undefined, busy: true} : state
+      if (event.seq !== state.effectSeq || !state.effect) return state
+      return {...state, effect: undefined, busy: true, suspended: state.effect.kind === 'editRedrive'}
     case 'redriveProgress':
       return {...state, redrive: event.progress}
     case 'removed':
       return removeIds(state, event.messageIds)
     case 'notice':
       return {...state, notice: {text: event.text, tone: event.tone}}
+    case 'edited':
+      return {
+        ...state,
+        busy: false,
+        suspended: false,
+        mode: 'confirm',
+        returnMode: state.mode === 'detail' ? 'detail' : 'list',
+        confirm: {
+          question: `Redrive the edited event (${event.summary})?`,
+          effect: {kind: 'redrive', records: [event.record], edits: event.edits},
+        },
+      }
     case 'effectDone':
       return {
         ...state,
         busy: false,
+        suspended: false,
         notice: event.text === undefined ? state.notice : {text: event.text, tone: event.tone ?? 'info'},
       }
     default:

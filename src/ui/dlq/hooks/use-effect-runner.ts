@@ -16,6 +16,7 @@ export async function runEffect(
   effect: Effect,
   actions: WatchActions,
   dispatch: (event: WatchEvent) => void,
+  terminalReleased: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   try {
     switch (effect.kind) {
@@ -28,8 +29,10 @@ export async function runEffect(
         }
         dispatch({type: 'redriveProgress', progress: {total, sent: 0, failed: 0, skipped: 0, state: 'running'}})
         try {
-          const outcome = await actions.redrive(effect.records, (counts) =>
-            dispatch({type: 'redriveProgress', progress: {...counts, state: 'running'}}),
+          const outcome = await actions.redrive(
+            effect.records,
+            (counts) => dispatch({type: 'redriveProgress', progress: {...counts, state: 'running'}}),
+            effect.edits,
           )
           actions.forget(outcome.redrivenIds)
           dispatch({type: 'removed', messageIds: outcome.redrivenIds})
@@ -56,18 +59,16 @@ export async function runEffect(
         return
       }
       case 'editRedrive': {
-        if (!actions.editAndRedrive) {
+        if (!actions.edit) {
           dispatch({type: 'effectDone', text: 'edit-then-redrive unavailable in this build', tone: 'warn'})
           return
         }
-        const outcome = await actions.editAndRedrive(effect.record)
-        if (outcome.kind === 'redriven') {
-          actions.forget([outcome.messageId])
-          dispatch({type: 'removed', messageIds: [outcome.messageId]})
-          dispatch({type: 'effectDone', text: 'edited message redriven', tone: 'ok'})
+        await terminalReleased()
+        const outcome = await actions.edit(effect.record)
+        if (outcome.kind === 'edited') {
+          dispatch({type: 'edited', record: effect.record, summary: outcome.summary, edits: outcome.edits})
         } else {
-          const tone = outcome.kind === 'invalid' || outcome.kind === 'failed' ? 'error' : 'info'
-          dispatch({type: 'effectDone', text: outcome.message, tone})
+          dispatch({type: 'effectDone', text: outcome.message, tone: outcome.kind === 'invalid' ? 'error' : 'info'})
         }
         return
       }
@@ -104,12 +105,13 @@ export function useEffectRunner(
   seq: number,
   actions: WatchActions,
   dispatch: (event: WatchEvent) => void,
+  terminalReleased?: () => Promise<void>,
 ): void {
   const started = useRef(0)
   useEffect(() => {
     if (!effect || started.current === seq) return
     started.current = seq
     dispatch({type: 'effectStarted', seq})
-    void runEffect(effect, actions, dispatch)
-  }, [effect, seq, actions, dispatch])
+    void runEffect(effect, actions, dispatch, terminalReleased)
+  }, [effect, seq, actions, dispatch, terminalReleased])
 }
