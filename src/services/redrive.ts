@@ -137,6 +137,8 @@ export interface RedriveSummary {
   stoppedBecause: string | undefined
   rate: PacerState
   durationMs: number
+  /** From the first PutEvents call to the end of the last one (the paced part of the run). */
+  publishMs: number
 }
 
 /** Thrown when a whole call failed (network, auth): carries what was done before. */
@@ -202,6 +204,8 @@ class RedriveRun {
   private fatal: unknown
   private selectedCount = 0
   private readonly skipAll: Array<{reason: SkipReason}> = []
+  private firstPut: number | undefined
+  private lastPut: number | undefined
 
   constructor(
     private readonly deps: RedriveDeps,
@@ -240,6 +244,7 @@ class RedriveRun {
       stoppedBecause: undefined,
       rate: {target: 0, current: 0, decreases: 0},
       durationMs: 0,
+      publishMs: 0,
     }
     options.signal?.addEventListener('abort', () => (this.stopping = true), {once: true})
     if (options.signal?.aborted) this.stopping = true
@@ -450,8 +455,10 @@ class RedriveRun {
           if (!(await this.bus.exists(name))) return this.busGone(pending, name)
         }
         let results
+        this.firstPut ??= this.now()
         try {
           results = await this.deps.events.putEvents(pending.map((p) => p.entry))
+          this.lastPut = this.now()
         } catch (error) {
           if (isThrottle(error) && attempt < maxAttempts) {
             pacer.throttled()
@@ -589,6 +596,8 @@ class RedriveRun {
     this.summary.interrupted = this.options.signal?.aborted === true
     this.summary.rate = this.pacer?.state() ?? {target: this.options.rate || Infinity, current: 0, decreases: 0}
     this.summary.durationMs = this.now() - this.started
+    this.summary.publishMs =
+      this.firstPut !== undefined && this.lastPut !== undefined ? this.lastPut - this.firstPut : 0
     if (this.fatal !== undefined) throw new RedriveAbortedError(this.summary, this.fatal)
     return this.summary
   }
@@ -601,9 +610,16 @@ class RedriveRun {
  */
 class BusGuard {
   private seq = 0
-  private readonly state = new Map<string, {okSeq: number; inflight?: {seq: number; done: Promise<boolean>}}>()
+  private readonly state = new Map<
+    string,
+    {okSeq: number; inflight?: {started: boolean; seq: number; done: Promise<boolean>}}
+  >()
 
-  constructor(private readonly events: EventsPort) {}
+  constructor(
+    private readonly events: EventsPort,
+    /** How long a new check waits for more batches to join it (one DescribeEventBus for all of them). */
+    private readonly gatherMs = 20,
+  ) {}
 
   /** A point in the order of events: checks that start after it see its effects. */
   mark(): number {
@@ -626,30 +642,35 @@ class BusGuard {
         this.state.set(bus, s)
       }
       if (s.okSeq > after) return true
-      if (s.inflight && s.inflight.seq > after) return s.inflight.done
+      // A check that hasn't started yet will start after `after`: join it.
+      if (s.inflight && (!s.inflight.started || s.inflight.seq > after)) return s.inflight.done
       if (s.inflight) {
         await s.inflight.done.catch(() => undefined)
         continue
       }
-      const seq = ++this.seq
       const entry = s
-      const done = this.events.describeEventBus(bus).then(
-        () => {
-          entry.okSeq = Math.max(entry.okSeq, seq)
+      const inflight: {started: boolean; seq: number; done: Promise<boolean>} = {
+        started: false,
+        seq: 0,
+        done: Promise.resolve(true),
+      }
+      inflight.done = (async () => {
+        if (this.gatherMs > 0 && after > 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
+        inflight.started = true
+        inflight.seq = ++this.seq
+        try {
+          await this.events.describeEventBus(bus)
+          entry.okSeq = Math.max(entry.okSeq, inflight.seq)
           return true
-        },
-        (error: unknown) => {
+        } catch (error) {
           if (error instanceof NotFoundError) return false
           throw error
-        },
-      )
-      entry.inflight = {seq, done}
-      void done
-        .finally(() => {
-          if (entry.inflight?.seq === seq) delete entry.inflight
-        })
-        .catch(() => undefined)
-      return done
+        } finally {
+          if (entry.inflight === inflight) delete entry.inflight
+        }
+      })()
+      entry.inflight = inflight
+      return inflight.done
     }
   }
 }
