@@ -1,4 +1,5 @@
 import {randomUUID} from 'node:crypto'
+import {setMaxListeners} from 'node:events'
 
 import {createEventsStore, type EventsStore} from './eventbridge/model.js'
 import {createMomentoState, type MomentoOptions, type MomentoState} from './momento/state.js'
@@ -83,6 +84,8 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
   }
   const regions = new Map<string, RegionState>()
   const aborter = new AbortController()
+  // Every long poll and in-flight call listens for the sandbox closing: there is no leak to warn about.
+  setMaxListeners(0, aborter.signal)
   const pending = new Set<Promise<unknown>>()
   return {
     accountId: resolved.accountId,

@@ -1,0 +1,312 @@
+/**
+ * `momento-eb demo`: the whole story on an in-process sandbox, with no AWS account. Start the
+ * sandbox, deploy the stack into it, publish a realistic mix of events (some fail for different
+ * reasons), read the decoded dead-letter queue, fix the causes, redrive, and end with the DLQ empty.
+ * The same services the other commands use do the work; this module only composes and narrates.
+ */
+import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
+import {createDlqQueue} from '../adapters/aws/dlq.js'
+import {createEventsPort} from '../adapters/aws/events.js'
+import {createStackPorts} from '../adapters/aws/stack-resources.js'
+import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
+import {summarize} from '../core/dlq-filter.js'
+import {validateDetail, type MomentoEvent} from '../core/momento-events.js'
+import {toPutEntry} from '../core/put-entries.js'
+import {summarizePlan} from '../core/stack-plan.js'
+import {renderStackTemplate} from '../core/stack-template.js'
+import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
+import {deployStack} from '../services/deploy.js'
+import {peekDlq} from '../services/dlq-list.js'
+import {redriveQueue} from '../services/redrive.js'
+import {memoryJournal} from '../services/redrive-journal.js'
+import {SANDBOX_CREDENTIALS} from './flags.js'
+
+/** How the story is told: plain lines, with a heading per step. */
+export interface DemoNarrator {
+  step(title: string): void
+  line(text: string): void
+}
+
+/** Hooks for an interactive run: look at the DLQ, and say yes or no to a fix. */
+export interface DemoInteraction {
+  /** Show the dead-letter queue (the watch view); resolves when the user is done looking. */
+  browse?(queue: DlqQueuePort, clients: AwsClients): Promise<void>
+  /** Ask before applying a fix; without it every fix is applied. */
+  confirm?(question: string): Promise<boolean>
+}
+
+/** What `demo --json` returns. */
+export interface DemoResult {
+  endpoint: string
+  stack: string
+  published: number
+  delivered: number
+  deadLettered: number
+  reasons: Record<string, number>
+  redriven: number
+  dlqEmpty: boolean
+  durationMs: number
+}
+
+const STACK = 'momento-api'
+const GOOD_CACHE = 'orders'
+const MISSING_CACHE = 'inventory'
+const FLAKY_CACHE = 'payments'
+const SLOW_CACHE = 'sessions'
+/** The demo's sandbox waits 1/50 of AWS's retry backoff and times calls out after 0.5 s (AWS: 5 s). */
+const TIME_SCALE = 0.02
+const TIMEOUT_MS = 500
+
+/**
+ * Run the demo. Always closes its sandbox, also when `signal` aborts (Ctrl-C) or a step fails.
+ */
+export async function runDemo(
+  narrator: DemoNarrator,
+  interaction: DemoInteraction = {},
+  signal?: AbortSignal,
+): Promise<DemoResult> {
+  const started = Date.now()
+  const sandbox = await startSandbox({
+    port: 0,
+    caches: [GOOD_CACHE, FLAKY_CACHE, SLOW_CACHE],
+    timeScale: TIME_SCALE,
+    apiDestinationTimeoutMs: TIMEOUT_MS,
+  })
+  const clients = createAwsClients({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: {...SANDBOX_CREDENTIALS},
+  })
+  const abort = (): void => void sandbox.close()
+  signal?.addEventListener('abort', abort, {once: true})
+  try {
+    return await story(sandbox, clients, narrator, interaction, started)
+  } finally {
+    signal?.removeEventListener('abort', abort)
+    clients.destroy()
+    await sandbox.close()
+  }
+}
+
+async function story(
+  sandbox: RunningSandbox,
+  clients: AwsClients,
+  narrator: DemoNarrator,
+  interaction: DemoInteraction,
+  started: number,
+): Promise<DemoResult> {
+  const {step, line} = {step: narrator.step.bind(narrator), line: narrator.line.bind(narrator)}
+
+  step('1. A sandbox instead of an AWS account')
+  line(`EventBridge, SQS, CloudFormation, Secrets Manager, STS and the Momento HTTP API run at ${sandbox.endpoint}.`)
+  line(`Momento caches: ${GOOD_CACHE}, ${FLAKY_CACHE}, ${SLOW_CACHE}. (No cache "${MISSING_CACHE}": that comes later.)`)
+  line(
+    `Time runs faster here: retries wait 1/${Math.round(1 / TIME_SCALE)} as long, calls time out after ${TIMEOUT_MS} ms.`,
+  )
+
+  step(`2. Deploy the integration stack (${STACK})`)
+  const ports = createStackPorts(clients, {sandboxUrl: sandbox.endpoint})
+  let events = 0
+  const deployed = await deployStack(
+    {
+      stackName: STACK,
+      templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
+      apiKey: sandbox.apiKey,
+      momentoEndpoint: sandbox.endpoint,
+      maxRetryAttempts: 2,
+      maxEventAgeSeconds: 120,
+      invocationRateLimit: 300,
+      region: sandbox.region,
+      poll: {minMs: 50, maxMs: 200},
+    },
+    ports,
+    {
+      requestApiKey: async () => sandbox.apiKey,
+      confirmRecreate: async () => true,
+      confirmDestructivePlan: async () => true,
+      onPlan: (plan) => line(`Plan: ${summarizePlan(plan)}: ${plan.map((row) => row.logicalId).join(', ')}.`),
+      onEvent: () => void events++,
+    },
+  )
+  line(`Stack ${deployed.stack}: ${deployed.status} after ${events} stack events.`)
+  const dlqUrl = deployed.outputs['DlqUrl']
+  if (!dlqUrl) throw new Error('The stack has no DlqUrl output.')
+  const queue = createDlqQueue(clients, dlqUrl)
+
+  step('3. Publish a realistic mix of events')
+  const sent = await publishMix(clients, sandbox)
+  for (const [what, count] of sent.lines) line(`${String(count).padStart(2)} × ${what}`)
+
+  step('4. Wait for EventBridge to deliver, retry and dead-letter')
+  const settled = await waitForSettle(sandbox, queue, sent.expectedFailures)
+  line(`Delivered to Momento: ${settled.delivered}. In the dead-letter queue: ${settled.dlqDepth}.`)
+
+  step('5. Why did they fail? (`momento-eb dlq list`)')
+  const peeked = await peekDlq(queue, {limit: 100, decode: {region: sandbox.region}})
+  describeFailures(peeked.records, line)
+  const reasons = Object.fromEntries(summarize(peeked.records).groups.map((g) => [g.reason, g.count]))
+  if (interaction.browse) {
+    line('Opening `momento-eb dlq watch` on the queue. Press q when you have looked around.')
+    await interaction.browse(queue, clients)
+  }
+
+  step('6. Fix the causes')
+  const ask = interaction.confirm ?? (async () => true)
+  if (await ask(`Cache "${MISSING_CACHE}" doesn't exist. Create it in the sandbox?`)) {
+    await sandboxCall(sandbox, 'POST', '/_sandbox/momento/caches', {name: MISSING_CACHE})
+    line(`Created cache ${MISSING_CACHE}.`)
+  } else {
+    line(`Left cache ${MISSING_CACHE} missing: those events will fail again.`)
+  }
+  await sandboxCall(sandbox, 'DELETE', '/_sandbox/momento/faults')
+  line(`Momento recovered: ${FLAKY_CACHE} stops answering 500 and ${SLOW_CACHE} answers in time again.`)
+  const edits = new Map<string, Record<string, unknown>>()
+  for (const record of peeked.records) {
+    if (record.reason !== 'both-keys' || !record.event) continue
+    const detail = Object.fromEntries(Object.entries(record.event.detail).filter(([k]) => k !== 'key_base64'))
+    if (validateDetail(record.detailType, detail).ok) edits.set(record.messageId, detail)
+  }
+  if (edits.size > 0) line(`Edited ${edits.size} event that had both key and key_base64: kept key, dropped key_base64.`)
+
+  step('7. Redrive (`momento-eb dlq redrive --all`)')
+  const summary = await redriveQueue(
+    {queue, events: createEventsPort(clients, {sandboxUrl: sandbox.endpoint}), journal: memoryJournal()},
+    {rate: 0, edits, region: sandbox.region, waitSeconds: 1},
+  )
+  line(`Redriven ${summary.redriven}, failed ${summary.failed}, skipped ${summary.skipped}.`)
+  const final = await waitForEmpty(sandbox, queue)
+  line(
+    final.empty
+      ? `The dead-letter queue is empty; Momento now has ${final.items} items across the caches.`
+      : `The dead-letter queue still holds ${final.depth} messages.`,
+  )
+
+  step('Next')
+  line('Run it for real: `momento-eb sandbox` in one terminal, then `momento-eb deploy --sandbox`,')
+  line(
+    '`momento-eb put cacheSet --sandbox --cache orders --key k --ttl 60 --message hi --wait`, `momento-eb dlq watch --sandbox`.',
+  )
+  return {
+    endpoint: sandbox.endpoint,
+    stack: STACK,
+    published: sent.total,
+    delivered: settled.delivered,
+    deadLettered: peeked.records.length,
+    reasons,
+    redriven: summary.redriven,
+    dlqEmpty: final.empty,
+    durationMs: Date.now() - started,
+  }
+}
+
+function event(detailType: string, detail: Record<string, unknown>): MomentoEvent {
+  const result = validateDetail(detailType, detail)
+  if (!result.ok) throw new Error(`demo event invalid: ${result.issues.map((i) => i.message).join(' ')}`)
+  return result.event
+}
+
+async function publishMix(clients: AwsClients, sandbox: RunningSandbox) {
+  // Faults first, so the events below meet them: a 500 outlasting the retries, and slow answers.
+  await sandboxCall(sandbox, 'POST', '/_sandbox/momento/faults', {spec: `500@${FLAKY_CACHE}`})
+  await sandboxCall(sandbox, 'POST', '/_sandbox/momento/faults', {spec: `latency=${TIMEOUT_MS * 3}@${SLOW_CACHE}`})
+  const good: MomentoEvent[] = [
+    ...['order-1001', 'order-1002', 'order-1003', 'order-1004', 'order-1005'].map((key, i) =>
+      event('cacheSet', {
+        cacheName: GOOD_CACHE,
+        key,
+        message: JSON.stringify({total: 20 + i, status: 'paid'}),
+        ttl: 600,
+      }),
+    ),
+    event('cacheDelete', {cacheName: GOOD_CACHE, key: 'order-1001'}),
+    event('cacheDelete', {cacheName: GOOD_CACHE, key: 'order-0999'}),
+    event('topicPublish', {cacheName: GOOD_CACHE, topicName: 'shipped', message: 'order-1002'}),
+    event('topicPublish', {cacheName: GOOD_CACHE, topicName: 'shipped', message: 'order-1003'}),
+  ]
+  const bad: MomentoEvent[] = [
+    event('cacheSet', {cacheName: MISSING_CACHE, key: 'sku-1', message: '12', ttl: 3600}),
+    event('cacheSet', {cacheName: MISSING_CACHE, key: 'sku-2', message: '7', ttl: 3600}),
+    event('cacheSet', {cacheName: FLAKY_CACHE, key: 'pay-1', message: 'captured', ttl: 600}),
+    event('cacheSet', {cacheName: SLOW_CACHE, key: 'session-1', message: 'active', ttl: 600}),
+  ]
+  const entries = [...good, ...bad].map((e) => toPutEntry(e, {source: 'momento-eb.demo', bus: 'default'}))
+  // A producer that skips momento-eb's validation sends both key and key_base64.
+  entries.push({
+    Source: 'legacy-producer',
+    DetailType: 'cacheSet',
+    Detail: JSON.stringify({
+      cacheName: GOOD_CACHE,
+      key: 'order-1006',
+      key_base64: 'b3JkZXItMTAwNg',
+      message: 'x',
+      ttl: 60,
+    }),
+    EventBusName: 'default',
+  })
+  const port = createEventsPort(clients, {sandboxUrl: sandbox.endpoint})
+  for (let i = 0; i < entries.length; i += 10) {
+    const results = await port.putEvents(entries.slice(i, i + 10))
+    const refused = results.filter((r) => !('eventId' in r)).length
+    if (refused > 0) throw new Error(`PutEvents refused ${refused} demo events`)
+  }
+  return {
+    total: entries.length,
+    expectedFailures: bad.length + 1,
+    lines: [
+      [`cacheSet to cache ${GOOD_CACHE}`, 5],
+      [`cacheDelete from cache ${GOOD_CACHE}`, 2],
+      [`topicPublish to ${GOOD_CACHE}/shipped`, 2],
+      [`cacheSet to cache ${MISSING_CACHE}, which doesn't exist`, 2],
+      [`cacheSet to cache ${FLAKY_CACHE}, where Momento answers 500 (more often than the retries allow)`, 1],
+      [`cacheSet to cache ${SLOW_CACHE}, where Momento answers after ${TIMEOUT_MS * 3} ms (a timeout)`, 1],
+      ['cacheSet with both key and key_base64, from a producer that skips validation', 1],
+    ] as Array<[string, number]>,
+  }
+}
+
+async function waitForSettle(sandbox: RunningSandbox, queue: DlqQueuePort, expected: number) {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const counters = (await sandboxCall(sandbox, 'GET', '/_sandbox/deliveries?limit=0')) as {
+      counters: {delivered: number; deadLettered: number}
+    }
+    const depth = await queue.depth()
+    const dlqDepth = depth.visible + depth.inFlight
+    if (dlqDepth >= expected || Date.now() > deadline) return {delivered: counters.counters.delivered, dlqDepth}
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+async function waitForEmpty(sandbox: RunningSandbox, queue: DlqQueuePort) {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const depth = await queue.depth()
+    const remaining = depth.visible + depth.inFlight
+    const caches = (await sandboxCall(sandbox, 'GET', '/_sandbox/momento/caches')) as {
+      caches: Array<{itemCount: number}>
+    }
+    const items = caches.caches.reduce((sum, c) => sum + c.itemCount, 0)
+    if (remaining === 0 || Date.now() > deadline) return {empty: remaining === 0, depth: remaining, items}
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function describeFailures(records: readonly DlqRecord[], line: (text: string) => void): void {
+  const byReason = new Map<string, DlqRecord[]>()
+  for (const record of records) byReason.set(record.reason, [...(byReason.get(record.reason) ?? []), record])
+  for (const [reason, group] of byReason) {
+    const first = group[0] as DlqRecord
+    line(`${reason} × ${group.length}: ${first.explanation}`)
+    line(`  fix: ${first.fix}${first.fixCommand ? ` (${first.fixCommand})` : ''}`)
+  }
+}
+
+async function sandboxCall(sandbox: RunningSandbox, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${sandbox.endpoint}${path}`, {
+    method,
+    ...(body === undefined ? {} : {body: JSON.stringify(body), headers: {'content-type': 'application/json'}}),
+  })
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`)
+  const text = await response.text()
+  return text === '' ? undefined : JSON.parse(text)
+}
