@@ -234,12 +234,17 @@ export class DlqWatchFeed {
         ),
       )
       const messages = batches.flat()
-      if (messages.length > 0) {
-        await this.port.changeVisibility(
-          messages.map((m) => ({messageId: m.messageId, receiptHandle: m.receiptHandle})),
-          0,
-        )
-      }
+      // Release at once, one call per received batch, in parallel.
+      await Promise.all(
+        batches
+          .filter((batch) => batch.length > 0)
+          .map((batch) =>
+            this.port.changeVisibility(
+              batch.map((m) => ({messageId: m.messageId, receiptHandle: m.receiptHandle})),
+              0,
+            ),
+          ),
+      )
       read += messages.length
       // A short batch means the visible messages ran out in this round: the sweep is complete.
       const exhausted = batches.some((b) => b.length < 10)
@@ -274,11 +279,11 @@ export class DlqWatchFeed {
     return {added, gone, more: false}
   }
 
-  /** A message sent after the watch started (the backlog is not an arrival). */
+  /** A message first seen after the first sweep and sent after the watch started (the backlog is not an arrival). */
   private isArrival(message: RawDlqMessage): boolean {
+    if (!this.loaded) return false
     const sent = Number(message.systemAttributes['SentTimestamp'])
-    if (Number.isFinite(sent) && sent > 0) return sent >= this.startedAt - 1_000
-    return this.loaded
+    return !(Number.isFinite(sent) && sent > 0) || sent >= this.startedAt - 1_000
   }
 
   /** Finish the current sweep: mark it loaded, decide what is gone, start the next one. */
