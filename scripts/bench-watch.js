@@ -156,24 +156,29 @@ class FakeStdin extends EventEmitter {
 async function keyLatency(count, presses) {
   // As the command does: React's production build (its development build measures every render).
   process.env.NODE_ENV ??= 'production'
-  const [{render}, React, {WatchApp}, {createTheme}, {decodeDlqMessage}] = await Promise.all([
+  const [{render}, React, {WatchApp}, {createTheme}, {decodeDlqMessage}, {compactRecord}] = await Promise.all([
     import('ink'),
     import('react'),
     import(new URL('ui/dlq/WatchApp.js', DIST).href),
     import(new URL('ui/theme.js', DIST).href),
     import(new URL('core/dlq-decode.js', DIST).href),
+    import(new URL('services/dlq-watch.js', DIST).href),
   ])
+  const pool = new Map()
   const heapBefore = process.memoryUsage().heapUsed
   const records = Array.from({length: count}, (_, i) =>
-    decodeDlqMessage(
-      {
-        messageId: `msg-${i}`,
-        receiptHandle: `handle-${i}`,
-        body: body(i),
-        attributes: Object.fromEntries(Object.entries(attributes(i)).map(([k, v]) => [k, v.StringValue])),
-        systemAttributes: {SentTimestamp: String(Date.UTC(2026, 10, 26) + i * 10), ApproximateReceiveCount: '1'},
-      },
-      {region: 'us-east-1'},
+    compactRecord(
+      decodeDlqMessage(
+        {
+          messageId: `msg-${i}`,
+          receiptHandle: `handle-${i}`,
+          body: body(i),
+          attributes: Object.fromEntries(Object.entries(attributes(i)).map(([k, v]) => [k, v.StringValue])),
+          systemAttributes: {SentTimestamp: String(Date.UTC(2026, 10, 26) + i * 10), ApproximateReceiveCount: '1'},
+        },
+        {region: 'us-east-1'},
+      ),
+      pool,
     ),
   )
   let loaded
@@ -246,9 +251,9 @@ export async function benchWatch({runs, quick}) {
   }
   rows.push({
     name: `dlq watch in a PTY (100×30): resident memory with ${label} messages loaded (real CLI, sandbox queue)`,
-    value: `${Math.round(median(rsses))} MiB`,
+    value: `${Math.round(median(rsses))} MiB (${Math.round(median(rsses) * 1.048576)} MB)`,
     target: quick ? '(quick run)' : '< 300 MB',
-    pass: median(rsses) < 300,
+    pass: median(rsses) * 1.048576 < 300,
   })
   rows.push({
     name: `dlq watch: time to read and decode all ${label} messages (peeking, nothing held)`,

@@ -17,6 +17,7 @@ import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/c
 
 import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 import {benchPut} from './bench-put.js'
+import {benchWatch} from './bench-watch.js'
 import {benchRedrive} from './bench-redrive.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -223,6 +224,7 @@ async function main() {
     e2e: async () => (await sequential(e2eSizes.map((n) => () => benchEndToEnd(n)))).flat(),
     memory: benchQueueMemory,
     put: () => benchPut({runs: RUNS, quick: QUICK}),
+    watch: () => benchWatch({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
   }
   const rows = []

@@ -178,3 +178,18 @@ describe('dlq watch feed', () => {
     expect(updates[2]?.error).toBeUndefined()
   })
 })
+
+describe('compactRecord', () => {
+  it('shares repeated strings between records without changing them', async () => {
+    const {compactRecord} = await import('../../src/services/dlq-watch.js')
+    const pool = new Map<string, string>()
+    const decode = (i: number) =>
+      decodeDlqMessage(JSON.parse(JSON.stringify(rawMessage(i))) as ReturnType<typeof rawMessage>)
+    const a = compactRecord(decode(1), pool)
+    const plain = decode(3)
+    const b = compactRecord(decode(3), pool)
+    expect(b).toEqual(plain)
+    expect(b.explanation).toBe(a.explanation)
+    expect(pool.get(b.errorMessage ?? '')).toBe(a.errorMessage)
+  })
+})
