@@ -4,7 +4,7 @@
  * (tmux, fixed 100×30) with keys.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
@@ -154,6 +154,16 @@ describe('dlq watch', () => {
       await waitScreen('help', (s) => s.includes('Keys') && s.includes('edit in $EDITOR, then redrive'))
       tmux('send-keys', '-t', session, 'Escape')
       await waitScreen('back to the detail', (s) => s.includes('Reason   cache-not-found'))
+      tmux('send-keys', '-t', session, 'Escape')
+      await waitScreen('back to the list', (s) => s.includes('SENT UTC'))
+      tmux('send-keys', '-t', session, 'x')
+      const exported = await waitScreen('the export', (s) => /exported 3 messages to dlq-watch-\S+\.ndjson/.test(s))
+      const file = join(home.home, /(dlq-watch-\S+\.ndjson)/.exec(exported)?.[1] ?? 'missing')
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      const exportedLines = readFileSync(file, 'utf8').trim().split('\n')
+      expect(exportedLines.map((l) => (JSON.parse(l) as {reason: string}).reason)).toEqual(
+        Array(3).fill('cache-not-found'),
+      )
       tmux('send-keys', '-t', session, 'q')
       await until('the exit status', async () => (existsSync(status) ? true : undefined), 15_000)
       expect(readFileSync(status, 'utf8').trim()).toBe('0')
