@@ -61,15 +61,20 @@ export function awsEnv(endpoint: string | undefined, region = 'us-east-1'): Reco
 /** Run `node bin/run.js ...args` to completion (or until the timeout kills it). */
 export function runCli(
   args: readonly string[],
-  options: {env: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string},
+  options: {env: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; bin?: string},
 ): Promise<CliResult> {
   const child = spawnCli(args, options)
   return collect(child, options.timeoutMs ?? 20_000)
 }
 
 /** Spawn the CLI without waiting (for long-running commands such as `sandbox`). */
-export function spawnCli(args: readonly string[], options: {env: NodeJS.ProcessEnv; cwd?: string}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+export function spawnCli(
+  args: readonly string[],
+  options: {env: NodeJS.ProcessEnv; cwd?: string; bin?: string},
+): ChildProcess {
+  // `bin` runs an installed momento-eb executable instead of this checkout's bin/run.js.
+  const [command, argv] = options.bin ? [options.bin, [...args]] : [process.execPath, [BIN, ...args]]
+  return spawn(command, argv, {
     cwd: options.cwd ?? options.env['HOME'] ?? ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],

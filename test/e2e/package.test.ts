@@ -1,0 +1,72 @@
+/**
+ * The npm package: `npm pack` holds the built code, the manifest and the bundled runtime
+ * dependencies (so it installs with no network) and nothing else; installed globally it runs.
+ */
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {cleanEnv, ROOT, runCli, show} from '../helpers/cli.js'
+
+interface PackedFile {
+  path: string
+}
+
+describe('npm package', () => {
+  let dir: string
+  let files: string[]
+  let tarball: string
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'momento-eb-pack-'))
+    const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    const [info] = JSON.parse(out) as Array<{filename: string; files: PackedFile[]}>
+    files = (info?.files ?? []).map((f) => f.path)
+    tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')) as string)
+  }, 120_000)
+  afterAll(() => rmSync(dir, {recursive: true, force: true}))
+
+  it('holds the built code, the manifest and bundled dependencies, and nothing else of ours', () => {
+    const own = files.filter((f) => !f.startsWith('node_modules/'))
+    expect(own).toContain('bin/run.js')
+    expect(own).toContain('oclif.manifest.json')
+    expect(own).toContain('dist/commands/put/cacheSet.js')
+    expect(own).toContain('dist/sandbox/server.js')
+    const unexpected = own.filter(
+      (f) => !/^(bin\/run\.js|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js)$/.test(f),
+    )
+    expect(unexpected).toEqual([])
+    // Runtime dependencies travel with it; development tools do not.
+    expect(files.some((f) => f.startsWith('node_modules/@oclif/core/'))).toBe(true)
+    expect(files.some((f) => f.startsWith('node_modules/@aws-sdk/client-eventbridge/'))).toBe(true)
+    for (const dev of ['vitest', 'typescript', 'eslint', 'prettier', 'oclif', 'tsx']) {
+      expect(
+        files.some((f) => f.startsWith(`node_modules/${dev}/`)),
+        dev,
+      ).toBe(false)
+    }
+  })
+
+  it('installs globally with no network and runs --help and demo', async () => {
+    const prefix = join(dir, 'global')
+    execFileSync('npm', ['install', '-g', tarball, '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {...process.env, npm_config_cache: join(dir, 'empty-cache')},
+    })
+    const bin = join(prefix, 'bin', 'momento-eb')
+    const help = execFileSync(bin, ['--help'], {encoding: 'utf8', env: cleanEnv(dir)})
+    expect(help).toContain('put')
+    expect(help).toContain('dlq')
+    const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
+    expect(demo.code, show(demo)).toBe(0)
+    expect(demo.stdout).toContain('The dead-letter queue is empty')
+  }, 180_000)
+})
