@@ -64,6 +64,8 @@ describe('dlq watch', () => {
     const child = spawnCli(['dlq', 'watch', '--sandbox', '--queue-url', integration.dlqUrl, ...args], {env})
     const lines: string[] = []
     let buffer = ''
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8')
       const parts = buffer.split('\n')
@@ -71,7 +73,7 @@ describe('dlq watch', () => {
       lines.push(...parts)
     })
     const done = collect(child, 30_000)
-    return {child, lines, done}
+    return {child, lines, done, stderr: () => stderr}
   }
 
   it('streams decoded messages as NDJSON as they arrive, and exits 0 on SIGINT', async () => {
@@ -94,9 +96,13 @@ describe('dlq watch', () => {
   })
 
   it('--json streams the same lines and stops on SIGTERM with exit 0; --reason filters', async () => {
-    const {child, lines, done} = start(['--json', '--reason', 'timeout'])
+    const filteredRun = start(['--json', '--reason', 'timeout', '--verbose'])
+    const {child, lines, done} = filteredRun
     const all = start(['--json'])
     await until('the backlog', async () => (all.lines.length >= 3 ? true : undefined), 15_000)
+    await until('the filtered watch running', async () =>
+      filteredRun.stderr().includes('Watching ') ? true : undefined,
+    )
     all.child.kill('SIGTERM')
     child.kill('SIGTERM')
     const [filtered, unfiltered] = await Promise.all([done, all.done])

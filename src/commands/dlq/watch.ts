@@ -55,31 +55,38 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   static override exitOnInterrupt = false
 
   public async run(): Promise<void> {
-    const filter = filterFromFlags(this.flags)
-    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
-    const region = this.ctx.aws.target.region
-    const feed = new DlqWatchFeed({
-      port: queue,
-      decode: (raw) => decodeDlqMessage(raw, {region}),
-      intervalMs: this.flags.interval * 1000,
-    })
-    if (this.ctx.output.interactive && !this.jsonEnabled()) {
-      await this.watchInTerminal(feed, queue, name, filter)
-      return
+    // Ctrl-C or SIGTERM at any point, even while the queue is still being looked up, ends with exit 0.
+    const controller = new AbortController()
+    const stop = () => controller.abort()
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+    try {
+      const filter = filterFromFlags(this.flags)
+      const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
+      if (controller.signal.aborted) return
+      const region = this.ctx.aws.target.region
+      const feed = new DlqWatchFeed({
+        port: queue,
+        decode: (raw) => decodeDlqMessage(raw, {region}),
+        intervalMs: this.flags.interval * 1000,
+      })
+      if (this.ctx.output.interactive && !this.jsonEnabled()) {
+        await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+        return
+      }
+      this.ctx.verbose(`Watching ${located.queueUrl}: NDJSON on stdout until Ctrl-C.`)
+      await this.stream(feed, filter, controller)
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
     }
-    this.ctx.verbose(`Watching ${located.queueUrl}: NDJSON on stdout until Ctrl-C.`)
-    await this.stream(feed, filter)
   }
 
   /** Non-TTY: one NDJSON line per newly seen (matching) message, until SIGINT/SIGTERM or a closed stdout. */
-  private async stream(feed: DlqWatchFeed, filter: DlqFilter): Promise<void> {
-    const controller = new AbortController()
-    const stop = () => controller.abort()
+  private async stream(feed: DlqWatchFeed, filter: DlqFilter, controller: AbortController): Promise<void> {
     const onStdoutError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') stop()
+      if (error.code === 'EPIPE') controller.abort()
     }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
     process.stdout.on('error', onStdoutError)
     let reported: string | undefined
     try {
@@ -95,14 +102,18 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         if (!process.stdout.write(`${lines.join('\n')}\n`)) await waitForDrain(controller.signal)
       }
     } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
       process.stdout.off('error', onStdoutError)
     }
   }
 
   /** TTY: mount the Ink view; one root owns exit(). A fatal feed error ends the run with that error. */
-  private async watchInTerminal(feed: DlqWatchFeed, queue: DlqQueuePort, name: string, filter: DlqFilter) {
+  private async watchInTerminal(
+    feed: DlqWatchFeed,
+    queue: DlqQueuePort,
+    name: string,
+    filter: DlqFilter,
+    signal: AbortSignal,
+  ) {
     // Ink and React load only here: non-TTY runs and other commands never pay for them. React picks its
     // build from NODE_ENV when it loads; its development build records a performance measure (with a
     // diff of the props) for every render, which with 10,000 records grew the process past 1.5 GB
@@ -129,14 +140,13 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       }),
       {exitOnCtrlC: false, maxFps: 60},
     )
+    // SIGINT from outside (kill -INT) or SIGTERM: leave the view as `q` does.
     const stop = () => instance.unmount()
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    signal.addEventListener('abort', stop, {once: true})
     try {
       await instance.waitUntilExit()
     } finally {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
+      signal.removeEventListener('abort', stop)
     }
   }
 
