@@ -29,6 +29,8 @@ export interface DemoNarrator {
 
 /** Hooks for an interactive run: look at the DLQ, and say yes or no to a fix. */
 export interface DemoInteraction {
+  /** Called once the sandbox listens. */
+  onSandbox?(endpoint: string): void
   /** Show the dead-letter queue (the watch view); resolves when the user is done looking. */
   browse?(queue: DlqQueuePort, clients: AwsClients): Promise<void>
   /** Ask before applying a fix; without it every fix is applied. */
@@ -77,6 +79,7 @@ export async function runDemo(
     region: sandbox.region,
     credentials: {...SANDBOX_CREDENTIALS},
   })
+  interaction.onSandbox?.(sandbox.endpoint)
   const abort = (): void => void sandbox.close()
   signal?.addEventListener('abort', abort, {once: true})
   try {

@@ -74,7 +74,8 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
   {name: 'MOMENTO_EB_CONFIG_DIR', description: 'where `config set` saves defaults (default: ~/.config/momento-eb)'},
   {
     name: 'MOMENTO_EB_STATE_DIR',
-    description: 'where `dlq redrive` keeps its journal (default: $XDG_STATE_HOME/momento-eb or ~/.local/state/momento-eb)',
+    description:
+      'where `dlq redrive` keeps its journal (default: $XDG_STATE_HOME/momento-eb or ~/.local/state/momento-eb)',
   },
   {name: 'MOMENTO_EB_CONTENT_TYPE', description: 'set to json to make every command behave as with --json'},
   {name: 'MOMENTO_EB_VERBOSE', description: 'set to true for --verbose'},

@@ -25,7 +25,13 @@ export default class Demo extends BaseCommand<typeof Demo> {
     process.once('SIGTERM', onSignal)
     try {
       const interactive = this.ctx.output.interactive && !json
-      const interaction = interactive ? await (await import('../cli/demo-interactive.js')).interactiveDemo() : {}
+      let endpoint = ''
+      const interaction = interactive
+        ? {
+            ...(await (await import('../cli/demo-interactive.js')).interactiveDemo(() => endpoint)),
+            onSandbox: (url: string) => void (endpoint = url),
+          }
+        : {}
       const result = await runDemo(
         {step: (title) => out(`\n== ${title}`), line: (text) => out(`   ${text}`)},
         interaction,

@@ -90,7 +90,7 @@ export function buildDetailLines(record: DlqRecord): Line[] {
     ...field('code', record.errorCode),
     ...field('message', record.errorMessage),
     ...field('retries', record.retryAttempts === undefined ? undefined : String(record.retryAttempts)),
-    ...field('exhausted', record.exhaustedRetryCondition),
+    ...field('gave up', record.exhaustedRetryCondition),
     {text: record.event ? 'Original event' : 'Body', tone: 'accent'},
     ...eventLines(record).map((text): Line => ({text, tone: 'normal'})),
   ]
