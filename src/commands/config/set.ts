@@ -19,7 +19,13 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   public async run(): Promise<{key: string; value: string; file: string}> {
     const key = requireConfigKey(this.args.key)
     const problem = key.validate(this.args.value)
-    if (problem) throw new UsageError(`Can't save ${key.name}="${this.args.value}": ${problem}`)
+    if (problem) {
+      throw new UsageError(`Can't save ${key.name}="${this.args.value}": ${problem}`, {
+        hints: [
+          `Run \`momento-eb config set ${key.name} VALUE\` with a valid value; \`momento-eb config list\` shows the keys.`,
+        ],
+      })
+    }
     const file = configFilePath(this.config.configDir)
     await saveConfig(file, {...this.savedConfig, [key.name]: this.args.value})
     if (!this.jsonEnabled()) this.logToStderr(`Saved ${key.name}=${this.args.value} in ${file}`)
