@@ -130,6 +130,24 @@ describe('put', () => {
     })
   })
 
+  it('publishes a large file through worker threads, every event accounted for', async () => {
+    // 2,500 lines: above the size where put spreads PutEvents over worker threads.
+    const lines = Array.from({length: 2500}, (_, i) =>
+      JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: `bulk-${i}`}}),
+    )
+    const file = join(home.home, 'large.ndjson')
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const before = await matched()
+    const result = await put(['--file', file, '--sandbox', '--json'])
+    expect(result.code, show(result)).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({lines: 2500, sent: 2500, failed: 0})
+    await until('2,500 deliveries', async () => ((await matched()) - before >= 2500 ? true : undefined))
+    // A failure before sending must not leave worker threads holding the process open.
+    const missingBus = await put(['--file', file, '--sandbox', '--bus', 'nope'])
+    expect(missingBus.code, show(missingBus)).toBe(1)
+    expect(missingBus.timedOut).toBe(false)
+  })
+
   it('config defaults apply below flags and env vars', async () => {
     const configured = {...env, XDG_CONFIG_HOME: join(home.home, 'xdg')}
     mkdirSync(join(home.home, 'xdg'), {recursive: true})
