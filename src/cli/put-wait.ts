@@ -1,15 +1,17 @@
 import {Flags} from '@oclif/core'
 
 import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
+import {createEventsPort} from '../adapters/aws/events.js'
 import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
 import type {MomentoEvent} from '../core/momento-events.js'
-import type {PutResult} from '../services/put-event.js'
+import {putEvent, type PutResult} from '../services/put-event.js'
 import {prepareWait, type PreparedWait, type WaitReport} from '../services/put-wait.js'
 import type {CliContext} from './context.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
+import {printPutResult} from './put-output.js'
 import type {Redactor} from './redact.js'
 
 /** `--wait`, `--timeout` and where the DLQ is: added to `put cacheSet | cacheDelete | topicPublish`. */
@@ -114,4 +116,32 @@ export async function finishPutWait(
   if (report.outcome === 'dead-lettered') process.exitCode = ExitCode.Failed
   if (report.outcome === 'timed-out') process.exitCode = ExitCode.TimedOutWaiting
   return {...put, ...report}
+}
+
+/**
+ * Publish one validated event, as every single-event `put` does: with `--wait`, set up the reader
+ * and the DLQ first, then publish, print the summary, and wait for the outcome.
+ */
+export async function publishOne(
+  command: WaitCommand & {jsonEnabled(): boolean; log(line: string): void},
+  flags: {
+    wait?: boolean | undefined
+    timeout?: string | undefined
+    stack?: string | undefined
+    'queue-url'?: string | undefined
+  },
+  event: MomentoEvent,
+  defaults: {bus: string; source: string; maxEntryBytes: number},
+): Promise<PutResult | PutWaitResult> {
+  // --wait opens its Momento subscription and finds the DLQ before anything is published.
+  const wait = flags.wait ? await preparePutWait(command, flags, event) : undefined
+  let result: PutResult
+  try {
+    result = await putEvent(createEventsPort(command.ctx.aws, command.ctx), event, defaults)
+  } catch (error) {
+    wait?.prepared.close()
+    throw error
+  }
+  if (!command.jsonEnabled()) printPutResult(command, result)
+  return wait ? finishPutWait(command, result, wait) : result
 }

@@ -1,12 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {createEventsPort} from '../../adapters/aws/events.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {printPutResult} from '../../cli/put-output.js'
-import {finishPutWait, preparePutWait, putWaitFlags} from '../../cli/put-wait.js'
+import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
 import {messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
-import {invalidEventError, putEvent, type PutResult} from '../../services/put-event.js'
+import {invalidEventError, type PutResult} from '../../services/put-event.js'
 
 export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish> {
   static override summary = 'Publish a topicPublish event: send a message to a Momento topic'
@@ -23,29 +21,24 @@ export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish>
     ...putWaitFlags,
   }
 
-  public async run(): Promise<PutResult> {
+  public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
     const message = await readMessage(this.flags, process.stdin)
     const validation = validateDetail('topicPublish', {cacheName, topicName: this.flags.topic, message})
     if (!validation.ok) throw invalidEventError('The topicPublish event', validation.issues)
-    const host = {
-      ctx: this.ctx,
-      redactor: this.redactor,
-      savedConfig: this.savedConfig,
-      logToStderr: (line: string) => this.logToStderr(line),
-      jsonEnabled: () => this.jsonEnabled(),
-    }
-    // --wait opens its Momento subscription and finds the DLQ before anything is published.
-    const wait = this.flags.wait ? await preparePutWait(host, this.flags, validation.event) : undefined
-    let result: PutResult
-    try {
-      result = await putEvent(createEventsPort(this.ctx.aws, this.ctx), validation.event, defaults)
-    } catch (error) {
-      wait?.prepared.close()
-      throw error
-    }
-    if (!this.jsonEnabled()) printPutResult(this, result)
-    return wait ? finishPutWait(host, result, wait) : result
+    return publishOne(
+      {
+        ctx: this.ctx,
+        redactor: this.redactor,
+        savedConfig: this.savedConfig,
+        log: (line) => this.log(line),
+        logToStderr: (line) => this.logToStderr(line),
+        jsonEnabled: () => this.jsonEnabled(),
+      },
+      this.flags,
+      validation.event,
+      defaults,
+    )
   }
 }
