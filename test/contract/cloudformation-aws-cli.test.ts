@@ -126,8 +126,13 @@ describe.skipIf(!cli)(`aws cloudformation deploy (${cli?.version ?? 'no CLI'})`,
   }, 120_000)
 
   it('an update keeps the other parameters through UsePreviousValue', async () => {
+    // The CLI names change sets `awscli-cloudformation-package-deploy-<epoch seconds>` and v1 leaves the
+    // no-op one in place: a deploy within the same second collides with it (AlreadyExistsException),
+    // on AWS as here. Start in the next second.
+    const second = Math.floor(Date.now() / 1000)
+    while (Math.floor(Date.now() / 1000) === second) await new Promise((resolve) => setTimeout(resolve, 50))
     const result = await aws(...deployArgs('RetryAttempts=4'))
-    expect(result.code).toBe(0)
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     expect(result.stdout).toContain(`Successfully created/updated stack - ${stackName}`)
     const described = await aws('describe-stacks', '--stack-name', stackName)
     const stack = (JSON.parse(described.stdout) as {Stacks: {StackStatus: string; Parameters: unknown[]}[]}).Stacks[0]
