@@ -96,6 +96,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** What helpers shared by several commands need of the running one (context, output, secrets). */
+  protected commandHost(): CommandHost {
+    return {
+      ctx: this.ctx,
+      redactor: this.redactor,
+      savedConfig: this.savedConfig,
+      log: (line) => this.log(line),
+      logToStderr: (line) => this.logToStderr(line),
+      jsonEnabled: () => this.jsonEnabled(),
+    }
+  }
+
   /** Render the error (JSON on stdout, or human text on stderr) and set the exit code. Never rethrows. */
   public override async catch(error: Error & {exitCode?: number}): Promise<void> {
     // `this.exit(n)` is a request to stop, not a failure: let oclif's handler exit with n.
@@ -142,6 +154,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.context?.destroy()
     await super.finally(error)
   }
+}
+
+/** The running command as shared helpers see it. */
+export interface CommandHost {
+  readonly ctx: CliContext
+  readonly redactor: Redactor
+  readonly savedConfig: ConfigValues
+  log(line: string): void
+  logToStderr(line: string): void
+  jsonEnabled(): boolean
 }
 
 /** MOMENTO_EB_DEBUG=1 (or true) adds stack traces to error output. */

@@ -28,18 +28,6 @@ export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
       key_base64: this.flags['key-base64'],
     })
     if (!validation.ok) throw invalidEventError('The cacheDelete event', validation.issues)
-    return publishOne(
-      {
-        ctx: this.ctx,
-        redactor: this.redactor,
-        savedConfig: this.savedConfig,
-        log: (line) => this.log(line),
-        logToStderr: (line) => this.logToStderr(line),
-        jsonEnabled: () => this.jsonEnabled(),
-      },
-      this.flags,
-      validation.event,
-      defaults,
-    )
+    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }

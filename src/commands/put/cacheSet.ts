@@ -38,18 +38,6 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
       message,
     })
     if (!validation.ok) throw invalidEventError('The cacheSet event', validation.issues)
-    return publishOne(
-      {
-        ctx: this.ctx,
-        redactor: this.redactor,
-        savedConfig: this.savedConfig,
-        log: (line) => this.log(line),
-        logToStderr: (line) => this.logToStderr(line),
-        jsonEnabled: () => this.jsonEnabled(),
-      },
-      this.flags,
-      validation.event,
-      defaults,
-    )
+    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }

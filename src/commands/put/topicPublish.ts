@@ -27,18 +27,6 @@ export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish>
     const message = await readMessage(this.flags, process.stdin)
     const validation = validateDetail('topicPublish', {cacheName, topicName: this.flags.topic, message})
     if (!validation.ok) throw invalidEventError('The topicPublish event', validation.issues)
-    return publishOne(
-      {
-        ctx: this.ctx,
-        redactor: this.redactor,
-        savedConfig: this.savedConfig,
-        log: (line) => this.log(line),
-        logToStderr: (line) => this.logToStderr(line),
-        jsonEnabled: () => this.jsonEnabled(),
-      },
-      this.flags,
-      validation.event,
-      defaults,
-    )
+    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }
