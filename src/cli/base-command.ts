@@ -96,6 +96,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
+  /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
+  protected note(line: string): void {
+    process.stderr.write(`${this.redactor.redact(line)}\n`)
+  }
+
   /** What helpers shared by several commands need of the running one (context, output, secrets). */
   protected commandHost(): CommandHost {
     return {

@@ -9,6 +9,7 @@ import {createDlqQueue} from '../adapters/aws/dlq.js'
 import {createEventsPort} from '../adapters/aws/events.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
+import {DEFAULT_STACK} from '../core/config.js'
 import {summarize} from '../core/dlq-filter.js'
 import {validateDetail, type MomentoEvent} from '../core/momento-events.js'
 import {toPutEntry} from '../core/put-entries.js'
@@ -50,7 +51,7 @@ export interface DemoResult {
   durationMs: number
 }
 
-const STACK = 'momento-api'
+const STACK = DEFAULT_STACK
 const GOOD_CACHE = 'orders'
 const MISSING_CACHE = 'inventory'
 const FLAKY_CACHE = 'payments'

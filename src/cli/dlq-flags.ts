@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {createDlqQueue, type LocatedQueue, locateDlq, queueNameOf} from '../adapters/aws/dlq.js'
-import {type ConfigValues, resolveSetting} from '../core/config.js'
+import {type ConfigValues, DEFAULT_STACK, resolveStack} from '../core/config.js'
 import {DLQ_REASONS, type DlqQueuePort} from '../core/dlq.js'
 import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'
 import type {CliContext} from './context.js'
 
 /** The stack `--stack` defaults to when nothing else names one. */
-export const DEFAULT_STACK = 'momento-api'
+export {DEFAULT_STACK, resolveStack}
 
 /** Where the dead-letter queue is: `--queue-url` wins over `--stack`. Every `dlq` command (and `put --wait`) takes these. */
 export const dlqQueueFlags = {
@@ -51,11 +51,6 @@ export const dlqLimitFlag = (defaultLimit: number | undefined) => ({
     ...(defaultLimit === undefined ? {} : {default: defaultLimit}),
   }),
 })
-
-/** The stack name by precedence: --stack > MOMENTO_EB_STACK > saved `stack` > momento-api. */
-export function resolveStack(flag: string | undefined, env: NodeJS.ProcessEnv, config: ConfigValues): string {
-  return resolveSetting('stack', {flag, env, config, fallback: DEFAULT_STACK})?.value ?? DEFAULT_STACK
-}
 
 /** Build the filter from the parsed filter flags. Throws UsageError for a bad --reason or --since. */
 export function filterFromFlags(

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createStackPorts, readSandboxInfo} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {resolveSetting} from '../core/config.js'
+import {resolveStack} from '../core/config.js'
 import {UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
 import {renderStackTemplate} from '../core/stack-template.js'
@@ -47,18 +47,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
   }
 
-  /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
-  private note(line: string): void {
-    process.stderr.write(`${this.redactor.redact(line)}\n`)
-  }
-
   public async run(): Promise<DeployResult> {
-    const stackName = resolveSetting('stack', {
-      flag: this.flags.stack,
-      env: process.env,
-      config: this.savedConfig,
-      fallback: 'momento-api',
-    })!.value
+    const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const {ctx} = this
     let apiKey = ctx.momento.apiKey
     if (this.flags['api-key-stdin']) apiKey = await this.readKeyFromStdin()

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {resolveSetting} from '../core/config.js'
+import {resolveStack} from '../core/config.js'
 import {UsageError} from '../core/errors.js'
 import type {StackEvent} from '../core/stack-plan.js'
 import {destroyStack, type DestroyResult} from '../services/destroy.js'
@@ -20,18 +20,8 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     yes: Flags.boolean({char: 'y', summary: 'Delete without asking.'}),
   }
 
-  /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
-  private note(line: string): void {
-    process.stderr.write(`${this.redactor.redact(line)}\n`)
-  }
-
   public async run(): Promise<DestroyResult> {
-    const stackName = resolveSetting('stack', {
-      flag: this.flags.stack,
-      env: process.env,
-      config: this.savedConfig,
-      fallback: 'momento-api',
-    })!.value
+    const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const {ctx} = this
     const live = ctx.output.interactive && !this.jsonEnabled() ? await import('../ui/deploy/render.js') : undefined
     let view: {event(e: StackEvent): void; finish(): Promise<void>} | undefined

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {resolveSetting} from '../core/config.js'
+import {resolveStack} from '../core/config.js'
 import {ExitCode} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
 import {getStackStatus, type StackStatusReport} from '../services/stack-status.js'
@@ -21,12 +21,7 @@ export default class Status extends BaseCommand<typeof Status> {
   }
 
   public async run(): Promise<StackStatusReport> {
-    const stackName = resolveSetting('stack', {
-      flag: this.flags.stack,
-      env: process.env,
-      config: this.savedConfig,
-      fallback: 'momento-api',
-    })!.value
+    const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const ports = createStackPorts(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl})
     const key = this.ctx.momento.apiKey ? decodeMomentoKey(this.ctx.momento.apiKey) : undefined
     const report = await getStackStatus(

@@ -65,3 +65,15 @@ export function resolveSetting(
   if (sources.fallback !== undefined) return {value: sources.fallback, origin: 'default'}
   return undefined
 }
+
+/** The stack name Momento's launch button uses, and ours by default. */
+export const DEFAULT_STACK = 'momento-api'
+
+/** The stack name by precedence: --stack > MOMENTO_EB_STACK > saved `stack` > momento-api. */
+export function resolveStack(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  config: ConfigValues,
+): string {
+  return resolveSetting('stack', {flag, env, config, fallback: DEFAULT_STACK})?.value ?? DEFAULT_STACK
+}
