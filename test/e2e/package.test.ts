@@ -36,11 +36,17 @@ describe('npm package', () => {
   it('holds the built code, the manifest and bundled dependencies, and nothing else of ours', () => {
     const own = files.filter((f) => !f.startsWith('node_modules/'))
     expect(own).toContain('bin/run.js')
+    expect(own).toContain('bin/package.json')
+    expect(own).toContain('dist/put-fast.cjs')
+    expect(own).toContain('dist/put-fast.cjs.cache')
     expect(own).toContain('oclif.manifest.json')
     expect(own).toContain('dist/commands/put/cacheSet.js')
     expect(own).toContain('dist/sandbox/server.js')
     const unexpected = own.filter(
-      (f) => !/^(bin\/run\.js|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js)$/.test(f),
+      (f) =>
+        !/^(bin\/run\.js|bin\/package\.json|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js|dist\/put-fast\.cjs(\.cache)?)$/.test(
+          f,
+        ),
     )
     expect(unexpected).toEqual([])
     // Runtime dependencies travel with it; development tools do not.

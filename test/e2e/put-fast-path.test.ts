@@ -1,0 +1,103 @@
+/**
+ * The start-up fast path of a single `put` (bin/run.js, src/cli/put-fast.ts): it really runs from the
+ * bundle with an accepted code cache, and what a person sees is what the oclif path gives.
+ */
+import {spawnSync} from 'node:child_process' // only for a child that needs no sandbox
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {BIN, cleanEnv, ROOT, runCli, show, tempHome} from '../helpers/cli.js'
+import {startTestSandbox} from '../helpers/sandbox.js'
+
+describe('put fast path', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  let probe: string
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+    // Preloaded into the CLI: at exit, say which of oclif's own files were loaded from node_modules.
+    probe = join(home.home, 'probe.cjs')
+    writeFileSync(
+      probe,
+      `process.on('exit', () => process.stderr.write('PROBE ' + JSON.stringify({
+        oclif: Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length,
+      }) + '\\n'))`,
+    )
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  // Async: the sandbox runs in this process, so a synchronous spawn would keep it from answering.
+  const probed = async (args: string[]) => {
+    const result = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`}})
+    const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
+    return {...result, probe: JSON.parse(line.slice(6)) as {oclif?: number}}
+  }
+
+  it('runs put cacheSet, cacheDelete and topicPublish without loading oclif from node_modules', async () => {
+    for (const args of [
+      ['cacheSet', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'v'],
+      ['cacheDelete', '--cache', 'orders', '--key', 'k'],
+      ['topicPublish', '--cache', 'orders', '--topic', 't', '--message', 'hi'],
+    ]) {
+      const result = await probed(['put', ...args, '--sandbox'])
+      expect(result.code, show(result)).toBe(0)
+      expect(result.probe.oclif, args[0]).toBe(0)
+    }
+  })
+
+  it('leaves help and every other command to oclif', async () => {
+    const help = await probed(['put', 'cacheSet', '--help'])
+    expect(help.code, show(help)).toBe(0)
+    expect(help.stdout).toContain('--ttl')
+    expect(help.probe.oclif).toBeGreaterThan(0)
+    const version = await probed(['--version'])
+    expect(version.probe.oclif).toBeGreaterThan(0)
+  })
+
+  it('has a code cache this Node.js accepts', () => {
+    const check = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const {bundleCache, loadBundle} = require(${JSON.stringify(BIN)});
+         const {script} = loadBundle(require('node:fs').readFileSync(bundleCache));
+         process.stdout.write(String(script.cachedDataRejected))`,
+      ],
+      {encoding: 'utf8', cwd: ROOT},
+    )
+    expect(check.stderr).toBe('')
+    expect(check.stdout).toBe('false')
+    // And the bundle was built from the current sources' build (not left over from an older one).
+    expect(readFileSync(join(ROOT, 'dist', 'put-fast.cjs'), 'utf8')).toContain('put:')
+  })
+
+  it('gives the same usage errors, JSON errors and exit codes as oclif', async () => {
+    const both = await runCli(
+      ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'a', '--key-base64', 'YQ'],
+      {
+        env,
+      },
+    )
+    expect(both.code, show(both)).toBe(2)
+    expect(both.stderr).toMatch(/--key/)
+    const unknown = await runCli(['put', 'cacheDelete', '--sandbox', '--kye', 'a', '--json'], {env})
+    expect(unknown.code, show(unknown)).toBe(2)
+    expect(JSON.parse(unknown.stdout)).toMatchObject({error: {exitCode: 2}})
+    const noBus = await runCli(
+      ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'a', '--bus', 'nope', '--json'],
+      {env},
+    )
+    expect(noBus.code, show(noBus)).toBe(1)
+    expect(JSON.parse(noBus.stdout)).toMatchObject({error: {exitCode: 1}})
+  })
+})
