@@ -65,7 +65,7 @@ function redrive(sandbox, stateDir, queueUrl, rate) {
 }
 
 export async function benchRedrive({runs, quick}) {
-  const count = quick ? 5000 : 20_000
+  const sizes = quick ? [5000] : [20_000, 50_000]
   const paced = quick ? 1000 : 2400
   const sandbox = await startSandboxProcess()
   const stateDir = mkdtempSync(join(tmpdir(), 'momento-eb-bench-state-'))
@@ -73,16 +73,19 @@ export async function benchRedrive({runs, quick}) {
   const sqs = new SQSClient(awsConfig(sandbox.endpoint))
   try {
     await eb.send(new CreateEventBusCommand({Name: BUS}))
-    const service = []
-    const wall = []
+    const bySize = new Map(sizes.map((n) => [n, {whole: [], publish: [], wall: []}]))
     const rates = []
     for (let run = 0; run < runs; run++) {
-      const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: `bench-redrive-${run}`}))
-      await fill(sqs, QueueUrl, count)
-      const {summary, wallMs} = redrive(sandbox, stateDir, QueueUrl, 0)
-      if (summary.redriven !== count) throw new Error(`redrove ${summary.redriven} of ${count}`)
-      service.push(count / (summary.durationMs / 1000))
-      wall.push(count / (wallMs / 1000))
+      for (const count of sizes) {
+        const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: `bench-redrive-${count}-${run}`}))
+        await fill(sqs, QueueUrl, count)
+        const {summary, wallMs} = redrive(sandbox, stateDir, QueueUrl, 0)
+        if (summary.redriven !== count) throw new Error(`redrove ${summary.redriven} of ${count}`)
+        const figures = bySize.get(count)
+        figures.whole.push(count / (summary.durationMs / 1000))
+        figures.publish.push(count / (summary.publishMs / 1000))
+        figures.wall.push(count / (wallMs / 1000))
+      }
 
       const paced200 = (await sqs.send(new CreateQueueCommand({QueueName: `bench-redrive-paced-${run}`}))).QueueUrl
       await fill(sqs, paced200, paced)
@@ -93,20 +96,28 @@ export async function benchRedrive({runs, quick}) {
     }
     const rate = median(rates)
     const error = Math.abs(rate - 200) / 200
-    return [
-      {
-        name: `dlq redrive --rate 0: ${count} messages, PutEvents + journal + DeleteMessageBatch (bus without rules), one process`,
-        value: `${Math.round(median(service))} messages/s (${Math.round(median(wall))}/s including start-up)`,
-        target: '≥ 5,000 messages/s',
-        pass: median(service) >= 5000,
-      },
-      {
-        name: `dlq redrive --rate 200: achieved pace over ${paced} messages (${Math.round(paced / 200)} s)`,
-        value: `${rate.toFixed(1)} messages/s (${(error * 100).toFixed(1)} % off)`,
-        target: '200/s ± 10 %',
-        pass: error <= 0.1,
-      },
-    ]
+    const largest = sizes[sizes.length - 1]
+    const rows = sizes.map((count) => {
+      const f = bySize.get(count)
+      const judged = count === largest
+      return {
+        name:
+          `dlq redrive --rate 0: ${count} messages, PutEvents + journal + DeleteMessageBatch (bus without rules), ` +
+          'one process; whole run, including start-up and the final 1 s long poll that finds the queue empty',
+        value:
+          `${Math.round(median(f.whole))} messages/s (first to last PutEvents: ${Math.round(median(f.publish))}/s; ` +
+          `with process start: ${Math.round(median(f.wall))}/s)`,
+        target: judged ? '≥ 5,000 messages/s' : '',
+        pass: judged ? median(f.whole) >= 5000 : true,
+      }
+    })
+    rows.push({
+      name: `dlq redrive --rate 200: achieved pace over ${paced} messages (${Math.round(paced / 200)} s)`,
+      value: `${rate.toFixed(1)} messages/s (${(error * 100).toFixed(1)} % off)`,
+      target: '200/s ± 10 %',
+      pass: error <= 0.1,
+    })
+    return rows
   } finally {
     eb.destroy()
     sqs.destroy()

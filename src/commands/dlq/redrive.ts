@@ -1,17 +1,19 @@
-import {homedir} from 'node:os'
+import {availableParallelism, homedir} from 'node:os'
 import {createInterface} from 'node:readline/promises'
 
 import {Flags} from '@oclif/core'
 
 import {createDlqQueue, locateDlq} from '../../adapters/aws/dlq.js'
 import {createEventsPort} from '../../adapters/aws/events.js'
+import {PortPool} from '../../adapters/aws/port-pool.js'
 import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
-import type {DlqRecord} from '../../core/dlq.js'
+import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, InterruptedError, UsageError} from '../../core/errors.js'
+import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
 import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import {peekDlq} from '../../services/dlq-list.js'
@@ -112,10 +114,34 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     const sandboxUrl = this.ctx.usingSandbox ? this.ctx.sandboxUrl : undefined
     const stack = resolveStack(flags.stack, process.env, this.savedConfig)
     const located = await locateDlq(this.ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
-    const queue = createDlqQueue(this.ctx.aws, located.queueUrl, {sandboxUrl})
-    const events = createEventsPort(this.ctx.aws, {sandboxUrl})
-    if (flags.bus) await events.describeEventBus(flags.bus)
     const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
+    // With no rate cap the SDK's CPU per call is the limit: spread the calls over worker threads.
+    const threads = Math.min(4, availableParallelism())
+    const pool =
+      rate === 0 && threads > 1 && !flags['dry-run'] && !flags.edit
+        ? new PortPool(this.ctx.aws, threads, {sandboxUrl, queueUrl: located.queueUrl})
+        : undefined
+    const queue = pool?.queuePort(located.queueUrl) ?? createDlqQueue(this.ctx.aws, located.queueUrl, {sandboxUrl})
+    const events = pool?.eventsPort() ?? createEventsPort(this.ctx.aws, {sandboxUrl})
+    try {
+      return await this.redrive({queueUrl: located.queueUrl, queue, events, rate, ids, filter})
+    } finally {
+      await pool?.close()
+    }
+  }
+
+  private async redrive(run: {
+    queueUrl: string
+    queue: DlqQueuePort
+    events: EventsPort
+    rate: number | undefined
+    ids: ReadonlySet<string> | undefined
+    filter: ReturnType<typeof filterFromFlags>
+  }): Promise<RedriveResult> {
+    const {flags} = this
+    const {queue, events, rate, ids, filter} = run
+    const located = {queueUrl: run.queueUrl}
+    if (flags.bus) await events.describeEventBus(flags.bus)
     const select = (r: DlqRecord) => matchesFilter(r, filter)
 
     const stateDir = stateDirFrom(process.env, homedir())

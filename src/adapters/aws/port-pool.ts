@@ -1,0 +1,87 @@
+/**
+ * AWS port calls spread over worker threads. Signing, serializing and parsing cost the SDK about a
+ * millisecond of CPU per call, which caps one thread near a thousand calls a second; a batch of
+ * thousands of events (`put --file`) or a redrive with no rate cap goes faster with the calls spread
+ * over the cores. Each worker (port-worker.ts) has its own clients; a call goes to the least busy.
+ */
+import {Worker} from 'node:worker_threads'
+
+import type {DlqQueuePort} from '../../core/dlq.js'
+import type {EventsPort} from '../../core/put-entries.js'
+import type {AwsClients} from './clients.js'
+import type {CallOptions} from './identity.js'
+import {
+  errorFromData,
+  type PortName,
+  type PortRequest,
+  type PortResponse,
+  type PortWorkerData,
+} from './port-messages.js'
+
+export class PortPool {
+  private readonly slots: Array<{worker: Worker; busy: number}>
+  private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: unknown) => void}>()
+  private nextId = 1
+
+  constructor(clients: AwsClients, threads: number, options: CallOptions & {queueUrl?: string | undefined} = {}) {
+    const workerData: PortWorkerData = {
+      target: {...clients.target},
+      sandboxUrl: options.sandboxUrl,
+      queueUrl: options.queueUrl,
+    }
+    this.slots = Array.from({length: Math.max(1, threads)}, () => {
+      const slot = {worker: new Worker(new URL('./port-worker.js', import.meta.url), {workerData}), busy: 0}
+      slot.worker.on('message', (response: PortResponse) => {
+        slot.busy--
+        const call = this.pending.get(response.id)
+        this.pending.delete(response.id)
+        if (!call) return
+        if (response.ok) call.resolve(response.value)
+        else call.reject(errorFromData(response.error))
+      })
+      slot.worker.on('error', (error) => this.failAll(error))
+      return slot
+    })
+  }
+
+  /** Call `port.method(...args)` on the least busy worker. */
+  call<T>(port: PortName, method: string, args: unknown[]): Promise<T> {
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
+    slot.busy++
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, {resolve: resolve as (value: unknown) => void, reject})
+      const request: PortRequest = {id, port, method, args}
+      slot.worker.postMessage(request)
+    })
+  }
+
+  /** An EventsPort whose calls run on the workers. */
+  eventsPort(): EventsPort {
+    return {
+      putEvents: (entries) => this.call('events', 'putEvents', [entries.map((e) => ({...e}))]),
+      describeEventBus: (name) => this.call('events', 'describeEventBus', [name]),
+    }
+  }
+
+  /** A DlqQueuePort (of the queue the pool was started with) whose calls run on the workers. */
+  queuePort(queueUrl: string): DlqQueuePort {
+    return {
+      queueUrl,
+      receive: (options) => this.call('queue', 'receive', [options]),
+      changeVisibility: (handles, seconds) => this.call('queue', 'changeVisibility', [handles, seconds]),
+      delete: (handles) => this.call('queue', 'delete', [handles]),
+      purge: () => this.call('queue', 'purge', []),
+      depth: () => this.call('queue', 'depth', []),
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()))
+  }
+
+  private failAll(error: unknown): void {
+    for (const {reject} of this.pending.values()) reject(error)
+    this.pending.clear()
+  }
+}
