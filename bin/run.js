@@ -8,7 +8,7 @@
 // resolving and compiling hundreds of module files. Everything else, and any help request, goes
 // through oclif's execute() as usual.
 'use strict'
-const {readFileSync} = require('node:fs')
+const {existsSync, readFileSync} = require('node:fs')
 const {dirname, join} = require('node:path')
 const {Script} = require('node:vm')
 
@@ -47,8 +47,9 @@ function readOptional(file) {
 }
 
 async function main(argv) {
-  // Without a built bundle (running from a checkout before `npm run build` finished) oclif runs it all.
-  if (servesFast(argv) && readOptional(bundle) !== undefined) {
+  // Without a built bundle (a checkout before `npm run build`) oclif runs it all. `npm run build` makes
+  // the bundle from dist/, so after `tsc` alone it is stale: run `node scripts/bundle-put.js` too.
+  if (servesFast(argv) && existsSync(bundle)) {
     await loadBundle(readOptional(bundleCache)).exports.runFast(argv, root)
     return
   }

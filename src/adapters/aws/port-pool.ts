@@ -22,6 +22,9 @@ export class PortPool {
   private readonly slots: Array<{worker: Worker; busy: number}>
   private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: unknown) => void}>()
   private nextId = 1
+  /** Why a worker died, if one did: every call from then on fails with it instead of waiting forever. */
+  private broken: Error | undefined
+  private closing = false
 
   constructor(clients: AwsClients, threads: number, options: CallOptions & {queueUrl?: string | undefined} = {}) {
     const workerData: PortWorkerData = {
@@ -39,13 +42,17 @@ export class PortPool {
         if (response.ok) call.resolve(response.value)
         else call.reject(errorFromData(response.error))
       })
-      slot.worker.on('error', (error) => this.failAll(error))
+      slot.worker.on('error', (error) => this.fail(error))
+      slot.worker.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`An AWS worker thread stopped (exit ${code}).`))
+      })
       return slot
     })
   }
 
   /** Call `port.method(...args)` on the least busy worker. */
   call<T>(port: PortName, method: string, args: unknown[]): Promise<T> {
+    if (this.broken) return Promise.reject(this.broken)
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a))
     slot.busy++
     const id = this.nextId++
@@ -77,10 +84,12 @@ export class PortPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()))
   }
 
-  private failAll(error: unknown): void {
+  private fail(error: Error): void {
+    this.broken ??= error
     for (const {reject} of this.pending.values()) reject(error)
     this.pending.clear()
   }
