@@ -71,6 +71,13 @@ describe('npm package', () => {
     const help = execFileSync(bin, ['--help'], {encoding: 'utf8', env: cleanEnv(dir)})
     expect(help).toContain('put')
     expect(help).toContain('dlq')
+    // A single put runs from the bundle in the installed package: here against no sandbox (exit 5).
+    const put = await runCli(['put', 'cacheDelete', '--sandbox', '--cache', 'c', '--key', 'k', '--json'], {
+      env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9'}),
+      bin,
+    })
+    expect(put.code, show(put)).toBe(5)
+    expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_UNREACHABLE', exitCode: 5}})
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)
     expect(demo.stdout).toContain('The dead-letter queue is empty')
