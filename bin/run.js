@@ -8,7 +8,7 @@
 // resolving and compiling hundreds of module files. Everything else, and any help request, goes
 // through oclif's execute() as usual.
 'use strict'
-const {existsSync, readFileSync} = require('node:fs')
+const {readFileSync, statSync} = require('node:fs')
 const {dirname, join} = require('node:path')
 const {Script} = require('node:vm')
 
@@ -46,10 +46,21 @@ function readOptional(file) {
   }
 }
 
+/**
+ * Whether the bundle is there and current. In a source checkout (one with tsconfig.json) `npm run build`
+ * makes the bundle last, so a bundle older than the compiled code means `tsc` ran alone since, and oclif
+ * runs the put. An installed package is never recompiled (and npm does not keep file times).
+ */
+function bundleIsCurrent() {
+  const bundled = statSync(bundle, {throwIfNoEntry: false})
+  if (bundled === undefined) return false
+  if (statSync(join(root, 'tsconfig.json'), {throwIfNoEntry: false}) === undefined) return true
+  const compiled = statSync(join(root, 'dist', 'cli', 'put-fast.js'), {throwIfNoEntry: false})
+  return compiled !== undefined && bundled.mtimeMs >= compiled.mtimeMs
+}
+
 async function main(argv) {
-  // Without a built bundle (a checkout before `npm run build`) oclif runs it all. `npm run build` makes
-  // the bundle from dist/, so after `tsc` alone it is stale: run `node scripts/bundle-put.js` too.
-  if (servesFast(argv) && existsSync(bundle)) {
+  if (servesFast(argv) && bundleIsCurrent()) {
     await loadBundle(readOptional(bundleCache)).exports.runFast(argv, root)
     return
   }

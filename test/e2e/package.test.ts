@@ -3,7 +3,7 @@
  * dependencies (so it installs with no network) and nothing else; installed globally it runs.
  */
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -71,13 +71,21 @@ describe('npm package', () => {
     const help = execFileSync(bin, ['--help'], {encoding: 'utf8', env: cleanEnv(dir)})
     expect(help).toContain('put')
     expect(help).toContain('dlq')
-    // A single put runs from the bundle in the installed package: here against no sandbox (exit 5).
+    // A single put runs from the bundle in the installed package (whatever file times npm gave it):
+    // here against no sandbox (exit 5), loading no oclif file.
+    const probe = join(dir, 'probe.cjs')
+    writeFileSync(
+      probe,
+      `process.on('exit', () => process.stderr.write('OCLIF_FILES ' +
+        Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length + '\\n'))`,
+    )
     const put = await runCli(['put', 'cacheDelete', '--sandbox', '--cache', 'c', '--key', 'k', '--json'], {
-      env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9'}),
+      env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9', NODE_OPTIONS: `--require ${probe}`}),
       bin,
     })
     expect(put.code, show(put)).toBe(5)
     expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_UNREACHABLE', exitCode: 5}})
+    expect(put.stderr).toContain('OCLIF_FILES 0')
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)
     expect(demo.stdout).toContain('The dead-letter queue is empty')

@@ -3,7 +3,7 @@
  * bundle with an accepted code cache, and what a person sees is what the oclif path gives.
  */
 import {spawnSync} from 'node:child_process' // only for a child that needs no sandbox
-import {readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -64,6 +64,24 @@ describe('put fast path', () => {
     expect(version.probe.oclif).toBeGreaterThan(0)
   })
 
+  it('runs a put through oclif when the bundle is older than the compiled code (tsc without a bundle)', async () => {
+    // A copy of the built checkout (tsconfig.json marks a checkout) whose dist/ was compiled again since.
+    const copy = join(home.home, 'pkg')
+    for (const part of ['bin', 'dist', 'package.json', 'oclif.manifest.json', 'tsconfig.json']) {
+      cpSync(join(ROOT, part), join(copy, part), {recursive: true})
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(join(copy, 'dist', 'cli', 'put-fast.js'), later, later)
+    const result = await runCli(['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k'], {
+      env: {...env, NODE_OPTIONS: `--require ${probe}`},
+      bin: join(copy, 'bin', 'run.js'),
+    })
+    expect(result.code, show(result)).toBe(0)
+    const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
+    expect((JSON.parse(line.slice(6)) as {oclif?: number}).oclif).toBeGreaterThan(0)
+  })
+
   it('has a code cache this Node.js accepts', () => {
     const check = spawnSync(
       process.execPath,
@@ -77,8 +95,10 @@ describe('put fast path', () => {
     )
     expect(check.stderr).toBe('')
     expect(check.stdout).toBe('false')
-    // And the bundle was built from the current sources' build (not left over from an older one).
-    expect(readFileSync(join(ROOT, 'dist', 'put-fast.cjs'), 'utf8')).toContain('put:')
+    // And the build made the bundle after the compiled code it holds, and the cache after the bundle.
+    const built = (file: string) => statSync(join(ROOT, 'dist', file)).mtimeMs
+    expect(built('put-fast.cjs')).toBeGreaterThanOrEqual(built('cli/put-fast.js'))
+    expect(built('put-fast.cjs.cache')).toBeGreaterThanOrEqual(built('put-fast.cjs'))
   })
 
   it('gives the same usage errors, JSON errors and exit codes as oclif', async () => {
