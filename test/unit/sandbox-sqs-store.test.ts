@@ -6,6 +6,22 @@ import {md5OfBody, md5OfMessageAttributes} from '../../src/sandbox/sqs/md5.js'
 import {sqsQueryInput} from '../../src/sandbox/sqs/query.js'
 import {SqsStore, type SqsQueue} from '../../src/sandbox/sqs/store.js'
 
+describe('md5OfMessageAttributes', () => {
+  it('matches an independent computation of the SQS algorithm (UTF-8, numbers, binary, name order)', () => {
+    // Reference from Python's hashlib over the documented byte layout, not from this code.
+    const md5 = md5OfMessageAttributes({
+      RULE_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:rule/b/r'},
+      ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+      n: {DataType: 'Number', StringValue: '42'},
+      é: {DataType: 'String', StringValue: 'ünï'},
+      bin: {DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 2, 255])},
+    })
+    expect(md5).toBe('f60dc4ae8d62dad467cc2c5247d934e3')
+    expect(md5OfMessageAttributes({})).toBeUndefined()
+    expect(md5OfMessageAttributes(undefined)).toBeUndefined()
+  })
+})
+
 function makeQueue(clock: {now: number}, attributes: Record<string, string> = {}): {store: SqsStore; queue: SqsQueue} {
   let id = 0
   const store = new SqsStore(

@@ -130,6 +130,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     }
   }
 
+  /** Journal, Ctrl-C, confirmation, progress and the redrive itself, through the ports run() chose. */
   private async redrive(run: {
     queueUrl: string
     queue: DlqQueuePort
@@ -139,16 +140,15 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     filter: ReturnType<typeof filterFromFlags>
   }): Promise<RedriveResult> {
     const {flags} = this
-    const {queue, events, rate, ids, filter} = run
-    const located = {queueUrl: run.queueUrl}
+    const {queueUrl, queue, events, rate, ids, filter} = run
     if (flags.bus) await events.describeEventBus(flags.bus)
     const select = (r: DlqRecord) => matchesFilter(r, filter)
 
     const stateDir = stateDirFrom(process.env, homedir())
     const runId = newRunId()
     const journal = flags['dry-run']
-      ? memoryJournal(await readPending(`${stateDir}/${JOURNAL_FILE}`, located.queueUrl))
-      : await openJournal({dir: stateDir, queue: located.queueUrl, runId})
+      ? memoryJournal(await readPending(`${stateDir}/${JOURNAL_FILE}`, queueUrl))
+      : await openJournal({dir: stateDir, queue: queueUrl, runId})
     const deps: RedriveDeps = {queue, events, journal, discoverRate: createRateDiscovery(this.ctx.aws)}
     if (!this.jsonEnabled()) this.reportInterrupted(journal.pending)
 
@@ -188,7 +188,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           const depth = await queue.depth()
           if (depth.visible > CONFIRM_ABOVE) {
             const ok = await this.confirm(
-              `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${located.queueUrl}?`,
+              `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${queueUrl}?`,
             )
             if (!ok) throw new InterruptedError('Cancelled: nothing was redriven.')
           }

@@ -7,36 +7,47 @@ export function md5OfBody(body: string): string {
   return createHash('md5').update(body, 'utf8').digest('hex')
 }
 
-function lengthPrefixed(value: Buffer): Buffer {
-  const length = Buffer.alloc(4)
-  length.writeUInt32BE(value.length)
-  return Buffer.concat([length, value])
-}
-
 /**
  * `MD5OfMessageAttributes` per the SQS algorithm (aws-semantics E, last paragraph): attributes in
  * name order, each as length-prefixed name, length-prefixed data type, one transport byte (1 for
  * String/Number, 2 for Binary) and the length-prefixed value. Undefined when there are none.
+ * The bytes are laid out in one buffer and hashed at once (a receive renders this for every message).
  */
 export function md5OfMessageAttributes(
   attributes: Readonly<Record<string, SqsMessageAttributeValue>> | undefined,
 ): string | undefined {
   if (!attributes) return undefined
   const names = Object.keys(attributes).sort()
-  if (names.length === 0) return undefined
-  const hash = createHash('md5')
+  const parts: Array<{name: string; type: string; transport: number; value: Buffer | string}> = []
+  let size = 0
   for (const name of names) {
-    const value = attributes[name]
-    if (!value) continue
-    hash.update(lengthPrefixed(Buffer.from(name, 'utf8')))
-    hash.update(lengthPrefixed(Buffer.from(value.DataType, 'utf8')))
-    if (value.BinaryValue !== undefined && value.DataType.startsWith('Binary')) {
-      hash.update(Buffer.from([2]))
-      hash.update(lengthPrefixed(value.BinaryValue))
-    } else {
-      hash.update(Buffer.from([1]))
-      hash.update(lengthPrefixed(Buffer.from(value.StringValue ?? '', 'utf8')))
+    const attribute = attributes[name]
+    if (!attribute) continue
+    const binary = attribute.BinaryValue !== undefined && attribute.DataType.startsWith('Binary')
+    const value = binary ? (attribute.BinaryValue as Buffer) : (attribute.StringValue ?? '')
+    const valueLength = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length
+    size +=
+      4 + Buffer.byteLength(name, 'utf8') + 4 + Buffer.byteLength(attribute.DataType, 'utf8') + 1 + 4 + valueLength
+    parts.push({name, type: attribute.DataType, transport: binary ? 2 : 1, value})
+  }
+  if (parts.length === 0) return undefined
+  const bytes = Buffer.allocUnsafe(size)
+  let at = 0
+  const text = (value: string): void => {
+    const length = bytes.write(value, at + 4, 'utf8')
+    bytes.writeUInt32BE(length, at)
+    at += 4 + length
+  }
+  for (const part of parts) {
+    text(part.name)
+    text(part.type)
+    bytes[at++] = part.transport
+    if (typeof part.value === 'string') text(part.value)
+    else {
+      bytes.writeUInt32BE(part.value.length, at)
+      part.value.copy(bytes, at + 4)
+      at += 4 + part.value.length
     }
   }
-  return hash.digest('hex')
+  return createHash('md5').update(bytes).digest('hex')
 }
