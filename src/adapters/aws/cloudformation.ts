@@ -2,7 +2,7 @@ import type {Change, StackEvent as SdkStackEvent} from '@aws-sdk/client-cloudfor
 
 import type {ChangeSetInfo, CloudFormationPort, ResourceChange, StackEvent, StackInfo} from '../../core/stack-plan.js'
 import type {AwsClients} from './clients.js'
-import {translateAwsError} from './errors.js'
+import {callContext, translateAwsError} from './errors.js'
 import type {CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
@@ -35,13 +35,7 @@ export function isStackMissingError(error: unknown): boolean {
 export function createCloudFormationPort(clients: AwsClients, options: CallOptions = {}): CloudFormationPort {
   const cf = () => clients.cloudFormation
   const fail = (action: string) => (error: unknown) => {
-    throw translateAwsError(error, {
-      action,
-      endpoint: clients.endpointOf('cloudformation'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
-    })
+    throw translateAwsError(error, callContext(clients, 'cloudformation', options, action))
   }
   return {
     async describeStack(nameOrId) {
@@ -182,13 +176,10 @@ export async function listStackResources(
     return out
   } catch (error) {
     if (isStackMissingError(error)) return []
-    throw translateAwsError(error, {
-      action: `Can't list the resources of stack ${stackName}`,
-      endpoint: clients.endpointOf('cloudformation'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
-    })
+    throw translateAwsError(
+      error,
+      callContext(clients, 'cloudformation', options, `Can't list the resources of stack ${stackName}`),
+    )
   }
 }
 

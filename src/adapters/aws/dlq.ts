@@ -6,7 +6,7 @@
 import type {DlqBatchResult, DlqDepth, DlqHandle, DlqQueuePort, RawDlqMessage} from '../../core/dlq.js'
 import {NotFoundError, RemoteError, UsageError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
-import {translateAwsError, type AwsErrorContext} from './errors.js'
+import {callContext, translateAwsError, type AwsErrorContext} from './errors.js'
 import type {CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
@@ -21,14 +21,7 @@ function context(
   options: CallOptions,
   hints?: readonly string[],
 ): AwsErrorContext {
-  return {
-    action,
-    endpoint: clients.endpointOf('sqs'),
-    region: clients.target.region,
-    profile: clients.target.profile,
-    sandboxUrl: options.sandboxUrl,
-    ...(hints ? {notFoundHints: hints} : {}),
-  }
+  return {...callContext(clients, 'sqs', options, action), ...(hints ? {notFoundHints: hints} : {})}
 }
 
 /** The queue's name: the last path segment of its URL. */
@@ -255,13 +248,7 @@ export function createStackReader(clients: AwsClients, options: CallOptions = {}
         },
       )
     }
-    return translateAwsError(error, {
-      action: `${action} (stack ${stack})`,
-      endpoint: clients.endpointOf('cloudformation'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
-    })
+    return translateAwsError(error, callContext(clients, 'cloudformation', options, `${action} (stack ${stack})`))
   }
   return {
     async outputs(stack) {

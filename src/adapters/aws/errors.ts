@@ -6,6 +6,8 @@ import {
   RemoteError,
   UnreachableError,
 } from '../../core/errors.js'
+import type {AwsClients, AwsServiceId} from './clients.js'
+import type {CallOptions} from './identity.js'
 
 /** What was being attempted when an SDK call failed, for the message and the hints. */
 export interface AwsErrorContext {
@@ -19,6 +21,22 @@ export interface AwsErrorContext {
   readonly sandboxUrl?: string | undefined
   /** Hints for a missing resource ("Create it with …"). */
   readonly notFoundHints?: readonly string[] | undefined
+}
+
+/** The context of a failed call to `service`: the action, where the call went, region, profile and sandbox. */
+export function callContext(
+  clients: AwsClients,
+  service: AwsServiceId,
+  options: CallOptions,
+  action: string,
+): AwsErrorContext {
+  return {
+    action,
+    endpoint: clients.endpointOf(service),
+    region: clients.target.region,
+    profile: clients.target.profile,
+    sandboxUrl: options.sandboxUrl,
+  }
 }
 
 const AUTH_ERROR_NAMES = new Set([

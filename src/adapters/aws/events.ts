@@ -1,6 +1,6 @@
 import type {EventsPort, PutEntryResult} from '../../core/put-entries.js'
 import type {AwsClients} from './clients.js'
-import {translateAwsError} from './errors.js'
+import {callContext, translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
@@ -21,13 +21,10 @@ export function createEventsPort(clients: AwsClients, options: CallOptions = {})
             : {errorCode: entry.ErrorCode ?? 'Unknown', errorMessage: entry.ErrorMessage ?? 'No message.'},
         )
       } catch (error) {
-        throw translateAwsError(error, {
-          action: "Can't publish events (EventBridge PutEvents)",
-          endpoint: clients.endpointOf('eventbridge'),
-          region: clients.target.region,
-          profile: clients.target.profile,
-          sandboxUrl: options.sandboxUrl,
-        })
+        throw translateAwsError(
+          error,
+          callContext(clients, 'eventbridge', options, "Can't publish events (EventBridge PutEvents)"),
+        )
       }
     },
     async describeEventBus(name) {

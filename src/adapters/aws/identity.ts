@@ -1,5 +1,5 @@
 import type {AwsClients} from './clients.js'
-import {translateAwsError} from './errors.js'
+import {callContext, translateAwsError} from './errors.js'
 import {sdk} from './sdk.js'
 
 /** The identity the credentials resolve to (STS GetCallerIdentity). */
@@ -30,13 +30,10 @@ export async function getCallerIdentity(clients: AwsClients, options: CallOption
     const out = await clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}))
     return {account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? ''}
   } catch (error) {
-    throw translateAwsError(error, {
-      action: "Can't check the AWS identity (STS GetCallerIdentity)",
-      endpoint: clients.endpointOf('sts'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
-    })
+    throw translateAwsError(
+      error,
+      callContext(clients, 'sts', options, "Can't check the AWS identity (STS GetCallerIdentity)"),
+    )
   }
 }
 
@@ -55,11 +52,7 @@ export async function describeEventBus(
     return {name: out.Name ?? name, arn, region: regionOfArn(arn)}
   } catch (error) {
     throw translateAwsError(error, {
-      action: `Can't find event bus \`${name}\``,
-      endpoint: clients.endpointOf('eventbridge'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
+      ...callContext(clients, 'eventbridge', options, `Can't find event bus \`${name}\``),
       notFoundHints: [
         `Create it with \`aws events create-event-bus --name ${name}\`, or deploy the stack with \`momento-eb deploy\`.`,
         `Or pass ${options.busFlag ?? '--event-bus'} with an existing bus (\`aws events list-event-buses\` lists them).`,

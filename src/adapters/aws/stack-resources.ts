@@ -15,7 +15,7 @@ import {
 } from '../../core/stack-plan.js'
 import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
-import {translateAwsError} from './errors.js'
+import {callContext, translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
@@ -43,13 +43,7 @@ export async function findIntegration(
     })
   }
   const fail = (action: string) => (error: unknown) =>
-    translateAwsError(error, {
-      action,
-      endpoint: clients.endpointOf('eventbridge'),
-      region: clients.target.region,
-      profile: clients.target.profile,
-      sandboxUrl: options.sandboxUrl,
-    })
+    translateAwsError(error, callContext(clients, 'eventbridge', options, action))
   const ofType = (type: string) => live.filter((r) => r.resourceType === type)
 
   let connection: IntegrationResources['connection']
@@ -144,13 +138,10 @@ export async function findIntegration(
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
       else
-        throw translateAwsError(error, {
-          action: `Can't read the attributes of queue ${r.physicalId}`,
-          endpoint: clients.endpointOf('sqs'),
-          region: clients.target.region,
-          profile: clients.target.profile,
-          sandboxUrl: options.sandboxUrl,
-        })
+        throw translateAwsError(
+          error,
+          callContext(clients, 'sqs', options, `Can't read the attributes of queue ${r.physicalId}`),
+        )
     }
   }
 
