@@ -2,26 +2,25 @@
  * CloudFormation's query wire format: `Parameters.member.1.ParameterKey=…` in, and
  * `<OpResponse><OpResult>…</OpResult>…` out, lists as `<member>` elements.
  */
+import {queryParamTree, type QueryTree} from '../protocol/query.js'
 import {queryResponse, xmlEscape} from '../protocol/xml.js'
 
 /** XML namespace of CloudFormation responses and errors. */
 export const CLOUDFORMATION_NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'
 
-type Tree = {[key: string]: Tree | string}
-
-function normalize(node: Tree | string): unknown {
+function normalize(node: QueryTree): unknown {
   if (typeof node === 'string') return node
   const keys = Object.keys(node)
   if (keys.length === 1 && keys[0] === 'member') {
-    const members = node['member'] as Tree | string
+    const members = node['member'] as QueryTree
     if (typeof members === 'string') return [members]
     return Object.keys(members)
       .filter((k) => /^\d+$/.test(k))
       .sort((a, b) => Number(a) - Number(b))
-      .map((k) => normalize(members[k] as Tree | string))
+      .map((k) => normalize(members[k] as QueryTree))
   }
   const out: Record<string, unknown> = {}
-  for (const key of keys) out[key] = normalize(node[key] as Tree | string)
+  for (const key of keys) out[key] = normalize(node[key] as QueryTree)
   return out
 }
 
@@ -30,22 +29,7 @@ function normalize(node: Tree | string): unknown {
  * `{Capabilities: ['CAPABILITY_IAM']}`; an empty list is sent as `Parameters=` and reads as `''`.
  */
 export function cloudFormationQueryInput(_operation: string, params: URLSearchParams): Record<string, unknown> {
-  const root: Tree = {}
-  for (const [key, value] of params) {
-    if (key === 'Action' || key === 'Version') continue
-    const parts = key.split('.')
-    let node = root
-    parts.forEach((part, index) => {
-      if (index === parts.length - 1) {
-        if (typeof node[part] !== 'object') node[part] = value
-        return
-      }
-      const next = node[part]
-      if (typeof next === 'object') node = next
-      else node = node[part] = {}
-    })
-  }
-  return normalize(root) as Record<string, unknown>
+  return normalize(queryParamTree(params)) as Record<string, unknown>
 }
 
 /** JSON-shaped output → XML elements: objects nest, arrays become `<member>`s, booleans `true|false`. */

@@ -1,9 +1,8 @@
+import {queryParamTree, type QueryTree} from '../protocol/query.js'
 import {queryResponse, xmlNode, xmlText} from '../protocol/xml.js'
 
 /** XML namespace of SQS query responses and errors. */
 export const SQS_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/'
-
-type Tree = string | {[key: string]: Tree}
 
 /** Flattened lists whose JSON member has another name. */
 const LIST_NAMES: Readonly<Record<string, string>> = {
@@ -22,18 +21,18 @@ const MAP_NAMES: Readonly<Record<string, string>> = {
   Tag: 'tags',
 }
 
-function normalize(node: Tree): unknown {
+function normalize(node: QueryTree): unknown {
   if (typeof node === 'string') return node
   const keys = Object.keys(node)
   if (keys.length > 0 && keys.every((key) => /^\d+$/.test(key))) {
     return keys
       .map(Number)
       .sort((a, b) => a - b)
-      .map((index) => normalize(node[String(index)] as Tree))
+      .map((index) => normalize(node[String(index)] as QueryTree))
   }
   const out: Record<string, unknown> = {}
   for (const key of keys) {
-    const child = node[key] as Tree
+    const child = node[key] as QueryTree
     const mapName = MAP_NAMES[key]
     if (mapName) {
       const entries = normalize(child)
@@ -58,22 +57,7 @@ function normalize(node: Tree): unknown {
  * `{AttributeNames: ['All']}`, `SendMessageBatchRequestEntry.N.*` becomes `Entries` (G.5).
  */
 export function sqsQueryInput(_operation: string, params: URLSearchParams): Record<string, unknown> {
-  const root: {[key: string]: Tree} = {}
-  for (const [key, value] of params) {
-    if (key === 'Action' || key === 'Version') continue
-    const parts = key.split('.')
-    let node = root
-    parts.forEach((part, index) => {
-      if (index === parts.length - 1) {
-        node[part] = value
-        return
-      }
-      const next = node[part]
-      if (typeof next === 'object') node = next
-      else node = node[part] = {}
-    })
-  }
-  return normalize(root) as Record<string, unknown>
+  return normalize(queryParamTree(params)) as Record<string, unknown>
 }
 
 interface WireAttribute {

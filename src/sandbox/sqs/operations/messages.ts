@@ -318,21 +318,28 @@ const deleteMessage: Operation = (input, ctx) => {
   return {}
 }
 
-const deleteMessageBatch: Operation = (input, ctx) => {
-  const queue = queueOf(input, ctx)
+/** Apply `each` to every entry of a batch: entries that throw are reported as failures, not the call. */
+function eachEntry(input: Record<string, unknown>, each: (entry: Record<string, unknown>) => void) {
   const Successful: {Id: string}[] = []
   const Failed: BatchFailure[] = []
   for (const entry of batchEntries(input)) {
     const id = entry['Id'] as string
     try {
-      const handle = requiredString(entry, 'ReceiptHandle')
-      checkHandle(queue.deleteMessage(handle), handle)
+      each(entry)
       Successful.push({Id: id})
     } catch (error) {
       Failed.push(failure(id, error))
     }
   }
   return {Successful, Failed}
+}
+
+const deleteMessageBatch: Operation = (input, ctx) => {
+  const queue = queueOf(input, ctx)
+  return eachEntry(input, (entry) => {
+    const handle = requiredString(entry, 'ReceiptHandle')
+    checkHandle(queue.deleteMessage(handle), handle)
+  })
 }
 
 const changeMessageVisibility: Operation = (input, ctx) => {
@@ -346,21 +353,12 @@ const changeMessageVisibility: Operation = (input, ctx) => {
 
 const changeMessageVisibilityBatch: Operation = (input, ctx) => {
   const queue = queueOf(input, ctx)
-  const Successful: {Id: string}[] = []
-  const Failed: BatchFailure[] = []
-  for (const entry of batchEntries(input)) {
-    const id = entry['Id'] as string
-    try {
-      const handle = requiredString(entry, 'ReceiptHandle')
-      const seconds = optionalInt(entry, 'VisibilityTimeout', 0, 43_200)
-      if (seconds === undefined) throw missingParameter('VisibilityTimeout')
-      checkHandle(queue.changeVisibility(handle, seconds, ctx.state.now()), handle)
-      Successful.push({Id: id})
-    } catch (error) {
-      Failed.push(failure(id, error))
-    }
-  }
-  return {Successful, Failed}
+  return eachEntry(input, (entry) => {
+    const handle = requiredString(entry, 'ReceiptHandle')
+    const seconds = optionalInt(entry, 'VisibilityTimeout', 0, 43_200)
+    if (seconds === undefined) throw missingParameter('VisibilityTimeout')
+    checkHandle(queue.changeVisibility(handle, seconds, ctx.state.now()), handle)
+  })
 }
 
 /** Message-level operations. */
