@@ -13,24 +13,26 @@ export interface ReasonInfo {
   label: string
   /** Whether publishing the event again can succeed without changing it (after the fix, if any). */
   retryable: boolean
+  /** Whether something (the event, the cache, the key, the permissions) must change before a redrive works. */
+  needsFix: boolean
 }
 
 /** The label of every reason, for summaries, help text and the watch view. */
 export const REASON_INFO: Readonly<Record<DlqReason, ReasonInfo>> = {
-  'both-keys': {label: 'both key and key_base64', retryable: false},
-  'no-key': {label: 'no key', retryable: false},
-  'bad-request': {label: 'bad request (400)', retryable: false},
-  'key-invalid': {label: 'API key invalid or expired (401)', retryable: true},
-  forbidden: {label: 'forbidden (403)', retryable: true},
-  'cache-not-found': {label: 'cache not found (404)', retryable: true},
-  'rate-limited': {label: 'rate limited (429)', retryable: true},
-  'server-error': {label: 'Momento server error (5xx)', retryable: true},
-  timeout: {label: 'timeout', retryable: true},
-  'no-permission': {label: 'no permission to invoke', retryable: true},
-  'destination-gone': {label: 'destination or connection gone', retryable: true},
-  'connection-failure': {label: 'connection failure', retryable: true},
-  'not-redrivable': {label: 'not redrivable', retryable: false},
-  unknown: {label: 'unknown', retryable: true},
+  'both-keys': {label: 'both key and key_base64', retryable: false, needsFix: true},
+  'no-key': {label: 'no key', retryable: false, needsFix: true},
+  'bad-request': {label: 'bad request (400)', retryable: false, needsFix: true},
+  'key-invalid': {label: 'API key invalid or expired (401)', retryable: true, needsFix: true},
+  forbidden: {label: 'forbidden (403)', retryable: true, needsFix: true},
+  'cache-not-found': {label: 'cache not found (404)', retryable: true, needsFix: true},
+  'rate-limited': {label: 'rate limited (429)', retryable: true, needsFix: false},
+  'server-error': {label: 'Momento server error (5xx)', retryable: true, needsFix: false},
+  timeout: {label: 'timeout', retryable: true, needsFix: false},
+  'no-permission': {label: 'no permission to invoke', retryable: true, needsFix: true},
+  'destination-gone': {label: 'destination or connection gone', retryable: true, needsFix: true},
+  'connection-failure': {label: 'connection failure', retryable: true, needsFix: false},
+  'not-redrivable': {label: 'not redrivable', retryable: false, needsFix: true},
+  unknown: {label: 'unknown', retryable: true, needsFix: false},
 }
 
 /** True when `value` names a reason of the closed set. */

@@ -1,4 +1,5 @@
 import type {DlqReason, DlqRecord} from '../../core/dlq.js'
+import {REASON_INFO} from '../../core/dlq-decode.js'
 import type {Tone} from '../theme.js'
 
 /** Cut `text` to `width` characters, ending in an ellipsis when cut. Newlines and tabs become spaces. */
@@ -19,22 +20,9 @@ export function count(value: number): string {
   return value.toLocaleString('en-US')
 }
 
-/** Reasons that need a change before a redrive can succeed (the rest are transient). */
-const NEEDS_FIX: ReadonlySet<DlqReason> = new Set([
-  'both-keys',
-  'no-key',
-  'bad-request',
-  'key-invalid',
-  'forbidden',
-  'cache-not-found',
-  'no-permission',
-  'destination-gone',
-  'not-redrivable',
-])
-
 /** How a reason is coloured: red when something must be fixed first, yellow when a retry may do. */
 export function reasonTone(reason: DlqReason): Tone {
-  if (NEEDS_FIX.has(reason)) return 'error'
+  if (REASON_INFO[reason].needsFix) return 'error'
   if (reason === 'unknown') return 'normal'
   return 'warn'
 }
