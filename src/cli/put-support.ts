@@ -57,6 +57,12 @@ export function requireCache(defaults: PutDefaults): string {
   })
 }
 
+/** Key flags of cacheSet and cacheDelete: one of them, as text or as base64 bytes. */
+export const keyFlags = {
+  key: Flags.string({summary: 'Item key (text).', exclusive: ['key-base64']}),
+  'key-base64': Flags.string({summary: 'Item key as base64 bytes (sent as unpadded base64url).', exclusive: ['key']}),
+}
+
 /** Message flags of cacheSet and topicPublish. */
 export const messageFlags = {
   message: Flags.string({summary: 'The value (cacheSet) or message (topicPublish).', exclusive: ['message-file']}),

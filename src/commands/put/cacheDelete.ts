@@ -1,8 +1,6 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand} from '../../cli/base-command.js'
 import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
-import {putFlags, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {keyFlags, putFlags, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
 
@@ -14,8 +12,7 @@ export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
   ]
   static override flags = {
     ...putFlags,
-    key: Flags.string({summary: 'Item key (text).', exclusive: ['key-base64']}),
-    'key-base64': Flags.string({summary: 'Item key as base64 bytes (sent as unpadded base64url).', exclusive: ['key']}),
+    ...keyFlags,
     ...putWaitFlags,
   }
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {keyFlags, messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
@@ -19,8 +19,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   ]
   static override flags = {
     ...putFlags,
-    key: Flags.string({summary: 'Item key (text).', exclusive: ['key-base64']}),
-    'key-base64': Flags.string({summary: 'Item key as base64 bytes (sent as unpadded base64url).', exclusive: ['key']}),
+    ...keyFlags,
     ttl: Flags.string({summary: 'Time to live in whole seconds, 1–86400.'}),
     ...messageFlags,
     ...putWaitFlags,
