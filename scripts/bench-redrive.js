@@ -13,10 +13,6 @@ import {awsConfig, median, pool, startSandboxProcess} from './bench-lib.js'
 
 const BUS = 'bench-redrive'
 
-export async function fillForTest(sqs, queueUrl, count) {
-  return fill(sqs, queueUrl, count)
-}
-
 async function fill(sqs, queueUrl, count) {
   const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
   await pool(count / 10, 16, async (b) => {
