@@ -5,7 +5,16 @@
  * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
  * decoded into a record, never thrown.
  */
-import {DLQ_REASONS, type DlqEvent, type DlqReason, type DlqRecord, type RawDlqMessage} from './dlq.js'
+import {
+  DLQ_REASONS,
+  type DlqEvent,
+  type DlqEvidence,
+  type DlqReason,
+  type DlqRecord,
+  type MomentoProbeFinding,
+  type RawDlqMessage,
+  type RetryPattern,
+} from './dlq.js'
 
 /** What a reason means in a word or two, and the generic fix; the explanation adds the specifics. */
 export interface ReasonInfo {
@@ -31,6 +40,8 @@ export const REASON_INFO: Readonly<Record<DlqReason, ReasonInfo>> = {
   'no-permission': {label: 'no permission to invoke', retryable: true, needsFix: true},
   'destination-gone': {label: 'destination or connection gone', retryable: true, needsFix: true},
   'connection-failure': {label: 'connection failure', retryable: true, needsFix: false},
+  refused: {label: 'refused without retry (400, 403 or 404)', retryable: true, needsFix: true},
+  'retries-exhausted': {label: 'failed after retries (401, 429, 5xx, timeout…)', retryable: true, needsFix: false},
   'not-redrivable': {label: 'not redrivable', retryable: false, needsFix: true},
   unknown: {label: 'unknown', retryable: true, needsFix: false},
 }
@@ -46,6 +57,11 @@ export interface DecodeOptions {
   now?: number
   /** The region the CLI talks to, used when neither the event nor the rule ARN names one. */
   region?: string | undefined
+  /**
+   * What a live probe of Momento found for a cache (`--diagnose`), when one ran: consulted only when
+   * the DLQ attributes leave the reason ambiguous.
+   */
+  probe?: ((cache: string | undefined) => MomentoProbeFinding | undefined) | undefined
 }
 
 /** The parts of an EventBridge rule ARN: `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`. */
@@ -258,6 +274,8 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
     receiveCount: toNumber(raw.systemAttributes?.['ApproximateReceiveCount']),
     sentAt: sentMs === undefined ? undefined : new Date(sentMs).toISOString(),
     reason: 'unknown',
+    evidence: 'none',
+    retryPattern: 'unknown',
     explanation: '',
     fix: '',
     fixCommand: undefined,
@@ -267,7 +285,10 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
     failureReason: undefined,
     format,
   }
-  const failure = classify(record)
+  record.retryPattern = retryPatternOf(record)
+  const {reason: failure, evidence, diagnosis} = classify(record, options.probe)
+  record.evidence = evidence
+  if (diagnosis) record.diagnosis = diagnosis
   const text = describe(failure, record)
   if (!redrivable) {
     record.reason = 'not-redrivable'
@@ -293,42 +314,152 @@ export function decodeDlqMessages(raws: readonly RawDlqMessage[], options: Decod
   return raws.map((raw) => decodeDlqMessage(raw, options))
 }
 
-/** The delivery failure a record shows, from ERROR_CODE, the HTTP status and Momento's error title. */
-function classify(r: DlqRecord): DlqReason {
+/**
+ * What the retry attributes say (aws-semantics B.2, C.2): an exhausted condition or any retry means
+ * EventBridge retried (401/407/409/429/5xx, timeout, connection failure); RETRY_ATTEMPTS=0 without
+ * an exhausted condition means it did not (other 4xx, or an EventBridge-side refusal).
+ */
+export function retryPatternOf(r: Pick<DlqRecord, 'retryAttempts' | 'exhaustedRetryCondition'>): RetryPattern {
+  if (r.exhaustedRetryCondition !== undefined) return 'retried'
+  if (r.retryAttempts === undefined) return 'unknown'
+  return r.retryAttempts > 0 ? 'retried' : 'not-retried'
+}
+
+/**
+ * Real AWS wordings (public captures of API destination DLQ messages, aws-semantics C.2): a timeout
+ * is `UNKNOWN` with "Timeout calling endpoint for API Destination: socket closed.", an unreachable
+ * endpoint `SDK_CLIENT_ERROR` with "API destination endpoint cannot be reached.".
+ */
+const TIMEOUT_TEXT = /\btimed?\s?out\b/i
+const UNREACHABLE_TEXT = /cannot be reached|can't be reached|unable to connect|connection refused|ECONNREFUSED|ENOTFOUND/i
+
+/**
+ * ERROR_CODEs EventBridge lists for failures on its own side (aws-semantics C.2). Any other code,
+ * `UNKNOWN` and `ERROR_FROM_TARGET` included, may stand for an answer of the endpoint: AWS does not
+ * publish which code an API destination's HTTP error gets, so the decoder assumes the least.
+ */
+const EVENTBRIDGE_SIDE_CODES = new Set([
+  'CROSS_ACCOUNT_INGESTION_FAILED',
+  'CROSS_REGION_INGESTION_FAILED',
+  'EVENTS_IN_BATCH_REQUEST_REJECTED',
+  'INTERNAL_ERROR',
+  'RESOURCE_ALREADY_EXISTS',
+  'RESOURCE_LIMIT_EXCEEDED',
+  'RESOURCE_MODIFICATION_COLLISION',
+  'THIRD_ACCOUNT_HOP_DETECTED',
+  'THIRD_REGION_HOP_DETECTED',
+  'TRANSIENT_ASSUME_ROLE',
+])
+
+/** Whether a record's reason is ambiguous enough that a live probe of Momento could settle it. */
+export function needsDiagnosis(r: Pick<DlqRecord, 'evidence' | 'reason' | 'failureReason'>): boolean {
+  const reason = r.reason === 'not-redrivable' ? r.failureReason : r.reason
+  return (
+    (r.evidence === 'retry-pattern' || r.evidence === 'none') &&
+    (reason === 'refused' || reason === 'retries-exhausted' || reason === 'unknown')
+  )
+}
+
+interface Classified {
+  reason: DlqReason
+  evidence: DlqEvidence
+  diagnosis?: MomentoProbeFinding | undefined
+}
+
+/** Reasons a probe finding proves, by retry pattern (a finding the pattern rules out proves nothing). */
+const PROBED_NOT_RETRIED: Partial<Record<MomentoProbeFinding['outcome'], DlqReason>> = {
+  'cache-not-found': 'cache-not-found',
+  forbidden: 'forbidden',
+}
+const PROBED_RETRIED: Partial<Record<MomentoProbeFinding['outcome'], DlqReason>> = {
+  'key-invalid': 'key-invalid',
+  'endpoint-mismatch': 'key-invalid',
+  'rate-limited': 'rate-limited',
+  'server-error': 'server-error',
+  timeout: 'timeout',
+  unreachable: 'connection-failure',
+}
+
+/**
+ * The delivery failure a record shows, and the evidence that decided it. AWS's wording of an API
+ * destination's HTTP error is unpublished and the captures carry neither status nor body, so the
+ * text is trusted only where it is specific (an EventBridge ERROR_CODE, a known real wording, an
+ * HTTP status); otherwise the retry pattern gives the class and a probe, when one ran, the cause.
+ */
+function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
   const code = (r.errorCode ?? '').toUpperCase()
+  const text = r.errorMessage ?? ''
   const title = (r.momentoTitle ?? '').toLowerCase()
   switch (code) {
     case 'NO_PERMISSIONS':
     case 'FAILED_TO_ASSUME_ROLE':
-      return 'no-permission'
+      return {reason: 'no-permission', evidence: 'error-text'}
     case 'NO_RESOURCE':
-      return 'destination-gone'
+      return {reason: 'destination-gone', evidence: 'error-text'}
     case 'TIMEOUT':
-      return 'timeout'
+      return {reason: 'timeout', evidence: 'error-text'}
     case 'THROTTLING':
-      return 'rate-limited'
+      return {reason: 'rate-limited', evidence: 'error-text'}
     case 'INVALID_PARAMETER':
     case 'INVALID_JSON':
-      return 'bad-request'
+      return {reason: 'bad-request', evidence: 'error-text'}
   }
   const status = r.httpStatus
+  if (status === undefined && TIMEOUT_TEXT.test(text)) return {reason: 'timeout', evidence: 'error-text'}
   if (status !== undefined) {
-    if (status === 400) {
-      if (title.includes('multiple keys') || (r.key !== undefined && r.keyBase64 !== undefined)) return 'both-keys'
-      if (title.includes('no key') || (r.event !== undefined && r.topic === undefined && !r.key && !r.keyBase64)) {
-        return 'no-key'
-      }
-      return 'bad-request'
-    }
-    if (status === 401) return 'key-invalid'
-    if (status === 403) return 'forbidden'
-    if (status === 404) return 'cache-not-found'
-    if (status === 429) return 'rate-limited'
-    if (status >= 500) return 'server-error'
-    if (status >= 400) return 'bad-request'
+    const byStatus = reasonOfStatus(status, r, title)
+    if (byStatus) return {reason: byStatus, evidence: 'error-text'}
   }
-  if (code === 'CONNECTION_FAILURE' || code === 'SDK_CLIENT_ERROR') return 'connection-failure'
-  return 'unknown'
+  // SDK_CLIENT_ERROR is EventBridge's own HTTP client failing (the real unreachable capture), not an
+  // answer of the endpoint: a connection failure unless the text carries a status (handled above).
+  if (code === 'CONNECTION_FAILURE' || code === 'SDK_CLIENT_ERROR' || UNREACHABLE_TEXT.test(text)) {
+    return {reason: 'connection-failure', evidence: 'error-text'}
+  }
+
+  // A code EventBridge documents for a failure on its own side, not an answer of the endpoint: the
+  // retry pattern says nothing about Momento then.
+  if (EVENTBRIDGE_SIDE_CODES.has(code)) return {reason: 'unknown', evidence: 'error-text'}
+
+  const finding = probe?.(r.cache)
+  switch (r.retryPattern) {
+    case 'not-retried': {
+      // The event itself shows the two 400s Momento documents for a key (aws-semantics A.2).
+      if (r.event && r.key !== undefined && r.keyBase64 !== undefined) return {reason: 'both-keys', evidence: 'retry-pattern'}
+      if (r.event && r.detailType !== 'topicPublish' && !r.key && !r.keyBase64) {
+        return {reason: 'no-key', evidence: 'retry-pattern'}
+      }
+      const proved = finding && PROBED_NOT_RETRIED[finding.outcome]
+      if (proved) return {reason: proved, evidence: 'probe', diagnosis: finding}
+      return {reason: 'refused', evidence: 'retry-pattern', diagnosis: finding}
+    }
+    case 'retried': {
+      const proved = finding && PROBED_RETRIED[finding.outcome]
+      if (proved) return {reason: proved, evidence: 'probe', diagnosis: finding}
+      return {reason: 'retries-exhausted', evidence: 'retry-pattern', diagnosis: finding}
+    }
+    case 'unknown': {
+      const proved = finding && (PROBED_NOT_RETRIED[finding.outcome] ?? PROBED_RETRIED[finding.outcome])
+      if (proved) return {reason: proved, evidence: 'probe', diagnosis: finding}
+      return {reason: 'unknown', evidence: 'none', diagnosis: finding}
+    }
+  }
+}
+
+function reasonOfStatus(status: number, r: DlqRecord, title: string): DlqReason | undefined {
+  if (status === 400) {
+    if (title.includes('multiple keys') || (r.key !== undefined && r.keyBase64 !== undefined)) return 'both-keys'
+    if (title.includes('no key') || (r.event !== undefined && r.topic === undefined && !r.key && !r.keyBase64)) {
+      return 'no-key'
+    }
+    return 'bad-request'
+  }
+  if (status === 401) return 'key-invalid'
+  if (status === 403) return 'forbidden'
+  if (status === 404) return 'cache-not-found'
+  if (status === 429) return 'rate-limited'
+  if (status >= 500) return 'server-error'
+  if (status >= 400) return 'bad-request'
+  return undefined
 }
 
 interface Text {
@@ -362,17 +493,24 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
           r.exhaustedRetryCondition ? ` (${r.exhaustedRetryCondition} reached)` : ''
         }`
       : ''
+  // How we know: Momento's status as the DLQ text quotes it, else what the probe found, else the
+  // retry pattern (AWS's text for an HTTP error may carry neither status nor body).
+  const probed = r.evidence === 'probe' && r.diagnosis ? `; a probe with your key found ${r.diagnosis.detail}` : ''
+  const known = (fallback: string) =>
+    r.httpStatus !== undefined ? `${r.httpStatus}${momento}` : `${fallback}${probed}`
+  const noRetry = 'refused without retry'
   const redrive = (flags = '') => `momento-eb dlq redrive --reason ${reason}${flags}`
+  const diagnose = 'MOMENTO_API_KEY=… momento-eb dlq list --diagnose'
   switch (reason) {
     case 'both-keys':
       return {
-        explanation: `${what}${region} set both key and key_base64; Momento refused it (400${momento}).`,
+        explanation: `${what}${region} set both key and key_base64; Momento refused it (${known(noRetry)}).`,
         fix: 'Keep exactly one of key and key_base64 in the producer; redriving it unchanged fails the same way.',
         fixCommand: undefined,
       }
     case 'no-key':
       return {
-        explanation: `${what}${region} has no key (or an empty one); Momento refused it (400${momento}).`,
+        explanation: `${what}${region} has no key (or an empty one); Momento refused it (${known(noRetry)}).`,
         fix: 'Give the producer a non-empty key or key_base64; redriving it unchanged fails the same way.',
         fixCommand: undefined,
       }
@@ -392,44 +530,48 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
         fixCommand: auth ? 'momento-eb deploy' : undefined,
       }
     }
-    case 'key-invalid':
+    case 'key-invalid': {
+      const mismatch = r.evidence === 'probe' && r.diagnosis?.outcome === 'endpoint-mismatch'
       return {
-        explanation: `Momento rejected the API key (401${momento}) for ${item}${inRegion}: it is invalid, expired, or for another region.`,
-        fix: 'Rotate the key stored in the connection with `momento-eb deploy`, then redrive.',
+        explanation: `Momento rejected the API key (${known('retried')}) for ${item}${inRegion}: it is invalid, expired, or for another region.`,
+        fix: mismatch
+          ? "Deploy with the endpoint of the key's region (or a key for the endpoint's region), then redrive."
+          : 'Rotate the key stored in the connection with `momento-eb deploy`, then redrive.',
         fixCommand: 'momento-eb deploy',
       }
+    }
     case 'forbidden':
       return {
-        explanation: `The API key may not write to ${item}${inRegion} (403${momento}).`,
+        explanation: `The API key may not write to ${item}${inRegion} (${known(noRetry)}).`,
         fix: `Use a key whose permissions cover ${cache} (rotate it with \`momento-eb deploy\`), then redrive.`,
         fixCommand: 'momento-eb deploy',
       }
     case 'cache-not-found':
       return {
-        explanation: `Cache ${r.cache ?? '(unknown)'} doesn't exist in the API key's Momento region${inRegion} (404 on ${
-          METHODS[r.detailType ?? ''] ?? 'write'
-        }${momento}).`,
+        explanation: `Cache ${r.cache ?? '(unknown)'} doesn't exist in the API key's Momento region${inRegion} (${
+          r.httpStatus !== undefined ? `${r.httpStatus} on ${METHODS[r.detailType ?? ''] ?? 'write'}${momento}` : known(noRetry)
+        }).`,
         fix: `Create the cache in the Momento console or with \`momento cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`,
         fixCommand: `momento cache create ${r.cache ?? 'NAME'}`,
       }
     case 'rate-limited':
       return {
         explanation:
-          r.httpStatus === 429
-            ? `Momento rate-limited the writes to ${item}${inRegion} (429${momento})${retries}.`
+          r.httpStatus === 429 || r.evidence === 'probe'
+            ? `Momento rate-limited the writes to ${item}${inRegion} (${known('retried')})${retries}.`
             : `EventBridge throttled delivery to ${item}${inRegion} (${r.errorCode ?? 'THROTTLING'})${retries}.`,
         fix: 'Redrive slowly, below your Momento account limit (or ask Momento for a higher limit).',
         fixCommand: redrive(' --rate 50'),
       }
     case 'server-error':
       return {
-        explanation: `Momento failed with HTTP ${r.httpStatus ?? '5xx'}${momento} for ${item}${inRegion}${retries}.`,
+        explanation: `Momento failed (${known('retried')}) for ${item}${inRegion}${retries}.`,
         fix: 'A Momento-side failure: redrive once Momento is healthy again.',
         fixCommand: redrive(),
       }
     case 'timeout':
       return {
-        explanation: `Momento didn't answer within the API destination's 5-second limit for ${item}${inRegion}${retries}.`,
+        explanation: `Momento didn't answer within the API destination's 5-second limit for ${item}${inRegion}${retries}${probed}.`,
         fix: 'Usually transient: redrive. If it persists, check the Momento endpoint for the region.',
         fixCommand: redrive(),
       }
@@ -451,12 +593,38 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
       }
     case 'connection-failure':
       return {
-        explanation: `EventBridge couldn't connect to the Momento endpoint for ${item}${inRegion} (${r.errorCode}${
-          r.errorMessage ? `: ${r.errorMessage}` : ''
-        })${retries}.`,
+        explanation: `EventBridge couldn't connect to the Momento endpoint for ${item}${inRegion} (${
+          r.errorCode ?? 'no ERROR_CODE'
+        }${r.errorMessage ? `: ${r.errorMessage}` : ''})${retries}${probed}.`,
         fix: "Check the Momento base URL matches the API key's region (DNS, TLS); fix it with `momento-eb deploy`, then redrive.",
         fixCommand: 'momento-eb deploy',
       }
+    case 'refused': {
+      const found = r.diagnosis ? ` A probe with your key found ${r.diagnosis.detail}.` : ''
+      return {
+        explanation:
+          `${what}${region} was refused by Momento without retry: a 400, 403 or 404 (the DLQ message doesn't say which).` +
+          found,
+        fix:
+          r.diagnosis?.outcome === 'ok'
+            ? 'The cache exists and the key is accepted, so most likely the event is malformed (400: TTL, key) or the key may read but not write (403): check both before a redrive.'
+            : `Find out which with a Momento key (\`${diagnose}\`); fix the cause before a redrive, or it fails again.`,
+        fixCommand: r.diagnosis ? undefined : diagnose,
+      }
+    }
+    case 'retries-exhausted': {
+      const found = r.diagnosis ? ` A probe with your key found ${r.diagnosis.detail}.` : ''
+      const healthy = r.diagnosis?.outcome === 'ok'
+      return {
+        explanation:
+          `Delivery of ${item}${inRegion} failed on every try${retries}: a 401, 409, 429 or 5xx answer, a timeout or a connection failure (the DLQ message doesn't say which).` +
+          found,
+        fix: healthy
+          ? 'Momento answers this key now, so the failure was most likely transient (429, 5xx or a timeout): redrive.'
+          : `Find out which with a Momento key (\`${diagnose}\`); redrive once Momento answers.`,
+        fixCommand: healthy ? redrive() : r.diagnosis ? undefined : diagnose,
+      }
+    }
     case 'not-redrivable':
     case 'unknown':
       return {

@@ -17,10 +17,66 @@ export const DLQ_REASONS = [
   'no-permission',
   'destination-gone',
   'connection-failure',
+  'refused',
+  'retries-exhausted',
   'not-redrivable',
   'unknown',
 ] as const
 export type DlqReason = (typeof DLQ_REASONS)[number]
+
+/**
+ * What decided a record's reason, strongest first (aws-semantics C.2): the event-bus log's HTTP
+ * status for the event, a live probe of Momento with the operator's key, the retry pattern of the
+ * DLQ attributes (RETRY_ATTEMPTS and EXHAUSTED_RETRY_CONDITION), the text of ERROR_CODE and
+ * ERROR_MESSAGE, or nothing at all.
+ */
+export const DLQ_EVIDENCE = ['bus-log', 'probe', 'retry-pattern', 'error-text', 'none'] as const
+export type DlqEvidence = (typeof DLQ_EVIDENCE)[number]
+
+/**
+ * What the retry attributes say about the failure, whatever the text says. EventBridge retries 401,
+ * 407, 409, 429, 5xx, timeouts and connection failures, and dead-letters other 4xx at once
+ * (aws-semantics B.2):
+ * - `not-retried`: RETRY_ATTEMPTS=0 and no EXHAUSTED_RETRY_CONDITION, so a 4xx such as 400, 403,
+ *   404 or 413 (or an EventBridge-side refusal, which ERROR_CODE then names);
+ * - `retried`: retries were made or exhausted, so 401/407/409/429/5xx, a timeout or a connection
+ *   failure;
+ * - `unknown`: the attributes are missing.
+ */
+export type RetryPattern = 'not-retried' | 'retried' | 'unknown'
+
+/**
+ * What a read-only probe of Momento found for one cache with the operator's key (`dlq … --diagnose`).
+ * Safe to print: never holds the key.
+ */
+export interface MomentoProbeFinding {
+  /** The endpoint probed (the Momento HTTP API base URL). */
+  endpoint: string
+  cache: string
+  /**
+   * - `ok`: the cache exists and the key may read it;
+   * - `cache-not-found`, `key-invalid` (401), `forbidden` (403), `rate-limited` (429),
+   *   `server-error` (5xx), `other-status`: what Momento answered;
+   * - `timeout`: no answer within the probe's 5 s (EventBridge's own limit);
+   * - `unreachable`: DNS, TCP or TLS failed;
+   * - `endpoint-mismatch`: the key belongs to another Momento region than the endpoint.
+   */
+  outcome:
+    | 'ok'
+    | 'cache-not-found'
+    | 'key-invalid'
+    | 'forbidden'
+    | 'rate-limited'
+    | 'server-error'
+    | 'other-status'
+    | 'timeout'
+    | 'unreachable'
+    | 'endpoint-mismatch'
+  /** Momento's HTTP status, when it answered. */
+  httpStatus?: number | undefined
+  /** One line saying what was found, for explanations. */
+  detail: string
+}
 
 /** A message as SQS returned it: what the decoder reads. */
 export interface RawDlqMessage {
@@ -75,6 +131,12 @@ export interface DlqRecord {
   /** When SQS received the message (SentTimestamp), ISO 8601. */
   sentAt: string | undefined
   reason: DlqReason
+  /** What decided `reason` (see {@link DLQ_EVIDENCE}). */
+  evidence: DlqEvidence
+  /** What the retry attributes alone say. */
+  retryPattern: RetryPattern
+  /** What the live probe of Momento found for this record's cache, when one ran. */
+  diagnosis?: MomentoProbeFinding | undefined
   /** One line naming the actual cache, key and region. */
   explanation: string
   /** How to fix it, in a sentence. */

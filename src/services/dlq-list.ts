@@ -4,8 +4,9 @@
  * raises each message's ApproximateReceiveCount; nothing is deleted.
  */
 import type {DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
-import {decodeDlqMessage, type DecodeOptions} from '../core/dlq-decode.js'
+import type {DecodeOptions} from '../core/dlq-decode.js'
 import {type DlqFilter, matchesFilter} from '../core/dlq-filter.js'
+import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
 
 /** Options of {@link peekDlq}. */
 export interface PeekOptions {
@@ -21,6 +22,8 @@ export interface PeekOptions {
   /** Stop scanning after this many messages whatever the filter (keeps in-flight counts sane). Default 10 000. */
   maxScanned?: number | undefined
   decode?: DecodeOptions | undefined
+  /** Decodes each batch (with `--diagnose`, probing Momento); default: the decoder alone with `decode`. */
+  decoder?: BatchDecoder | undefined
   /** Called with each batch of matching records as they are read (for streaming output such as export). */
   onRecords?: ((records: DlqRecord[], raws: RawDlqMessage[]) => void | Promise<void>) | undefined
   /** Keep the messages hidden instead of releasing them (for callers that delete or redrive them next). */
@@ -49,6 +52,7 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const maxEmpty = options.maxEmptyReceives ?? 2
   const maxScanned = options.maxScanned ?? 10_000
+  const decodeBatch = options.decoder ?? plainDecoder(options.decode)
   const seen = new Map<string, DlqHandle>()
   const records: DlqRecord[] = []
   let empty = 0
@@ -75,8 +79,9 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
       empty = 0
       const matching: DlqRecord[] = []
       const matchingRaw: RawDlqMessage[] = []
-      for (const raw of fresh) {
-        const record = decodeDlqMessage(raw, options.decode)
+      const decoded = await decodeBatch(fresh)
+      for (const [i, raw] of fresh.entries()) {
+        const record = decoded[i] as DlqRecord
         if (options.filter && !matchesFilter(record, options.filter)) continue
         if (records.length + matching.length >= limit) {
           truncated = true

@@ -32,3 +32,26 @@ export function createEventsPort(clients: AwsClients, options: CallOptions = {})
     },
   }
 }
+
+/**
+ * The invocation endpoint of the API destination `arn` names (`…:api-destination/<name>/<uuid>`),
+ * as DescribeApiDestination reports it: where EventBridge sent the event. Undefined when the ARN
+ * names no API destination; throws a translated error when the call fails.
+ */
+export async function apiDestinationEndpoint(
+  clients: AwsClients,
+  arn: string,
+  options: CallOptions = {},
+): Promise<string | undefined> {
+  const name = /:api-destination\/([^/]+)/.exec(arn)?.[1]
+  if (!name) return undefined
+  try {
+    const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeApiDestinationCommand({Name: name}))
+    return out.InvocationEndpoint
+  } catch (error) {
+    throw translateAwsError(
+      error,
+      callContext(clients, 'eventbridge', options, `Can't describe API destination ${name}`),
+    )
+  }
+}

@@ -3,6 +3,7 @@
  * item, and long-poll a topic. The key travels in the Authorization header only (never the URL,
  * so it can't leak into logs), raw, without "Bearer" (pitfall 7).
  */
+import type {MomentoProbeFinding} from '../../core/dlq.js'
 import {AuthError, UnreachableError} from '../../core/errors.js'
 
 /** A GET answer: the item, a miss, a missing cache, or another refusal. */
@@ -108,4 +109,103 @@ export async function sandboxApiKey(sandboxUrl: string): Promise<string | undefi
   } catch {
     return undefined
   }
+}
+
+/** Longest a probe waits for Momento: EventBridge's own API destination timeout (aws-semantics B.2). */
+export const PROBE_TIMEOUT_MS = 5000
+/** The key a probe reads. Reading is harmless; a probe never writes (a hit or a miss both mean "cache exists"). */
+const PROBE_ITEM_KEY = 'momento-eb-diagnose-probe'
+
+/**
+ * Probe one cache with a read (`GET /cache/{cache}?key=…`), bounded by {@link PROBE_TIMEOUT_MS}:
+ * does the cache exist, is the key accepted, does the endpoint answer in time. Never writes, never
+ * throws, and the finding never holds the key.
+ */
+export async function probeMomentoCache(
+  endpoint: string,
+  apiKey: string,
+  cache: string,
+  options: {timeoutMs?: number} = {},
+): Promise<MomentoProbeFinding> {
+  const base = endpoint.replace(/\/+$/, '')
+  const timeoutMs = options.timeoutMs ?? PROBE_TIMEOUT_MS
+  const at = `at ${base}`
+  const finding = (
+    outcome: MomentoProbeFinding['outcome'],
+    detail: string,
+    httpStatus?: number,
+  ): MomentoProbeFinding => ({endpoint: base, cache, outcome, detail, ...(httpStatus ? {httpStatus} : {})})
+  let res: Response
+  try {
+    res = await fetch(`${base}/cache/${encodeURIComponent(cache)}?key=${PROBE_ITEM_KEY}`, {
+      headers: {authorization: apiKey},
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } catch (error) {
+    const name = (error as Error).name
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return finding('timeout', `no answer from Momento ${at} within ${timeoutMs / 1000} s`)
+    }
+    return finding('unreachable', `Momento ${at} cannot be reached (${describeFetchError(error)})`)
+  }
+  // The whole (bounded) body: Momento may put "Cache Not Found" in the title or the description.
+  const body = s200(res) ? '' : await readBounded(res, 4096)
+  const title = titleOf(body)
+  const said = (status: number) => `${status}${title ? ` ${title}` : ''}`
+  const s = res.status
+  if (s === 200) return finding('ok', `cache ${cache} exists and the key is accepted ${at}`, s)
+  if (s === 404) {
+    // Momento's GET tells a miss ("Key Not Found") from a missing cache by the body (aws-semantics A.2).
+    if (/key not found/i.test(body)) return finding('ok', `cache ${cache} exists and the key is accepted ${at}`, s)
+    if (/cache not found/i.test(body)) return finding('cache-not-found', `no cache ${cache} ${at} (${said(s)})`, s)
+    return finding('other-status', `Momento answers 404 ${at} without saying whether cache ${cache} exists`, s)
+  }
+  if (s === 401) return finding('key-invalid', `Momento rejects the key ${at} (${said(s)})`, s)
+  if (s === 403) return finding('forbidden', `the key may not use cache ${cache} ${at} (${said(s)})`, s)
+  if (s === 429) return finding('rate-limited', `Momento rate-limits the key ${at} (${said(s)})`, s)
+  if (s >= 500) return finding('server-error', `Momento fails ${at} (${said(s)})`, s)
+  return finding('other-status', `Momento answers ${said(s)} ${at}`, s)
+}
+
+function s200(res: Response): boolean {
+  if (res.status !== 200) return false
+  // The value itself is never needed: drop it unread.
+  void res.body?.cancel().catch(() => {})
+  return true
+}
+
+/** At most `max` bytes of a response body as text; the rest is never read. */
+async function readBounded(res: Response, max: number): Promise<string> {
+  const reader = res.body?.getReader()
+  if (!reader) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < max) {
+      const {done, value} = await reader.read()
+      if (done) break
+      chunks.push(value)
+      size += value.length
+    }
+  } catch {
+    // A body cut short still says what it said so far.
+  } finally {
+    void reader.cancel().catch(() => {})
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8')
+}
+
+function titleOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as {title?: unknown}
+    return typeof parsed.title === 'string' ? parsed.title : body.slice(0, 200)
+  } catch {
+    return body.slice(0, 200)
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as {cause?: {code?: unknown; message?: unknown}}).cause
+  if (cause && typeof cause.code === 'string') return cause.code
+  return error instanceof Error ? error.message : String(error)
 }

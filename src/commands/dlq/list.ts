@@ -1,7 +1,9 @@
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
+import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {style} from '../../cli/output.js'
 import type {DlqRecord} from '../../core/dlq.js'
+import {needsDiagnosis} from '../../core/dlq-decode.js'
 import {type DlqSummary, formatAge, isFiltering, summarize} from '../../core/dlq-filter.js'
 import {type DlqRecordView, peekDlq, toRecordView} from '../../services/dlq-list.js'
 
@@ -24,25 +26,33 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     'Peeks at the queue: messages are received with a short visibility timeout and released at once, nothing is ' +
     'deleted (each read raises their receive count). On a terminal a summary per reason comes first (count, oldest, ' +
     'newest, the fix), then one row per message; otherwise one tab-separated row per message (sent time, message ' +
-    'id, reason, detail type, cache, key or topic, error code, HTTP status, retries, explanation). The queue is ' +
-    "--queue-url, or the stack's (DlqUrl output, else its SQS queue)."
+    'id, reason, detail type, cache, key or topic, error code, HTTP status, retries, explanation, evidence). ' +
+    'Each reason says what decided it (evidence: bus-log, probe, retry-pattern, error-text, none); when the DLQ ' +
+    'attributes leave it ambiguous and a Momento key is available, a read-only probe of each cache settles it ' +
+    "(--no-diagnose to skip). The queue is --queue-url, or the stack's (DlqUrl output, else its SQS queue)."
   static override examples = [
     '<%= config.bin %> dlq list',
     '<%= config.bin %> dlq list --reason cache-not-found --since 2h',
     '<%= config.bin %> dlq list --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json',
   ]
-  static override flags = {...dlqQueueFlags, ...dlqFilterFlags, ...dlqLimitFlag(100)}
+  static override flags = {
+    ...dlqQueueFlags,
+    ...dlqFilterFlags,
+    ...dlqLimitFlag(100),
+    ...diagnoseFlag,
+    ...apiKeyStdinFlag,
+  }
 
   public async run(): Promise<DlqListResult> {
     const filter = filterFromFlags(this.flags)
     const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const human = !this.jsonEnabled()
-    if (human) this.logToStderr(`Peeking at ${name}: nothing is deleted, but each read raises the receive counts.`)
-    const peek = await peekDlq(queue, {
-      limit: this.flags.limit,
-      filter,
-      decode: {region: this.ctx.aws.target.region},
+    const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq list', {
+      region: this.ctx.aws.target.region,
     })
+    if (human) this.logToStderr(`Peeking at ${name}: nothing is deleted, but each read raises the receive counts.`)
+    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: decoder.decode})
+    if (human && decoder.note && peek.records.some(needsDiagnosis)) this.logToStderr(decoder.note)
     const summary = summarize(peek.records)
     const result: DlqListResult = {
       queueUrl: located.queueUrl,
@@ -102,7 +112,7 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
         `${formatAge(r.ageSeconds).padStart(4)}  ${s.yellow(r.reason.padEnd(18))} ${(r.detailType ?? '-').padEnd(12)} ` +
           `${(r.cache ?? '-').padEnd(16)} ${target}`,
       )
-      this.log(`      ${s.dim(r.explanation)}`)
+      this.log(`      ${s.dim(`${r.explanation} [evidence: ${r.evidence}]`)}`)
     }
   }
 }
@@ -121,6 +131,7 @@ export function tsvRow(r: DlqRecord): string {
     r.httpStatus,
     r.retryAttempts,
     r.explanation,
+    r.evidence,
   ]
     .map(clean)
     .join('\t')
