@@ -1,4 +1,5 @@
 import type {DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {BatchDecoder} from './dlq-diagnose.js'
 
 /**
  * The live feed behind `dlq watch`: it peeks at the dead-letter queue over and over and reports
@@ -51,7 +52,8 @@ export interface DlqWatchUpdate {
 /** Options of {@link DlqWatchFeed}. */
 export interface DlqWatchOptions {
   readonly port: DlqWatchPort
-  readonly decode: (message: RawDlqMessage) => DlqRecord
+  /** Decodes each batch of new messages (with `--diagnose`, probing Momento for ambiguous reasons). */
+  readonly decode: BatchDecoder
   /** Visibility timeout of a peek, in seconds (default 5). Messages are released at once anyway. */
   readonly visibilitySeconds?: number
   /** ReceiveMessage calls in flight per round (default 4). */
@@ -133,7 +135,7 @@ interface PollResult {
 /** The live feed of one queue. Use `updates(signal)`; call `forget(ids)` after deleting messages. */
 export class DlqWatchFeed {
   private readonly port: DlqWatchPort
-  private readonly decode: (message: RawDlqMessage) => DlqRecord
+  private readonly decode: BatchDecoder
   private readonly visibility: number
   private readonly concurrency: number
   private readonly maxPerPoll: number
@@ -290,6 +292,7 @@ export class DlqWatchFeed {
       // A short batch means the visible messages ran out in this round: the sweep is complete.
       const exhausted = batches.some((b) => b.length < 10)
       let closed = messages.length === 0
+      const fresh: RawDlqMessage[] = []
       for (const message of messages) {
         if (this.sweepSeen.has(message.messageId)) {
           if (!closed) gone.push(...(await this.closeSweep(depthRequest)))
@@ -297,12 +300,13 @@ export class DlqWatchFeed {
         }
         this.sweepSeen.add(message.messageId)
         if (!this.known.has(message.messageId)) {
-          added.push(compactRecord(this.decode(message), this.pool))
+          fresh.push(message)
           if (this.isArrival(message)) this.arrivals.push(this.now())
         }
         this.known.set(message.messageId, this.sweep)
         this.handles.set(message.messageId, message.receiptHandle)
       }
+      if (fresh.length > 0) for (const record of await this.decode(fresh)) added.push(compactRecord(record, this.pool))
       if (!closed && exhausted) {
         gone.push(...(await this.closeSweep(depthRequest)))
         closed = true

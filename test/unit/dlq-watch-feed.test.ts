@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {DlqBatchResult, DlqHandle, RawDlqMessage} from '../../src/core/dlq.js'
 import {decodeDlqMessage} from '../../src/core/dlq-decode.js'
 import {DlqWatchFeed, type DlqWatchPort, type DlqWatchUpdate} from '../../src/services/dlq-watch.js'
+import {plainDecoder} from '../../src/services/dlq-diagnose.js'
 import {rawMessage} from './dlq-watch-fixtures.js'
 
 /**
@@ -61,7 +62,7 @@ class FakeQueue implements DlqWatchPort {
 function feedFor(queue: FakeQueue, options: {maxPerPoll?: number; now?: () => number} = {}) {
   return new DlqWatchFeed({
     port: queue,
-    decode: (raw) => decodeDlqMessage(raw),
+    decode: plainDecoder(),
     concurrency: 2,
     intervalMs: 0,
     sleep: async () => undefined,

@@ -7,9 +7,9 @@ import {Flags} from '@oclif/core'
 import {createEventsPort} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
-import {decodeDlqMessage} from '../../core/dlq-decode.js'
 import {isFiltering, matchesFilter, type DlqFilter} from '../../core/dlq-filter.js'
 import {UsageError} from '../../core/errors.js'
 import {diffDetail, formatEditFile, parseEditFile} from '../../core/redrive-entry.js'
@@ -40,6 +40,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   static override flags = {
     ...dlqQueueFlags,
     ...dlqFilterFlags,
+    ...diagnoseFlag,
     interval: Flags.integer({
       summary: 'Seconds to wait between sweeps of the queue.',
       default: 1,
@@ -64,10 +65,12 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       const filter = filterFromFlags(this.flags)
       const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
       if (controller.signal.aborted) return
-      const region = this.ctx.aws.target.region
+      const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq watch', {
+        region: this.ctx.aws.target.region,
+      })
       const feed = new DlqWatchFeed({
         port: queue,
-        decode: (raw) => decodeDlqMessage(raw, {region}),
+        decode: decoder.decode,
         intervalMs: this.flags.interval * 1000,
       })
       if (this.ctx.output.interactive && !this.jsonEnabled()) {
