@@ -70,16 +70,23 @@ export async function decoderFromFlags(
       note: 'Reasons the DLQ message leaves ambiguous stay ambiguous: export MOMENTO_API_KEY (or use --api-key-stdin) to let --diagnose probe Momento.',
     }
   }
+  const decoder = diagnosingDecoderFor(ctx, apiKey, decode)
+  return {decode: decoder, diagnosing: true}
+}
+
+/**
+ * The diagnosing decoder for a key: probes the endpoint each failed event's API destination calls
+ * (DescribeApiDestination), else --momento-endpoint, the sandbox or the key's own cell.
+ */
+export function diagnosingDecoderFor(ctx: CliContext, apiKey: string, decode: DecodeOptions = {}): BatchDecoder {
   const key = decodeMomentoKey(apiKey)
-  const fallbackEndpoint = ctx.momento.endpoint ?? key.baseUrl
   const callOptions = {sandboxUrl: ctx.usingSandbox ? ctx.sandboxUrl : undefined}
-  const decoder = diagnosingDecoder(
+  return diagnosingDecoder(
     decode,
     {
       endpointOfTarget: (arn) => apiDestinationEndpoint(ctx.aws, arn, callOptions),
       probe: (endpoint, cache) => probeMomentoCache(endpoint, apiKey, cache),
     },
-    {fallbackEndpoint, keyRegion: key.region},
+    {fallbackEndpoint: ctx.momento.endpoint ?? key.baseUrl, keyRegion: key.region},
   )
-  return {decode: decoder, diagnosing: true}
 }

@@ -10,6 +10,7 @@ import type {MomentoEvent} from '../core/momento-events.js'
 import {putEvent, type PutResult} from '../services/put-event.js'
 import {prepareWait, type PreparedWait, type WaitReport} from '../services/put-wait.js'
 import type {CliContext} from './context.js'
+import {diagnosingDecoderFor} from './diagnose.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
 import {printPutResult} from './put-output.js'
 import type {Redactor} from './redact.js'
@@ -85,7 +86,11 @@ export async function preparePutWait(
       `Can't find the dead-letter queue (${(error as Error).message.split('\n')[0]}); waiting for delivery only. Pass --queue-url to watch it.`,
     )
   }
-  const prepared = await prepareWait(event, {momento: createMomentoHttpClient(endpoint, apiKey), dlq})
+  const prepared = await prepareWait(event, {
+    momento: createMomentoHttpClient(endpoint, apiKey),
+    dlq,
+    decoder: diagnosingDecoderFor(ctx, apiKey),
+  })
   return {prepared, timeoutMs}
 }
 

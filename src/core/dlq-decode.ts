@@ -331,7 +331,8 @@ export function retryPatternOf(r: Pick<DlqRecord, 'retryAttempts' | 'exhaustedRe
  * endpoint `SDK_CLIENT_ERROR` with "API destination endpoint cannot be reached.".
  */
 const TIMEOUT_TEXT = /\btimed?\s?out\b/i
-const UNREACHABLE_TEXT = /cannot be reached|can't be reached|unable to connect|connection refused|ECONNREFUSED|ENOTFOUND/i
+const UNREACHABLE_TEXT =
+  /cannot be reached|can't be reached|unable to connect|connection refused|ECONNREFUSED|ENOTFOUND/i
 
 /**
  * ERROR_CODEs EventBridge lists for failures on its own side (aws-semantics C.2). Any other code,
@@ -424,7 +425,8 @@ function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
   switch (r.retryPattern) {
     case 'not-retried': {
       // The event itself shows the two 400s Momento documents for a key (aws-semantics A.2).
-      if (r.event && r.key !== undefined && r.keyBase64 !== undefined) return {reason: 'both-keys', evidence: 'retry-pattern'}
+      if (r.event && r.key !== undefined && r.keyBase64 !== undefined)
+        return {reason: 'both-keys', evidence: 'retry-pattern'}
       if (r.event && r.detailType !== 'topicPublish' && !r.key && !r.keyBase64) {
         return {reason: 'no-key', evidence: 'retry-pattern'}
       }
@@ -549,7 +551,9 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
     case 'cache-not-found':
       return {
         explanation: `Cache ${r.cache ?? '(unknown)'} doesn't exist in the API key's Momento region${inRegion} (${
-          r.httpStatus !== undefined ? `${r.httpStatus} on ${METHODS[r.detailType ?? ''] ?? 'write'}${momento}` : known(noRetry)
+          r.httpStatus !== undefined
+            ? `${r.httpStatus} on ${METHODS[r.detailType ?? ''] ?? 'write'}${momento}`
+            : known(noRetry)
         }).`,
         fix: `Create the cache in the Momento console or with \`momento cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`,
         fixCommand: `momento cache create ${r.cache ?? 'NAME'}`,

@@ -3,8 +3,9 @@
  * (Momento shows the effect), dead-lettered (a DLQ message carries the event id), or neither before
  * the timeout. Topic subscriptions are opened BEFORE publishing, so the message can't slip past.
  */
-import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
+import type {DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import type {MomentoEvent} from '../core/momento-events.js'
+import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
 import {peekDlq, toRecordView, type DlqRecordView} from './dlq-list.js'
 
 /** The Momento reads the wait needs (implemented by src/adapters/momento/http.ts). */
@@ -45,6 +46,8 @@ export interface WaitPorts {
   momento: MomentoReadPort
   /** The dead-letter queue; without it only delivery or the timeout can end the wait. */
   dlq: DlqQueuePort | undefined
+  /** Decodes what the DLQ holds (the CLI probes Momento with the key --wait already has). */
+  decoder?: BatchDecoder | undefined
   now?: () => number
   sleep?: (ms: number) => Promise<void>
 }
@@ -157,7 +160,7 @@ export async function prepareWait(
           if (await delivered()) return {outcome: 'delivered', waitedMs: now() - start, deadLetter: undefined, notes}
           if (ports.dlq && now() >= nextDlq) {
             nextDlq = now() + dlqPollMs
-            const found = await findDeadLetter(ports.dlq, eventId)
+            const found = await findDeadLetter(ports.dlq, eventId, ports.decoder)
             if (found) {
               return {outcome: 'dead-lettered', waitedMs: now() - start, deadLetter: toRecordView(found), notes}
             }
@@ -173,7 +176,22 @@ export async function prepareWait(
 }
 
 /** Peek the DLQ (released at once) for the message whose event id is `eventId`. */
-export async function findDeadLetter(dlq: DlqQueuePort, eventId: string): Promise<DlqRecord | undefined> {
-  const peek = await peekDlq(dlq, {waitSeconds: 0, maxEmptyReceives: 1, visibilityTimeoutSeconds: 5})
+export async function findDeadLetter(
+  dlq: DlqQueuePort,
+  eventId: string,
+  decoder?: BatchDecoder,
+): Promise<DlqRecord | undefined> {
+  // Every message is decoded, but only the one for this event goes through the (probing) decoder.
+  const only: BatchDecoder | undefined = decoder
+    ? async (raws) => {
+        const records = await plainDecoder()(raws)
+        const mine = records.flatMap((record, i) => (record.event?.id === eventId ? [i] : []))
+        if (mine.length === 0) return records
+        const diagnosed = await decoder(mine.map((i) => raws[i] as RawDlqMessage))
+        mine.forEach((i, j) => (records[i] = diagnosed[j] as DlqRecord))
+        return records
+      }
+    : undefined
+  const peek = await peekDlq(dlq, {waitSeconds: 0, maxEmptyReceives: 1, visibilityTimeoutSeconds: 5, decoder: only})
   return peek.records.find((r) => r.event?.id === eventId)
 }

@@ -166,7 +166,12 @@ describe('dlq list, export, purge', () => {
     expect(filtered.code, show(filtered)).toBe(0)
     const rows = filtered.stdout.trim().split('\n')
     expect(rows).toHaveLength(2)
-    for (const row of rows) expect(row.split('\t')).toHaveLength(10)
+    for (const row of rows) {
+      const columns = row.split('\t')
+      expect(columns).toHaveLength(11)
+      // The last column says what decided the reason.
+      expect(['error-text', 'probe', 'retry-pattern']).toContain(columns[10])
+    }
     expect(rows.map((r) => r.split('\t')[2]).sort()).toEqual(['cache-not-found', 'server-error'])
     expect(filtered.stderr).toMatch(/nothing is deleted/)
 

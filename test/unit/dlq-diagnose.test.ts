@@ -69,11 +69,15 @@ describe('diagnosingDecoder', () => {
 
   it('keeps the class when the probe finds nothing the retry pattern allows, and says what it found', async () => {
     const {ports: p} = ports({missing: 'ok'})
-    const [refused, exhausted] = await diagnosingDecoder({}, p)([
-      fixture('opaque-refused'),
-      withId(fixture('opaque-retries-exhausted'), 'x'),
+    const [refused, exhausted] = await diagnosingDecoder(
+      {},
+      p,
+    )([fixture('opaque-refused'), withId(fixture('opaque-retries-exhausted'), 'x')])
+    expect([refused?.reason, refused?.evidence, refused?.diagnosis?.outcome]).toEqual([
+      'refused',
+      'retry-pattern',
+      'ok',
     ])
-    expect([refused?.reason, refused?.evidence, refused?.diagnosis?.outcome]).toEqual(['refused', 'retry-pattern', 'ok'])
     expect(refused?.fix).toMatch(/400.*403/)
     expect([exhausted?.reason, exhausted?.evidence]).toEqual(['retries-exhausted', 'retry-pattern'])
     expect(exhausted?.fixCommand).toBe('momento-eb dlq redrive --reason retries-exhausted')
@@ -97,12 +101,10 @@ describe('diagnosingDecoder', () => {
 
   it('never probes a record whose text already says what happened', async () => {
     const {ports: p, calls} = ports({})
-    const records = await diagnosingDecoder({}, p)([
-      fixture('cache-not-found'),
-      fixture('real-aws-timeout'),
-      fixture('no-permission'),
-      fixture('opaque-both-keys'),
-    ])
+    const records = await diagnosingDecoder(
+      {},
+      p,
+    )([fixture('cache-not-found'), fixture('real-aws-timeout'), fixture('no-permission'), fixture('opaque-both-keys')])
     expect(records.map((r) => r.reason)).toEqual(['cache-not-found', 'timeout', 'no-permission', 'both-keys'])
     expect(calls.probes).toEqual([])
     expect(calls.targets).toBe(0)
