@@ -11,7 +11,12 @@ import {
   UpdateApiDestinationCommand,
   UpdateConnectionCommand,
 } from '@aws-sdk/client-eventbridge'
-import {GetSecretValueCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
@@ -81,7 +86,17 @@ describe('EventBridge connections and API destinations', () => {
         ),
       )
       const secret = await sm.send(new GetSecretValueCommand({SecretId: described.SecretArn}))
-      expect(JSON.parse(secret.SecretString ?? '')).toEqual({api_key_name: 'Authorization', api_key_value: API_KEY})
+      // The connection's invocation parameters live in the secret beside the key, as on AWS.
+      expect(JSON.parse(secret.SecretString ?? '')).toEqual({
+        api_key_name: 'Authorization',
+        api_key_value: API_KEY,
+        invocation_http_parameters: {
+          header_parameters: [
+            {key: 'x-plain', value: 'visible', is_value_secret: false},
+            {key: 'x-secret', value: 'hidden-value', is_value_secret: true},
+          ],
+        },
+      })
       expect(secret.Name).toBe(`events!connection/${conn.name}/${uuid}`)
     })
 
@@ -133,11 +148,83 @@ describe('EventBridge connections and API destinations', () => {
       expect(described.Description).toBe('rotated')
       expect(described.AuthParameters?.ApiKeyAuthParameters).toEqual({ApiKeyName: 'Authorization'})
       const secret = await sm.send(new GetSecretValueCommand({SecretId: described.SecretArn}))
-      expect(JSON.parse(secret.SecretString ?? '')).toEqual({api_key_name: 'Authorization', api_key_value: rotated})
+      expect(JSON.parse(secret.SecretString ?? '')).toEqual({
+        api_key_name: 'Authorization',
+        api_key_value: rotated,
+        invocation_http_parameters: {
+          header_parameters: [
+            {key: 'x-plain', value: 'visible', is_value_secret: false},
+            {key: 'x-secret', value: 'hidden-value', is_value_secret: true},
+          ],
+        },
+      })
       const previous = await sm.send(
         new GetSecretValueCommand({SecretId: described.SecretArn, VersionStage: 'AWSPREVIOUS'}),
       )
       expect(JSON.parse(previous.SecretString ?? '')).toMatchObject({api_key_value: API_KEY})
+    })
+
+    it('tags the connection secret owningService=events, and the key shows only in the secret value', async () => {
+      const conn = await apiKeyConnection()
+      const described = await eb.send(new DescribeConnectionCommand({Name: conn.name}))
+      const metadata = await sm.send(new DescribeSecretCommand({SecretId: described.SecretArn}))
+      expect(metadata.Tags).toEqual([{Key: 'aws:secretsmanager:owningService', Value: 'events'}])
+      expect(metadata.OwningService).toBe('events')
+      const listed = await sm.send(
+        new ListSecretsCommand({Filters: [{Key: 'name', Values: [`events!connection/${conn.name}/`]}]}),
+      )
+      expect(listed.SecretList?.map((secret) => secret.Tags)).toEqual([
+        [{Key: 'aws:secretsmanager:owningService', Value: 'events'}],
+      ])
+      for (const output of [described, metadata, listed]) {
+        const text = JSON.stringify(output)
+        expect(text).not.toContain(API_KEY)
+        expect(text).not.toContain('hidden-value')
+      }
+      const value = await sm.send(new GetSecretValueCommand({SecretId: described.SecretArn}))
+      expect(value.SecretString).toContain(API_KEY)
+    })
+
+    it('stores query-string and body invocation parameters in the secret in snake_case', async () => {
+      const name = uniqueName('params')
+      await eb.send(
+        new CreateConnectionCommand({
+          Name: name,
+          AuthorizationType: 'BASIC',
+          AuthParameters: {
+            BasicAuthParameters: {Username: 'u', Password: 'p4ss'},
+            InvocationHttpParameters: {
+              QueryStringParameters: [{Key: 'q', Value: 'v'}],
+              BodyParameters: [{Key: 'b', Value: 'secret-body', IsValueSecret: true}],
+            },
+          },
+        }),
+      )
+      const described = await eb.send(new DescribeConnectionCommand({Name: name}))
+      const secret = await sm.send(new GetSecretValueCommand({SecretId: described.SecretArn}))
+      expect(JSON.parse(secret.SecretString ?? '')).toEqual({
+        username: 'u',
+        password: 'p4ss',
+        invocation_http_parameters: {
+          query_string_parameters: [{key: 'q', value: 'v', is_value_secret: false}],
+          body_parameters: [{key: 'b', value: 'secret-body', is_value_secret: true}],
+        },
+      })
+      // Without invocation parameters the secret holds the credentials alone.
+      const plain = uniqueName('plain')
+      await eb.send(
+        new CreateConnectionCommand({
+          Name: plain,
+          AuthorizationType: 'BASIC',
+          AuthParameters: {BasicAuthParameters: {Username: 'u', Password: 'p'}},
+        }),
+      )
+      const plainSecret = await sm.send(
+        new GetSecretValueCommand({
+          SecretId: (await eb.send(new DescribeConnectionCommand({Name: plain}))).SecretArn,
+        }),
+      )
+      expect(JSON.parse(plainSecret.SecretString ?? '')).toEqual({username: 'u', password: 'p'})
     })
 
     it('creates BASIC connections and refuses auth parameters that do not match the type', async () => {

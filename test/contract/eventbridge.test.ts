@@ -84,6 +84,47 @@ describe('EventBridge control plane', () => {
       expect(gone.message).toBe(`Event bus ${name} does not exist.`)
     })
 
+    it('stores and returns Description, KmsKeyIdentifier and DeadLetterConfig of a bus', async () => {
+      const name = uniqueName('bus')
+      const kms = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000000000`
+      const deadLetterConfig = {Arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:bus-dlq`}
+      const created = await eb.send(
+        new CreateEventBusCommand({
+          Name: name,
+          Description: 'encrypted bus',
+          KmsKeyIdentifier: kms,
+          DeadLetterConfig: deadLetterConfig,
+        }),
+      )
+      expect(created).toMatchObject({
+        EventBusArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${name}`,
+        Description: 'encrypted bus',
+        KmsKeyIdentifier: kms,
+        DeadLetterConfig: deadLetterConfig,
+      })
+      const described = await eb.send(new DescribeEventBusCommand({Name: name}))
+      expect(described).toMatchObject({
+        Name: name,
+        Description: 'encrypted bus',
+        KmsKeyIdentifier: kms,
+        DeadLetterConfig: deadLetterConfig,
+      })
+      const plain = uniqueName('bus')
+      await eb.send(new CreateEventBusCommand({Name: plain}))
+      const bare = await eb.send(new DescribeEventBusCommand({Name: plain}))
+      expect(bare.KmsKeyIdentifier).toBeUndefined()
+      expect(bare.DeadLetterConfig).toBeUndefined()
+      expect(bare.Description).toBeUndefined()
+    })
+
+    it("refuses a '/' in a custom bus name with AWS's ValidationException", async () => {
+      const error = await failure(eb.send(new CreateEventBusCommand({Name: 'team/orders'})))
+      expect(error.name).toBe('ValidationException')
+      expect(error.message).toBe("Event bus name must not contain '/'.")
+      const listed = await eb.send(new ListEventBusesCommand({NamePrefix: 'team'}))
+      expect(listed.EventBuses).toEqual([])
+    })
+
     it('refuses to delete the default bus', async () => {
       const error = await failure(eb.send(new DeleteEventBusCommand({Name: 'default'})))
       expect(error.name).toBe('ValidationException')
@@ -336,6 +377,33 @@ describe('EventBridge control plane', () => {
       )
       expect(error.name).toBe('ValidationException')
       expect(error.message).toBe('Only one of Input, InputPath, or InputTransformer must be provided for target t.')
+    })
+
+    it('refuses a target Arn that is not an ARN with a ValidationException, storing nothing', async () => {
+      const rule = uniqueName('rule')
+      await eb.send(new PutRuleCommand({Name: rule, EventPattern: PATTERN}))
+      const error = await failure(
+        eb.send(
+          new PutTargetsCommand({
+            Rule: rule,
+            Targets: [
+              {Id: 'good', Arn: queueArn},
+              {Id: 'bucket', Arn: 'test-bucket'},
+            ],
+          }),
+        ),
+      )
+      expect(error.name).toBe('ValidationException')
+      expect(error.message).toBe('Parameter test-bucket is not valid. Reason: Provided Arn is not in correct format.')
+      expect((await eb.send(new ListTargetsByRuleCommand({Rule: rule}))).Targets).toEqual([])
+      // ARNs without region and account (S3) are ARNs all the same.
+      const s3 = await eb.send(
+        new PutTargetsCommand({Rule: rule, Targets: [{Id: 's3', Arn: 'arn:aws:s3:::test-bucket'}]}),
+      )
+      expect(s3.FailedEntryCount).toBe(0)
+      // Model constraints come first and are listed in the model's words.
+      const empty = await failure(eb.send(new PutTargetsCommand({Rule: rule, Targets: [{Id: 'e', Arn: ''}]})))
+      expect(empty.message).toContain("at 'targets.1.member.arn' failed to satisfy constraint")
     })
 
     it('enforces 10 targets per call and 5 per rule with LimitExceededException', async () => {

@@ -1,6 +1,6 @@
 import {execFile} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
@@ -204,6 +204,49 @@ describe.skipIf(clis.length === 0)('SQS with the real AWS CLIs', () => {
       )
       expect(deleted.json['Successful']).toEqual([{Id: 'ok'}])
       expect(deleted.json['Failed']).toEqual([expect.objectContaining({Id: 'bad', Code: 'ReceiptHandleIsInvalid'})])
+    })
+
+    it('AWSTraceHeader round-trips and batch errors carry AWS texts', {timeout: 120_000}, async () => {
+      const name = uniqueName('clit')
+      const {json} = await sqs('create-queue', '--queue-name', name)
+      const url = String(json['QueueUrl'])
+      const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1'
+      const sent = await sqs(
+        'send-message',
+        '--queue-url',
+        url,
+        '--message-body',
+        'traced',
+        '--message-system-attributes',
+        JSON.stringify({AWSTraceHeader: {DataType: 'String', StringValue: trace}}),
+      )
+      expect(sent.code, sent.stderr).toBe(0)
+      expect(sent.json['MD5OfMessageSystemAttributes']).toMatch(/^[0-9a-f]{32}$/)
+      const received = await sqs(
+        'receive-message',
+        '--queue-url',
+        url,
+        '--message-system-attribute-names',
+        'AWSTraceHeader',
+      )
+      expect(received.code, received.stderr).toBe(0)
+      expect((received.json['Messages'] as {Attributes?: unknown}[])[0]?.Attributes).toEqual({AWSTraceHeader: trace})
+
+      // 1.2 MB does not fit in one argv string (Linux caps each at 128 KiB): pass the entries as a file.
+      const entries = join(home, 'entries.json')
+      writeFileSync(
+        entries,
+        JSON.stringify([
+          {Id: 'a', MessageBody: 'x'.repeat(600_000)},
+          {Id: 'b', MessageBody: 'y'.repeat(600_000)},
+        ]),
+      )
+      const tooLong = await sqs('send-message-batch', '--queue-url', url, '--entries', `file://${entries}`)
+      expect(tooLong.code).not.toBe(0)
+      expect(tooLong.stderr).toContain('(AWS.SimpleQueueService.BatchRequestTooLong)')
+      expect(tooLong.stderr).toContain(
+        'Batch requests cannot be longer than 1048576 bytes. You have sent 1200000 bytes.',
+      )
     })
   })
 })

@@ -240,6 +240,93 @@ describe('SQS query protocol (form POST, XML responses, as the AWS CLI v2.9 send
     expect(tag(unknown.text, 'Code')).toEqual(['InvalidAction'])
   })
 
+  it('MessageSystemAttribute.N.AWSTraceHeader comes back as an Attribute and in MD5OfMessageSystemAttributes', async () => {
+    const {url} = await createQueue()
+    const trace = 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1'
+    const sent = await call({
+      Action: 'SendMessage',
+      QueueUrl: url,
+      MessageBody: 'traced',
+      'MessageSystemAttribute.1.Name': 'AWSTraceHeader',
+      'MessageSystemAttribute.1.Value.DataType': 'String',
+      'MessageSystemAttribute.1.Value.StringValue': trace,
+    })
+    expect(sent.status, sent.text).toBe(200)
+    const length = (text: string): Buffer => {
+      const out = Buffer.alloc(4)
+      out.writeUInt32BE(Buffer.byteLength(text))
+      return Buffer.concat([out, Buffer.from(text)])
+    }
+    const expected = createHash('md5')
+      .update(Buffer.concat([length('AWSTraceHeader'), length('String'), Buffer.from([1]), length(trace)]))
+      .digest('hex')
+    expect(sent.text).toContain(
+      `<MD5OfMessageBody>${md5('traced')}</MD5OfMessageBody><MD5OfMessageSystemAttributes>${expected}</MD5OfMessageSystemAttributes><MessageId>`,
+    )
+    const batch = await call({
+      Action: 'SendMessageBatch',
+      QueueUrl: url,
+      'SendMessageBatchRequestEntry.1.Id': 'b1',
+      'SendMessageBatchRequestEntry.1.MessageBody': 'batched',
+      'SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Name': 'AWSTraceHeader',
+      'SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.DataType': 'String',
+      'SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.StringValue': trace,
+    })
+    expect(tag(batch.text, 'MD5OfMessageSystemAttributes')).toEqual([expected])
+    const received = await call({
+      Action: 'ReceiveMessage',
+      QueueUrl: url,
+      MaxNumberOfMessages: '10',
+      'MessageSystemAttributeName.1': 'AWSTraceHeader',
+    })
+    expect(tag(received.text, 'Message')).toHaveLength(2)
+    expect(tag(received.text, 'Attribute')).toEqual([
+      `<Name>AWSTraceHeader</Name><Value>${trace}</Value>`,
+      `<Name>AWSTraceHeader</Name><Value>${trace}</Value>`,
+    ])
+  })
+
+  it('batch and receipt-handle errors carry AWS texts in XML', async () => {
+    const {url} = await createQueue()
+    const tooLong = await call({
+      Action: 'SendMessageBatch',
+      QueueUrl: url,
+      'SendMessageBatchRequestEntry.1.Id': 'a',
+      'SendMessageBatchRequestEntry.1.MessageBody': 'x'.repeat(1_048_577),
+    })
+    expect(tooLong.status).toBe(400)
+    expect(tag(tooLong.text, 'Code')).toEqual(['AWS.SimpleQueueService.BatchRequestTooLong'])
+    expect(tag(tooLong.text, 'Message')).toEqual([
+      'Batch requests cannot be longer than 1048576 bytes. You have sent 1048577 bytes.',
+    ])
+    const handle = await call({Action: 'DeleteMessage', QueueUrl: url, ReceiptHandle: 'bogus'})
+    expect(tag(handle.text, 'Message')).toEqual([
+      'The input receipt handle &quot;bogus&quot; is not a valid receipt handle.',
+    ])
+    const attribute = await call({
+      Action: 'SendMessage',
+      QueueUrl: url,
+      MessageBody: 'x',
+      'MessageAttribute.1.Name': 'k',
+      'MessageAttribute.1.Value.DataType': 'Weird',
+      'MessageAttribute.1.Value.StringValue': '1',
+    })
+    expect(tag(attribute.text, 'Code')).toEqual(['InvalidParameterValue'])
+    expect(tag(attribute.text, 'Message')).toEqual([
+      'The message attribute &apos;k&apos; has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.',
+    ])
+    // A form cannot carry an empty entry list, so the empty batch goes over JSON with the query-error header.
+    const json = await fetch(`${sandbox.endpoint}/`, {
+      method: 'POST',
+      headers: {'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch'},
+      body: JSON.stringify({QueueUrl: url, Entries: []}),
+    })
+    expect(json.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.EmptyBatchRequest;Sender')
+    expect(((await json.json()) as {message: string}).message).toBe(
+      'There should be at least one SendMessageBatchRequestEntry in the request.',
+    )
+  })
+
   it('JSON errors carry x-amzn-query-error with the legacy code', async () => {
     const res = await fetch(`${sandbox.endpoint}/`, {
       method: 'POST',

@@ -593,4 +593,254 @@ describe('SQS (JSON 1.0 via @aws-sdk/client-sqs)', () => {
       }
     })
   })
+
+  describe('AWS parity (findings of an AWS-verified suite)', () => {
+    /** SQS's attribute digest for one String attribute, written out independently of src/sandbox/sqs/md5.ts. */
+    function md5OfOneString(name: string, value: string): string {
+      const field = (text: string): Buffer => {
+        const bytes = Buffer.from(text, 'utf8')
+        const length = Buffer.alloc(4)
+        length.writeUInt32BE(bytes.length)
+        return Buffer.concat([length, bytes])
+      }
+      return createHash('md5')
+        .update(Buffer.concat([field(name), field('String'), Buffer.from([1]), field(value)]))
+        .digest('hex')
+    }
+    const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1'
+
+    it('AWSTraceHeader sent as a message system attribute comes back on receive and is in the send digest', async () => {
+      const {url} = await createQueue()
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: 'traced',
+          MessageSystemAttributes: {AWSTraceHeader: {DataType: 'String', StringValue: TRACE}},
+        }),
+      )
+      expect(sent.MD5OfMessageSystemAttributes).toBe(md5OfOneString('AWSTraceHeader', TRACE))
+      expect(sent.MD5OfMessageAttributes).toBeUndefined()
+      const batch = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            {
+              Id: 'b1',
+              MessageBody: 'traced too',
+              MessageSystemAttributes: {AWSTraceHeader: {DataType: 'String', StringValue: `${TRACE}-2`}},
+            },
+            {Id: 'b2', MessageBody: 'untraced'},
+          ],
+        }),
+      )
+      expect(batch.Successful?.[0]?.MD5OfMessageSystemAttributes).toBe(md5OfOneString('AWSTraceHeader', `${TRACE}-2`))
+      expect(batch.Successful?.[1]?.MD5OfMessageSystemAttributes).toBeUndefined()
+
+      const byName = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['AWSTraceHeader'],
+        }),
+      )
+      const traces = Object.fromEntries((byName.Messages ?? []).map((m) => [m.Body, m.Attributes?.AWSTraceHeader]))
+      expect(traces).toEqual({traced: TRACE, 'traced too': `${TRACE}-2`, untraced: undefined})
+      expect(Object.keys(byName.Messages?.find((m) => m.Body === 'traced')?.Attributes ?? {})).toEqual([
+        'AWSTraceHeader',
+      ])
+      for (const message of byName.Messages ?? []) {
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        )
+      }
+      // The deprecated AttributeNames with All brings it too; asking for nothing does not.
+      const all = await sqs.send(
+        new ReceiveMessageCommand({QueueUrl: url, MaxNumberOfMessages: 10, AttributeNames: ['All']}),
+      )
+      expect(all.Messages?.find((m) => m.Body === 'traced')?.Attributes?.AWSTraceHeader).toBe(TRACE)
+      for (const message of all.Messages ?? []) {
+        await sqs.send(
+          new ChangeMessageVisibilityCommand({
+            QueueUrl: url,
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          }),
+        )
+      }
+      const none = await sqs.send(new ReceiveMessageCommand({QueueUrl: url, MaxNumberOfMessages: 10}))
+      expect(none.Messages?.every((m) => m.Attributes === undefined)).toBe(true)
+    })
+
+    it('refuses a system attribute other than AWSTraceHeader, or not of type String', async () => {
+      const {url} = await createQueue()
+      for (const attributes of [
+        {Colour: {DataType: 'String', StringValue: 'x'}},
+        {AWSTraceHeader: {DataType: 'Number', StringValue: '1'}},
+        {AWSTraceHeader: {DataType: 'String', StringValue: ''}},
+      ]) {
+        const error = await failure(
+          sqs.send(
+            new SendMessageCommand({QueueUrl: url, MessageBody: 'x', MessageSystemAttributes: attributes as never}),
+          ),
+        )
+        expect(error.name, JSON.stringify(attributes)).toBe('InvalidParameterValue')
+      }
+    })
+
+    it('SendMessageBatch with an entry over 1 MiB fails as a whole with BatchRequestTooLong, counting every entry', async () => {
+      const {url} = await createQueue()
+      const oversized = await failure(
+        sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: url,
+            Entries: [
+              {Id: 'small', MessageBody: 'fits'},
+              {Id: 'huge', MessageBody: 'x'.repeat(1_048_577)},
+            ],
+          }),
+        ),
+      )
+      expect(oversized.name).toBe('BatchRequestTooLong')
+      expect(oversized.message).toBe('Batch requests cannot be longer than 1048576 bytes. You have sent 1048581 bytes.')
+      // Attributes count toward the total too: 1048570 body bytes + "k" + "String" + "v" = 1048578.
+      const withAttributes = await failure(
+        sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: url,
+            Entries: [
+              {
+                Id: 'a',
+                MessageBody: 'x'.repeat(1_048_570),
+                MessageAttributes: {k: {DataType: 'String', StringValue: 'v'}},
+              },
+            ],
+          }),
+        ),
+      )
+      expect(withAttributes.message).toBe(
+        'Batch requests cannot be longer than 1048576 bytes. You have sent 1048578 bytes.',
+      )
+      const counts = await sqs.send(
+        new GetQueueAttributesCommand({QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages']}),
+      )
+      expect(counts.Attributes?.['ApproximateNumberOfMessages']).toBe('0')
+      // Exactly 1 MiB in total is accepted.
+      const atLimit = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            {Id: 'a', MessageBody: 'x'.repeat(524_288)},
+            {Id: 'b', MessageBody: 'y'.repeat(524_288)},
+          ],
+        }),
+      )
+      expect(atLimit.Successful).toHaveLength(2)
+    })
+
+    it('an entry over a small queue MaximumMessageSize, within the batch limit, still fails on its own', async () => {
+      const {url} = await createQueue({MaximumMessageSize: '1024'})
+      const out = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            {Id: 'ok', MessageBody: 'fits'},
+            {Id: 'big', MessageBody: 'x'.repeat(1025)},
+          ],
+        }),
+      )
+      expect(out.Successful?.map((entry) => entry.Id)).toEqual(['ok'])
+      expect(out.Failed).toEqual([
+        expect.objectContaining({Id: 'big', Code: 'InvalidParameterValue', SenderFault: true}),
+      ])
+    })
+
+    it('words empty batches and invalid receipt handles as AWS does', async () => {
+      const {url} = await createQueue()
+      const emptySend = await failure(sqs.send(new SendMessageBatchCommand({QueueUrl: url, Entries: []})))
+      expect(emptySend.name).toBe('EmptyBatchRequest')
+      expect(emptySend.message).toBe('There should be at least one SendMessageBatchRequestEntry in the request.')
+      const emptyDelete = await failure(sqs.send(new DeleteMessageBatchCommand({QueueUrl: url, Entries: []})))
+      expect(emptyDelete.message).toBe('There should be at least one DeleteMessageBatchRequestEntry in the request.')
+      const emptyVisibility = await failure(
+        sqs.send(new ChangeMessageVisibilityBatchCommand({QueueUrl: url, Entries: []})),
+      )
+      expect(emptyVisibility.message).toBe(
+        'There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.',
+      )
+      const invalid = await failure(sqs.send(new DeleteMessageCommand({QueueUrl: url, ReceiptHandle: 'garbage!'})))
+      expect(invalid.name).toBe('ReceiptHandleIsInvalid')
+      expect(invalid.message).toBe('The input receipt handle "garbage!" is not a valid receipt handle.')
+      const batch = await sqs.send(
+        new DeleteMessageBatchCommand({QueueUrl: url, Entries: [{Id: 'junk', ReceiptHandle: 'not-a-handle'}]}),
+      )
+      expect(batch.Failed?.[0]?.Message).toBe('The input receipt handle "not-a-handle" is not a valid receipt handle.')
+    })
+
+    it('words message-attribute errors as AWS does', async () => {
+      const {url} = await createQueue()
+      const cases: [Record<string, unknown>, string][] = [
+        [
+          {k: {DataType: 'String', StringValue: ''}},
+          "The message attribute 'k' must contain a non-empty message attribute value for message attribute type 'String'.",
+        ],
+        [
+          {n: {DataType: 'Number', StringValue: ''}},
+          "The message attribute 'n' must contain a non-empty message attribute value for message attribute type 'Number'.",
+        ],
+        [
+          {k: {DataType: 'Weird', StringValue: '1'}},
+          "The message attribute 'k' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.",
+        ],
+        [
+          {'bad name': {DataType: 'String', StringValue: '1'}},
+          "The message attribute name 'bad name' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters.",
+        ],
+      ]
+      for (const [attributes, message] of cases) {
+        const error = await failure(
+          sqs.send(new SendMessageCommand({QueueUrl: url, MessageBody: 'x', MessageAttributes: attributes as never})),
+        )
+        expect(error.name, message).toBe('InvalidParameterValue')
+        expect(error.message).toBe(message)
+      }
+    })
+
+    it('an older receipt handle still deletes the message, but cannot change its visibility', async () => {
+      const {url} = await createQueue()
+      await sqs.send(new SendMessageCommand({QueueUrl: url, MessageBody: 'twice'}))
+      const first = await sqs.send(new ReceiveMessageCommand({QueueUrl: url, VisibilityTimeout: 0}))
+      const second = await sqs.send(new ReceiveMessageCommand({QueueUrl: url, VisibilityTimeout: 600}))
+      const older = first.Messages?.[0]?.ReceiptHandle ?? ''
+      const latest = second.Messages?.[0]?.ReceiptHandle ?? ''
+      expect(second.Messages?.[0]?.MessageId).toBe(first.Messages?.[0]?.MessageId)
+      expect(latest).not.toBe(older)
+      // ChangeMessageVisibility wants the most recent handle (SQS developer guide, receipt handle).
+      const stale = await failure(
+        sqs.send(new ChangeMessageVisibilityCommand({QueueUrl: url, ReceiptHandle: older, VisibilityTimeout: 0})),
+      )
+      expect(stale.name).toBe('InvalidParameterValue')
+      expect(stale.message).toBe(
+        `Value ${older} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`,
+      )
+      // The message stayed hidden: the stale call changed nothing.
+      const hidden = await sqs.send(new ReceiveMessageCommand({QueueUrl: url}))
+      expect(hidden.Messages).toBeUndefined()
+      // DeleteMessage with the older handle succeeds and deletes (DeleteMessage API reference).
+      await sqs.send(new DeleteMessageCommand({QueueUrl: url, ReceiptHandle: older}))
+      const counts = await sqs.send(new GetQueueAttributesCommand({QueueUrl: url, AttributeNames: ['All']}))
+      expect(counts.Attributes?.['ApproximateNumberOfMessages']).toBe('0')
+      expect(counts.Attributes?.['ApproximateNumberOfMessagesNotVisible']).toBe('0')
+      // Now the latest handle names a deleted message.
+      const gone = await failure(
+        sqs.send(new ChangeMessageVisibilityCommand({QueueUrl: url, ReceiptHandle: latest, VisibilityTimeout: 0})),
+      )
+      expect(gone.message).toBe(
+        `Value ${latest} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+      )
+    })
+  })
 })

@@ -7,6 +7,10 @@ export interface EventBus {
   Name: string
   Arn: string
   Description?: string
+  /** The customer managed KMS key the bus encrypts events with (stored and returned, not used). */
+  KmsKeyIdentifier?: string
+  /** The bus's own dead-letter queue for events it cannot encrypt/decrypt (stored and returned, not used). */
+  DeadLetterConfig?: {Arn?: string}
   CreationTime: number
   LastModifiedTime: number
 }

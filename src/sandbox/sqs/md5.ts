@@ -51,3 +51,13 @@ export function md5OfMessageAttributes(
   }
   return createHash('md5').update(bytes).digest('hex')
 }
+
+/**
+ * `MD5OfMessageSystemAttributes`: AWS digests the system attributes sent (only `AWSTraceHeader`,
+ * type `String`) with the same algorithm as message attributes (SQS developer guide, "Calculating
+ * the MD5 message digest for message attributes"; the JS v3 and Java SDKs check it that way).
+ */
+export function md5OfMessageSystemAttributes(traceHeader: string | undefined): string | undefined {
+  if (traceHeader === undefined) return undefined
+  return md5OfMessageAttributes({AWSTraceHeader: {DataType: 'String', StringValue: traceHeader}})
+}

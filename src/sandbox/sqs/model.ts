@@ -16,12 +16,16 @@ export interface SendMessageInput {
   delaySeconds?: number
   /** `SenderId` system attribute; the pipeline sends as the EventBridge service principal. */
   senderId?: string
+  /** The `AWSTraceHeader` message system attribute (the only one a sender may set). */
+  awsTraceHeader?: string
 }
 
 export interface SentMessage {
   MessageId: string
   MD5OfMessageBody: string
   MD5OfMessageAttributes?: string
+  /** Digest of the message system attributes sent (`AWSTraceHeader`), when there were any. */
+  MD5OfMessageSystemAttributes?: string
 }
 
 export interface SqsQueueHandle {

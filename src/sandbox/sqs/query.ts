@@ -124,7 +124,7 @@ export function sqsQueryOutput(operation: string, output: unknown, requestId: st
       result = attributeElements('Attribute', o['Attributes'])
       break
     case 'SendMessage':
-      result = fields(o, ['MD5OfMessageBody', 'MD5OfMessageAttributes', 'MessageId'])
+      result = fields(o, ['MD5OfMessageBody', 'MD5OfMessageAttributes', 'MD5OfMessageSystemAttributes', 'MessageId'])
       break
     case 'SendMessageBatch':
       result = batchResult('SendMessageBatchResultEntry', o, [
@@ -132,6 +132,7 @@ export function sqsQueryOutput(operation: string, output: unknown, requestId: st
         'MessageId',
         'MD5OfMessageBody',
         'MD5OfMessageAttributes',
+        'MD5OfMessageSystemAttributes',
       ])
       break
     case 'DeleteMessageBatch':

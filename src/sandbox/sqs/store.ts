@@ -1,6 +1,6 @@
 import {randomUUID} from 'node:crypto'
 
-import {md5OfBody, md5OfMessageAttributes} from './md5.js'
+import {md5OfBody, md5OfMessageAttributes, md5OfMessageSystemAttributes} from './md5.js'
 import type {SendMessageInput, SentMessage, SqsMessageAttributeValue, SqsQueueHandle, SqsStoreApi} from './model.js'
 
 /** Where a message is: visible (in the ready deque), waiting (delayed or in flight, in the heap), or gone. */
@@ -37,6 +37,8 @@ class StoredMessage {
     public visibleAt: number,
     /** Set when the message was moved here by a redrive policy. */
     readonly deadLetterSourceArn: string | undefined,
+    /** The `AWSTraceHeader` system attribute the sender set, if any. */
+    readonly traceHeader: string | undefined,
   ) {}
 
   /** MD5 of the body, computed when asked (a receive): storing it costs ~50 bytes a message. */
@@ -56,6 +58,7 @@ export interface ReceivedMessage {
     readonly firstReceiveAt: number
     readonly receiveCount: number
     readonly deadLetterSourceArn: string | undefined
+    readonly traceHeader: string | undefined
   }
   readonly receiptHandle: string
   /** Message attributes, decoded, or undefined. */
@@ -313,6 +316,7 @@ export class SqsQueue implements SqsQueueHandle {
       now,
       now + delay * 1000,
       input.deadLetterSourceArn,
+      input.awsTraceHeader,
     )
     this.byId.set(message.id, message)
     this.bySendOrder.push(message)
@@ -325,10 +329,12 @@ export class SqsQueue implements SqsQueueHandle {
       this.visible++
     }
     this.wake()
+    const md5System = md5OfMessageSystemAttributes(input.awsTraceHeader)
     return {
       MessageId: id,
       MD5OfMessageBody: message.md5,
       ...(md5Attributes ? {MD5OfMessageAttributes: md5Attributes} : {}),
+      ...(md5System ? {MD5OfMessageSystemAttributes: md5System} : {}),
     }
   }
 
@@ -355,6 +361,7 @@ export class SqsQueue implements SqsQueueHandle {
               body: message.body,
               ...(message.attributes ? {wireAttributes: unpackAttributes(message.attributes)} : {}),
               senderId: message.senderId,
+              ...(message.traceHeader !== undefined ? {awsTraceHeader: message.traceHeader} : {}),
               delaySeconds: 0,
               deadLetterSourceArn: this.arn,
             },
@@ -385,7 +392,13 @@ export class SqsQueue implements SqsQueueHandle {
     return decodeHandle(handle)?.queueName === this.name
   }
 
-  /** DeleteMessage: deleting an already deleted message succeeds, as on AWS. */
+  /**
+   * DeleteMessage: any receipt handle this queue issued for the message deletes it, the latest or an
+   * older one, and deleting an already deleted message succeeds. AWS (DeleteMessage API reference):
+   * "If you use an old ReceiptHandle, the request will succeed, but the message might not be
+   * deleted"; on standard queues it is deleted in practice, so the sandbox deletes. (ChangeVisibility
+   * below is stricter: an old handle is an error there.)
+   */
   deleteMessage(handle: string): HandleCheck {
     const decoded = decodeHandle(handle)
     if (!decoded || decoded.queueName !== this.name) return {ok: false, reason: 'invalid'}
@@ -394,7 +407,14 @@ export class SqsQueue implements SqsQueueHandle {
     return {ok: true}
   }
 
-  /** ChangeMessageVisibility: only an in-flight message, with its latest receipt handle. */
+  /**
+   * ChangeMessageVisibility: only an in-flight message, with its latest receipt handle. The SQS
+   * developer guide (message identifiers, receipt handle) requires "the most recently received
+   * receipt handle"; an older one answers InvalidParameterValue "...Reason: The receipt handle has
+   * expired." (`expired`), a message no longer in flight MessageNotInflight, a deleted one
+   * InvalidParameterValue "...Message does not exist or is not available for visibility timeout
+   * change." (`gone`). moto accepts old handles here; AWS, the reference, does not.
+   */
   changeVisibility(handle: string, seconds: number, now: number): HandleCheck {
     const decoded = decodeHandle(handle)
     if (!decoded || decoded.queueName !== this.name) return {ok: false, reason: 'invalid'}

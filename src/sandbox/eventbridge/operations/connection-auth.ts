@@ -32,33 +32,73 @@ export function checkAuthMatchesType(type: AuthorizationType, auth: AuthParamete
 }
 
 /**
- * The JSON the connection's secret holds. Key names follow LocalStack's emulation; AWS's own layout
- * is not documented (aws-semantics B.1), so nothing outside the sandbox should depend on it.
+ * The tag AWS puts on every secret a service manages for you; EventBridge's connection secrets carry
+ * `aws:secretsmanager:owningService=events` (shown by DescribeSecret and ListSecrets). The only
+ * tag the sandbox adds: never anything derived from the credentials.
+ */
+export const OWNING_SERVICE_TAG = {Key: 'aws:secretsmanager:owningService', Value: 'events'} as const
+
+type SecretParameter = {key: string; value: string; is_value_secret: boolean}
+
+/**
+ * `InvocationHttpParameters` as AWS stores them in the connection's secret, beside the credentials:
+ * snake_case lists of `{key, value, is_value_secret}` (secret values included: the secret is where
+ * they live). Lists the request left out stay out. AWS's exact key names are known from secrets
+ * seen in accounts and emulators, not from a published schema.
+ */
+function invocationParametersOf(auth: AuthParameters): Record<string, SecretParameter[]> | undefined {
+  const parameters = auth.InvocationHttpParameters
+  if (!parameters) return undefined
+  const list = (items: ConnectionHttpParameter[] | undefined): SecretParameter[] | undefined =>
+    items?.map((p) => ({key: p.Key, value: p.Value, is_value_secret: p.IsValueSecret ?? false}))
+  const out: Record<string, SecretParameter[]> = {}
+  const headers = list(parameters.HeaderParameters)
+  const query = list(parameters.QueryStringParameters)
+  const body = list(parameters.BodyParameters)
+  if (headers) out['header_parameters'] = headers
+  if (query) out['query_string_parameters'] = query
+  if (body) out['body_parameters'] = body
+  return out
+}
+
+/**
+ * The JSON the connection's secret holds: the credentials of its authorization type and, when the
+ * connection has them, its `invocation_http_parameters`. Key names follow LocalStack's emulation;
+ * AWS's own layout is not documented (aws-semantics B.1), so nothing outside the sandbox should
+ * depend on it.
  */
 export function secretStringOf(type: AuthorizationType, auth: AuthParameters): string {
+  const invocation = invocationParametersOf(auth)
+  return JSON.stringify({
+    ...credentialsOf(type, auth),
+    ...(invocation ? {invocation_http_parameters: invocation} : {}),
+  })
+}
+
+function credentialsOf(type: AuthorizationType, auth: AuthParameters): Record<string, unknown> {
   switch (type) {
     case 'API_KEY':
-      return JSON.stringify({
+      return {
         api_key_name: auth.ApiKeyAuthParameters?.ApiKeyName,
         api_key_value: auth.ApiKeyAuthParameters?.ApiKeyValue,
-      })
+      }
     case 'BASIC':
-      return JSON.stringify({
+      return {
         username: auth.BasicAuthParameters?.Username,
         password: auth.BasicAuthParameters?.Password,
-      })
+      }
     case 'OAUTH_CLIENT_CREDENTIALS': {
       const oauth = (auth.OAuthParameters ?? {}) as {
         ClientParameters?: {ClientID?: string; ClientSecret?: string}
         AuthorizationEndpoint?: string
         HttpMethod?: string
       }
-      return JSON.stringify({
+      return {
         client_id: oauth.ClientParameters?.ClientID,
         client_secret: oauth.ClientParameters?.ClientSecret,
         authorization_endpoint: oauth.AuthorizationEndpoint,
         http_method: oauth.HttpMethod,
-      })
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import type {Operation} from '../../protocol/context.js'
 import {ServiceError} from '../../protocol/errors.js'
 import {createSecret} from '../../secretsmanager/secrets.js'
 import type {Connection} from '../model.js'
-import {authorizedState, checkAuthMatchesType, secretStringOf} from './connection-auth.js'
+import {authorizedState, checkAuthMatchesType, OWNING_SERVICE_TAG, secretStringOf} from './connection-auth.js'
 import {defined, epochSeconds, eventsStore} from './shared.js'
 
 /**
@@ -22,6 +22,7 @@ export const createConnection: Operation = (input, ctx) => {
   const secret = createSecret(ctx.state.region(ctx.region).secrets, ctx.state, ctx.region, {
     name: `events!connection/${name}/${id}`,
     owningService: 'events',
+    tags: [{...OWNING_SERVICE_TAG}],
     value: {SecretString: secretStringOf(type, auth)},
   })
   const now = epochSeconds(ctx)

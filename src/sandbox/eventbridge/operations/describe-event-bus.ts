@@ -8,6 +8,8 @@ export const describeEventBus: Operation = (input, ctx) => {
     Name: bus.Name,
     Arn: bus.Arn,
     Description: bus.Description,
+    KmsKeyIdentifier: bus.KmsKeyIdentifier,
+    DeadLetterConfig: bus.DeadLetterConfig,
     CreationTime: bus.CreationTime,
     LastModifiedTime: bus.LastModifiedTime,
   })

@@ -41,12 +41,78 @@ const INVALID_BODY_CHARACTER = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/
 const DATA_TYPE = /^(String|Number|Binary)(\..{1,256})?$/
 
+/**
+ * The most a SendMessageBatch may carry, all entries together: 1 MiB since AWS raised the message
+ * size limit in 2025 (botocore's SendMessageBatch text: "The maximum allowed individual message size
+ * and the maximum total payload size (the sum of the individual lengths of all of the batched
+ * messages) are both 1 MiB 1,048,576 bytes"). A service limit, not the queue's MaximumMessageSize,
+ * whose ceiling (queues.ts) and default (store.ts) are the same 1 MiB.
+ */
+export const MAX_BATCH_BYTES = 1_048_576
+
 /** A validated message to store, and its size as SQS counts it (body plus attribute parts). */
 interface ValidatedMessage {
   body: string
   delaySeconds: number | undefined
   wireAttributes: Record<string, WireAttributeValue> | undefined
+  traceHeader: string | undefined
   size: number
+}
+
+/**
+ * The bytes an entry counts toward a message or batch limit: the UTF-8 body plus each message
+ * attribute's name, type and value (SQS developer guide, message attributes "count toward the
+ * message size"). System attributes do not count (botocore, MessageSystemAttributes: "The size of
+ * a message system attribute doesn't count towards the total size of a message"). Reads
+ * malformed entries leniently: the batch total is checked before any entry is validated.
+ */
+function entrySize(entry: Record<string, unknown>): number {
+  const bytes = (value: unknown): number => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0)
+  let size = bytes(entry['MessageBody'])
+  const attributes = entry['MessageAttributes']
+  if (attributes && typeof attributes === 'object' && !Array.isArray(attributes)) {
+    for (const [name, value] of Object.entries(attributes as Record<string, unknown>)) {
+      const {DataType, StringValue, BinaryValue} = (value ?? {}) as Record<string, unknown>
+      size += bytes(name) + bytes(DataType)
+      size += typeof BinaryValue === 'string' ? Buffer.from(BinaryValue, 'base64').length : bytes(StringValue)
+    }
+  }
+  return size
+}
+
+/**
+ * `MessageSystemAttributes` of a send: only `AWSTraceHeader`, of type `String` (botocore
+ * MessageSystemAttributeNameForSends; "Its type must be String and its value must be a correctly
+ * formatted X-Ray trace header string"). The sandbox checks the name, type and characters but not
+ * the X-Ray header format, and the wording of these three errors is ours: AWS's is not published.
+ */
+function validateSystemAttributes(entry: Record<string, unknown>): string | undefined {
+  const raw = entry['MessageSystemAttributes']
+  if (raw === undefined || raw === null) return undefined
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw invalidParameterValue('MessageSystemAttributes must be a map.')
+  let traceHeader: string | undefined
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (name !== 'AWSTraceHeader') {
+      throw invalidParameterValue(
+        `Message system attribute name '${name}' is invalid. The only message system attribute you can send is AWSTraceHeader.`,
+      )
+    }
+    const {DataType: dataType, StringValue: stringValue} = (value ?? {}) as Record<string, unknown>
+    if (dataType !== 'String') {
+      throw invalidParameterValue(`The message system attribute '${name}' must be of type 'String'.`)
+    }
+    if (typeof stringValue !== 'string' || stringValue === '') {
+      throw invalidParameterValue(
+        `The message system attribute '${name}' must contain a non-empty message attribute value for message attribute type 'String'.`,
+      )
+    }
+    if (INVALID_BODY_CHARACTER.test(stringValue)) {
+      throw invalidParameterValue(`Message system attribute '${name}' contains invalid characters.`)
+    }
+    traceHeader = stringValue
+  }
+  return traceHeader
 }
 
 function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): ValidatedMessage {
@@ -60,7 +126,6 @@ function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): Valid
     )
   }
   const delaySeconds = optionalInt(entry, 'DelaySeconds', 0, 900)
-  let size = Buffer.byteLength(body, 'utf8')
   const raw = entry['MessageAttributes']
   let wireAttributes: Record<string, WireAttributeValue> | undefined
   if (raw !== undefined && raw !== null) {
@@ -70,62 +135,73 @@ function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): Valid
       throw invalidParameterValue(`Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`)
     }
     wireAttributes = {}
-    for (const [name, value] of entries) {
-      const attribute = validateAttribute(name, value)
-      wireAttributes[name] = attribute
-      size += Buffer.byteLength(name) + Buffer.byteLength(attribute.DataType)
-      size +=
-        attribute.BinaryValue !== undefined
-          ? Buffer.from(attribute.BinaryValue, 'base64').length
-          : Buffer.byteLength(attribute.StringValue ?? '')
-    }
+    for (const [name, value] of entries) wireAttributes[name] = validateAttribute(name, value)
     if (entries.length === 0) wireAttributes = undefined
   }
+  const traceHeader = validateSystemAttributes(entry)
+  const size = entrySize(entry)
   const limit = queue.number('MaximumMessageSize')
   if (size > limit) {
     throw invalidParameterValue(
       `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`,
     )
   }
-  return {body, delaySeconds, wireAttributes, size}
+  return {body, delaySeconds, wireAttributes, traceHeader, size}
 }
 
+/**
+ * One message attribute. Texts: the empty-value one ("The message attribute 'X' must contain a
+ * non-empty message attribute value for message attribute type 'String'.") and the type one ("...
+ * has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and
+ * String.") are AWS's as AWS-verified tests and moto record them; the name text is moto's copy of
+ * AWS's. Less sure: whether AWS names a custom type (`String.foo`) in full or by its prefix in the
+ * empty-value text (we give the prefix), and the texts for a missing type, a value in the wrong
+ * field, a reserved `AWS.`/`Amazon.` prefix and a bad number, which we could not verify.
+ */
 function validateAttribute(name: string, value: unknown): WireAttributeValue {
   const lower = name.toLowerCase()
-  if (
-    !ATTRIBUTE_NAME.test(name) ||
-    name.startsWith('.') ||
-    name.endsWith('.') ||
-    name.includes('..') ||
-    lower.startsWith('aws.') ||
-    lower.startsWith('amazon.')
-  ) {
-    throw invalidParameterValue(`Message attribute name '${name}' is invalid.`)
+  if (!ATTRIBUTE_NAME.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+    throw invalidParameterValue(
+      `The message attribute name '${name}' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters.`,
+    )
+  }
+  if (lower.startsWith('aws.') || lower.startsWith('amazon.')) {
+    throw invalidParameterValue(
+      `The message attribute name '${name}' is invalid. Names starting with 'AWS.' or 'Amazon.' are reserved for use by AWS.`,
+    )
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidParameterValue(`The message attribute '${name}' must contain a value.`)
   }
   const {DataType: dataType, StringValue: stringValue, BinaryValue: binaryValue} = value as Record<string, unknown>
   if (typeof dataType !== 'string' || dataType === '') {
-    throw invalidParameterValue(`The message attribute '${name}' must contain a non-empty attribute type.`)
+    throw invalidParameterValue(`The message attribute '${name}' must contain a non-empty message attribute type.`)
   }
   if (!DATA_TYPE.test(dataType)) {
     throw invalidParameterValue(
-      `The type of message attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+      `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
     )
   }
-  if (dataType.startsWith('Binary')) {
-    if (typeof binaryValue !== 'string' || binaryValue === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(binaryValue)) {
+  const prefix = dataType.split('.')[0] ?? dataType
+  const empty = (): ServiceError =>
+    invalidParameterValue(
+      `The message attribute '${name}' must contain a non-empty message attribute value for message attribute type '${prefix}'.`,
+    )
+  if (prefix === 'Binary') {
+    if (binaryValue === undefined && typeof stringValue === 'string' && stringValue !== '') {
       throw invalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`)
+    }
+    if (typeof binaryValue !== 'string' || binaryValue === '') throw empty()
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(binaryValue)) {
+      throw invalidParameterValue(`The message attribute '${name}' has a BinaryValue that is not valid base64.`)
     }
     return {DataType: dataType, BinaryValue: binaryValue}
   }
-  if (typeof stringValue !== 'string' || stringValue === '') {
-    throw invalidParameterValue(
-      `The message attribute '${name}' must contain a non-empty message attribute value for message attribute type '${dataType.split('.')[0] ?? dataType}'.`,
-    )
+  if (stringValue === undefined && typeof binaryValue === 'string' && binaryValue !== '') {
+    throw invalidParameterValue(`The message attribute '${name}' with type '${prefix}' must use field 'String'.`)
   }
-  if (dataType.startsWith('Number') && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(stringValue)) {
+  if (typeof stringValue !== 'string' || stringValue === '') throw empty()
+  if (prefix === 'Number' && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(stringValue)) {
     throw invalidParameterValue(`Could not cast message attribute '${name}' value to number.`)
   }
   if (INVALID_BODY_CHARACTER.test(stringValue)) {
@@ -140,6 +216,7 @@ function store(queue: SqsQueue, message: ValidatedMessage, ctx: RequestContext):
       body: message.body,
       ...(message.delaySeconds !== undefined ? {delaySeconds: message.delaySeconds} : {}),
       ...(message.wireAttributes ? {wireAttributes: message.wireAttributes} : {}),
+      ...(message.traceHeader !== undefined ? {awsTraceHeader: message.traceHeader} : {}),
       senderId: senderIdOf(ctx),
     },
     ctx.state.now(),
@@ -153,6 +230,7 @@ const sendMessage: Operation = (input, ctx) => {
   return {
     MD5OfMessageBody: sent.MD5OfMessageBody,
     MD5OfMessageAttributes: sent.MD5OfMessageAttributes,
+    MD5OfMessageSystemAttributes: sent.MD5OfMessageSystemAttributes,
     MessageId: sent.MessageId,
   }
 }
@@ -164,11 +242,14 @@ interface BatchFailure {
   Message: string
 }
 
-/** Batch-level checks shared by the three batch operations; returns the entries. */
-function batchEntries(input: Record<string, unknown>): Record<string, unknown>[] {
+/**
+ * Batch-level checks shared by the three batch operations; returns the entries. `entryShape` is
+ * the operation's entry shape, which AWS names when the batch is empty.
+ */
+function batchEntries(input: Record<string, unknown>, entryShape: string): Record<string, unknown>[] {
   if (input['Entries'] === undefined) throw missingParameter('Entries')
   const entries = objectList(input, 'Entries')
-  if (entries.length === 0) throw emptyBatchRequest()
+  if (entries.length === 0) throw emptyBatchRequest(entryShape)
   if (entries.length > 10) throw tooManyEntriesInBatchRequest(entries.length)
   const seen = new Set<string>()
   for (const entry of entries) {
@@ -192,7 +273,13 @@ function failure(id: string, error: unknown): BatchFailure {
 
 const sendMessageBatch: Operation = (input, ctx) => {
   const queue = queueOf(input, ctx)
-  const entries = batchEntries(input)
+  const entries = batchEntries(input, 'SendMessageBatchRequestEntry')
+  // AWS limits the batch as a whole before looking at entries: an entry too big for the service
+  // fails the request with BatchRequestTooLong, not as a per-entry failure (it cannot be smaller
+  // than the total). An entry within the total but over the queue's MaximumMessageSize still fails
+  // on its own, below.
+  const total = entries.reduce((sum, entry) => sum + entrySize(entry), 0)
+  if (total > MAX_BATCH_BYTES) throw batchRequestTooLong(MAX_BATCH_BYTES, total)
   const validated: (ValidatedMessage | BatchFailure)[] = entries.map((entry) => {
     try {
       return validateMessage(entry, queue)
@@ -200,9 +287,6 @@ const sendMessageBatch: Operation = (input, ctx) => {
       return failure(entry['Id'] as string, error)
     }
   })
-  const limit = queue.number('MaximumMessageSize')
-  const total = validated.reduce((sum, item) => sum + ('size' in item ? item.size : 0), 0)
-  if (total > limit) throw batchRequestTooLong(limit)
   const Successful: Record<string, unknown>[] = []
   const Failed: BatchFailure[] = []
   validated.forEach((item, index) => {
@@ -213,6 +297,7 @@ const sendMessageBatch: Operation = (input, ctx) => {
       MessageId: sent.MessageId,
       MD5OfMessageBody: sent.MD5OfMessageBody,
       MD5OfMessageAttributes: sent.MD5OfMessageAttributes,
+      MD5OfMessageSystemAttributes: sent.MD5OfMessageSystemAttributes,
     })
   })
   return {Successful, Failed}
@@ -224,6 +309,7 @@ const SYSTEM_ATTRIBUTES = [
   'ApproximateReceiveCount',
   'ApproximateFirstReceiveTimestamp',
   'DeadLetterQueueSourceArn',
+  'AWSTraceHeader',
 ] as const
 
 function systemAttributes(received: ReceivedMessage, wanted: ReadonlySet<string>): Record<string, string> | undefined {
@@ -235,6 +321,7 @@ function systemAttributes(received: ReceivedMessage, wanted: ReadonlySet<string>
     ApproximateReceiveCount: String(message.receiveCount),
     ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt),
     DeadLetterQueueSourceArn: message.deadLetterSourceArn,
+    AWSTraceHeader: message.traceHeader,
   }
   const out: Record<string, string> = {}
   for (const name of SYSTEM_ATTRIBUTES) {
@@ -319,10 +406,10 @@ const deleteMessage: Operation = (input, ctx) => {
 }
 
 /** Apply `each` to every entry of a batch: entries that throw are reported as failures, not the call. */
-function eachEntry(input: Record<string, unknown>, each: (entry: Record<string, unknown>) => void) {
+function eachEntry(input: Record<string, unknown>, entryShape: string, each: (entry: Record<string, unknown>) => void) {
   const Successful: {Id: string}[] = []
   const Failed: BatchFailure[] = []
-  for (const entry of batchEntries(input)) {
+  for (const entry of batchEntries(input, entryShape)) {
     const id = entry['Id'] as string
     try {
       each(entry)
@@ -336,7 +423,7 @@ function eachEntry(input: Record<string, unknown>, each: (entry: Record<string, 
 
 const deleteMessageBatch: Operation = (input, ctx) => {
   const queue = queueOf(input, ctx)
-  return eachEntry(input, (entry) => {
+  return eachEntry(input, 'DeleteMessageBatchRequestEntry', (entry) => {
     const handle = requiredString(entry, 'ReceiptHandle')
     checkHandle(queue.deleteMessage(handle), handle)
   })
@@ -353,7 +440,7 @@ const changeMessageVisibility: Operation = (input, ctx) => {
 
 const changeMessageVisibilityBatch: Operation = (input, ctx) => {
   const queue = queueOf(input, ctx)
-  return eachEntry(input, (entry) => {
+  return eachEntry(input, 'ChangeMessageVisibilityBatchRequestEntry', (entry) => {
     const handle = requiredString(entry, 'ReceiptHandle')
     const seconds = optionalInt(entry, 'VisibilityTimeout', 0, 43_200)
     if (seconds === undefined) throw missingParameter('VisibilityTimeout')
