@@ -137,7 +137,8 @@ class Bench {
               QueryStringParameters: {key: '$.detail.key', ttl_seconds: '60'},
             },
             InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
-            RetryPolicy: {MaximumRetryAttempts: RETRIES, MaximumEventAgeInSeconds: 600},
+            // The age limit is simulated time: at the test timeScale (0.001) a day is 86 real seconds.
+            RetryPolicy: {MaximumRetryAttempts: RETRIES, MaximumEventAgeInSeconds: 86_400},
             DeadLetterConfig: {Arn: this.dlqArn},
           },
         ],
