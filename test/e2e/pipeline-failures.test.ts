@@ -5,6 +5,7 @@
  */
 import {createServer, type IncomingHttpHeaders, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
+import {gzipSync} from 'node:zlib'
 
 import {
   CreateApiDestinationCommand,
@@ -428,8 +429,15 @@ describe('headers sent to the endpoint', () => {
       const chunks: Buffer[] = []
       req.on('data', (chunk: Buffer) => chunks.push(chunk))
       req.on('end', () => {
-        const n = new URL(req.url ?? '/', 'http://x').searchParams.get('n') ?? ''
+        const url = new URL(req.url ?? '/', 'http://x')
+        const n = url.searchParams.get('n') ?? ''
         seen.set(n, {headers: req.headers, body: Buffer.concat(chunks).toString('utf8')})
+        if (url.pathname === '/gzip') {
+          // An endpoint that takes Accept-Encoding at its word
+          res.writeHead(400, {'content-encoding': 'gzip', 'content-type': 'application/json'})
+          res.end(gzipSync(JSON.stringify({status: 400, title: 'Zipped Error'})))
+          return
+        }
         res.writeHead(204).end()
       })
     })
@@ -495,6 +503,23 @@ describe('headers sent to the endpoint', () => {
     const {headers} = await deliver({http: {HeaderParameters: {'User-Agent': 'mine', Range: 'bytes=0-1'}}})
     expect(headers['user-agent']).toBe('Amazon/EventBridge/ApiDestinations')
     expect(headers['range']).toBe('bytes=0-1048575')
+  })
+
+  it('decodes a gzip-compressed error answer for the delivery log and the detailed DLQ text', async () => {
+    await fetch(`${bench.sandbox.endpoint}/_sandbox/pipeline/failure-detail`, {method: 'PUT', body: 'detailed'})
+    try {
+      const detailType = await bench.wire(endpoint.replace(/\/hook$/, '/gzip'), {
+        method: 'POST',
+        http: {QueryStringParameters: {n: '$.detail.n'}},
+      })
+      const eventId = await bench.publish(detailType, {n: uniqueName('n'), message: 'hi'})
+      const attrs = await bench.deadLetter(eventId)
+      expect(attrs['ERROR_MESSAGE']).toContain('"title":"Zipped Error"')
+      const [record] = await bench.deliveries(eventId)
+      expect(record?.response).toEqual({status: 400, body: '{"status":400,"title":"Zipped Error"}'})
+    } finally {
+      await fetch(`${bench.sandbox.endpoint}/_sandbox/pipeline/failure-detail`, {method: 'PUT', body: 'opaque'})
+    }
   })
 
   it('publishes to a Momento topic with a text/plain header parameter', async () => {
