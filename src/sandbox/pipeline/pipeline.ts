@@ -20,13 +20,7 @@ import {
 } from './delivery-log.js'
 import {describeFailure, errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {createWorkerSender, type HttpSender} from './http-sender.js'
-import {
-  buildRequest,
-  compileTarget,
-  LOGGED_NOT_SENT,
-  type CompiledTarget,
-  type OutgoingRequest,
-} from './http-target.js'
+import {buildRequest, compileTarget, LOGGED_NOT_SENT, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
 import {

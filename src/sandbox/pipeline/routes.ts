@@ -70,7 +70,8 @@ function readFailureDetail(text: string): FailureDetail | undefined {
   let value: unknown = text.trim()
   try {
     const parsed: unknown = JSON.parse(text)
-    value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['failureDetail'] : parsed
+    value =
+      typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['failureDetail'] : parsed
   } catch {
     // a bare word, not JSON
   }
