@@ -390,7 +390,7 @@ describe('failure-detail route', () => {
   beforeAll(async () => bench.start({}))
   afterAll(async () => bench.stop())
 
-  it('reads the mode (opaque by default) and changes it at run time', async () => {
+  it('reads the mode and changes it at run time', async () => {
     // startTestSandbox pins detailed for the older suites; a bare state defaults to opaque
     expect((await (await fetch(route())).json()) as unknown).toEqual({failureDetail: 'detailed'})
     const put = await fetch(route(), {method: 'PUT', body: JSON.stringify({failureDetail: 'opaque'})})

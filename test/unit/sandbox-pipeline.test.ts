@@ -402,6 +402,15 @@ describe('failure mapping', () => {
     }
   })
 
+  it('a sandbox is opaque unless told otherwise', async () => {
+    const state = createSandboxState()
+    expect(state.options.failureDetail).toBe('opaque')
+    await state.shutdown()
+    const detailed = createSandboxState({failureDetail: 'detailed'})
+    expect(detailed.options.failureDetail).toBe('detailed')
+    await detailed.shutdown()
+  })
+
   it('opaque: an HTTP error says neither status nor body', () => {
     const failure = {kind: 'http' as const, status: 404, body: '{"status":404,"title":"Not Found"}'}
     expect(errorCode(failure)).toBe('UNKNOWN')
