@@ -15,6 +15,7 @@ import {validateDetail, type MomentoEvent} from '../core/momento-events.js'
 import {toPutEntry} from '../core/put-entries.js'
 import {summarizePlan} from '../core/stack-plan.js'
 import {renderStackTemplate} from '../core/stack-template.js'
+import type {FailureDetail} from '../sandbox/pipeline/failures.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 import {deployStack} from '../services/deploy.js'
 import {peekDlq} from '../services/dlq-list.js'
@@ -67,6 +68,7 @@ export async function runDemo(
   narrator: DemoNarrator,
   interaction: DemoInteraction = {},
   signal?: AbortSignal,
+  options: {failureDetail?: FailureDetail} = {},
 ): Promise<DemoResult> {
   const started = Date.now()
   const sandbox = await startSandbox({
@@ -74,6 +76,7 @@ export async function runDemo(
     caches: [GOOD_CACHE, FLAKY_CACHE, SLOW_CACHE],
     timeScale: TIME_SCALE,
     apiDestinationTimeoutMs: TIMEOUT_MS,
+    ...(options.failureDetail ? {failureDetail: options.failureDetail} : {}),
   })
   const clients = createAwsClients({
     endpoint: sandbox.endpoint,

@@ -1,6 +1,9 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand} from '../cli/base-command.js'
 import {runDemo, type DemoResult} from '../cli/demo.js'
 import {InterruptedError} from '../core/errors.js'
+import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 
 export default class Demo extends BaseCommand<typeof Demo> {
   static override summary = 'Tell the whole story on an embedded sandbox, with no AWS account'
@@ -11,6 +14,15 @@ export default class Demo extends BaseCommand<typeof Demo> {
     '`dlq watch` on the way and asks before fixing; otherwise it prints the story as plain text. ' +
     'Everything is cleaned up on exit and on Ctrl-C.'
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --json']
+  static override flags = {
+    'failure-detail': Flags.option({
+      summary:
+        "What the sandbox's DLQ says about an HTTP error from Momento: opaque (no status, no body, as AWS may write) or detailed.",
+      options: FAILURE_DETAILS,
+      env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
+      default: 'opaque' as FailureDetail,
+    })(),
+  }
   static override exitOnInterrupt = false
 
   public async run(): Promise<DemoResult> {
@@ -36,6 +48,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
         {step: (title) => out(`\n== ${title}`), line: (text) => out(`   ${text}`)},
         interaction,
         interrupted.signal,
+        {failureDetail: this.flags['failure-detail']},
       )
       if (!result.dlqEmpty) process.exitCode = 1
       return result

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
+import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 
 /** The one JSON line `sandbox --json` prints when it is ready. */
@@ -26,6 +27,11 @@ When ready it prints the endpoint, region, account id and the Momento API key it
 environment exports that point the AWS SDK and momento-eb at it. With --json it prints exactly one JSON
 line instead: {"endpoint","region","accountId","apiKey","port","host"}.
 
+An HTTP error from an API destination's endpoint is dead-lettered with ERROR_CODE UNKNOWN and a generic
+ERROR_MESSAGE (no status, no body), the worst case of what AWS may write; --failure-detail detailed puts
+the status and response body in ERROR_MESSAGE instead. GET or PUT /_sandbox/pipeline/failure-detail reads
+or changes it while the sandbox runs; /_sandbox/deliveries always shows the real answer.
+
 The sandbox accepts any AWS credentials. It binds 127.0.0.1 unless --host says otherwise; --port 0 takes
 a free port. A port already in use exits 1.
 
@@ -36,6 +42,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     '<%= config.bin %> sandbox --port 0 --json',
     '<%= config.bin %> sandbox --cache orders --cache audit',
     '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --rate-limit 10:burst=20',
+    '<%= config.bin %> sandbox --failure-detail detailed',
   ]
   // The sandbox stops cleanly on SIGINT and SIGTERM and exits 0 (see waitForStopSignal).
   static override exitOnInterrupt = false
@@ -68,6 +75,13 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     'rate-limit': Flags.custom<RateLimit>({
       summary: 'Momento rate limit: <perSecond>[/global|/cache][:burst=<n>], e.g. 10:burst=20.',
       parse: async (input) => parseRateLimitSpec(input),
+    })(),
+    'failure-detail': Flags.option({
+      summary:
+        'What the DLQ says about an HTTP error from the endpoint: opaque (no status, no body, the worst case AWS may write) or detailed.',
+      options: FAILURE_DETAILS,
+      env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
+      default: 'opaque' as FailureDetail,
     })(),
     'time-scale': Flags.custom<number>({
       summary: 'Multiplier for simulated waits (retry backoff, Retry-After); 1 is AWS-like.',
@@ -127,6 +141,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
         momento,
         ...(flags['api-key'] ? {apiKey: flags['api-key'].trim()} : {}),
         ...(flags['time-scale'] === undefined ? {} : {timeScale: flags['time-scale']}),
+        failureDetail: flags['failure-detail'],
         log: (line) => process.stderr.write(`sandbox: ${this.redactor.redact(line)}\n`),
       })
     } catch (error) {

@@ -5,7 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {cloudformationService} from './cloudformation/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
-import {deliveryInspection} from './pipeline/routes.js'
+import {deliveryInspection, failureDetailRoute} from './pipeline/routes.js'
 import type {AwsService, RequestContext} from './protocol/context.js'
 import {ServiceError} from './protocol/errors.js'
 import {jsonResponse, type RawRequest, type RawResponse, type RestHandler} from './protocol/rest.js'
@@ -57,7 +57,13 @@ export interface RunningSandbox extends SandboxServer {
  */
 export function createSandboxServer(options: SandboxOptions = {}): SandboxServer {
   const state = createSandboxState(options)
-  const restHandlers: readonly RestHandler[] = [infoRoute, momentoInspection, deliveryInspection, momentoRoutes]
+  const restHandlers: readonly RestHandler[] = [
+    infoRoute,
+    momentoInspection,
+    deliveryInspection,
+    failureDetailRoute,
+    momentoRoutes,
+  ]
   const server = createServer((req, res) => {
     handle(req, res, state, restHandlers).catch((error: unknown) => {
       state.options.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
@@ -124,6 +130,7 @@ const infoRoute: RestHandler = (request, state) => {
     accountId: state.accountId,
     apiKey: state.options.apiKey,
     persistence: 'memory',
+    failureDetail: state.options.failureDetail,
     services: ['events', 'sqs', 'secretsmanager', 'sts', 'cloudformation', 'momento'],
   })
 }
@@ -257,11 +264,14 @@ async function handle(
   // THEN: the query protocol names an Action (in the form body or, for GET, the query string).
   const contentType = String(req.headers['content-type'] ?? '')
   const params = new URLSearchParams(url.search)
-  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+  // A form-encoded POST to a Momento route is a topic message (Momento's own `curl -d` example
+  // sends one), never query-protocol parameters, even when it reads like `Action=…`.
+  const momentoPath = /^\/(cache|topics)(\/|$)/.test(url.pathname)
+  if (req.method === 'POST' && !momentoPath && contentType.startsWith('application/x-www-form-urlencoded')) {
     for (const [key, value] of new URLSearchParams(body.toString('utf8'))) params.append(key, value)
   }
   const action = params.get('Action')
-  if (action !== null && !url.pathname.startsWith('/_sandbox')) {
+  if (action !== null && !momentoPath && !url.pathname.startsWith('/_sandbox')) {
     const service =
       BY_VERSION.get(params.get('Version') ?? '') ??
       (scope().service ? BY_SIGNING_NAME.get(scope().service as string) : undefined)

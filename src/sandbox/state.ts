@@ -3,6 +3,7 @@ import {setMaxListeners} from 'node:events'
 
 import {createEventsStore, type EventsStore} from './eventbridge/model.js'
 import {createMomentoState, type MomentoOptions, type MomentoState} from './momento/state.js'
+import type {FailureDetail} from './pipeline/failures.js'
 import {createSecretsStore, type SecretsStore} from './secretsmanager/model.js'
 import {SqsStore} from './sqs/store.js'
 
@@ -26,6 +27,14 @@ export interface SandboxOptions {
   timeScale?: number
   /** Timeout of one API destination call in milliseconds. Default 5000, as on AWS. */
   apiDestinationTimeoutMs?: number
+  /**
+   * What the DLQ message of an endpoint's HTTP error answer says. `opaque` (default): a generic
+   * `ERROR_CODE` and `ERROR_MESSAGE` with no status and no body, the worst case AWS's captured DLQ
+   * messages suggest; `detailed`: the status and the response body. Timeouts and unreachable
+   * endpoints get AWS's captured texts either way. Changeable at run time through
+   * `PUT /_sandbox/pipeline/failure-detail`.
+   */
+  failureDetail?: FailureDetail
   /** PutEvents total entry size limit in bytes. Default 262144 (256 KiB). */
   maxPutEventsBytes?: number
   /** Largest request body the server reads, in bytes. Default 16 MiB. */
@@ -76,6 +85,7 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     caches: options.caches ?? [],
     timeScale: options.timeScale ?? 1,
     apiDestinationTimeoutMs: options.apiDestinationTimeoutMs ?? 5000,
+    failureDetail: options.failureDetail ?? ('opaque' as FailureDetail),
     maxPutEventsBytes: options.maxPutEventsBytes ?? 262_144,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
     now: options.now ?? Date.now,

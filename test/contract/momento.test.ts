@@ -247,6 +247,20 @@ describe('Momento HTTP API emulator', () => {
       expect(body.description).toMatch(/4096/)
     })
 
+    it("accepts application/x-www-form-urlencoded as text, as Momento's own curl -d example sends it", async () => {
+      const topic = uniqueName('topic')
+      // Given a message that would parse as a query-protocol form
+      const body = 'Action=ListQueues&Version=2012-11-05 & more'
+      const res = await api(`/topics/orders/${topic}`, {
+        method: 'POST',
+        headers: {'content-type': 'application/x-www-form-urlencoded'},
+        body,
+      })
+      expect(res.status).toBe(204)
+      const sub = await api(`/topics/orders/${topic}?sequence_number=1`)
+      expect(await sub.json()).toEqual({items: [{item: {topic_sequence_number: 1, value: {text: body}}}]})
+    })
+
     it('rejects a publish without a supported content type', async () => {
       const res = await api('/topics/orders/t', {method: 'POST', headers: {'content-type': 'image/png'}, body: 'x'})
       await expectError(res, 400, 'Bad Request')

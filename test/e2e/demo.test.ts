@@ -5,13 +5,15 @@ import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 
 describe('demo', () => {
   let home: {home: string; cleanup(): void}
+  // Pinned to detailed: the reasons below are decoded from the status and body in ERROR_MESSAGE.
+  const demoEnv = () => cleanEnv(home.home, {MOMENTO_EB_SANDBOX_FAILURE_DETAIL: 'detailed'})
   beforeAll(() => {
     home = tempHome()
   })
   afterAll(() => home.cleanup())
 
   it('tells the story in plain text and ends with the dead-letter queue empty', async () => {
-    const result = await runCli(['demo'], {env: cleanEnv(home.home), timeoutMs: 90_000})
+    const result = await runCli(['demo'], {env: demoEnv(), timeoutMs: 90_000})
     expect(result.code, show(result)).toBe(0)
     const out = result.stdout
     expect(out).toContain('Stack momento-api: CREATE_COMPLETE')
@@ -27,7 +29,7 @@ describe('demo', () => {
   })
 
   it('--json returns the summary and keeps the story on stderr', async () => {
-    const result = await runCli(['demo', '--json'], {env: cleanEnv(home.home), timeoutMs: 90_000})
+    const result = await runCli(['demo', '--json'], {env: demoEnv(), timeoutMs: 90_000})
     expect(result.code, show(result)).toBe(0)
     const summary = JSON.parse(result.stdout)
     expect(summary).toMatchObject({
@@ -44,7 +46,7 @@ describe('demo', () => {
 
   it('cleans up on Ctrl-C', async () => {
     const {spawnCli, collect} = await import('../helpers/cli.js')
-    const child = spawnCli(['demo'], {env: cleanEnv(home.home)})
+    const child = spawnCli(['demo'], {env: demoEnv()})
     // Interrupt once the sandbox is up and the deploy has started.
     await new Promise<void>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {

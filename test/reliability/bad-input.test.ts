@@ -69,6 +69,12 @@ const CASES: Case[] = [
     message: /fault/i,
   },
   {
+    name: 'sandbox: unknown failure detail',
+    args: () => ['sandbox', '--port', '0', '--failure-detail', 'verbose'],
+    code: 2,
+    message: /opaque, detailed/,
+  },
+  {
     name: 'deploy: endpoint that is not a URL',
     args: () => ['deploy', '--sandbox', '--momento-endpoint', 'ftp:/x'],
     code: 2,

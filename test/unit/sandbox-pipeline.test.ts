@@ -2,7 +2,14 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {putEvents, type PutEventsOutput} from '../../src/sandbox/eventbridge/operations/put-events.js'
 import {DeliveryLog, type DeliveryEntry, type DeliveryRecord} from '../../src/sandbox/pipeline/delivery-log.js'
-import {DLQ_ERROR_CODES, errorCode, errorMessage, isRetryable} from '../../src/sandbox/pipeline/failures.js'
+import {
+  describeFailure,
+  DLQ_ERROR_CODES,
+  errorCode,
+  errorMessage,
+  FAILURE_DETAILS,
+  isRetryable,
+} from '../../src/sandbox/pipeline/failures.js'
 import {buildRequest, compileTarget, fillPathWildcards} from '../../src/sandbox/pipeline/http-target.js'
 import {compileJsonPath, compileParameterValue} from '../../src/sandbox/pipeline/json-path.js'
 import {policyAllowsEventBridge, wildcardMatch} from '../../src/sandbox/pipeline/queue-policy.js'
@@ -124,15 +131,41 @@ describe('buildRequest', () => {
       ['ttl_seconds', '60'],
       ['x', 'connection'],
     ])
+    // (the target's Content-Type wins over the default since 2024-02-29; the other fixed headers don't yield)
     expect(request.headers).toEqual({
       'X-From': 'demo',
       Authorization: 'secret-token',
+      'content-type': 'text/plain',
       'User-Agent': 'Amazon/EventBridge/ApiDestinations',
-      'Content-Type': 'application/json; charset=utf-8',
+      Range: 'bytes=0-1048575',
+      'Accept-Encoding': 'gzip,deflate',
+      Connection: 'close',
     })
     expect(request.body).toBe('"k"')
     expect(request.secretHeaders.has('authorization')).toBe(true)
     expect(request.secrets).toContain('secret-token')
+  })
+
+  it('sends the default Content-Type unless the target or the connection (which wins) sets one', () => {
+    const withType = (type?: string) =>
+      compileTarget({Id: 't', Arn: 'arn:d', HttpParameters: type ? {HeaderParameters: {'Content-Type': type}} : {}})
+    const connection = (type?: string) => ({
+      AuthorizationType: 'API_KEY' as const,
+      AuthParameters: type ? {InvocationHttpParameters: {HeaderParameters: [{Key: 'CONTENT-TYPE', Value: type}]}} : {},
+    })
+    const to = {InvocationEndpoint: 'http://h/x', HttpMethod: 'POST'}
+    const contentType = (request: ReturnType<typeof buildRequest>): string | undefined => {
+      if (typeof request === 'string') throw new Error(request)
+      const found = Object.entries(request.headers).filter(([name]) => name.toLowerCase() === 'content-type')
+      expect(found).toHaveLength(1)
+      return found[0]?.[1]
+    }
+    expect(contentType(buildRequest(withType(), to, connection(), input))).toBe('application/json; charset=utf-8')
+    expect(contentType(buildRequest(withType('text/plain'), to, connection(), input))).toBe('text/plain')
+    expect(contentType(buildRequest(withType(), to, connection('application/octet-stream'), input))).toBe(
+      'application/octet-stream',
+    )
+    expect(contentType(buildRequest(withType('text/plain'), to, connection('text/csv'), input))).toBe('text/csv')
   })
 
   it('keeps the endpoint query string and encodes added parameters', () => {
@@ -321,19 +354,34 @@ describe('DLQ policy (aws-semantics B.6)', () => {
 
 describe('failure mapping', () => {
   it.each([
-    [{kind: 'http' as const, status: 404, body: '{"status":404}'}, 'ERROR_FROM_TARGET', false],
-    [{kind: 'http' as const, status: 400, body: ''}, 'ERROR_FROM_TARGET', false],
-    [{kind: 'http' as const, status: 302, body: ''}, 'ERROR_FROM_TARGET', false],
-    [{kind: 'http' as const, status: 429, body: ''}, 'ERROR_FROM_TARGET', true],
-    [{kind: 'http' as const, status: 503, body: ''}, 'ERROR_FROM_TARGET', true],
-    [{kind: 'timeout' as const, timeoutMs: 5000}, 'TIMEOUT', true],
-    [{kind: 'network' as const, detail: 'ECONNREFUSED'}, 'CONNECTION_FAILURE', true],
+    // status, retried (current eb-api-destinations.html: 401, 407, 409, 429 and 5xx)
+    [100, false],
+    [302, false],
+    [400, false],
+    [401, true],
+    [403, false],
+    [404, false],
+    [407, true],
+    [408, false],
+    [409, true],
+    [413, false],
+    [429, true],
+    [500, true],
+    [503, true],
+    [599, true],
+  ])('HTTP %i is retried: %s', (status, retried) => {
+    expect(isRetryable({kind: 'http', status, body: ''})).toBe(retried)
+  })
+
+  it.each([
+    [{kind: 'timeout' as const, timeoutMs: 5000}, 'UNKNOWN', true],
+    [{kind: 'network' as const, detail: 'ECONNREFUSED'}, 'SDK_CLIENT_ERROR', true],
     [{kind: 'no-resource' as const, message: 'gone'}, 'NO_RESOURCE', false],
     [{kind: 'no-permissions' as const, message: 'no role'}, 'NO_PERMISSIONS', false],
     [{kind: 'invalid-parameter' as const, message: 'bad'}, 'INVALID_PARAMETER', false],
     [{kind: 'throttled' as const, message: 'slow'}, 'THROTTLING', false],
-  ])('%j → %s, retryable %s', (failure, code, retryable) => {
-    expect(errorCode(failure)).toBe(code)
+  ])('%j → %s in both modes, retryable %s', (failure, code, retryable) => {
+    for (const mode of FAILURE_DETAILS) expect(errorCode(failure, mode)).toBe(code)
     expect(isRetryable(failure)).toBe(retryable)
   })
 
@@ -343,16 +391,57 @@ describe('failure mapping', () => {
     )
   })
 
-  it('words the messages with status, reason and a truncated body', () => {
-    expect(errorMessage({kind: 'http', status: 404, body: '{"status":404,"title":"Not Found"}'})).toBe(
+  it('uses the texts of real AWS DLQ messages for timeouts and unreachable endpoints, in both modes', () => {
+    for (const mode of FAILURE_DETAILS) {
+      expect(errorMessage({kind: 'timeout', timeoutMs: 5000}, mode)).toBe(
+        'Unable to invoke ApiDestination endpoint: Timeout calling endpoint for API Destination: socket closed.',
+      )
+      expect(errorMessage({kind: 'network', detail: 'ENOTFOUND getaddrinfo ENOTFOUND x'}, mode)).toBe(
+        'Unable to invoke ApiDestination endpoint: API destination endpoint cannot be reached.',
+      )
+    }
+  })
+
+  it('a sandbox is opaque unless told otherwise', async () => {
+    const state = createSandboxState()
+    expect(state.options.failureDetail).toBe('opaque')
+    await state.shutdown()
+    const detailed = createSandboxState({failureDetail: 'detailed'})
+    expect(detailed.options.failureDetail).toBe('detailed')
+    await detailed.shutdown()
+  })
+
+  it('opaque: an HTTP error says neither status nor body', () => {
+    const failure = {kind: 'http' as const, status: 404, body: '{"status":404,"title":"Not Found"}'}
+    expect(errorCode(failure)).toBe('UNKNOWN')
+    expect(errorCode(failure, 'opaque')).toBe('UNKNOWN')
+    const message = errorMessage(failure, 'opaque')
+    expect(message).toBe('Unable to invoke ApiDestination endpoint: The endpoint returned an error.')
+    expect(message).not.toMatch(/\d/)
+    expect(errorMessage(failure)).toBe(message)
+  })
+
+  it('detailed: words the messages with status, reason and a truncated body', () => {
+    const failure = {kind: 'http' as const, status: 404, body: '{"status":404,"title":"Not Found"}'}
+    expect(errorCode(failure, 'detailed')).toBe('ERROR_FROM_TARGET')
+    expect(errorMessage(failure, 'detailed')).toBe(
       'API destination endpoint returned HTTP 404 (Not Found): {"status":404,"title":"Not Found"}',
     )
-    expect(errorMessage({kind: 'timeout', timeoutMs: 5000})).toBe(
-      'Request to API destination timed out after 5 seconds',
-    )
-    const long = errorMessage({kind: 'http', status: 500, body: 'x'.repeat(5000)})
+    const long = errorMessage({kind: 'http', status: 500, body: 'x'.repeat(5000)}, 'detailed')
     expect(long.length).toBeLessThan(1200)
     expect(long).toContain('[truncated 3976 chars]')
+  })
+
+  it('describes what really happened for the delivery log', () => {
+    expect(describeFailure({kind: 'timeout', timeoutMs: 5000})).toBe(
+      'Request to API destination timed out after 5 seconds',
+    )
+    expect(describeFailure({kind: 'network', detail: 'ECONNREFUSED x'})).toBe(
+      'Request to API destination failed: ECONNREFUSED x',
+    )
+    expect(describeFailure({kind: 'http', status: 503, body: ''})).toBe(
+      'API destination endpoint returned HTTP 503 (Service Unavailable)',
+    )
   })
 })
 

@@ -32,8 +32,14 @@ export const MAX_TTL_SECONDS = 86_400
  */
 export const MAX_TOPIC_MESSAGE_BYTES = 4096
 
-/** Content types a topic publish may carry; API destinations always send `application/json` (pitfall 6). */
-const TEXT_TYPES = new Set(['text/plain', 'application/json'])
+/**
+ * Content types a topic publish may carry as text. Momento documents `text/plain` (and
+ * `application/octet-stream` for binary); its own `curl -d` example sends
+ * `application/x-www-form-urlencoded`, so that is accepted as text too (the body is the message, not
+ * decoded). `application/json` is what API destinations send unless a `Content-Type` header parameter
+ * overrides it (pitfall 6); how Momento treats it is UNCONFIRMED: the sandbox accepts it as text.
+ */
+const TEXT_TYPES = new Set(['text/plain', 'application/json', 'application/x-www-form-urlencoded'])
 const BINARY_TYPES = new Set(['application/octet-stream'])
 
 interface RouteInfo {
@@ -288,7 +294,7 @@ function publish(request: RawRequest, momento: MomentoState, cache: Cache, topic
     return momentoError(
       400,
       'Bad Request',
-      'Content-Type must be text/plain, application/json or application/octet-stream.',
+      'Content-Type must be text/plain or application/octet-stream (application/json and application/x-www-form-urlencoded are read as text).',
     )
   }
   if (request.body.length > MAX_TOPIC_MESSAGE_BYTES) {

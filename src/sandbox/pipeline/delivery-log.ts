@@ -27,7 +27,11 @@ export interface DeliveryRecord {
   readonly attempt: number
   readonly request?: LoggedRequest
   readonly response?: {status: number; body: string}
-  readonly error?: {code: string; message: string}
+  /**
+   * The DLQ's `ERROR_CODE` and `ERROR_MESSAGE` for this failure, and `detail`, what really happened
+   * (status and body, timeout, socket error) when the DLQ text does not say it.
+   */
+  readonly error?: {code: string; message: string; detail?: string}
   readonly outcome: DeliveryOutcome
   /** Why a dead-lettered or dropped event stopped being retried. */
   readonly exhaustedRetryCondition?: string

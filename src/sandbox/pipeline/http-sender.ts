@@ -43,7 +43,21 @@ const MAX_SOCKETS = 128
 // The worker's code. Plain JavaScript run from a string (`eval: true`), so it works the same whether
 // the sandbox runs from dist/ or from TypeScript sources under a test runner.
 const SENDER_SOURCE = `
-const sendRequest = (http, https, agents, inFlight, request, maxBytes, done) => {
+// EventBridge asks for \`Accept-Encoding: gzip,deflate\`, so an endpoint may compress its answer; the
+// body is decoded for the delivery log and the DLQ text. A body that does not decode (or was cut at
+// maxBytes beyond repair) is kept as it came.
+const decodeBody = (zlib, encoding, raw, maxBytes) => {
+  const kind = String(encoding || '').trim().toLowerCase()
+  if (kind !== 'gzip' && kind !== 'x-gzip' && kind !== 'deflate') return raw
+  const options = {finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes}
+  try {
+    return kind === 'deflate' ? zlib.inflateSync(raw, options) : zlib.gunzipSync(raw, options)
+  } catch {
+    if (kind !== 'deflate') return raw
+    try { return zlib.inflateRawSync(raw, options) } catch { return raw }
+  }
+}
+const sendRequest = (http, https, zlib, agents, inFlight, request, maxBytes, done) => {
   const t = request.target
   const isHttps = t.protocol === 'https:'
   const headers = Object.assign({}, request.headers, {'Content-Length': String(Buffer.byteLength(request.body))})
@@ -75,7 +89,8 @@ const sendRequest = (http, https, agents, inFlight, request, maxBytes, done) => 
     res.on('error', () => {})
     res.on('end', () => {
       const retryAfter = res.headers['retry-after']
-      const result = {kind: 'response', status: res.statusCode || 0, body: Buffer.concat(chunks).toString('utf8')}
+      const body = decodeBody(zlib, res.headers['content-encoding'], Buffer.concat(chunks), maxBytes)
+      const result = {kind: 'response', status: res.statusCode || 0, body: body.toString('utf8')}
       if (typeof retryAfter === 'string') result.retryAfter = retryAfter
       finish(result)
     })
@@ -90,6 +105,7 @@ const sendRequest = (http, https, agents, inFlight, request, maxBytes, done) => 
 const WORKER_SOURCE = `
 const http = require('node:http')
 const https = require('node:https')
+const zlib = require('node:zlib')
 const {parentPort, workerData} = require('node:worker_threads')
 ${SENDER_SOURCE}
 const agents = {
@@ -107,7 +123,7 @@ parentPort.on('message', (message) => {
     return
   }
   for (const [id, request] of message) {
-    sendRequest(http, https, agents, inFlight, request, workerData.maxBytes, (result) => {
+    sendRequest(http, https, zlib, agents, inFlight, request, workerData.maxBytes, (result) => {
       // Answers are batched per turn of the event loop: one postMessage carries many.
       if (outbox.length === 0) setImmediate(flush)
       outbox.push([id, result])

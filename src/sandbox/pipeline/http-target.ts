@@ -7,11 +7,36 @@ import type {ApiDestination, Connection, Target} from '../eventbridge/model.js'
 import {compileTargetInput, type InputContext, type InputRenderer} from './input-transformer.js'
 import {compileParameterValue, type ParameterValue} from './json-path.js'
 
-/** Headers EventBridge sends on every API destination call, whatever the target says. */
+/**
+ * Headers EventBridge sends on every API destination call, whatever the target or connection says
+ * (aws-semantics B.2). `Content-Length` and `Host` are added by the HTTP client.
+ *
+ * `Connection: close` is what AWS sends, and the delivery log shows it; on the wire the sandbox
+ * keeps connections alive instead (see {@link LOGGED_NOT_SENT}).
+ */
 export const FIXED_HEADERS: Readonly<Record<string, string>> = {
   'User-Agent': 'Amazon/EventBridge/ApiDestinations',
-  'Content-Type': 'application/json; charset=utf-8',
+  Range: 'bytes=0-1048575',
+  'Accept-Encoding': 'gzip,deflate',
+  Connection: 'close',
 }
+
+/**
+ * The default `Content-Type`. Since 2024-02-29 EventBridge honours a `Content-Type` header parameter
+ * on the target (`HttpParameters.HeaderParameters`) or the connection
+ * (`InvocationHttpParameters.HeaderParameters`, which wins on conflicts, pitfall 30); only without
+ * one is this sent (aws-semantics B.4, pitfall 6).
+ */
+export const DEFAULT_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+/**
+ * Fixed headers logged but not sent. `Connection: close` would make node's HTTP client close the
+ * socket after every call: a new TCP connection per event cannot sustain thousands of events per
+ * second on one machine (and leaves a TIME_WAIT socket per event, which exhausts local ports within
+ * seconds at that rate). Endpoints cannot tell the difference in what they are asked to do, so the
+ * sandbox keeps sockets alive and shows `close` in the delivery log, as AWS sends it.
+ */
+export const LOGGED_NOT_SENT: ReadonlySet<string> = new Set(['connection'])
 
 /** What is computed once per target and reused for every event. */
 export interface CompiledTarget {
@@ -127,6 +152,7 @@ export function buildRequest(
     secrets.push(Password)
   }
   // OAuth client credentials would need a token endpoint round trip; the sandbox sends no token.
+  if (!headers.has('content-type')) headers.set('content-type', ['Content-Type', DEFAULT_CONTENT_TYPE])
   for (const [name, value] of Object.entries(FIXED_HEADERS)) headers.set(name.toLowerCase(), [name, value])
   let path = filled.slice(origin.length) || '/'
   const hash = path.indexOf('#')

@@ -18,9 +18,9 @@ import {
   type DeliveryRecord,
   type LoggedRequest,
 } from './delivery-log.js'
-import {errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
+import {describeFailure, errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {createWorkerSender, type HttpSender} from './http-sender.js'
-import {buildRequest, compileTarget, type CompiledTarget, type OutgoingRequest} from './http-target.js'
+import {buildRequest, compileTarget, LOGGED_NOT_SENT, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
 import {
@@ -104,7 +104,8 @@ export class DeliveryPipeline {
   private readonly policyVerdicts = new Map<string, boolean>()
   // EventBridge sends `Connection: close` on every call (B.2). The sandbox's sender keeps connections
   // alive instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
-  // endpoints cannot tell the difference in what they are asked to do. Created on the first call.
+  // endpoints cannot tell the difference in what they are asked to do. The delivery log still shows
+  // the header as AWS sends it (http-target.ts, LOGGED_NOT_SENT). Created on the first call.
   private senderInstance: HttpSender | undefined
   private get sender(): HttpSender {
     this.senderInstance ??= createWorkerSender()
@@ -318,7 +319,11 @@ export class DeliveryPipeline {
   private async callApiDestination(request: OutgoingRequest): Promise<AttemptResult> {
     const timeoutMs = this.state.options.apiDestinationTimeoutMs
     const logged = (): LoggedRequest => this.loggedRequest(request)
-    const headers = {...request.headers}
+    // What goes on the wire: everything the log shows except `Connection: close` (LOGGED_NOT_SENT).
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (!LOGGED_NOT_SENT.has(name.toLowerCase())) headers[name] = value
+    }
     const sent = await this.sender.send({
       target: request.target,
       method: request.method,
@@ -333,7 +338,7 @@ export class DeliveryPipeline {
         if (sent.status >= 200 && sent.status < 300) return {record: {request: logged, response}}
         failure = {kind: 'http', status: sent.status, body: this.scrub(sent.body, request.secrets)}
         const retryAfter = parseRetryAfter(sent.retryAfter, Date.now())
-        const record = {request: logged, response, error: {code: errorCode(failure), message: errorMessage(failure)}}
+        const record = {request: logged, response, error: this.errorOf(failure)}
         return retryAfter === undefined ? {record, failure} : {record, failure, retryAfter}
       }
       case 'timeout':
@@ -349,7 +354,20 @@ export class DeliveryPipeline {
         failure = {kind: 'network', detail: 'The sandbox closed before the endpoint answered.'}
         break
     }
-    return {record: {request: logged, error: {code: errorCode(failure), message: errorMessage(failure)}}, failure}
+    return {record: {request: logged, error: this.errorOf(failure)}, failure}
+  }
+
+  /**
+   * A failure as logged: the DLQ's `ERROR_CODE` and `ERROR_MESSAGE` in the current `failureDetail`
+   * mode, plus what really happened when the DLQ text does not say it (the sandbox's own inspection,
+   * as AWS's event bus logs would show it).
+   */
+  private errorOf(failure: AttemptFailure): {code: string; message: string; detail?: string} {
+    const mode = this.state.options.failureDetail
+    const code = errorCode(failure, mode)
+    const message = errorMessage(failure, mode)
+    const detail = describeFailure(failure)
+    return detail === message ? {code, message} : {code, message, detail}
   }
 
   private sendToSqsTarget(delivery: Delivery): AttemptResult {
@@ -404,9 +422,10 @@ export class DeliveryPipeline {
     const counters = this.log.counters
     counters.failedInvocations++
     const dlqArn = delivery.target.DeadLetterConfig?.Arn
-    const code = errorCode(failure)
-    const message = errorMessage(failure)
-    const withError = {...record, error: record.error ?? {code, message}}
+    const mode = this.state.options.failureDetail
+    const code = errorCode(failure, mode)
+    const message = errorMessage(failure, mode)
+    const withError = {...record, error: record.error ?? this.errorOf(failure)}
     if (!dlqArn) {
       counters.dropped++
       this.record(delivery, retries, withError, 'dropped', exhausted)

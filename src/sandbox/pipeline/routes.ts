@@ -1,5 +1,6 @@
 import {jsonResponse, type RestHandler} from '../protocol/rest.js'
 import type {DeliveryFilter} from './delivery-log.js'
+import {FAILURE_DETAILS, type FailureDetail} from './failures.js'
 import {pipelineOf} from './pipeline.js'
 
 const PATH = '/_sandbox/deliveries'
@@ -37,4 +38,42 @@ export const deliveryInspection: RestHandler = (request, state) => {
     filter.limit = Number(limit)
   }
   return jsonResponse(200, {counters: pipeline.log.counters, deliveries: pipeline.log.list(filter)})
+}
+
+const FAILURE_DETAIL_PATH = '/_sandbox/pipeline/failure-detail'
+
+/**
+ * Read or change the `failureDetail` option while the sandbox runs:
+ *
+ * - `GET /_sandbox/pipeline/failure-detail` → `{"failureDetail": "opaque"|"detailed"}`
+ * - `PUT` with `{"failureDetail": "detailed"}` or the bare word (`curl -X PUT -d detailed`) → the
+ *   new setting. It applies to failures from then on; messages already in a DLQ keep their text.
+ */
+export const failureDetailRoute: RestHandler = (request, state) => {
+  const {pathname} = request.url
+  if (pathname !== FAILURE_DETAIL_PATH && pathname !== `${FAILURE_DETAIL_PATH}/`) return undefined
+  if (request.method === 'PUT') {
+    const value = readFailureDetail(request.body.toString('utf8'))
+    if (value === undefined) {
+      return jsonResponse(400, {
+        message: `Send {"failureDetail": "opaque"} or {"failureDetail": "detailed"} (or the bare word) to ${FAILURE_DETAIL_PATH}.`,
+      })
+    }
+    state.options.failureDetail = value
+  } else if (request.method !== 'GET') {
+    return jsonResponse(405, {message: `Use GET or PUT on ${FAILURE_DETAIL_PATH}.`}, {allow: 'GET, PUT'})
+  }
+  return jsonResponse(200, {failureDetail: state.options.failureDetail})
+}
+
+function readFailureDetail(text: string): FailureDetail | undefined {
+  let value: unknown = text.trim()
+  try {
+    const parsed: unknown = JSON.parse(text)
+    value =
+      typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['failureDetail'] : parsed
+  } catch {
+    // a bare word, not JSON
+  }
+  return FAILURE_DETAILS.find((mode) => mode === value)
 }
