@@ -116,7 +116,7 @@ describe('dlq list, export, purge', () => {
       orders: ['both-keys', 400],
       broken: ['server-error', 500],
       hot: ['rate-limited', 429],
-      slow: ['timeout', 'TIMEOUT'],
+      slow: ['timeout', 'UNKNOWN'],
       '"just a string"': ['not-redrivable', 404],
     })
     const missing = out.records.find((r) => r['cache'] === 'missing')

@@ -45,11 +45,12 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
 
   public async run(): Promise<DlqListResult> {
     const filter = filterFromFlags(this.flags)
-    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
-    const human = !this.jsonEnabled()
+    // The key (and a --diagnose without one) is settled before any AWS call.
     const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq list', {
       region: this.ctx.aws.target.region,
     })
+    const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
+    const human = !this.jsonEnabled()
     if (human) this.logToStderr(`Peeking at ${name}: nothing is deleted, but each read raises the receive counts.`)
     const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: decoder.decode})
     if (human && decoder.note && peek.records.some(needsDiagnosis)) this.logToStderr(decoder.note)
