@@ -624,7 +624,7 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
           `Delivery of ${item}${inRegion} failed on every try${retries}: a 401, 409, 429 or 5xx answer, a timeout or a connection failure (the DLQ message doesn't say which).` +
           found,
         fix: healthy
-          ? 'Momento answers this key now, so the failure was most likely transient (429, 5xx or a timeout): redrive.'
+          ? "Momento answers your key now, so the failure was most likely transient (429, 5xx or a timeout): redrive. If the stack's connection holds another key, it may be a 401: store yours with `momento-eb deploy`."
           : `Find out which with a Momento key (\`${diagnose}\`); redrive once Momento answers.`,
         fixCommand: healthy ? redrive() : r.diagnosis ? undefined : diagnose,
       }
