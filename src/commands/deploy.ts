@@ -77,6 +77,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           eventBus: this.flags['event-bus'],
           // An explicit --momento-endpoint beats the sandbox's own URL.
           momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
+          sandbox: ctx.usingSandbox,
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],

@@ -33,9 +33,14 @@ class FakeCfn implements CloudFormationPort {
   failEvent: StackEvent | undefined
   private seq = 0
 
-  put(name: string, status: string, parameters: Record<string, string> = {}): FakeStack {
+  put(
+    name: string,
+    status: string,
+    parameters: Record<string, string> = {},
+    outputs: Record<string, string> = {},
+  ): FakeStack {
     const stack: FakeStack = {
-      info: {name, id: `arn:stack/${name}/1`, status, parameters, outputs: {DlqUrl: 'http://q'}},
+      info: {name, id: `arn:stack/${name}/1`, status, parameters, outputs: {DlqUrl: 'http://q', ...outputs}},
       events: [this.event(name, 'AWS::CloudFormation::Stack', status)],
       script: [],
     }
@@ -150,6 +155,7 @@ function harness(cfn: FakeCfn, overrides: Partial<DeployCallbacks> = {}) {
 }
 
 const base = {stackName: 'momento-api', templateBody: '{}', apiKey: 'the-key-123456'}
+const US_EAST_1 = 'https://api.cache.cell-us-east-1-1.prod.a.momentohq.com'
 
 describe('deployStack', () => {
   it('creates a missing stack and streams only its new events', async () => {
@@ -167,7 +173,8 @@ describe('deployStack', () => {
     expect(cs.parameters).toEqual([
       {key: 'MomentoApiKey', value: 'the-key-123456'},
       {key: 'EventBusName', value: 'default'},
-      {key: 'MomentoEndpoint', value: ''},
+      // Always explicit: the template has no region map.
+      {key: 'MomentoEndpoint', value: US_EAST_1},
     ])
   })
 
@@ -189,7 +196,11 @@ describe('deployStack', () => {
 
   it('updates with UsePreviousValue for the key and bus when none are given', async () => {
     const cfn = new FakeCfn()
-    cfn.put('momento-api', 'CREATE_COMPLETE', {MomentoApiKey: '****', EventBusName: 'orders', MomentoEndpoint: ''})
+    cfn.put('momento-api', 'CREATE_COMPLETE', {
+      MomentoApiKey: '****',
+      EventBusName: 'orders',
+      MomentoEndpoint: US_EAST_1,
+    })
     cfn.executeScript = ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']
     const seenBuses: string[] = []
     const {ports, callbacks} = harness(cfn)
@@ -206,6 +217,41 @@ describe('deployStack', () => {
       {key: 'MomentoEndpoint', usePrevious: true},
       {key: 'MaxRetryAttempts', value: '3'},
     ])
+  })
+
+  it('gives a stack deployed with the old template (MomentoEndpoint empty) the URL its map resolved', async () => {
+    const cfn = new FakeCfn()
+    const resolved = 'https://api.cache.cell-1-eu-west-1-1.prod.a.momentohq.com'
+    cfn.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: ''}, {MomentoBaseUrl: resolved})
+    cfn.executeScript = ['UPDATE_COMPLETE']
+    const {ports, callbacks} = harness(cfn)
+    await deployStack({...base, apiKey: undefined}, ports, callbacks)
+    expect([...cfn.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: resolved})
+    // Without that output, the region table.
+    const bare = new FakeCfn()
+    bare.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: ''})
+    bare.executeScript = ['UPDATE_COMPLETE']
+    const second = harness(bare)
+    await deployStack({...base, apiKey: undefined}, second.ports, second.callbacks)
+    expect([...bare.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: US_EAST_1})
+  })
+
+  it('refuses an http:// Momento endpoint before any AWS call (exit 2), except for the sandbox', async () => {
+    const cfn = new FakeCfn()
+    let busChecked = false
+    const {ports, callbacks} = harness(cfn)
+    const watched = {...ports, describeEventBus: async (n: string) => ((busChecked = true), ports.describeEventBus(n))}
+    const error = await deployStack({...base, momentoEndpoint: 'http://example.com'}, watched, callbacks).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({exitCode: 2, code: 'EB_ENDPOINT_NOT_HTTPS'})
+    expect((error as Error).message).toContain('https://')
+    expect((error as {hints: string[]}).hints.join(' ')).toContain('--sandbox')
+    expect(cfn.calls).toEqual([])
+    expect(busChecked).toBe(false)
+    cfn.executeScript = ['CREATE_COMPLETE']
+    const ok = await deployStack({...base, momentoEndpoint: 'http://127.0.0.1:4566', sandbox: true}, ports, callbacks)
+    expect(ok.momentoBaseUrl).toBe('http://127.0.0.1:4566')
   })
 
   it('reports "up to date" for an empty change set and deletes it', async () => {
