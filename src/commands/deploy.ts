@@ -5,7 +5,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
 import {UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
-import {renderStackTemplate} from '../core/stack-template.js'
+import {renderStackTemplate} from '../core/stack-template-text.js'
 import {deployStack, type DeployResult} from '../services/deploy.js'
 import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
 

@@ -6,8 +6,9 @@
  * `topicPublish` to them with a bounded retry policy, and failures land in an SQS dead-letter queue
  * whose policy lets exactly those three rules write to it (Momento's launch-button stack has no such
  * policy, so its failures are lost: pitfall 1). The key is a NoEcho parameter and never an output.
+ * No imports: `put` reads the targets' body templates from here (deliveredBody); stack-template-text.ts
+ * renders the template as YAML or JSON.
  */
-import {stringify} from 'yaml'
 
 /** Parameter names. */
 export const PARAM = {
@@ -309,14 +310,4 @@ export function buildStackTemplate(): Record<string, unknown> {
     },
     Outputs: outputs,
   }
-}
-
-/** Template output formats. */
-export type TemplateFormat = 'yaml' | 'json'
-
-/** The template as text, YAML (the default) or JSON. */
-export function renderStackTemplate(format: TemplateFormat = 'yaml'): string {
-  const template = buildStackTemplate()
-  if (format === 'json') return `${JSON.stringify(template, null, 2)}\n`
-  return stringify(template, {lineWidth: 0, aliasDuplicateObjects: false})
 }

@@ -9,8 +9,8 @@ import {
   buildStackTemplate,
   deliveredBody,
   deliveredBodyBytes,
-  renderStackTemplate,
 } from '../../src/core/stack-template.js'
+import {renderStackTemplate} from '../../src/core/stack-template-text.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 const template = buildStackTemplate() as Json
