@@ -117,6 +117,7 @@ async function story(
       templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
       apiKey: sandbox.apiKey,
       momentoEndpoint: sandbox.endpoint,
+      sandbox: true,
       maxRetryAttempts: 2,
       maxEventAgeSeconds: 120,
       invocationRateLimit: 300,
