@@ -140,36 +140,31 @@ export async function deployStack(
 
   const keyInfo = apiKey === undefined ? undefined : decodeMomentoKey(apiKey, ports.now())
   // The base URL is always passed explicitly: the template has no region map (stack-template.ts).
-  // An update with nothing new keeps the deployed URL; a stack deployed with the old template has
-  // '' there (its region map chose), so it gets the URL that map resolved (its MomentoBaseUrl
-  // output), else the region table: the change set then sets the parameter, and the endpoints it
-  // resolves to stay the same.
-  const previousEndpoint = previous?.[PARAM.endpoint]
-  let endpointParam: string | undefined
-  let baseUrl: string | undefined
-  if (!keyInfo && !options.momentoEndpoint && previousEndpoint) {
-    baseUrl = previousEndpoint
-  } else {
-    const deployed = keyInfo || options.momentoEndpoint ? undefined : stack?.outputs[OUTPUT.baseUrl]
-    const choice = chooseMomentoEndpoint({
-      explicit: options.momentoEndpoint ?? deployed,
-      key: keyInfo,
-      stackRegion: region,
-      mapped: momentoBaseUrlForRegion,
+  // An update where nothing names a cell (no --momento-endpoint, no key or a key without a cell, such
+  // as a v2 key) keeps the deployed URL; a stack deployed with the old template has '' there (its
+  // region map chose), so it gets the URL that map resolved (its MomentoBaseUrl output), else the
+  // region table: the change set then sets the parameter, and the endpoints stay the same.
+  const namesCell = options.momentoEndpoint !== undefined || keyInfo?.baseUrl !== undefined
+  const deployed =
+    namesCell || !previous ? undefined : previous[PARAM.endpoint] || stack?.outputs[OUTPUT.baseUrl] || undefined
+  const choice = chooseMomentoEndpoint({
+    explicit: options.momentoEndpoint ?? deployed,
+    key: keyInfo,
+    stackRegion: region,
+    mapped: momentoBaseUrlForRegion,
+  })
+  for (const warning of choice.warnings) notice(warning)
+  if (choice.problem || !choice.endpoint) {
+    throw new UsageError(choice.problem ?? "The Momento endpoint can't be worked out.", {
+      code: 'EB_NO_MOMENTO_REGION',
+      hints: [
+        'Pass --momento-endpoint https://api.cache.<cell-host> (or set MOMENTO_HTTP_ENDPOINT).',
+        `Or deploy to a region with a public Momento cell: ${MOMENTO_REGIONS.map((r) => r.region).join(', ')}.`,
+      ],
     })
-    for (const warning of choice.warnings) notice(warning)
-    if (choice.problem || !choice.endpoint) {
-      throw new UsageError(choice.problem ?? "The Momento endpoint can't be worked out.", {
-        code: 'EB_NO_MOMENTO_REGION',
-        hints: [
-          'Pass --momento-endpoint https://api.cache.<cell-host> (or set MOMENTO_HTTP_ENDPOINT).',
-          `Or deploy to a region with a public Momento cell: ${MOMENTO_REGIONS.map((r) => r.region).join(', ')}.`,
-        ],
-      })
-    }
-    endpointParam = choice.endpoint
-    baseUrl = choice.baseUrl
   }
+  const endpointParam = choice.endpoint
+  const baseUrl = choice.baseUrl
 
   let recreated = false
   if (decision.kind === 'recreate' && stack) {

@@ -214,9 +214,24 @@ describe('deployStack', () => {
     expect([...cfn.changeSets.values()][0]!.parameters).toEqual([
       {key: 'MomentoApiKey', usePrevious: true},
       {key: 'EventBusName', usePrevious: true},
-      {key: 'MomentoEndpoint', usePrevious: true},
+      // The deployed URL, passed explicitly (the template has no default to fall back on).
+      {key: 'MomentoEndpoint', value: US_EAST_1},
       {key: 'MaxRetryAttempts', value: '3'},
     ])
+  })
+
+  it('keeps the deployed endpoint when a new key names no cell (v2), even in a region without one', async () => {
+    const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const v2Key = `${b64url({alg: 'HS256'})}.${b64url({t: 'g'})}.c2ln`
+    const cfn = new FakeCfn()
+    const own = 'https://api.cache.cell-9-sa-east-1-1.example.com'
+    cfn.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: own})
+    cfn.executeScript = ['UPDATE_COMPLETE']
+    const {ports, callbacks} = harness(cfn)
+    const inSaEast = {...ports, describeEventBus: async () => ({arn: 'arn', region: 'sa-east-1'})}
+    const result = await deployStack({...base, apiKey: v2Key}, inSaEast, callbacks)
+    expect(result.momentoBaseUrl).toBe(own)
+    expect([...cfn.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: own})
   })
 
   it('gives a stack deployed with the old template (MomentoEndpoint empty) the URL its map resolved', async () => {
