@@ -14,7 +14,7 @@ import {summarize} from '../core/dlq-filter.js'
 import {validateDetail, type MomentoEvent} from '../core/momento-events.js'
 import {toPutEntry} from '../core/put-entries.js'
 import {summarizePlan} from '../core/stack-plan.js'
-import {renderStackTemplate} from '../core/stack-template.js'
+import {renderStackTemplate} from '../core/stack-template-text.js'
 import type {FailureDetail} from '../sandbox/pipeline/failures.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 import {deployStack} from '../services/deploy.js'
@@ -120,6 +120,7 @@ async function story(
       templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
       apiKey: sandbox.apiKey,
       momentoEndpoint: sandbox.endpoint,
+      sandbox: true,
       maxRetryAttempts: 2,
       maxEventAgeSeconds: 120,
       invocationRateLimit: 300,

@@ -5,7 +5,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
 import {UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
-import {renderStackTemplate} from '../core/stack-template.js'
+import {renderStackTemplate} from '../core/stack-template-text.js'
 import {deployStack, type DeployResult} from '../services/deploy.js'
 import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
 
@@ -77,6 +77,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           eventBus: this.flags['event-bus'],
           // An explicit --momento-endpoint beats the sandbox's own URL.
           momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
+          sandbox: ctx.usingSandbox,
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],

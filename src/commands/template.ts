@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {buildStackTemplate, renderStackTemplate} from '../core/stack-template.js'
+import {buildStackTemplate} from '../core/stack-template.js'
+import {renderStackTemplate} from '../core/stack-template-text.js'
 
 export default class Template extends BaseCommand<typeof Template> {
   static override summary = 'Print the CloudFormation template `deploy` uses'

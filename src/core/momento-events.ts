@@ -3,10 +3,22 @@
  * type, and the single validator that `put`, batch input, the DLQ decoder and edit-then-redrive share.
  */
 
+import {deliveredBodyBytes} from './stack-template.js'
+
 /** Momento's maximum TTL for on-demand caches (aws-semantics A.4). */
 export const MAX_TTL_SECONDS = 86_400
-/** Momento's hard limit on a topic message (aws-semantics A.4). */
+/**
+ * Momento's hard limit on a topic message, in bytes of the body Momento receives (aws-semantics
+ * A.4). The limits page says "4 KB"; its earlier version said "4KiB per published message", so 4096.
+ */
 export const MAX_TOPIC_MESSAGE_BYTES = 4096
+/**
+ * Momento's item size limit: key plus value, as Momento receives them (aws-semantics A.4). The page
+ * says "5 MB"; we take the smaller reading (5,000,000, not 5 MiB) as the worst case. Through
+ * EventBridge an entry is at most 256 KiB (1 MB reported) anyway, so this bites only with a
+ * --max-entry-bytes no bus accepts; it is checked so the two limits never disagree silently.
+ */
+export const MAX_ITEM_BYTES = 5_000_000
 /** PutEvents' documented entry limit; configurable because a 1 MB limit is reported (UNCONFIRMED, A.4/D.1). */
 export const DEFAULT_MAX_ENTRY_BYTES = 262_144
 
@@ -195,6 +207,50 @@ function checkMessage(field: string, value: unknown, issues: ValidationIssue[]):
   return value
 }
 
+const bytes = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`
+
+/**
+ * Topic messages count against Momento's limit as the stack's topicPublish target delivers them:
+ * its input template (stack-template.ts) wraps the message, so the largest message put accepts is
+ * the limit minus what the template adds.
+ */
+function checkTopicMessageSize(message: string, issues: ValidationIssue[]): void {
+  const delivered = deliveredBodyBytes('topicPublish', {message})
+  if (delivered <= MAX_TOPIC_MESSAGE_BYTES) return
+  const own = Buffer.byteLength(message)
+  const largest = MAX_TOPIC_MESSAGE_BYTES - (delivered - own)
+  issues.push({
+    field: 'message',
+    message:
+      `The topic message is ${bytes(own)}; the stack delivers it as ${bytes(delivered)} (the topicPublish ` +
+      `template adds ${bytes(delivered - own)}), ${bytes(delivered - MAX_TOPIC_MESSAGE_BYTES)} over Momento's ` +
+      `topic message limit of ${bytes(MAX_TOPIC_MESSAGE_BYTES)}; the largest message that fits is ${bytes(largest)}.`,
+    hint: `Shorten the message to at most ${bytes(largest)}, or store the payload in the cache and publish its key.`,
+  })
+}
+
+/** The item Momento stores for a cacheSet is the key plus the value as the cacheSet target delivers it. */
+function checkItemSize(key: {key?: string; key_base64?: string}, message: string, issues: ValidationIssue[]) {
+  const keyBytes =
+    key.key !== undefined
+      ? Buffer.byteLength(key.key)
+      : key.key_base64 !== undefined
+        ? (decodeBase64(key.key_base64)?.length ?? 0)
+        : 0
+  const delivered = deliveredBodyBytes('cacheSet', {message})
+  const item = keyBytes + delivered
+  if (item <= MAX_ITEM_BYTES) return
+  const largest = MAX_ITEM_BYTES - keyBytes - (delivered - Buffer.byteLength(message))
+  issues.push({
+    field: 'message',
+    message:
+      `The item is ${bytes(item)} as Momento would store it (key plus the value as the cacheSet template ` +
+      `delivers it), ${bytes(item - MAX_ITEM_BYTES)} over Momento's item size limit of ${bytes(MAX_ITEM_BYTES)}; ` +
+      `with this key the largest value that fits is ${bytes(Math.max(0, largest))}.`,
+    hint: `Shorten the value to at most ${bytes(Math.max(0, largest))} with this key.`,
+  })
+}
+
 /** Validate an untrusted detail object against the schema of `detailType`. */
 export function validateDetail(detailType: unknown, detail: unknown): ValidationResult {
   const issues: ValidationIssue[] = []
@@ -216,13 +272,7 @@ export function validateDetail(detailType: unknown, detail: unknown): Validation
   if (detailType === 'topicPublish') {
     const topicName = checkName('topicName', d['topicName'], 'topic name', issues)
     const message = checkMessage('message', d['message'], issues)
-    if (message !== undefined && Buffer.byteLength(message) > MAX_TOPIC_MESSAGE_BYTES) {
-      issues.push({
-        field: 'message',
-        message: `The topic message is ${Buffer.byteLength(message)} bytes; Momento's limit is ${MAX_TOPIC_MESSAGE_BYTES}.`,
-        hint: 'Shorten the message, or store the payload in the cache and publish its key.',
-      })
-    }
+    if (message !== undefined) checkTopicMessageSize(message, issues)
     if (issues.length > 0 || cacheName === undefined || topicName === undefined || message === undefined) {
       return {ok: false, issues}
     }
@@ -234,6 +284,7 @@ export function validateDetail(detailType: unknown, detail: unknown): Validation
     return {ok: true, event: {detailType, detail: {cacheName, ...key}}}
   }
   const message = checkMessage('message', d['message'], issues)
+  if (message !== undefined) checkItemSize(key, message, issues)
   const ttl = checkTtl(d, issues)
   if (issues.length > 0 || cacheName === undefined || message === undefined || ttl === undefined) {
     return {ok: false, issues}

@@ -98,7 +98,7 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 
 /** What deploy passes as the MomentoEndpoint parameter, and what to tell the user about it. */
 export interface EndpointChoice {
-  /** The parameter value: '' = the template's region map. */
+  /** The parameter value: the base URL ('' only with a problem). The template has no region map. */
   readonly endpoint: string
   /** The base URL the destinations will call, when known. */
   readonly baseUrl?: string
@@ -110,10 +110,10 @@ export interface EndpointChoice {
 /**
  * Pick the Momento endpoint for a stack in `stackRegion`:
  * 1. an explicit endpoint (flag, env, sandbox) always wins;
- * 2. a key bound to a cell (v1, legacy) in the stack's mapped region uses the region map;
+ * 2. a key bound to a cell (v1, legacy) in the stack's region uses that region's table entry;
  *    a key bound elsewhere uses its own cell (with a warning: cross-region calls), since a
  *    cell-bound key is rejected by other cells;
- * 3. otherwise (v2, unknown, or no new key) the region map, if the region has a cell.
+ * 3. otherwise (v2, unknown, or no new key) the region table (regions.ts), if the region has a cell.
  */
 export function chooseMomentoEndpoint(input: {
   explicit?: string | undefined
@@ -136,7 +136,8 @@ export function chooseMomentoEndpoint(input: {
     return {endpoint: input.explicit, baseUrl: input.explicit, warnings}
   }
   if (key?.baseUrl && key.host) {
-    if (key.region && key.region === stackRegion && mappedUrl) return {endpoint: '', baseUrl: mappedUrl, warnings}
+    if (key.region && key.region === stackRegion && mappedUrl)
+      return {endpoint: mappedUrl, baseUrl: mappedUrl, warnings}
     if (key.region !== stackRegion) {
       warnings.push(
         `The Momento API key belongs to ${key.region ?? key.host}, but the stack is in ${stackRegion ?? 'an unknown region'}: ` +
@@ -145,7 +146,7 @@ export function chooseMomentoEndpoint(input: {
     }
     return {endpoint: key.baseUrl, baseUrl: key.baseUrl, warnings}
   }
-  if (mappedUrl) return {endpoint: '', baseUrl: mappedUrl, warnings}
+  if (mappedUrl) return {endpoint: mappedUrl, baseUrl: mappedUrl, warnings}
   return {
     endpoint: '',
     warnings,

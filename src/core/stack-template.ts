@@ -6,10 +6,9 @@
  * `topicPublish` to them with a bounded retry policy, and failures land in an SQS dead-letter queue
  * whose policy lets exactly those three rules write to it (Momento's launch-button stack has no such
  * policy, so its failures are lost: pitfall 1). The key is a NoEcho parameter and never an output.
+ * No imports: `put` reads the targets' body templates from here (deliveredBody); stack-template-text.ts
+ * renders the template as YAML or JSON.
  */
-import {stringify} from 'yaml'
-
-import {MOMENTO_REGIONS} from './regions.js'
 
 /** Parameter names. */
 export const PARAM = {
@@ -73,14 +72,18 @@ export type StackParameterName = (typeof PARAM)[keyof typeof PARAM]
 
 const ref = (name: string) => ({Ref: name})
 const arnOf = (logical: string) => ({'Fn::GetAtt': [logical, 'Arn']})
-const HAS_ENDPOINT = 'HasMomentoEndpoint'
-const MAP = 'MomentoRegions'
 
-// The Momento base URL: the override when given, else the region map. Fn::If only evaluates the
-// branch it takes, so an unmapped region works as long as the override is set.
-const baseUrl = {
-  'Fn::If': [HAS_ENDPOINT, ref(PARAM.endpoint), {'Fn::FindInMap': [MAP, ref('AWS::Region'), 'BaseUrl']}],
-}
+// The Momento base URL is always a stack parameter, resolved by `momento-eb deploy` (from
+// --momento-endpoint, the API key's cell, or the region table in regions.ts) and passed explicitly.
+// Why not a region map: the old template took the base URL from `Fn::FindInMap` on `AWS::Region`
+// inside an `Fn::If` branch, and CloudFormation resolves FindInMap eagerly, failing the whole
+// template with "Unable to get mapping for …" in a region the map lacks even when that branch is
+// not taken (aws-cloudformation-templates #271; aws-semantics corrections of 2026-12-06). Why not
+// `Fn::FindInMap` with `DefaultValue`: that needs the `AWS::LanguageExtensions` transform, which
+// needs CAPABILITY_AUTO_EXPAND, turns every deploy into a transform run, and which our sandbox (like
+// several emulators) does not process; and the CLI has to work the URL out anyway (key cell vs stack
+// region). So: no Mappings and no Conditions; one source of truth for the URL, in the CLI.
+const baseUrl = ref(PARAM.endpoint)
 const endpoint = (path: string) => ({'Fn::Join': ['', [baseUrl, path]]})
 
 function destination(method: string, path: string, description: string) {
@@ -99,8 +102,55 @@ function destination(method: string, path: string, description: string) {
 // JSONPath values resolve against the original event (B.3); a missing field becomes an empty query
 // value, which Momento treats as absent, so `key` and `key_base64` can both be mapped.
 const KEYS = {key: '$.detail.key', key_base64: '$.detail.key_base64'}
+
+/** An input transformer as the template declares it. */
+export interface InputTransformer {
+  readonly InputPathsMap: Readonly<Record<string, string>>
+  readonly InputTemplate: string
+}
+
 // The message goes in as a JSON string literal: Momento stores `"hello"` with the quotes (B.4).
-const MESSAGE = {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'}
+const MESSAGE: InputTransformer = {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'}
+
+/** The body template of each target that sends a body (cacheDelete sends none). */
+export const INPUT_TRANSFORMERS: Readonly<Record<'cacheSet' | 'topicPublish', InputTransformer>> = {
+  cacheSet: MESSAGE,
+  topicPublish: MESSAGE,
+}
+
+/**
+ * The HTTP body a target of this template sends for an event's detail: the target's InputTemplate
+ * with each `<name>` replaced by the detail field its `$.detail.<field>` path names. Strings are
+ * spliced in raw, escaping nothing, as EventBridge does inside a quoted placeholder (B.4); a missing
+ * field produces nothing. `put` validates sizes against this, so a change to the template above
+ * changes what counts against Momento's limits with it.
+ */
+export function deliveredBody(detailType: keyof typeof INPUT_TRANSFORMERS, detail: Readonly<Record<string, unknown>>) {
+  const {InputPathsMap, InputTemplate} = INPUT_TRANSFORMERS[detailType]
+  return InputTemplate.replace(/<([A-Za-z0-9_-]+)>/g, (placeholder, name: string) => {
+    const path = InputPathsMap[name]
+    if (path === undefined) return placeholder
+    const field = /^\$\.detail\.([A-Za-z0-9_]+)$/.exec(path)?.[1]
+    const value = field === undefined ? undefined : detail[field]
+    if (value === undefined || value === null) return ''
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  })
+}
+
+/** Byte length of `deliveredBody`. */
+export function deliveredBodyBytes(
+  detailType: keyof typeof INPUT_TRANSFORMERS,
+  detail: Readonly<Record<string, unknown>>,
+): number {
+  return Buffer.byteLength(deliveredBody(detailType, detail))
+}
+
+/**
+ * Headers the topicPublish target sets. Momento's publish documents `text/plain` (UTF-8) or
+ * `application/octet-stream`; API destinations send `application/json; charset=utf-8` unless a
+ * `Content-Type` header parameter overrides it, which AWS honours since 2024-02-29 (B.4, pitfall 6).
+ */
+export const TOPIC_PUBLISH_HEADERS: Readonly<Record<string, string>> = {'Content-Type': 'text/plain'}
 
 function rule(detailType: DetailType, description: string, extra: Record<string, unknown>) {
   return {
@@ -160,8 +210,10 @@ export function buildStackTemplate(): Record<string, unknown> {
       [PARAM.eventBus]: {Type: 'String', Default: 'default', Description: 'Existing event bus to route from'},
       [PARAM.endpoint]: {
         Type: 'String',
-        Default: '',
-        Description: 'Momento HTTP API base URL; empty = the region map',
+        MinLength: 1,
+        AllowedPattern: '^https?://.+$',
+        ConstraintDescription: 'must be the Momento HTTP API base URL, e.g. https://api.cache.<cell-host>',
+        Description: 'Momento HTTP API base URL (https://api.cache.<cell-host>); momento-eb deploy works it out',
       },
       [PARAM.maxRetryAttempts]: {
         Type: 'Number',
@@ -183,12 +235,6 @@ export function buildStackTemplate(): Record<string, unknown> {
         MinValue: 1,
         Description: 'Calls per second per destination (Momento default limit: 100 ops/s)',
       },
-    },
-    Mappings: {
-      [MAP]: Object.fromEntries(MOMENTO_REGIONS.map((r) => [r.region, {BaseUrl: r.baseUrl}])),
-    },
-    Conditions: {
-      [HAS_ENDPOINT]: {'Fn::Not': [{'Fn::Equals': [ref(PARAM.endpoint), '']}]},
     },
     Resources: {
       [LOGICAL.connection]: {
@@ -226,14 +272,17 @@ export function buildStackTemplate(): Record<string, unknown> {
           PathParameterValues: ['$.detail.cacheName'],
           QueryStringParameters: {...KEYS, ttl_seconds: '$.detail.ttl'},
         },
-        InputTransformer: MESSAGE,
+        InputTransformer: {...INPUT_TRANSFORMERS.cacheSet},
       }),
       [LOGICAL.rule.cacheDelete]: rule('cacheDelete', 'cacheDelete events to Momento (DELETE /cache)', {
         HttpParameters: {PathParameterValues: ['$.detail.cacheName'], QueryStringParameters: KEYS},
       }),
       [LOGICAL.rule.topicPublish]: rule('topicPublish', 'topicPublish events to Momento (POST /topics)', {
-        HttpParameters: {PathParameterValues: ['$.detail.cacheName', '$.detail.topicName']},
-        InputTransformer: MESSAGE,
+        HttpParameters: {
+          PathParameterValues: ['$.detail.cacheName', '$.detail.topicName'],
+          HeaderParameters: {...TOPIC_PUBLISH_HEADERS},
+        },
+        InputTransformer: {...INPUT_TRANSFORMERS.topicPublish},
       }),
       [LOGICAL.dlq]: {
         Type: 'AWS::SQS::Queue',
@@ -261,14 +310,4 @@ export function buildStackTemplate(): Record<string, unknown> {
     },
     Outputs: outputs,
   }
-}
-
-/** Template output formats. */
-export type TemplateFormat = 'yaml' | 'json'
-
-/** The template as text, YAML (the default) or JSON. */
-export function renderStackTemplate(format: TemplateFormat = 'yaml'): string {
-  const template = buildStackTemplate()
-  if (format === 'json') return `${JSON.stringify(template, null, 2)}\n`
-  return stringify(template, {lineWidth: 0, aliasDuplicateObjects: false})
 }

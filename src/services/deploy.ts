@@ -6,7 +6,7 @@
  */
 import {ConflictError, MomentoEbError, RemoteError, TimeoutWaitingError, UsageError} from '../core/errors.js'
 import {chooseMomentoEndpoint, decodeMomentoKey} from '../core/momento-key.js'
-import {momentoBaseUrlForRegion} from '../core/regions.js'
+import {MOMENTO_REGIONS, momentoBaseUrlForRegion} from '../core/regions.js'
 import {
   buildParameters,
   changeSetName,
@@ -59,6 +59,8 @@ export interface DeployOptions {
   readonly eventBus?: string | undefined
   /** Explicit Momento base URL (--momento-endpoint, MOMENTO_HTTP_ENDPOINT, or the sandbox). */
   readonly momentoEndpoint?: string | undefined
+  /** True when deploying to the sandbox, the only place an http:// Momento endpoint works. */
+  readonly sandbox?: boolean | undefined
   readonly maxRetryAttempts?: number | undefined
   readonly maxEventAgeSeconds?: number | undefined
   readonly invocationRateLimit?: number | undefined
@@ -109,6 +111,7 @@ export async function deployStack(
   const deadline = () => ports.now().getTime() - started > poll.timeoutMs
   const notice = (message: string) => callbacks.onNotice?.(message)
   const {stackName} = options
+  if (options.momentoEndpoint !== undefined && !options.sandbox) requireHttpsEndpoint(options.momentoEndpoint)
 
   let stack = await ports.cfn.describeStack(stackName)
   let decision = decideDeploy(stack)
@@ -136,28 +139,32 @@ export async function deployStack(
   if (apiKey === undefined && !(previous && PARAM.apiKey in previous)) apiKey = await callbacks.requestApiKey()
 
   const keyInfo = apiKey === undefined ? undefined : decodeMomentoKey(apiKey, ports.now())
-  let endpointParam: string | undefined
-  let baseUrl: string | undefined
-  if (keyInfo || options.momentoEndpoint || type === 'CREATE') {
-    const choice = chooseMomentoEndpoint({
-      explicit: options.momentoEndpoint,
-      key: keyInfo,
-      stackRegion: region,
-      mapped: momentoBaseUrlForRegion,
+  // The base URL is always passed explicitly: the template has no region map (stack-template.ts).
+  // An update where nothing names a cell (no --momento-endpoint, no key or a key without a cell, such
+  // as a v2 key) keeps the deployed URL; a stack deployed with the old template has '' there (its
+  // region map chose), so it gets the URL that map resolved (its MomentoBaseUrl output), else the
+  // region table: the change set then sets the parameter, and the endpoints stay the same.
+  const namesCell = options.momentoEndpoint !== undefined || keyInfo?.baseUrl !== undefined
+  const deployed =
+    namesCell || !previous ? undefined : previous[PARAM.endpoint] || stack?.outputs[OUTPUT.baseUrl] || undefined
+  const choice = chooseMomentoEndpoint({
+    explicit: options.momentoEndpoint ?? deployed,
+    key: keyInfo,
+    stackRegion: region,
+    mapped: momentoBaseUrlForRegion,
+  })
+  for (const warning of choice.warnings) notice(warning)
+  if (choice.problem || !choice.endpoint) {
+    throw new UsageError(choice.problem ?? "The Momento endpoint can't be worked out.", {
+      code: 'EB_NO_MOMENTO_REGION',
+      hints: [
+        'Pass --momento-endpoint https://api.cache.<cell-host> (or set MOMENTO_HTTP_ENDPOINT).',
+        `Or deploy to a region with a public Momento cell: ${MOMENTO_REGIONS.map((r) => r.region).join(', ')}.`,
+      ],
     })
-    for (const warning of choice.warnings) notice(warning)
-    if (choice.problem) {
-      throw new UsageError(choice.problem, {
-        code: 'EB_NO_MOMENTO_REGION',
-        hints: [
-          'Pass --momento-endpoint https://api.cache.<cell-host> (or set MOMENTO_HTTP_ENDPOINT).',
-          'Or deploy to a region Momento serves: `momento-eb template` lists them under Mappings.',
-        ],
-      })
-    }
-    endpointParam = choice.endpoint
-    baseUrl = choice.baseUrl
   }
+  const endpointParam = choice.endpoint
+  const baseUrl = choice.baseUrl
 
   let recreated = false
   if (decision.kind === 'recreate' && stack) {
@@ -242,6 +249,33 @@ export async function deployStack(
     throw deployFailed(stackName, final?.status ?? 'DELETE_COMPLETE', seen.failures)
   }
   return result(final, action, recreated, region, eventBus, final.outputs[OUTPUT.baseUrl] ?? baseUrl, plan)
+}
+
+/**
+ * AWS requires API-destination endpoints to be HTTPS (aws-semantics B.2 and the corrections of
+ * 2026-12-06). Whether CreateApiDestination itself refuses http:// is UNCONFIRMED, so refuse it
+ * here, before any AWS call, rather than risk a failed create (or a destination that never works).
+ * Only the sandbox serves Momento over http://.
+ */
+export function requireHttpsEndpoint(url: string): void {
+  let protocol: string | undefined
+  try {
+    protocol = new URL(url).protocol
+  } catch {
+    protocol = undefined
+  }
+  if (protocol === 'https:') return
+  throw new UsageError(
+    `The Momento endpoint ${url} isn't https://: AWS requires API destination endpoints to be HTTPS.`,
+    {
+      code: 'EB_ENDPOINT_NOT_HTTPS',
+      hints: [
+        "Pass --momento-endpoint https://api.cache.<cell-host> (your key's cell), or set MOMENTO_HTTP_ENDPOINT to it.",
+        'Or leave it out: deploy then takes the endpoint from the API key or the region.',
+        'An http:// endpoint works only with --sandbox.',
+      ],
+    },
+  )
 }
 
 function result(

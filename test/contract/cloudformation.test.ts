@@ -540,6 +540,64 @@ describe('errors and recovery', () => {
     expect((await attempt('x'.repeat(51_201))).message).toMatch(/Member must have length less than or equal to 51200/)
   })
 
+  it('refuses a FindInMap on a key the mapping lacks, even in an Fn::If branch not taken (ValidationError)', async () => {
+    // The shape of our old template: the map is consulted only when no endpoint is given (#271).
+    const template = [
+      'Parameters:',
+      "  Endpoint: {Type: String, Default: ''}",
+      'Mappings:',
+      '  Regions:',
+      '    us-east-1: {BaseUrl: https://api.cache.example}',
+      'Conditions:',
+      "  HasEndpoint: !Not [!Equals [!Ref Endpoint, '']]",
+      'Resources:',
+      '  Q:',
+      '    Type: AWS::SQS::Queue',
+      '    Properties:',
+      '      Tags:',
+      "        - {Key: base, Value: !If [HasEndpoint, !Ref Endpoint, !FindInMap [Regions, !Ref 'AWS::Region', BaseUrl]]}",
+    ].join('\n')
+    const outside = new CloudFormationClient(clientConfig(sandbox, 'af-south-1'))
+    try {
+      const stackName = uniqueName('unmapped')
+      const parameters = [{ParameterKey: 'Endpoint', ParameterValue: 'https://api.cache.given'}]
+      const changeSet = await failure(
+        outside.send(
+          new CreateChangeSetCommand({
+            StackName: stackName,
+            ChangeSetName: 'c',
+            ChangeSetType: 'CREATE',
+            TemplateBody: template,
+            Parameters: parameters,
+          }),
+        ),
+      )
+      expect(changeSet).toEqual({
+        name: 'ValidationError',
+        message: 'Template error: Unable to get mapping for Regions::af-south-1::BaseUrl',
+        status: 400,
+      })
+      // Refused by the call itself: no stack (not even REVIEW_IN_PROGRESS) is left behind.
+      expect((await failure(outside.send(new DescribeStacksCommand({StackName: stackName})))).message).toBe(
+        `Stack with id ${stackName} does not exist`,
+      )
+      const stack = await failure(
+        outside.send(new CreateStackCommand({StackName: stackName, TemplateBody: template, Parameters: parameters})),
+      )
+      expect(stack).toMatchObject({name: 'ValidationError', message: changeSet.message})
+      // The same template deploys in a region the map has.
+      const mapped = uniqueName('mapped')
+      await cfn.send(new CreateStackCommand({StackName: mapped, TemplateBody: template, Parameters: parameters}))
+      await until('the mapped stack', async () => {
+        const s = await describeStack(mapped)
+        return s.StackStatus === 'CREATE_COMPLETE' ? s : undefined
+      })
+      await cfn.send(new DeleteStackCommand({StackName: mapped}))
+    } finally {
+      outside.destroy()
+    }
+  })
+
   it('fails the resource, rolls the create back, refuses updates in ROLLBACK_COMPLETE, and recovers by delete + create', async () => {
     const stackName = uniqueName('rollback')
     const template = `

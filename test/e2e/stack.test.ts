@@ -3,10 +3,17 @@
  * CloudFormation. Create, no-op, update, status (healthy and broken), events through the deployed
  * stack (Momento and the DLQ), a failed create recovered from ROLLBACK_COMPLETE, destroy.
  */
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation'
 import {DisableRuleCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import {SetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {buildStackTemplate} from '../../src/core/stack-template.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import type {DeployResult} from '../../src/services/deploy.js'
 import type {StackStatusReport} from '../../src/services/stack-status.js'
@@ -111,6 +118,52 @@ describe('deploy, status, destroy', () => {
     expect(plain.code, show(plain)).toBe(0)
     expect(plain.stdout).toContain('dlq policy   allows the rules')
     expect(plain.stderr).toContain('No problems found.')
+  })
+
+  it('topicPublish through the deployed stack: the largest message put accepts reaches the topic; 4,096 bytes exit 2', async () => {
+    const matched = async () =>
+      (await inspect<{counters: {matchedEvents: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters
+        .matchedEvents
+    const before = await matched()
+    // The template's "<message>" adds two bytes: 4,096 would reach Momento as 4,098 and be dead-lettered.
+    const refused = await cli([
+      'put',
+      'topicPublish',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--topic',
+      'big',
+      '--message',
+      'x'.repeat(4096),
+    ])
+    expect(refused.code, show(refused)).toBe(2)
+    expect(refused.stderr).toContain("2 bytes over Momento's topic message limit of 4,096 bytes")
+    expect(refused.stderr).toContain('the largest message that fits is 4,094 bytes')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await matched()).toBe(before)
+
+    const largest = 'y'.repeat(4094)
+    const sent = await cli([
+      'put',
+      'topicPublish',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--topic',
+      'big',
+      '--message',
+      largest,
+    ])
+    expect(sent.code, show(sent)).toBe(0)
+    const topic = await until('the topic message', async () => {
+      const view = await inspect<{messages: Array<{text?: string}>}>(sandbox, '/_sandbox/momento/topics/orders/big')
+      return view.messages.length > 0 ? view : undefined
+    })
+    // Exactly what the stack's target delivers: the message in quotes, 4,096 bytes, within Momento's limit.
+    expect(topic.messages.map((m) => m.text)).toEqual([`"${largest}"`])
+    const {report} = await status()
+    expect(report.dlq).toMatchObject({visible: 0, inFlight: 0})
   })
 
   it('delivers put cacheSet to Momento, and a bad event to the DLQ', async () => {
@@ -240,6 +293,116 @@ describe('deploy, status, destroy', () => {
     expect(result.stderr).toContain("Can't find event bus `no-such-bus`")
     const st = await cli(['status', '--sandbox', '--stack', name])
     expect(st.code).toBe(1)
+  })
+
+  it('deploys in a region outside the Momento map when an https endpoint is given', async () => {
+    const name = uniqueName('af')
+    const endpoint = 'https://api.cache.cell-1-af-south-1-1.example.com'
+    const region = ['--sandbox', '--region', 'af-south-1', '--stack', name]
+    const result = await cli(['deploy', ...region, '--momento-endpoint', endpoint, '--json'])
+    expect(result.code, show(result)).toBe(0)
+    const deployed = stdoutJson(result) as DeployResult
+    expect(deployed).toMatchObject({action: 'create', status: 'CREATE_COMPLETE', region: 'af-south-1'})
+    expect(deployed.stackId).toContain(':af-south-1:')
+    expect(deployed.outputs['MomentoBaseUrl']).toBe(endpoint)
+    const st = await cli(['status', ...region, '--json'])
+    const report = stdoutJson(st) as StackStatusReport
+    expect(report.destinations.map((d) => d.endpoint)).toEqual([
+      `${endpoint}/cache/*`,
+      `${endpoint}/cache/*`,
+      `${endpoint}/topics/*/*`,
+    ])
+    const cleanup = await cli(['destroy', ...region, '--yes'])
+    expect(cleanup.code, show(cleanup)).toBe(0)
+  })
+
+  it('updates a stack deployed with the old region-map template: the base URL becomes an explicit parameter', async () => {
+    // The template as it was: MomentoEndpoint '' = Fn::FindInMap on AWS::Region inside an Fn::If.
+    const old = buildStackTemplate() as {
+      Parameters: Record<string, Record<string, unknown>>
+      Resources: Record<string, {Properties: Record<string, unknown>}>
+      Outputs: Record<string, {Value: unknown}>
+      [section: string]: unknown
+    }
+    const mappedUrl = 'https://api.cache.cell-us-east-1-1.prod.a.momentohq.com'
+    const viaMap = {
+      'Fn::If': [
+        'HasMomentoEndpoint',
+        {Ref: 'MomentoEndpoint'},
+        {'Fn::FindInMap': ['MomentoRegions', {Ref: 'AWS::Region'}, 'BaseUrl']},
+      ],
+    }
+    old.Parameters['MomentoEndpoint'] = {Type: 'String', Default: ''}
+    old['Mappings'] = {MomentoRegions: {'us-east-1': {BaseUrl: mappedUrl}}}
+    old['Conditions'] = {HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]}}
+    for (const id of ['CacheSetDestination', 'CacheDeleteDestination', 'TopicPublishDestination']) {
+      const props = old.Resources[id]!.Properties as {InvocationEndpoint: {'Fn::Join': [string, unknown[]]}}
+      props.InvocationEndpoint['Fn::Join'][1][0] = viaMap
+    }
+    old.Outputs['MomentoBaseUrl']!.Value = viaMap
+    const name = uniqueName('old')
+    const cfn = new CloudFormationClient(clientConfig(sandbox))
+    try {
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: name,
+          TemplateBody: JSON.stringify(old),
+          Capabilities: ['CAPABILITY_IAM'],
+          Parameters: [{ParameterKey: 'MomentoApiKey', ParameterValue: sandbox.apiKey}],
+        }),
+      )
+      await until('the old stack', async () => {
+        const s = (await cfn.send(new DescribeStacksCommand({StackName: name}))).Stacks?.[0]
+        return s?.StackStatus === 'CREATE_COMPLETE' ? s : undefined
+      })
+      // No key, no endpoint (not the sandbox flag): deploy passes what the old map resolved.
+      const update = await cli(
+        ['deploy', '--stack', name, '--max-retry-attempts', '3', '--json'],
+        awsEnv(sandbox.endpoint),
+      )
+      expect(update.code, show(update)).toBe(0)
+      expect(stdoutJson(update)).toMatchObject({action: 'update', status: 'UPDATE_COMPLETE', momentoBaseUrl: mappedUrl})
+      const stack = (await cfn.send(new DescribeStacksCommand({StackName: name}))).Stacks?.[0]
+      expect(stack?.Parameters).toContainEqual({ParameterKey: 'MomentoEndpoint', ParameterValue: mappedUrl})
+      const template = JSON.parse((await cfn.send(new GetTemplateCommand({StackName: name}))).TemplateBody ?? '{}')
+      expect(template.Mappings).toBeUndefined()
+      const {report} = await status(name)
+      expect(report.destinations.map((d) => d.endpoint)).toEqual([
+        `${mappedUrl}/cache/*`,
+        `${mappedUrl}/cache/*`,
+        `${mappedUrl}/topics/*/*`,
+      ])
+      noKeyIn(update)
+    } finally {
+      cfn.destroy()
+      await cli(['destroy', '--sandbox', '--stack', name, '--yes'])
+    }
+  })
+
+  it('refuses an http:// --momento-endpoint outside the sandbox before any AWS call (exit 2)', async () => {
+    // AWS at an unreachable address: any AWS call would end in exit 5, not 2.
+    const offline = {...awsEnv('http://127.0.0.1:9'), MOMENTO_API_KEY: sandbox.apiKey}
+    const result = await cli(
+      ['deploy', '--stack', uniqueName('http'), '--momento-endpoint', 'http://example.com'],
+      offline,
+    )
+    expect(result.code, show(result)).toBe(2)
+    expect(result.stderr).toContain("The Momento endpoint http://example.com isn't https://")
+    expect(result.stderr).toContain('--momento-endpoint https://api.cache.<cell-host>')
+    expect(result.stderr).toContain('--sandbox')
+    noKeyIn(result)
+    // The same through MOMENTO_HTTP_ENDPOINT.
+    const viaEnv = await cli(['deploy', '--stack', uniqueName('http')], {
+      ...offline,
+      MOMENTO_HTTP_ENDPOINT: 'http://example.com',
+    })
+    expect(viaEnv.code, show(viaEnv)).toBe(2)
+    // With --sandbox an explicit http:// endpoint stays accepted.
+    const name = uniqueName('sandbox-http')
+    const ok = await cli(['deploy', '--sandbox', '--stack', name, '--momento-endpoint', sandbox.endpoint, '--json'])
+    expect(ok.code, show(ok)).toBe(0)
+    expect((stdoutJson(ok) as DeployResult).outputs['MomentoBaseUrl']).toBe(sandbox.endpoint)
+    expect((await cli(['destroy', '--sandbox', '--stack', name, '--yes'])).code).toBe(0)
   })
 
   it('without a key and without a terminal, a create names MOMENTO_API_KEY and --api-key-stdin (exit 2)', async () => {

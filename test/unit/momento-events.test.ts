@@ -1,6 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
-import {decodeBase64, entrySize, validateDetail} from '../../src/core/momento-events.js'
+import {
+  decodeBase64,
+  entrySize,
+  MAX_ITEM_BYTES,
+  MAX_TOPIC_MESSAGE_BYTES,
+  validateDetail,
+} from '../../src/core/momento-events.js'
 
 function issuesOf(detailType: unknown, detail: unknown): string[] {
   const result = validateDetail(detailType, detail)
@@ -50,11 +56,40 @@ describe('validateDetail', () => {
     expect(issues.join('\n')).toMatch(expected)
   })
 
-  it('rejects topic messages over 4 KiB and accepts exactly 4 KiB', () => {
-    expect(issuesOf('topicPublish', {cacheName: 'c', topicName: 't', message: 'x'.repeat(4097)}).join()).toMatch(
-      /4097 bytes/,
+  it('counts a topic message as the stack delivers it: 4,094 bytes fit, 4,096 are refused with the numbers', () => {
+    const topic = (message: string) => validateDetail('topicPublish', {cacheName: 'c', topicName: 't', message})
+    // The topicPublish template `"<message>"` adds two bytes; Momento's limit is 4,096 (A.4, B.4).
+    expect(topic('x'.repeat(MAX_TOPIC_MESSAGE_BYTES - 2)).ok).toBe(true)
+    for (const [size, over] of [
+      [4095, 1],
+      [4096, 2],
+    ] as const) {
+      const result = topic('x'.repeat(size))
+      expect(result.ok).toBe(false)
+      const [issue] = result.ok ? [] : result.issues
+      expect(issue?.field).toBe('message')
+      expect(issue?.message).toContain(`is ${size.toLocaleString('en-US')} bytes`)
+      expect(issue?.message).toContain(
+        `${over} byte${over === 1 ? '' : 's'} over Momento's topic message limit of 4,096`,
+      )
+      expect(issue?.message).toContain('the largest message that fits is 4,094 bytes')
+      expect(issue?.hint).toContain('at most 4,094 bytes')
+    }
+    // Bytes, not characters: 2,047 two-byte characters + quotes = 4,096 bytes fit; one more doesn't.
+    expect(topic('é'.repeat(2047)).ok).toBe(true)
+    expect(topic('é'.repeat(2047) + 'x').ok).toBe(false)
+  })
+
+  it("counts a cacheSet item as key plus the delivered value against Momento's item limit", () => {
+    const set = (key: string, message: string) => validateDetail('cacheSet', {cacheName: 'c', key, message, ttl: 60})
+    const fits = 'v'.repeat(MAX_ITEM_BYTES - 2 - 3)
+    expect(set('key', fits).ok).toBe(true)
+    const result = set('key', `${fits}v`)
+    expect(result.ok).toBe(false)
+    expect(result.ok ? '' : result.issues[0]?.message).toMatch(
+      /1 byte over Momento's item size limit of 5,000,000 bytes/,
     )
-    expect(issuesOf('topicPublish', {cacheName: 'c', topicName: 't', message: 'x'.repeat(4096)})).toEqual([])
+    expect(result.ok ? '' : result.issues[0]?.hint).toContain(`at most ${(MAX_ITEM_BYTES - 5).toLocaleString('en-US')}`)
   })
 
   it('rejects a topicPublish without topic or message', () => {

@@ -86,9 +86,9 @@ describe('chooseMomentoEndpoint', () => {
     expect(choice.warnings.join()).toContain('belongs to us-west-2')
   })
 
-  it('a key of the stack region uses the region map', () => {
+  it('a key of the stack region uses the region table, passed explicitly', () => {
     expect(chooseMomentoEndpoint({key: usWest2Key, stackRegion: 'us-west-2', mapped})).toEqual({
-      endpoint: '',
+      endpoint: 'https://api.cache.cell-4-us-west-2-1.prod.a.momentohq.com',
       baseUrl: 'https://api.cache.cell-4-us-west-2-1.prod.a.momentohq.com',
       warnings: [],
     })
@@ -100,9 +100,11 @@ describe('chooseMomentoEndpoint', () => {
     expect(choice.warnings[0]).toMatch(/belongs to us-west-2, but the stack is in eu-west-1/)
   })
 
-  it('a v2 key uses the region map, and fails in a region without a cell', () => {
+  it('a v2 key uses the region table, and fails in a region without a cell', () => {
     const v2 = decodeMomentoKey(jwt({t: 'g'}), NOW)
-    expect(chooseMomentoEndpoint({key: v2, stackRegion: 'ap-south-1', mapped}).endpoint).toBe('')
+    expect(chooseMomentoEndpoint({key: v2, stackRegion: 'ap-south-1', mapped}).endpoint).toBe(
+      'https://api.cache.cell-1-ap-south-1-1.prod.a.momentohq.com',
+    )
     const bad = chooseMomentoEndpoint({key: v2, stackRegion: 'sa-east-1', mapped})
     expect(bad.problem).toMatch(/no public cell in sa-east-1/)
   })

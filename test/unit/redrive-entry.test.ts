@@ -98,6 +98,21 @@ describe('edit file', () => {
     expect(parseEditFile('[{', records)).toMatchObject({ok: false, issues: [{field: 'file'}]})
   })
 
+  it('refuses an edited topic message that is too long once the stack delivers it', () => {
+    const topic = [
+      record({id: 't1', detailType: 'topicPublish', detail: {cacheName: 'orders', topicName: 't', message: 'hi'}}),
+    ]
+    const edit = (message: string) =>
+      parseEditFile(JSON.stringify([{messageId: 't1', detail: {cacheName: 'orders', topicName: 't', message}}]), topic)
+    const refused = edit('x'.repeat(4096))
+    expect(refused.ok).toBe(false)
+    if (refused.ok) return
+    expect(refused.issues).toHaveLength(1)
+    expect(refused.issues[0]).toMatchObject({messageId: 't1', field: 'message'})
+    expect(refused.issues[0]?.message).toMatch(/2 bytes over .*the largest message that fits is 4,094 bytes/)
+    expect(edit('x'.repeat(4094)).ok).toBe(true)
+  })
+
   it('diffs top-level fields', () => {
     expect(diffDetail({key: 'a', ttl: 60, x: 1}, {key: 'b', ttl: 60, y: 2})).toEqual([
       {field: 'key', before: 'a', after: 'b'},

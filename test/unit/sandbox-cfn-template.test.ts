@@ -2,9 +2,11 @@
 import {describe, expect, it} from 'vitest'
 
 import {
+  checkMappingLookups,
   dependencyOrder,
   evaluate,
   evaluateConditions,
+  MappingLookupError,
   NO_VALUE,
   parameterValues,
   pseudoParameters,
@@ -186,6 +188,63 @@ describe('intrinsic functions', () => {
     expect(errorOf(() => evaluate({Ref: 'Missing'}, scope)).message).toBe(
       'Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template',
     )
+  })
+
+  it('resolves every FindInMap up front: a missing key fails even in an untaken If branch or a false-Condition resource', () => {
+    const lookups = (region: string, body: string, values: Record<string, string> = {}) => {
+      const t = readTemplate(body)
+      const parameters = resolveParameters(
+        t,
+        Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ParameterKey, ParameterValue})),
+        undefined,
+      )
+      const base = {
+        template: t,
+        parameters: parameterValues(t, parameters),
+        pseudo: pseudoParameters(region, '123456789012', 'demo', STACK_ID),
+        importValue: () => undefined,
+      }
+      return () => checkMappingLookups(t, base)
+    }
+    const untaken = `
+Parameters: {Endpoint: {Type: String, Default: ''}}
+Mappings: {M: {us-east-1: {Url: u}}}
+Conditions: {Has: !Not [!Equals [!Ref Endpoint, '']]}
+Resources:
+  Q: {Type: T, Properties: {X: !If [Has, !Ref Endpoint, !FindInMap [M, !Ref 'AWS::Region', Url]]}}
+`
+    expect(lookups('us-east-1', untaken, {Endpoint: 'e'})).not.toThrow()
+    const error = errorOf(lookups('af-south-1', untaken, {Endpoint: 'e'}))
+    expect(error).toBeInstanceOf(MappingLookupError)
+    expect(error).toMatchObject({
+      code: 'ValidationError',
+      message: 'Template error: Unable to get mapping for M::af-south-1::Url',
+    })
+    // In a resource whose Condition is false, in an output, and in a condition (keys from parameters).
+    const elsewhere = `
+Parameters: {Key: {Type: String, Default: a}}
+Mappings: {M: {a: {V: x}}}
+Conditions:
+  Never: !Equals [x, y]
+  FromMap: !Equals [!FindInMap [M, !Ref Key, V], x]
+Resources:
+  Off: {Type: T, Condition: Never, Properties: {X: !FindInMap [M, b, V]}}
+  On: {Type: T}
+Outputs:
+  O: {Value: !FindInMap [M, !Ref Key, V]}
+`
+    expect(errorOf(lookups('us-east-1', elsewhere)).message).toBe('Template error: Unable to get mapping for M::b::V')
+    expect(errorOf(lookups('us-east-1', elsewhere.replace('[M, b, V]', '[M, a, V]'), {Key: 'z'})).message).toBe(
+      'Template error: Unable to get mapping for M::z::V',
+    )
+    // A key that depends on a resource can't be known up front: left to the plan.
+    const dynamic = `
+Mappings: {M: {a: {V: x}}}
+Resources:
+  R: {Type: T}
+  Q: {Type: T, Properties: {X: !FindInMap [M, !Ref R, V]}}
+`
+    expect(lookups('us-east-1', dynamic)).not.toThrow()
   })
 
   it('orders resources by DependsOn and implicit references, and rejects cycles', () => {

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {renderStackTemplate} from '../../src/core/stack-template.js'
+import {renderStackTemplate} from '../../src/core/stack-template-text.js'
 
 const probe = spawnSync('cfn-lint', ['--version'], {encoding: 'utf8'})
 const available = probe.status === 0

@@ -33,9 +33,14 @@ class FakeCfn implements CloudFormationPort {
   failEvent: StackEvent | undefined
   private seq = 0
 
-  put(name: string, status: string, parameters: Record<string, string> = {}): FakeStack {
+  put(
+    name: string,
+    status: string,
+    parameters: Record<string, string> = {},
+    outputs: Record<string, string> = {},
+  ): FakeStack {
     const stack: FakeStack = {
-      info: {name, id: `arn:stack/${name}/1`, status, parameters, outputs: {DlqUrl: 'http://q'}},
+      info: {name, id: `arn:stack/${name}/1`, status, parameters, outputs: {DlqUrl: 'http://q', ...outputs}},
       events: [this.event(name, 'AWS::CloudFormation::Stack', status)],
       script: [],
     }
@@ -150,6 +155,7 @@ function harness(cfn: FakeCfn, overrides: Partial<DeployCallbacks> = {}) {
 }
 
 const base = {stackName: 'momento-api', templateBody: '{}', apiKey: 'the-key-123456'}
+const US_EAST_1 = 'https://api.cache.cell-us-east-1-1.prod.a.momentohq.com'
 
 describe('deployStack', () => {
   it('creates a missing stack and streams only its new events', async () => {
@@ -167,7 +173,8 @@ describe('deployStack', () => {
     expect(cs.parameters).toEqual([
       {key: 'MomentoApiKey', value: 'the-key-123456'},
       {key: 'EventBusName', value: 'default'},
-      {key: 'MomentoEndpoint', value: ''},
+      // Always explicit: the template has no region map.
+      {key: 'MomentoEndpoint', value: US_EAST_1},
     ])
   })
 
@@ -189,7 +196,11 @@ describe('deployStack', () => {
 
   it('updates with UsePreviousValue for the key and bus when none are given', async () => {
     const cfn = new FakeCfn()
-    cfn.put('momento-api', 'CREATE_COMPLETE', {MomentoApiKey: '****', EventBusName: 'orders', MomentoEndpoint: ''})
+    cfn.put('momento-api', 'CREATE_COMPLETE', {
+      MomentoApiKey: '****',
+      EventBusName: 'orders',
+      MomentoEndpoint: US_EAST_1,
+    })
     cfn.executeScript = ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']
     const seenBuses: string[] = []
     const {ports, callbacks} = harness(cfn)
@@ -203,9 +214,59 @@ describe('deployStack', () => {
     expect([...cfn.changeSets.values()][0]!.parameters).toEqual([
       {key: 'MomentoApiKey', usePrevious: true},
       {key: 'EventBusName', usePrevious: true},
-      {key: 'MomentoEndpoint', usePrevious: true},
+      // The deployed URL, passed explicitly (the template has no default to fall back on).
+      {key: 'MomentoEndpoint', value: US_EAST_1},
       {key: 'MaxRetryAttempts', value: '3'},
     ])
+  })
+
+  it('keeps the deployed endpoint when a new key names no cell (v2), even in a region without one', async () => {
+    const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
+    const v2Key = `${b64url({alg: 'HS256'})}.${b64url({t: 'g'})}.c2ln`
+    const cfn = new FakeCfn()
+    const own = 'https://api.cache.cell-9-sa-east-1-1.example.com'
+    cfn.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: own})
+    cfn.executeScript = ['UPDATE_COMPLETE']
+    const {ports, callbacks} = harness(cfn)
+    const inSaEast = {...ports, describeEventBus: async () => ({arn: 'arn', region: 'sa-east-1'})}
+    const result = await deployStack({...base, apiKey: v2Key}, inSaEast, callbacks)
+    expect(result.momentoBaseUrl).toBe(own)
+    expect([...cfn.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: own})
+  })
+
+  it('gives a stack deployed with the old template (MomentoEndpoint empty) the URL its map resolved', async () => {
+    const cfn = new FakeCfn()
+    const resolved = 'https://api.cache.cell-1-eu-west-1-1.prod.a.momentohq.com'
+    cfn.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: ''}, {MomentoBaseUrl: resolved})
+    cfn.executeScript = ['UPDATE_COMPLETE']
+    const {ports, callbacks} = harness(cfn)
+    await deployStack({...base, apiKey: undefined}, ports, callbacks)
+    expect([...cfn.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: resolved})
+    // Without that output, the region table.
+    const bare = new FakeCfn()
+    bare.put('momento-api', 'UPDATE_COMPLETE', {MomentoApiKey: '****', MomentoEndpoint: ''})
+    bare.executeScript = ['UPDATE_COMPLETE']
+    const second = harness(bare)
+    await deployStack({...base, apiKey: undefined}, second.ports, second.callbacks)
+    expect([...bare.changeSets.values()][0]!.parameters).toContainEqual({key: 'MomentoEndpoint', value: US_EAST_1})
+  })
+
+  it('refuses an http:// Momento endpoint before any AWS call (exit 2), except for the sandbox', async () => {
+    const cfn = new FakeCfn()
+    let busChecked = false
+    const {ports, callbacks} = harness(cfn)
+    const watched = {...ports, describeEventBus: async (n: string) => ((busChecked = true), ports.describeEventBus(n))}
+    const error = await deployStack({...base, momentoEndpoint: 'http://example.com'}, watched, callbacks).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({exitCode: 2, code: 'EB_ENDPOINT_NOT_HTTPS'})
+    expect((error as Error).message).toContain('https://')
+    expect((error as {hints: string[]}).hints.join(' ')).toContain('--sandbox')
+    expect(cfn.calls).toEqual([])
+    expect(busChecked).toBe(false)
+    cfn.executeScript = ['CREATE_COMPLETE']
+    const ok = await deployStack({...base, momentoEndpoint: 'http://127.0.0.1:4566', sandbox: true}, ports, callbacks)
+    expect(ok.momentoBaseUrl).toBe('http://127.0.0.1:4566')
   })
 
   it('reports "up to date" for an empty change set and deletes it', async () => {

@@ -1,15 +1,16 @@
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {MOMENTO_REGIONS} from '../../src/core/regions.js'
 import {
   DETAIL_TYPES,
   LOGICAL,
   OUTPUT,
   PARAM,
   buildStackTemplate,
-  renderStackTemplate,
+  deliveredBody,
+  deliveredBodyBytes,
 } from '../../src/core/stack-template.js'
+import {renderStackTemplate} from '../../src/core/stack-template-text.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 const template = buildStackTemplate() as Json
@@ -37,19 +38,26 @@ describe('stack template', () => {
     const p = template['Parameters'] as Json
     expect(p[PARAM.apiKey]).toMatchObject({Type: 'String', NoEcho: true})
     expect(p[PARAM.eventBus].Default).toBe('default')
-    expect(p[PARAM.endpoint].Default).toBe('')
+    // No default: deploy always passes the base URL (there is no region map to fall back on).
+    expect(p[PARAM.endpoint]).toMatchObject({Type: 'String', MinLength: 1})
+    expect(p[PARAM.endpoint].Default).toBeUndefined()
     expect(p[PARAM.maxRetryAttempts]).toMatchObject({Default: 12, MinValue: 0, MaxValue: 185})
     expect(p[PARAM.maxEventAge]).toMatchObject({Default: 3600, MinValue: 60, MaxValue: 86400})
     expect(p[PARAM.rateLimit].Default).toBeLessThanOrEqual(100)
   })
 
-  it('maps every Momento region and switches to the override when it is set', () => {
-    const map = template['Mappings'].MomentoRegions as Json
-    expect(Object.keys(map)).toEqual(MOMENTO_REGIONS.map((r) => r.region))
-    for (const r of MOMENTO_REGIONS) expect(map[r.region].BaseUrl).toBe(r.baseUrl)
-    expect(template['Conditions'].HasMomentoEndpoint).toEqual({
-      'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}],
-    })
+  it('takes the base URL from its parameter only: no mapping lookup a region could lack', () => {
+    expect(template['Mappings']).toBeUndefined()
+    expect(template['Conditions']).toBeUndefined()
+    const text = JSON.stringify(template)
+    expect(text).not.toContain('Fn::FindInMap')
+    expect(text).not.toContain('AWS::Region')
+    expect(template['Outputs'][OUTPUT.baseUrl].Value).toEqual({Ref: PARAM.endpoint})
+    for (const type of DETAIL_TYPES) {
+      expect(resources[LOGICAL.destination[type]].Properties.InvocationEndpoint['Fn::Join'][1][0]).toEqual({
+        Ref: PARAM.endpoint,
+      })
+    }
   })
 
   it('sends the raw key in the Authorization header', () => {
@@ -104,8 +112,23 @@ describe('stack template', () => {
     })
     expect(del.InputTransformer).toBeUndefined()
     const pub = resources[LOGICAL.rule.topicPublish].Properties.Targets[0]
-    expect(pub.HttpParameters).toEqual({PathParameterValues: ['$.detail.cacheName', '$.detail.topicName']})
+    expect(pub.HttpParameters).toEqual({
+      PathParameterValues: ['$.detail.cacheName', '$.detail.topicName'],
+      // Momento documents text/plain or application/octet-stream for publish (B.4).
+      HeaderParameters: {'Content-Type': 'text/plain'},
+    })
     expect(pub.InputTransformer).toEqual(message)
+  })
+
+  it("computes the delivered body from the targets' own input templates", () => {
+    // Strings are spliced in raw: quotes added, nothing escaped (B.4).
+    expect(deliveredBody('topicPublish', {message: 'say "hi"'})).toBe('"say "hi""')
+    expect(deliveredBody('cacheSet', {message: 'héllo'})).toBe('"héllo"')
+    expect(deliveredBodyBytes('topicPublish', {message: 'x'.repeat(4096)})).toBe(4098)
+    expect(deliveredBodyBytes('cacheSet', {message: 'é'})).toBe(4)
+    // Follows the template: what the topicPublish target declares is what is measured.
+    const pub = resources[LOGICAL.rule.topicPublish].Properties.Targets[0].InputTransformer
+    expect(deliveredBody('topicPublish', {message: 'M'})).toBe(pub.InputTemplate.replace('<message>', 'M'))
   })
 
   it('lets the role invoke only the three destinations', () => {

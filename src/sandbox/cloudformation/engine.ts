@@ -11,6 +11,7 @@ import {isDeepStrictEqual} from 'node:util'
 import type {RequestContext} from '../protocol/context.js'
 import {ServiceError} from '../protocol/errors.js'
 import {
+  checkMappingLookups,
   dependencyOrder,
   evaluate,
   evaluateConditions,
@@ -182,6 +183,7 @@ export function planChanges(
   parameters: readonly ResolvedParameter[],
 ): {changes: ResourceChange[]; outputsChanged: boolean} {
   const base = baseScope(ctx, template, parameters, stack)
+  checkMappingLookups(template, base)
   const conditions = evaluateConditions(template, base)
   const {order} = dependencyOrder(template, conditions)
   const existing = live(current)

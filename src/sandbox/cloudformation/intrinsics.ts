@@ -31,6 +31,20 @@ export function templateError(detail: string): ServiceError {
   return new ServiceError('ValidationError', `Template error: ${detail}`)
 }
 
+/**
+ * `Template error: Unable to get mapping for <Map>::<TopKey>::<SecondKey>`: a template validation
+ * error, raised synchronously by CreateChangeSet, CreateStack and UpdateStack (a ValidationError,
+ * never a FAILED change set), because CloudFormation resolves every Fn::FindInMap up front.
+ */
+export class MappingLookupError extends ServiceError {
+  constructor(map: unknown, top: unknown, second: unknown) {
+    super(
+      'ValidationError',
+      `Template error: Unable to get mapping for ${String(map)}::${String(top)}::${String(second)}`,
+    )
+  }
+}
+
 function unresolved(ids: readonly string[]): ServiceError {
   return templateFormatError(
     `Unresolved resource dependencies [${ids.join(', ')}] in the Resources block of the template`,
@@ -350,10 +364,7 @@ function intrinsic(name: string, args: unknown, scope: Scope): unknown {
     }
     case 'Fn::FindInMap': {
       const [map, first, second] = list(3).map((v) => evaluate(v, scope))
-      const value = scope.template.Mappings[String(map)]?.[String(first)]?.[String(second)]
-      if (value === undefined)
-        throw templateError(`Unable to get mapping for ${String(map)}::${String(first)}::${String(second)}`)
-      return value
+      return lookUpMapping(scope.template, map, first, second)
     }
     case 'Fn::If': {
       const [name, whenTrue, whenFalse] = list(3)
@@ -379,6 +390,63 @@ function intrinsic(name: string, args: unknown, scope: Scope): unknown {
     default:
       throw templateFormatError(`Unrecognized function ${name}`)
   }
+}
+
+function lookUpMapping(template: Template, map: unknown, first: unknown, second: unknown): unknown {
+  const value = template.Mappings[String(map)]?.[String(first)]?.[String(second)]
+  if (value === undefined) throw new MappingLookupError(map, first, second)
+  return value
+}
+
+/** Thrown by the eager mapping check when a key depends on a resource (it can't be known up front). */
+const NOT_STATIC = Symbol('not static')
+
+/**
+ * Resolve every `Fn::FindInMap` of the template up front, the way CloudFormation validates a
+ * template before planning: a lookup of a key the mapping lacks fails the template even inside an
+ * `Fn::If` branch that is not taken (aws-cloudformation-templates #271). Whether AWS also fails a
+ * lookup inside a resource or output whose `Condition` is false is not documented; we take the
+ * worst case and check those too. Keys that cannot be resolved without resources are skipped (the
+ * plan reports them), as are other errors (the plan reports those, with AWS's timing).
+ */
+export function checkMappingLookups(template: Template, base: Omit<Scope, 'conditions' | 'ref' | 'getAtt'>): void {
+  let conditions: ReadonlyMap<string, boolean>
+  try {
+    conditions = evaluateConditions(template, base)
+  } catch (error) {
+    if (error instanceof MappingLookupError) throw error
+    conditions = new Map()
+  }
+  const scope: Scope = {
+    ...base,
+    conditions,
+    ref: () => {
+      throw NOT_STATIC
+    },
+    getAtt: () => {
+      throw NOT_STATIC
+    },
+  }
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item)
+      return
+    }
+    if (typeof node !== 'object' || node === null) return
+    const fn = single(node)
+    if (fn && fn[0] === 'Fn::FindInMap' && Array.isArray(fn[1]) && fn[1].length === 3) {
+      try {
+        const [map, first, second] = fn[1].map((v) => evaluate(v, scope))
+        lookUpMapping(template, map, first, second)
+      } catch (error) {
+        if (error instanceof MappingLookupError) throw error
+      }
+    }
+    for (const child of Object.values(node)) visit(child)
+  }
+  visit(template.Conditions)
+  for (const resource of Object.values(template.Resources)) visit(resource.Properties)
+  visit(template.Outputs)
 }
 
 /** Resources an expression refers to (Ref, Fn::GetAtt, Fn::Sub), taking only the live branch of Fn::If. */

@@ -2,7 +2,7 @@
 import type {Operation, RequestContext} from '../protocol/context.js'
 import {ServiceError} from '../protocol/errors.js'
 import {applyPlan, deleteStack, planChanges, runInBackground, setStackStatus} from './engine.js'
-import {resolveParameters, type ParameterInput} from './intrinsics.js'
+import {MappingLookupError, resolveParameters, type ParameterInput} from './intrinsics.js'
 import {cloudFormationStore, findStack, type ChangeSet, type Plan, type ResolvedParameter, type Stack} from './store.js'
 import {
   checkCapabilities,
@@ -196,7 +196,9 @@ const createChangeSet: Operation = (input, ctx) => {
   try {
     ;({plan, noChanges} = buildPlan(ctx, identity, stack, input, type === 'CREATE'))
   } catch (error) {
+    // Mapping lookups are template validation: a ValidationError of the call itself, as on AWS.
     if (!(error instanceof ServiceError) || !/^Template error:/.test(error.message)) throw error
+    if (error instanceof MappingLookupError) throw error
     failure = error.message
   }
   if (!stack) {

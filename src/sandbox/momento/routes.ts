@@ -27,8 +27,10 @@ import {
 export const MAX_TTL_SECONDS = 86_400
 
 /**
- * Topic message limit in bytes. Momento documents "4 KB"; the sandbox reads that as 4 KiB (4096) and
- * answers 400 above it. A message of 4001–4096 bytes may be rejected by Momento if it means 4000.
+ * Topic message limit in bytes of the body Momento receives: "4 KB" on Momento's limits page, which
+ * earlier read "4KiB per published message", so 4096 (aws-semantics A.4). The sandbox answers 400
+ * above it. Through the stack the body is the `"<message>"` template's output, two bytes longer than
+ * the message; the CLI (core/momento-events.ts, same limit) counts those bytes before sending.
  */
 export const MAX_TOPIC_MESSAGE_BYTES = 4096
 

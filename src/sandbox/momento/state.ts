@@ -22,7 +22,10 @@ export interface MomentoOptions {
   subscribeBatch?: number
   /** Requests kept in the inspection log. Default 500. */
   requestLogSize?: number
-  /** Largest item, key plus value, in bytes. Default 5 MiB, Momento's documented item limit. */
+  /**
+   * Largest item, key plus value, in bytes. Default 5,000,000: Momento documents "5 MB"; the smaller
+   * reading is the worst case, and the CLI's check (MAX_ITEM_BYTES in core/momento-events.ts) uses it too.
+   */
   maxItemBytes?: number
 }
 
@@ -94,7 +97,7 @@ export class MomentoState {
       topicHistory: Math.max(1, options.topicHistory ?? 1000),
       subscribeBatch: Math.max(1, options.subscribeBatch ?? 100),
       requestLogSize: Math.max(0, options.requestLogSize ?? 500),
-      maxItemBytes: options.maxItemBytes ?? 5 * 1024 * 1024,
+      maxItemBytes: options.maxItemBytes ?? 5_000_000,
     }
     this.apiKey = options.apiKey
     this.faults = new FaultSet(this.options.random)
