@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {createStackPorts, readSandboxInfo} from '../adapters/aws/stack-resources.js'
+import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
 import {UsageError} from '../core/errors.js'
@@ -51,7 +52,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const {ctx} = this
     let apiKey = ctx.momento.apiKey
-    if (this.flags['api-key-stdin']) apiKey = await this.readKeyFromStdin()
+    if (this.flags['api-key-stdin']) apiKey = await readApiKeyFromStdin('momento-eb deploy')
     if (ctx.usingSandbox && apiKey === undefined) apiKey = (await readSandboxInfo(ctx.sandboxUrl)).apiKey
     this.redactor.add(apiKey)
 
@@ -145,20 +146,5 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     const keys = Object.keys(result.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))
     for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
-  }
-
-  private async readKeyFromStdin(): Promise<string> {
-    if (process.stdin.isTTY) {
-      throw new UsageError('--api-key-stdin reads the key from stdin, but stdin is a terminal.', {
-        hints: [
-          'Pipe the key in (`pass show momento | momento-eb deploy --api-key-stdin`), or export MOMENTO_API_KEY.',
-        ],
-      })
-    }
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    const key = Buffer.concat(chunks).toString('utf8').trim()
-    if (key === '') throw new UsageError('--api-key-stdin got an empty key.', {hints: ['Pipe the key in on stdin.']})
-    return key
   }
 }
