@@ -87,7 +87,11 @@ export async function deployIntegrationWithSdk(
         ...base,
         Id: 'topicPublish-rule',
         Arn: await destination('/topics/*/*', 'POST'),
-        HttpParameters: {PathParameterValues: ['$.detail.cacheName', '$.detail.topicName']},
+        // As the stack's template: Momento documents text/plain for publish (aws-semantics B.4).
+        HttpParameters: {
+          PathParameterValues: ['$.detail.cacheName', '$.detail.topicName'],
+          HeaderParameters: {'Content-Type': 'text/plain'},
+        },
         InputTransformer: message,
       },
     }
