@@ -6,8 +6,9 @@
  */
 import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
 import {createDlqQueue} from '../adapters/aws/dlq.js'
-import {createEventsPort} from '../adapters/aws/events.js'
+import {apiDestinationEndpoint, createEventsPort} from '../adapters/aws/events.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
+import {probeMomentoCache} from '../adapters/momento/http.js'
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
 import {DEFAULT_STACK} from '../core/config.js'
 import {summarize} from '../core/dlq-filter.js'
@@ -18,6 +19,7 @@ import {renderStackTemplate} from '../core/stack-template-text.js'
 import type {FailureDetail} from '../sandbox/pipeline/failures.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 import {deployStack} from '../services/deploy.js'
+import {diagnosingDecoder} from '../services/dlq-diagnose.js'
 import {peekDlq} from '../services/dlq-list.js'
 import {redriveQueue} from '../services/redrive.js'
 import {memoryJournal} from '../services/redrive-journal.js'
@@ -150,8 +152,24 @@ async function story(
   line(`Delivered to Momento: ${settled.delivered}. In the dead-letter queue: ${settled.dlqDepth}.`)
 
   step('5. Why did they fail? (`momento-eb dlq list`)')
-  const peeked = await peekDlq(queue, {limit: 100, decode: {region: sandbox.region}})
-  describeFailures(peeked.records, line)
+  // First what the DLQ messages alone say: AWS may word a Momento error with neither status nor body.
+  const bare = await peekDlq(queue, {limit: 100, decode: {region: sandbox.region}})
+  line('What the DLQ messages alone say (AWS may not say which status Momento answered):')
+  describeFailures(bare.records, line)
+  // Then with the key: one read-only probe per cache settles what the retry pattern left open.
+  const decoder = diagnosingDecoder(
+    {region: sandbox.region},
+    {
+      endpointOfTarget: (arn) => apiDestinationEndpoint(clients, arn, {sandboxUrl: sandbox.endpoint}),
+      probe: (endpoint, cache) => probeMomentoCache(endpoint, sandbox.apiKey, cache),
+    },
+    {fallbackEndpoint: sandbox.endpoint},
+  )
+  const peeked = await peekDlq(queue, {limit: 100, decoder})
+  if (peeked.records.some((r) => r.reason !== bare.records.find((b) => b.messageId === r.messageId)?.reason)) {
+    line('With your Momento key, one read-only look per cache settles them (`--diagnose`, the default with a key):')
+    describeFailures(peeked.records, line)
+  }
   const reasons = Object.fromEntries(summarize(peeked.records).groups.map((g) => [g.reason, g.count]))
   if (interaction.browse) {
     line('Opening `momento-eb dlq watch` on the queue. Press q when you have looked around.')
@@ -304,7 +322,7 @@ function describeFailures(records: readonly DlqRecord[], line: (text: string) =>
   for (const record of records) byReason.set(record.reason, [...(byReason.get(record.reason) ?? []), record])
   for (const [reason, group] of byReason) {
     const first = group[0] as DlqRecord
-    line(`${reason} × ${group.length}: ${first.explanation}`)
+    line(`${reason} × ${group.length} [evidence: ${first.evidence}]: ${first.explanation}`)
     line(`  fix: ${first.fix}${first.fixCommand ? ` (${first.fixCommand})` : ''}`)
   }
 }

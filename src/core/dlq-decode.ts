@@ -500,7 +500,7 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
   const probed = r.evidence === 'probe' && r.diagnosis ? `; a probe with your key found ${r.diagnosis.detail}` : ''
   const known = (fallback: string) =>
     r.httpStatus !== undefined ? `${r.httpStatus}${momento}` : `${fallback}${probed}`
-  const noRetry = 'refused without retry'
+  const noRetry = 'without retry'
   const redrive = (flags = '') => `momento-eb dlq redrive --reason ${reason}${flags}`
   const diagnose = 'MOMENTO_API_KEY=… momento-eb dlq list --diagnose'
   switch (reason) {
@@ -612,7 +612,7 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
         fix:
           r.diagnosis?.outcome === 'ok'
             ? 'The cache exists and the key is accepted, so most likely the event is malformed (400: TTL, key) or the key may read but not write (403): check both before a redrive.'
-            : `Find out which with a Momento key (\`${diagnose}\`); fix the cause before a redrive, or it fails again.`,
+            : 'Find out which by running it again with a Momento key (--diagnose); fix the cause before a redrive, or it fails again.',
         fixCommand: r.diagnosis ? undefined : diagnose,
       }
     }
@@ -625,7 +625,7 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
           found,
         fix: healthy
           ? "Momento answers your key now, so the failure was most likely transient (429, 5xx or a timeout): redrive. If the stack's connection holds another key, it may be a 401: store yours with `momento-eb deploy`."
-          : `Find out which with a Momento key (\`${diagnose}\`); redrive once Momento answers.`,
+          : 'Find out which by running it again with a Momento key (--diagnose); redrive once Momento answers.',
         fixCommand: healthy ? redrive() : r.diagnosis ? undefined : diagnose,
       }
     }
