@@ -138,6 +138,7 @@ describe('dlq watch view', () => {
     expect(detail).toContain('Message  msg-000008')
     expect(detail).toMatch(/Reason {3}cache-not-found \(HTTP 404, ERROR_FROM_TARGET, 0 retries\)/)
     expect(detail).toContain('Why      ')
+    expect(detail).toMatch(/Evidence error-text/)
     expect(detail).toContain('Run      momento cache create carts')
     expect(detail).toContain('rule     arn:aws:events:us-east-1:000000000000:rule/momento-cacheSet')
     expect(detail).toContain('Esc/Enter back')

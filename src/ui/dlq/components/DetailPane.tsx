@@ -78,6 +78,8 @@ export function buildDetailLines(record: DlqRecord): Line[] {
     ...field('Sent', record.sentAt),
     {label: 'Reason', text: `${record.reason}${status ? ` (${status})` : ''}`, tone: reasonTone(record.reason)},
     ...field('Why', record.explanation),
+    // What decided the reason, and what a probe of Momento found (aws-semantics C.2).
+    ...field('Evidence', `${record.evidence}${record.diagnosis ? ` · ${record.diagnosis.detail}` : ''}`),
     ...field('Fix', record.fix, 'ok'),
     ...field('Run', record.fixCommand, 'accent'),
     ...field('Event', about),
@@ -98,7 +100,7 @@ export function buildDetailLines(record: DlqRecord): Line[] {
 }
 
 /** Long labelled values (why, fix, error message) wrap onto up to 3 lines instead of being cut. */
-const WRAPPED = new Set(['Why', 'Fix', 'message'])
+const WRAPPED = new Set(['Why', 'Evidence', 'Fix', 'message'])
 
 function wrapLines(lines: readonly Line[], width: number): Line[] {
   const room = Math.max(10, width - LABEL)
