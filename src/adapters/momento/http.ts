@@ -56,6 +56,8 @@ export const SUBSCRIBE_SERVER_WAIT_MS = 60_000
 export interface MomentoHttpOptions {
   /** Longest a read may take, in ms (default {@link DEFAULT_MOMENTO_CALL_TIMEOUT_MS}); subscribe adds the server's wait. */
   readonly callTimeoutMs?: number | undefined
+  /** The server's subscribe wait to allow for (default {@link SUBSCRIBE_SERVER_WAIT_MS}; tests shorten it). */
+  readonly subscribeServerWaitMs?: number | undefined
 }
 
 /** "10 s", "1.5 s", "250 ms". */
@@ -126,7 +128,7 @@ export function createMomentoHttpClient(
       const url = `${base}/topics/${encodeURIComponent(cache)}/${encodeURIComponent(topic)}?sequence_number=${sequenceNumber}`
       const body = await call(
         url,
-        SUBSCRIBE_SERVER_WAIT_MS + callTimeoutMs,
+        (options.subscribeServerWaitMs ?? SUBSCRIBE_SERVER_WAIT_MS) + callTimeoutMs,
         async (res) => {
           if (res.status === 401 || res.status === 403) throw refuse(res.status, await errorTitle(res))
           if (res.status !== 200) {
