@@ -197,8 +197,13 @@ function boundCalls(client: Destroyable, callTimeoutMs: number): void {
   client.send = (command: unknown, ...rest: unknown[]) => {
     if (rest.length > 1 || typeof rest[0] === 'function') return send(command, ...rest)
     const requestTimeout = attemptTimeoutMs(callTimeoutMs, (command as {input?: unknown}).input)
-    const options = {requestTimeout, ...(rest[0] as object | undefined)}
-    return send(command, options).catch((error: unknown) => {
+    // Options only when the limit differs from the client's: any options at all make the SDK resolve
+    // the command's middleware stack again instead of using its cache (cacheMiddleware above).
+    const sent =
+      requestTimeout === callTimeoutMs && rest[0] === undefined
+        ? send(command)
+        : send(command, {requestTimeout, ...(rest[0] as object | undefined)})
+    return sent.catch((error: unknown) => {
       if (isTimeout(error)) {
         const applied: AppliedTimeout = {
           attemptMs: requestTimeout,
