@@ -107,7 +107,8 @@ export function createCliContext(inputs: ContextInputs): CliContext {
         clients = createAwsClients(target)
         verbose(
           `AWS: region ${target.region ?? '(from profile)'}, profile ${target.profile ?? '(default chain)'}, ` +
-            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}`,
+            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}, ` +
+            `call timeout ${(target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) / 1000} s per attempt`,
         )
       }
       return clients

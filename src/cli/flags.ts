@@ -36,7 +36,8 @@ export async function parseCallTimeout(input: string): Promise<number> {
   const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[(match[2] ?? 's').toLowerCase()] ?? 1000) : Number.NaN
   if (!Number.isFinite(ms) || ms < 100 || ms > MAX_CALL_TIMEOUT_MS) {
     throw new Error(
-      `Expected a duration from 100ms to 1h such as 10s, 1.5s, 500ms or 2m (or a number of seconds), got "${input}".`,
+      `Expected a duration from 100ms to 1h such as 10s, 1.5s, 500ms or 2m (or a number of seconds), got "${input}" ` +
+        '(check MOMENTO_EB_CALL_TIMEOUT too).',
     )
   }
   return Math.round(ms)
