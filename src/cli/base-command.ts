@@ -19,7 +19,7 @@ export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']
  *
  * - `--json` everywhere; success JSON is the bare value `run()` returns.
  * - Global flags (GLOBAL help group): --region, --profile, --endpoint-url, --momento-endpoint,
- *   --sandbox, --no-color, --verbose.
+ *   --call-timeout, --sandbox, --no-color, --verbose.
  * - Flags are parsed in `init()`: subclasses read `this.flags`, `this.args` and `this.ctx`.
  * - Any parse failure is a UsageError (exit 2); every error is rendered here and only here, with
  *   its exit code kept in JSON mode too (oclif's own `catch` loses it).

@@ -1,4 +1,4 @@
-import {createAwsClients, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
+import {createAwsClients, DEFAULT_CALL_TIMEOUT_MS, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
 import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
 import {resolveOutputMode, type OutputMode} from './output.js'
 import type {Redactor} from './redact.js'
@@ -7,6 +7,8 @@ import type {Redactor} from './redact.js'
 export interface MomentoTarget {
   readonly endpoint: string | undefined
   readonly apiKey: string | undefined
+  /** Longest one Momento HTTP call may wait (--call-timeout), in ms; long polls add their wait. */
+  readonly callTimeoutMs: number
 }
 
 /** What one command run needs from the outside world, resolved once. */
@@ -49,14 +51,17 @@ export function sandboxUrlFrom(env: NodeJS.ProcessEnv): string {
  * default chain (env, profiles, SSO, AWS_ENDPOINT_URL[_<SERVICE>]) resolves the rest.
  */
 export function resolveAwsTarget(flags: GlobalFlagValues, env: NodeJS.ProcessEnv): AwsTarget {
+  const timeout = flags['call-timeout'] ? {callTimeoutMs: flags['call-timeout']} : {}
   if (flags.sandbox) {
     return {
       endpoint: sandboxUrlFrom(env),
       region: flags.region ?? SANDBOX_REGION,
       credentials: {...SANDBOX_CREDENTIALS},
+      ...timeout,
     }
   }
   return {
+    ...timeout,
     ...(flags.region ? {region: flags.region} : {}),
     ...(flags.profile ? {profile: flags.profile} : {}),
     ...(flags['endpoint-url'] ? {endpoint: flags['endpoint-url']} : {}),
@@ -82,6 +87,7 @@ export function createCliContext(inputs: ContextInputs): CliContext {
   const momento: MomentoTarget = {
     endpoint: usingSandbox ? sandboxUrl : flags['momento-endpoint'],
     apiKey,
+    callTimeoutMs: flags['call-timeout'] ?? DEFAULT_CALL_TIMEOUT_MS,
   }
   let clients: AwsClients | undefined
   const verbose = (line: string) => {
@@ -101,7 +107,8 @@ export function createCliContext(inputs: ContextInputs): CliContext {
         clients = createAwsClients(target)
         verbose(
           `AWS: region ${target.region ?? '(from profile)'}, profile ${target.profile ?? '(default chain)'}, ` +
-            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}`,
+            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}, ` +
+            `call timeout ${(target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) / 1000} s per attempt`,
         )
       }
       return clients

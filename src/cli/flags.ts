@@ -23,6 +23,26 @@ export async function parseEndpointUrl(input: string): Promise<string> {
   return input.replace(/\/+$/, '')
 }
 
+/** Longest --call-timeout accepted: beyond an hour a "timeout" protects nothing. */
+const MAX_CALL_TIMEOUT_MS = 3_600_000
+const DURATION_UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000}
+
+/**
+ * Parse a --call-timeout value: a duration (`10s`, `1.5s`, `500ms`, `2m`) or a number of seconds,
+ * into milliseconds. At least 100 ms, at most an hour.
+ */
+export async function parseCallTimeout(input: string): Promise<number> {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(input)
+  const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[(match[2] ?? 's').toLowerCase()] ?? 1000) : Number.NaN
+  if (!Number.isFinite(ms) || ms < 100 || ms > MAX_CALL_TIMEOUT_MS) {
+    throw new Error(
+      `Expected a duration from 100ms to 1h such as 10s, 1.5s, 500ms or 2m (or a number of seconds), got "${input}" ` +
+        '(check MOMENTO_EB_CALL_TIMEOUT too).',
+    )
+  }
+  return Math.round(ms)
+}
+
 /**
  * Flags every command accepts (help group GLOBAL). `--endpoint-url` has no `env` on purpose: when
  * it's absent the SDK applies AWS_ENDPOINT_URL_<SERVICE> and then AWS_ENDPOINT_URL itself, so a
@@ -52,6 +72,14 @@ export const globalFlags = {
     helpGroup: GLOBAL,
     parse: parseEndpointUrl,
   }),
+  'call-timeout': Flags.custom<number>({
+    summary:
+      'Longest one attempt of an AWS or Momento call may wait for an answer: 10s, 500ms, 2m. Default 10s (long polls add their wait).',
+    env: 'MOMENTO_EB_CALL_TIMEOUT',
+    helpGroup: GLOBAL,
+    helpValue: 'DURATION',
+    parse: parseCallTimeout,
+  })(),
   sandbox: Flags.boolean({
     summary: `Use the local sandbox (MOMENTO_EB_SANDBOX_URL, default ${DEFAULT_SANDBOX_URL}) with throwaway credentials.`,
     helpGroup: GLOBAL,
@@ -73,6 +101,8 @@ export interface GlobalFlagValues {
   readonly profile?: string | undefined
   readonly 'endpoint-url'?: string | undefined
   readonly 'momento-endpoint'?: string | undefined
+  /** --call-timeout / MOMENTO_EB_CALL_TIMEOUT in milliseconds. */
+  readonly 'call-timeout'?: number | undefined
   readonly sandbox?: boolean | undefined
   readonly 'no-color'?: boolean | undefined
   readonly verbose?: boolean | undefined

@@ -53,6 +53,10 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     name: 'AWS_ENDPOINT_URL_<SERVICE>',
     description: 'per-service endpoint that beats AWS_ENDPOINT_URL: _EVENTBRIDGE, _SQS, _CLOUDFORMATION, _STS',
   },
+  {
+    name: 'AWS_MAX_ATTEMPTS',
+    description: 'attempts per AWS call, retries included (read by the AWS SDK; default 3, its standard retry mode)',
+  },
   {name: 'MOMENTO_API_KEY', description: 'Momento API key; env only, never a flag, never printed'},
   {name: 'MOMENTO_HTTP_ENDPOINT', description: 'base URL of the Momento HTTP API when --momento-endpoint isn’t given'},
   {
@@ -71,6 +75,12 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
   },
   {name: 'MOMENTO_EB_STACK', description: 'CloudFormation stack name (default: momento-api)'},
   {name: 'MOMENTO_EB_MAX_ENTRY_BYTES', description: 'PutEvents size limit put enforces (default 262144)'},
+  {
+    name: 'MOMENTO_EB_CALL_TIMEOUT',
+    description:
+      'longest one attempt of an AWS or Momento call waits for an answer when --call-timeout isn’t given: ' +
+      '10s, 500ms, 2m (default 10s; SQS and topic long polls add their wait)',
+  },
   {name: 'MOMENTO_EB_CONFIG_DIR', description: 'where `config set` saves defaults (default: ~/.config/momento-eb)'},
   {
     name: 'MOMENTO_EB_STATE_DIR',

@@ -62,7 +62,7 @@ export async function preparePutWait(
   const {ctx} = command
   const endpoint = ctx.momento.endpoint
   let apiKey = ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl)
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, ctx.momento.callTimeoutMs)
   command.redactor.add(apiKey)
   if (!endpoint || !apiKey) {
     throw new ConfigError('--wait reads the result back from Momento, which needs an endpoint and an API key.', {
@@ -87,7 +87,7 @@ export async function preparePutWait(
     )
   }
   const prepared = await prepareWait(event, {
-    momento: createMomentoHttpClient(endpoint, apiKey),
+    momento: createMomentoHttpClient(endpoint, apiKey, {callTimeoutMs: ctx.momento.callTimeoutMs}),
     dlq,
     decoder: diagnosingDecoderFor(ctx, apiKey),
   })

@@ -56,7 +56,11 @@ function fakeActions(overrides: Partial<WatchActions> = {}) {
 let unmount: (() => void) | undefined
 afterEach(() => unmount?.())
 
-function mount(actions: WatchActions = fakeActions(), onState?: (s: WatchState) => void) {
+function mount(
+  actions: WatchActions = fakeActions(),
+  onState?: (s: WatchState) => void,
+  clock?: {now: () => number; tickMs: number; staleAfterMs: number},
+) {
   const feed = manualFeed()
   const app = render(
     <WatchApp
@@ -66,6 +70,7 @@ function mount(actions: WatchActions = fakeActions(), onState?: (s: WatchState) 
       theme={createTheme(false)}
       size={SIZE}
       onState={onState}
+      {...(clock ?? {})}
     />,
   )
   unmount = app.unmount
@@ -270,6 +275,43 @@ describe('dlq watch view', () => {
       expect(last?.quit).toBe(true)
       app.unmount()
     }
+  })
+
+  it('says how stale the data is once reads stall, and again when they fail; a good read clears it', async () => {
+    let now = 1_000_000
+    const {feed, waitFor, frame} = mount(fakeActions(), undefined, {now: () => now, tickMs: 10, staleAfterMs: 6_000})
+    feed.push(records(3))
+    await waitFor((f) => f.includes('3 total'), 'list')
+    // A few intervals without a read, but not past the limit: nothing to say yet.
+    now += 5_000
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(frame()).not.toContain('STALE')
+    // The feed stalls (a read that never answers yields nothing): the clock shows it.
+    now += 30_000
+    let stale = await waitFor((f) => f.includes('last read 35 s ago'), 'stale after a stall')
+    expect(stale).toMatch(/^STALE last read 35 s ago, still retrying *$/m)
+    expect(stale).toContain('order-2')
+    expectFits(stale)
+    now += 90_000
+    await waitFor((f) => f.includes('last read 2 min 5 s ago'), 'older')
+    // A good read clears it.
+    feed.push([])
+    await waitFor((f) => !f.includes('STALE'), 'fresh again')
+    // A failed read is stale at once, with the error in the header.
+    now += 1_000
+    feed.push([], {
+      error: new Error('Can’t read the queue: No answer from http://127.0.0.1:9 within 10 s (3 attempts).'),
+    })
+    stale = await waitFor((f) => f.includes('STALE last read 1 s ago'), 'stale after an error')
+    expect(stale).toContain('FEED ERROR')
+    expectFits(stale)
+  })
+
+  it('says the queue has not answered when nothing was ever read', async () => {
+    let now = 5_000_000
+    const {waitFor} = mount(fakeActions(), undefined, {now: () => now, tickMs: 10, staleAfterMs: 6_000})
+    now += 8_000
+    await waitFor((f) => f.includes('STALE no answer from the queue for 8 s'), 'never read')
   })
 
   it('colours only through the theme, and not at all without colour', () => {

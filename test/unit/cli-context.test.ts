@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {createAwsClients} from '../../src/adapters/aws/clients.js'
 import {regionOfArn} from '../../src/adapters/aws/identity.js'
 import {createCliContext, resolveAwsTarget, sandboxUrlFrom} from '../../src/cli/context.js'
+import {parseCallTimeout} from '../../src/cli/flags.js'
 import {resolveOutputMode} from '../../src/cli/output.js'
 import {createRedactor, secretsFromEnv} from '../../src/cli/redact.js'
 import {closestCommand, editDistance} from '../../src/cli/suggest.js'
@@ -59,6 +60,28 @@ describe('resolveAwsTarget', () => {
     expect(target.region).toBe('eu-central-1')
     expect(sandboxUrlFrom({MOMENTO_EB_SANDBOX_URL: '  '})).toBe('http://127.0.0.1:4566')
   })
+
+  it('carries --call-timeout in the target (the worker threads build their clients from it)', () => {
+    expect(resolveAwsTarget({'call-timeout': 1500}, {})).toEqual({callTimeoutMs: 1500})
+    expect(resolveAwsTarget({sandbox: true, 'call-timeout': 1500}, {}).callTimeoutMs).toBe(1500)
+  })
+})
+
+describe('parseCallTimeout', () => {
+  it.each([
+    ['10s', 10_000],
+    ['1.5s', 1_500],
+    ['500ms', 500],
+    ['2m', 120_000],
+    ['30', 30_000],
+    [' 7 S ', 7_000],
+  ])('%s is %d ms', async (text, ms) => {
+    expect(await parseCallTimeout(text)).toBe(ms)
+  })
+
+  it.each(['soon', '', '0', '50ms', '2h', '-1s', '1s2'])('rejects %j', async (text) => {
+    await expect(parseCallTimeout(text)).rejects.toThrow(/Expected a duration from 100ms to 1h/)
+  })
 })
 
 describe('createCliContext', () => {
@@ -74,7 +97,7 @@ describe('createCliContext', () => {
       stderr: {write: (chunk: string) => lines.push(chunk)},
       redactor,
     })
-    expect(ctx.momento).toEqual({endpoint: 'http://127.0.0.1:7000', apiKey: 'key-abcdef-123'})
+    expect(ctx.momento).toEqual({endpoint: 'http://127.0.0.1:7000', apiKey: 'key-abcdef-123', callTimeoutMs: 10_000})
     expect(redactor.redact('x key-abcdef-123 y')).toBe('x [redacted] y')
     ctx.verbose('using key-abcdef-123')
     expect(lines.join('')).toContain('using [redacted]')

@@ -234,3 +234,34 @@ describe('dlq watch filter', () => {
     expect(records(20).filter(recordMatcher(parseFilter(text)))).toHaveLength(expected)
   })
 })
+
+describe('staleness', () => {
+  const start = () => initialState('dlq', {rows: 20, columns: 80}, {now: 0, staleAfterMs: 6_000})
+
+  it('is fresh until staleAfterMs passes without a good read, and the same state comes back meanwhile', () => {
+    const state = start()
+    expect(reduce(state, {type: 'tick', now: 5_999})).toBe(state)
+    expect(reduce(state, {type: 'tick', now: 6_000}).staleSeconds).toBe(6)
+    const read = run(state, {type: 'feed', added: [], gone: [], readAt: 10_000}, {type: 'tick', now: 15_000})
+    expect(read.staleSeconds).toBeUndefined()
+    expect(run(read, {type: 'tick', now: 16_500}).staleSeconds).toBe(6)
+  })
+
+  it('is stale at once after a failed read, and a feed update without readAt does not refresh it', () => {
+    const state = run(
+      start(),
+      {type: 'feed', added: [], gone: [], readAt: 1_000},
+      {type: 'feed', added: [], gone: []},
+      {type: 'feedError', message: 'No answer', at: 3_500},
+    )
+    expect(state.staleSeconds).toBe(2)
+    expect(state.lastReadAt).toBe(1_000)
+  })
+
+  it('is never stale while an action holds the feed paused', () => {
+    const busy = {...start(), busy: true}
+    const ticked = run(busy, {type: 'tick', now: 60_000})
+    expect(ticked.staleSeconds).toBeUndefined()
+    expect(run({...ticked, busy: false}, {type: 'tick', now: 61_000}).staleSeconds).toBeUndefined()
+  })
+})

@@ -21,6 +21,12 @@ export interface AwsTarget {
   readonly profile?: string | undefined
   readonly endpoint?: string | undefined
   readonly credentials?: StaticCredentials | undefined
+  /**
+   * Longest one attempt of a call may wait for its answer, in ms (--call-timeout,
+   * MOMENTO_EB_CALL_TIMEOUT). Default {@link DEFAULT_CALL_TIMEOUT_MS}. Part of the target so the
+   * worker threads (port-worker.ts) build their clients with the same limit.
+   */
+  readonly callTimeoutMs?: number | undefined
 }
 
 /** The services this CLI talks to, named as in AWS_ENDPOINT_URL_<SERVICE>. */
@@ -42,8 +48,37 @@ export interface AwsClients {
   destroy(): void
 }
 
-/** Tuning shared by every client: a CLI must fail fast on a dead endpoint, not back off for a minute. */
-export const CLIENT_TIMEOUTS = {connectionTimeout: 3_000, requestTimeout: 30_000, maxAttempts: 2} as const
+/**
+ * How long one attempt of an AWS call may take (connect, send, answer), unless --call-timeout or
+ * MOMENTO_EB_CALL_TIMEOUT says otherwise. Every call this CLI makes is small (the largest is a
+ * 10-entry PutEvents or a CloudFormation template); AWS answers them in well under a second, so 10 s
+ * means the endpoint is not answering.
+ */
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000
+/** How long a TCP connection may take to open (capped by the call timeout). */
+export const CONNECT_TIMEOUT_MS = 3_000
+
+/**
+ * The limit of one attempt of `input`'s call: the call timeout, plus the server's own wait for a
+ * long poll (SQS ReceiveMessage's WaitTimeSeconds, 0–20 s: SQS holds the request open that long
+ * before answering empty; aws-semantics E, "set the HTTP timeout > WaitTimeSeconds").
+ */
+export function attemptTimeoutMs(callTimeoutMs: number, input: unknown): number {
+  const wait = (input as {WaitTimeSeconds?: unknown} | undefined)?.WaitTimeSeconds
+  return typeof wait === 'number' && wait > 0 ? callTimeoutMs + wait * 1000 : callTimeoutMs
+}
+
+/**
+ * Set on an SDK error (non-enumerable) when an attempt timed out: the limits that applied, so the
+ * message can say "within 10 s". translateAwsError reads it.
+ */
+export const TIMEOUT_PROPERTY = 'momentoEbTimeout'
+
+/** The value of {@link TIMEOUT_PROPERTY}. */
+export interface AppliedTimeout {
+  readonly attemptMs: number
+  readonly connectMs: number
+}
 
 interface ConfigLike {
   cacheMiddleware: boolean
@@ -51,13 +86,18 @@ interface ConfigLike {
   profile?: string
   endpoint?: string
   credentials?: StaticCredentials
-  maxAttempts: number
-  requestHandler: {connectionTimeout: number; requestTimeout: number}
+  requestHandler: {
+    connectionTimeout: number
+    requestTimeout: number
+    throwOnRequestTimeout: boolean
+    socketTimeout: number
+  }
 }
 
 interface Destroyable {
   destroy(): void
   middlewareStack: unknown
+  send(command: unknown, ...rest: unknown[]): Promise<unknown>
 }
 
 /** The one `middlewareStack.add` overload used here, without the per-client generics. */
@@ -76,14 +116,24 @@ interface RecorderStack {
  * first use and never reconfigured; call `destroy()` when the run ends.
  */
 export function createAwsClients(target: AwsTarget = {}): AwsClients {
+  const callTimeoutMs = target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
   const config: ConfigLike = {
     // Resolve each command's middleware stack once per client instead of on every call: about 13%
     // less CPU per PutEvents measured here, which is what batch put and redrive spend most time in.
     cacheMiddleware: true,
-    maxAttempts: CLIENT_TIMEOUTS.maxAttempts,
+    // Attempts are left to the SDK: its standard retry mode makes 3 (AWS_MAX_ATTEMPTS and a
+    // profile's max_attempts change that), each bounded below, with a short jittered back-off.
     requestHandler: {
-      connectionTimeout: CLIENT_TIMEOUTS.connectionTimeout,
-      requestTimeout: CLIENT_TIMEOUTS.requestTimeout,
+      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, callTimeoutMs),
+      // A limit on the whole attempt, from sending to the answer's headers. @smithy/node-http-handler
+      // only logs a warning when it passes unless throwOnRequestTimeout is set, and then waits on:
+      // that is why a silent endpoint used to hang every command. (A per-call value passed to send()
+      // beats this one: long polls get their wait added, see attemptTimeoutMs.)
+      requestTimeout: callTimeoutMs,
+      throwOnRequestTimeout: true,
+      // After the headers, the body: a socket idle for this long ends the attempt. An SQS long poll
+      // is idle for its whole wait (up to 20 s) before anything comes back.
+      socketTimeout: callTimeoutMs + 20_000,
     },
   }
   if (target.region) config.region = target.region
@@ -98,6 +148,7 @@ export function createAwsClients(target: AwsTarget = {}): AwsClients {
     const existing = built.get(service)
     if (existing) return existing as T
     const client = make()
+    boundCalls(client, callTimeoutMs)
     // Record where requests really go (explicit endpoint, AWS_ENDPOINT_URL_*, or the AWS default),
     // without reading client.config.
     ;(client.middlewareStack as RecorderStack).add(
@@ -134,6 +185,42 @@ export function createAwsClients(target: AwsTarget = {}): AwsClients {
       built.clear()
     },
   }
+}
+
+/**
+ * Give every call of `client` its own limit per attempt ({@link attemptTimeoutMs}: the call timeout,
+ * plus the wait of a long poll), and mark a timed-out call's error with the limit that applied.
+ * Only the promise form of send() is used in this code base; a callback call passes through as is.
+ */
+function boundCalls(client: Destroyable, callTimeoutMs: number): void {
+  const send = client.send.bind(client)
+  client.send = (command: unknown, ...rest: unknown[]) => {
+    if (rest.length > 1 || typeof rest[0] === 'function') return send(command, ...rest)
+    const requestTimeout = attemptTimeoutMs(callTimeoutMs, (command as {input?: unknown}).input)
+    // Options only when the limit differs from the client's: any options at all make the SDK resolve
+    // the command's middleware stack again instead of using its cache (cacheMiddleware above).
+    const sent =
+      requestTimeout === callTimeoutMs && rest[0] === undefined
+        ? send(command)
+        : send(command, {requestTimeout, ...(rest[0] as object | undefined)})
+    return sent.catch((error: unknown) => {
+      if (isTimeout(error)) {
+        const applied: AppliedTimeout = {
+          attemptMs: requestTimeout,
+          connectMs: Math.min(CONNECT_TIMEOUT_MS, callTimeoutMs),
+        }
+        Object.defineProperty(error, TIMEOUT_PROPERTY, {value: applied, enumerable: false})
+      }
+      throw error
+    })
+  }
+}
+
+/** A timed-out attempt: the handler's request, connection or socket timeout, or Node's ETIMEDOUT. */
+export function isTimeout(error: unknown): error is Error {
+  if (typeof error !== 'object' || error === null) return false
+  const {name, code} = error as {name?: unknown; code?: unknown}
+  return name === 'TimeoutError' || code === 'ETIMEDOUT'
 }
 
 function endpointOfRequest(request: unknown): string | undefined {

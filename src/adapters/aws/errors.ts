@@ -6,7 +6,7 @@ import {
   RemoteError,
   UnreachableError,
 } from '../../core/errors.js'
-import type {AwsClients, AwsServiceId} from './clients.js'
+import {isTimeout, TIMEOUT_PROPERTY, type AppliedTimeout, type AwsClients, type AwsServiceId} from './clients.js'
 import type {CallOptions} from './identity.js'
 
 /** What was being attempted when an SDK call failed, for the message and the hints. */
@@ -122,6 +122,8 @@ export function translateAwsError(error: unknown, context: AwsErrorContext): unk
     })
   }
 
+  if (isTimeout(error)) return timeoutError(error, e, context)
+
   const networkCode = networkCodeOf(e)
   if (networkCode || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError') {
     const isSandbox = context.sandboxUrl !== undefined && sameEndpoint(context.endpoint, context.sandboxUrl)
@@ -170,6 +172,43 @@ export function translateAwsError(error: unknown, context: AwsErrorContext): unk
   }
 
   return error
+}
+
+/** The flag and variable that raise the limit of one attempt, for messages. */
+export const CALL_TIMEOUT_SETTING = '--call-timeout (or MOMENTO_EB_CALL_TIMEOUT)'
+
+/**
+ * An attempt that got no answer in time, after the SDK's retries: "No answer from <endpoint> within
+ * 10 s (3 attempts)", with how to check the endpoint and how to raise the limit.
+ */
+function timeoutError(error: Error, e: SdkErrorShape, context: AwsErrorContext): UnreachableError {
+  const applied = (error as unknown as Record<string, unknown>)[TIMEOUT_PROPERTY] as AppliedTimeout | undefined
+  const attempts = e.$metadata?.attempts
+  const tries = attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''
+  const endpoint = context.endpoint ?? 'the endpoint'
+  const connecting = /establish a connection/i.test(typeof e.message === 'string' ? e.message : '')
+  const limitMs = connecting ? applied?.connectMs : applied?.attemptMs
+  const within = limitMs === undefined ? '' : ` within ${formatSeconds(limitMs)}`
+  const what = connecting ? `No connection to ${endpoint}${within}` : `No answer from ${endpoint}${within}`
+  const isSandbox = context.sandboxUrl !== undefined && sameEndpoint(context.endpoint, context.sandboxUrl)
+  const where = context.region ? ` in ${context.region}` : ''
+  return new UnreachableError(`${context.action}${where}: ${what}${tries}.`, {
+    cause: error,
+    code: 'EB_UNREACHABLE',
+    hints: [
+      isSandbox
+        ? 'Check that `momento-eb sandbox` is running and answering (MOMENTO_EB_SANDBOX_URL says where).'
+        : 'Check the endpoint (--endpoint-url, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) and your network.',
+      `If it is only slow, raise the limit per attempt with ${CALL_TIMEOUT_SETTING}, e.g. --call-timeout 30s.`,
+    ],
+  })
+}
+
+/** "10 s", "1.5 s", "250 ms". */
+export function formatSeconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = ms / 1000
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`
 }
 
 function describeWhere(context: AwsErrorContext): string {

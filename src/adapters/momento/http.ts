@@ -4,7 +4,7 @@
  * so it can't leak into logs), raw, without "Bearer" (pitfall 7).
  */
 import type {MomentoProbeFinding} from '../../core/dlq.js'
-import {AuthError, UnreachableError} from '../../core/errors.js'
+import {AuthError, MomentoEbError, UnreachableError} from '../../core/errors.js'
 
 /** A GET answer: the item, a miss, a missing cache, or another refusal. */
 export type MomentoGetResult =
@@ -43,14 +43,65 @@ async function errorTitle(res: Response): Promise<string> {
   }
 }
 
+/** Longest one Momento read waits for its answer unless --call-timeout says otherwise. */
+export const DEFAULT_MOMENTO_CALL_TIMEOUT_MS = 10_000
+/**
+ * How long Momento may hold a topic subscribe long poll open before answering empty. Momento does
+ * not document it (the sandbox's is 5 s); UNCONFIRMED, so assume the worst case seen for long polls
+ * of this kind: a poll is allowed this plus the call timeout before it counts as unanswered.
+ */
+export const SUBSCRIBE_SERVER_WAIT_MS = 60_000
+
+/** Options of {@link createMomentoHttpClient}. */
+export interface MomentoHttpOptions {
+  /** Longest a read may take, in ms (default {@link DEFAULT_MOMENTO_CALL_TIMEOUT_MS}); subscribe adds the server's wait. */
+  readonly callTimeoutMs?: number | undefined
+  /** The server's subscribe wait to allow for (default {@link SUBSCRIBE_SERVER_WAIT_MS}; tests shorten it). */
+  readonly subscribeServerWaitMs?: number | undefined
+}
+
+/** "10 s", "1.5 s", "250 ms". */
+function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  const s = ms / 1000
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`
+}
+
 /** Build the client. `endpoint` is the API base URL (e.g. https://api.cache.cell-…momentohq.com). */
-export function createMomentoHttpClient(endpoint: string, apiKey: string): MomentoHttpClient {
+export function createMomentoHttpClient(
+  endpoint: string,
+  apiKey: string,
+  options: MomentoHttpOptions = {},
+): MomentoHttpClient {
   const base = endpoint.replace(/\/+$/, '')
-  const call = async (url: string, signal?: AbortSignal): Promise<Response> => {
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_MOMENTO_CALL_TIMEOUT_MS
+  /**
+   * One request, bounded by `limitMs` from start to the end of its body (fetch's own limits are five
+   * minutes). The caller's `signal` still cancels it, as an AbortError the caller expects.
+   */
+  const call = async <T>(
+    url: string,
+    limitMs: number,
+    read: (res: Response) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> => {
+    const timeout = AbortSignal.timeout(limitMs)
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
     try {
-      return await fetch(url, {headers: {authorization: apiKey}, ...(signal ? {signal} : {})})
+      const res = await fetch(url, {headers: {authorization: apiKey}, signal: combined})
+      return await read(res)
     } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error
+      if (signal?.aborted) throw error
+      if (timeout.aborted) {
+        throw new UnreachableError(`No answer from the Momento endpoint ${base} within ${seconds(limitMs)}.`, {
+          cause: error,
+          hints: [
+            'Check --momento-endpoint (or MOMENTO_HTTP_ENDPOINT) and your network.',
+            'If it is only slow, raise the limit with --call-timeout (or MOMENTO_EB_CALL_TIMEOUT), e.g. --call-timeout 30s.',
+          ],
+        })
+      }
+      if (error instanceof MomentoEbError) throw error
       throw new UnreachableError(`Can't reach the Momento endpoint ${base}.`, {
         cause: error,
         hints: ['Check --momento-endpoint (or MOMENTO_HTTP_ENDPOINT) and your network.'],
@@ -65,19 +116,30 @@ export function createMomentoHttpClient(endpoint: string, apiKey: string): Momen
   return {
     async getItem(cache, key) {
       const query = key.key !== undefined ? `key=${encodeURIComponent(key.key)}` : `key_base64=${key.keyBase64 ?? ''}`
-      const res = await call(`${base}/cache/${encodeURIComponent(cache)}?${query}`)
-      if (res.status === 200) return {status: 'hit', value: Buffer.from(await res.arrayBuffer())}
-      const title = await errorTitle(res)
-      if (res.status === 404) return /key not found/i.test(title) ? {status: 'miss'} : {status: 'cache-not-found'}
-      if (res.status === 401 || res.status === 403) throw refuse(res.status, title)
-      return {status: 'error', httpStatus: res.status, title}
+      return call(`${base}/cache/${encodeURIComponent(cache)}?${query}`, callTimeoutMs, async (res) => {
+        if (res.status === 200) return {status: 'hit', value: Buffer.from(await res.arrayBuffer())}
+        const title = await errorTitle(res)
+        if (res.status === 404) return /key not found/i.test(title) ? {status: 'miss'} : {status: 'cache-not-found'}
+        if (res.status === 401 || res.status === 403) throw refuse(res.status, title)
+        return {status: 'error', httpStatus: res.status, title}
+      })
     },
     async subscribe(cache, topic, sequenceNumber, signal) {
       const url = `${base}/topics/${encodeURIComponent(cache)}/${encodeURIComponent(topic)}?sequence_number=${sequenceNumber}`
-      const res = await call(url, signal)
-      if (res.status === 401 || res.status === 403) throw refuse(res.status, await errorTitle(res))
-      if (res.status !== 200) return {items: [], resumeAt: undefined}
-      const body = (await res.json().catch(() => ({}))) as {items?: unknown[]}
+      const body = await call(
+        url,
+        (options.subscribeServerWaitMs ?? SUBSCRIBE_SERVER_WAIT_MS) + callTimeoutMs,
+        async (res) => {
+          if (res.status === 401 || res.status === 403) throw refuse(res.status, await errorTitle(res))
+          if (res.status !== 200) {
+            void res.body?.cancel().catch(() => {})
+            return undefined
+          }
+          return (await res.json().catch(() => ({}))) as {items?: unknown[]}
+        },
+        signal,
+      )
+      if (body === undefined) return {items: [], resumeAt: undefined}
       const items: TopicItem[] = []
       let resumeAt: number | undefined
       for (const entry of body.items ?? []) {
@@ -100,9 +162,12 @@ export function createMomentoHttpClient(endpoint: string, apiKey: string): Momen
 }
 
 /** The sandbox's Momento key, from its inspection route (only ever used with `--sandbox`). */
-export async function sandboxApiKey(sandboxUrl: string): Promise<string | undefined> {
+export async function sandboxApiKey(
+  sandboxUrl: string,
+  timeoutMs = DEFAULT_MOMENTO_CALL_TIMEOUT_MS,
+): Promise<string | undefined> {
   try {
-    const res = await fetch(`${sandboxUrl.replace(/\/+$/, '')}/_sandbox/info`)
+    const res = await fetch(`${sandboxUrl.replace(/\/+$/, '')}/_sandbox/info`, {signal: AbortSignal.timeout(timeoutMs)})
     if (!res.ok) return undefined
     const info = (await res.json()) as {apiKey?: unknown}
     return typeof info.apiKey === 'string' ? info.apiKey : undefined

@@ -140,6 +140,8 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         feed: source,
         actions: this.actions(feed, queue),
         theme: createTheme(this.ctx.output.color),
+        // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
+        staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
       }),
       {exitOnCtrlC: false, maxFps: 60},
     )

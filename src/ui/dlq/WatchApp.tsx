@@ -6,7 +6,7 @@ import type {WatchActions} from './actions.js'
 import {useEffectRunner} from './hooks/use-effect-runner.js'
 import {useFeed, type FeedSource} from './hooks/use-feed.js'
 import {intentForKey} from './keys.js'
-import {initialState, reduce, type WatchState} from './state.js'
+import {DEFAULT_STALE_AFTER_MS, initialState, reduce, type WatchState} from './state.js'
 import {WatchView} from './WatchView.js'
 
 /** Props of {@link WatchApp}. */
@@ -19,6 +19,14 @@ export interface WatchAppProps {
   readonly size?: {readonly rows: number; readonly columns: number} | undefined
   /** Called after every state change (benchmarks and tests observe the state). */
   readonly onState?: ((state: WatchState) => void) | undefined
+  /**
+   * How long without a good read before the status line says how old the data is (default
+   * {@link DEFAULT_STALE_AFTER_MS}; the command passes a few sweep intervals).
+   */
+  readonly staleAfterMs?: number | undefined
+  /** The clock and how often the view checks it (tests). Default Date.now, every second. */
+  readonly now?: (() => number) | undefined
+  readonly tickMs?: number | undefined
 }
 
 const MAX_COLUMNS = 160
@@ -32,11 +40,23 @@ function terminalSize(stdout: NodeJS.WriteStream): {rows: number; columns: numbe
  * follows terminal resizes, and is the only place that calls `exit()` (q, Ctrl-C, or a fatal feed
  * error, which the command then reports).
  */
-export function WatchApp({queue, feed, actions, theme, size, onState}: WatchAppProps) {
+export function WatchApp({
+  queue,
+  feed,
+  actions,
+  theme,
+  size,
+  onState,
+  staleAfterMs = DEFAULT_STALE_AFTER_MS,
+  now = Date.now,
+  tickMs = 1_000,
+}: WatchAppProps) {
   const {exit} = useApp()
   const {stdout} = useStdout()
   const {isRawModeSupported} = useStdin()
-  const [state, dispatch] = useReducer(reduce, undefined, () => initialState(queue, size ?? terminalSize(stdout)))
+  const [state, dispatch] = useReducer(reduce, undefined, () =>
+    initialState(queue, size ?? terminalSize(stdout), {now: now(), staleAfterMs}),
+  )
   const mode = useRef(state.mode)
   mode.current = state.mode
 
@@ -67,7 +87,13 @@ export function WatchApp({queue, feed, actions, theme, size, onState}: WatchAppP
   }, [state.suspended, terminalReleased])
 
   const onFatal = useCallback((error: Error) => exit(error), [exit])
-  useFeed(feed, dispatch, onFatal)
+  useFeed(feed, dispatch, onFatal, now)
+
+  // A read that stalls yields nothing at all: the clock, not the feed, shows how old the data is.
+  useEffect(() => {
+    const timer = setInterval(() => dispatch({type: 'tick', now: now()}), tickMs)
+    return () => clearInterval(timer)
+  }, [now, tickMs])
   useEffectRunner(state.effect, state.effectSeq, actions, dispatch, terminalReleased)
 
   useEffect(() => {

@@ -59,6 +59,8 @@ export function WatchView({state, theme}: WatchViewProps) {
         filter={state.filter}
         filterWarning={state.filterWarning}
         busy={state.busy}
+        staleSeconds={state.staleSeconds}
+        everRead={state.depth !== undefined}
         width={width}
         theme={theme}
       />

@@ -78,8 +78,12 @@ export type WatchEvent =
       readonly arrivalsPerSecond?: number | undefined
       readonly goneTotal?: number | undefined
       readonly loaded?: boolean | undefined
+      /** When the read behind this update succeeded (absent for an update that reports an error). */
+      readonly readAt?: number | undefined
     }
-  | {readonly type: 'feedError'; readonly message: string}
+  | {readonly type: 'feedError'; readonly message: string; readonly at?: number | undefined}
+  /** The clock moved on (the root sends one every second): how stale is the data? */
+  | {readonly type: 'tick'; readonly now: number}
   | {readonly type: 'resize'; readonly rows: number; readonly columns: number}
   | {readonly type: 'effectStarted'; readonly seq: number}
   | {readonly type: 'redriveProgress'; readonly progress: RedriveProgress}
@@ -131,6 +135,15 @@ export interface WatchState {
   /** True once the first sweep of the queue finished. */
   readonly loaded: boolean
   readonly feedError: string | undefined
+  /** When the feed last read the queue successfully (the watch's start until the first read). */
+  readonly lastReadAt: number
+  /** Data older than this (ms since the last good read) is shown as stale. */
+  readonly staleAfterMs: number
+  /**
+   * Whole seconds since the last good read, once the data is stale: a read failed, or none finished
+   * within `staleAfterMs`. Undefined while the data is fresh.
+   */
+  readonly staleSeconds: number | undefined
   readonly redrive: RedriveProgress | undefined
   readonly notice: {readonly text: string; readonly tone: NoticeTone} | undefined
   /** The pending side effect, if any, and its sequence number. */
@@ -146,10 +159,14 @@ export interface WatchState {
 /** Rows the header, summary, column titles, status and footer take (the list gets the rest). */
 export const CHROME_ROWS = 9
 
+/** Data is stale after this long without a good read, unless the caller says otherwise. */
+export const DEFAULT_STALE_AFTER_MS = 5_000
+
 /** The state before anything arrived. */
 export function initialState(
   queue: string,
   size: {rows: number; columns: number} = {rows: 24, columns: 80},
+  clock: {now?: number; staleAfterMs?: number} = {},
 ): WatchState {
   return {
     queue,
@@ -173,6 +190,9 @@ export function initialState(
     gone: 0,
     loaded: false,
     feedError: undefined,
+    lastReadAt: clock.now ?? Date.now(),
+    staleAfterMs: clock.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    staleSeconds: undefined,
     redrive: undefined,
     notice: undefined,
     effect: undefined,
@@ -385,6 +405,23 @@ function removeIds(state: WatchState, ids: readonly string[]): WatchState {
   return {...next, mode}
 }
 
+/**
+ * Update `staleSeconds` for the time `now`: stale once a read failed or none succeeded for
+ * `staleAfterMs`. The same state comes back when nothing visible changes (no re-render). While an
+ * action is busy the feed is paused, so the clock restarts instead.
+ */
+function withStaleness(state: WatchState, now: number): WatchState {
+  // While an action works on the messages the feed is paused on purpose: that is not staleness.
+  if (state.busy)
+    return state.staleSeconds === undefined && state.lastReadAt >= now
+      ? state
+      : {...state, lastReadAt: now, staleSeconds: undefined}
+  const age = Math.max(0, now - state.lastReadAt)
+  const stale = state.feedError !== undefined || age >= state.staleAfterMs
+  const staleSeconds = stale ? Math.floor(age / 1000) : undefined
+  return staleSeconds === state.staleSeconds ? state : {...state, staleSeconds}
+}
+
 /** The reducer: the next state for an intent or event. Pure. */
 export function reduce(state: WatchState, event: WatchEvent): WatchState {
   switch (event.type) {
@@ -403,10 +440,15 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
         gone: event.goneTotal ?? next.gone + event.gone.length,
         loaded: next.loaded || event.loaded === true,
         feedError: undefined,
+        ...(event.readAt === undefined ? {} : {lastReadAt: event.readAt, staleSeconds: undefined}),
       }
     }
-    case 'feedError':
-      return {...state, feedError: event.message}
+    case 'feedError': {
+      const next = {...state, feedError: event.message}
+      return event.at === undefined ? next : withStaleness(next, event.at)
+    }
+    case 'tick':
+      return withStaleness(state, event.now)
     case 'resize': {
       const pageSize = pageSizeFor(event.rows)
       if (pageSize === state.pageSize && event.columns === state.columns) return state

@@ -10,6 +10,10 @@ export interface StatusLineProps {
   readonly filter: string
   readonly filterWarning: string | undefined
   readonly busy: boolean
+  /** Seconds since the last good read of the queue, once that is stale (see WatchState.staleSeconds). */
+  readonly staleSeconds?: number | undefined
+  /** Whether anything was ever read (else the queue has not answered since the start). */
+  readonly everRead?: boolean | undefined
   readonly width: number
   readonly theme: Theme
 }
@@ -17,8 +21,31 @@ export interface StatusLineProps {
 const TONES: Readonly<Record<NoticeTone, Tone>> = {info: 'normal', ok: 'ok', warn: 'warn', error: 'error'}
 const WORDS: Readonly<Record<NoticeTone, string>> = {info: '', ok: 'OK ', warn: 'WARNING ', error: 'ERROR '}
 
-/** The last action's outcome, or the filter in force. */
-export function StatusLine({notice, filter, filterWarning, busy, width, theme}: StatusLineProps) {
+/** "35 s", "2 min 5 s". */
+function age(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+}
+
+/**
+ * How stale the data is (first, while it is), the last action's outcome, or the filter in force.
+ */
+export function StatusLine({
+  notice,
+  filter,
+  filterWarning,
+  busy,
+  staleSeconds,
+  everRead = true,
+  width,
+  theme,
+}: StatusLineProps) {
+  if (staleSeconds !== undefined) {
+    const stale = everRead
+      ? `STALE last read ${age(staleSeconds)} ago, still retrying`
+      : `STALE no answer from the queue for ${age(staleSeconds)}, still retrying`
+    const rest = notice ? ` · ${WORDS[notice.tone]}${notice.text}` : ''
+    return <Text {...theme.style('warn')}>{truncate(stale + rest, width)}</Text>
+  }
   if (notice) {
     return <Text {...theme.style(TONES[notice.tone])}>{truncate(`${WORDS[notice.tone]}${notice.text}`, width)}</Text>
   }

@@ -21,12 +21,14 @@ export interface FeedSource {
 
 /**
  * Adapt the feed's AsyncIterable into reducer events for as long as the component is mounted. A
- * failure that ends the feed goes to `onFatal` (the root exits with it).
+ * failure that ends the feed goes to `onFatal` (the root exits with it). Each good update carries the
+ * time of its read (`now()`), so the view can tell how stale its data is.
  */
 export function useFeed(
   source: FeedSource,
   dispatch: (event: WatchEvent) => void,
   onFatal: (error: Error) => void,
+  now: () => number = Date.now,
 ): void {
   useEffect(() => {
     const controller = new AbortController()
@@ -42,13 +44,14 @@ export function useFeed(
             arrivalsPerSecond: update.arrivalsPerSecond,
             goneTotal: update.goneTotal,
             loaded: update.loaded,
+            ...(update.error ? {} : {readAt: now()}),
           })
-          if (update.error) dispatch({type: 'feedError', message: update.error.message})
+          if (update.error) dispatch({type: 'feedError', message: update.error.message, at: now()})
         }
       } catch (error) {
         if (!controller.signal.aborted) onFatal(error instanceof Error ? error : new Error(String(error)))
       }
     })()
     return () => controller.abort()
-  }, [source, dispatch, onFatal])
+  }, [source, dispatch, onFatal, now])
 }
