@@ -211,7 +211,8 @@ async function readBody(req: IncomingMessage, limit: number, guard: Guard, budge
   return {kind: 'body', body}
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/
+/** AWS region names: us-east-1, us-gov-west-1, eusc-de-east-1 (the sandbox serves any of them). */
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z]+)+-\d+$/
 
 function regionOf(scoped: string | undefined, fallback: string): string {
   return scoped && REGION_PATTERN.test(scoped) ? scoped : fallback
