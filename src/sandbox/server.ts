@@ -38,6 +38,8 @@ const GENERIC_NAMESPACE = 'https://sandbox.momento-eb.local/doc/'
 export interface SandboxServer {
   readonly server: Server
   readonly state: SandboxState
+  /** Bytes of request bodies being received right now (bounded by `maxBufferedBodyBytes`). */
+  bufferedBodyBytes(): number
   /** Stop background work and close the server (and its open connections). */
   close(): Promise<void>
 }
@@ -90,14 +92,17 @@ export function createSandboxServer(options: SandboxOptions & {host?: string} = 
     if (address && typeof address === 'object') hosts.addBound(address.address)
   })
   // A malformed HTTP request must never take the server down: answer 400 and drop the socket.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+  // A request that took longer than the request timeout gets 408, like Node's own handler.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
     else socket.destroy()
   })
   server.keepAliveTimeout = 5_000
   return {
     server,
     state,
+    bufferedBodyBytes: () => guard.buffered,
     async close() {
       await state.shutdown()
       await new Promise<void>((resolve) => {
@@ -227,6 +232,16 @@ function sigV4Scope(req: IncomingMessage, url: URL): {region?: string | undefine
   return {region: parts[2], service: parts[3]}
 }
 
+/** The request's URL; a Host no URL can hold (`a@b`, `x.1`) falls back to 127.0.0.1 instead of throwing. */
+function requestUrl(path: string, host: string): URL {
+  try {
+    return new URL(path, `http://${host.replace(/[^\w.:[\]-]/g, '') || '127.0.0.1'}`)
+  } catch {
+    // Also a request target such as `//x:99999`, which a base URL would read as a host and port.
+    return new URL(`http://127.0.0.1${path.startsWith('/') ? '' : '/'}${path}`)
+  }
+}
+
 function send(res: ServerResponse, response: RawResponse, requestId: string): void {
   const body = response.body ?? ''
   res.writeHead(response.status, {
@@ -247,7 +262,7 @@ async function handle(
   const requestId = randomUUID()
   const hostHeader = req.headers.host
   const host = hostHeader ?? '127.0.0.1'
-  const url = new URL(req.url ?? '/', `http://${host.replace(/[^\w.:[\]-]/g, '') || '127.0.0.1'}`)
+  const url = requestUrl(req.url ?? '/', host)
   // Only AWS calls need the credential scope; Momento's routes (most requests under load) don't.
   let scopeCache: ReturnType<typeof sigV4Scope> | undefined
   const scope = (): ReturnType<typeof sigV4Scope> => (scopeCache ??= sigV4Scope(req, url))
@@ -440,7 +455,7 @@ function refusalResponse(
   requestId: string,
 ): RawResponse {
   if (jsonService) return jsonError(jsonService, error)
-  if (MOMENTO_PATH.test(url.pathname)) {
+  if (MOMENTO_PATH.test(url.pathname) || url.pathname.startsWith('/_sandbox/momento')) {
     const titles: Record<number, string> = {403: 'Forbidden', 413: 'Payload Too Large', 503: 'Service Unavailable'}
     return momentoError(error.status, titles[error.status] ?? 'Bad Request', error.message)
   }
