@@ -1,4 +1,5 @@
 import {createAwsClients, DEFAULT_CALL_TIMEOUT_MS, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
+import {UsageError} from '../core/errors.js'
 import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
 import {resolveOutputMode, type OutputMode} from './output.js'
 import type {Redactor} from './redact.js'
@@ -39,6 +40,9 @@ export interface ContextInputs {
   readonly redactor: Redactor
 }
 
+/** What an AWS region name looks like: us-east-1, us-gov-west-1, eusc-de-east-1. */
+const SANDBOX_REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/
+
 /** The URL `--sandbox` points at. */
 export function sandboxUrlFrom(env: NodeJS.ProcessEnv): string {
   const fromEnv = env['MOMENTO_EB_SANDBOX_URL']?.trim()
@@ -53,6 +57,12 @@ export function sandboxUrlFrom(env: NodeJS.ProcessEnv): string {
 export function resolveAwsTarget(flags: GlobalFlagValues, env: NodeJS.ProcessEnv): AwsTarget {
   const timeout = flags['call-timeout'] ? {callTimeoutMs: flags['call-timeout']} : {}
   if (flags.sandbox) {
+    // The sandbox serves any region by name; a name that isn't one would be signed and sent anyway.
+    if (flags.region !== undefined && !SANDBOX_REGION_NAME.test(flags.region)) {
+      throw new UsageError(`"${flags.region}" is not an AWS region name (from --region or AWS_REGION).`, {
+        hints: ['Pass a region name like us-east-1 or eu-west-1, or leave --region out for us-east-1.'],
+      })
+    }
     return {
       endpoint: sandboxUrlFrom(env),
       region: flags.region ?? SANDBOX_REGION,

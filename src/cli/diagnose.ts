@@ -56,7 +56,7 @@ export async function decoderFromFlags(
 ): Promise<DecoderChoice> {
   if (flags.diagnose === false) return {decode: plainDecoder(decode), diagnosing: false}
   let apiKey = flags['api-key-stdin'] ? await readApiKeyFromStdin(command) : ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, ctx.momento.callTimeoutMs)
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
   redactor.add(apiKey)
   if (!apiKey) {
     if (flags.diagnose === true) {

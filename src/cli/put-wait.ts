@@ -62,7 +62,7 @@ export async function preparePutWait(
   const {ctx} = command
   const endpoint = ctx.momento.endpoint
   let apiKey = ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, ctx.momento.callTimeoutMs)
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
   command.redactor.add(apiKey)
   if (!endpoint || !apiKey) {
     throw new ConfigError('--wait reads the result back from Momento, which needs an endpoint and an API key.', {

@@ -1,9 +1,12 @@
+import {isIP} from 'node:net'
+
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
+import {canonicalHost} from '../sandbox/protocol/guard.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 
 /** The one JSON line `sandbox --json` prints when it is ready. */
@@ -35,6 +38,11 @@ or changes it while the sandbox runs; /_sandbox/deliveries always shows the real
 The sandbox accepts any AWS credentials. It binds 127.0.0.1 unless --host says otherwise; --port 0 takes
 a free port. A port already in use exits 1.
 
+It answers only requests whose Host is localhost, 127.0.0.0/8, [::1] or the --host it is bound to (plus
+any IP address of this machine when bound to 0.0.0.0 or ::), and names added with --allow-host. It
+refuses requests from web browsers (an Origin or cross-site Sec-Fetch-* header) with 403, so a web page
+can't reach it. GET /_sandbox/info returns the Momento key only with ?include=apiKey.
+
 A key passed with --api-key is visible to other local users in the process list; prefer
 MOMENTO_EB_SANDBOX_API_KEY.`
   static override examples = [
@@ -58,6 +66,10 @@ MOMENTO_EB_SANDBOX_API_KEY.`
       summary: 'Address to bind. Anything but loopback exposes a server that accepts any credentials.',
       env: 'MOMENTO_EB_SANDBOX_HOST',
       default: '127.0.0.1',
+    }),
+    'allow-host': Flags.string({
+      summary: 'Also accept this Host name, e.g. a name other machines use for this one (repeatable).',
+      multiple: true,
     }),
     cache: Flags.string({
       summary: 'Momento cache to create at start (repeatable).',
@@ -101,6 +113,24 @@ MOMENTO_EB_SANDBOX_API_KEY.`
         hints: ['Pass a non-empty --api-key, or leave it out for a random key.'],
       })
     }
+    if (flags.host.trim() === '') {
+      throw new UsageError('The --host to bind is empty: that would listen on every interface.', {
+        hints: [
+          'Leave --host out to bind 127.0.0.1 (this machine only).',
+          'To listen on every interface on purpose, pass --host 0.0.0.0.',
+        ],
+      })
+    }
+    for (const name of flags['allow-host'] ?? []) {
+      const hasPort = /:\d*$/.test(name) && isIP(name) !== 6 && !name.endsWith(']')
+      if (canonicalHost(name) === undefined || hasPort) {
+        throw new UsageError(`--allow-host ${JSON.stringify(name)} is not a host name or address.`, {
+          hints: [
+            'Pass a name or address without scheme or port, e.g. --allow-host devbox.lan or --allow-host 10.0.0.5.',
+          ],
+        })
+      }
+    }
     const sandbox = await this.listen()
     const ready: SandboxReady = {
       endpoint: sandbox.endpoint,
@@ -115,7 +145,8 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     else process.stdout.write(humanReady(ready))
     if (!isLoopback(sandbox.host)) {
       process.stderr.write(
-        `Warning: listening on ${sandbox.host}: other machines can reach a server that accepts any credentials.\n`,
+        `Warning: listening on ${sandbox.host}: other machines can reach a server that accepts any credentials.\n` +
+          'It answers only Host names that are loopback, its own address, or given with --allow-host.\n',
       )
     }
     if (!this.jsonEnabled()) process.stderr.write('Press Ctrl-C to stop.\n')
@@ -136,7 +167,8 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     try {
       return await startSandbox({
         port: flags.port,
-        host: flags.host,
+        host: flags.host.trim(),
+        allowHosts: flags['allow-host'] ?? [],
         caches: flags.cache ?? [],
         momento,
         ...(flags['api-key'] ? {apiKey: flags['api-key'].trim()} : {}),

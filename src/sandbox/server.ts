@@ -5,9 +5,12 @@ import type {AddressInfo} from 'node:net'
 import {cloudformationService} from './cloudformation/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
+import {momentoError} from './momento/wire.js'
 import {deliveryInspection, failureDetailRoute} from './pipeline/routes.js'
 import type {AwsService, RequestContext} from './protocol/context.js'
 import {ServiceError} from './protocol/errors.js'
+import {browserRefusal, browserRequestReason, createHostPolicy, hostRefusal, type HostPolicy} from './protocol/guard.js'
+import {awsBodyLimit, INSPECTION_BODY_LIMIT, momentoBodyLimit} from './protocol/limits.js'
 import {jsonResponse, type RawRequest, type RawResponse, type RestHandler} from './protocol/rest.js'
 import {queryError} from './protocol/xml.js'
 import {secretsmanagerService} from './secretsmanager/service.js'
@@ -35,6 +38,8 @@ const GENERIC_NAMESPACE = 'https://sandbox.momento-eb.local/doc/'
 export interface SandboxServer {
   readonly server: Server
   readonly state: SandboxState
+  /** Bytes of request bodies being received right now (bounded by `maxBufferedBodyBytes`). */
+  bufferedBodyBytes(): number
   /** Stop background work and close the server (and its open connections). */
   close(): Promise<void>
 }
@@ -55,7 +60,7 @@ export interface RunningSandbox extends SandboxServer {
  * Build a sandbox server without listening (kinesalite's factory shape): tests and the
  * `sandbox` command decide where it listens.
  */
-export function createSandboxServer(options: SandboxOptions = {}): SandboxServer {
+export function createSandboxServer(options: SandboxOptions & {host?: string} = {}): SandboxServer {
   const state = createSandboxState(options)
   const restHandlers: readonly RestHandler[] = [
     infoRoute,
@@ -64,28 +69,46 @@ export function createSandboxServer(options: SandboxOptions = {}): SandboxServer
     failureDetailRoute,
     momentoRoutes,
   ]
-  const server = createServer((req, res) => {
-    handle(req, res, state, restHandlers).catch((error: unknown) => {
-      state.options.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
-      if (!res.headersSent) {
-        res.writeHead(500, {'content-type': 'application/json', 'x-amzn-RequestId': randomUUID()})
-        res.end(JSON.stringify({__type: 'InternalFailure', message: 'The sandbox failed to handle the request.'}))
-      } else {
-        res.destroy()
-      }
-    })
+  const hosts = createHostPolicy(state.options.allowHosts)
+  if (options.host !== undefined) hosts.addBound(options.host)
+  const guard: Guard = {hosts, buffered: 0}
+  const requestTimeout = state.options.requestTimeoutMs
+  const server = createServer(
+    {
+      // A client that is slow to send its headers or body is cut off (408) instead of holding memory.
+      requestTimeout,
+      headersTimeout: Math.min(30_000, requestTimeout),
+      // How often Node checks those timeouts (default 30 s, which would let a stall last up to 60 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(5_000, Math.floor(requestTimeout / 4))),
+    },
+    (req, res) => {
+      handle(req, res, state, restHandlers, guard).catch((error: unknown) => {
+        state.options.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+        if (!res.headersSent) {
+          res.writeHead(500, {'content-type': 'application/json', 'x-amzn-RequestId': randomUUID()})
+          res.end(JSON.stringify({__type: 'InternalFailure', message: 'The sandbox failed to handle the request.'}))
+        } else {
+          res.destroy()
+        }
+      })
+    },
+  )
+  server.on('listening', () => {
+    const address = server.address()
+    if (address && typeof address === 'object') hosts.addBound(address.address)
   })
   // A malformed HTTP request must never take the server down: answer 400 and drop the socket.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+  // A request that took longer than the request timeout gets 408, like Node's own handler.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
     else socket.destroy()
   })
-  server.headersTimeout = 30_000
-  server.requestTimeout = 120_000
   server.keepAliveTimeout = 5_000
   return {
     server,
     state,
+    bufferedBodyBytes: () => guard.buffered,
     async close() {
       await state.shutdown()
       await new Promise<void>((resolve) => {
@@ -122,45 +145,86 @@ export async function startSandbox(
   }
 }
 
+/**
+ * `GET /_sandbox/info`: what the sandbox is. The Momento API key only when asked for by name
+ * (`?include=apiKey`), so nothing that merely probes the sandbox gets it; like every route, only for
+ * accepted Host names and never for a browser (protocol/guard.ts).
+ */
 const infoRoute: RestHandler = (request, state) => {
   if (request.url.pathname !== '/_sandbox/info' && request.url.pathname !== '/_sandbox') return undefined
+  const include = request.url.searchParams.getAll('include').flatMap((value) => value.split(','))
   return jsonResponse(200, {
     service: 'momento-eb sandbox',
     region: state.defaultRegion,
     accountId: state.accountId,
-    apiKey: state.options.apiKey,
+    ...(include.includes('apiKey') ? {apiKey: state.options.apiKey} : {}),
     persistence: 'memory',
     failureDetail: state.options.failureDetail,
     services: ['events', 'sqs', 'secretsmanager', 'sts', 'cloudformation', 'momento'],
   })
 }
 
-class BodyTooLargeError extends Error {}
+/** Per server: who may call, and how many bytes of unfinished request bodies it holds now. */
+interface Guard {
+  readonly hosts: HostPolicy
+  buffered: number
+}
 
 /** Shared abort reasons: `abort()` without one builds a DOMException (with a stack) every time. */
 const CLIENT_GONE = new Error('The client closed the connection.')
 const SANDBOX_CLOSING = new Error('The sandbox is closing.')
 
 /**
- * The whole body, up to `limit` bytes. Read with the stream's async iterator: measured against
- * 'data' listeners, it holds the sandbox to 240 MiB instead of 300+ MiB with 100,000 queued
- * messages (it paces how fast request garbage piles up between collections) at no measurable
- * cost in events per second.
+ * A request declared at most this much over its limit is drained (read and thrown away, which holds
+ * no memory) after the 413, so the client reads the answer on a healthy connection. Past it the
+ * connection is closed after the answer: a client still sending may see a reset instead.
  */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+const DRAIN_ALLOWANCE = 4 * 1024 * 1024
+
+type BodyOutcome =
+  | {kind: 'body'; body: Buffer}
+  | {kind: 'too-large'; close: boolean}
+  | {kind: 'busy'}
+  /** The client went away (or the server cut it off) before the body was complete. */
+  | {kind: 'gone'}
+
+/**
+ * The whole body, up to `limit` bytes, counted against the server's budget of unfinished bodies
+ * while it is read. Read with the stream's async iterator: measured against 'data' listeners, it
+ * holds the sandbox to 240 MiB instead of 300+ MiB with 100,000 queued messages (it paces how fast
+ * request garbage piles up between collections) at no measurable cost in events per second.
+ * `destroyOnReturn: false`: stopping early must not destroy the socket before the 413 is sent.
+ */
+async function readBody(req: IncomingMessage, limit: number, guard: Guard, budget: number): Promise<BodyOutcome> {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw new BodyTooLargeError()
-    chunks.push(chunk)
+  if (Number.isFinite(declared) && declared > limit) {
+    return {kind: 'too-large', close: declared - limit > DRAIN_ALLOWANCE}
   }
-  return Buffer.concat(chunks)
+  if (Number.isFinite(declared) && declared > 0 && guard.buffered + declared > budget) return {kind: 'busy'}
+  let chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of req.iterator({destroyOnReturn: false}) as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > limit) return {kind: 'too-large', close: false}
+      if (guard.buffered + chunk.length > budget) return {kind: 'busy'}
+      guard.buffered += chunk.length
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    // Node destroys an unfinished request when its socket closes (client gone, request timeout).
+    if (req.destroyed) return {kind: 'gone'}
+    throw error
+  } finally {
+    guard.buffered -= chunks.reduce((sum, chunk) => sum + chunk.length, 0)
+  }
+  const body = Buffer.concat(chunks)
+  chunks = []
+  return {kind: 'body', body}
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/
+/** AWS region names: us-east-1, us-gov-west-1, eusc-de-east-1 (the sandbox serves any of them). */
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z]+)+-\d+$/
 
 function regionOf(scoped: string | undefined, fallback: string): string {
   return scoped && REGION_PATTERN.test(scoped) ? scoped : fallback
@@ -173,6 +237,16 @@ function sigV4Scope(req: IncomingMessage, url: URL): {region?: string | undefine
   const parts = credential.split('/')
   if (parts.length < 5) return {}
   return {region: parts[2], service: parts[3]}
+}
+
+/** The request's URL; a Host no URL can hold (`a@b`, `x.1`) falls back to 127.0.0.1 instead of throwing. */
+function requestUrl(path: string, host: string): URL {
+  try {
+    return new URL(path, `http://${host.replace(/[^\w.:[\]-]/g, '') || '127.0.0.1'}`)
+  } catch {
+    // Also a request target such as `//x:99999`, which a base URL would read as a host and port.
+    return new URL(`http://127.0.0.1${path.startsWith('/') ? '' : '/'}${path}`)
+  }
 }
 
 function send(res: ServerResponse, response: RawResponse, requestId: string): void {
@@ -190,28 +264,63 @@ async function handle(
   res: ServerResponse,
   state: SandboxState,
   restHandlers: readonly RestHandler[],
+  guard: Guard,
 ): Promise<void> {
   const requestId = randomUUID()
-  const host = req.headers.host ?? '127.0.0.1'
-  const url = new URL(req.url ?? '/', `http://${host.replace(/[^\w.:[\]-]/g, '') || '127.0.0.1'}`)
+  const hostHeader = req.headers.host
+  const host = hostHeader ?? '127.0.0.1'
+  const url = requestUrl(req.url ?? '/', host)
   // Only AWS calls need the credential scope; Momento's routes (most requests under load) don't.
   let scopeCache: ReturnType<typeof sigV4Scope> | undefined
   const scope = (): ReturnType<typeof sigV4Scope> => (scopeCache ??= sigV4Scope(req, url))
   const target = req.headers['x-amz-target']
   const jsonService = typeof target === 'string' ? BY_TARGET.get(target.split('.')[0]) : undefined
+  const refuse = (error: ServiceError, close: boolean): void => {
+    const response = refusalResponse(req, url, jsonService, scope().service, error, requestId)
+    if (close) response.headers = {...response.headers, connection: 'close'}
+    send(res, response, requestId)
+  }
 
-  let body: Buffer
-  try {
-    body = await readBody(req, state.options.maxBodyBytes)
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error
-    const message = `Request body is larger than the sandbox's limit of ${state.options.maxBodyBytes} bytes.`
-    const tooLarge = new ServiceError('RequestEntityTooLarge', message, 413)
-    if (jsonService) send(res, jsonError(jsonService, tooLarge), requestId)
-    else send(res, xmlErrorResponse(GENERIC_NAMESPACE, tooLarge, requestId), requestId)
+  // Before anything is read: only accepted Host names (DNS rebinding), and no web browser's page.
+  if (!guard.hosts.accepts(hostHeader)) {
+    refuse(accessDenied(hostRefusal(hostHeader ?? '', guard.hosts)), true)
+    return
+  }
+  const browser = browserRequestReason(req.headers)
+  if (browser !== undefined) {
+    refuse(accessDenied(browserRefusal(browser)), true)
+    return
+  }
+  const momentoPath = MOMENTO_PATH.test(url.pathname)
+  const scopeRegion = momentoPath ? undefined : scope().region
+  if (scopeRegion !== undefined && !REGION_PATTERN.test(scopeRegion)) {
+    // AWS's answer to a signature scoped to a region it doesn't know; the sandbox takes any valid name.
+    const message =
+      `Credential should be scoped to a valid region, not '${scopeRegion.replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}'. ` +
+      'The sandbox accepts any AWS region name, like us-east-1 or eu-west-1.'
+    refuse(new ServiceError('InvalidSignatureException', message, 403, {queryCode: 'SignatureDoesNotMatch'}), false)
     req.resume()
     return
   }
+
+  const limit = Math.min(state.options.maxBodyBytes, bodyLimit(url.pathname, jsonService, scope, state))
+  const read = await readBody(req, limit, guard, state.options.maxBufferedBodyBytes)
+  if (read.kind === 'gone') return
+  if (read.kind === 'too-large') {
+    const message = `The request body is larger than the sandbox's limit of ${limit} bytes for this request.`
+    refuse(new ServiceError('RequestEntityTooLarge', message, 413), read.close)
+    // The rest of the body is read and dropped (no memory held); a slow sender is cut off by the request timeout.
+    if (!read.close) req.resume()
+    return
+  }
+  if (read.kind === 'busy') {
+    const message =
+      `The sandbox is holding ${state.options.maxBufferedBodyBytes} bytes of unfinished request bodies, its limit. ` +
+      'Try again shortly.'
+    refuse(new ServiceError('ServiceUnavailable', message, 503), true)
+    return
+  }
+  const body = read.body
 
   // Aborted when the client goes away or the sandbox closes, so long polls stop waiting. Built on
   // first use: most requests never look at it, and a controller per request is measurable under load.
@@ -265,8 +374,7 @@ async function handle(
   const contentType = String(req.headers['content-type'] ?? '')
   const params = new URLSearchParams(url.search)
   // A form-encoded POST to a Momento route is a topic message (Momento's own `curl -d` example
-  // sends one), never query-protocol parameters, even when it reads like `Action=…`.
-  const momentoPath = /^\/(cache|topics)(\/|$)/.test(url.pathname)
+  // sends one), never query-protocol parameters, even when it reads like `Action=…` (momentoPath, above).
   if (req.method === 'POST' && !momentoPath && contentType.startsWith('application/x-www-form-urlencoded')) {
     for (const [key, value] of new URLSearchParams(body.toString('utf8'))) params.append(key, value)
   }
@@ -322,6 +430,54 @@ function jsonError(service: AwsService, error: ServiceError): RawResponse {
   }
   const namespace = service.signingName === 'sqs' ? 'com.amazonaws.sqs' : undefined
   return {status: error.status, headers, body: jsonErrorBody(error, namespace)}
+}
+
+function accessDenied(message: string): ServiceError {
+  return new ServiceError('AccessDeniedException', message, 403, {queryCode: 'AccessDenied'})
+}
+
+/** The body limit of this request, from what its headers and path say it is (protocol/limits.ts). */
+function bodyLimit(
+  pathname: string,
+  jsonService: AwsService | undefined,
+  scope: () => {service?: string | undefined},
+  state: SandboxState,
+): number {
+  if (jsonService) return awsBodyLimit(jsonService.signingName, state.options.maxPutEventsBytes)
+  if (MOMENTO_PATH.test(pathname)) return momentoBodyLimit(pathname, state.momento.options.maxItemBytes)
+  if (pathname.startsWith('/_sandbox')) return INSPECTION_BODY_LIMIT
+  return awsBodyLimit(scope().service, state.options.maxPutEventsBytes)
+}
+
+const MOMENTO_PATH = /^\/(cache|topics)(\/|$)/
+
+/**
+ * A refusal made before the body is read, in the shape the caller expects: the JSON service's
+ * errors, Momento's `{status, title, description}`, inspection JSON, or the query protocol's XML.
+ */
+function refusalResponse(
+  req: IncomingMessage,
+  url: URL,
+  jsonService: AwsService | undefined,
+  signingName: string | undefined,
+  error: ServiceError,
+  requestId: string,
+): RawResponse {
+  if (jsonService) return jsonError(jsonService, error)
+  if (MOMENTO_PATH.test(url.pathname) || url.pathname.startsWith('/_sandbox/momento')) {
+    const titles: Record<number, string> = {403: 'Forbidden', 413: 'Payload Too Large', 503: 'Service Unavailable'}
+    return momentoError(error.status, titles[error.status] ?? 'Bad Request', error.message)
+  }
+  const contentType = String(req.headers['content-type'] ?? '')
+  const queryService = signingName ? BY_SIGNING_NAME.get(signingName) : undefined
+  if (
+    contentType.startsWith('application/x-www-form-urlencoded') ||
+    url.searchParams.has('Action') ||
+    queryService?.xmlNamespace
+  ) {
+    return xmlErrorResponse(queryService?.xmlNamespace ?? GENERIC_NAMESPACE, error, requestId)
+  }
+  return jsonResponse(error.status, {__type: error.code, message: error.message})
 }
 
 async function handleJson(

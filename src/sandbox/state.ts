@@ -37,8 +37,23 @@ export interface SandboxOptions {
   failureDetail?: FailureDetail
   /** PutEvents total entry size limit in bytes. Default 262144 (256 KiB). */
   maxPutEventsBytes?: number
-  /** Largest request body the server reads, in bytes. Default 16 MiB. */
+  /**
+   * Ceiling on any request body the server reads, in bytes. Default 16 MiB. Each kind of request has
+   * its own, lower limit from the service's (protocol/limits.ts); this caps them all.
+   */
   maxBodyBytes?: number
+  /**
+   * Bytes of unfinished request bodies the server holds at once, over all connections. Past it a
+   * request is answered 503 and its connection closed. Default 256 MiB.
+   */
+  maxBufferedBodyBytes?: number
+  /** Time a client has to send a whole request (headers and body), in ms. Default 30,000. */
+  requestTimeoutMs?: number
+  /**
+   * Host names (or addresses) accepted in the Host header besides loopback and the bound address:
+   * `momento-eb sandbox --allow-host`. Every other Host is refused (DNS rebinding, protocol/guard.ts).
+   */
+  allowHosts?: readonly string[]
   /** Clock, for deterministic tests. Default `Date.now`. */
   now?: () => number
   /** Id generator, for deterministic tests. Default `randomUUID`. */
@@ -88,6 +103,9 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     failureDetail: options.failureDetail ?? ('opaque' as FailureDetail),
     maxPutEventsBytes: options.maxPutEventsBytes ?? 262_144,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 256 * 1024 * 1024,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    allowHosts: options.allowHosts ?? [],
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     log: options.log ?? (() => {}),

@@ -1,3 +1,4 @@
+import {request as httpRequest} from 'node:http'
 import {createServer, type AddressInfo, type Socket} from 'node:net'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -398,6 +399,10 @@ describe('momento-eb (built CLI, spawned)', () => {
 
         const info = await fetch(`${ready.endpoint}/_sandbox/info`)
         expect(info.status).toBe(200)
+        // The key only when asked for by name.
+        expect(await info.text()).not.toContain(TEST_API_KEY)
+        const asked = (await (await fetch(`${ready.endpoint}/_sandbox/info?include=apiKey`)).json()) as object
+        expect(asked).toMatchObject({apiKey: TEST_API_KEY})
         const who = await runCli(['whoami', '--sandbox', '--json'], {
           env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint}),
         })
@@ -434,6 +439,76 @@ describe('momento-eb (built CLI, spawned)', () => {
       expect(body.error.code).toBe('EB_PORT_IN_USE')
       expect(body.error.message).toContain(`127.0.0.1:${sandbox.port} is already in use`)
       expect(body.error.hints.join('\n')).toContain('--port 0')
+    })
+
+    it('--allow-host adds a Host name; other names and browser requests get 403', async () => {
+      const child = spawnCli(['sandbox', '--port', '0', '--json', '--allow-host', 'devbox.test'], {
+        env: env({MOMENTO_EB_SANDBOX_API_KEY: TEST_API_KEY}),
+      })
+      const done = collect(child, 20_000)
+      const ready = JSON.parse(await firstStdoutLine(child)) as {endpoint: string; port: number}
+      const get = (headers: Record<string, string>) =>
+        new Promise<{status: number; body: string}>((resolve, reject) => {
+          const req = httpRequest(
+            {host: '127.0.0.1', port: ready.port, path: '/_sandbox/info?include=apiKey', headers, agent: false},
+            (res) => {
+              let body = ''
+              res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')))
+              res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
+            },
+          )
+          req.on('error', reject)
+          req.end()
+        })
+      expect((await get({host: `devbox.test:${ready.port}`})).status).toBe(200)
+      const rebound = await get({host: `attacker.example:${ready.port}`})
+      expect(rebound.status).toBe(403)
+      expect(rebound.body).not.toContain(TEST_API_KEY)
+      const browser = await get({host: `127.0.0.1:${ready.port}`, origin: 'https://attacker.example'})
+      expect(browser.status).toBe(403)
+      expect(browser.body).not.toContain(TEST_API_KEY)
+      // deploy/put --sandbox read the key through the same route, with Node's fetch.
+      const who = await runCli(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint})})
+      expect(who.code, show(who)).toBe(0)
+      child.kill('SIGTERM')
+      expect((await done).code).toBe(0)
+    })
+
+    it('an empty --host is refused (exit 2) instead of listening on every interface', async () => {
+      for (const host of ['', '  ']) {
+        const r = await runCli(['sandbox', '--port', '0', '--host', host, '--json'], {env: env()})
+        expect(r.code, show(r)).toBe(2)
+        const body = stdoutJson(r) as ErrorEnvelope
+        expect(body.error.message).toContain('--host')
+        expect(body.error.hints.join('\n')).toContain('--host 0.0.0.0')
+      }
+    })
+
+    it('an --allow-host with a port or a scheme is refused (exit 2)', async () => {
+      for (const name of ['devbox.test:8080', 'http://devbox.test', '']) {
+        const r = await runCli(['sandbox', '--port', '0', '--allow-host', name, '--json'], {env: env()})
+        expect(r.code, show(r)).toBe(2)
+        expect((stdoutJson(r) as ErrorEnvelope).error.hints.join('\n')).toContain('--allow-host devbox.lan')
+      }
+    })
+
+    it('--sandbox with a region that is not a region name exits 2 with the fix', async () => {
+      for (const args of [
+        ['--region', 'mars'],
+        ['--region', 'US-EAST-1'],
+      ]) {
+        const r = await runCli(['whoami', '--sandbox', ...args, '--json'], {
+          env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
+        })
+        expect(r.code, show(r)).toBe(2)
+        const body = stdoutJson(r) as ErrorEnvelope
+        expect(body.error.message).toContain(`"${args[1]}" is not an AWS region name`)
+        expect(body.error.hints.join('\n')).toContain('us-east-1')
+      }
+      const fromEnv = await runCli(['whoami', '--sandbox', '--json'], {
+        env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, AWS_REGION: 'mars'}),
+      })
+      expect(fromEnv.code, show(fromEnv)).toBe(2)
     })
 
     it('a bad --fault spec is a usage error', async () => {

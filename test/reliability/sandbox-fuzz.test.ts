@@ -239,6 +239,54 @@ async function send(
   return {status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text()}
 }
 
+/**
+ * One request on a bare socket: `head` as given, then `bytes` of body (chunk-framed when `chunked`),
+ * then either the end of the body, a half-close (`end`) or a reset (`destroy`) in its middle.
+ * Resolves with the status line's code (undefined when the server closed without one); `hung` when
+ * nothing happened for 10 s.
+ */
+function rawExchange(
+  port: number,
+  head: string,
+  body: {bytes: number; chunked: boolean; cut: 'none' | 'end' | 'destroy'} = {bytes: 0, chunked: false, cut: 'none'},
+): Promise<{status: number | undefined; text: string; hung: boolean}> {
+  return new Promise((resolve) => {
+    let text = ''
+    let hung = false
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(head)
+      const data = Buffer.alloc(body.bytes, 'a')
+      if (body.chunked) {
+        for (let at = 0; at < data.length; at += 64 * 1024) {
+          const part = data.subarray(at, at + 64 * 1024)
+          socket.write(`${part.length.toString(16)}\r\n`)
+          socket.write(part)
+          socket.write('\r\n')
+        }
+      } else if (data.length > 0) {
+        socket.write(data)
+      }
+      if (body.cut === 'destroy') socket.destroy()
+      else if (body.cut === 'end') socket.end()
+      else if (body.chunked) socket.write('0\r\n\r\n')
+    })
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1')
+      // One answer is all this needs: a complete head with a body we don't wait for.
+      if (/\r\n\r\n/.test(text) && body.cut === 'none') socket.end()
+    })
+    socket.on('error', () => undefined)
+    socket.on('close', () => {
+      const code = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]
+      resolve({status: code === undefined ? undefined : Number(code), text, hung})
+    })
+    socket.setTimeout(10_000, () => {
+      hung = true
+      socket.destroy()
+    })
+  })
+}
+
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=00'
 
 describe('sandbox protocol fuzzing', () => {
@@ -381,6 +429,150 @@ describe('sandbox protocol fuzzing', () => {
       'x'.repeat(17 * 1024 * 1024),
     ).catch((error: unknown) => ({status: 0, contentType: '', body: String(error)}))
     expect([413, 0]).toContain(big.status)
+  })
+
+  it('answers 600 requests with random Host, Origin and Sec-Fetch headers: 403 exactly when it must, never a 5xx', async () => {
+    const rand = prng(5)
+    const port = sandbox.port
+    const goodHosts = [`127.0.0.1:${port}`, `localhost:${port}`, '127.3.2.1', `[::1]:${port}`, 'LocalHost.', '127.1']
+    const badHosts = [
+      'evil.example',
+      `evil.example:${port}`,
+      'localhost.evil.example',
+      'a@b',
+      'x.1',
+      '[',
+      '[::2]',
+      ':80',
+    ]
+    const browsers: Array<Record<string, string>> = [
+      {origin: 'https://evil.example'},
+      {origin: 'null'},
+      {'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors'},
+      {'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors'},
+      {'sec-fetch-site': 'same-origin'},
+      {'sec-fetch-mode': 'no-cors'},
+    ]
+    const benign: Array<Record<string, string>> = [
+      {},
+      {'sec-fetch-mode': 'cors'},
+      {'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate'},
+      {'user-agent': 'aws-cli/1.45 Python/3.11'},
+    ]
+    const routes: Array<{method: string; path: string; headers: Record<string, string>; body?: string}> = [
+      {method: 'GET', path: '/_sandbox/info?include=apiKey', headers: {}},
+      {method: 'GET', path: '/_sandbox/momento/caches', headers: {}},
+      {
+        method: 'POST',
+        path: '/',
+        headers: {
+          'x-amz-target': 'AWSEvents.ListEventBuses',
+          'content-type': 'application/x-amz-json-1.1',
+          authorization: AUTH,
+        },
+        body: '{}',
+      },
+      {
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: AUTH.replace('/events/', '/sqs/'),
+        },
+        body: 'Action=ListQueues&Version=2012-11-05',
+      },
+      {method: 'GET', path: '/?Action=GetCallerIdentity&Version=2011-06-15', headers: {}},
+      {method: 'GET', path: '/cache/fuzz?key=k', headers: {authorization: TEST_API_KEY}},
+      {method: 'GET', path: '//x:99999', headers: {}},
+      {method: 'GET', path: '/%zz/%', headers: {}},
+    ]
+    const failures: string[] = []
+    let refused = 0
+    for (let i = 0; i < 600; i++) {
+      const hostIsBad = rand() < 0.3
+      const isBrowser = rand() < 0.3
+      const host = pick(rand, hostIsBad ? badHosts : goodHosts)
+      const extra = pick(rand, isBrowser ? browsers : benign)
+      const route = pick(rand, routes)
+      const head = Object.entries({...route.headers, ...extra, host})
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('')
+      const body = route.body ?? ''
+      const answer = await rawExchange(
+        port,
+        `${route.method} ${route.path} HTTP/1.1\r\n${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+      const status = answer.status ?? 0
+      const mustRefuse = hostIsBad || isBrowser
+      if (mustRefuse) refused++
+      if (
+        status >= 500 ||
+        status === 0 ||
+        (mustRefuse && status !== 403) ||
+        (!mustRefuse && status === 403) ||
+        (mustRefuse && answer.text.includes(TEST_API_KEY))
+      ) {
+        failures.push(`#${i} ${route.method} ${route.path} host=${host} ${JSON.stringify(extra)} → ${status}`)
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([])
+    expect(refused).toBeGreaterThan(200)
+  })
+
+  it('answers 300 bodies around every limit (declared, streamed, cut short) with no 5xx, no hang, and frees every buffer', async () => {
+    const lines: string[] = []
+    // A 300 KiB ceiling keeps the data small; the per-route limits below it work as in the default sandbox.
+    const small = await startTestSandbox({caches: ['fuzz'], maxBodyBytes: 300 * 1024, log: (l) => lines.push(l)})
+    const rand = prng(6)
+    const routes: Array<{head: string; limit: number}> = [
+      {
+        head: 'POST / HTTP/1.1\r\nx-amz-target: AWSEvents.PutEvents\r\ncontent-type: application/x-amz-json-1.1\r\n',
+        limit: 300 * 1024,
+      },
+      {
+        head: 'POST / HTTP/1.1\r\nx-amz-target: AmazonSQS.SendMessage\r\ncontent-type: application/x-amz-json-1.0\r\n',
+        limit: 300 * 1024,
+      },
+      {
+        head: `POST / HTTP/1.1\r\ncontent-type: application/x-www-form-urlencoded\r\nauthorization: ${AUTH.replace('/events/', '/sts/')}\r\n`,
+        limit: 64 * 1024,
+      },
+      {head: 'POST / HTTP/1.1\r\ncontent-type: application/x-www-form-urlencoded\r\n', limit: 300 * 1024},
+      {head: `PUT /cache/fuzz?key=k HTTP/1.1\r\nauthorization: ${TEST_API_KEY}\r\n`, limit: 300 * 1024},
+      {
+        head: `POST /topics/fuzz/t HTTP/1.1\r\nauthorization: ${TEST_API_KEY}\r\ncontent-type: text/plain\r\n`,
+        limit: 64 * 1024,
+      },
+      {head: 'POST /_sandbox/momento/faults HTTP/1.1\r\ncontent-type: application/json\r\n', limit: 64 * 1024},
+    ]
+    const failures: string[] = []
+    const statuses = new Map<number, number>()
+    for (let i = 0; i < 300; i++) {
+      const route = pick(rand, routes)
+      const size = pick(rand, [0, 1, route.limit - 1, route.limit, route.limit + 1, 2 * route.limit])
+      const declared = rand() < 0.2 ? 16 * 1024 * 1024 : size
+      const chunked = rand() < 0.3
+      const cut = pick(rand, ['none', 'none', 'end', 'destroy'] as const)
+      const sent = cut === 'none' ? size : Math.floor(size * rand())
+      const framing = chunked ? 'transfer-encoding: chunked\r\n' : `content-length: ${declared}\r\n`
+      const answer = await rawExchange(small.port, `${route.head}host: 127.0.0.1\r\n${framing}\r\n`, {
+        bytes: sent,
+        chunked,
+        cut: cut === 'none' && declared !== size && !chunked ? 'end' : cut,
+      })
+      const status = answer.status ?? 0
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      const over = (chunked ? sent : declared) > route.limit
+      if (answer.hung || status >= 500 || (over && status !== 0 && status !== 413))
+        failures.push(
+          `#${i} ${route.head.split('\r\n')[0]} declared=${declared} sent=${sent} chunked=${chunked} cut=${cut} → ${status}${answer.hung ? ' (hung)' : ''}`,
+        )
+    }
+    expect(failures.slice(0, 5)).toEqual([])
+    expect(statuses.get(413) ?? 0).toBeGreaterThan(50)
+    await expect.poll(() => small.bufferedBodyBytes(), {timeout: 5000}).toBe(0)
+    expect(lines.filter((line) => line.includes('internal error'))).toEqual([])
+    await small.close()
   })
 
   it('still serves real SDK clients afterwards', async () => {

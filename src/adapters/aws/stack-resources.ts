@@ -15,6 +15,7 @@ import {
 } from '../../core/stack-plan.js'
 import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
+import {fetchSandboxInfo} from '../momento/http.js'
 import {callContext, translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
@@ -195,13 +196,16 @@ export interface SandboxInfo {
  * Read the sandbox's Momento key and region, so `deploy --sandbox` needs no key of its own.
  * Throws UnreachableError when the sandbox doesn't answer.
  */
-export async function readSandboxInfo(sandboxUrl: string): Promise<SandboxInfo> {
+export async function readSandboxInfo(sandboxUrl: string, options: {timeoutMs?: number} = {}): Promise<SandboxInfo> {
   try {
-    const response = await fetch(`${sandboxUrl}/_sandbox/info`, {signal: AbortSignal.timeout(5000)})
-    if (!response.ok) throw new Error(`HTTP ${response.status}`)
-    const body = (await response.json()) as Partial<SandboxInfo>
-    if (typeof body.apiKey !== 'string') throw new Error('no apiKey in the answer')
-    return {apiKey: body.apiKey, region: body.region ?? 'us-east-1', accountId: body.accountId ?? ''}
+    // Bounded in time and size; asks for the key by name (`?include=apiKey`).
+    const body = await fetchSandboxInfo(sandboxUrl, options)
+    if (typeof body['apiKey'] !== 'string') throw new Error('no apiKey in the answer')
+    return {
+      apiKey: body['apiKey'],
+      region: typeof body['region'] === 'string' ? body['region'] : 'us-east-1',
+      accountId: typeof body['accountId'] === 'string' ? body['accountId'] : '',
+    }
   } catch (error) {
     throw new UnreachableError(`Can't read the sandbox's settings at ${sandboxUrl}/_sandbox/info.`, {
       cause: error,
