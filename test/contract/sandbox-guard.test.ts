@@ -508,7 +508,7 @@ describe('sandbox: request body limits', () => {
       path: '/cache/big?key=k',
       method: 'PUT',
       headers: {authorization: TEST_API_KEY},
-      limit: 5 * MiB,
+      limit: 5_000_000, // the sandbox's maxItemBytes: Momento's "5 MB" read as the smaller 5,000,000
     },
     {
       name: 'Momento topic',
