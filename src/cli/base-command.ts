@@ -121,8 +121,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static exitOnInterrupt = true
 
+  /**
+   * The error Ctrl-C ends the run with (exit 130). Commands whose work carries on elsewhere after
+   * they stop (a deploy's change set) override it to say so, and how to follow it.
+   */
+  protected interruptedError(): InterruptedError {
+    return new InterruptedError('Interrupted.')
+  }
+
   private readonly onInterrupt = (): void => {
-    this.renderError(new InterruptedError('Interrupted.'))
+    this.renderError(this.interruptedError())
     this.context?.destroy()
     process.exit(ExitCode.Interrupted)
   }
