@@ -19,8 +19,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'hidden prompt on a terminal, never from the command line; an update without a key keeps the deployed one. ' +
     'A plan that removes or replaces resources needs a confirmation (or --yes); so does replacing a stack whose ' +
     'create failed (ROLLBACK_COMPLETE). A stack that is busy is waited for. A region without a Momento cell needs ' +
-    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used, always: MOMENTO_API_KEY and ' +
-    '--api-key-stdin are ignored (a note says so), so a real key never reaches the sandbox.'
+    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
     'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
