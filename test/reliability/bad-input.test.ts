@@ -3,7 +3,7 @@
  * problem and a fix, prints no stack trace, and sends or deletes nothing.
  */
 import {spawn} from 'node:child_process'
-import {closeSync, openSync, writeFileSync} from 'node:fs'
+import {closeSync, openSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
@@ -24,6 +24,9 @@ interface Case {
   /** `full`: stdout is /dev/full, where every write fails with ENOSPC (a full disk). */
   stdout?: 'full'
 }
+
+/** /dev/full's mode before the catalogue runs (`dlq export --force` must not tighten a device). */
+const devFullMode = statSync('/dev/full').mode & 0o777
 
 /** A stack name one character longer than CloudFormation allows. */
 const LONG_STACK = `s${'x'.repeat(128)}`
@@ -221,6 +224,12 @@ const CASES: Case[] = [
     message: /Can't write the output \(stdout, \/dev\/full\): the disk is full[\s\S]*code EB_DISK_FULL/,
   },
   {
+    name: 'disk full: dlq export --file /dev/full --force',
+    args: ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', '/dev/full', '--force'],
+    code: 1,
+    message: /Can't write \/dev\/full: the disk is full[\s\S]*code EB_DISK_FULL/,
+  },
+  {
     name: 'disk full: template > /dev/full',
     stdout: 'full',
     args: () => ['template'],
@@ -381,6 +390,10 @@ describe('bad input across every command', () => {
     expect(result.stderr, show(result)).toMatch(/Try:|Did you mean/)
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
     expect(result.stdout).toBe('')
+  })
+
+  it('--force never changed the mode of the device it wrote to', () => {
+    expect(statSync('/dev/full').mode & 0o777).toBe(devFullMode)
   })
 
   it('sent and deleted nothing', async () => {
