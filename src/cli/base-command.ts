@@ -1,13 +1,76 @@
+import {readlinkSync} from 'node:fs'
+
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
 import {ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
-import {errorToJson, formatHumanError, toDomainError, usageErrorFrom, type ErrorJson} from './error-render.js'
+import {
+  errorToJson,
+  formatHumanError,
+  fromSystemError,
+  isBrokenPipe,
+  toDomainError,
+  usageErrorFrom,
+  type ErrorJson,
+} from './error-render.js'
 import {globalFlags} from './flags.js'
 import {resolveOutputMode} from './output.js'
 import {createRedactor, secretsFromEnv, type Redactor} from './redact.js'
+
+/**
+ * What became of stdout: fine; closed by its reader (EPIPE: `| head` has what it wanted); or failed
+ * (a full disk under `> file`), in which case the failure has already been reported on stderr.
+ */
+const stdoutState: {state: 'ok' | 'closed' | 'failed'; error?: unknown} = {state: 'ok'}
+
+/** Where stdout goes, for the disk-full message ("/home/me/out.json"); undefined when unknown. */
+function stdoutTarget(): string | undefined {
+  try {
+    const target = readlinkSync('/proc/self/fd/1')
+    return target.startsWith('/') ? target : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Replace oclif's stdout 'error' listener (it swallows EPIPE but rethrows everything else, which
+ * crashes the run with a stack trace). EPIPE: the reader stopped reading, so the run carries on
+ * quietly (whatever it was doing finishes) and exits 0: see `momento-eb exit-codes`. Anything else
+ * (ENOSPC under `> file`): report it once on stderr with the fix, and exit 1 at the end. stderr
+ * errors are dropped: there is nowhere left to report them.
+ */
+function watchStdio(): void {
+  process.stdout.removeAllListeners('error')
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (stdoutState.state !== 'ok') return
+    if (isBrokenPipe(error)) {
+      stdoutState.state = 'closed'
+      return
+    }
+    stdoutState.state = 'failed'
+    stdoutState.error = error
+    reportStdoutFailure(error)
+  })
+  process.stderr.on('error', () => undefined)
+}
+
+function reportStdoutFailure(error: unknown): void {
+  const target = stdoutTarget()
+  const located =
+    typeof error === 'object' && error !== null && (error as {path?: unknown}).path === undefined && target
+      ? Object.assign(error, {path: `the output (stdout, ${target})`})
+      : error
+  const domain = fromSystemError(located) ?? toDomainError(error)
+  process.exitCode = domain.exitCode
+  process.stderr.write(
+    formatHumanError(domain, {color: false, debug: isDebug(), redactor: createRedactor(secretsFromEnv(process.env))}),
+  )
+}
+
+watchStdio()
 
 /** The parsed flags of a command class, global flags included. */
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
@@ -58,8 +121,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static exitOnInterrupt = true
 
+  /**
+   * The error Ctrl-C ends the run with (exit 130). Commands whose work carries on elsewhere after
+   * they stop (a deploy's change set) override it to say so, and how to follow it.
+   */
+  protected interruptedError(): InterruptedError {
+    return new InterruptedError('Interrupted.')
+  }
+
   private readonly onInterrupt = (): void => {
-    this.renderError(new InterruptedError('Interrupted.'))
+    this.renderError(this.interruptedError())
     this.context?.destroy()
     process.exit(ExitCode.Interrupted)
   }
@@ -122,9 +193,24 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Set the exit code from the error's class and print it (JSON on stdout, or human text on stderr). */
   protected renderError(error: unknown): void {
-    const domain = toDomainError(error)
+    // stdout was closed by its reader (exit 0, nothing to say) or has failed (reported once):
+    // a write error from it is not news.
+    if (
+      stdoutState.state === 'ok' &&
+      error !== undefined &&
+      (process.stdout as {errored?: unknown}).errored === error
+    ) {
+      stdoutState.state = isBrokenPipe(error) ? 'closed' : 'failed'
+      stdoutState.error = error
+      if (stdoutState.state === 'failed') reportStdoutFailure(error)
+    }
+    if (stdoutState.state !== 'ok' && (isBrokenPipe(error) || error === stdoutState.error)) {
+      if (stdoutState.state === 'closed') process.exitCode = 0
+      return
+    }
+    const domain = toDomainError(error, {argv: this.argv, env: process.env})
     process.exitCode = domain.exitCode
-    if (this.jsonEnabled()) {
+    if (this.jsonEnabled() && stdoutState.state === 'ok') {
       this.logJson(this.toErrorJson(domain))
       return
     }

@@ -4,7 +4,9 @@ import {createDlqQueue, type LocatedQueue, locateDlq, queueNameOf} from '../adap
 import {type ConfigValues, DEFAULT_STACK, resolveStack} from '../core/config.js'
 import {DLQ_REASONS, type DlqQueuePort} from '../core/dlq.js'
 import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'
+import {UsageError} from '../core/errors.js'
 import type {CliContext} from './context.js'
+import {suggestValue} from './suggest.js'
 
 /** The stack `--stack` defaults to when nothing else names one. */
 export {DEFAULT_STACK, resolveStack}
@@ -18,6 +20,10 @@ export const dlqQueueFlags = {
   'queue-url': Flags.string({
     summary: 'Dead-letter queue URL (skips the stack lookup).',
     helpGroup: 'QUEUE',
+    parse: async (input) => {
+      checkQueueUrl(input)
+      return input
+    },
   }),
 }
 
@@ -52,7 +58,14 @@ export const dlqLimitFlag = (defaultLimit: number | undefined) => ({
   }),
 })
 
-/** Build the filter from the parsed filter flags. Throws UsageError for a bad --reason or --since. */
+/** The detail types the integration routes (its three rules); nothing else can reach the DLQ. */
+const DETAIL_TYPES = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
+
+/**
+ * Build the filter from the parsed filter flags. Throws UsageError (exit 2) for an empty value, an
+ * unknown --reason or --detail-type (with a "did you mean" when one is close) or a bad --since: a
+ * filter that can match nothing is a typo, not an empty result.
+ */
 export function filterFromFlags(
   flags: {
     reason?: string[] | undefined
@@ -62,19 +75,53 @@ export function filterFromFlags(
   },
   now = Date.now(),
 ): DlqFilter {
-  const split = (values: string[] | undefined) => {
-    const out = (values ?? [])
-      .flatMap((v) => v.split(','))
-      .map((v) => v.trim())
-      .filter(Boolean)
-    return out.length > 0 ? out : undefined
-  }
+  const reasons = filterValues('reason', flags.reason, DLQ_REASONS)
+  if (flags.since !== undefined && flags.since.trim() === '') throw emptyValue('since', 'every message')
   return {
-    reasons: parseReasons(flags.reason),
-    detailTypes: split(flags['detail-type']),
-    caches: split(flags.cache),
+    reasons: parseReasons(reasons),
+    detailTypes: filterValues('detail-type', flags['detail-type'], DETAIL_TYPES),
+    caches: filterValues('cache', flags.cache),
     sinceMs: parseSince(flags.since, now),
   }
+}
+
+/**
+ * The values of a repeatable, comma-separated filter flag; undefined when it isn't given. An empty
+ * value, or one not in `known`, is a UsageError.
+ */
+function filterValues(
+  flag: 'reason' | 'detail-type' | 'cache',
+  values: readonly string[] | undefined,
+  known?: readonly string[],
+): string[] | undefined {
+  if (values === undefined || values.length === 0) return undefined
+  const out: string[] = []
+  for (const value of values) {
+    const items = value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean)
+    if (items.length === 0) throw emptyValue(flag, flag === 'cache' ? 'every cache' : `every ${flag}`)
+    for (const item of items) {
+      if (known && !known.includes(item)) throw unknownValue(flag, item, known)
+      out.push(item)
+    }
+  }
+  return out
+}
+
+function emptyValue(flag: string, everything: string): UsageError {
+  return new UsageError(`--${flag} is empty, so it would match nothing.`, {
+    hints: [`Give --${flag} a value, or leave it out to include ${everything}.`],
+  })
+}
+
+function unknownValue(flag: string, value: string, known: readonly string[]): UsageError {
+  const what = flag === 'reason' ? 'reason' : 'detail type'
+  const guess = suggestValue(value, known)
+  return new UsageError(`Unknown ${what} ${JSON.stringify(value)} for --${flag}.`, {
+    hints: [...(guess ? [`Did you mean ${guess}?`] : []), `Use one of: ${known.join(', ')}.`],
+  })
 }
 
 /** An opened dead-letter queue: the port, where it was found, and its name for messages. */
@@ -93,11 +140,36 @@ export async function openDlqFromFlags(
   flags: {stack?: string | undefined; 'queue-url'?: string | undefined},
   config: ConfigValues,
 ): Promise<OpenedDlq> {
-  const stack = resolveStack(flags.stack, process.env, config)
+  const queueUrl = flags['queue-url']
+  if (queueUrl !== undefined) checkQueueUrl(queueUrl)
+  // With --queue-url no stack is looked up, so a stack name from the environment doesn't matter.
+  const stack = queueUrl ? '' : resolveStack(flags.stack, process.env, config)
   const options = {sandboxUrl: ctx.sandboxUrl}
-  const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, options)
+  const located = await locateDlq(ctx.aws, {queueUrl, stack}, options)
   ctx.verbose(
     `DLQ: ${located.queueUrl} (${located.source === 'flag' ? '--queue-url' : `stack ${stack}, ${located.source}`})`,
   )
   return {queue: createDlqQueue(ctx.aws, located.queueUrl, options), located, name: queueNameOf(located.queueUrl)}
+}
+
+/**
+ * `--queue-url` must be an http(s) URL with a host and a path: `new URL` alone takes `htp:/x` (a URL
+ * of an unknown scheme), which would then be looked up as queue "x". Throws UsageError (exit 2).
+ */
+export function checkQueueUrl(queueUrl: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(queueUrl)
+  } catch {
+    url = undefined
+  }
+  const ok = url !== undefined && /^https?:$/.test(url.protocol) && url.hostname !== '' && url.pathname.length > 1
+  if (ok) return
+  throw new UsageError(`--queue-url ${JSON.stringify(queueUrl)} isn't a queue URL.`, {
+    code: 'EB_BAD_URL',
+    hints: [
+      'Give the full http:// or https:// URL, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq.',
+      'Or leave it out, and pass --stack NAME to find the queue from the deployed stack.',
+    ],
+  })
 }

@@ -37,11 +37,13 @@ interface OclifErrorLike {
  * carry exit 2 (flag and argument failures) become UsageError; everything else is an InternalError
  * (exit 1) that keeps the original as its cause.
  */
-export function toDomainError(error: unknown): MomentoEbError {
+export function toDomainError(error: unknown, where: UrlSources = {}): MomentoEbError {
   if (error instanceof MomentoEbError) return error
   const e = (typeof error === 'object' && error !== null ? error : {}) as OclifErrorLike
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error)
   if (e.oclif?.exit === 2 || e.parse !== undefined) return usageErrorFrom(error)
+  const system = fromSystemError(error, where)
+  if (system) return system
   if (error instanceof Error && typeof e.oclif?.exit === 'number') {
     // `this.error(msg, {exit, suggestions})` from a command or hook: keep its exit code.
     const hints = Array.isArray(e.suggestions) ? e.suggestions.filter((h): h is string => typeof h === 'string') : []
@@ -51,6 +53,93 @@ export function toDomainError(error: unknown): MomentoEbError {
     cause: error,
     hints: ['Run again with MOMENTO_EB_DEBUG=1 for the stack trace, and report it if it persists.'],
   })
+}
+
+/** Where a bad URL may have come from: the run's argv and environment (to name the flag or variable). */
+export interface UrlSources {
+  readonly argv?: readonly string[]
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+interface SystemErrorLike {
+  code?: unknown
+  path?: unknown
+  dest?: unknown
+  syscall?: unknown
+  input?: unknown
+}
+
+/** The environment variables that hold a URL the CLI (or the AWS SDK under it) uses. */
+const URL_ENV = /^(AWS_ENDPOINT_URL(_\w+)?|MOMENTO_HTTP_ENDPOINT|MOMENTO_EB_SANDBOX_URL)$/
+
+/** What the flag or variable holding `value` is called, when one of them does. */
+function urlSourceOf(value: string, where: UrlSources): string | undefined {
+  const argv = where.argv ?? []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg.startsWith('--') && arg.endsWith(`=${value}`)) return arg.slice(0, arg.indexOf('='))
+    if (arg.startsWith('--') && argv[i + 1] === value) return arg
+  }
+  const env = Object.entries(where.env ?? {}).find(([name, v]) => URL_ENV.test(name) && v === value)
+  return env?.[0]
+}
+
+/**
+ * The failures of the machine rather than of momento-eb: a full disk, a file the user named that
+ * can't be written, a URL that doesn't parse. Each gets its own code and the fix; undefined for
+ * anything else. (A closed stdout, EPIPE, never gets here: BaseCommand ends those runs quietly.)
+ */
+export function fromSystemError(error: unknown, where: UrlSources = {}): MomentoEbError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const e = error as SystemErrorLike
+  const code = typeof e.code === 'string' ? e.code : undefined
+  const path = typeof e.path === 'string' ? e.path : undefined
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    const what = code === 'EDQUOT' ? 'the disk quota is used up' : 'the disk is full'
+    return new MomentoEbError(`Can't write ${path ?? 'the output'}: ${what}.`, {
+      code: 'EB_DISK_FULL',
+      cause: error,
+      hints: [
+        code === 'EDQUOT' ? 'Free space within your quota, or ask for a larger one.' : 'Free space on that disk.',
+        'Or choose another path, on a disk with room (for example --file, or redirect the output elsewhere).',
+      ],
+    })
+  }
+  if ((code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && path !== undefined) {
+    const why = code === 'EROFS' ? 'the file system is read-only' : 'permission denied'
+    const verb = e.syscall === 'mkdir' ? 'create the directory' : e.syscall === 'open' ? 'open' : 'write'
+    return new UsageError(`Can't ${verb} ${path}: ${why}.`, {
+      code: 'EB_FILE_ACCESS',
+      cause: error,
+      hints: [
+        code === 'EROFS'
+          ? 'Choose a path on a writable file system.'
+          : `Choose another path, or fix the permissions (\`ls -ld ${path}\`).`,
+      ],
+    })
+  }
+  if (code === 'ERR_INVALID_URL') {
+    const input = typeof e.input === 'string' ? e.input : undefined
+    const source = input === undefined ? undefined : urlSourceOf(input, where)
+    const shown = input === undefined ? 'A URL' : `${JSON.stringify(input)}${source ? ` (${source})` : ''}`
+    return new UsageError(`${shown} isn't a valid URL.`, {
+      code: 'EB_BAD_URL',
+      cause: error,
+      hints: [
+        source
+          ? `Give ${source} a full http:// or https:// URL, with the host (and port, if not the default).`
+          : 'Check --endpoint-url / AWS_ENDPOINT_URL, --momento-endpoint / MOMENTO_HTTP_ENDPOINT, --queue-url and MOMENTO_EB_SANDBOX_URL: each takes a full http:// or https:// URL.',
+      ],
+    })
+  }
+  return undefined
+}
+
+/** Whether the error is stdout closing under us (EPIPE: the reader, such as `head`, stopped reading). */
+export function isBrokenPipe(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const code = (error as {code?: unknown}).code
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_WRITE_AFTER_END'
 }
 
 function fromExitCode(exit: number, message: string, options: ErrorOptions): MomentoEbError {
@@ -74,7 +163,13 @@ function fromExitCode(exit: number, message: string, options: ErrorOptions): Mom
 
 /** A parse failure (unknown flag, missing value, failed validation) as a UsageError. */
 export function usageErrorFrom(error: unknown): UsageError {
-  if (error instanceof UsageError) return error
+  if (error instanceof UsageError) {
+    // oclif rewrites the message of an error thrown by a flag's own parse() to
+    // "Parsing --flag \n\t<message>\nSee more help with --help": keep ours, with its code and hints.
+    const wrapped = /^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/.exec(error.message)
+    if (!wrapped?.[1]) return error
+    return new UsageError(wrapped[1], {code: error.code, hints: error.hints, cause: error.cause})
+  }
   const raw = error instanceof Error ? error.message : String(error)
   // oclif's parse messages can span lines ("Nonexistent flag: --x\nSee more help with --help").
   const lines = stripOclifPrefix(raw)
@@ -112,6 +207,8 @@ export function describeCause(cause: unknown): {name: string; message: string} |
   // Node network errors are plain `Error`s whose useful name is their code (ECONNREFUSED, …).
   if ((name === 'Error' || name === 'AggregateError') && typeof c.code === 'string') name = c.code
   let message = typeof c.message === 'string' ? c.message : ''
+  // Node's system errors start their message with the code ("ENOSPC: no space left on device").
+  if (message.startsWith(`${name}: `)) message = message.slice(name.length + 2)
   if (message === '' && Array.isArray(c.errors)) {
     message = c.errors
       .map((inner: unknown) => (inner instanceof Error ? inner.message : String(inner)))

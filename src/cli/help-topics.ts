@@ -9,16 +9,26 @@ export interface ExitCodeRow {
 
 /** The documented exit codes. Keep README.md's table in step (a unit test checks it). */
 export const EXIT_CODES: readonly ExitCodeRow[] = [
-  {code: ExitCode.Ok, name: 'ok', meaning: 'success, including "no results" and quitting a watch view'},
+  {
+    code: ExitCode.Ok,
+    name: 'ok',
+    meaning:
+      'success, including "no results", quitting a watch view, and stdout closed by its reader (`| head`): ' +
+      'the run then ends quietly',
+  },
   {
     code: ExitCode.Failed,
     name: 'failed',
-    meaning: 'the operation failed: rejected by the service, not found, conflict, port in use, or an unexpected error',
+    meaning:
+      'the operation failed: rejected by the service, not found, conflict, port in use, disk full, ' +
+      'or an unexpected error',
   },
   {
     code: ExitCode.Usage,
     name: 'usage',
-    meaning: 'bad or missing flag or argument, unknown command, invalid input, or a prompt needed without a TTY',
+    meaning:
+      'bad or missing flag or argument (a malformed URL, an invalid stack name, an unknown filter value), ' +
+      "unknown command, invalid input, a file you named that can't be written, or a prompt needed without a TTY",
   },
   {code: ExitCode.Partial, name: 'partial', meaning: 'partial failure: some entries of a batch failed'},
   {code: ExitCode.AuthConfig, name: 'auth-config', meaning: 'region or credentials missing, invalid or denied'},

@@ -76,8 +76,9 @@ export async function preparePutWait(
     })
   }
   let dlq
+  // An invalid stack name is a usage error (exit 2), not a queue that can't be found.
+  const stack = flags['queue-url'] ? '' : resolveStack(flags.stack, process.env, command.savedConfig)
   try {
-    const stack = resolveStack(flags.stack, process.env, command.savedConfig)
     const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl: ctx.sandboxUrl})
     dlq = createDlqQueue(ctx.aws, located.queueUrl, {sandboxUrl: ctx.sandboxUrl})
   } catch (error) {

@@ -33,3 +33,18 @@ export function closestCommand(typed: string, known: readonly string[]): string 
   const allowed = Math.max(2, Math.floor(Math.max(typed.length, best.id.length) / 3))
   return best.distance <= allowed ? best.id : undefined
 }
+
+/**
+ * The known value a typed one most likely meant, for a "did you mean": the same word in another case
+ * (`cacheset` → cacheSet), the only value containing it (`not-found` → cache-not-found), else the
+ * closest by edit distance (as {@link closestCommand}); undefined when nothing is close.
+ */
+export function suggestValue(typed: string, known: readonly string[]): string | undefined {
+  const t = typed.trim().toLowerCase()
+  if (t === '') return undefined
+  const sameWord = known.find((k) => k.toLowerCase() === t)
+  if (sameWord !== undefined) return sameWord
+  const containing = known.filter((k) => k.toLowerCase().includes(t) || t.includes(k.toLowerCase()))
+  if (t.length >= 3 && containing.length === 1) return containing[0]
+  return closestCommand(t, known)
+}

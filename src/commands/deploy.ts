@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {createStackPorts, readSandboxInfo} from '../adapters/aws/stack-resources.js'
+import {createStackPorts} from '../adapters/aws/stack-resources.js'
+import {sandboxApiKey} from '../adapters/momento/http.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
-import {UsageError} from '../core/errors.js'
+import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
 import {deployStack, type DeployResult} from '../services/deploy.js'
@@ -48,12 +49,13 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
   }
 
+  /** How far the deploy got, for what Ctrl-C says: planned (a change set exists), or running in CloudFormation. */
+  private progress: {stackName: string; phase: 'planned' | 'delete' | 'create' | 'update'} | undefined
+
   public async run(): Promise<DeployResult> {
     const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const {ctx} = this
-    let apiKey = ctx.momento.apiKey
-    if (this.flags['api-key-stdin']) apiKey = await readApiKeyFromStdin('momento-eb deploy')
-    if (ctx.usingSandbox && apiKey === undefined) apiKey = (await readSandboxInfo(ctx.sandboxUrl)).apiKey
+    const apiKey = ctx.usingSandbox ? await this.sandboxKey() : await this.operatorKey()
     this.redactor.add(apiKey)
 
     const interactive = ctx.output.interactive
@@ -108,13 +110,17 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
             this.note(what)
             return ask('Delete it and create it again?')
           },
-          onPlan: (plan, action) => this.showPlan(stackName, plan, action),
+          onPlan: (plan, action) => {
+            this.progress = {stackName, phase: 'planned'}
+            this.showPlan(stackName, plan, action)
+          },
           confirmDestructivePlan: async () => {
             if (this.flags.yes) return true
             if (!interactive) throw needYes('The plan removes or replaces resources.')
             return ask('The plan removes or replaces resources. Go ahead?')
           },
           onStart: async ({phase, startedAt}) => {
+            this.progress = {stackName, phase}
             await closeView()
             const title = `${{delete: 'Deleting', create: 'Creating', update: 'Updating'}[phase]} stack ${stackName}`
             if (live) view = live.startProgressView(title, {color: ctx.output.color, startedAt})
@@ -123,12 +129,73 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
         },
       )
+      this.progress = undefined
       await closeView()
       this.present(result, Date.now() - started)
       return result
     } finally {
       await closeView()
     }
+  }
+
+  /**
+   * Ctrl-C stops momento-eb, not CloudFormation: once a change set (or the delete of a failed stack)
+   * runs, it carries on, and nothing rolls it back. Say so, and how to follow it.
+   */
+  protected override interruptedError(): InterruptedError {
+    const progress = this.progress
+    if (!progress) return super.interruptedError()
+    const {stackName} = progress
+    const follow = `Follow it with \`momento-eb status --stack ${stackName}\` (or in the CloudFormation console).`
+    if (progress.phase === 'planned') {
+      return new InterruptedError(`Interrupted before the change was executed: stack ${stackName} is unchanged.`, {
+        code: 'EB_DEPLOY_INTERRUPTED',
+        hints: [
+          'Its change set stays, unexecuted (CloudFormation drops it once a later change set is executed).',
+          'Run `momento-eb deploy` again to go ahead.',
+        ],
+      })
+    }
+    const what =
+      progress.phase === 'delete'
+        ? `CloudFormation carries on deleting stack ${stackName} (its create had failed)`
+        : `CloudFormation carries on with the change set (stack ${stackName} is still ${progress.phase === 'create' ? 'being created' : 'updating'})`
+    return new InterruptedError(`Interrupted: ${what}; nothing was rolled back by momento-eb.`, {
+      code: 'EB_DEPLOY_INTERRUPTED',
+      hints: [follow, ...(progress.phase === 'delete' ? ['Once it is gone, run `momento-eb deploy` again.'] : [])],
+    })
+  }
+
+  /** The key from --api-key-stdin, else MOMENTO_API_KEY; undefined keeps the deployed one (or prompts). */
+  private async operatorKey(): Promise<string | undefined> {
+    if (this.flags['api-key-stdin']) return readApiKeyFromStdin('momento-eb deploy')
+    return this.ctx.momento.apiKey
+  }
+
+  /**
+   * With --sandbox, always the sandbox's own key: the operator's real key would sit in the sandbox's
+   * connection secret, readable by any local process, and every delivery would fail with 401.
+   */
+  private async sandboxKey(): Promise<string> {
+    const ignored = [
+      ...(this.ctx.momento.apiKey === undefined ? [] : ['MOMENTO_API_KEY']),
+      ...(this.flags['api-key-stdin'] ? ['--api-key-stdin'] : []),
+    ]
+    if (ignored.length > 0) {
+      this.note(
+        `Note: ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored with --sandbox: the sandbox's own key is used, and yours is sent nowhere.`,
+      )
+    }
+    const key = await sandboxApiKey(this.ctx.sandboxUrl)
+    if (key === undefined) {
+      throw new UnreachableError(`Can't read the sandbox's key at ${this.ctx.sandboxUrl}/_sandbox/info.`, {
+        hints: [
+          'Start the sandbox in another terminal with `momento-eb sandbox`.',
+          'Or point --sandbox elsewhere with MOMENTO_EB_SANDBOX_URL.',
+        ],
+      })
+    }
+    return key
   }
 
   private showPlan(stackName: string, plan: readonly PlanRow[], action: string): void {

@@ -3,6 +3,8 @@
  * follows: flag > environment variable > saved config > built-in default.
  */
 
+import {UsageError} from './errors.js'
+
 export interface ConfigKey {
   /** Name used on the command line (`momento-eb config set cache orders`). */
   readonly name: string
@@ -28,7 +30,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     validate: (v) =>
       nonEmpty(v) ?? (v.startsWith('aws.') ? 'Sources starting with "aws." are reserved by AWS.' : undefined),
   },
-  {name: 'stack', description: 'CloudFormation stack name', env: 'MOMENTO_EB_STACK', validate: name},
+  {
+    name: 'stack',
+    description: 'CloudFormation stack name',
+    env: 'MOMENTO_EB_STACK',
+    validate: (v) => (stackNameProblem(v) ? 'Use a letter, then letters, digits or "-" (128 at most).' : undefined),
+  },
   {
     name: 'region',
     description: 'AWS region',
@@ -69,11 +76,57 @@ export function resolveSetting(
 /** The stack name Momento's launch button uses, and ours by default. */
 export const DEFAULT_STACK = 'momento-api'
 
-/** The stack name by precedence: --stack > MOMENTO_EB_STACK > saved `stack` > momento-api. */
+/**
+ * CloudFormation's rule for a stack name (the StackName constraint of CreateStack / CreateChangeSet):
+ * a letter, then letters, digits and hyphens, 128 characters at most.
+ */
+const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]*$/
+export const MAX_STACK_NAME_LENGTH = 128
+
+/** Why `name` can't be a CloudFormation stack name, or undefined when it can. */
+export function stackNameProblem(name: string): string | undefined {
+  if (name.length > MAX_STACK_NAME_LENGTH) {
+    return `it is ${name.length} characters long; CloudFormation allows at most ${MAX_STACK_NAME_LENGTH}.`
+  }
+  if (!STACK_NAME.test(name)) {
+    return 'a stack name starts with a letter and holds only letters, digits and hyphens (-).'
+  }
+  return undefined
+}
+
+const STACK_ORIGIN: Record<Origin, string> = {
+  flag: '--stack',
+  env: 'MOMENTO_EB_STACK',
+  config: 'the saved `stack` setting',
+  default: 'the default',
+}
+
+/**
+ * The stack name by precedence: --stack > MOMENTO_EB_STACK > saved `stack` > momento-api. Throws
+ * UsageError (exit 2) when it isn't a valid CloudFormation stack name, naming where it came from,
+ * before any AWS call.
+ */
 export function resolveStack(
   flag: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
   config: ConfigValues,
 ): string {
-  return resolveSetting('stack', {flag, env, config, fallback: DEFAULT_STACK})?.value ?? DEFAULT_STACK
+  const resolved = resolveSetting('stack', {flag, env, config, fallback: DEFAULT_STACK}) ?? {
+    value: DEFAULT_STACK,
+    origin: 'default' as const,
+  }
+  const problem = stackNameProblem(resolved.value)
+  if (problem) {
+    const fix =
+      resolved.origin === 'env'
+        ? 'Fix or unset MOMENTO_EB_STACK.'
+        : resolved.origin === 'config'
+          ? 'Fix it with `momento-eb config set stack NAME`, or pass --stack.'
+          : 'Pass --stack with a name such as momento-api.'
+    throw new UsageError(
+      `${JSON.stringify(resolved.value)} (${STACK_ORIGIN[resolved.origin]}) isn't a valid stack name: ${problem}`,
+      {code: 'EB_BAD_STACK_NAME', hints: [fix, 'Stack names match [a-zA-Z][-a-zA-Z0-9]* (at most 128 characters).']},
+    )
+  }
+  return resolved.value
 }

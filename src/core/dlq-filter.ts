@@ -16,7 +16,7 @@ export interface DlqFilter {
   sinceMs?: number | undefined
 }
 
-/** Parse `--reason` values (comma-separated or repeated). Throws UsageError naming the valid reasons. */
+/** Parse `--reason` values (comma-separated or repeated). Throws UsageError for an empty or unknown one. */
 export function parseReasons(values: readonly string[] | undefined): DlqReason[] | undefined {
   if (!values || values.length === 0) return undefined
   const out: DlqReason[] = []
@@ -28,7 +28,13 @@ export function parseReasons(values: readonly string[] | undefined): DlqReason[]
     }
     out.push(reason as DlqReason)
   }
-  return out.length > 0 ? out : undefined
+  if (out.length === 0) {
+    // `--reason ''` would match nothing: a typo, not an empty result.
+    throw new UsageError('--reason is empty, so it would match nothing.', {
+      hints: ['Give --reason a value, or leave it out to include every reason.'],
+    })
+  }
+  return out
 }
 
 const UNIT_MS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}

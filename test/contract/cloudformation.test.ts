@@ -540,6 +540,80 @@ describe('errors and recovery', () => {
     expect((await attempt('x'.repeat(51_201))).message).toMatch(/Member must have length less than or equal to 51200/)
   })
 
+  it('refuses YAML aliases as CloudFormation does: an alias bomb answers within 1 s, a self-referencing alias is no 500', async () => {
+    const lol = (name: string, of: string) => `${name}: &${name} [${Array(9).fill(`*${of}`).join(',')}]`
+    // 342 bytes that expand to 9^7 (4.8 million) strings when aliases are followed.
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      lol('b', 'a'),
+      lol('c', 'b'),
+      lol('d', 'c'),
+      lol('e', 'd'),
+      lol('f', 'e'),
+      lol('g', 'f'),
+      'Resources: {Q: {Type: AWS::SQS::Queue, Metadata: {x: *g}}}',
+    ].join('\n')
+    const attempts = [
+      (TemplateBody: string) =>
+        cfn.send(
+          new CreateChangeSetCommand({
+            StackName: uniqueName('bomb'),
+            ChangeSetName: 'c',
+            ChangeSetType: 'CREATE',
+            TemplateBody,
+          }),
+        ),
+      (TemplateBody: string) => cfn.send(new ValidateTemplateCommand({TemplateBody})),
+      (TemplateBody: string) => cfn.send(new CreateStackCommand({StackName: uniqueName('bomb'), TemplateBody})),
+    ]
+    for (const attempt of attempts) {
+      const started = Date.now()
+      const error = await failure(attempt(bomb))
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(error).toEqual({
+        name: 'ValidationError',
+        message: 'Template error: YAML aliases are not allowed in CloudFormation templates',
+        status: 400,
+      })
+      const recursive = await failure(attempt('Metadata: &m {self: *m}\nResources: {Q: {Type: AWS::SQS::Queue}}'))
+      expect(recursive).toMatchObject({name: 'ValidationError', status: 400})
+      expect(recursive.message).toMatch(/YAML aliases are not allowed/)
+    }
+    // Even a lone, harmless alias (CloudFormation has no alias support at all).
+    const single = await failure(
+      cfn.send(
+        new ValidateTemplateCommand({
+          TemplateBody: 'Resources:\n  Q: &q {Type: AWS::SQS::Queue}\n  R: *q',
+        }),
+      ),
+    )
+    expect(single.name).toBe('ValidationError')
+    // Still well under 1 s with the bomb's lines repeated up to the size limit.
+    const padded = `${bomb}\n${'# pad\n'.repeat(Math.floor((51_200 - bomb.length - 1) / 6))}`
+    expect(Buffer.byteLength(padded)).toBeLessThanOrEqual(51_200)
+    const started = Date.now()
+    expect((await failure(cfn.send(new ValidateTemplateCommand({TemplateBody: padded})))).name).toBe('ValidationError')
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('answers an oversized or absurdly nested body with a ValidationError, never a 500 or a crash', async () => {
+    const validate = (TemplateBody: string) => failure(cfn.send(new ValidateTemplateCommand({TemplateBody})))
+    const oversized = await validate(`Resources: {Q: {Type: AWS::SQS::Queue}}\n# ${'x'.repeat(51_200)}`)
+    expect(oversized).toMatchObject({name: 'ValidationError', status: 400})
+    expect(oversized.message).toMatch(
+      /^1 validation error detected: Value .*at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to 51200$/s,
+    )
+    // 25,000 nested flow sequences: the YAML parser alone would exhaust the sandbox's memory.
+    const deepYaml = await validate(`Resources: ${'['.repeat(25_000)}${']'.repeat(25_000)}`)
+    expect(deepYaml).toMatchObject({name: 'ValidationError', status: 400})
+    expect(deepYaml.message).toMatch(/^Template format error: /)
+    const deepJson = await validate(`{"Resources": ${'['.repeat(25_000)}${']'.repeat(25_000)}}`)
+    expect(deepJson).toMatchObject({name: 'ValidationError', status: 400})
+    // The sandbox is still there.
+    const ok = await cfn.send(new ValidateTemplateCommand({TemplateBody: 'Resources: {Q: {Type: AWS::SQS::Queue}}'}))
+    expect(ok.Parameters).toEqual([])
+  })
+
   it('refuses a FindInMap on a key the mapping lacks, even in an Fn::If branch not taken (ValidationError)', async () => {
     // The shape of our old template: the map is consulted only when no endpoint is given (#271).
     const template = [

@@ -356,6 +356,16 @@ describe('momento-eb (built CLI, spawned)', () => {
       expect(rows).toEqual([0, 1, 2, 3, 4, 5, 8, 130])
     })
 
+    it('exit-codes documents a closed stdout (exit 0, quietly), a full disk (1) and bad URLs or stack names (2)', async () => {
+      const json = await runCli(['exit-codes', '--json'], {env: env()})
+      const rows = (stdoutJson(json) as {exitCodes: {code: number; meaning: string}[]}).exitCodes
+      const meaning = (code: number) => rows.find((row) => row.code === code)?.meaning
+      expect(meaning(0)).toMatch(/stdout closed by its reader \(`\| head`\)/)
+      expect(meaning(1)).toMatch(/disk full/)
+      expect(meaning(2)).toMatch(/malformed URL[\s\S]*invalid stack name[\s\S]*unknown filter value/)
+      expect(meaning(2)).toMatch(/a file you named that can't be written/)
+    })
+
     it('environment documents the variables', async () => {
       const r = await runCli(['environment'], {env: env()})
       expect(r.code, show(r)).toBe(0)

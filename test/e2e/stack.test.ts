@@ -9,15 +9,29 @@ import {
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation'
-import {DisableRuleCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {DescribeConnectionCommand, DisableRuleCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {GetSecretValueCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
 import {SetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {buildStackTemplate} from '../../src/core/stack-template.js'
+import {cloudFormationStore} from '../../src/sandbox/cloudformation/store.js'
+import {pipelineOf} from '../../src/sandbox/pipeline/pipeline.js'
+import type {RequestContext} from '../../src/sandbox/protocol/context.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import type {DeployResult} from '../../src/services/deploy.js'
 import type {StackStatusReport} from '../../src/services/stack-status.js'
-import {awsEnv, type CliResult, cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {
+  awsEnv,
+  type CliResult,
+  cleanEnv,
+  collect,
+  runCli,
+  show,
+  spawnCli,
+  stdoutJson,
+  tempHome,
+} from '../helpers/cli.js'
 import {inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
@@ -424,4 +438,151 @@ describe('deploy, status, destroy', () => {
     expect(result.stderr).toContain('--momento-endpoint')
     expect(result.stdout + result.stderr).not.toContain(v2Key)
   })
+})
+
+describe("deploy --sandbox never takes the operator's key", () => {
+  // Real-looking: a v1 Momento key (a JWT naming a cell), as an operator would have exported.
+  const claims = Buffer.from(JSON.stringify({sub: 'ops@example.com', cp: 'cell-4-us-west-2-1.prod.a.momentohq.com'}))
+  const REAL_KEY = `eyJhbGciOiJIUzUxMiJ9.${claims.toString('base64url')}.Zm9yLXRlc3RzLW5vdC1hLXJlYWwtc2lnbmF0dXJl`
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    home = tempHome()
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  /** Everything the sandbox holds, as text (Maps and Sets spelled out, cycles cut). */
+  const stateText = (): string => {
+    const seen = new WeakSet<object>()
+    const {state} = sandbox
+    // The stacks and the delivery log live in stores keyed by the state: add them by hand.
+    const ctx = {state, region: state.defaultRegion} as RequestContext
+    const everything = {state, regions: state.regions(), stacks: cloudFormationStore(ctx), log: pipelineOf(state).log}
+    return JSON.stringify(everything, (_key, value: unknown) => {
+      if (typeof value === 'object' && value !== null) {
+        if (seen.has(value)) return undefined
+        seen.add(value)
+        if (value instanceof Map) return Object.fromEntries(value)
+        if (value instanceof Set) return [...value]
+        if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8')
+      }
+      return typeof value === 'bigint' ? String(value) : value
+    })
+  }
+
+  it('uses the sandbox key whatever MOMENTO_API_KEY says: the key is nowhere in the sandbox or the output, and deliveries work', async () => {
+    const env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_API_KEY: REAL_KEY})
+    const result = await runCli(['deploy', '--sandbox', '--stack', 'key-sweep', '--json'], {env, timeoutMs: 60_000})
+    expect(result.code, show(result)).toBe(0)
+    expect(result.stdout + result.stderr).not.toContain(REAL_KEY)
+    const deployed = stdoutJson(result) as DeployResult
+
+    // The connection and its secret hold the sandbox's key.
+    const events = new EventBridgeClient(clientConfig(sandbox))
+    const secrets = new SecretsManagerClient(clientConfig(sandbox))
+    const connectionName = deployed.outputs['ConnectionArn']?.split('/')[1]
+    const connection = await events.send(new DescribeConnectionCommand({Name: connectionName}))
+    expect(JSON.stringify(connection)).not.toContain(REAL_KEY)
+    const secret = await secrets.send(new GetSecretValueCommand({SecretId: connection.SecretArn}))
+    expect(secret.SecretString).not.toContain(REAL_KEY)
+    expect(secret.SecretString).toContain(sandbox.apiKey)
+
+    // A delivery through the stack reaches Momento (with the operator's key it would be a 401).
+    const put = await runCli(
+      ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'swept', '--ttl', '60', '--message', 'ok'],
+      {env, timeoutMs: 30_000},
+    )
+    expect(put.code, show(put)).toBe(0)
+    await until('the item in Momento', async () =>
+      (await inspect<Items>(sandbox, '/_sandbox/momento/caches/orders/items')).items.find((i) => i.key === 'swept'),
+    )
+
+    // Nothing the sandbox shows or holds carries the key.
+    for (const route of [
+      '/_sandbox',
+      '/_sandbox/info',
+      '/_sandbox/deliveries',
+      '/_sandbox/momento/caches/orders/items',
+      '/_sandbox/pipeline/failure-detail',
+    ]) {
+      const text = await (await fetch(`${sandbox.endpoint}${route}`)).text()
+      expect(text, route).not.toContain(REAL_KEY)
+    }
+    expect(stateText()).not.toContain(REAL_KEY)
+    // The dump does reach the stacks and the secrets: it holds the sandbox's own key.
+    expect(stateText()).toContain('key-sweep')
+    expect(stateText()).toContain(sandbox.apiKey)
+    // And the operator is told.
+    expect(result.stderr).toMatch(/MOMENTO_API_KEY is ignored with --sandbox: the sandbox's own key is used/)
+    events.destroy()
+    secrets.destroy()
+  })
+})
+
+describe('Ctrl-C during deploy', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+
+  beforeAll(async () => {
+    // Real-ish pace (each resource step 0.25–1 s), so the deploy is still running when Ctrl-C comes.
+    sandbox = await startTestSandbox({caches: ['orders'], timeScale: 5})
+    home = tempHome()
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  it('says CloudFormation carries on and how to follow it, exits 130, and the stack still completes', async () => {
+    const stack = uniqueName('interrupted')
+    const child = spawnCli(['deploy', '--sandbox', '--stack', stack], {
+      env: cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
+    })
+    const done = collect(child, 60_000)
+    let stderr = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no progress within 30 s:\n${stderr}`)), 30_000)
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8')
+        if (stderr.includes(`Creating stack ${stack}`)) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+    child.kill('SIGINT')
+    const result = await done
+    expect(result.code, show(result)).toBe(130)
+    expect(result.stderr).toContain(
+      `Interrupted: CloudFormation carries on with the change set (stack ${stack} is still being created); ` +
+        'nothing was rolled back by momento-eb.',
+    )
+    expect(result.stderr).toContain(
+      `Follow it with \`momento-eb status --stack ${stack}\` (or in the CloudFormation console).`,
+    )
+    expect(result.stderr).toContain('code EB_DEPLOY_INTERRUPTED')
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+
+    // It did carry on: the stack was still being created, and finishes without momento-eb.
+    const cfn = new CloudFormationClient(clientConfig(sandbox))
+    const describe = async () =>
+      (await cfn.send(new DescribeStacksCommand({StackName: stack}))).Stacks?.[0]?.StackStatus
+    const atInterrupt = await describe()
+    expect(atInterrupt).toBe('CREATE_IN_PROGRESS')
+    const final = await until(
+      'the stack to finish',
+      async () => {
+        const status = await describe()
+        return status?.endsWith('_COMPLETE') ? status : undefined
+      },
+      60_000,
+    )
+    expect(final).toBe('CREATE_COMPLETE')
+    cfn.destroy()
+  }, 120_000)
 })

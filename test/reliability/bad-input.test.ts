@@ -2,14 +2,15 @@
  * A catalogue of bad input across every command: each exits with its documented code, names the
  * problem and a fix, prints no stack trace, and sends or deletes nothing.
  */
-import {writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
+import {closeSync, openSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {BIN, cleanEnv, collect, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, type Integration} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -18,7 +19,17 @@ interface Case {
   args: (ctx: {dlqUrl: string; home: string; endpoint: string}) => string[]
   code: number
   message: RegExp
+  /** Environment variables to add (or, with undefined, remove) for this case. */
+  env?: (ctx: {home: string}) => Record<string, string | undefined>
+  /** `full`: stdout is /dev/full, where every write fails with ENOSPC (a full disk). */
+  stdout?: 'full'
 }
+
+/** /dev/full's mode before the catalogue runs (`dlq export --force` must not tighten a device). */
+const devFullMode = statSync('/dev/full').mode & 0o777
+
+/** A stack name one character longer than CloudFormation allows. */
+const LONG_STACK = `s${'x'.repeat(128)}`
 
 const CASES: Case[] = [
   {name: 'unknown command', args: () => ['pub'], code: 2, message: /isn't a momento-eb command|Did you mean/},
@@ -144,6 +155,185 @@ const CASES: Case[] = [
     code: 2,
     message: /x\.ndjson|directory|Can't/,
   },
+  // Malformed URLs: exit 2 naming the flag or variable, at flag-parse or first use.
+  {
+    name: 'malformed --endpoint-url',
+    args: () => ['dlq', 'list', '--endpoint-url', 'not a url', '--region', 'us-east-1'],
+    code: 2,
+    message: /--endpoint-url/,
+  },
+  {
+    name: 'malformed --queue-url (a scheme that is not http)',
+    args: () => ['dlq', 'list', '--sandbox', '--queue-url', 'htp:/x'],
+    code: 2,
+    message: /--queue-url "htp:\/x" isn't a queue URL/,
+  },
+  {
+    name: 'malformed --queue-url on put --wait',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--wait', '--queue-url', 'x'],
+    code: 2,
+    message: /--queue-url "x" isn't a queue URL/,
+  },
+  {
+    name: 'malformed --momento-endpoint',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--momento-endpoint', '::'],
+    code: 2,
+    message: /--momento-endpoint/,
+  },
+  {
+    name: 'malformed AWS_ENDPOINT_URL',
+    env: () => ({AWS_ENDPOINT_URL: 'not a url', AWS_REGION: 'us-east-1'}),
+    args: () => ['dlq', 'list'],
+    code: 2,
+    message: /"not a url" \(AWS_ENDPOINT_URL\) isn't a valid URL/,
+  },
+  {
+    name: 'malformed MOMENTO_EB_SANDBOX_URL',
+    env: () => ({MOMENTO_EB_SANDBOX_URL: '::'}),
+    args: () => ['dlq', 'list', '--sandbox'],
+    code: 2,
+    message: /"::" \(MOMENTO_EB_SANDBOX_URL\) isn't a valid URL/,
+  },
+  // Files the user named that can't be written (sysfs refuses new files, even to root).
+  {
+    name: 'dlq export: a file that cannot be created',
+    args: ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', '/sys/momento-eb.ndjson'],
+    code: 2,
+    message: /\/sys\/momento-eb\.ndjson/,
+  },
+  {
+    name: 'config set: a config directory that cannot be created',
+    env: () => ({XDG_CONFIG_HOME: '/sys/momento-eb-config'}),
+    args: () => ['config', 'set', 'cache', 'orders'],
+    code: 2,
+    message: /Can't create the directory \/sys\/momento-eb-config/,
+  },
+  // A full disk under stdout (/dev/full): its own code, not "unexpected failure".
+  {
+    name: 'disk full: dlq list --json > /dev/full',
+    stdout: 'full',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--json'],
+    code: 1,
+    message: /the disk is full[\s\S]*code EB_DISK_FULL/,
+  },
+  {
+    name: 'disk full: dlq export --file - > /dev/full',
+    stdout: 'full',
+    args: ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', '-'],
+    code: 1,
+    message: /Can't write the output \(stdout, \/dev\/full\): the disk is full[\s\S]*code EB_DISK_FULL/,
+  },
+  {
+    name: 'disk full: dlq export --file /dev/full --force',
+    args: ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', '/dev/full', '--force'],
+    code: 1,
+    message: /Can't write \/dev\/full: the disk is full[\s\S]*code EB_DISK_FULL/,
+  },
+  {
+    name: 'disk full: template > /dev/full',
+    stdout: 'full',
+    args: () => ['template'],
+    code: 1,
+    message: /the disk is full[\s\S]*code EB_DISK_FULL/,
+  },
+  // Filters that can match nothing are typos: exit 2, with a "did you mean" where one is close.
+  {
+    name: 'dlq list: empty --reason',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--reason', ''],
+    code: 2,
+    message: /--reason is empty/,
+  },
+  {
+    name: 'dlq list: --reason close to a real one',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--reason', 'not-found'],
+    code: 2,
+    message: /Did you mean cache-not-found\?/,
+  },
+  {
+    name: 'dlq list: unknown --detail-type',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--detail-type', 'cacheGet'],
+    code: 2,
+    message: /Unknown detail type "cacheGet"[\s\S]*cacheSet, cacheDelete, topicPublish/,
+  },
+  {
+    name: 'dlq list: --detail-type in the wrong case',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--detail-type', 'cacheset'],
+    code: 2,
+    message: /Did you mean cacheSet\?/,
+  },
+  {
+    name: 'dlq export: empty --cache',
+    args: ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'never.ndjson'),
+      '--cache',
+      '',
+    ],
+    code: 2,
+    message: /--cache is empty/,
+  },
+  {
+    name: 'dlq watch: empty --since',
+    args: ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--since', ''],
+    code: 2,
+    message: /--since is empty/,
+  },
+  {
+    name: 'dlq redrive: comma-only --detail-type',
+    args: ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--detail-type', ','],
+    code: 2,
+    message: /--detail-type is empty/,
+  },
+  // Stack names CloudFormation would refuse: exit 2 with the rule, before any AWS call.
+  {
+    name: 'deploy: --stack that is not a stack name',
+    args: () => ['deploy', '--sandbox', '--stack', 'bad name!'],
+    code: 2,
+    message: /"bad name!" \(--stack\) isn't a valid stack name[\s\S]*\[a-zA-Z\]\[-a-zA-Z0-9\]\*/,
+  },
+  {
+    name: 'deploy: --stack longer than 128 characters',
+    args: () => ['deploy', '--sandbox', '--stack', LONG_STACK],
+    code: 2,
+    message: /129 characters long; CloudFormation allows at most 128/,
+  },
+  {
+    name: 'status: MOMENTO_EB_STACK that is not a stack name',
+    env: () => ({MOMENTO_EB_STACK: '1-starts-with-a-digit'}),
+    args: () => ['status', '--sandbox'],
+    code: 2,
+    message: /\(MOMENTO_EB_STACK\) isn't a valid stack name/,
+  },
+  {
+    name: 'destroy: --stack with an underscore',
+    args: () => ['destroy', '--sandbox', '--stack', 'momento_api', '--yes'],
+    code: 2,
+    message: /isn't a valid stack name/,
+  },
+  {
+    name: 'dlq list: --stack with a dot',
+    args: () => ['dlq', 'list', '--sandbox', '--stack', 'a.b'],
+    code: 2,
+    message: /a\.b/,
+  },
+  {
+    name: 'put --wait: --stack with a space',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--wait', '--stack', 'a b'],
+    code: 2,
+    message: /isn't a valid stack name/,
+  },
+  {
+    name: 'dlq redrive: --stack with a slash',
+    args: () => ['dlq', 'redrive', '--sandbox', '--stack', 'a/b', '--all', '--yes'],
+    code: 2,
+    message: /isn't a valid stack name/,
+  },
+  {name: 'config: invalid stack name', args: () => ['config', 'set', 'stack', 'a.b'], code: 2, message: /stack/},
   {
     name: 'endpoint unreachable',
     args: () => [
@@ -189,17 +379,21 @@ describe('bad input across every command', () => {
     home.cleanup()
   })
 
-  it.each(CASES)('$name', async ({args, code, message}) => {
-    const result = await runCli(args({dlqUrl: integration.dlqUrl, home: home.home, endpoint: sandbox.endpoint}), {
-      env,
-      timeoutMs: 30_000,
-    })
+  it.each(CASES)('$name', async ({args, code, message, env: extra, stdout}) => {
+    const argv = args({dlqUrl: integration.dlqUrl, home: home.home, endpoint: sandbox.endpoint})
+    const runEnv = cleanEnv(home.home, {...env, ...extra?.({home: home.home})})
+    const result =
+      stdout === 'full' ? await runToDevFull(argv, runEnv) : await runCli(argv, {env: runEnv, timeoutMs: 30_000})
     expect(result.code, show(result)).toBe(code)
     expect(result.stderr, show(result)).toMatch(message)
     // A fix to try, and no stack trace.
     expect(result.stderr, show(result)).toMatch(/Try:|Did you mean/)
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
     expect(result.stdout).toBe('')
+  })
+
+  it('--force never changed the mode of the device it wrote to', () => {
+    expect(statSync('/dev/full').mode & 0o777).toBe(devFullMode)
   })
 
   it('sent and deleted nothing', async () => {
@@ -220,3 +414,55 @@ describe('bad input across every command', () => {
     expect(total).toBe(1)
   })
 })
+
+describe('stdout closed by its reader (`| head`)', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let integration: Integration
+  let env: NodeJS.ProcessEnv
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    integration = await deployIntegrationWithSdk(sandbox)
+    const sqs = new SQSClient(clientConfig(sandbox))
+    for (let i = 0; i < 3; i++) {
+      await sqs.send(new SendMessageCommand({QueueUrl: integration.dlqUrl, MessageBody: `{"n":${i}}`}))
+    }
+    sqs.destroy()
+    home = tempHome()
+    env = cleanEnv(home.home, {
+      MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    })
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  it.each([['template'], ['exit-codes'], ['dlq list --json'], ['dlq export --file -']])(
+    '%s ends quietly with exit 0 (documented in `momento-eb exit-codes`)',
+    async (command) => {
+      const args = command.split(' ')
+      if (args[0] === 'dlq') args.push('--sandbox', '--queue-url', integration.dlqUrl)
+      const child = spawn(process.execPath, [BIN, ...args], {cwd: home.home, env, stdio: ['ignore', 'pipe', 'pipe']})
+      // The reader goes away before the first byte: every write to stdout fails with EPIPE.
+      child.stdout.destroy()
+      const result = await collect(child, 30_000)
+      expect(result.code, show(result)).toBe(0)
+      expect(result.stderr, show(result)).not.toMatch(/Error|EPIPE|Unexpected|\n\s+at /)
+    },
+  )
+})
+
+/** Run the CLI with stdout on /dev/full (every write fails with ENOSPC, as on a full disk). */
+async function runToDevFull(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const full = openSync('/dev/full', 'w')
+  try {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: env['HOME'], env, stdio: ['ignore', full, 'pipe']})
+    return await collect(child, 30_000)
+  } finally {
+    closeSync(full)
+  }
+}

@@ -3,6 +3,8 @@ import {describe, expect, it} from 'vitest'
 import {translateAwsError} from '../../src/adapters/aws/errors.js'
 import {errorToJson, exitCodeOf, formatHumanError, toDomainError, usageErrorFrom} from '../../src/cli/error-render.js'
 import {createRedactor} from '../../src/cli/redact.js'
+import {suggestValue} from '../../src/cli/suggest.js'
+import {resolveStack, stackNameProblem} from '../../src/core/config.js'
 import {
   AuthError,
   ConfigError,
@@ -228,5 +230,128 @@ describe('rendering', () => {
     const human = formatHumanError(leaky, {color: false, debug: true, redactor})
     expect(human).not.toContain(key)
     expect(human).toContain('[redacted]')
+  })
+})
+
+/** A Node system error as fs and streams throw it. */
+function systemError(code: string, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${code}: ${message}`), {code, errno: -1, ...extra})
+}
+
+describe('failures of the machine, each with its own code', () => {
+  it('ENOSPC and EDQUOT → EB_DISK_FULL (exit 1): the disk is full, free space or choose another path', () => {
+    const full = toDomainError(systemError('ENOSPC', 'no space left on device, write', {syscall: 'write'}))
+    expect(full).toMatchObject({
+      code: 'EB_DISK_FULL',
+      exitCode: 1,
+      message: "Can't write the output: the disk is full.",
+    })
+    expect(full.hints.join('\n')).toMatch(/Free space[\s\S]*choose another path/)
+    const named = toDomainError(systemError('ENOSPC', 'no space', {syscall: 'write', path: '/tmp/dlq.ndjson'}))
+    expect(named.message).toBe("Can't write /tmp/dlq.ndjson: the disk is full.")
+    const quota = toDomainError(systemError('EDQUOT', 'disk quota exceeded', {syscall: 'write'}))
+    expect(quota).toMatchObject({code: 'EB_DISK_FULL', exitCode: 1})
+    expect(quota.message).toMatch(/quota/)
+  })
+
+  it('EACCES, EPERM and EROFS on a path → EB_FILE_ACCESS (exit 2) naming the path and the fix', () => {
+    const denied = toDomainError(systemError('EACCES', 'permission denied', {syscall: 'open', path: '/srv/x.ndjson'}))
+    expect(denied).toMatchObject({code: 'EB_FILE_ACCESS', exitCode: 2})
+    expect(denied.message).toBe("Can't open /srv/x.ndjson: permission denied.")
+    expect(denied.hints[0]).toMatch(/another path/)
+    const readOnly = toDomainError(systemError('EROFS', 'read-only file system', {syscall: 'mkdir', path: '/ro/d'}))
+    expect(readOnly).toMatchObject({code: 'EB_FILE_ACCESS', exitCode: 2})
+    expect(readOnly.message).toBe("Can't create the directory /ro/d: the file system is read-only.")
+    // Without a path it is no file the user named: still unexpected.
+    expect(toDomainError(systemError('EACCES', 'permission denied', {syscall: 'connect'})).code).toBe('EB_INTERNAL')
+  })
+
+  it('ERR_INVALID_URL → EB_BAD_URL (exit 2), naming the flag or variable that held it', () => {
+    const invalid = () => {
+      try {
+        new URL('not a url')
+      } catch (error) {
+        return error
+      }
+      throw new Error('URL parsed')
+    }
+    const fromEnv = toDomainError(invalid(), {env: {AWS_ENDPOINT_URL: 'not a url'}})
+    expect(fromEnv).toMatchObject({code: 'EB_BAD_URL', exitCode: 2})
+    expect(fromEnv.message).toBe(`"not a url" (AWS_ENDPOINT_URL) isn't a valid URL.`)
+    expect(fromEnv.hints[0]).toMatch(/Give AWS_ENDPOINT_URL a full http/)
+    expect(toDomainError(invalid(), {argv: ['dlq', 'list', '--endpoint-url', 'not a url']}).message).toMatch(
+      /\(--endpoint-url\)/,
+    )
+    expect(toDomainError(invalid(), {argv: ['--endpoint-url=not a url']}).message).toMatch(/\(--endpoint-url\)/)
+    expect(toDomainError(invalid()).hints[0]).toMatch(/MOMENTO_EB_SANDBOX_URL/)
+  })
+
+  it('the why line drops the code Node repeats at the start of the message', () => {
+    const text = formatHumanError(toDomainError(systemError('ENOSPC', 'no space left on device, write')), {
+      color: false,
+      debug: false,
+      redactor: createRedactor([]),
+    })
+    expect(text).toContain('  ENOSPC: no space left on device, write\n')
+  })
+
+  it('a UsageError thrown by a flag parser keeps its message, code and hints through oclif', () => {
+    const ours = new UsageError('--queue-url "x" isn\'t a queue URL.', {code: 'EB_BAD_URL', hints: ['Give the URL.']})
+    // What oclif does to it (parser/parse.js): rewrites the message and rethrows the same object.
+    ours.message = `Parsing --queue-url \n\t${ours.message}\nSee more help with --help`
+    expect(usageErrorFrom(ours)).toMatchObject({
+      message: '--queue-url "x" isn\'t a queue URL.',
+      code: 'EB_BAD_URL',
+      hints: ['Give the URL.'],
+    })
+  })
+})
+
+describe('stack names (resolveStack)', () => {
+  it.each([
+    ['momento-api', undefined],
+    ['A', undefined],
+    [`a${'b'.repeat(127)}`, undefined],
+    [`a${'b'.repeat(128)}`, /129 characters long/],
+    ['bad name!', /starts with a letter/],
+    ['1abc', /starts with a letter/],
+    ['a_b', /starts with a letter/],
+    ['a.b', /starts with a letter/],
+    ['-a', /starts with a letter/],
+  ])('%s', (name, problem) => {
+    expect(stackNameProblem(name)).toEqual(problem ? expect.stringMatching(problem) : undefined)
+  })
+
+  it('names where the bad value came from, as a UsageError (exit 2) with the rule', () => {
+    const fail = (flag: string | undefined, env: Record<string, string>, config: Record<string, string>) => {
+      try {
+        resolveStack(flag, env, config)
+      } catch (error) {
+        return error as UsageError
+      }
+      throw new Error('resolved')
+    }
+    expect(fail('bad name!', {}, {})).toMatchObject({code: 'EB_BAD_STACK_NAME', exitCode: 2})
+    expect(fail('bad name!', {}, {}).message).toMatch(/\(--stack\)/)
+    expect(fail(undefined, {MOMENTO_EB_STACK: 'x_y'}, {}).message).toMatch(/\(MOMENTO_EB_STACK\)/)
+    expect(fail(undefined, {}, {stack: 'x.y'}).message).toMatch(/saved `stack` setting/)
+    expect(fail('x y', {}, {}).hints.join('\n')).toMatch(/\[a-zA-Z\]\[-a-zA-Z0-9\]\*/)
+    expect(resolveStack(undefined, {}, {})).toBe('momento-api')
+  })
+})
+
+describe('"did you mean" for filter values (suggestValue)', () => {
+  const reasons = ['cache-not-found', 'rate-limited', 'timeout', 'forbidden']
+  const types = ['cacheSet', 'cacheDelete', 'topicPublish']
+  it.each([
+    ['cacheset', types, 'cacheSet'],
+    ['CACHEDELETE', types, 'cacheDelete'],
+    ['topicPublsh', types, 'topicPublish'],
+    ['not-found', reasons, 'cache-not-found'],
+    ['rate-limit', reasons, 'rate-limited'],
+    ['gremlins', reasons, undefined],
+    ['', reasons, undefined],
+  ])('%s → %s', (typed, known, expected) => {
+    expect(suggestValue(typed, known)).toBe(expected)
   })
 })

@@ -46,7 +46,13 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     const {queue, located} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const handle = toStdout ? undefined : await this.openFile(this.flags.file, this.flags.force)
     const sink: LineSink = handle
-      ? {write: async (line) => void (await handle.write(line))}
+      ? {
+          // A write error (ENOSPC: the disk is full) names no file by itself: say which.
+          write: async (line) =>
+            void (await handle.write(line).catch((error: unknown) => {
+              throw typeof error === 'object' && error !== null ? Object.assign(error, {path: this.flags.file}) : error
+            })),
+        }
       : {
           write: (line) =>
             new Promise<void>((resolve, reject) =>
@@ -78,7 +84,8 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
   private async openFile(path: string, force: boolean): Promise<FileHandle> {
     try {
       const handle = await open(path, force ? 'w' : 'wx', 0o600)
-      if (force) await handle.chmod(0o600)
+      // Tighten an overwritten file, but never a device such as /dev/stdout or /dev/full.
+      if (force && (await handle.stat()).isFile()) await handle.chmod(0o600)
       return handle
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code

@@ -9,6 +9,7 @@ import {
   isNoEcho,
   MAX_TEMPLATE_BYTES,
   readTemplate,
+  TemplateRejectedError,
   requiredCapability,
   type Template,
 } from './template.js'
@@ -198,7 +199,7 @@ const createChangeSet: Operation = (input, ctx) => {
   } catch (error) {
     // Mapping lookups are template validation: a ValidationError of the call itself, as on AWS.
     if (!(error instanceof ServiceError) || !/^Template error:/.test(error.message)) throw error
-    if (error instanceof MappingLookupError) throw error
+    if (error instanceof MappingLookupError || error instanceof TemplateRejectedError) throw error
     failure = error.message
   }
   if (!stack) {

@@ -87,18 +87,93 @@ export function templateFormatError(detail: string): ServiceError {
   return new ServiceError('ValidationError', `Template format error: ${detail}`)
 }
 
-/** Turn a YAML node into plain data, expanding short-form tags. */
-function yamlToData(node: Node | null | undefined, doc: Document.Parsed): unknown {
+/** What CloudFormation answers for a YAML alias (see yamlToData). */
+export const YAML_ALIAS_ERROR = 'Template error: YAML aliases are not allowed in CloudFormation templates'
+
+/**
+ * A `Template error:` that fails the call itself (CreateChangeSet, CreateStack, ValidateTemplate)
+ * with a ValidationError, where other `Template error:`s only fail the change set.
+ */
+export class TemplateRejectedError extends ServiceError {
+  constructor(message: string) {
+    super('ValidationError', message)
+  }
+}
+
+/**
+ * Deepest nesting the sandbox reads. CloudFormation's own limit is UNCONFIRMED; real templates stay
+ * well under 50 levels, and without a bound a 51,200-byte body of brackets would overflow the
+ * stack of the sandbox's recursive readers (an HTTP 500) instead of answering a ValidationError.
+ */
+export const MAX_TEMPLATE_DEPTH = 200
+
+function tooDeep(): ServiceError {
+  return templateFormatError(`the template nests deeper than ${MAX_TEMPLATE_DEPTH} levels.`)
+}
+
+/**
+ * Whether the YAML text's flow collections (`[`, `{`) nest deeper than MAX_TEMPLATE_DEPTH, by a
+ * scan that skips quoted strings and comments. It runs before the YAML parser, which exhausts the
+ * process's memory on deep flow nesting (25,000 `[` crash Node itself). Plain scalars such as
+ * `${AWS::Region}` open and close their braces, so they don't add up.
+ */
+function yamlFlowTooDeep(body: string): boolean {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]
+    if (quote) {
+      if (c === quote) {
+        if (quote === "'" && body[i + 1] === "'") i++
+        else quote = undefined
+      } else if (c === '\\' && quote === '"') i++
+      continue
+    }
+    if (c === '#' && (i === 0 || /\s/.test(body[i - 1] ?? ''))) {
+      while (i < body.length && body[i] !== '\n') i++
+    } else if (c === '"' || (c === "'" && (i === 0 || /[\s[{,:]/.test(body[i - 1] ?? '')))) {
+      quote = c
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_TEMPLATE_DEPTH) return true
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--
+    }
+  }
+  return false
+}
+
+/** Whether plain data nests deeper than MAX_TEMPLATE_DEPTH (checked without recursion). */
+function nestsTooDeep(data: unknown): boolean {
+  const stack: {value: unknown; depth: number}[] = [{value: data, depth: 0}]
+  while (stack.length > 0) {
+    const {value, depth} = stack.pop()!
+    if (typeof value !== 'object' || value === null) continue
+    if (depth > MAX_TEMPLATE_DEPTH) return true
+    for (const child of Object.values(value)) stack.push({value: child, depth: depth + 1})
+  }
+  return false
+}
+
+/**
+ * Turn a YAML node into plain data, expanding short-form tags. CloudFormation refuses YAML aliases
+ * (`*name`, so merge keys too) with this ValidationError ("Template error: YAML aliases are not
+ * allowed in CloudFormation templates", as reported from real CreateChangeSet calls, e.g.
+ * seeebiii/aws-cloudformation-templates#1 and aws/aws-cli#3827). Refusing them also defuses alias
+ * bombs (9 aliases per line, 7 lines: 4.8 million nodes from 342 bytes) and aliases that contain
+ * themselves, which would otherwise expand without end.
+ */
+function yamlToData(node: Node | null | undefined, doc: Document.Parsed, depth = 0): unknown {
   if (node === null || node === undefined) return null
-  if (isAlias(node)) return yamlToData(node.resolve(doc) as Node | undefined, doc)
+  if (isAlias(node)) throw new TemplateRejectedError(YAML_ALIAS_ERROR)
+  if (depth > MAX_TEMPLATE_DEPTH) throw tooDeep()
   let value: unknown
   if (isScalar(node)) value = node.value
-  else if (isSeq(node)) value = node.items.map((item) => yamlToData(item as Node, doc))
+  else if (isSeq(node)) value = node.items.map((item) => yamlToData(item as Node, doc, depth + 1))
   else if (isMap(node)) {
     const out: Record<string, unknown> = {}
     for (const pair of node.items) {
-      const key = yamlToData(pair.key as Node, doc)
-      out[String(key)] = yamlToData(pair.value as Node, doc)
+      const key = yamlToData(pair.key as Node, doc, depth + 1)
+      out[String(key)] = yamlToData(pair.value as Node, doc, depth + 1)
     }
     value = out
   }
@@ -127,7 +202,9 @@ export function parseTemplateBody(body: string): Record<string, unknown> {
     } catch (error) {
       throw templateFormatError(`JSON not well-formed. (${error instanceof Error ? error.message : String(error)})`)
     }
+    if (nestsTooDeep(data)) throw tooDeep()
   } else {
+    if (yamlFlowTooDeep(body)) throw tooDeep()
     const doc = parseDocument(body, {uniqueKeys: true, prettyErrors: false})
     const first = doc.errors[0]
     if (first) {
