@@ -10,6 +10,8 @@
  *   gone; it is skipped.
  * - Bodies that are not event envelopes can't be published again (aws-semantics C.1, pitfall 16).
  */
+import {createHash} from 'node:crypto'
+
 import type {DlqRecord} from './dlq.js'
 import {decodeBase64, toBase64Url} from './momento-events.js'
 import type {PutEntry} from './put-entries.js'
@@ -43,6 +45,8 @@ export interface PlanOptions {
 export interface PlannedSend {
   record: DlqRecord
   entry: PutEntry
+  /** The detail the entry carries (the edit, else the original), for the run's content identity. */
+  detail: Record<string, unknown>
 }
 
 /** A record that is left in the DLQ, and why. */
@@ -97,7 +101,7 @@ export function planRedrive(
     }
     candidates.push({record, entry: built.entry, detail: detail ?? {}})
   }
-  if (!collapse) return {send: candidates.map(({record, entry}) => ({record, entry})), skip}
+  if (!collapse) return {send: candidates.map(({record, entry, detail}) => ({record, entry, detail})), skip}
 
   // Newest per key within the window first, then against what earlier windows sent.
   const newest = new Map<string, {record: DlqRecord; time: number; sent: number}>()
@@ -115,7 +119,7 @@ export function planRedrive(
   for (const {record, entry, detail} of candidates) {
     const identity = cacheKeyIdentity(record, detail)
     if (identity === undefined) {
-      send.push({record, entry})
+      send.push({record, entry, detail})
       continue
     }
     const winner = newest.get(identity)
@@ -131,7 +135,7 @@ export function planRedrive(
       continue
     }
     state.set(identity, mine)
-    send.push({record, entry})
+    send.push({record, entry, detail})
   }
   return {send, skip}
 }
@@ -190,4 +194,184 @@ function cacheKeyIdentity(record: DlqRecord, detail: Record<string, unknown>): s
   else if (typeof keyB64 === 'string' && keyB64 !== '') bytes = decodeBase64(keyB64)
   if (!bytes) return undefined
   return `${cache}\u0000${toBase64Url(bytes)}`
+}
+
+/**
+ * How far SQS's clock (SentTimestamp) may be ahead of this machine's clock before the run has measured
+ * anything. Five minutes is the skew SigV4 tolerates before AWS rejects a request as
+ * RequestTimeTooSkewed (the SDK then corrects its own signing clock, not Date.now), so a machine further
+ * off than that is already misconfigured; the fence also widens it from evidence (see RunFence).
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000
+
+/** What a redrive run makes of a message it receives. */
+export type FenceVerdict =
+  /** In the DLQ before the run started: the run may redrive it. */
+  | {kind: 'eligible'}
+  /** One of this run's own events, dead-lettered again while the run ran: never published again by it. */
+  | {kind: 'came-back'; by: 'event-id' | 'content'}
+  /** Sent to the DLQ after the run started (someone else's new failure): left for the next run. */
+  | {kind: 'arrived-later'}
+  /** The same content as a PutEvents this run has in flight: decide once that call has answered. */
+  | {kind: 'undecided'}
+
+/** One event this run published: its new EventId, its content identity and the source event's time. */
+export interface FencePublished {
+  eventId: string
+  content: string
+  /** Epoch ms of the dead-lettered event that was republished (-1 when unknown). */
+  sourceTime: number
+}
+
+/**
+ * A redrive run's fence: the run redrives only what was in the DLQ when it started, and never one of
+ * its own events that came back (an unfixed cause sends every redriven event straight back to the DLQ
+ * as a new SQS message; without the fence the run would feed on itself without end). Pure: the service
+ * feeds it the facts (what it published, what it received, the local clock) and asks per message.
+ *
+ * Three signals, in order:
+ * 1. Event id. PutEvents returns an EventId per entry; the event EventBridge dead-letters is the event
+ *    itself (aws-semantics C.1), so its envelope `id` is that EventId. Exact, no clock involved.
+ *    While a PutEvents is in flight its ids are not known yet, and its events can already be back in
+ *    the DLQ (a 404 is not retried): a message with the same content as an in-flight entry is
+ *    `undecided` until the call answers, never published on a guess.
+ * 2. Content (belt and braces, in case an envelope id ever differs from the EventId): detail type,
+ *    source and canonical detail, counted (each publish matches at most one message), and only for an
+ *    envelope whose `time` is later than the republished source event's (EventBridge stamps a
+ *    redriven event with the time of the redrive; an exact pre-run duplicate keeps its own older time).
+ *    Switched off as soon as one message matched by event id: ids then demonstrably work, and content
+ *    could only add false matches.
+ * 3. SentTimestamp. A message SQS received after the run started arrived later and is left alone. The
+ *    SentTimestamp is SQS's clock, the start is ours, and the safe direction of the error is to let a
+ *    new message through (it is a real failure, redriving it is harmless), never to hold back one that
+ *    was there before the run: so the cut-off is start + allowance, never minus. The allowance starts at
+ *    CLOCK_SKEW_ALLOWANCE_MS, plus any skew the receives prove (ApproximateFirstReceiveTimestamp is SQS's
+ *    clock at a receive that ended before our response: SQS is at least `first − respondedAt` ahead).
+ *    Once one of the run's events came back by id, the allowance becomes exactly what that proves: the
+ *    event was sent after our PutEvents call started, so SQS is at most `SentTimestamp − calledAt`
+ *    ahead, and start + that bound is a cut-off no pre-run message can pass.
+ */
+export class RunFence {
+  /** EventId → local time the PutEvents call that returned it started. */
+  private readonly ids = new Map<string, number>()
+  /** Content identity → publishes not matched yet, and the newest source event time among them. */
+  private readonly contents = new Map<string, {remaining: number; newestSource: number}>()
+  private readonly inFlight = new Map<string, number>()
+  private idsWork = false
+  /** Lower bound of (SQS clock − local clock), from receives. */
+  private skewAtLeast = -Infinity
+  /** Upper bound of (SQS clock − local clock), from this run's events that came back. */
+  private skewAtMost = Infinity
+
+  constructor(
+    /** Local epoch ms when the run started. */
+    readonly startedAt: number,
+    private readonly allowanceMs = CLOCK_SKEW_ALLOWANCE_MS,
+  ) {}
+
+  /** SentTimestamp (SQS clock, epoch ms) above which a message arrived after the run started. */
+  get cutoff(): number {
+    if (Number.isFinite(this.skewAtMost)) return this.startedAt + this.skewAtMost
+    return this.startedAt + this.allowanceMs + Math.max(0, this.skewAtLeast)
+  }
+
+  /** Number of EventIds this run published. */
+  get publishedCount(): number {
+    return this.ids.size
+  }
+
+  /** Before a PutEvents call: these contents are in flight until `endPublish`. */
+  beginPublish(contents: readonly string[]): void {
+    for (const c of contents) this.inFlight.set(c, (this.inFlight.get(c) ?? 0) + 1)
+  }
+
+  /**
+   * After the call answered (or threw): the same `contents` as `beginPublish`, the entries that got an
+   * EventId, and the local time the call started.
+   */
+  endPublish(contents: readonly string[], published: readonly FencePublished[], calledAt: number): void {
+    for (const c of contents) {
+      const n = (this.inFlight.get(c) ?? 0) - 1
+      if (n > 0) this.inFlight.set(c, n)
+      else this.inFlight.delete(c)
+    }
+    for (const p of published) {
+      this.ids.set(p.eventId, calledAt)
+      const entry = this.contents.get(p.content)
+      if (entry) {
+        entry.remaining++
+        entry.newestSource = Math.max(entry.newestSource, p.sourceTime)
+      } else this.contents.set(p.content, {remaining: 1, newestSource: p.sourceTime})
+    }
+  }
+
+  /** Whether some PutEvents is in flight (undecided messages wait for none). */
+  get publishing(): boolean {
+    return this.inFlight.size > 0
+  }
+
+  /** Evidence from one receive: the messages' ApproximateFirstReceiveTimestamp and when the response arrived. */
+  observeReceive(firstReceiveTimestamps: readonly number[], respondedAt: number): void {
+    for (const first of firstReceiveTimestamps) {
+      if (Number.isFinite(first) && first > 0) this.skewAtLeast = Math.max(this.skewAtLeast, first - respondedAt)
+    }
+  }
+
+  /** Decide one received message. */
+  classify(record: DlqRecord): FenceVerdict {
+    const id = record.event?.id
+    if (id !== undefined) {
+      const calledAt = this.ids.get(id)
+      if (calledAt !== undefined) {
+        this.idsWork = true
+        const sent = sentTime(record)
+        if (sent >= 0) this.skewAtMost = Math.min(this.skewAtMost, sent - calledAt)
+        return {kind: 'came-back', by: 'event-id'}
+      }
+    }
+    if (record.event && (this.inFlight.size > 0 || (!this.idsWork && this.contents.size > 0))) {
+      const content = contentIdentity(record.event.detailType, record.event.source, record.event.detail)
+      if (this.inFlight.has(content)) return {kind: 'undecided'}
+      const published = this.contents.get(content)
+      if (!this.idsWork && published && published.remaining > 0 && eventTime(record) > published.newestSource) {
+        published.remaining--
+        return {kind: 'came-back', by: 'content'}
+      }
+    }
+    const sent = sentTime(record)
+    if (sent >= 0 && sent > this.cutoff) return {kind: 'arrived-later'}
+    return {kind: 'eligible'}
+  }
+}
+
+/**
+ * What an event says, independent of its id and time: detail type, source and the detail as canonical
+ * JSON (keys sorted at every level, so a re-serialisation that reorders keys still matches), hashed.
+ */
+export function contentIdentity(detailType: string, source: string, detail: unknown): string {
+  return createHash('sha1')
+    .update(detailType)
+    .update('\u0000')
+    .update(source)
+    .update('\u0000')
+    .update(canonicalJson(detail))
+    .digest('base64')
+}
+
+/** The epoch ms of a record's event time (-1 when unknown), for the fence's bookkeeping. */
+export function recordEventTime(record: DlqRecord): number {
+  return eventTime(record)
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort()
+    const obj = value as Record<string, unknown>
+    return `{${keys
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }
