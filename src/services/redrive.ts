@@ -23,11 +23,10 @@
  * was there before the run (a steady stream of returns or new failures can't keep it going).
  */
 import {decodeDlqMessage} from '../core/dlq-decode.js'
-import type {DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {DlqHandle, DlqQueuePort, DlqReason, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import {NotFoundError} from '../core/errors.js'
 import type {EventsPort, PutEntry} from '../core/put-entries.js'
 import {RatePacer, type PacerState} from '../core/rate-pacer.js'
-import type {DlqReason} from '../core/dlq.js'
 import {
   contentIdentity,
   countSkips,

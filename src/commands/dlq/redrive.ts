@@ -387,8 +387,9 @@ function progressBar(stream: NodeJS.WriteStream, total: number, width = 30) {
       const done = p.redriven + p.failed + p.skipped + p.recovered
       const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width))
       const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
+      const back = p.cameBack > 0 ? ` · ${p.cameBack} came back` : ''
       stream.write(
-        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${rate}`,
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${rate}`,
       )
     },
     done(): void {
