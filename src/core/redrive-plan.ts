@@ -198,9 +198,10 @@ function cacheKeyIdentity(record: DlqRecord, detail: Record<string, unknown>): s
 
 /**
  * How far SQS's clock (SentTimestamp) may be ahead of this machine's clock before the run has measured
- * anything. Five minutes is the skew SigV4 tolerates before AWS rejects a request as
- * RequestTimeTooSkewed (the SDK then corrects its own signing clock, not Date.now), so a machine further
- * off than that is already misconfigured; the fence also widens it from evidence (see RunFence).
+ * anything. Five minutes is the skew SigV4 tolerates ("a request must reach AWS within five minutes of
+ * the time stamp in the request", IAM user guide, reference_aws-signing) and the threshold at which the
+ * JS SDK starts correcting its signing clock (@aws-sdk/core isClockSkewed: >= 300,000 ms), which leaves
+ * Date.now wrong: a machine further off than that is misconfigured. The fence widens it from evidence.
  */
 export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000
 
