@@ -216,10 +216,17 @@ export type FenceVerdict =
   /** The same content as a PutEvents this run has in flight: decide once that call has answered. */
   | {kind: 'undecided'}
 
-/** One event this run published: its new EventId, its content identity and the source event's time. */
+/** What an event says (as published, or as found in a DLQ envelope). */
+export interface FenceEvent {
+  detailType: string
+  source: string
+  detail: Record<string, unknown>
+}
+
+/** One event this run published: its new EventId, what it says and the republished source event's time. */
 export interface FencePublished {
   eventId: string
-  content: string
+  event: FenceEvent
   /** Epoch ms of the dead-lettered event that was republished (-1 when unknown). */
   sourceTime: number
 }
@@ -234,8 +241,9 @@ export interface FencePublished {
  * 1. Event id. PutEvents returns an EventId per entry; the event EventBridge dead-letters is the event
  *    itself (aws-semantics C.1), so its envelope `id` is that EventId. Exact, no clock involved.
  *    While a PutEvents is in flight its ids are not known yet, and its events can already be back in
- *    the DLQ (a 404 is not retried): a message with the same content as an in-flight entry is
- *    `undecided` until the call answers, never published on a guess.
+ *    the DLQ (a 404 is not retried): a message for the same cache and key (or topic) as an in-flight
+ *    entry is `undecided` until the call answers, never published on a guess. (Only a short wait, so
+ *    the key is coarse and cheap.)
  * 2. Content (belt and braces, in case an envelope id ever differs from the EventId): detail type,
  *    source and canonical detail, counted (each publish matches at most one message), and only for an
  *    envelope whose `time` is later than the republished source event's (EventBridge stamps a
@@ -255,8 +263,12 @@ export interface FencePublished {
 export class RunFence {
   /** EventId → local time the PutEvents call that returned it started. */
   private readonly ids = new Map<string, number>()
-  /** Content identity → publishes not matched yet, and the newest source event time among them. */
-  private readonly contents = new Map<string, {remaining: number; newestSource: number}>()
+  /**
+   * Flight key → content identity → publishes not matched yet, and the newest source event time among
+   * them (content identities are only computed while the content fallback is on).
+   */
+  private readonly contents = new Map<string, Map<string, {remaining: number; newestSource: number}>>()
+  /** Flight keys of the entries of PutEvents calls in flight (counted). */
   private readonly inFlight = new Map<string, number>()
   private idsWork = false
   /** Lower bound of (SQS clock − local clock), from receives. */
@@ -281,28 +293,35 @@ export class RunFence {
     return this.ids.size
   }
 
-  /** Before a PutEvents call: these contents are in flight until `endPublish`. */
-  beginPublish(contents: readonly string[]): void {
-    for (const c of contents) this.inFlight.set(c, (this.inFlight.get(c) ?? 0) + 1)
+  /** Before a PutEvents call: its entries are in flight until `endPublish` gets the returned keys back. */
+  beginPublish(events: readonly FenceEvent[]): string[] {
+    const keys = events.map(flightKey)
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1)
+    return keys
   }
 
   /**
-   * After the call answered (or threw): the same `contents` as `beginPublish`, the entries that got an
+   * After the call answered (or threw): the keys `beginPublish` returned, the entries that got an
    * EventId, and the local time the call started.
    */
-  endPublish(contents: readonly string[], published: readonly FencePublished[], calledAt: number): void {
-    for (const c of contents) {
-      const n = (this.inFlight.get(c) ?? 0) - 1
-      if (n > 0) this.inFlight.set(c, n)
-      else this.inFlight.delete(c)
+  endPublish(keys: readonly string[], published: readonly FencePublished[], calledAt: number): void {
+    for (const k of keys) {
+      const n = (this.inFlight.get(k) ?? 0) - 1
+      if (n > 0) this.inFlight.set(k, n)
+      else this.inFlight.delete(k)
     }
     for (const p of published) {
       this.ids.set(p.eventId, calledAt)
-      const entry = this.contents.get(p.content)
+      if (this.idsWork) continue
+      const key = flightKey(p.event)
+      let byContent = this.contents.get(key)
+      if (!byContent) this.contents.set(key, (byContent = new Map()))
+      const content = contentIdentity(p.event.detailType, p.event.source, p.event.detail)
+      const entry = byContent.get(content)
       if (entry) {
         entry.remaining++
         entry.newestSource = Math.max(entry.newestSource, p.sourceTime)
-      } else this.contents.set(p.content, {remaining: 1, newestSource: p.sourceTime})
+      } else byContent.set(content, {remaining: 1, newestSource: p.sourceTime})
     }
   }
 
@@ -324,19 +343,24 @@ export class RunFence {
     if (id !== undefined) {
       const calledAt = this.ids.get(id)
       if (calledAt !== undefined) {
+        if (!this.idsWork) this.contents.clear()
         this.idsWork = true
         const sent = sentTime(record)
         if (sent >= 0) this.skewAtMost = Math.min(this.skewAtMost, sent - calledAt)
         return {kind: 'came-back', by: 'event-id'}
       }
     }
-    if (record.event && (this.inFlight.size > 0 || (!this.idsWork && this.contents.size > 0))) {
-      const content = contentIdentity(record.event.detailType, record.event.source, record.event.detail)
-      if (this.inFlight.has(content)) return {kind: 'undecided'}
-      const published = this.contents.get(content)
-      if (!this.idsWork && published && published.remaining > 0 && eventTime(record) > published.newestSource) {
-        published.remaining--
-        return {kind: 'came-back', by: 'content'}
+    if (record.event && (this.inFlight.size > 0 || this.contents.size > 0)) {
+      const key = flightKey(record.event)
+      if (this.inFlight.has(key)) return {kind: 'undecided'}
+      const byContent = this.contents.get(key)
+      if (byContent) {
+        const content = contentIdentity(record.event.detailType, record.event.source, record.event.detail)
+        const published = byContent.get(content)
+        if (published && published.remaining > 0 && eventTime(record) > published.newestSource) {
+          published.remaining--
+          return {kind: 'came-back', by: 'content'}
+        }
       }
     }
     const sent = sentTime(record)
@@ -357,6 +381,12 @@ export function contentIdentity(detailType: string, source: string, detail: unkn
     .update('\u0000')
     .update(canonicalJson(detail))
     .digest('base64')
+}
+
+/** Detail type, source, cache, key and topic: cheap, and the same for an event and its dead-lettered copy. */
+function flightKey(event: FenceEvent): string {
+  const d = event.detail
+  return JSON.stringify([event.detailType, event.source, d['cacheName'], d['key'], d['key_base64'], d['topicName']])
 }
 
 /** The epoch ms of a record's event time (-1 when unknown), for the fence's bookkeeping. */

@@ -28,13 +28,13 @@ import {NotFoundError} from '../core/errors.js'
 import type {EventsPort, PutEntry} from '../core/put-entries.js'
 import {RatePacer, type PacerState} from '../core/rate-pacer.js'
 import {
-  contentIdentity,
   countSkips,
   newCollapseState,
   planRedrive,
   recordEventTime,
   RunFence,
   type CollapseState,
+  type FenceEvent,
   type FencePublished,
   type PlannedSend,
   type SkipReason,
@@ -554,15 +554,11 @@ class RedriveRun {
 
   private async publishAndDelete(batch: PlannedSend[]): Promise<void> {
     const pacer = await this.getPacer(batch[0])
-    const identities = new Map<PlannedSend, string>()
-    const contentOf = (send: PlannedSend): string => {
-      let identity = identities.get(send)
-      if (identity === undefined) {
-        identity = contentIdentity(send.entry.DetailType, send.entry.Source, send.detail)
-        identities.set(send, identity)
-      }
-      return identity
-    }
+    const fenceEvent = (send: PlannedSend): FenceEvent => ({
+      detailType: send.entry.DetailType,
+      source: send.entry.Source,
+      detail: send.detail,
+    })
     const maxAttempts = this.options.maxAttempts ?? 8
     // Keep the batch invisible while pacing or retries make it slow.
     const keepAlive = setInterval(
@@ -594,16 +590,15 @@ class RedriveRun {
         }
         let results
         this.firstPut ??= this.now()
-        // The fence knows these contents are in flight: a copy that is back in the DLQ before the
+        // The fence knows these entries are in flight: a copy that is back in the DLQ before the
         // response (and its EventIds) arrives waits instead of being published again.
-        const contents = pending.map((p) => contentOf(p))
-        this.fence.beginPublish(contents)
+        const inFlight = this.fence.beginPublish(pending.map(fenceEvent))
         const calledAt = this.now()
         try {
           results = await this.deps.events.putEvents(pending.map((p) => p.entry))
           this.lastPut = this.now()
         } catch (error) {
-          this.fence.endPublish(contents, [], calledAt)
+          this.fence.endPublish(inFlight, [], calledAt)
           if (isThrottle(error) && attempt < maxAttempts) {
             pacer.throttled()
             continue
@@ -625,10 +620,10 @@ class RedriveRun {
           } else this.fail(send, result.errorCode, result.errorMessage)
         })
         this.fence.endPublish(
-          contents,
+          inFlight,
           published.map((p): FencePublished => ({
             eventId: p.eventId,
-            content: contentOf(p.send),
+            event: fenceEvent(p.send),
             sourceTime: recordEventTime(p.send.record),
           })),
           calledAt,

@@ -6,6 +6,7 @@ import {record} from './redrive-fakes.js'
 const START = Date.parse('2026-03-01T12:00:00Z')
 const detail = {cacheName: 'orders', key: 'k', message: 'v', ttl: 60, ttl_seconds: 60}
 const content = contentIdentity('cacheSet', 'momento-eb', detail)
+const event = {detailType: 'cacheSet', source: 'momento-eb', detail}
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
 
 describe('RunFence', () => {
@@ -30,8 +31,8 @@ describe('RunFence', () => {
 
   it('recognises its own events by EventId, whatever their SentTimestamp', () => {
     const fence = new RunFence(START)
-    fence.beginPublish([content])
-    fence.endPublish([content], [{eventId: 'new-1', content, sourceTime: START - 60_000}], START + 1_000)
+    const keys = fence.beginPublish([event])
+    fence.endPublish(keys, [{eventId: 'new-1', event, sourceTime: START - 60_000}], START + 1_000)
     // Sent "before" the run by a clock that is behind ours: still ours.
     const back = record({id: 'm2', eventId: 'new-1', detail, sent: START - 10_000})
     expect(fence.classify(back)).toEqual({kind: 'came-back', by: 'event-id'})
@@ -40,14 +41,17 @@ describe('RunFence', () => {
 
   it('holds a message whose content is in flight until the PutEvents answers, then decides by id', () => {
     const fence = new RunFence(START)
-    fence.beginPublish([content])
+    const keys = fence.beginPublish([event])
     // The event failed and was dead-lettered before our PutEvents response arrived.
     const early = record({id: 'm2', eventId: 'new-1', detail, sent: START + 500})
     expect(fence.classify(early)).toEqual({kind: 'undecided'})
     expect(fence.publishing).toBe(true)
-    fence.endPublish([content], [{eventId: 'new-1', content, sourceTime: -1}], START + 100)
+    fence.endPublish(keys, [{eventId: 'new-1', event, sourceTime: -1}], START + 100)
     expect(fence.publishing).toBe(false)
     expect(fence.classify(early)).toEqual({kind: 'came-back', by: 'event-id'})
+    // Meanwhile another key is decided at once.
+    const other = record({id: 'o', detail: {...detail, key: 'other'}, sent: START - 1_000})
+    expect(fence.classify(other)).toEqual({kind: 'eligible'})
     // A pre-run message with the same content (a duplicate) is eligible once the call answered.
     expect(fence.classify(record({id: 'dup', eventId: 'other', detail, sent: START - 1_000}))).toEqual({
       kind: 'eligible',
@@ -57,14 +61,17 @@ describe('RunFence', () => {
   it('falls back to content (counted, newer event time) when ids do not match, until ids prove to work', () => {
     const fence = new RunFence(START)
     const sourceTime = START - 3_600_000
-    fence.endPublish([], [{eventId: 'new-1', content, sourceTime}], START)
+    fence.endPublish([], [{eventId: 'new-1', event, sourceTime}], START)
     // An envelope with an unknown id but our content, stamped at redrive time: ours.
     const returned = {id: 'r1', eventId: 'changed-id', detail, time: iso(START + 1_000), sent: START + 2_000}
     expect(fence.classify(record(returned))).toEqual({kind: 'came-back', by: 'content'})
+    // Same cache and key, another value: not ours.
+    const otherValue = {...returned, id: 'v', eventId: 'changed-v', detail: {...detail, message: 'other'}}
+    expect(fence.classify(record(otherValue))).toEqual({kind: 'eligible'})
     // One publish matches one message only.
     expect(fence.classify(record({...returned, id: 'r2', eventId: 'changed-2'}))).toEqual({kind: 'eligible'})
     // An exact duplicate of the source (same old time) never matches by content.
-    fence.endPublish([], [{eventId: 'new-2', content, sourceTime}], START)
+    fence.endPublish([], [{eventId: 'new-2', event, sourceTime}], START)
     expect(
       fence.classify(record({id: 'old', eventId: 'orig', detail, time: iso(sourceTime), sent: START - 5})),
     ).toEqual({
@@ -88,8 +95,8 @@ describe('RunFence', () => {
     fence.endPublish(
       [],
       [
-        {eventId: 'new-1', content, sourceTime: -1},
-        {eventId: 'new-2', content, sourceTime: -1},
+        {eventId: 'new-1', event, sourceTime: -1},
+        {eventId: 'new-2', event, sourceTime: -1},
       ],
       START,
     )
@@ -115,7 +122,7 @@ describe('RunFence', () => {
 
   it('tightens the cut-off to what its own returned events prove about the skew', () => {
     const fence = new RunFence(START)
-    fence.endPublish([], [{eventId: 'new-1', content, sourceTime: -1}], START + 1_000)
+    fence.endPublish([], [{eventId: 'new-1', event, sourceTime: -1}], START + 1_000)
     // Came back 300 ms after the call started, by a clock 2 s behind ours: SQS is at most 1.7 s behind.
     fence.classify(record({id: 'r', eventId: 'new-1', detail, sent: START + 1_000 - 2_000 + 300}))
     expect(fence.cutoff).toBe(START - 1_700)
