@@ -223,12 +223,27 @@ export interface FenceEvent {
   detail: Record<string, unknown>
 }
 
-/** One event this run published: its new EventId, what it says and the republished source event's time. */
+/** A PutEvents call in flight, as `beginPublish` returns it: hand it back to `endPublish`. */
+export interface FenceTicket {
+  readonly events: readonly FenceEvent[]
+  readonly keys: readonly string[]
+}
+
+/** One entry of an answered call that got an EventId. */
 export interface FencePublished {
+  /** Its index in the events given to `beginPublish`. */
+  index: number
   eventId: string
-  event: FenceEvent
   /** Epoch ms of the dead-lettered event that was republished (-1 when unknown). */
   sourceTime: number
+}
+
+/** A publish not matched by any returned message yet (kept only while the content fallback is on). */
+interface PublishedSlot {
+  event: FenceEvent
+  sourceTime: number
+  /** Its content identity, computed the first time a message with the same flight key shows up. */
+  content?: string
 }
 
 /**
@@ -263,11 +278,8 @@ export interface FencePublished {
 export class RunFence {
   /** EventId → local time the PutEvents call that returned it started. */
   private readonly ids = new Map<string, number>()
-  /**
-   * Flight key → content identity → publishes not matched yet, and the newest source event time among
-   * them (content identities are only computed while the content fallback is on).
-   */
-  private readonly contents = new Map<string, Map<string, {remaining: number; newestSource: number}>>()
+  /** Flight key → this run's publishes not matched yet (one, or several for one cache and key). */
+  private readonly unmatched = new Map<string, PublishedSlot | PublishedSlot[]>()
   /** Flight keys of the entries of PutEvents calls in flight (counted). */
   private readonly inFlight = new Map<string, number>()
   private idsWork = false
@@ -293,35 +305,33 @@ export class RunFence {
     return this.ids.size
   }
 
-  /** Before a PutEvents call: its entries are in flight until `endPublish` gets the returned keys back. */
-  beginPublish(events: readonly FenceEvent[]): string[] {
+  /** Before a PutEvents call: its entries are in flight until `endPublish` gets the ticket back. */
+  beginPublish(events: readonly FenceEvent[]): FenceTicket {
     const keys = events.map(flightKey)
     for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1)
-    return keys
+    return {events, keys}
   }
 
   /**
-   * After the call answered (or threw): the keys `beginPublish` returned, the entries that got an
+   * After the call answered (or threw): the ticket `beginPublish` returned, the entries that got an
    * EventId, and the local time the call started.
    */
-  endPublish(keys: readonly string[], published: readonly FencePublished[], calledAt: number): void {
-    for (const k of keys) {
+  endPublish(ticket: FenceTicket, published: readonly FencePublished[], calledAt: number): void {
+    for (const k of ticket.keys) {
       const n = (this.inFlight.get(k) ?? 0) - 1
       if (n > 0) this.inFlight.set(k, n)
       else this.inFlight.delete(k)
     }
     for (const p of published) {
       this.ids.set(p.eventId, calledAt)
-      if (this.idsWork) continue
-      const key = flightKey(p.event)
-      let byContent = this.contents.get(key)
-      if (!byContent) this.contents.set(key, (byContent = new Map()))
-      const content = contentIdentity(p.event.detailType, p.event.source, p.event.detail)
-      const entry = byContent.get(content)
-      if (entry) {
-        entry.remaining++
-        entry.newestSource = Math.max(entry.newestSource, p.sourceTime)
-      } else byContent.set(content, {remaining: 1, newestSource: p.sourceTime})
+      const key = ticket.keys[p.index]
+      const event = ticket.events[p.index]
+      if (this.idsWork || key === undefined || event === undefined) continue
+      const slot: PublishedSlot = {event, sourceTime: p.sourceTime}
+      const slots = this.unmatched.get(key)
+      if (slots === undefined) this.unmatched.set(key, slot)
+      else if (Array.isArray(slots)) slots.push(slot)
+      else this.unmatched.set(key, [slots, slot])
     }
   }
 
@@ -343,29 +353,41 @@ export class RunFence {
     if (id !== undefined) {
       const calledAt = this.ids.get(id)
       if (calledAt !== undefined) {
-        if (!this.idsWork) this.contents.clear()
+        if (!this.idsWork) this.unmatched.clear()
         this.idsWork = true
         const sent = sentTime(record)
         if (sent >= 0) this.skewAtMost = Math.min(this.skewAtMost, sent - calledAt)
         return {kind: 'came-back', by: 'event-id'}
       }
     }
-    if (record.event && (this.inFlight.size > 0 || this.contents.size > 0)) {
+    if (record.event && (this.inFlight.size > 0 || this.unmatched.size > 0)) {
       const key = flightKey(record.event)
       if (this.inFlight.has(key)) return {kind: 'undecided'}
-      const byContent = this.contents.get(key)
-      if (byContent) {
-        const content = contentIdentity(record.event.detailType, record.event.source, record.event.detail)
-        const published = byContent.get(content)
-        if (published && published.remaining > 0 && eventTime(record) > published.newestSource) {
-          published.remaining--
-          return {kind: 'came-back', by: 'content'}
-        }
+      if (this.unmatched.has(key) && this.matchContent(key, record, record.event)) {
+        return {kind: 'came-back', by: 'content'}
       }
     }
     const sent = sentTime(record)
     if (sent >= 0 && sent > this.cutoff) return {kind: 'arrived-later'}
     return {kind: 'eligible'}
+  }
+
+  /** Match (and use up) an unmatched publish with the same content and an older source event. */
+  private matchContent(key: string, record: DlqRecord, event: FenceEvent): boolean {
+    const found = this.unmatched.get(key)
+    if (found === undefined) return false
+    const slots = Array.isArray(found) ? found : [found]
+    const content = contentIdentity(event.detailType, event.source, event.detail)
+    const time = eventTime(record)
+    const i = slots.findIndex((slot) => {
+      slot.content ??= contentIdentity(slot.event.detailType, slot.event.source, slot.event.detail)
+      return slot.content === content && time > slot.sourceTime
+    })
+    if (i < 0) return false
+    slots.splice(i, 1)
+    if (slots.length === 0) this.unmatched.delete(key)
+    else if (!Array.isArray(found)) this.unmatched.set(key, slots)
+    return true
   }
 }
 
@@ -386,7 +408,11 @@ export function contentIdentity(detailType: string, source: string, detail: unkn
 /** Detail type, source, cache, key and topic: cheap, and the same for an event and its dead-lettered copy. */
 function flightKey(event: FenceEvent): string {
   const d = event.detail
-  return JSON.stringify([event.detailType, event.source, d['cacheName'], d['key'], d['key_base64'], d['topicName']])
+  return `${event.detailType}\u0000${event.source}\u0000${part(d['cacheName'])}\u0000${part(d['key'])}\u0000${part(d['key_base64'])}\u0000${part(d['topicName'])}`
+}
+
+function part(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
 }
 
 /** The epoch ms of a record's event time (-1 when unknown), for the fence's bookkeeping. */

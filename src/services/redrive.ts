@@ -592,13 +592,13 @@ class RedriveRun {
         this.firstPut ??= this.now()
         // The fence knows these entries are in flight: a copy that is back in the DLQ before the
         // response (and its EventIds) arrives waits instead of being published again.
-        const inFlight = this.fence.beginPublish(pending.map(fenceEvent))
+        const ticket = this.fence.beginPublish(pending.map(fenceEvent))
         const calledAt = this.now()
         try {
           results = await this.deps.events.putEvents(pending.map((p) => p.entry))
           this.lastPut = this.now()
         } catch (error) {
-          this.fence.endPublish(inFlight, [], calledAt)
+          this.fence.endPublish(ticket, [], calledAt)
           if (isThrottle(error) && attempt < maxAttempts) {
             pacer.throttled()
             continue
@@ -607,12 +607,12 @@ class RedriveRun {
           throw error
         }
         const putDone = this.bus.mark()
-        const published: Array<{send: PlannedSend; eventId: string}> = []
+        const published: Array<{send: PlannedSend; eventId: string; index: number}> = []
         const retry: PlannedSend[] = []
         let throttled = false
         pending.forEach((send, i) => {
           const result = results[i] ?? {errorCode: 'MissingResult', errorMessage: 'PutEvents returned fewer results.'}
-          if ('eventId' in result) published.push({send, eventId: result.eventId})
+          if ('eventId' in result) published.push({send, eventId: result.eventId, index: i})
           else if (result.errorCode === 'ThrottlingException' || result.errorCode === 'InternalFailure') {
             if (result.errorCode === 'ThrottlingException') throttled = true
             if (attempt < maxAttempts) retry.push(send)
@@ -620,10 +620,10 @@ class RedriveRun {
           } else this.fail(send, result.errorCode, result.errorMessage)
         })
         this.fence.endPublish(
-          inFlight,
+          ticket,
           published.map((p): FencePublished => ({
+            index: p.index,
             eventId: p.eventId,
-            event: fenceEvent(p.send),
             sourceTime: recordEventTime(p.send.record),
           })),
           calledAt,

@@ -7,6 +7,16 @@ const START = Date.parse('2026-03-01T12:00:00Z')
 const detail = {cacheName: 'orders', key: 'k', message: 'v', ttl: 60, ttl_seconds: 60}
 const content = contentIdentity('cacheSet', 'momento-eb', detail)
 const event = {detailType: 'cacheSet', source: 'momento-eb', detail}
+
+/** One PutEvents call of `event` that returned `eventIds` (one entry each). */
+function publish(fence: RunFence, eventIds: string[], sourceTime: number, calledAt: number): void {
+  const ticket = fence.beginPublish(eventIds.map(() => event))
+  fence.endPublish(
+    ticket,
+    eventIds.map((eventId, index) => ({index, eventId, sourceTime})),
+    calledAt,
+  )
+}
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
 
 describe('RunFence', () => {
@@ -31,8 +41,7 @@ describe('RunFence', () => {
 
   it('recognises its own events by EventId, whatever their SentTimestamp', () => {
     const fence = new RunFence(START)
-    const keys = fence.beginPublish([event])
-    fence.endPublish(keys, [{eventId: 'new-1', event, sourceTime: START - 60_000}], START + 1_000)
+    publish(fence, ['new-1'], START - 60_000, START + 1_000)
     // Sent "before" the run by a clock that is behind ours: still ours.
     const back = record({id: 'm2', eventId: 'new-1', detail, sent: START - 10_000})
     expect(fence.classify(back)).toEqual({kind: 'came-back', by: 'event-id'})
@@ -41,12 +50,12 @@ describe('RunFence', () => {
 
   it('holds a message whose content is in flight until the PutEvents answers, then decides by id', () => {
     const fence = new RunFence(START)
-    const keys = fence.beginPublish([event])
+    const ticket = fence.beginPublish([event])
     // The event failed and was dead-lettered before our PutEvents response arrived.
     const early = record({id: 'm2', eventId: 'new-1', detail, sent: START + 500})
     expect(fence.classify(early)).toEqual({kind: 'undecided'})
     expect(fence.publishing).toBe(true)
-    fence.endPublish(keys, [{eventId: 'new-1', event, sourceTime: -1}], START + 100)
+    fence.endPublish(ticket, [{index: 0, eventId: 'new-1', sourceTime: -1}], START + 100)
     expect(fence.publishing).toBe(false)
     expect(fence.classify(early)).toEqual({kind: 'came-back', by: 'event-id'})
     // Meanwhile another key is decided at once.
@@ -61,7 +70,7 @@ describe('RunFence', () => {
   it('falls back to content (counted, newer event time) when ids do not match, until ids prove to work', () => {
     const fence = new RunFence(START)
     const sourceTime = START - 3_600_000
-    fence.endPublish([], [{eventId: 'new-1', event, sourceTime}], START)
+    publish(fence, ['new-1'], sourceTime, START)
     // An envelope with an unknown id but our content, stamped at redrive time: ours.
     const returned = {id: 'r1', eventId: 'changed-id', detail, time: iso(START + 1_000), sent: START + 2_000}
     expect(fence.classify(record(returned))).toEqual({kind: 'came-back', by: 'content'})
@@ -71,7 +80,7 @@ describe('RunFence', () => {
     // One publish matches one message only.
     expect(fence.classify(record({...returned, id: 'r2', eventId: 'changed-2'}))).toEqual({kind: 'eligible'})
     // An exact duplicate of the source (same old time) never matches by content.
-    fence.endPublish([], [{eventId: 'new-2', event, sourceTime}], START)
+    publish(fence, ['new-2'], sourceTime, START)
     expect(
       fence.classify(record({id: 'old', eventId: 'orig', detail, time: iso(sourceTime), sent: START - 5})),
     ).toEqual({
@@ -92,14 +101,7 @@ describe('RunFence', () => {
 
   it('switches content matching off once an event came back by id', () => {
     const fence = new RunFence(START)
-    fence.endPublish(
-      [],
-      [
-        {eventId: 'new-1', event, sourceTime: -1},
-        {eventId: 'new-2', event, sourceTime: -1},
-      ],
-      START,
-    )
+    publish(fence, ['new-1', 'new-2'], -1, START)
     expect(fence.classify(record({id: 'r1', eventId: 'new-1', detail, sent: START + 100}))).toEqual({
       kind: 'came-back',
       by: 'event-id',
@@ -122,7 +124,7 @@ describe('RunFence', () => {
 
   it('tightens the cut-off to what its own returned events prove about the skew', () => {
     const fence = new RunFence(START)
-    fence.endPublish([], [{eventId: 'new-1', event, sourceTime: -1}], START + 1_000)
+    publish(fence, ['new-1'], -1, START + 1_000)
     // Came back 300 ms after the call started, by a clock 2 s behind ours: SQS is at most 1.7 s behind.
     fence.classify(record({id: 'r', eventId: 'new-1', detail, sent: START + 1_000 - 2_000 + 300}))
     expect(fence.cutoff).toBe(START - 1_700)
