@@ -10,6 +10,8 @@
  *   gone; it is skipped.
  * - Bodies that are not event envelopes can't be published again (aws-semantics C.1, pitfall 16).
  */
+import {createHash} from 'node:crypto'
+
 import type {DlqRecord} from './dlq.js'
 import {decodeBase64, toBase64Url} from './momento-events.js'
 import type {PutEntry} from './put-entries.js'
@@ -43,6 +45,8 @@ export interface PlanOptions {
 export interface PlannedSend {
   record: DlqRecord
   entry: PutEntry
+  /** The detail the entry carries (the edit, else the original), for the run's content identity. */
+  detail: Record<string, unknown>
 }
 
 /** A record that is left in the DLQ, and why. */
@@ -97,7 +101,7 @@ export function planRedrive(
     }
     candidates.push({record, entry: built.entry, detail: detail ?? {}})
   }
-  if (!collapse) return {send: candidates.map(({record, entry}) => ({record, entry})), skip}
+  if (!collapse) return {send: candidates.map(({record, entry, detail}) => ({record, entry, detail})), skip}
 
   // Newest per key within the window first, then against what earlier windows sent.
   const newest = new Map<string, {record: DlqRecord; time: number; sent: number}>()
@@ -115,7 +119,7 @@ export function planRedrive(
   for (const {record, entry, detail} of candidates) {
     const identity = cacheKeyIdentity(record, detail)
     if (identity === undefined) {
-      send.push({record, entry})
+      send.push({record, entry, detail})
       continue
     }
     const winner = newest.get(identity)
@@ -131,7 +135,7 @@ export function planRedrive(
       continue
     }
     state.set(identity, mine)
-    send.push({record, entry})
+    send.push({record, entry, detail})
   }
   return {send, skip}
 }
@@ -190,4 +194,241 @@ function cacheKeyIdentity(record: DlqRecord, detail: Record<string, unknown>): s
   else if (typeof keyB64 === 'string' && keyB64 !== '') bytes = decodeBase64(keyB64)
   if (!bytes) return undefined
   return `${cache}\u0000${toBase64Url(bytes)}`
+}
+
+/**
+ * How far SQS's clock (SentTimestamp) may be ahead of this machine's clock before the run has measured
+ * anything. Five minutes is the skew SigV4 tolerates ("a request must reach AWS within five minutes of
+ * the time stamp in the request", IAM user guide, reference_aws-signing) and the threshold at which the
+ * JS SDK starts correcting its signing clock (@aws-sdk/core isClockSkewed: >= 300,000 ms), which leaves
+ * Date.now wrong: a machine further off than that is misconfigured. The fence widens it from evidence.
+ */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000
+
+/** What a redrive run makes of a message it receives. */
+export type FenceVerdict =
+  /** In the DLQ before the run started: the run may redrive it. */
+  | {kind: 'eligible'}
+  /** One of this run's own events, dead-lettered again while the run ran: never published again by it. */
+  | {kind: 'came-back'; by: 'event-id' | 'content'}
+  /** Sent to the DLQ after the run started (someone else's new failure): left for the next run. */
+  | {kind: 'arrived-later'}
+  /** The same content as a PutEvents this run has in flight: decide once that call has answered. */
+  | {kind: 'undecided'}
+
+/** What an event says (as published, or as found in a DLQ envelope). */
+export interface FenceEvent {
+  detailType: string
+  source: string
+  detail: Record<string, unknown>
+}
+
+/** A PutEvents call in flight, as `beginPublish` returns it: hand it back to `endPublish`. */
+export interface FenceTicket {
+  readonly events: readonly FenceEvent[]
+  readonly keys: readonly string[]
+}
+
+/** One entry of an answered call that got an EventId. */
+export interface FencePublished {
+  /** Its index in the events given to `beginPublish`. */
+  index: number
+  eventId: string
+  /** Epoch ms of the dead-lettered event that was republished (-1 when unknown). */
+  sourceTime: number
+}
+
+/** A publish not matched by any returned message yet (kept only while the content fallback is on). */
+interface PublishedSlot {
+  event: FenceEvent
+  sourceTime: number
+  /** Its content identity, computed the first time a message with the same flight key shows up. */
+  content?: string
+}
+
+/**
+ * A redrive run's fence: the run redrives only what was in the DLQ when it started, and never one of
+ * its own events that came back (an unfixed cause sends every redriven event straight back to the DLQ
+ * as a new SQS message; without the fence the run would feed on itself without end). Pure: the service
+ * feeds it the facts (what it published, what it received, the local clock) and asks per message.
+ *
+ * Three signals, in order:
+ * 1. Event id. PutEvents returns an EventId per entry; the event EventBridge dead-letters is the event
+ *    itself (aws-semantics C.1), so its envelope `id` is that EventId. Exact, no clock involved.
+ *    While a PutEvents is in flight its ids are not known yet, and its events can already be back in
+ *    the DLQ (a 404 is not retried): a message for the same cache and key (or topic) as an in-flight
+ *    entry is `undecided` until the call answers, never published on a guess. (Only a short wait, so
+ *    the key is coarse and cheap.)
+ * 2. Content (belt and braces, in case an envelope id ever differs from the EventId): detail type,
+ *    source and canonical detail, counted (each publish matches at most one message), and only for an
+ *    envelope whose `time` is later than the republished source event's (EventBridge stamps a
+ *    redriven event with the time of the redrive; an exact pre-run duplicate keeps its own older time).
+ *    Switched off as soon as one message matched by event id: ids then demonstrably work, and content
+ *    could only add false matches.
+ * 3. SentTimestamp. A message SQS received after the run started arrived later and is left alone. The
+ *    SentTimestamp is SQS's clock, the start is ours, and the safe direction of the error is to let a
+ *    new message through (it is a real failure, redriving it is harmless), never to hold back one that
+ *    was there before the run: so the cut-off is start + allowance, never minus. The allowance starts at
+ *    CLOCK_SKEW_ALLOWANCE_MS, plus any skew the receives prove (ApproximateFirstReceiveTimestamp is SQS's
+ *    clock at a receive that ended before our response: SQS is at least `first − respondedAt` ahead).
+ *    Once one of the run's events came back by id, the allowance becomes exactly what that proves: the
+ *    event was sent after our PutEvents call started, so SQS is at most `SentTimestamp − calledAt`
+ *    ahead, and start + that bound is a cut-off no pre-run message can pass.
+ */
+export class RunFence {
+  /** EventId → local time the PutEvents call that returned it started. */
+  private readonly ids = new Map<string, number>()
+  /** Flight key → this run's publishes not matched yet (one, or several for one cache and key). */
+  private readonly unmatched = new Map<string, PublishedSlot | PublishedSlot[]>()
+  /** Flight keys of the entries of PutEvents calls in flight (counted). */
+  private readonly inFlight = new Map<string, number>()
+  private idsWork = false
+  /** Lower bound of (SQS clock − local clock), from receives. */
+  private skewAtLeast = -Infinity
+  /** Upper bound of (SQS clock − local clock), from this run's events that came back. */
+  private skewAtMost = Infinity
+
+  constructor(
+    /** Local epoch ms when the run started. */
+    readonly startedAt: number,
+    private readonly allowanceMs = CLOCK_SKEW_ALLOWANCE_MS,
+  ) {}
+
+  /** SentTimestamp (SQS clock, epoch ms) above which a message arrived after the run started. */
+  get cutoff(): number {
+    if (Number.isFinite(this.skewAtMost)) return this.startedAt + this.skewAtMost
+    return this.startedAt + this.allowanceMs + Math.max(0, this.skewAtLeast)
+  }
+
+  /** Number of EventIds this run published. */
+  get publishedCount(): number {
+    return this.ids.size
+  }
+
+  /** Before a PutEvents call: its entries are in flight until `endPublish` gets the ticket back. */
+  beginPublish(events: readonly FenceEvent[]): FenceTicket {
+    const keys = events.map(flightKey)
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1)
+    return {events, keys}
+  }
+
+  /**
+   * After the call answered (or threw): the ticket `beginPublish` returned, the entries that got an
+   * EventId, and the local time the call started.
+   */
+  endPublish(ticket: FenceTicket, published: readonly FencePublished[], calledAt: number): void {
+    for (const k of ticket.keys) {
+      const n = (this.inFlight.get(k) ?? 0) - 1
+      if (n > 0) this.inFlight.set(k, n)
+      else this.inFlight.delete(k)
+    }
+    for (const p of published) {
+      this.ids.set(p.eventId, calledAt)
+      const key = ticket.keys[p.index]
+      const event = ticket.events[p.index]
+      if (this.idsWork || key === undefined || event === undefined) continue
+      const slot: PublishedSlot = {event, sourceTime: p.sourceTime}
+      const slots = this.unmatched.get(key)
+      if (slots === undefined) this.unmatched.set(key, slot)
+      else if (Array.isArray(slots)) slots.push(slot)
+      else this.unmatched.set(key, [slots, slot])
+    }
+  }
+
+  /** Whether some PutEvents is in flight (undecided messages wait for none). */
+  get publishing(): boolean {
+    return this.inFlight.size > 0
+  }
+
+  /** Evidence from one receive: the messages' ApproximateFirstReceiveTimestamp and when the response arrived. */
+  observeReceive(firstReceiveTimestamps: readonly number[], respondedAt: number): void {
+    for (const first of firstReceiveTimestamps) {
+      if (Number.isFinite(first) && first > 0) this.skewAtLeast = Math.max(this.skewAtLeast, first - respondedAt)
+    }
+  }
+
+  /** Decide one received message. */
+  classify(record: DlqRecord): FenceVerdict {
+    const id = record.event?.id
+    if (id !== undefined) {
+      const calledAt = this.ids.get(id)
+      if (calledAt !== undefined) {
+        if (!this.idsWork) this.unmatched.clear()
+        this.idsWork = true
+        const sent = sentTime(record)
+        if (sent >= 0) this.skewAtMost = Math.min(this.skewAtMost, sent - calledAt)
+        return {kind: 'came-back', by: 'event-id'}
+      }
+    }
+    if (record.event && (this.inFlight.size > 0 || this.unmatched.size > 0)) {
+      const key = flightKey(record.event)
+      if (this.inFlight.has(key)) return {kind: 'undecided'}
+      if (this.unmatched.has(key) && this.matchContent(key, record, record.event)) {
+        return {kind: 'came-back', by: 'content'}
+      }
+    }
+    const sent = sentTime(record)
+    if (sent >= 0 && sent > this.cutoff) return {kind: 'arrived-later'}
+    return {kind: 'eligible'}
+  }
+
+  /** Match (and use up) an unmatched publish with the same content and an older source event. */
+  private matchContent(key: string, record: DlqRecord, event: FenceEvent): boolean {
+    const found = this.unmatched.get(key)
+    if (found === undefined) return false
+    const slots = Array.isArray(found) ? found : [found]
+    const content = contentIdentity(event.detailType, event.source, event.detail)
+    const time = eventTime(record)
+    const i = slots.findIndex((slot) => {
+      slot.content ??= contentIdentity(slot.event.detailType, slot.event.source, slot.event.detail)
+      return slot.content === content && time > slot.sourceTime
+    })
+    if (i < 0) return false
+    slots.splice(i, 1)
+    if (slots.length === 0) this.unmatched.delete(key)
+    else if (!Array.isArray(found)) this.unmatched.set(key, slots)
+    return true
+  }
+}
+
+/**
+ * What an event says, independent of its id and time: detail type, source and the detail as canonical
+ * JSON (keys sorted at every level, so a re-serialisation that reorders keys still matches), hashed.
+ */
+export function contentIdentity(detailType: string, source: string, detail: unknown): string {
+  return createHash('sha1')
+    .update(detailType)
+    .update('\u0000')
+    .update(source)
+    .update('\u0000')
+    .update(canonicalJson(detail))
+    .digest('base64')
+}
+
+/** Detail type, source, cache, key and topic: cheap, and the same for an event and its dead-lettered copy. */
+function flightKey(event: FenceEvent): string {
+  const d = event.detail
+  return `${event.detailType}\u0000${event.source}\u0000${part(d['cacheName'])}\u0000${part(d['key'])}\u0000${part(d['key_base64'])}\u0000${part(d['topicName'])}`
+}
+
+function part(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '')
+}
+
+/** The epoch ms of a record's event time (-1 when unknown), for the fence's bookkeeping. */
+export function recordEventTime(record: DlqRecord): number {
+  return eventTime(record)
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort()
+    const obj = value as Record<string, unknown>
+    return `{${keys
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }

@@ -14,9 +14,16 @@
  * is published again: duplicates are bounded by one batch per worker); after 5's journal write, the
  * next run deletes it without publishing it again. Messages left in the queue (skipped, failed, not
  * selected) are held invisible during the run and released (visibility 0) at its end.
+ *
+ * A run never feeds on itself: it redrives only what was in the DLQ when it started (RunFence in
+ * core/redrive-plan.ts). When the cause isn't fixed, every redriven event fails again and comes back
+ * as a new SQS message while the run is still receiving; the fence recognises it (by the EventId
+ * PutEvents returned), leaves it in the queue and counts it, with its decoded reason, in `cameBack`.
+ * The run ends on an empty receive, or after IDLE_RECEIVES receives in a row that brought nothing that
+ * was there before the run (a steady stream of returns or new failures can't keep it going).
  */
 import {decodeDlqMessage} from '../core/dlq-decode.js'
-import type {DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {DlqHandle, DlqQueuePort, DlqReason, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import {NotFoundError} from '../core/errors.js'
 import type {EventsPort, PutEntry} from '../core/put-entries.js'
 import {RatePacer, type PacerState} from '../core/rate-pacer.js'
@@ -24,7 +31,11 @@ import {
   countSkips,
   newCollapseState,
   planRedrive,
+  recordEventTime,
+  RunFence,
   type CollapseState,
+  type FenceEvent,
+  type FencePublished,
   type PlannedSend,
   type SkipReason,
 } from '../core/redrive-plan.js'
@@ -41,6 +52,13 @@ export const DEFAULT_REDRIVE_RATE = 50
 export const UNCAPPED_LOOPS = 64
 /** Visibility timeout of a received batch, in seconds. */
 export const DEFAULT_VISIBILITY_SECONDS = 60
+/**
+ * Receives in a row (across workers) that brought nothing that was in the DLQ before the run, after
+ * which the run ends even though the queue isn't empty: what is left is this run's own events that came
+ * back, newer failures, or held messages whose visibility ran out. Each such receive hides what it got,
+ * so pre-run messages still visible surface within a few receives.
+ */
+export const IDLE_RECEIVES = 10
 
 /** What a redrive talks to. */
 export interface RedriveDeps {
@@ -95,6 +113,8 @@ export interface RedriveProgress {
   failed: number
   skipped: number
   recovered: number
+  /** This run's events that came back to the DLQ so far. */
+  cameBack: number
   rate: number
 }
 
@@ -112,6 +132,25 @@ export interface RedriveSkip {
   eventId: string | undefined
   reason: SkipReason
   message: string
+}
+
+/** One of this run's events that came back to the DLQ while it ran. */
+export interface CameBackMessage {
+  messageId: string
+  /** The envelope's id: the EventId this run's PutEvents returned. */
+  eventId: string | undefined
+  reason: DlqReason
+  /** How it was recognised: by event id (exact) or by content (fallback). */
+  by: 'event-id' | 'content'
+}
+
+/** This run's events that failed again and were dead-lettered while the run was still receiving. */
+export interface CameBack {
+  total: number
+  /** Counts by decoded reason (decodeDlqMessage), e.g. `{"cache-not-found": 3}`. */
+  byReason: Partial<Record<DlqReason, number>>
+  /** The first 1,000 of them. */
+  messages: CameBackMessage[]
 }
 
 /** What a run did. */
@@ -142,6 +181,14 @@ export interface RedriveSummary {
   interrupted: boolean
   /** Why the run stopped early (bus deleted), if it did. */
   stoppedBecause: string | undefined
+  /**
+   * This run's own events that came back to the DLQ while it ran (the cause isn't fixed). They are left
+   * in the queue, never published again by this run. Returns that arrive after the run ended aren't
+   * counted.
+   */
+  cameBack: CameBack
+  /** Messages sent to the DLQ after the run started that aren't this run's events: left for the next run. */
+  newArrivals: number
   rate: PacerState
   durationMs: number
   /** From the first PutEvents call to the end of the last one (the paced part of the run). */
@@ -197,6 +244,12 @@ class RedriveRun {
   private readonly summary: RedriveSummary
   private readonly started: number
   private readonly collapseState: CollapseState = newCollapseState()
+  /** What was in the DLQ when the run started, and which messages are this run's own events. */
+  private readonly fence: RunFence
+  /** Messages whose content matches a PutEvents in flight: decided once it answers. */
+  private readonly deferred = new Map<string, DlqRecord>()
+  /** Receives in a row that brought nothing from before the run. */
+  private idle = 0
   /** Every message id received this run (a message that comes back is not processed twice). */
   private readonly seen = new Set<string>()
   /** Messages left in the queue this run, with their latest handle: released at the end. */
@@ -221,6 +274,7 @@ class RedriveRun {
     this.now = deps.now ?? Date.now
     this.sleep = deps.sleep ?? defaultSleep
     this.started = this.now()
+    this.fence = new RunFence(this.started)
     this.bus = new BusGuard(deps.events)
     const runs = new Map<string, {runId: string; time: string; pending: number}>()
     for (const p of deps.journal.pending.values()) {
@@ -249,6 +303,8 @@ class RedriveRun {
       eventIds: [],
       interrupted: false,
       stoppedBecause: undefined,
+      cameBack: {total: 0, byReason: {}, messages: []},
+      newArrivals: 0,
       rate: {target: 0, current: 0, decreases: 0},
       durationMs: 0,
       publishMs: 0,
@@ -260,6 +316,14 @@ class RedriveRun {
   async drain(): Promise<RedriveSummary> {
     const workers = this.options.workers ?? this.defaultWorkers()
     await Promise.all(Array.from({length: workers}, () => this.worker()))
+    // Messages that waited for a PutEvents to answer: every call has answered now.
+    try {
+      if (this.deferred.size > 0 && !this.stopping && this.fatal === undefined) {
+        await this.processRaw([], this.options.select ?? (() => true))
+      }
+    } catch (error) {
+      this.fatal ??= error
+    }
     return this.finish()
   }
 
@@ -296,7 +360,9 @@ class RedriveRun {
       while (!this.stopping && this.fatal === undefined && !this.selectionComplete()) {
         const raws = await this.receive()
         if (raws.length === 0) return
-        await this.processRaw(raws, this.options.select ?? (() => true))
+        const progress = await this.processRaw(raws, this.options.select ?? (() => true))
+        if (progress) this.idle = 0
+        else if (++this.idle >= IDLE_RECEIVES) return
       }
     } catch (error) {
       this.fatal ??= error
@@ -310,15 +376,23 @@ class RedriveRun {
     return ids !== undefined && this.selectedCount >= ids.size
   }
 
-  private receive(): Promise<RawDlqMessage[]> {
+  private async receive(): Promise<RawDlqMessage[]> {
     const rate = this.pacer?.rate ?? this.options.rate ?? DEFAULT_REDRIVE_RATE
     // At low rates take fewer messages at once, so the pace is smooth and fewer messages sit invisible.
     const max = rate === 0 || !Number.isFinite(rate) ? 10 : Math.max(1, Math.min(10, Math.round(rate / 5)))
-    return this.deps.queue.receive({
+    const raws = await this.deps.queue.receive({
       max,
       visibilityTimeoutSeconds: this.visibility(),
       waitSeconds: this.options.waitSeconds ?? 1,
     })
+    if (raws.length > 0) {
+      const respondedAt = this.now()
+      this.fence.observeReceive(
+        raws.map((r) => Number(r.systemAttributes['ApproximateFirstReceiveTimestamp'])),
+        respondedAt,
+      )
+    }
+    return raws
   }
 
   private visibility(): number {
@@ -342,14 +416,25 @@ class RedriveRun {
     return messageId ? this.pendingById.get(messageId) : undefined
   }
 
-  private async processRaw(raws: RawDlqMessage[], select: (record: DlqRecord) => boolean): Promise<void> {
+  /**
+   * Sort received messages (and deferred ones that can be decided now): delete what the journal says
+   * was published, pass this run's own returns and newer arrivals by, process the rest. Returns whether
+   * anything that was in the DLQ before the run turned up (selected or not).
+   */
+  private async processRaw(raws: RawDlqMessage[], select: (record: DlqRecord) => boolean): Promise<boolean> {
     const now = this.now()
-    const records: DlqRecord[] = []
     const decodeOptions = {now, ...(this.options.region ? {region: this.options.region} : {})}
-    for (const raw of raws) records.push(decodeDlqMessage(raw, decodeOptions))
     const fresh: DlqRecord[] = []
     const deleteOnly: DlqRecord[] = []
-    for (const record of records) {
+    let progress = false
+    if (this.deferred.size > 0) {
+      for (const record of [...this.deferred.values()]) {
+        this.deferred.delete(record.messageId)
+        if (this.route(record, select, fresh)) progress = true
+      }
+    }
+    for (const raw of raws) {
+      const record = decodeDlqMessage(raw, decodeOptions)
       if (this.pendingFor(record)) {
         deleteOnly.push(record)
         continue
@@ -357,23 +442,60 @@ class RedriveRun {
       if (this.seen.has(record.messageId)) {
         // It came back (its visibility ran out while held): keep the newest handle for the release.
         if (this.held.has(record.messageId)) this.held.set(record.messageId, record.receiptHandle)
+        else if (this.deferred.has(record.messageId)) this.deferred.set(record.messageId, record)
         continue
       }
       this.seen.add(record.messageId)
-      this.summary.received++
-      const wanted = this.options.ids
-        ? this.options.ids.has(record.messageId) || (record.event?.id ? this.options.ids.has(record.event.id) : false)
-        : true
-      const limitLeft = this.options.limit === undefined || this.selectedCount < this.options.limit
-      if (wanted && limitLeft && select(record)) {
-        this.selectedCount++
-        fresh.push(record)
-      } else {
-        this.held.set(record.messageId, record.receiptHandle)
-      }
+      if (this.route(record, select, fresh)) progress = true
     }
     if (deleteOnly.length > 0) await this.deleteRecovered(deleteOnly)
-    if (fresh.length > 0) await this.processRecords(fresh)
+    for (let i = 0; i < fresh.length; i += 10) await this.processRecords(fresh.slice(i, i + 10))
+    return progress
+  }
+
+  /**
+   * Through the fence, then the selection: a pre-run message goes to `fresh` (selected) or is held
+   * (not selected); this run's returns and newer arrivals are held and counted. Returns whether the
+   * message was in the DLQ before the run.
+   */
+  private route(record: DlqRecord, select: (record: DlqRecord) => boolean, fresh: DlqRecord[]): boolean {
+    const verdict = this.fence.classify(record)
+    if (verdict.kind === 'undecided') {
+      this.deferred.set(record.messageId, record)
+      return false
+    }
+    if (verdict.kind === 'came-back') {
+      this.held.set(record.messageId, record.receiptHandle)
+      const cameBack = this.summary.cameBack
+      cameBack.total++
+      cameBack.byReason[record.reason] = (cameBack.byReason[record.reason] ?? 0) + 1
+      if (cameBack.messages.length < MAX_LISTED) {
+        cameBack.messages.push({
+          messageId: record.messageId,
+          eventId: record.event?.id,
+          reason: record.reason,
+          by: verdict.by,
+        })
+      }
+      return false
+    }
+    if (verdict.kind === 'arrived-later') {
+      this.held.set(record.messageId, record.receiptHandle)
+      this.summary.newArrivals++
+      return false
+    }
+    this.summary.received++
+    const wanted = this.options.ids
+      ? this.options.ids.has(record.messageId) || (record.event?.id ? this.options.ids.has(record.event.id) : false)
+      : true
+    const limitLeft = this.options.limit === undefined || this.selectedCount < this.options.limit
+    if (wanted && limitLeft && !this.stopping && select(record)) {
+      this.selectedCount++
+      fresh.push(record)
+    } else {
+      this.held.set(record.messageId, record.receiptHandle)
+    }
+    return true
   }
 
   /** Plan, publish and delete up to 10 selected records. */
@@ -432,6 +554,11 @@ class RedriveRun {
 
   private async publishAndDelete(batch: PlannedSend[]): Promise<void> {
     const pacer = await this.getPacer(batch[0])
+    const fenceEvent = (send: PlannedSend): FenceEvent => ({
+      detailType: send.entry.DetailType,
+      source: send.entry.Source,
+      detail: send.detail,
+    })
     const maxAttempts = this.options.maxAttempts ?? 8
     // Keep the batch invisible while pacing or retries make it slow.
     const keepAlive = setInterval(
@@ -463,10 +590,15 @@ class RedriveRun {
         }
         let results
         this.firstPut ??= this.now()
+        // The fence knows these entries are in flight: a copy that is back in the DLQ before the
+        // response (and its EventIds) arrives waits instead of being published again.
+        const ticket = this.fence.beginPublish(pending.map(fenceEvent))
+        const calledAt = this.now()
         try {
           results = await this.deps.events.putEvents(pending.map((p) => p.entry))
           this.lastPut = this.now()
         } catch (error) {
+          this.fence.endPublish(ticket, [], calledAt)
           if (isThrottle(error) && attempt < maxAttempts) {
             pacer.throttled()
             continue
@@ -475,18 +607,27 @@ class RedriveRun {
           throw error
         }
         const putDone = this.bus.mark()
-        const published: Array<{send: PlannedSend; eventId: string}> = []
+        const published: Array<{send: PlannedSend; eventId: string; index: number}> = []
         const retry: PlannedSend[] = []
         let throttled = false
         pending.forEach((send, i) => {
           const result = results[i] ?? {errorCode: 'MissingResult', errorMessage: 'PutEvents returned fewer results.'}
-          if ('eventId' in result) published.push({send, eventId: result.eventId})
+          if ('eventId' in result) published.push({send, eventId: result.eventId, index: i})
           else if (result.errorCode === 'ThrottlingException' || result.errorCode === 'InternalFailure') {
             if (result.errorCode === 'ThrottlingException') throttled = true
             if (attempt < maxAttempts) retry.push(send)
             else this.fail(send, result.errorCode, result.errorMessage)
           } else this.fail(send, result.errorCode, result.errorMessage)
         })
+        this.fence.endPublish(
+          ticket,
+          published.map((p): FencePublished => ({
+            index: p.index,
+            eventId: p.eventId,
+            sourceTime: recordEventTime(p.send.record),
+          })),
+          calledAt,
+        )
         if (throttled) pacer.throttled()
         if (published.length > 0) await this.settlePublished(published, putDone)
         pending = retry
@@ -590,11 +731,15 @@ class RedriveRun {
       failed: this.summary.failed,
       skipped: this.summary.skipped,
       recovered: this.summary.recovered,
+      cameBack: this.summary.cameBack.total,
       rate: this.pacer?.rate ?? 0,
     })
   }
 
   private async finish(): Promise<RedriveSummary> {
+    // Deferred messages not decided (the run stopped first) stay in the queue like the rest.
+    for (const record of this.deferred.values()) this.held.set(record.messageId, record.receiptHandle)
+    this.deferred.clear()
     // Everything left in the queue becomes visible again now, not after the visibility timeout.
     const handles = [...this.held].map(([messageId, receiptHandle]) => ({messageId, receiptHandle}))
     this.held.clear()

@@ -9,7 +9,8 @@ import {CloudFormationClient, DescribeStacksCommand} from '@aws-sdk/client-cloud
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {type CliResult, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {type CliResult, cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
 const KEY = 'mk-secret-4f1c9e27-do-not-print-0b8d'
@@ -35,9 +36,20 @@ describe('the Momento API key stays secret', () => {
   const run = async (args: string[], extra: Record<string, string | undefined> = {}, expectCode?: number) => {
     const result = await runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
     runs.push({args, result})
+    // Every command ends by itself: none is checked only because a timeout killed it.
+    expect(result.timedOut, show(result)).toBe(false)
     if (expectCode !== undefined) expect(result.code, show(result)).toBe(expectCode)
     return result
   }
+  /** Momento invocations so far, once the asynchronous deliveries have settled. */
+  const invocations = () =>
+    until('deliveries settle', async () => {
+      const read = async () =>
+        (await inspect<{counters: {invocations: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters.invocations
+      const a = await read()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return (await read()) === a ? a : undefined
+    })
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({apiKey: KEY, caches: ['orders']})
@@ -91,7 +103,13 @@ describe('the Momento API key stays secret', () => {
     await run(['dlq', 'list', '--sandbox', '--json'], {}, 0)
     await run(['dlq', 'export', '--sandbox', '--file', join(home.home, 'export.ndjson')], {}, 0)
     await run(['dlq', 'redrive', '--sandbox', '--all', '--dry-run'], {}, 0)
-    await run(['dlq', 'redrive', '--sandbox', '--all'])
+    // The cache still doesn't exist: the one event is published once, comes back, and the run ends (exit 3).
+    const before = await invocations()
+    const redrive = await run(['dlq', 'redrive', '--sandbox', '--all', '--json'], {}, 3)
+    expect(stdoutJson(redrive)).toMatchObject({redriven: 1, cameBack: {total: 1, byReason: {'cache-not-found': 1}}})
+    expect((await invocations()) - before).toBe(1)
+    await run(['dlq', 'redrive', '--sandbox', '--all'], {}, 3)
+    expect((await invocations()) - before).toBe(2)
     // Errors, with debug output and stack traces on.
     await run(['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k'], {
       MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9',

@@ -76,7 +76,16 @@ export class FakeQueue implements DlqQueuePort {
     for (const raw of raws) this.messages.set(raw.messageId, {raw, receives: 0, visibleAt: 0})
   }
 
+  /** Add a message, as EventBridge's DLQ write does. */
+  add(raw: RawDlqMessage): void {
+    this.messages.set(raw.messageId, {raw, receives: 0, visibleAt: 0})
+  }
+
+  /** Called at the start of every receive (e.g. to keep new failures arriving). */
+  onReceive: (() => void) | undefined
+
   async receive(options: {max: number; visibilityTimeoutSeconds: number; waitSeconds: number}) {
+    this.onReceive?.()
     this.receives++
     const now = this.clock()
     const out: RawDlqMessage[] = []
@@ -167,5 +176,40 @@ export class FakeEvents implements EventsPort {
     this.describes++
     if (!this.buses.has(name)) throw new NotFoundError(`Event bus ${name} does not exist.`)
     return `arn:aws:events:us-east-1:000000000000:event-bus/${name}`
+  }
+}
+
+/**
+ * The cause is not fixed: every event published fails again and EventBridge dead-letters it into `queue`
+ * as a new message whose envelope id is the EventId PutEvents returned. With `beforeResponseMs` the copy
+ * is in the queue before the PutEvents response arrives (a 404 is not retried, so on AWS it can be).
+ */
+export function deadLetterEverything(
+  events: FakeEvents,
+  queue: FakeQueue,
+  options: {beforeResponseMs?: (call: number) => number} = {},
+) {
+  const put = events.putEvents.bind(events)
+  let returned = 0
+  let calls = 0
+  events.putEvents = async (entries) => {
+    const call = ++calls
+    const results = await put(entries)
+    results.forEach((result, i) => {
+      const entry = entries[i]
+      if (!entry || !('eventId' in result)) return
+      queue.add(
+        rawMessage({
+          id: `back-${++returned}`,
+          eventId: result.eventId,
+          detailType: entry.DetailType,
+          detail: JSON.parse(entry.Detail) as Record<string, unknown>,
+          sent: queue.clock(),
+        }),
+      )
+    })
+    const delay = options.beforeResponseMs?.(call) ?? 0
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    return results
   }
 }

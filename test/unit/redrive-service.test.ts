@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {RemoteError} from '../../src/core/errors.js'
 import {memoryJournal} from '../../src/services/redrive-journal.js'
 import {redriveQueue, redriveRecords, type RedriveDeps} from '../../src/services/redrive.js'
-import {FakeEvents, FakeQueue, rawMessage, record, RULE_ON_BUS} from './redrive-fakes.js'
+import {deadLetterEverything, FakeEvents, FakeQueue, rawMessage, record, RULE_ON_BUS} from './redrive-fakes.js'
 
 const noSleep = async () => {}
 
@@ -204,19 +204,28 @@ describe('redriveQueue', () => {
   })
 
   it('skips expired and superseded events and counts them by reason; they stay in the queue', async () => {
+    // Sent (SQS clock) before the run's injected start, as every pre-run message is.
+    const sent = Date.parse('2026-11-26T11:00:00Z')
     const queue = new FakeQueue([
-      rawMessage({id: 'old', time: '2026-01-01T00:00:00Z', detail: {cacheName: 'c', key: 'k', message: 'a', ttl: 60}}),
+      rawMessage({
+        id: 'old',
+        sent,
+        time: '2026-01-01T00:00:00Z',
+        detail: {cacheName: 'c', key: 'k', message: 'a', ttl: 60},
+      }),
       rawMessage({
         id: 'a',
+        sent,
         time: '2026-11-26T10:00:00Z',
         detail: {cacheName: 'c', key: 'same', message: 'a', ttl: 86_400},
       }),
       rawMessage({
         id: 'b',
+        sent,
         time: '2026-11-26T10:01:00Z',
         detail: {cacheName: 'c', key: 'same', message: 'b', ttl: 86_400},
       }),
-      rawMessage({id: 'junk', body: '"hello"'}),
+      rawMessage({id: 'junk', sent, body: '"hello"'}),
     ])
     const events = new FakeEvents()
     const summary = await redriveQueue(
@@ -244,7 +253,92 @@ describe('redriveQueue', () => {
   })
 })
 
+describe('a run never feeds on itself (cause not fixed: every event comes back)', () => {
+  it('publishes each message once, leaves the returns in the queue and counts them by reason', async () => {
+    // Given 25 dead letters whose cause is not fixed, and returns that beat the PutEvents response
+    // (the first call answers late: other loops receive its returns while it is still in flight)
+    const {queue, events, deps} = setup(25)
+    deadLetterEverything(events, queue, {beforeResponseMs: (call) => (call === 1 ? 60 : 0)})
+    const released: string[] = []
+    const change = queue.changeVisibility.bind(queue)
+    queue.changeVisibility = async (handles, seconds) => {
+      if (seconds === 0) released.push(...handles.map((h) => h.messageId))
+      return change(handles, seconds)
+    }
+    // When the whole queue is redriven with no rate cap (64 loops)
+    const summary = await redriveQueue(deps, {rate: 0, workers: 3})
+    // Then each original was published exactly once and deleted; its return was not published
+    expect(events.published).toHaveLength(25)
+    expect(new Set(events.published.map((e) => JSON.parse(e.Detail).key)).size).toBe(25)
+    expect(summary).toMatchObject({received: 25, redriven: 25, failed: 0, newArrivals: 0})
+    expect(summary.cameBack).toMatchObject({total: 25, byReason: {'cache-not-found': 25}})
+    expect(summary.cameBack.messages.every((m) => m.by === 'event-id' && m.eventId?.startsWith('new-'))).toBe(true)
+    // And the returns are in the queue, released for the next run
+    expect([...queue.messages.keys()].every((id) => id.startsWith('back-'))).toBe(true)
+    expect(queue.messages.size).toBe(25)
+    expect(released.sort()).toEqual([...queue.messages.keys()].sort())
+    expect([...queue.messages.values()].every((m) => m.visibleAt <= Date.now())).toBe(true)
+  })
+
+  it('does the same when paced (one loop, returns arriving between receives)', async () => {
+    const {queue, events, deps} = setup(12)
+    deadLetterEverything(events, queue)
+    const summary = await redriveQueue(deps, {rate: 1000})
+    expect(events.published).toHaveLength(12)
+    expect(summary.cameBack.total).toBe(12)
+    expect(queue.messages.size).toBe(12)
+  })
+
+  it('leaves messages that reached the DLQ after the run started for the next run', async () => {
+    const {queue, events, deps} = setup(3)
+    queue.add(rawMessage({id: 'later', sent: Date.now() + 10 * 60_000}))
+    const summary = await redriveQueue(deps, {rate: 0})
+    expect(summary).toMatchObject({redriven: 3, newArrivals: 1})
+    expect(events.published.map((e) => JSON.parse(e.Detail).key)).not.toContain('k-later')
+    expect([...queue.messages.keys()]).toEqual(['later'])
+  })
+
+  it('ends even when new failures keep arriving on every receive', async () => {
+    const {queue, events, deps} = setup(30)
+    let arrivals = 0
+    queue.onReceive = () => {
+      for (let i = 0; i < 10; i++)
+        queue.add(rawMessage({id: `new-failure-${++arrivals}`, sent: Date.now() + 3_600_000}))
+    }
+    const summary = await redriveQueue(deps, {rate: 0, workers: 2})
+    expect(events.published).toHaveLength(30)
+    expect(summary.redriven).toBe(30)
+    expect(summary.newArrivals).toBeGreaterThan(0)
+    expect(queue.messages.size).toBe(arrivals)
+  })
+
+  it('a dry run sends nothing and reports no returns', async () => {
+    const {queue, events, deps} = setup(5)
+    deadLetterEverything(events, queue)
+    const summary = await redriveQueue(deps, {rate: 0, dryRun: true})
+    expect(events.calls).toBe(0)
+    expect(summary.cameBack.total).toBe(0)
+    expect(queue.messages.size).toBe(5)
+  })
+})
+
 describe('redriveRecords (the watch view’s r / R / e)', () => {
+  it('publishes the given records once even when they come back at once', async () => {
+    const {queue, events, deps} = setup(3)
+    deadLetterEverything(events, queue)
+    const raws = await queue.receive({max: 10, visibilityTimeoutSeconds: 60, waitSeconds: 0})
+    const records = raws
+      .map((raw) => record({id: raw.messageId}))
+      .map((r, i) => ({...r, receiptHandle: raws[i]!.receiptHandle}))
+    // A stale handle forces the run to receive again, where it meets the returns.
+    queue.expireOnDelete.add('m1')
+    const summary = await redriveRecords(records, deps, {rate: 0})
+    expect(events.published).toHaveLength(3)
+    expect(summary.redriven).toBe(3)
+    expect([...queue.messages.keys()].every((id) => id.startsWith('back-'))).toBe(true)
+    expect(queue.messages.size).toBe(3)
+  })
+
   it('redrives held records with their handles and applies edits', async () => {
     const {queue, events, deps} = setup(3)
     const raws = await queue.receive({max: 10, visibilityTimeoutSeconds: 60, waitSeconds: 0})

@@ -48,7 +48,9 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     'and key collapse to the newest; cacheSet events whose TTL has passed are skipped. The pace defaults to the ' +
     "API destination's rate limit (else 50/s) and backs off when PutEvents throttles. A journal in the state " +
     'directory makes the run safe to kill at any point: the next run deletes what was published but not deleted, ' +
-    'without publishing it again. Exit 3 when some messages failed, 130 on Ctrl-C.'
+    'without publishing it again. A run redrives only what was in the DLQ when it started: its own events that ' +
+    'fail again and come back while it runs (the cause is not fixed) stay in the queue, are never published twice ' +
+    'and are reported with their decoded reason. Exit 3 when some messages failed or came back, 130 on Ctrl-C.'
   static override examples = [
     '<%= config.bin %> dlq redrive --all --dry-run',
     '<%= config.bin %> dlq redrive --reason cache-not-found --cache orders',
@@ -202,8 +204,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       progress?.done()
       const result: RedriveResult = {...summary, edits}
       this.present(result)
+      // Events that came back failed again downstream: like failed entries, the run is only partly done
+      // (the summary is complete; what is left is in the queue), so exit 3, not 0.
       if (result.interrupted) process.exitCode = ExitCode.Interrupted
-      else if (result.failed > 0) process.exitCode = ExitCode.Partial
+      else if (result.failed > 0 || result.cameBack.total > 0) process.exitCode = ExitCode.Partial
       return result
     } catch (error) {
       progress?.done()
@@ -346,6 +350,21 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '')
     if (result.dryRun) this.logToStderr(line)
     else this.log(line)
+    if (result.cameBack.total > 0) {
+      const reasons = Object.entries(result.cameBack.byReason)
+        .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+        .map(([reason, n]) => `${reason}: ${n}`)
+        .join(', ')
+      this.log(
+        `${result.cameBack.total} came back to the DLQ while this run ran (${reasons}) — fix the cause, then redrive again.`,
+      )
+      this.logToStderr('They are still in the queue; `momento-eb dlq list` shows the fix for each reason.')
+    }
+    if (result.newArrivals > 0) {
+      this.logToStderr(
+        `${result.newArrivals} message(s) reached the DLQ after this run started; they were left for the next run.`,
+      )
+    }
     if (result.stoppedBecause) this.logToStderr(`Stopped: ${result.stoppedBecause}`)
     if (result.interrupted)
       this.logToStderr('Interrupted: the rest is still in the queue; run the command again to go on.')
@@ -368,8 +387,9 @@ function progressBar(stream: NodeJS.WriteStream, total: number, width = 30) {
       const done = p.redriven + p.failed + p.skipped + p.recovered
       const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width))
       const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
+      const back = p.cameBack > 0 ? ` · ${p.cameBack} came back` : ''
       stream.write(
-        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${rate}`,
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${rate}`,
       )
     },
     done(): void {

@@ -187,7 +187,15 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
               onProgress({total: records.length, sent: p.redriven + p.recovered, failed: p.failed, skipped: p.skipped}),
           },
         )
-        const note = summary.stoppedBecause ?? summary.failures[0]?.errorMessage ?? summary.skips[0]?.message
+        const back = summary.cameBack.total
+        const cameBack =
+          back > 0
+            ? `${back} came back to the DLQ (${Object.entries(summary.cameBack.byReason)
+                .map(([reason, n]) => `${reason}: ${n}`)
+                .join(', ')}): fix the cause, then redrive again`
+            : undefined
+        const note =
+          summary.stoppedBecause ?? summary.failures[0]?.errorMessage ?? summary.skips[0]?.message ?? cameBack
         return {
           total: records.length,
           sent: summary.redriven + summary.recovered,
