@@ -23,7 +23,8 @@
  * was there before the run (a steady stream of returns or new failures can't keep it going).
  */
 import {decodeDlqMessage} from '../core/dlq-decode.js'
-import type {DlqHandle, DlqQueuePort, DlqReason, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {BatchDecoder} from './dlq-diagnose.js'
+import type {DlqHandle, DlqQueuePort, DlqEvidence, DlqReason, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import {NotFoundError} from '../core/errors.js'
 import type {EventsPort, PutEntry} from '../core/put-entries.js'
 import {RatePacer, type PacerState} from '../core/rate-pacer.js'
@@ -87,6 +88,8 @@ export interface RedriveOptions {
   rate?: number | undefined
   /** Plan and report the entries; publish and delete nothing. */
   dryRun?: boolean
+  /** Decodes each received batch (with `--dry-run --diagnose`, probing Momento); default: the decoder alone. */
+  decoder?: BatchDecoder | undefined
   /** Edited details by message id (edit-then-redrive). */
   edits?: ReadonlyMap<string, Record<string, unknown>> | undefined
   visibilitySeconds?: number
@@ -174,8 +177,8 @@ export interface RedriveSummary {
   recovered: number
   /** Earlier runs that left published-but-not-deleted messages, as read from the journal at start. */
   interruptedRuns: Array<{runId: string; time: string; pending: number}>
-  /** The entries a dry run would send (by message id). */
-  entries: Array<{messageId: string; entry: PutEntry}>
+  /** The entries a dry run would send (by message id), with the decoded reason and its evidence. */
+  entries: Array<{messageId: string; reason: DlqReason; evidence: DlqEvidence; entry: PutEntry}>
   /** For redriven messages: old event id → new event id. */
   eventIds: Array<{messageId: string; oldEventId: string | undefined; newEventId: string}>
   interrupted: boolean
@@ -433,8 +436,10 @@ class RedriveRun {
         if (this.route(record, select, fresh)) progress = true
       }
     }
-    for (const raw of raws) {
-      const record = decodeDlqMessage(raw, decodeOptions)
+    const decoded = this.options.decoder
+      ? await this.options.decoder(raws)
+      : raws.map((raw) => decodeDlqMessage(raw, decodeOptions))
+    for (const record of decoded) {
       if (this.pendingFor(record)) {
         deleteOnly.push(record)
         continue
@@ -530,7 +535,8 @@ class RedriveRun {
     if (this.options.dryRun) {
       for (const s of plan.send) {
         this.held.set(s.record.messageId, s.record.receiptHandle)
-        this.summary.entries.push({messageId: s.record.messageId, entry: s.entry})
+        const {messageId, reason, evidence} = s.record
+        this.summary.entries.push({messageId, reason, evidence, entry: s.entry})
         this.summary.redriven++
       }
       return this.report()

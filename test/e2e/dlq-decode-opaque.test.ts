@@ -143,6 +143,32 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
     ])
   })
 
+  it('redrive --dry-run shows the probed reason of each entry, and sends nothing', async () => {
+    const before = await depth(main.dlqUrl)
+    await fetch(`${sandbox.endpoint}/_sandbox/momento/requests`, {method: 'DELETE'})
+    const run = await runCli(
+      ['dlq', 'redrive', '--sandbox', '--queue-url', main.dlqUrl, '--all', '--dry-run', '--json'],
+      {
+        env,
+      },
+    )
+    expect(run.code, show(run)).toBe(0)
+    const out = JSON.parse(run.stdout) as {entries: Array<{reason: string; evidence: string}>}
+    expect(out.entries.map((e) => `${e.reason}/${e.evidence}`).sort()).toEqual([
+      'both-keys/retry-pattern',
+      'cache-not-found/probe',
+      'cache-not-found/probe',
+      'cache-not-found/probe',
+      'server-error/probe',
+    ])
+    expect((await momentoRequests()).every((r) => r.method === 'GET')).toBe(true)
+    await until('released', async () => ((await depth(main.dlqUrl)) === before ? true : undefined), 10_000)
+    // --diagnose is for looking: a redrive that publishes selects by what the DLQ states.
+    const wet = await runCli(['dlq', 'redrive', '--sandbox', '--queue-url', main.dlqUrl, '--all', '--diagnose'], {env})
+    expect(wet.code, show(wet)).toBe(2)
+    expect(wet.stderr).toMatch(/--dry-run/)
+  })
+
   it('--diagnose without any key is a usage error before any AWS call', async () => {
     const run = await runCli(
       [

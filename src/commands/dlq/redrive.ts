@@ -10,12 +10,14 @@ import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
+import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, InterruptedError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
 import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
+import type {BatchDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
 import {memoryJournal, openJournal, readPending, stateDirFrom, JOURNAL_FILE} from '../../services/redrive-journal.js'
 import {
@@ -69,6 +71,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     }),
     limit: Flags.integer({summary: 'Redrive at most this many messages.', min: 1, helpGroup: 'SELECT'}),
     'dry-run': Flags.boolean({summary: 'Print the exact PutEvents entries; send and delete nothing.'}),
+    ...diagnoseFlag,
+    ...apiKeyStdinFlag,
     bus: Flags.string({summary: "Publish to this bus instead of the failing rule's bus."}),
     collapse: Flags.boolean({
       summary: 'Send only the newest event per cache and key (--no-collapse sends all).',
@@ -113,6 +117,21 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         hints: ['Pass --yes to redrive the edited events without asking.'],
       })
     }
+    if ((flags.diagnose !== undefined || flags['api-key-stdin']) && !flags['dry-run']) {
+      throw new UsageError('--diagnose and --api-key-stdin go with --dry-run.', {
+        hints: [
+          'A redrive selects by the reasons as the DLQ messages state them: look first with `momento-eb dlq redrive --dry-run --diagnose` or `momento-eb dlq list`.',
+        ],
+      })
+    }
+    // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
+    const decoder = flags['dry-run']
+      ? (
+          await decoderFromFlags(this.ctx, flags, this.redactor, 'momento-eb dlq redrive --dry-run', {
+            region: this.ctx.target.region,
+          })
+        ).decode
+      : undefined
     const sandboxUrl = this.ctx.usingSandbox ? this.ctx.sandboxUrl : undefined
     const stack = resolveStack(flags.stack, process.env, this.savedConfig)
     const located = await locateDlq(this.ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
@@ -126,7 +145,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     const queue = pool?.queuePort(located.queueUrl) ?? createDlqQueue(this.ctx.aws, located.queueUrl, {sandboxUrl})
     const events = pool?.eventsPort() ?? createEventsPort(this.ctx.aws, {sandboxUrl})
     try {
-      return await this.redrive({queueUrl: located.queueUrl, queue, events, rate, ids, filter})
+      return await this.redrive({queueUrl: located.queueUrl, queue, events, rate, ids, filter, decoder})
     } finally {
       await pool?.close()
     }
@@ -140,6 +159,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     rate: number | undefined
     ids: ReadonlySet<string> | undefined
     filter: ReturnType<typeof filterFromFlags>
+    decoder: BatchDecoder | undefined
   }): Promise<RedriveResult> {
     const {flags} = this
     const {queueUrl, queue, events, rate, ids, filter} = run
@@ -174,6 +194,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       includeExpired: flags['include-expired'],
       rate,
       dryRun: flags['dry-run'],
+      decoder: run.decoder,
       visibilitySeconds: flags['visibility-timeout'],
       region: this.ctx.target.region,
       runId,
@@ -338,6 +359,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     if (this.jsonEnabled()) return
     if (result.dryRun) {
       for (const {entry} of result.entries) this.log(JSON.stringify(entry))
+      // Why each one is in the DLQ, and what decided it (stderr: stdout stays the exact entries).
+      const why = new Map<string, number>()
+      for (const {reason, evidence} of result.entries) {
+        const key = `${reason} [evidence: ${evidence}]`
+        why.set(key, (why.get(key) ?? 0) + 1)
+      }
+      for (const [reason, n] of why) this.logToStderr(`${n} × ${reason}`)
     }
     for (const f of result.failures.slice(0, 50)) this.logToStderr(`${f.messageId}: ${f.errorCode}: ${f.errorMessage}`)
     const reasons = Object.entries(result.skippedByReason)
