@@ -51,6 +51,8 @@ export interface DemoResult {
   reasons: Record<string, number>
   redriven: number
   dlqEmpty: boolean
+  /** Fixes the user declined (their events are expected to stay in the DLQ). */
+  declinedFixes: string[]
   durationMs: number
 }
 
@@ -178,7 +180,8 @@ async function story(
 
   step('6. Fix the causes')
   const ask = interaction.confirm ?? (async () => true)
-  if (await ask(`Cache "${MISSING_CACHE}" doesn't exist. Create it in the sandbox?`)) {
+  const created = await ask(`Cache "${MISSING_CACHE}" doesn't exist. Create it in the sandbox?`)
+  if (created) {
     await sandboxCall(sandbox, 'POST', '/_sandbox/momento/caches', {name: MISSING_CACHE})
     line(`Created cache ${MISSING_CACHE}.`)
   } else {
@@ -195,17 +198,33 @@ async function story(
   if (edits.size > 0) line(`Edited ${edits.size} event that had both key and key_base64: kept key, dropped key_base64.`)
 
   step('7. Redrive (`momento-eb dlq redrive --all`)')
+  if (!created) {
+    line(
+      `The events for cache ${MISSING_CACHE} are redriven anyway: each is published once, fails again and comes ` +
+        'back to the DLQ. A run never redrives its own returns, so it ends and says how many came back.',
+    )
+  }
+  const before = await deliveryCounters(sandbox)
   const summary = await redriveQueue(
     {queue, events: createEventsPort(clients, {sandboxUrl: sandbox.endpoint}), journal: memoryJournal()},
     {rate: 0, edits, region: sandbox.region, waitSeconds: 1},
   )
   line(`Redriven ${summary.redriven}, failed ${summary.failed}, skipped ${summary.skipped}.`)
-  const final = await waitForEmpty(sandbox, queue)
-  line(
-    final.empty
-      ? `The dead-letter queue is empty; Momento now has ${final.items} items across the caches.`
-      : `The dead-letter queue still holds ${final.depth} messages.`,
-  )
+  // Every redriven event ends delivered or dead-lettered again; wait for all of them, not for an empty queue.
+  const settledAgain = await waitForOutcomes(sandbox, before, summary.redriven)
+  const final = await waitForEmpty(sandbox, queue, settledAgain.deadLettered === 0 ? 30_000 : 0)
+  if (final.empty) {
+    line(`The dead-letter queue is empty; Momento now has ${final.items} items across the caches.`)
+  } else {
+    const back = await peekDlq(queue, {limit: 100, decoder})
+    const reasons = summarize(back.records)
+      .groups.map((g) => `${g.reason}: ${g.count}`)
+      .join(', ')
+    line(
+      `${settledAgain.deadLettered} came back to the DLQ (${reasons}) because their cause was not fixed; ` +
+        `the queue still holds ${final.depth}. Fix it, then redrive again.`,
+    )
+  }
 
   step('Next')
   line('Run it for real: `momento-eb sandbox` in one terminal, then `momento-eb deploy --sandbox`,')
@@ -221,6 +240,7 @@ async function story(
     reasons,
     redriven: summary.redriven,
     dlqEmpty: final.empty,
+    declinedFixes: created ? [] : [`create cache ${MISSING_CACHE}`],
     durationMs: Date.now() - started,
   }
 }
@@ -303,8 +323,29 @@ async function waitForSettle(sandbox: RunningSandbox, queue: DlqQueuePort, expec
   }
 }
 
-async function waitForEmpty(sandbox: RunningSandbox, queue: DlqQueuePort) {
+interface DeliveryCounters {
+  delivered: number
+  deadLettered: number
+}
+
+async function deliveryCounters(sandbox: RunningSandbox): Promise<DeliveryCounters> {
+  const out = (await sandboxCall(sandbox, 'GET', '/_sandbox/deliveries?limit=0')) as {counters: DeliveryCounters}
+  return {delivered: out.counters.delivered, deadLettered: out.counters.deadLettered}
+}
+
+/** Wait until `count` more events were delivered or dead-lettered than `before` (at most 30 s). */
+async function waitForOutcomes(sandbox: RunningSandbox, before: DeliveryCounters, count: number) {
   const deadline = Date.now() + 30_000
+  for (;;) {
+    const now = await deliveryCounters(sandbox)
+    const outcome = {delivered: now.delivered - before.delivered, deadLettered: now.deadLettered - before.deadLettered}
+    if (outcome.delivered + outcome.deadLettered >= count || Date.now() > deadline) return outcome
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+async function waitForEmpty(sandbox: RunningSandbox, queue: DlqQueuePort, waitMs = 30_000) {
+  const deadline = Date.now() + waitMs
   for (;;) {
     const depth = await queue.depth()
     const remaining = depth.visible + depth.inFlight

@@ -50,7 +50,8 @@ export default class Demo extends BaseCommand<typeof Demo> {
         interrupted.signal,
         {failureDetail: this.flags['failure-detail']},
       )
-      if (!result.dlqEmpty) process.exitCode = 1
+      // Messages left because the user declined a fix are the story working, not a failure.
+      if (!result.dlqEmpty && result.declinedFixes.length === 0) process.exitCode = 1
       return result
     } catch (error) {
       if (interrupted.signal.aborted)

@@ -1,7 +1,12 @@
 /** `momento-eb demo` without a terminal: the whole story as plain text, ending with an empty DLQ. */
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {BIN, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {until} from '../helpers/integration.js'
 
 describe('demo', () => {
   let home: {home: string; cleanup(): void}
@@ -76,4 +81,51 @@ describe('demo', () => {
     expect(result.code, show(result)).toBe(130)
     expect(result.stderr).toContain('Interrupted')
   })
+
+  const hasTmux = spawnSync('tmux', ['-V']).status === 0
+  it.skipIf(!hasTmux)(
+    'on a terminal (80×24), answering "N" to creating the cache, ends and says what came back',
+    async () => {
+      // A server of its own: nothing else's tmux sessions can take this one down.
+      const socket = `eb-demo-${process.pid}`
+      const session = 'demo'
+      const status = join(home.home, 'demo-exit')
+      const vars = Object.entries({...cleanEnv(home.home), CI: undefined, TERM: 'xterm-256color'})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${shellQuote(String(v))}`)
+        .join(' ')
+      const command = `cd ${shellQuote(home.home)} && env -i ${vars} ${shellQuote(process.execPath)} ${shellQuote(BIN)} demo; echo $? > ${shellQuote(status)}; sleep 30`
+      const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
+      // The whole history: the story scrolls past 24 lines.
+      const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session)
+      const waitScreen = (what: string, predicate: (s: string) => boolean, ms = 60_000) =>
+        until(what, async () => (predicate(screen()) ? screen() : undefined), ms).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
+        })
+      tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command)
+      try {
+        await waitScreen('the watch view', (s) => s.includes('q quit'))
+        tmux('send-keys', '-t', session, 'q')
+        await waitScreen('the question', (s) => s.includes('Create it in the sandbox? [y/N]'))
+        tmux('send-keys', '-t', session, 'N', 'Enter')
+        await until('the demo to end', async () => (existsSync(status) ? true : undefined), 60_000).catch(
+          (error: Error) => {
+            throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
+          },
+        )
+        const out = screen()
+        expect(readFileSync(status, 'utf8').trim(), out).toBe('0')
+        expect(out).toContain('Left cache inventory missing')
+        expect(out).toContain('A run never redrives its own returns')
+        expect(out).toMatch(/2 came back to the DLQ \(cache-not-found: 2\)/)
+      } finally {
+        spawnSync('tmux', ['-L', socket, 'kill-server'])
+      }
+    },
+    150_000,
+  )
 })
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
