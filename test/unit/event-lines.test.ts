@@ -19,7 +19,7 @@ describe('validateLines', () => {
 
   it('keeps only the first few reports but counts all', async () => {
     const text = Array(50).fill('{bad').join('\n')
-    const report = await validateLines(open(text), defaults, 5)
+    const report = await validateLines(open(text), defaults, {maxReported: 5})
     expect(report.invalidCount).toBe(50)
     expect(report.invalid).toHaveLength(5)
   })

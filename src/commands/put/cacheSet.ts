@@ -1,7 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {keyFlags, messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {
+  keyFlags,
+  messageFlags,
+  putFlags,
+  readMessage,
+  requireCache,
+  cacheSetMessageLimit,
+  resolvePutDefaults,
+} from '../../cli/put-support.js'
 import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
@@ -28,7 +36,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
-    const message = await readMessage(this.flags, process.stdin)
+    const message = await readMessage(this.flags, process.stdin, cacheSetMessageLimit(defaults.maxEntryBytes))
     const validation = validateDetail('cacheSet', {
       cacheName,
       key: this.flags.key,
