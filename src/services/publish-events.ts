@@ -131,7 +131,15 @@ export async function publishEntries(
       launch(batch)
       batch = []
       batchBytes = 0
-      while (inFlight.size >= concurrency) await Promise.race(inFlight)
+      // At most `concurrency` batches past the settled prefix, in flight or not: a slow batch holds
+      // back new ones rather than letting settled-but-unrecorded batches pile up behind it (a crash
+      // then re-sends at most `concurrency` batches on --resume).
+      while (
+        aborted === undefined &&
+        inFlight.size > 0 &&
+        (inFlight.size >= concurrency || order.length >= concurrency)
+      )
+        await Promise.race(inFlight)
     }
     batch.push(item)
     batchBytes += size

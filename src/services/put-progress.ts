@@ -6,7 +6,8 @@
  * `put-progress/<sha256 of the real path>.json`. It holds the file's identity (real path, size,
  * mtime, SHA-256 of its first 64 KiB) and the settled prefix: every line up to `acceptedThrough`
  * was accepted by PutEvents, except `failedLines` (which `--resume` sends again). It is rewritten
- * each time that prefix grows, atomically (a 0600 temp file, then rename), never through a symlink.
+ * each time that prefix grows (see ProgressWriter: created atomically, 0600, never through a symlink,
+ * and updated so that a whole record is always there to read).
  * No event content is kept: line numbers only.
  */
 import {createHash} from 'node:crypto'
@@ -23,7 +24,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 /** What identifies an input file: a change to any of these makes the recorded progress void. */
 export interface FileIdentity {
@@ -89,7 +90,7 @@ export function identityMismatch(recorded: FileIdentity, now: FileIdentity): str
   return undefined
 }
 
-/** Read recorded progress; undefined when there is none (or it is unreadable: a torn or foreign file). */
+/** Read recorded progress; undefined when there is none (or no whole record: a foreign or damaged file). */
 export function readProgress(path: string): PutProgress | undefined {
   let fd: number
   try {
@@ -98,15 +99,24 @@ export function readProgress(path: string): PutProgress | undefined {
     return undefined
   }
   try {
-    const size = fstatSync(fd).size
-    if (size > 1 << 20) return undefined
+    const size = Math.min(fstatSync(fd).size, 2 * SLOT_BYTES)
     const buffer = Buffer.alloc(size)
-    readSync(fd, buffer, 0, size, 0)
-    const value = JSON.parse(buffer.toString('utf8')) as Partial<PutProgress>
-    if (value.version !== 1 || typeof value.acceptedThrough !== 'number' || !Array.isArray(value.failedLines)) {
+    let read = 0
+    while (read < size) {
+      const n = readSync(fd, buffer, read, size - read, read)
+      if (n === 0) break
+      read += n
+    }
+    const value = newestRecord(buffer.subarray(0, read))
+    if (
+      !value ||
+      value.version !== 1 ||
+      typeof value.acceptedThrough !== 'number' ||
+      !Array.isArray(value.failedLines)
+    ) {
       return undefined
     }
-    return value as PutProgress
+    return value
   } catch {
     return undefined
   } finally {
@@ -114,39 +124,89 @@ export function readProgress(path: string): PutProgress | undefined {
   }
 }
 
+/** Size of each of the two record slots in the state file (a record is a few hundred bytes; failed lines add up to ~110 KB). */
+const SLOT_BYTES = 131_072
+
 /**
- * Writes progress atomically: a new 0600 file next to the target (created exclusively, never
- * through a symlink), then rename over the target (rename replaces a symlink, it doesn't follow
- * it). The directory is created 0700 and must not itself be a symlink.
+ * Writes progress so that a reader always finds a whole record, whatever ends the run.
+ *
+ * The file is created once, atomically: a new 0600 temp file (created exclusively, never through a
+ * symlink) renamed over the target (rename replaces a symlink there, it doesn't follow it). The
+ * descriptor stays open, so later writes reach that very file, never whatever the path names now.
+ * Updates alternate between two slots, each a `<sha256> <json>` line with a sequence number: a write
+ * torn by a crash leaves the other slot (the previous record) intact, and the reader takes the
+ * valid slot with the higher sequence. One small pwrite per update (a temp file and rename per
+ * batch cost ~0.2–0.7 ms here, too much at 1,000 batches/s).
  */
 export class ProgressWriter {
-  private readonly temp: string
+  private fd: number | undefined
+  private seq = 0
 
   constructor(readonly path: string) {
-    this.temp = `${path}.${process.pid}.tmp`
-    const dir = join(path, '..')
+    const dir = dirname(path)
     mkdirSync(dir, {recursive: true, mode: 0o700})
     if (lstatSync(dir).isSymbolicLink()) throw new Error(`${dir} is a symbolic link; refusing to write through it`)
   }
 
   write(progress: PutProgress): void {
-    const text = JSON.stringify(progress)
+    this.seq++
+    const text = JSON.stringify({...progress, seq: this.seq})
+    const line = Buffer.from(`${createHash('sha256').update(text).digest('hex')} ${text}\n`)
+    if (line.length > SLOT_BYTES) throw new Error('the progress record is too large')
+    if (this.fd === undefined) {
+      this.create(line)
+      return
+    }
+    writeSync(this.fd, line, 0, line.length, (this.seq % 2) * SLOT_BYTES)
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd)
+    this.fd = undefined
+  }
+
+  private create(first: Buffer): void {
+    const temp = `${this.path}.${process.pid}.tmp`
+    const flags = constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
     let fd: number
     try {
-      fd = openSync(this.temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+      fd = openSync(temp, flags, 0o600)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       // A leftover of a killed run with our pid: remove it (unlink doesn't follow a symlink) and retry.
-      unlinkSync(this.temp)
-      fd = openSync(this.temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
+      unlinkSync(temp)
+      fd = openSync(temp, flags, 0o600)
     }
     try {
-      writeSync(fd, text)
-    } finally {
+      writeSync(fd, first, 0, first.length, (this.seq % 2) * SLOT_BYTES)
+      renameSync(temp, this.path)
+    } catch (error) {
       closeSync(fd)
+      throw error
     }
-    renameSync(this.temp, this.path)
+    this.fd = fd
   }
+}
+
+/** The newest whole record of a state file's text (either slot), or undefined. */
+function newestRecord(bytes: Buffer): (PutProgress & {seq: number}) | undefined {
+  let best: (PutProgress & {seq: number}) | undefined
+  for (const start of [0, SLOT_BYTES]) {
+    if (start >= bytes.length) continue
+    const end = bytes.indexOf(10, start)
+    if (end === -1) continue
+    const line = bytes.subarray(start, end).toString('utf8')
+    const space = line.indexOf(' ')
+    const text = line.slice(space + 1)
+    if (space !== 64 || createHash('sha256').update(text).digest('hex') !== line.slice(0, 64)) continue
+    try {
+      const value = JSON.parse(text) as PutProgress & {seq: number}
+      if (typeof value.seq === 'number' && (!best || value.seq > best.seq)) best = value
+    } catch {
+      // not a record
+    }
+  }
+  return best
 }
 
 /**

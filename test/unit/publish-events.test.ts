@@ -254,3 +254,39 @@ describe('publishEntries: settled prefix and stopping (put --file --resume)', ()
     expect(settled.at(-1)).toBe(20)
   })
 })
+
+describe('publishEntries: a slow batch holds the window', () => {
+  it('never has more than `concurrency` batches past the settled prefix', async () => {
+    const pending: Array<{entries: readonly PutEntry[]; resolve: (r: PutEntryResult[]) => void}> = []
+    const port: EventsPort = {
+      putEvents: (entries) => new Promise((resolve) => pending.push({entries, resolve})),
+      describeEventBus: async (name) => name,
+    }
+    const ok = (i: number) => {
+      const call = pending[i] as (typeof pending)[number]
+      call.resolve(call.entries.map(() => ({eventId: 'id'})))
+    }
+    const tick = () => new Promise((resolve) => setImmediate(resolve))
+    const run = publishEntries(from(Array.from({length: 100}, (_, i) => entry(i + 1))), {
+      port,
+      maxEntryBytes: 1000,
+      concurrency: 3,
+      sleep: noSleep,
+    })
+    await tick()
+    // The first batch is slow; the next two settle: no fourth call while the first is out.
+    ok(1)
+    ok(2)
+    await tick()
+    await tick()
+    expect(pending).toHaveLength(3)
+    ok(0)
+    await tick()
+    expect(pending).toHaveLength(6)
+    for (let i = 3; i < 10; i++) {
+      ok(i)
+      await tick()
+    }
+    await run
+  })
+})

@@ -1,12 +1,14 @@
 import {
+  closeSync,
   lstatSync,
+  openSync,
+  writeSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   rmSync,
   statSync,
   symlinkSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -48,14 +50,37 @@ describe('put --file progress state', () => {
     expect(fileIdentity(join(dir, 'link')).path).toBe(file)
   })
 
+  it('a write torn by a crash leaves the previous record readable', () => {
+    const identity = {path: '/t', size: 1, mtimeMs: 1, head: 'h'}
+    const path = progressPath(join(dir, 'state'), identity)
+    const writer = new ProgressWriter(path)
+    for (const through of [10, 20, 30]) {
+      writer.write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, through, [], false))
+    }
+    writer.close()
+    expect(readProgress(path)?.acceptedThrough).toBe(30)
+    // Record 3 went to slot 1 (offset 128 KiB): damage it as a torn write would.
+    const fd = openSync(path, 'r+')
+    writeSync(fd, 'garbage', 131_072 + 70)
+    closeSync(fd)
+    expect(readProgress(path)?.acceptedThrough).toBe(20)
+    // Both slots damaged: no record at all (never a wrong one).
+    const fd2 = openSync(path, 'r+')
+    writeSync(fd2, 'garbage', 70)
+    closeSync(fd2)
+    expect(readProgress(path)).toBeUndefined()
+  })
+
   it('writes atomically, 0600, in a 0700 directory, and reads back', () => {
     const identity = {path: '/x', size: 1, mtimeMs: 1, head: 'h'}
     const path = progressPath(join(dir, 'state'), identity)
     const writer = new ProgressWriter(path)
     writer.write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, 120, [{line: 7}], false))
+    writer.write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, 130, [{line: 7}], false))
+    writer.close()
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700)
-    expect(readProgress(path)).toMatchObject({acceptedThrough: 120, failedLines: [7], complete: false})
+    expect(readProgress(path)).toMatchObject({acceptedThrough: 130, failedLines: [7], complete: false})
     // No temp file is left behind.
     expect(readdirSync(join(path, '..'))).toEqual([path.split('/').pop()])
   })
@@ -68,9 +93,13 @@ describe('put --file progress state', () => {
     writeFileSync(victim, 'precious')
     symlinkSync(victim, path)
     expect(readProgress(path)).toBeUndefined()
-    new ProgressWriter(path).write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, 5, [], false))
+    const writer = new ProgressWriter(path)
+    writer.write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, 5, [], false))
+    // Later writes go to the file the descriptor holds, even if the path is swapped for a symlink.
+    writer.write(settledProgress(identity, {acceptedThrough: 0, failedLines: []}, 6, [], false))
+    writer.close()
     expect(lstatSync(path).isSymbolicLink()).toBe(false)
-    expect(readProgress(path)?.acceptedThrough).toBe(5)
+    expect(readProgress(path)?.acceptedThrough).toBe(6)
     expect(readdirSync(dir)).toContain('victim')
     expect(statSync(victim).size).toBe('precious'.length)
   })

@@ -228,6 +228,7 @@ export default class Put extends BaseCommand<typeof Put> {
         onSettled: (through, so) => record(through, so, false),
         ...(progress ? {onProgress: progress.update} : {}),
       })
+      if (!(summary.stopped && stoppedBy())) record(report.lastLine, summary, true)
     } catch (error) {
       if (error instanceof PublishAbortedError) {
         this.logToStderr(`Sent ${error.summary.sent} events before the failure below; the rest were not sent.`)
@@ -238,11 +239,11 @@ export default class Put extends BaseCommand<typeof Put> {
     } finally {
       progress?.done()
       if ('close' in port) await (port as ClosableEventsPort).close()
+      writer?.close()
     }
     const by = stoppedBy()
     if (summary.stopped && by)
       throw this.stoppedError(by, summary, toSend, identity !== undefined && !recordFailed, writer?.path)
-    record(report.lastLine, summary, true)
     const result: PutFileResult = {
       file: label,
       lines: report.lines,
