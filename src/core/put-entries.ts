@@ -77,25 +77,24 @@ const SIGNIFICANT_KEYS = [
   'ttl_seconds',
 ] as const
 const SIGNIFICANT: ReadonlySet<string> = new Set(SIGNIFICANT_KEYS)
-const QUOTED_SIGNIFICANT = SIGNIFICANT_KEYS.map((k) => `"${k}"`)
+
+/** How many object keys a parsed JSON value holds, all levels. */
+function keyCount(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + keyCount(item), 0)
+  let n = 0
+  for (const key in value) n += 1 + keyCount((value as Record<string, unknown>)[key])
+  return n
+}
 
 /**
- * The first significant key that appears twice in one object of `text` (valid JSON), or undefined.
- * Fast path: without a backslash every key is written literally, so a duplicate shows as a quoted
- * name occurring twice; only then (or with escapes) is the text walked.
+ * The first significant key that appears twice in one object of `text` (valid JSON, parsed to
+ * `parsed`), or undefined. Fast path: without a backslash no string can hold a quote, so every
+ * `"` followed by `:` ends a key; when there are as many as the parsed value has keys, no key was
+ * repeated. Otherwise (or with escapes) the text is walked.
  */
-export function duplicateKey(text: string): string | undefined {
-  if (!text.includes('\\')) {
-    let suspicious = false
-    for (const quoted of QUOTED_SIGNIFICANT) {
-      const first = text.indexOf(quoted)
-      if (first !== -1 && text.indexOf(quoted, first + quoted.length) !== -1) {
-        suspicious = true
-        break
-      }
-    }
-    if (!suspicious) return undefined
-  }
+export function duplicateKey(text: string, parsed: unknown): string | undefined {
+  if (!text.includes('\\') && (text.match(/"\s*:/g)?.length ?? 0) === keyCount(parsed)) return undefined
   // A minimal walk of valid JSON: a stack of the keys seen per open object (null for arrays).
   const stack: Array<Set<string> | null> = []
   let expectKey = false
@@ -223,7 +222,7 @@ export function parseEventLine(line: string, defaults: EntryDefaults): LineResul
       issues: [{field: 'line', message: 'The line is not a JSON object.', hint: 'Write one JSON object per line.'}],
     }
   }
-  const duplicate = duplicateKey(line)
+  const duplicate = duplicateKey(line, value)
   if (duplicate !== undefined) return {ok: false, issues: [duplicateIssue(duplicate, 'the line')]}
   const record = value as Record<string, unknown>
   const entryShape = 'DetailType' in record || 'Detail' in record
@@ -246,7 +245,7 @@ export function parseEventLine(line: string, defaults: EntryDefaults): LineResul
     try {
       const text = detail
       detail = JSON.parse(text)
-      const inner = duplicateKey(text)
+      const inner = duplicateKey(text, detail)
       if (inner !== undefined) return {ok: false, issues: [duplicateIssue(inner, 'Detail')]}
     } catch {
       return {

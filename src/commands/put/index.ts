@@ -125,7 +125,9 @@ export default class Put extends BaseCommand<typeof Put> {
       if (stopped) {
         // A second signal: leave now. Progress is on disk up to the last settled batch.
         this.note(
-          `Stopping at once; ${this.flags.file === '-' ? '' : 'resume with --resume (the calls in flight may be sent again)'}`,
+          this.flags.file === '-'
+            ? 'Stopping at once: the calls in flight may or may not have been accepted.'
+            : `Stopping at once. To send the rest: ${this.resumeCommand()} (the calls in flight may be sent again).`,
         )
         process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated)
       }
