@@ -190,4 +190,33 @@ describe('put --file --resume', () => {
     await killed
     expect(readdirSync(tmp)).toEqual([])
   })
+
+  it('Ctrl-C while stdin is still open stops at once: exit 130, nothing sent', async () => {
+    const child = spawn(process.execPath, [BIN, 'put', '--file', '-', '--sandbox'], {
+      env,
+      cwd: home.home,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    child.stdin.write(`${JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: 'x'}})}\n`)
+    const result = collect(child, 20_000)
+    const fdDir = `/proc/${child.pid}/fd`
+    // Wait until it is reading stdin (the spool is open), then interrupt.
+    await until('the spool to be open', async () =>
+      readdirSync(fdDir).some((fd) => {
+        try {
+          return readlinkSync(join(fdDir, fd)).includes('stdin.ndjson')
+        } catch {
+          return false
+        }
+      })
+        ? true
+        : undefined,
+    )
+    const before = await matched()
+    child.kill('SIGINT')
+    const done = await result
+    expect(done.code, show(done)).toBe(130)
+    expect(done.stderr).toMatch(/Interrupted \(SIGINT\) while validating stdin: nothing was sent/)
+    expect(await matched()).toBe(before)
+  })
 })

@@ -134,6 +134,8 @@ export default class Put extends BaseCommand<typeof Put> {
       stopped = signal
       this.note(`\nStopping (${signal}): waiting for the PutEvents calls in flight (Ctrl-C again to quit now)…`)
       controller.abort(new Error(signal))
+      // Stdin may be blocked waiting for data that never comes: stop reading it.
+      if (this.flags.file === '-') process.stdin.destroy()
     }
     const onSigint = onSignal('SIGINT')
     const onSigterm = onSignal('SIGTERM')
@@ -166,6 +168,7 @@ export default class Put extends BaseCommand<typeof Put> {
     let report: ValidationReport
     try {
       report = await validateLines(open, entryDefaults, {signal, ...(skip ? {skip} : {})})
+      signal.throwIfAborted()
     } catch (error) {
       throw this.readError(error, label, stoppedBy())
     }
