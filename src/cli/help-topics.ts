@@ -39,6 +39,11 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   },
   {code: ExitCode.TimedOutWaiting, name: 'timed-out-waiting', meaning: 'still in progress when the wait ran out'},
   {code: ExitCode.Interrupted, name: 'interrupted', meaning: 'interrupted (Ctrl-C) outside a watch view'},
+  {
+    code: ExitCode.Terminated,
+    name: 'terminated',
+    meaning: 'stopped by SIGTERM (`put --file` after finishing the calls in flight; resume with --resume)',
+  },
 ]
 
 /** One environment variable the CLI (or the AWS SDK under it) reads. */

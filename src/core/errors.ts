@@ -14,6 +14,7 @@ export const ExitCode = {
   Unreachable: 5,
   TimedOutWaiting: 8,
   Interrupted: 130,
+  Terminated: 143,
 } as const
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
@@ -121,5 +122,13 @@ export class InterruptedError extends MomentoEbError {
   override readonly exitCode = ExitCode.Interrupted
   constructor(message = 'Interrupted.', options: ErrorOptions = {}) {
     super(message, {code: 'EB_INTERRUPTED', ...options})
+  }
+}
+
+/** Stopped by SIGTERM (128 + 15, the shell's convention). Exit 143. */
+export class TerminatedError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Terminated
+  constructor(message = 'Terminated.', options: ErrorOptions = {}) {
+    super(message, {code: 'EB_TERMINATED', ...options})
   }
 }

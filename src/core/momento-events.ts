@@ -19,6 +19,15 @@ export const MAX_TOPIC_MESSAGE_BYTES = 4096
  * --max-entry-bytes no bus accepts; it is checked so the two limits never disagree silently.
  */
 export const MAX_ITEM_BYTES = 5_000_000
+/**
+ * The longest cache key put accepts, in bytes (of the text's UTF-8, or of the key_base64 bytes).
+ * Momento publishes no separate key limit (its limits page lists the item size only; aws-semantics
+ * A.4 "UNCONFIRMED"), so this is our own documented cap, chosen as the worst case: a key travels in
+ * the query string of the API destination's URL (percent-encoded, up to 3 bytes per byte), and
+ * request lines much above 8–16 KiB are refused by common HTTP front ends. 4 KiB keeps the URL
+ * under 16 KiB in the worst case. The sandbox's Momento refuses longer keys with a 400.
+ */
+export const MAX_KEY_BYTES = 4096
 /** PutEvents' documented entry limit; configurable because a 1 MB limit is reported (UNCONFIRMED, A.4/D.1). */
 export const DEFAULT_MAX_ENTRY_BYTES = 262_144
 
@@ -62,6 +71,25 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult = {ok: true; event: MomentoEvent} | {ok: false; issues: ValidationIssue[]}
+
+/**
+ * Whether a string is well-formed Unicode (no unpaired surrogate, as a `\ud800` JSON escape makes).
+ * Such text has no UTF-8 form: EventBridge refuses it (MalformedDetail) or it breaks on the way to
+ * Momento. `String.prototype.isWellFormed` exists from Node 20 (ES2024; our lib setting is ES2023).
+ */
+export function isWellFormed(text: string): boolean {
+  return (text as unknown as {isWellFormed(): boolean}).isWellFormed()
+}
+
+const bytes = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`
+
+function surrogateIssue(field: string, what: string): ValidationIssue {
+  return {
+    field,
+    message: `The ${what} has an unpaired UTF-16 surrogate (e.g. a lone \\ud800 escape), which isn't valid Unicode.`,
+    hint: `Fix the ${what}: surrogates must come in pairs (\\ud83d\\ude00), or use key_base64 for binary keys.`,
+  }
+}
 
 export function isDetailType(value: unknown): value is DetailType {
   return typeof value === 'string' && (DETAIL_TYPES as readonly string[]).includes(value)
@@ -134,7 +162,16 @@ function checkKey(detail: Record<string, unknown>, issues: ValidationIssue[]): {
       issues.push({field: 'key', message: 'key must be a string.', hint: 'Quote the key, or use key_base64 for bytes.'})
       return {}
     }
-    return {key: detail['key']}
+    const key = detail['key']
+    if (!isWellFormed(key)) {
+      issues.push(surrogateIssue('key', 'key'))
+      return {}
+    }
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES) {
+      issues.push(keyTooLong('key', Buffer.byteLength(key)))
+      return {}
+    }
+    return {key}
   }
   const raw = detail['key_base64']
   const bytes = typeof raw === 'string' ? decodeBase64(raw) : undefined
@@ -146,7 +183,19 @@ function checkKey(detail: Record<string, unknown>, issues: ValidationIssue[]): {
     })
     return {}
   }
+  if (bytes.length > MAX_KEY_BYTES) {
+    issues.push(keyTooLong('key_base64', bytes.length))
+    return {}
+  }
   return {key_base64: toBase64Url(bytes)}
+}
+
+function keyTooLong(field: string, size: number): ValidationIssue {
+  return {
+    field,
+    message: `The key is ${bytes(size)}; momento-eb accepts keys of at most ${bytes(MAX_KEY_BYTES)}.`,
+    hint: `Shorten the key to at most ${bytes(MAX_KEY_BYTES)} (hash long keys, e.g. with SHA-256).`,
+  }
 }
 
 function checkTtl(detail: Record<string, unknown>, issues: ValidationIssue[]): number | undefined {
@@ -204,10 +253,12 @@ function checkMessage(field: string, value: unknown, issues: ValidationIssue[]):
     issues.push({field, message: 'The message must be a string.', hint: 'Send JSON values as their text form.'})
     return undefined
   }
+  if (!isWellFormed(value)) {
+    issues.push(surrogateIssue(field, 'message'))
+    return undefined
+  }
   return value
 }
-
-const bytes = (n: number) => `${n.toLocaleString('en-US')} byte${n === 1 ? '' : 's'}`
 
 /**
  * Topic messages count against Momento's limit as the stack's topicPublish target delivers them:

@@ -27,6 +27,8 @@ export interface PublishProgress {
 
 export interface PublishSummary extends PublishProgress {
   failures: EntryFailure[]
+  /** Set when `signal` stopped the run before the input ended. */
+  stopped?: boolean
   /** EventIds by line, kept only when `keepEventIds` is set (single puts, small batches). */
   eventIds: Map<number, string>
 }
@@ -43,6 +45,17 @@ export interface PublishOptions {
   maxDelayMs?: number
   keepEventIds?: boolean
   onProgress?: (progress: PublishProgress) => void
+  /**
+   * Called whenever the settled prefix grows: every entry on a line up to `throughLine` has its final
+   * answer (accepted, or failed and in `summary.failures`). Batches settle out of order; this is the
+   * contiguous prefix, so a crash right after it re-sends at most the batches in flight.
+   */
+  onSettled?: (throughLine: number, summary: PublishSummary) => void
+  /**
+   * Stop early: no further entries are read or sent; the calls in flight are awaited (not retried:
+   * entries they leave unsent fail with `Interrupted`), and the summary comes back with `stopped`.
+   */
+  signal?: AbortSignal
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -77,10 +90,23 @@ export async function publishEntries(
 
   const report = (): void =>
     options.onProgress?.({sent: summary.sent, failed: summary.failed, retried: summary.retried})
+  // Batches in launch (= line) order, to find the settled prefix.
+  const order: Array<{lastLine: number; settled: boolean}> = []
   const launch = (batch: NumberedEntry[]): void => {
-    const work = sendBatch(batch, options, summary, report).catch((error: unknown) => {
-      aborted ??= error
-    })
+    const slot = {lastLine: (batch[batch.length - 1] as NumberedEntry).line, settled: false}
+    order.push(slot)
+    const work = sendBatch(batch, options, summary, report).then(
+      () => {
+        slot.settled = true
+        let through: number | undefined
+        while (order.length > 0 && (order[0] as {settled: boolean}).settled)
+          through = (order.shift() as typeof slot).lastLine
+        if (through !== undefined) options.onSettled?.(through, summary)
+      },
+      (error: unknown) => {
+        aborted ??= error
+      },
+    )
     const tracked = work.finally(() => inFlight.delete(tracked))
     inFlight.add(tracked)
   }
@@ -89,6 +115,11 @@ export async function publishEntries(
   let batchBytes = 0
   for await (const item of source) {
     if (aborted !== undefined) break
+    if (options.signal?.aborted) {
+      summary.stopped = true
+      batch = []
+      break
+    }
     const size = entrySize(item.entry)
     const sizeIssue = checkEntrySize(item.entry, options.maxEntryBytes)
     if (sizeIssue) {
@@ -100,12 +131,21 @@ export async function publishEntries(
       launch(batch)
       batch = []
       batchBytes = 0
-      while (inFlight.size >= concurrency) await Promise.race(inFlight)
+      // At most `concurrency` batches past the settled prefix, in flight or not: a slow batch holds
+      // back new ones rather than letting settled-but-unrecorded batches pile up behind it (a crash
+      // then re-sends at most `concurrency` batches on --resume).
+      while (
+        aborted === undefined &&
+        inFlight.size > 0 &&
+        (inFlight.size >= concurrency || order.length >= concurrency)
+      )
+        await Promise.race(inFlight)
     }
     batch.push(item)
     batchBytes += size
   }
-  if (batch.length > 0 && aborted === undefined) launch(batch)
+  if (batch.length > 0 && aborted === undefined && options.signal?.aborted) summary.stopped = true
+  else if (batch.length > 0 && aborted === undefined) launch(batch)
   await Promise.all(inFlight)
   if (aborted !== undefined) throw new PublishAbortedError(summary, aborted)
   return summary
@@ -138,6 +178,19 @@ async function sendBatch(
     })
     report()
     if (retry.length === 0) return
+    if (options.signal?.aborted) {
+      // Stopping: don't wait out a backoff; these entries were not accepted, and --resume sends them.
+      for (const item of retry) {
+        summary.failed++
+        summary.failures.push({
+          line: item.line,
+          errorCode: 'Interrupted',
+          errorMessage: 'Not retried: stopped by a signal.',
+        })
+      }
+      report()
+      return
+    }
     summary.retried += retry.length
     const cap = Math.min(options.maxDelayMs ?? 5000, (options.baseDelayMs ?? 100) * 2 ** (attempt - 1))
     await sleep(Math.floor(random() * cap))

@@ -10,7 +10,7 @@ import {SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, cleanEnv, collect, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
+import {BIN, cleanEnv, collect, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, type Integration} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -30,6 +30,15 @@ const devFullMode = statSync('/dev/full').mode & 0o777
 
 /** A stack name one character longer than CloudFormation allows. */
 const LONG_STACK = `s${'x'.repeat(128)}`
+
+const GOOD = JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: 'fine'}})
+
+/** `put --file` of a file written with these contents. */
+function fileArgs(home: string, name: string, contents: string | Buffer): string[] {
+  const file = join(home, name)
+  writeFileSync(file, contents)
+  return ['put', '--sandbox', '--file', file]
+}
 
 const CASES: Case[] = [
   {name: 'unknown command', args: () => ['pub'], code: 2, message: /isn't a momento-eb command|Did you mean/},
@@ -62,6 +71,113 @@ const CASES: Case[] = [
     },
     code: 2,
     message: /line 1/,
+  },
+  {
+    name: 'put: --message-file /dev/zero (read stops at the largest valid message)',
+    args: () => [
+      'put',
+      'cacheSet',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--key',
+      'k',
+      '--ttl',
+      '60',
+      '--message-file',
+      '/dev/zero',
+    ],
+    code: 2,
+    message: /larger than 262,144 bytes, the PutEvents entry limit/,
+  },
+  {
+    name: 'put: a 100,000-character key',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k'.repeat(100_000)],
+    code: 2,
+    message: /100,000 bytes; momento-eb accepts keys of at most 4,096 bytes/,
+  },
+  {
+    name: 'put: a source only AWS may use',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--source', 'aws.s3'],
+    code: 2,
+    message: /starts with "aws\."/,
+  },
+  {
+    name: 'put --file: invalid UTF-8 (line and byte offset named, not replaced)',
+    args: ({home}) =>
+      fileArgs(
+        home,
+        'latin1.ndjson',
+        Buffer.concat([
+          Buffer.from(`${GOOD}\n{"detailType":"cacheDelete","detail":{"cacheName":"orders","key":"caf`),
+          Buffer.from([0xe9]),
+          Buffer.from('"}}\n'),
+        ]),
+      ),
+    code: 2,
+    message: new RegExp(`line 2: The line isn't UTF-8 text: byte offset ${GOOD.length + 1 + 69}`),
+  },
+  {
+    name: 'put --file: an unpaired surrogate in a key',
+    args: ({home}) =>
+      fileArgs(
+        home,
+        'surrogate.ndjson',
+        `${GOOD}\n{"detailType":"cacheDelete","detail":{"cacheName":"orders","key":"\\ud800"}}\n`,
+      ),
+    code: 2,
+    message: /line 2: The key has an unpaired UTF-16 surrogate/,
+  },
+  {
+    name: 'put --file: a duplicate detailType (would turn a cacheSet into a cacheDelete)',
+    args: ({home}) =>
+      fileArgs(
+        home,
+        'duplicate.ndjson',
+        '{"detailType":"cacheSet","detail":{"cacheName":"orders","key":"k","message":"m","ttl":60},"detailType":"cacheDelete"}\n',
+      ),
+    code: 2,
+    message: /line 1: "detailType" appears twice/,
+  },
+  {
+    name: 'put --file: a bad Source after good lines (checked before anything is sent)',
+    args: ({home}) =>
+      fileArgs(
+        home,
+        'source.ndjson',
+        `${GOOD}\n${GOOD}\n${JSON.stringify({DetailType: 'cacheDelete', Source: 'aws.events', Detail: {cacheName: 'orders', key: 'k'}})}\n`,
+      ),
+    code: 2,
+    message: /line 3: Source "aws\.events" starts with "aws\."/,
+  },
+  {
+    name: 'put --file: a 100,000-character key',
+    args: ({home}) =>
+      fileArgs(
+        home,
+        'long-key.ndjson',
+        `${JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: 'k'.repeat(100_000)}})}\n`,
+      ),
+    code: 2,
+    message: /line 1: The key is 100,000 bytes; momento-eb accepts keys of at most 4,096 bytes/,
+  },
+  {
+    name: 'put --file /dev/zero (one endless line: read stops at the line limit)',
+    args: () => ['put', '--sandbox', '--file', '/dev/zero'],
+    code: 2,
+    message: /line 1 \(at byte offset 0\) is longer than 1,638,400 bytes/,
+  },
+  {
+    name: 'put --file --resume with no progress recorded',
+    args: ({home}) => [...fileArgs(home, 'never-sent.ndjson', `${GOOD}\n`), '--resume'],
+    code: 2,
+    message: /No progress is recorded/,
+  },
+  {
+    name: 'put --file - --resume (stdin cannot be read again)',
+    args: () => ['put', '--sandbox', '--file', '-', '--resume'],
+    code: 2,
+    message: /--resume can't be used with stdin/,
   },
   {
     name: 'put: a bus that does not exist',
@@ -394,6 +510,41 @@ describe('bad input across every command', () => {
 
   it('--force never changed the mode of the device it wrote to', () => {
     expect(statSync('/dev/full').mode & 0o777).toBe(devFullMode)
+  })
+
+  // Unbounded input: refused quickly, in bounded memory (peak RSS from /usr/bin/time), never as an internal error.
+  it.each([
+    [
+      '1 GiB piped to put cacheSet',
+      'head -c 1073741824 /dev/zero | /usr/bin/time -f "RSS %M" node bin/run.js put cacheSet --sandbox --cache orders --key k --ttl 60',
+      /The message on stdin is larger than 262,144 bytes/,
+    ],
+    [
+      '1 GiB piped to put topicPublish',
+      'head -c 1073741824 /dev/zero | /usr/bin/time -f "RSS %M" node bin/run.js put topicPublish --sandbox --cache orders --topic t',
+      /The message on stdin is larger than 4,096 bytes, Momento's topic message limit/,
+    ],
+    [
+      '--message-file /dev/zero',
+      '/usr/bin/time -f "RSS %M" node bin/run.js put cacheSet --sandbox --cache orders --key k --ttl 60 --message-file /dev/zero',
+      /The message file \/dev\/zero is larger than 262,144 bytes/,
+    ],
+    [
+      'put --file - with an endless line on stdin',
+      'head -c 1073741824 /dev/zero | /usr/bin/time -f "RSS %M" node bin/run.js put --sandbox --file -',
+      /stdin: line 1 \(at byte offset 0\) is longer than/,
+    ],
+  ])('%s: exit 2 at once, bounded memory', async (_name, command, message) => {
+    const started = Date.now()
+    const result = await runCli(['-c', command], {env, timeoutMs: 30_000, bin: '/bin/bash', cwd: ROOT})
+    const seconds = (Date.now() - started) / 1000
+    expect(result.code, show(result)).toBe(2)
+    expect(result.stderr, show(result)).toMatch(message)
+    expect(result.stderr).toMatch(/Try:/)
+    expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+    const rssMiB = Number(/RSS (\d+)/.exec(result.stderr)?.[1]) / 1024
+    expect(rssMiB, show(result)).toBeLessThan(250)
+    expect(seconds).toBeLessThan(15)
   })
 
   it('sent and deleted nothing', async () => {

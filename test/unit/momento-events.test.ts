@@ -4,6 +4,7 @@ import {
   decodeBase64,
   entrySize,
   MAX_ITEM_BYTES,
+  MAX_KEY_BYTES,
   MAX_TOPIC_MESSAGE_BYTES,
   validateDetail,
 } from '../../src/core/momento-events.js'
@@ -124,5 +125,23 @@ describe('decodeBase64', () => {
 describe('entrySize', () => {
   it('counts UTF-8 bytes of source, detail type, detail and resources', () => {
     expect(entrySize({Source: 'é', DetailType: 'ab', Detail: '{}', Resources: ['xyz']})).toBe(2 + 2 + 2 + 3)
+  })
+})
+
+describe('keys and text Momento cannot take', () => {
+  it(`refuses keys over ${MAX_KEY_BYTES} bytes, as text or as key_base64 bytes, and takes exactly the limit`, () => {
+    expect(issuesOf('cacheDelete', {cacheName: 'c', key: 'k'.repeat(100_000)}).join(' ')).toMatch(
+      /100,000 bytes; momento-eb accepts keys of at most 4,096 bytes/,
+    )
+    expect(issuesOf('cacheDelete', {cacheName: 'c', key: 'é'.repeat(2049)}).join(' ')).toMatch(/4,098 bytes/)
+    const b64 = Buffer.alloc(MAX_KEY_BYTES + 1, 1).toString('base64url')
+    expect(issuesOf('cacheDelete', {cacheName: 'c', key_base64: b64}).join(' ')).toMatch(/4,097 bytes/)
+    expect(validateDetail('cacheDelete', {cacheName: 'c', key: 'k'.repeat(MAX_KEY_BYTES)}).ok).toBe(true)
+  })
+
+  it('refuses unpaired surrogates in the key and the message', () => {
+    expect(issuesOf('cacheDelete', {cacheName: 'c', key: '\ud800'}).join(' ')).toMatch(/unpaired UTF-16 surrogate/)
+    expect(issuesOf('cacheSet', {cacheName: 'c', key: 'k', message: 'a\udfff', ttl: 5}).join(' ')).toMatch(/surrogate/)
+    expect(validateDetail('cacheDelete', {cacheName: 'c', key: '😀'}).ok).toBe(true)
   })
 })

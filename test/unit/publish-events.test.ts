@@ -177,3 +177,116 @@ describe('publishEntries', () => {
     expect(peak).toBe(3)
   })
 })
+
+describe('publishEntries: settled prefix and stopping (put --file --resume)', () => {
+  /** A port whose calls resolve only when the test says so, in any order. */
+  function manualPort() {
+    const pending: Array<{entries: readonly PutEntry[]; resolve: (r: PutEntryResult[]) => void}> = []
+    const port: EventsPort = {
+      putEvents: (entries) => new Promise((resolve) => pending.push({entries, resolve})),
+      describeEventBus: async (name) => name,
+    }
+    const answer = (index: number) => {
+      const call = pending[index] as (typeof pending)[number]
+      call.resolve(call.entries.map(() => ({eventId: 'id'})))
+    }
+    return {port, pending, answer}
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+  it('reports only the contiguous settled prefix when calls finish out of order', async () => {
+    const {port, pending, answer} = manualPort()
+    const settled: number[] = []
+    const run = publishEntries(from(Array.from({length: 30}, (_, i) => entry(i + 1))), {
+      port,
+      maxEntryBytes: 1000,
+      concurrency: 3,
+      sleep: noSleep,
+      onSettled: (through) => settled.push(through),
+    })
+    await tick()
+    expect(pending).toHaveLength(3)
+    answer(2) // lines 21–30 first: nothing before them is settled yet
+    await tick()
+    expect(settled).toEqual([])
+    answer(0)
+    await tick()
+    expect(settled).toEqual([10])
+    answer(1)
+    await run
+    expect(settled).toEqual([10, 30])
+  })
+
+  it('stops reading on the signal, waits for the calls in flight, and does not retry after it', async () => {
+    const {port, pending} = manualPort()
+    const controller = new AbortController()
+    let read = 0
+    async function* source() {
+      for (let i = 1; i <= 1000; i++) {
+        read = i
+        yield entry(i)
+      }
+    }
+    const settled: number[] = []
+    const run = publishEntries(source(), {
+      port,
+      maxEntryBytes: 1000,
+      concurrency: 2,
+      sleep: noSleep,
+      signal: controller.signal,
+      onSettled: (through) => settled.push(through),
+    })
+    await tick()
+    expect(pending).toHaveLength(2)
+    controller.abort()
+    // The first call comes back half throttled: those entries are not retried, they fail as Interrupted.
+    const first = pending[0] as (typeof pending)[number]
+    first.resolve(
+      first.entries.map((_, i) => (i < 5 ? {eventId: 'id'} : {errorCode: 'ThrottlingException', errorMessage: 'slow'})),
+    )
+    const second = pending[1] as (typeof pending)[number]
+    second.resolve(second.entries.map(() => ({eventId: 'id'})))
+    const summary = await run
+    expect(summary).toMatchObject({stopped: true, sent: 15, failed: 5})
+    expect(summary.failures.map((f) => [f.line, f.errorCode])).toEqual([6, 7, 8, 9, 10].map((l) => [l, 'Interrupted']))
+    expect(pending).toHaveLength(2)
+    expect(read).toBeLessThan(40)
+    expect(settled.at(-1)).toBe(20)
+  })
+})
+
+describe('publishEntries: a slow batch holds the window', () => {
+  it('never has more than `concurrency` batches past the settled prefix', async () => {
+    const pending: Array<{entries: readonly PutEntry[]; resolve: (r: PutEntryResult[]) => void}> = []
+    const port: EventsPort = {
+      putEvents: (entries) => new Promise((resolve) => pending.push({entries, resolve})),
+      describeEventBus: async (name) => name,
+    }
+    const ok = (i: number) => {
+      const call = pending[i] as (typeof pending)[number]
+      call.resolve(call.entries.map(() => ({eventId: 'id'})))
+    }
+    const tick = () => new Promise((resolve) => setImmediate(resolve))
+    const run = publishEntries(from(Array.from({length: 100}, (_, i) => entry(i + 1))), {
+      port,
+      maxEntryBytes: 1000,
+      concurrency: 3,
+      sleep: noSleep,
+    })
+    await tick()
+    // The first batch is slow; the next two settle: no fourth call while the first is out.
+    ok(1)
+    ok(2)
+    await tick()
+    await tick()
+    expect(pending).toHaveLength(3)
+    ok(0)
+    await tick()
+    expect(pending).toHaveLength(6)
+    for (let i = 3; i < 10; i++) {
+      ok(i)
+      await tick()
+    }
+    await run
+  })
+})

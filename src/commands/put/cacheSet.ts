@@ -1,7 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {keyFlags, messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {
+  keyFlags,
+  messageFlags,
+  putFlags,
+  readMessage,
+  requireCache,
+  cacheSetMessageLimit,
+  resolvePutDefaults,
+} from '../../cli/put-support.js'
 import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
@@ -9,9 +17,11 @@ import {invalidEventError, type PutResult} from '../../services/put-event.js'
 export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   static override summary = 'Publish a cacheSet event: store a value in a Momento cache'
   static override description =
-    'Validates the event first (one non-empty key, a TTL from 1 to 86400 seconds, a plausible cache name, ' +
-    'the PutEvents size limit) and checks that the bus exists, so mistakes never reach the dead-letter queue. ' +
-    'The value comes from --message, --message-file or stdin. The detail carries both `ttl` and `ttl_seconds`.'
+    'Validates the event first (one non-empty key of at most 4,096 bytes, a TTL from 1 to 86400 seconds, a ' +
+    'plausible cache name, well-formed Unicode, the PutEvents size limit) and checks that the bus exists, so ' +
+    'mistakes never reach the dead-letter queue. The value comes from --message, --message-file or stdin; a file or ' +
+    'stdin is read only up to the largest value that fits (--max-entry-bytes), then refused. The detail carries ' +
+    'both `ttl` and `ttl_seconds`.'
   static override examples = [
     '<%= config.bin %> put cacheSet --cache orders --key order-1 --ttl 300 --message \'{"total": 42}\'',
     'echo hello | <%= config.bin %> put cacheSet --cache orders --key greeting --ttl 60',
@@ -28,7 +38,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
-    const message = await readMessage(this.flags, process.stdin)
+    const message = await readMessage(this.flags, process.stdin, cacheSetMessageLimit(defaults.maxEntryBytes))
     const validation = validateDetail('cacheSet', {
       cacheName,
       key: this.flags.key,

@@ -2,7 +2,14 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
-import {messageFlags, putFlags, readMessage, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
+import {
+  messageFlags,
+  putFlags,
+  readMessage,
+  requireCache,
+  TOPIC_MESSAGE_LIMIT,
+  resolvePutDefaults,
+} from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
 
@@ -24,7 +31,7 @@ export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish>
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
-    const message = await readMessage(this.flags, process.stdin)
+    const message = await readMessage(this.flags, process.stdin, TOPIC_MESSAGE_LIMIT)
     const validation = validateDetail('topicPublish', {cacheName, topicName: this.flags.topic, message})
     if (!validation.ok) throw invalidEventError('The topicPublish event', validation.issues)
     return publishOne(this.commandHost(), this.flags, validation.event, defaults)

@@ -124,7 +124,7 @@ async function serve(
     case 'get':
       return getItem(momento, cache, pairs)
     case 'delete':
-      momento.deleteItem(cache, readKey(pairs))
+      momento.deleteItem(cache, readKey(pairs, momento.options.maxKeyBytes))
       return {status: 204}
     case 'publish':
       return publish(request, momento, cache, topicName)
@@ -242,7 +242,16 @@ const FAULT_TEXT: Record<number, [string, string]> = {
  * The key bytes from `key` (text) or `key_base64`. Exactly one must be present; an empty value
  * counts as absent because EventBridge sends `key_base64=` when the event has no such field (pitfall 4).
  */
-function readKey(pairs: readonly QueryPair[]): Buffer {
+function readKey(pairs: readonly QueryPair[], maxKeyBytes: number): Buffer {
+  const key = readKeyBytes(pairs)
+  // Momento documents no key limit; a too-long key is refused with a 400 like its other bad requests.
+  if (key.length > maxKeyBytes) {
+    throw new MomentoRequestError(400, 'Bad Request', `The key is too long: at most ${maxKeyBytes} bytes.`)
+  }
+  return key
+}
+
+function readKeyBytes(pairs: readonly QueryPair[]): Buffer {
   const keys = presentValues(pairs, 'key')
   const encoded = presentValues(pairs, 'key_base64')
   if (keys.length + encoded.length > 1) {
@@ -268,7 +277,7 @@ function readTtl(pairs: readonly QueryPair[]): {ttl: number; clamped: boolean} {
 }
 
 function setItem(request: RawRequest, momento: MomentoState, cache: Cache, pairs: readonly QueryPair[]): RawResponse {
-  const key = readKey(pairs)
+  const key = readKey(pairs, momento.options.maxKeyBytes)
   const {ttl, clamped} = readTtl(pairs)
   // Momento limits key plus value (aws-semantics A.4); how its HTTP API reports a breach is
   // undocumented, so the sandbox uses a plain 400, which EventBridge does not retry either way.
@@ -284,7 +293,7 @@ function setItem(request: RawRequest, momento: MomentoState, cache: Cache, pairs
 }
 
 function getItem(momento: MomentoState, cache: Cache, pairs: readonly QueryPair[]): RawResponse {
-  const item = momento.getItem(cache, readKey(pairs))
+  const item = momento.getItem(cache, readKey(pairs, momento.options.maxKeyBytes))
   if (!item) return momentoError(404, 'Key Not Found', 'The cache holds no item with this key.')
   return {status: 200, headers: {'content-type': 'application/octet-stream'}, body: item.value}
 }

@@ -27,6 +27,11 @@ export interface MomentoOptions {
    * reading is the worst case, and the CLI's check (MAX_ITEM_BYTES in core/momento-events.ts) uses it too.
    */
   maxItemBytes?: number
+  /**
+   * Longest key in bytes. Default 4096. Momento publishes no key limit (aws-semantics A.4), so the
+   * sandbox refuses what the CLI refuses (MAX_KEY_BYTES in core/momento-events.ts), with a 400.
+   */
+  maxKeyBytes?: number
 }
 
 /** One cache item. Keys are bytes, so `key=abc` and `key_base64=YWJj` are the same item. */
@@ -98,6 +103,7 @@ export class MomentoState {
       subscribeBatch: Math.max(1, options.subscribeBatch ?? 100),
       requestLogSize: Math.max(0, options.requestLogSize ?? 500),
       maxItemBytes: options.maxItemBytes ?? 5_000_000,
+      maxKeyBytes: options.maxKeyBytes ?? 4096,
     }
     this.apiKey = options.apiKey
     this.faults = new FaultSet(this.options.random)

@@ -114,13 +114,21 @@ function checkEntry(
   if (detailType.length > MAX_DETAIL_TYPE_LENGTH) {
     return invalid('DetailType', `DetailType must be at most ${MAX_DETAIL_TYPE_LENGTH} characters long.`)
   }
+  const detailText = entry['Detail'] as string
   let detail: unknown
   try {
-    detail = JSON.parse(entry['Detail'] as string)
+    detail = JSON.parse(detailText)
   } catch {
     detail = undefined
   }
   if (!isRecord(detail)) return {ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.'}
+  // An unpaired surrogate (raw, or a lone `\ud800` escape) has no UTF-8 form, so the Detail isn't
+  // valid JSON text as RFC 8259 §8.1 requires. AWS's handling is undocumented; the worst case for a
+  // client is acceptance and a silent drop later, so refuse the entry here, as PutEvents refuses
+  // malformed detail (PutEventsResultEntry ErrorCode MalformedDetail, aws-semantics D.1).
+  if (!isWellFormed(detailText) || (detailText.includes('\\u') && !wellFormedDeep(detail))) {
+    return {ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.'}
+  }
 
   const resources = entry['Resources'] ?? []
   if (!Array.isArray(resources) || !resources.every((r) => typeof r === 'string')) {
@@ -186,6 +194,18 @@ function describeEntry(raw: unknown): string {
     `detailType=${field('DetailType')}, detail=${field('Detail')}, eventBusName=${field('EventBusName')}, ` +
     `traceHeader=${field('TraceHeader')})`
   )
+}
+
+function isWellFormed(text: string): boolean {
+  return (text as unknown as {isWellFormed(): boolean}).isWellFormed()
+}
+
+/** Whether every string in a parsed JSON value, object keys included, is well-formed Unicode. */
+function wellFormedDeep(value: unknown): boolean {
+  if (typeof value === 'string') return isWellFormed(value)
+  if (Array.isArray(value)) return value.every(wellFormedDeep)
+  if (isRecord(value)) return Object.entries(value).every(([k, v]) => isWellFormed(k) && wellFormedDeep(v))
+  return true
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
