@@ -38,11 +38,18 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     meaning: 'an endpoint is unreachable or timed out (including "sandbox not running")',
   },
   {code: ExitCode.TimedOutWaiting, name: 'timed-out-waiting', meaning: 'still in progress when the wait ran out'},
+  {
+    code: ExitCode.HungUp,
+    name: 'hung-up',
+    meaning: 'stopped by SIGHUP (the terminal closed; `dlq redrive` after finishing the calls in flight)',
+  },
   {code: ExitCode.Interrupted, name: 'interrupted', meaning: 'interrupted (Ctrl-C) outside a watch view'},
   {
     code: ExitCode.Terminated,
     name: 'terminated',
-    meaning: 'stopped by SIGTERM (`put --file` after finishing the calls in flight; resume with --resume)',
+    meaning:
+      'stopped by SIGTERM (`put --file` and `dlq redrive` after finishing the calls in flight; ' +
+      'put: resume with --resume, redrive: run it again)',
   },
 ]
 

@@ -13,6 +13,7 @@ export const ExitCode = {
   AuthConfig: 4,
   Unreachable: 5,
   TimedOutWaiting: 8,
+  HungUp: 129,
   Interrupted: 130,
   Terminated: 143,
 } as const

@@ -182,6 +182,12 @@ export interface RedriveSummary {
   /** For redriven messages: old event id → new event id. */
   eventIds: Array<{messageId: string; oldEventId: string | undefined; newEventId: string}>
   interrupted: boolean
+  /**
+   * Set when a journal write failed and stopped the run: every event published was still deleted when
+   * SQS allowed it; `notJournaled` of them are published, not deleted and not in the journal (a later
+   * run publishes them again).
+   */
+  journalFailure?: {message: string; notJournaled: number}
   /** Why the run stopped early (bus deleted), if it did. */
   stoppedBecause: string | undefined
   /**
@@ -584,7 +590,8 @@ class RedriveRun {
       for (let attempt = 1; pending.length > 0; attempt++) {
         const wait = pacer.reserve(pending.length)
         if (wait > 0) await this.sleep(wait)
-        if (this.stopping && attempt === 1) {
+        // A journal that can't be written stops every publish, retries included.
+        if ((this.stopping && attempt === 1) || this.summary.journalFailure) {
           // Ctrl-C before anything of this batch was sent: leave it for the release.
           pacer.refund(pending.length)
           for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
@@ -665,7 +672,9 @@ class RedriveRun {
       oldEventId: p.send.record.event?.id,
       newEventId: p.eventId,
     }))
-    this.deps.journal.published(items)
+    // The journal's failure stops the run (nothing more is published), but these events are out: delete
+    // them now, so only a failed delete can make a later run publish them again.
+    const journaled = this.journalSafely(() => this.deps.journal.published(items))
     for (const item of items) {
       this.summary.redriven++
       if (this.summary.eventIds.length < MAX_LISTED * 10) this.summary.eventIds.push(item)
@@ -676,9 +685,15 @@ class RedriveRun {
     }))
     const result = await this.deps.queue.delete(handles)
     const failed = new Set(result.failed.map((f) => f.messageId))
-    this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId)))
+    this.journalSafely(() => this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId))))
     for (const item of items) {
       if (!failed.has(item.messageId)) continue
+      if (!journaled && this.summary.journalFailure) {
+        // Published, still in the queue, unknown to the journal: released at the end, published again later.
+        this.summary.journalFailure.notJournaled++
+        this.held.set(item.messageId, handles.find((h) => h.messageId === item.messageId)?.receiptHandle ?? '')
+        continue
+      }
       // Most often an expired receipt handle: the message comes back, and is then deleted, not republished.
       this.summary.deleteFailed++
       this.addPending({...item, runId: this.summary.runId, time: new Date(this.now()).toISOString()})
@@ -696,7 +711,9 @@ class RedriveRun {
     )
     const failed = new Set(result.failed.map((f) => f.messageId))
     const done = records.filter((r) => !failed.has(r.messageId))
-    this.deps.journal.deleted(done.map((r) => ({messageId: r.messageId, oldEventId: r.event?.id})))
+    this.journalSafely(() =>
+      this.deps.journal.deleted(done.map((r) => ({messageId: r.messageId, oldEventId: r.event?.id}))),
+    )
     for (const r of done) {
       const pending = this.pendingFor(r)
       if (pending) {
@@ -708,6 +725,19 @@ class RedriveRun {
       }
     }
     this.report()
+  }
+
+  /** Run a journal write; on failure stop the run (it ends with that error) and return false. */
+  private journalSafely(write: () => void): boolean {
+    try {
+      write()
+      return true
+    } catch (error) {
+      this.summary.journalFailure ??= {message: error instanceof Error ? error.message : String(error), notJournaled: 0}
+      this.fatal ??= error
+      this.stopping = true
+      return false
+    }
   }
 
   private busGone(batch: PlannedSend[], name: string): void {

@@ -17,7 +17,16 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {JOURNAL_FILE, openJournal, readPending, stateDirFrom} from '../../src/services/redrive-journal.js'
+import {
+  JOURNAL_FILE,
+  type JournalPort,
+  memoryJournal,
+  openJournal,
+  readPending,
+  stateDirFrom,
+} from '../../src/services/redrive-journal.js'
+import {RedriveAbortedError, redriveQueue} from '../../src/services/redrive.js'
+import {FakeEvents, FakeQueue, rawMessage} from './redrive-fakes.js'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -261,5 +270,42 @@ describe('redrive journal safety', () => {
     } finally {
       execFileSync('umount', [dir])
     }
+  })
+})
+
+describe('redrive when the journal fails mid-run', () => {
+  it('stops publishing at the first failed write, deletes what was published, releases the rest', async () => {
+    const queue = new FakeQueue(Array.from({length: 300}, (_, i) => rawMessage({id: `m${i}`})))
+    const events = new FakeEvents()
+    const inner = memoryJournal()
+    let writes = 0
+    const journal: JournalPort = {
+      pending: inner.pending,
+      published(items) {
+        if (++writes > 3) throw Object.assign(new Error("Can't write the redrive journal /j: ENOSPC"), {code: 'ENOSPC'})
+        inner.published(items)
+      },
+      deleted(items) {
+        inner.deleted(items)
+      },
+      close() {},
+    }
+    const error = await redriveQueue(
+      {queue, events, journal, sleep: async () => {}},
+      {rate: 0, workers: 4, visibilitySeconds: 60},
+    ).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RedriveAbortedError)
+    const summary = (error as RedriveAbortedError).summary
+    expect(summary.journalFailure?.message).toMatch(/ENOSPC/)
+    // Only batches already sent when the write failed were published (at most one per worker), and each
+    // published event was deleted: nothing is left to be published twice.
+    expect(events.published.length).toBeLessThanOrEqual(3 * 10 + 4 * 10)
+    expect(summary.redriven).toBe(events.published.length)
+    expect(queue.messages.size).toBe(300 - events.published.length)
+    expect(summary.journalFailure?.notJournaled).toBe(0)
+    // The rest is visible again at once, not after the 60 s visibility timeout.
+    const visible = await queue.receive({max: 10, visibilityTimeoutSeconds: 1, waitSeconds: 0})
+    expect(visible.length).toBe(10)
+    expect([...queue.messages.values()].filter((m) => m.visibleAt > Date.now()).length).toBe(10)
   })
 })

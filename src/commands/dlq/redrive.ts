@@ -13,13 +13,20 @@ import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../.
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
-import {ExitCode, InterruptedError, UsageError} from '../../core/errors.js'
+import {ExitCode, InterruptedError, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
 import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import type {BatchDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
-import {memoryJournal, openJournal, readPending, stateDirFrom, JOURNAL_FILE} from '../../services/redrive-journal.js'
+import {
+  JournalError,
+  memoryJournal,
+  openJournal,
+  readPending,
+  stateDirFrom,
+  JOURNAL_FILE,
+} from '../../services/redrive-journal.js'
 import {
   DEFAULT_REDRIVE_RATE,
   DEFAULT_VISIBILITY_SECONDS,
@@ -52,7 +59,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     'directory makes the run safe to kill at any point: the next run deletes what was published but not deleted, ' +
     'without publishing it again. A run redrives only what was in the DLQ when it started: its own events that ' +
     'fail again and come back while it runs (the cause is not fixed) stay in the queue, are never published twice ' +
-    'and are reported with their decoded reason. Exit 3 when some messages failed or came back, 130 on Ctrl-C.'
+    'and are reported with their decoded reason. Ctrl-C, SIGTERM and SIGHUP finish the calls in flight, release the ' +
+    'rest (visible again at once) and exit 130, 143 and 129. The journal is compacted on each run (finished runs ' +
+    'dropped); a journal that cannot be written (disk full) stops the run before anything more is published (exit ' +
+    '1), and a symlinked journal or state directory is refused (exit 2). Exit 3 when some messages failed or came back.'
   static override examples = [
     '<%= config.bin %> dlq redrive --all --dry-run',
     '<%= config.bin %> dlq redrive --reason cache-not-found --cache orders',
@@ -170,21 +180,44 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     const runId = newRunId()
     const journal = flags['dry-run']
       ? memoryJournal(await readPending(`${stateDir}/${JOURNAL_FILE}`, queueUrl))
-      : await openJournal({dir: stateDir, queue: queueUrl, runId})
+      : await openJournal({dir: stateDir, queue: queueUrl, runId}).catch((error: unknown) => {
+          throw journalErrorFor(error)
+        })
+    const journalPath = `${stateDir}/${JOURNAL_FILE}`
+    this.ctx.verbose(`Redrive journal: ${journalPath}`)
+    if ('compacted' in journal && journal.compacted) {
+      const {before, after} = journal.compacted
+      this.ctx.verbose(`Compacted the journal (finished runs dropped): ${before} → ${after} bytes.`)
+    }
     const deps: RedriveDeps = {queue, events, journal, discoverRate: createRateDiscovery(this.ctx.aws)}
-    if (!this.jsonEnabled()) this.reportInterrupted(journal.pending)
+    if (!this.jsonEnabled()) this.reportInterrupted(journal.pending, journalPath)
 
     const controller = new AbortController()
-    const onSigint = () => {
+    // Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal went away) all stop the same
+    // way: no more receives, the calls in flight finish and are journaled, the rest is released.
+    const exitFor = {SIGINT: ExitCode.Interrupted, SIGTERM: ExitCode.Terminated, SIGHUP: ExitCode.HungUp} as const
+    let stoppedBy: keyof typeof exitFor | undefined
+    const onSignal = (signal: keyof typeof exitFor) => () => {
       if (controller.signal.aborted) {
-        // A second Ctrl-C: leave now. The journal keeps what was published; nothing is lost.
-        this.logToStderr('Stopping at once; the next run finishes what was in flight.')
-        process.exit(ExitCode.Interrupted)
+        // A second signal: leave now. The journal keeps what was published; nothing is lost.
+        this.note('Stopping at once; the next run finishes what was in flight.')
+        process.exit(exitFor[signal])
       }
-      if (!this.jsonEnabled()) this.logToStderr('\nStopping: finishing what is in flight (Ctrl-C again to quit now)…')
+      stoppedBy = signal
+      // On SIGHUP the terminal may be gone: a failed write to it must not stop the clean-up.
+      try {
+        this.note(
+          signal === 'SIGINT'
+            ? '\nStopping: finishing what is in flight (Ctrl-C again to quit now)…'
+            : `\nStopping (${signal}): finishing what is in flight, then releasing the rest…`,
+        )
+      } catch {
+        // Nowhere to say it.
+      }
       controller.abort()
     }
-    process.on('SIGINT', onSigint)
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, onSignal(signal)] as const)
+    for (const [signal, handler] of handlers) process.on(signal, handler)
     const options: RedriveOptions = {
       select,
       ids,
@@ -224,22 +257,23 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       }
       progress?.done()
       const result: RedriveResult = {...summary, edits}
-      this.present(result)
+      this.present(result, stoppedBy)
       // Events that came back failed again downstream: like failed entries, the run is only partly done
       // (the summary is complete; what is left is in the queue), so exit 3, not 0.
-      if (result.interrupted) process.exitCode = ExitCode.Interrupted
+      if (result.interrupted) process.exitCode = exitFor[stoppedBy ?? 'SIGINT']
       else if (result.failed > 0 || result.cameBack.total > 0) process.exitCode = ExitCode.Partial
       return result
     } catch (error) {
       progress?.done()
       if (error instanceof RedriveAbortedError) {
         const s = error.summary
+        if (s.journalFailure) throw journalFailed(s, journalPath)
         this.logToStderr(`Redrove ${s.redriven} messages before the failure below; the rest are still in the queue.`)
         throw error.reason
       }
       throw error
     } finally {
-      process.off('SIGINT', onSigint)
+      for (const [signal, handler] of handlers) process.off(signal, handler)
       journal.close()
     }
   }
@@ -334,12 +368,12 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     for (const id of removed) this.logToStderr(`${id}: left out (stays in the queue)`)
   }
 
-  private reportInterrupted(pending: ReadonlyMap<string, {runId: string; time: string}>): void {
+  private reportInterrupted(pending: ReadonlyMap<string, {runId: string; time: string}>, path: string): void {
     if (pending.size === 0) return
     const runs = new Set([...pending.values()].map((p) => p.runId))
     this.logToStderr(
       `An earlier redrive (${[...runs].join(', ')}) was interrupted: ${pending.size} message(s) were published but not ` +
-        'deleted. They are deleted when they show up, without being published again.',
+        `deleted (journal: ${path}). They are deleted when they show up, without being published again.`,
     )
   }
 
@@ -355,7 +389,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     }
   }
 
-  private present(result: RedriveResult): void {
+  private present(result: RedriveResult, stoppedBy?: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
     if (this.jsonEnabled()) return
     if (result.dryRun) {
       for (const {entry} of result.entries) this.log(JSON.stringify(entry))
@@ -394,14 +428,71 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       )
     }
     if (result.stoppedBecause) this.logToStderr(`Stopped: ${result.stoppedBecause}`)
-    if (result.interrupted)
-      this.logToStderr('Interrupted: the rest is still in the queue; run the command again to go on.')
+    if (result.interrupted) {
+      const by = stoppedBy && stoppedBy !== 'SIGINT' ? `Stopped by ${stoppedBy}` : 'Interrupted'
+      try {
+        this.note(`${by}: the rest is still in the queue, visible again now; run the command again to go on.`)
+      } catch {
+        // SIGHUP: the terminal may be gone.
+      }
+    }
     if (result.deleteFailed) {
       this.logToStderr(
         `${result.deleteFailed} published message(s) could not be deleted; the next run deletes them without publishing again.`,
       )
     }
   }
+}
+
+/** A journal that can't be opened: a symlink is refused (exit 2), a write failure names the path and the fix (exit 1). */
+function journalErrorFor(error: unknown): unknown {
+  if (!(error instanceof JournalError)) return error
+  const moveHint =
+    'Or point MOMENTO_EB_STATE_DIR at a directory with room (the journal of interrupted runs stays in the old one).'
+  if (error.kind === 'unsafe') {
+    return new UsageError(`${error.message} Nothing was redriven.`, {
+      code: 'EB_JOURNAL_UNSAFE',
+      cause: error,
+      hints: [
+        `Replace it with a real file or directory (e.g. \`mv\` the link away), or set MOMENTO_EB_STATE_DIR to a real directory.`,
+      ],
+    })
+  }
+  if (error.kind === 'too-large') {
+    return new MomentoEbError(`${error.message} Nothing was redriven.`, {
+      code: 'EB_JOURNAL_TOO_LARGE',
+      cause: error,
+      hints: [
+        'Run the redrives of the queues it names to the end (each run deletes what it finds published), or move it aside: the messages it holds may then be published twice.',
+      ],
+    })
+  }
+  return new MomentoEbError(`${error.message} Nothing was redriven: the journal must be writable first.`, {
+    code: 'EB_JOURNAL_WRITE',
+    cause: error,
+    hints: [`Free space on the file system of ${error.path}.`, moveHint],
+  })
+}
+
+/** A journal write failed mid-run: say exactly what was published and what happens to it. */
+function journalFailed(s: RedriveSummary, path: string): MomentoEbError {
+  const n = s.journalFailure?.notJournaled ?? 0
+  const lost =
+    n > 0
+      ? ` ${n} of them could not be deleted and are not in the journal: the next run publishes them again (duplicates).`
+      : ' Each of them was deleted from the queue, so none will be published twice.'
+  return new MomentoEbError(
+    `The redrive journal ${path} could not be written (${s.journalFailure?.message ?? 'write failed'}), so the run stopped: ` +
+      `${s.redriven} message(s) had been published before it stopped and nothing more was sent.${lost} ` +
+      'The rest is still in the queue, visible again now.',
+    {
+      code: 'EB_JOURNAL_WRITE',
+      hints: [
+        `Free space on the file system of ${path}, then run the command again.`,
+        'Or point MOMENTO_EB_STATE_DIR at a directory with room.',
+      ],
+    },
+  )
 }
 
 /** A one-line progress bar on stderr (interactive terminals only). */
