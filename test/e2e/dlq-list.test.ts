@@ -3,7 +3,7 @@
  * (unknown cache, both keys, wrong API key, injected 500 / 429 / latency), read back through the
  * built CLI over HTTP.
  */
-import {readFileSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {CreateEventBusCommand, EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
@@ -230,6 +230,30 @@ describe('dlq list, export, purge', () => {
         .split('\n')
         .map((l) => JSON.parse(l).decoded.reason),
     ).toHaveLength(3)
+  })
+
+  it('export never writes through a symlink: the link is refused (exit 2), its target keeps content and mode', async () => {
+    const target = join(home.home, 'precious.txt')
+    writeFileSync(target, 'keep me\n')
+    chmodSync(target, 0o644)
+    const link = join(home.home, 'export-link.ndjson')
+    symlinkSync(target, link)
+    for (const force of [[], ['--force']]) {
+      const run = await cli(['dlq', 'export', '--sandbox', '--queue-url', main.dlqUrl, '--file', link, ...force])
+      expect(run.code, show(run)).toBe(2)
+      expect(run.stderr).toMatch(/symbolic link/)
+      expect(readFileSync(target, 'utf8')).toBe('keep me\n')
+      expect(statSync(target).mode & 0o777).toBe(0o644)
+      expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    }
+    // --force on a regular file replaces it through a temporary file: nothing else is left behind.
+    const file = join(home.home, 'replaced.ndjson')
+    writeFileSync(file, 'old\n', {mode: 0o644})
+    const forced = await cli(['dlq', 'export', '--sandbox', '--queue-url', main.dlqUrl, '--file', file, '--force'])
+    expect(forced.code, show(forced)).toBe(0)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(file, 'utf8')).not.toContain('old')
+    expect(readdirSync(home.home).filter((n) => n.endsWith('.tmp'))).toEqual([])
   })
 
   it('fails clearly for a queue that does not exist and for an unknown stack', async () => {

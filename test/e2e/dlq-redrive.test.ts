@@ -3,7 +3,20 @@
  * exist yet, both keys set), redriven through the built CLI over HTTP; dry run, edit-then-redrive
  * with a scripted $EDITOR, and Ctrl-C mid-redrive.
  */
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -148,7 +161,13 @@ describe('dlq redrive', () => {
     const journal = join(stateDir, 'redrive-journal.ndjson')
     expect(statSync(journal).mode & 0o777).toBe(0o600)
     const text = readFileSync(journal, 'utf8')
-    expect(text.trim().split('\n')).toHaveLength(50)
+    // One published and one deleted line per message (plus the run's open/close markers).
+    expect(
+      text
+        .trim()
+        .split('\n')
+        .filter((l) => /"phase":"(published|deleted)"/.test(l)),
+    ).toHaveLength(50)
     expect(text).not.toContain('v-1')
     expect(text).not.toContain(TEST_API_KEY)
   })
@@ -258,6 +277,173 @@ writeFileSync(file, JSON.stringify(events, null, 2))
     const rest = await cli(['--all', '--rate', '0', '--json'])
     expect(rest.code, show(rest)).toBe(0)
     await until('all 300 items', async () => ((await items('ctrlc')).length === 300 ? true : undefined))
+    expect(await total()).toBe(0)
+  })
+
+  const delivered = async () =>
+    (await inspect<{counters: {delivered: number}}>(sandbox, '/_sandbox/deliveries?limit=0')).counters.delivered
+
+  it.each([
+    ['SIGTERM', 143, 200],
+    ['SIGHUP', 129, 100],
+  ] as const)(
+    '%s mid-redrive stops like Ctrl-C: exit %i, a message, nothing left hidden, nothing lost',
+    async (signal, code, count) => {
+      const cache = `sig-${signal.toLowerCase()}`
+      await publishSets(cache, count)
+      await until(`${count} dead letters`, async () => ((await total()) >= count ? true : undefined))
+      await createCache(cache)
+      const child = spawnCli(
+        ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '40'],
+        {
+          env,
+        },
+      )
+      const done = collect(child, 60_000)
+      await until('some items redriven', async () => ((await items(cache)).length >= 10 ? true : undefined), 30_000)
+      child.kill(signal)
+      const result = await done
+      expect(result.code, show(result)).toBe(code)
+      expect(result.stderr).toContain(`Stopping (${signal})`)
+      expect(result.stderr).toContain(`Stopped by ${signal}`)
+      // Released at once: nothing is hidden right after the exit (the visibility timeout is 60 s).
+      expect((await depth()).hidden).toBe(0)
+      await until('deliveries settle', async () => {
+        const d = await depth()
+        const stored = (await items(cache)).length
+        return d.hidden === 0 && stored + d.visible === count ? true : undefined
+      })
+      expect((await items(cache)).length).toBeLessThan(count)
+      const rest = await cli(['--all', '--rate', '0', '--json'])
+      expect(rest.code, show(rest)).toBe(0)
+      await until(`all ${count} items`, async () => ((await items(cache)).length === count ? true : undefined))
+      expect(await total()).toBe(0)
+    },
+  )
+
+  it('refuses a symlinked journal (exit 2) and leaves the file it points to untouched', async () => {
+    await publishSets('symlinked', 5)
+    await until('5 dead letters', async () => ((await total()) >= 5 ? true : undefined))
+    const dir = mkdtempSync(join(tmpdir(), 'momento-eb-state-'))
+    try {
+      const target = join(dir, 'precious.txt')
+      writeFileSync(target, 'keep me\n')
+      chmodSync(target, 0o644)
+      const state = join(dir, 'state')
+      mkdirSync(state, {mode: 0o700})
+      symlinkSync(target, join(state, 'redrive-journal.ndjson'))
+      const run = await cli(['--all'], {MOMENTO_EB_STATE_DIR: state})
+      expect(run.code, show(run)).toBe(2)
+      expect(run.stderr).toMatch(/redrive-journal\.ndjson is a symbolic link/)
+      expect(run.stderr).toMatch(/MOMENTO_EB_STATE_DIR/)
+      expect(readFileSync(target, 'utf8')).toBe('keep me\n')
+      expect(statSync(target).mode & 0o777).toBe(0o644)
+      expect(await depth()).toEqual({visible: 5, hidden: 0})
+      // A symlinked state directory is refused the same way.
+      const linkedState = join(dir, 'linked-state')
+      symlinkSync(state, linkedState)
+      const again = await cli(['--all'], {MOMENTO_EB_STATE_DIR: linkedState})
+      expect(again.code, show(again)).toBe(2)
+      expect(again.stderr).toMatch(/state directory .* is a symbolic link/)
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+    // Clean up for the next test: these five are redriven for real.
+    await createCache('symlinked')
+    const rest = await cli(['--all', '--rate', '0'])
+    expect(rest.code, show(rest)).toBe(0)
+  })
+
+  /** A 64 KB tmpfs as the state directory (needs root and mount permission), filled to `leave` bytes. */
+  const fullDisk = (leave: number): {dir: string; release(): void} | undefined => {
+    const dir = mkdtempSync(join(tmpdir(), 'momento-eb-full-'))
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], {stdio: 'ignore'})
+    } catch {
+      rmSync(dir, {recursive: true, force: true})
+      return undefined
+    }
+    const fd = openSync(join(dir, 'filler'), 'w')
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(1024))
+    } catch {
+      // ENOSPC: full.
+    }
+    closeSync(fd)
+    if (leave > 0) {
+      const size = statSync(join(dir, 'filler')).size
+      writeFileSync(join(dir, 'filler'), Buffer.alloc(Math.max(0, size - leave)))
+    }
+    return {
+      dir,
+      release() {
+        execFileSync('umount', ['-l', dir])
+        rmSync(dir, {recursive: true, force: true})
+      },
+    }
+  }
+
+  it('a journal on a full disk stops the run before anything is published (exit 1, names the path and the fix)', async (ctx) => {
+    await publishSets('fulldisk', 20)
+    await until('20 dead letters', async () => ((await total()) >= 20 ? true : undefined))
+    await createCache('fulldisk')
+    const disk = fullDisk(0)
+    if (!disk) return ctx.skip()
+    try {
+      const before = await delivered()
+      const run = await cli(['--all', '--rate', '0'], {MOMENTO_EB_STATE_DIR: disk.dir})
+      expect(run.code, show(run)).toBe(1)
+      expect(run.stderr).toContain(join(disk.dir, 'redrive-journal.ndjson'))
+      expect(run.stderr).toMatch(/Nothing was redriven/)
+      expect(run.stderr).toMatch(/Free space/)
+      expect(run.stderr).toMatch(/MOMENTO_EB_STATE_DIR/)
+      expect(run.stderr).toMatch(/EB_JOURNAL_WRITE/)
+      expect(await delivered()).toBe(before)
+      expect(await depth()).toEqual({visible: 20, hidden: 0})
+    } finally {
+      disk.release()
+    }
+    const rest = await cli(['--all', '--rate', '0'])
+    expect(rest.code, show(rest)).toBe(0)
+    expect(await total()).toBe(0)
+  })
+
+  it('a journal that fills up mid-run stops publishing, deletes what was published, releases the rest at once', async (ctx) => {
+    const count = 300
+    await publishSets('fillsup', count)
+    await until(`${count} dead letters`, async () => ((await total()) >= count ? true : undefined))
+    await createCache('fillsup')
+    // About 12 KB free: room for the open marker and a few dozen messages, not 300.
+    const disk = fullDisk(12 * 1024)
+    if (!disk) return ctx.skip()
+    let published = 0
+    try {
+      const before = await delivered()
+      // Paced, so that the journal fills up while most messages are still waiting (with no cap, every
+      // batch can be in flight before the first journal write, and calls already sent can't be undone).
+      const run = await cli(['--all', '--rate', '100'], {MOMENTO_EB_STATE_DIR: disk.dir})
+      expect(run.code, show(run)).toBe(1)
+      expect(run.stderr).toContain(join(disk.dir, 'redrive-journal.ndjson'))
+      expect(run.stderr).toMatch(/could not be written/)
+      const match = /(\d+) message\(s\) had been published before it stopped/.exec(run.stderr)
+      expect(match, show(run)).not.toBeNull()
+      published = Number(match?.[1])
+      expect(published).toBeGreaterThan(0)
+      expect(published).toBeLessThan(count)
+      expect(run.stderr).toMatch(/none will be published twice/)
+      // Nothing is left hidden, the published ones are gone from the queue, the rest is there.
+      expect(await depth()).toEqual({visible: count - published, hidden: 0})
+      await until('the published ones delivered', async () =>
+        (await delivered()) - before === published ? true : undefined,
+      )
+      expect((await items('fillsup')).length).toBe(published)
+    } finally {
+      disk.release()
+    }
+    const rest = await cli(['--all', '--rate', '0', '--json'])
+    expect(rest.code, show(rest)).toBe(0)
+    expect(stdoutJson(rest)).toMatchObject({redriven: count - published})
+    await until(`all ${count} items`, async () => ((await items('fillsup')).length === count ? true : undefined))
     expect(await total()).toBe(0)
   })
 })

@@ -1,4 +1,6 @@
-import {open, type FileHandle} from 'node:fs/promises'
+import {randomBytes} from 'node:crypto'
+import {link, lstat, open, rename, unlink, type FileHandle} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
@@ -21,7 +23,9 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
   static override description =
     'Each line is {"messageId", "raw": {body, attributes, systemAttributes}, "decoded": {...}}. The queue is only ' +
     'peeked at (receive counts rise). The file is created with mode 0600 (the events may hold data you care about) ' +
-    'and never overwritten unless --force. `--file -` writes the lines to stdout.'
+    'and never overwritten unless --force. It is written to a temporary file next to it and renamed into place at ' +
+    'the end, so a failed export leaves an existing file as it was. A symbolic link at --file is refused (exit 2): ' +
+    'pass the real path. `--file -` writes the lines to stdout.'
   static override examples = [
     '<%= config.bin %> dlq export --file dlq.ndjson',
     '<%= config.bin %> dlq export --file - --reason cache-not-found | jq .decoded.explanation',
@@ -44,7 +48,8 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
       })
     }
     const {queue, located} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
-    const handle = toStdout ? undefined : await this.openFile(this.flags.file, this.flags.force)
+    const target = toStdout ? undefined : await this.openFile(this.flags.file, this.flags.force)
+    const handle = target?.handle
     const sink: LineSink = handle
       ? {
           // A write error (ENOSPC: the disk is full) names no file by itself: say which.
@@ -66,9 +71,11 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
         limit: this.flags.limit,
         decode: {region: this.ctx.aws.target.region},
       })
-    } finally {
-      await handle?.close()
+    } catch (error) {
+      await target?.abort()
+      throw error
     }
+    await target?.commit()
     const result: DlqExportResult = {file: this.flags.file, queueUrl: located.queueUrl, ...summary}
     if (!this.jsonEnabled()) {
       const where = toStdout ? 'stdout' : this.flags.file
@@ -80,24 +87,74 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     return result
   }
 
-  /** Create the file 0600; refuse an existing one unless --force (then truncate it and tighten its mode). */
-  private async openFile(path: string, force: boolean): Promise<FileHandle> {
-    try {
-      const handle = await open(path, force ? 'w' : 'wx', 0o600)
-      // Tighten an overwritten file, but never a device such as /dev/stdout or /dev/full.
-      if (force && (await handle.stat()).isFile()) await handle.chmod(0o600)
-      return handle
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EEXIST') {
-        throw new ConflictError(`${path} already exists, so nothing was exported.`, {
-          code: 'EB_FILE_EXISTS',
-          hints: ['Pass --force to overwrite it, or choose another --file.'],
-        })
-      }
-      throw new UsageError(`Can't write ${path}: ${(error as Error).message}`, {
+  /**
+   * Where the export goes. A regular file (new, or replaced with --force) is written to a temporary
+   * file in the same directory (created O_EXCL, mode 0600) and renamed over the target at the end:
+   * the target itself is never opened, so its content and mode stay as they were until the rename.
+   * A symbolic link at the path is refused (writing through it could empty any file the link names;
+   * replacing it would surprise whoever made it). A device or FIFO given with --force (/dev/null,
+   * /dev/full) is written directly and its mode is never touched.
+   */
+  private async openFile(
+    path: string,
+    force: boolean,
+  ): Promise<{handle: FileHandle; commit(): Promise<void>; abort(): Promise<void>}> {
+    const cannot = (error: unknown) =>
+      new UsageError(`Can't write ${path}: ${(error as Error).message}`, {
         hints: ['Check the directory exists and is writable.'],
       })
+    const existing = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined
+      throw cannot(error)
+    })
+    if (existing?.isSymbolicLink()) {
+      throw new UsageError(`${path} is a symbolic link; it is not followed, so nothing was exported.`, {
+        code: 'EB_FILE_SYMLINK',
+        hints: ['Pass the path of the file itself, or remove the link first (`--file -` writes to stdout).'],
+      })
     }
+    if (existing && !force) throw exists(path)
+    if (existing?.isDirectory()) throw cannot(Object.assign(new Error('it is a directory'), {code: 'EISDIR'}))
+    if (existing && !existing.isFile()) {
+      // A device or FIFO: nothing to replace, and its mode is not ours to change.
+      const handle = await open(path, 'w').catch((error: unknown) => {
+        throw cannot(error)
+      })
+      return {handle, commit: () => handle.close(), abort: () => handle.close()}
+    }
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+    // 'wx' = O_CREAT|O_EXCL: never opens an existing file or follows a link planted at the temp name.
+    const handle = await open(temp, 'wx', 0o600).catch((error: unknown) => {
+      throw cannot(error)
+    })
+    const abort = async () => {
+      await handle.close().catch(() => undefined)
+      await unlink(temp).catch(() => undefined)
+    }
+    const commit = async () => {
+      try {
+        await handle.sync()
+        await handle.close()
+        if (force) {
+          await rename(temp, path)
+        } else {
+          // link(2) fails if the name was taken meanwhile: never overwrite without --force.
+          await link(temp, path)
+          await unlink(temp)
+        }
+      } catch (error) {
+        await abort()
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path)
+        throw typeof error === 'object' && error !== null ? Object.assign(error, {path}) : error
+      }
+    }
+    return {handle, commit, abort}
   }
+}
+
+function exists(path: string): ConflictError {
+  return new ConflictError(`${path} already exists, so nothing was exported.`, {
+    code: 'EB_FILE_EXISTS',
+    hints: ['Pass --force to overwrite it, or choose another --file.'],
+  })
 }
