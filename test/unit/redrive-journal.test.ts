@@ -66,7 +66,7 @@ describe('redrive journal', () => {
       {runId: 'r1', queue: 'q1', messageId: 'm1', oldEventId: 'e1', newEventId: 'n1', phase: 'published'},
       {runId: 'r1', queue: 'q1', messageId: 'm1', oldEventId: 'e1', phase: 'deleted'},
     ])
-    expect(Object.keys(lines[0]).sort()).toEqual([
+    expect(Object.keys(lines[0] ?? {}).sort()).toEqual([
       'messageId',
       'newEventId',
       'oldEventId',
