@@ -353,7 +353,7 @@ describe('momento-eb (built CLI, spawned)', () => {
 
       const json = await runCli(['exit-codes', '--json'], {env: env()})
       const rows = (stdoutJson(json) as {exitCodes: {code: number}[]}).exitCodes.map((row) => row.code)
-      expect(rows).toEqual([0, 1, 2, 3, 4, 5, 8, 130])
+      expect(rows).toEqual([0, 1, 2, 3, 4, 5, 8, 129, 130, 143])
     })
 
     it('exit-codes documents a closed stdout (exit 0, quietly), a full disk (1) and bad URLs or stack names (2)', async () => {

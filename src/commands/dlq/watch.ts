@@ -169,10 +169,15 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     ): Promise<RedriveOutcome> => {
       const resume = feed.pause()
       const runId = newRunId()
+      // A journal that can't be opened (disk full, a symlink) stops the redrive before anything is
+      // published; the view shows its message, and watching goes on.
       const journal = await openJournal({
         dir: stateDirFrom(process.env, homedir()),
         queue: queue.queueUrl,
         runId,
+      }).catch((error: unknown) => {
+        resume()
+        throw error
       })
       try {
         const summary = await redriveRecords(
