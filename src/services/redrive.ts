@@ -708,9 +708,15 @@ class RedriveRun {
 
   /** After PutEvents gave EventIds: confirm the bus, journal, delete, journal. */
   private async settlePublished(published: Array<{send: PlannedSend; eventId: string}>, putDone: number) {
-    const buses = [...new Set(published.map((p) => p.send.entry.EventBusName))]
-    for (const name of buses) {
-      const gone = await this.bus.after(name, putDone)
+    const sends = published.map((p) => p.send)
+    // The bus and the rules are checked at the same time (one round trip of waiting, not two).
+    const rulesChecked = this.ruleOff(sends, putDone)
+    rulesChecked.catch(() => undefined)
+    const buses = [...new Set(sends.map((s) => s.entry.EventBusName))]
+    const busesChecked = buses.map((name) => this.bus.after(name, putDone))
+    for (const check of busesChecked) check.catch(() => undefined)
+    for (const [i, name] of buses.entries()) {
+      const gone = await busesChecked[i]
       if (gone !== undefined) {
         // EventIds for a bus that no longer exists mean the events went nowhere: keep the messages.
         return this.busGone(
@@ -720,10 +726,7 @@ class RedriveRun {
         )
       }
     }
-    const off = await this.ruleOff(
-      published.map((p) => p.send),
-      putDone,
-    )
+    const off = await rulesChecked
     if (off) {
       // EventIds, but the rule can't have matched them: they reached nothing. Keep the messages.
       return this.stopForRule(
