@@ -25,7 +25,7 @@ export type RuleStatus =
       /** `ENABLED`, `DISABLED` or `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (also enabled). */
       state: string
       /** The Arn of every target the rule has now. */
-      targetArns: string[]
+      targetArns: readonly string[]
     }
 
 /** The rule name and bus of a rule ARN (`…:rule/<name>` on the default bus, `…:rule/<bus>/<name>` otherwise). */
