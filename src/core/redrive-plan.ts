@@ -5,7 +5,9 @@
  *
  * - Collapse: several failed cacheSet/cacheDelete events for one cache and key → only the newest (event
  *   time, then SentTimestamp) is sent, so a late redrive never puts back a value a newer event replaced
- *   or removed. A `CollapseState` carries what was sent across windows of one run.
+ *   or removed. A `CollapseState` carries what was sent across windows of one run. The older ones are
+ *   skipped as `superseded` with the newer one's message id (`supersededBy`): the service deletes them
+ *   once that one is published, so no later run can send them.
  * - Expiry: a cacheSet whose event time + TTL has passed would store a value that should already be
  *   gone; it is skipped.
  * - Bodies that are not event envelopes can't be published again (aws-semantics C.1, pitfall 16).

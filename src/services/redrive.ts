@@ -650,7 +650,11 @@ class RedriveRun {
           const gone = await this.bus.current(name)
           if (gone !== undefined) return this.busGone(pending, name, gone)
         }
-        const offBefore = await this.ruleOff(pending, 0)
+        const offBefore = await this.ruleOff(pending, 0).catch((error: unknown) => {
+          // The check itself failed (e.g. no events:DescribeRule permission): publish nothing, release the batch.
+          for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
+          throw error
+        })
         if (offBefore) return this.stopForRule(pending, offBefore, false)
         let results
         this.firstPut ??= this.now()

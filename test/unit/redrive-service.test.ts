@@ -351,6 +351,17 @@ describe('redriveQueue', () => {
       expect(queue.messages.size).toBe(40)
     })
 
+    it('a rule check that fails (no permission) publishes nothing and releases the batch', async () => {
+      const {queue, events, deps} = setup(5)
+      deps.describeRule = async () => {
+        throw new RemoteError('AccessDenied: events:DescribeRule')
+      }
+      await expect(redriveQueue(deps, {rate: 0, workers: 1})).rejects.toThrow('Redrive stopped part-way')
+      expect(events.calls).toBe(0)
+      expect(queue.messages.size).toBe(5)
+      for (const m of queue.messages.values()) expect(m.visibleAt).toBeLessThanOrEqual(Date.now())
+    })
+
     it('is checked per rule, not per message, and not at all with --bus', async () => {
       const {events, deps, describes} = ruleDeps(200, () => ({found: true, state: 'ENABLED', targetArns: [TARGET]}))
       const summary = await redriveQueue(deps, {rate: 0, workers: 8})
