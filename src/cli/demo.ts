@@ -6,7 +6,7 @@
  */
 import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
 import {createDlqQueue} from '../adapters/aws/dlq.js'
-import {apiDestinationEndpoint, createEventsPort} from '../adapters/aws/events.js'
+import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/events.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {probeMomentoCache} from '../adapters/momento/http.js'
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
@@ -206,7 +206,12 @@ async function story(
   }
   const before = await deliveryCounters(sandbox)
   const summary = await redriveQueue(
-    {queue, events: createEventsPort(clients, {sandboxUrl: sandbox.endpoint}), journal: memoryJournal()},
+    {
+      queue,
+      events: createEventsPort(clients, {sandboxUrl: sandbox.endpoint}),
+      journal: memoryJournal(),
+      describeRule: (ruleArn) => describeRuleStatus(clients, ruleArn, {sandboxUrl: sandbox.endpoint}),
+    },
     {rate: 0, edits, region: sandbox.region, waitSeconds: 1},
   )
   line(`Redriven ${summary.redriven}, failed ${summary.failed}, skipped ${summary.skipped}.`)

@@ -5,7 +5,9 @@
  *
  * - Collapse: several failed cacheSet/cacheDelete events for one cache and key → only the newest (event
  *   time, then SentTimestamp) is sent, so a late redrive never puts back a value a newer event replaced
- *   or removed. A `CollapseState` carries what was sent across windows of one run.
+ *   or removed. A `CollapseState` carries what was sent across windows of one run. The older ones are
+ *   skipped as `superseded` with the newer one's message id (`supersededBy`): the service deletes them
+ *   once that one is published, so no later run can send them.
  * - Expiry: a cacheSet whose event time + TTL has passed would store a value that should already be
  *   gone; it is skipped.
  * - Bodies that are not event envelopes can't be published again (aws-semantics C.1, pitfall 16).
@@ -17,6 +19,66 @@ import {decodeBase64, toBase64Url} from './momento-events.js'
 import type {PutEntry} from './put-entries.js'
 import {toRedriveEntry} from './redrive-entry.js'
 
+/** What a redrive needs to know about the rule a dead-lettered event failed on (DescribeRule + ListTargetsByRule). */
+export type RuleStatus =
+  | {found: false}
+  | {
+      found: true
+      /** `ENABLED`, `DISABLED` or `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` (also enabled). */
+      state: string
+      /** The Arn of every target the rule has now. */
+      targetArns: readonly string[]
+    }
+
+/** The rule name and bus of a rule ARN (`…:rule/<name>` on the default bus, `…:rule/<bus>/<name>` otherwise). */
+export function parseRuleArn(ruleArn: string): {name: string; bus: string} | undefined {
+  const path = /:rule\/(.+)$/.exec(ruleArn)?.[1]
+  if (!path) return undefined
+  const slash = path.lastIndexOf('/')
+  return slash === -1 ? {name: path, bus: 'default'} : {name: path.slice(slash + 1), bus: path.slice(0, slash)}
+}
+
+/** Why a rule can't deliver a message's event now (undefined: it can). */
+export interface RuleProblem {
+  errorCode: 'RuleNotFound' | 'RuleDisabled' | 'TargetNotFound'
+  /** What is wrong and how to fix it, naming the rule. */
+  message: string
+}
+
+/**
+ * Whether the rule a message failed on can deliver its event again: it exists, is enabled and still has
+ * the message's target (when the message names one). Pure: the status comes from the caller.
+ */
+export function ruleProblem(
+  ruleArn: string,
+  targetArn: string | undefined,
+  status: RuleStatus,
+): RuleProblem | undefined {
+  const rule = parseRuleArn(ruleArn) ?? {name: ruleArn, bus: 'default'}
+  const fixDeploy = 'redeploy with `momento-eb deploy`, then redrive again'
+  if (!status.found) {
+    return {
+      errorCode: 'RuleNotFound',
+      message: `Rule ${rule.name} on bus ${rule.bus} doesn't exist (any more): ${fixDeploy}.`,
+    }
+  }
+  if (!status.state.startsWith('ENABLED')) {
+    return {
+      errorCode: 'RuleDisabled',
+      message:
+        `Rule ${rule.name} is ${status.state}: enable it (\`aws events enable-rule --name ${rule.name} ` +
+        `--event-bus-name ${rule.bus}\`) or ${fixDeploy}.`,
+    }
+  }
+  if (targetArn !== undefined ? !status.targetArns.includes(targetArn) : status.targetArns.length === 0) {
+    return {
+      errorCode: 'TargetNotFound',
+      message: `Rule ${rule.name} on bus ${rule.bus} no longer targets ${targetArn ?? 'anything'}: ${fixDeploy}.`,
+    }
+  }
+  return undefined
+}
+
 /** Why a selected message is not redriven. */
 export type SkipReason = 'not-redrivable' | 'no-bus' | 'expired' | 'superseded'
 
@@ -25,7 +87,7 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   'not-redrivable': 'not an event envelope',
   'no-bus': 'bus unknown (no RULE_ARN; pass --bus)',
   expired: 'cacheSet TTL already passed (--include-expired sends them)',
-  superseded: 'a newer event for the same cache and key was redriven (--no-collapse sends all)',
+  superseded: 'a newer event for the same cache and key was redriven; deleted with it (--no-collapse sends all)',
 }
 
 export interface PlanOptions {
@@ -47,6 +109,8 @@ export interface PlannedSend {
   entry: PutEntry
   /** The detail the entry carries (the edit, else the original), for the run's content identity. */
   detail: Record<string, unknown>
+  /** Its cache and key when it is a collapse candidate: older events for them are settled with it. */
+  identity?: string | undefined
 }
 
 /** A record that is left in the DLQ, and why. */
@@ -54,6 +118,8 @@ export interface PlannedSkip {
   record: DlqRecord
   reason: SkipReason
   message: string
+  /** For `superseded`: the message id of the newer event (sent in this window or an earlier one). */
+  supersededBy?: string | undefined
 }
 
 export interface RedrivePlan {
@@ -131,11 +197,12 @@ export function planRedrive(
         record,
         reason: 'superseded',
         message: `Message ${by ?? '?'} carries a newer event for the same cache and key.`,
+        supersededBy: by,
       })
       continue
     }
     state.set(identity, mine)
-    send.push({record, entry, detail})
+    send.push({record, entry, detail, identity})
   }
   return {send, skip}
 }

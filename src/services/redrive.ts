@@ -9,7 +9,16 @@
  *    that fail for good stay in the DLQ.
  * 4. DescribeEventBus started after the PutEvents returned: PutEvents to a missing bus still answers
  *    with EventIds, so a bus deleted mid-redrive is caught here and nothing of that batch is deleted.
- * 5. Journal `published` (synchronous write), then DeleteMessageBatch, then journal `deleted`.
+ *    The same for the rule each message failed on (RULE_ARN): PutEvents answers with EventIds when the
+ *    rule is disabled, deleted or lost its target, and the events then reach nothing. DescribeRule +
+ *    ListTargetsByRule are checked before the first PutEvents of a rule and again, started after each
+ *    PutEvents returned, before its messages are deleted (RuleGuard: one check per rule in flight, shared
+ *    by every batch waiting for it, so a run makes about one check per rule per round trip, not one per
+ *    message). A failed check keeps the messages and stops the run (exit 3, like a missing bus).
+ * 5. Journal `published` (synchronous write), then DeleteMessageBatch, then journal `deleted`. Older
+ *    events for the same cache and key (collapse) are settled with the newer one: journaled as published
+ *    (with the newer event's id) in the same write and deleted after it, so no later run can publish
+ *    them and put an old value back.
  * Killing the process anywhere loses nothing: before 5 the message is still in the queue (at worst it
  * is published again: duplicates are bounded by one batch per worker); after 5's journal write, the
  * next run deletes it without publishing it again. Messages left in the queue (skipped, failed, not
@@ -33,7 +42,10 @@ import {
   newCollapseState,
   planRedrive,
   recordEventTime,
+  ruleProblem,
   RunFence,
+  type RuleProblem,
+  type RuleStatus,
   type CollapseState,
   type FenceEvent,
   type FencePublished,
@@ -68,6 +80,11 @@ export interface RedriveDeps {
   journal: JournalPort
   /** The API destination's InvocationRateLimitPerSecond for a rule, when the rate isn't given. */
   discoverRate?: ((ruleArn: string) => Promise<number | undefined>) | undefined
+  /**
+   * DescribeRule + ListTargetsByRule for a message's RULE_ARN (throws on failures other than "not found").
+   * Without it the rule isn't checked (fakes for pure logic); the command always passes it.
+   */
+  describeRule?: ((ruleArn: string) => Promise<RuleStatus>) | undefined
   now?: () => number
   sleep?: (ms: number) => Promise<void>
 }
@@ -188,8 +205,13 @@ export interface RedriveSummary {
    * run publishes them again).
    */
   journalFailure?: {message: string; notJournaled: number}
-  /** Why the run stopped early (bus deleted), if it did. */
+  /** Why the run stopped early (bus deleted; rule disabled, deleted or without its target), if it did. */
   stoppedBecause: string | undefined
+  /**
+   * Superseded messages (an older event for a cache and key whose newer event this run published) that
+   * were deleted with it. They are also counted in `skipped` (reason `superseded`).
+   */
+  supersededDeleted: number
   /**
    * This run's own events that came back to the DLQ while it ran (the cause isn't fixed). They are left
    * in the queue, never published again by this run. Returns that arrive after the run ended aren't
@@ -268,7 +290,16 @@ class RedriveRun {
   private readonly pendingByEvent = new Map<string, string>()
   private pacer: RatePacer | undefined
   private pacerReady: Promise<RatePacer> | undefined
-  private readonly bus: BusGuard
+  private readonly bus: FreshCheck<string | undefined>
+  private readonly rules: FreshCheck<RuleStatus> | undefined
+  /**
+   * Collapse winners (sent messages with a cache and key), by message id: whether they were published,
+   * and the older messages for the same key waiting to be settled with them.
+   */
+  private readonly winners = new Map<
+    string,
+    {status: 'planned' | 'published' | 'failed'; newEventId?: string; losers: DlqRecord[]}
+  >()
   private stopping = false
   private fatal: unknown
   private selectedCount = 0
@@ -284,7 +315,18 @@ class RedriveRun {
     this.sleep = deps.sleep ?? defaultSleep
     this.started = this.now()
     this.fence = new RunFence(this.started)
-    this.bus = new BusGuard(deps.events)
+    const order = {n: 0}
+    this.bus = new FreshCheck(order, async (bus) => {
+      try {
+        await deps.events.describeEventBus(bus)
+        return undefined
+      } catch (error) {
+        if (error instanceof NotFoundError) return `Event bus ${bus} doesn't exist (any more).`
+        throw error
+      }
+    })
+    const describeRule = deps.describeRule
+    this.rules = describeRule ? new FreshCheck(order, (ruleArn) => describeRule(ruleArn)) : undefined
     const runs = new Map<string, {runId: string; time: string; pending: number}>()
     for (const p of deps.journal.pending.values()) {
       this.addPending(p)
@@ -312,6 +354,7 @@ class RedriveRun {
       eventIds: [],
       interrupted: false,
       stoppedBecause: undefined,
+      supersededDeleted: 0,
       cameBack: {total: 0, byReason: {}, messages: []},
       newArrivals: 0,
       rate: {target: 0, current: 0, decreases: 0},
@@ -524,8 +567,18 @@ class RedriveRun {
       },
       this.collapseState,
     )
+    const settleNow: Array<{record: DlqRecord; newEventId: string}> = []
+    for (const send of plan.send) {
+      if (send.identity !== undefined && !this.options.dryRun) {
+        this.winners.set(send.record.messageId, {status: 'planned', losers: []})
+      }
+    }
     for (const skip of plan.skip) {
       this.held.set(skip.record.messageId, skip.record.receiptHandle)
+      const winner = skip.supersededBy !== undefined ? this.winners.get(skip.supersededBy) : undefined
+      if (winner?.status === 'published' && winner.newEventId !== undefined) {
+        settleNow.push({record: skip.record, newEventId: winner.newEventId})
+      } else if (winner?.status === 'planned') winner.losers.push(skip.record)
       this.summary.skipped++
       this.skipAll.push({reason: skip.reason})
       if (this.summary.skips.length < MAX_LISTED) {
@@ -537,6 +590,8 @@ class RedriveRun {
         })
       }
     }
+    // Older events whose newer sibling this run already published: settled with it, never released.
+    if (settleNow.length > 0) await this.settleSuperseded(settleNow)
     if (plan.send.length === 0) return this.report()
     if (this.options.dryRun) {
       for (const s of plan.send) {
@@ -599,8 +654,15 @@ class RedriveRun {
         }
         const buses = [...new Set(pending.map((p) => p.entry.EventBusName))]
         for (const name of buses) {
-          if (!(await this.bus.exists(name))) return this.busGone(pending, name)
+          const gone = await this.bus.current(name)
+          if (gone !== undefined) return this.busGone(pending, name, gone)
         }
+        const offBefore = await this.ruleOff(pending, 0).catch((error: unknown) => {
+          // The check itself failed (e.g. no events:DescribeRule permission): publish nothing, release the batch.
+          for (const p of pending) this.held.set(p.record.messageId, p.record.receiptHandle)
+          throw error
+        })
+        if (offBefore) return this.stopForRule(pending, offBefore, false)
         let results
         this.firstPut ??= this.now()
         // The fence knows these entries are in flight: a copy that is back in the DLQ before the
@@ -657,24 +719,57 @@ class RedriveRun {
 
   /** After PutEvents gave EventIds: confirm the bus, journal, delete, journal. */
   private async settlePublished(published: Array<{send: PlannedSend; eventId: string}>, putDone: number) {
-    const buses = [...new Set(published.map((p) => p.send.entry.EventBusName))]
-    for (const name of buses) {
-      if (!(await this.bus.existsAfter(name, putDone))) {
+    const sends = published.map((p) => p.send)
+    // The bus and the rules are checked at the same time (one round trip of waiting, not two).
+    const rulesChecked = this.ruleOff(sends, putDone)
+    rulesChecked.catch(() => undefined)
+    const buses = [...new Set(sends.map((s) => s.entry.EventBusName))]
+    const busesChecked = buses.map((name) => this.bus.after(name, putDone))
+    for (const check of busesChecked) check.catch(() => undefined)
+    for (const [i, name] of buses.entries()) {
+      const gone = await busesChecked[i]
+      if (gone !== undefined) {
         // EventIds for a bus that no longer exists mean the events went nowhere: keep the messages.
         return this.busGone(
           published.map((p) => p.send),
           name,
+          gone,
         )
       }
+    }
+    const off = await rulesChecked
+    if (off) {
+      // EventIds, but the rule can't have matched them: they reached nothing. Keep the messages.
+      return this.stopForRule(
+        published.map((p) => p.send),
+        off,
+        true,
+      )
     }
     const items = published.map((p) => ({
       messageId: p.send.record.messageId,
       oldEventId: p.send.record.event?.id,
       newEventId: p.eventId,
     }))
+    // Older events for the same cache and key that waited for these: journaled in the same write, so a
+    // run killed after the winner's delete still deletes them (and never publishes them).
+    const losers: Array<{record: DlqRecord; newEventId: string}> = []
+    for (const p of published) {
+      const winner = this.winners.get(p.send.record.messageId)
+      if (!winner) continue
+      winner.status = 'published'
+      winner.newEventId = p.eventId
+      for (const record of winner.losers) losers.push({record, newEventId: p.eventId})
+      winner.losers = []
+    }
+    const loserItems = losers.map((l) => ({
+      messageId: l.record.messageId,
+      oldEventId: l.record.event?.id,
+      newEventId: l.newEventId,
+    }))
     // The journal's failure stops the run (nothing more is published), but these events are out: delete
     // them now, so only a failed delete can make a later run publish them again.
-    const journaled = this.journalSafely(() => this.deps.journal.published(items))
+    const journaled = this.journalSafely(() => this.deps.journal.published([...items, ...loserItems]))
     for (const item of items) {
       this.summary.redriven++
       if (this.summary.eventIds.length < MAX_LISTED * 10) this.summary.eventIds.push(item)
@@ -698,6 +793,79 @@ class RedriveRun {
       this.summary.deleteFailed++
       this.addPending({...item, runId: this.summary.runId, time: new Date(this.now()).toISOString()})
     }
+    if (losers.length > 0) await this.settleSuperseded(losers, true)
+  }
+
+  /**
+   * Delete older events for a cache and key whose newer event this run published (and confirmed): they
+   * are journaled as published with the newer event's id first (unless `journaled`), so a delete that
+   * fails, or a kill, leaves them to be deleted on sight by this or a later run, never published.
+   */
+  private async settleSuperseded(
+    losers: ReadonlyArray<{record: DlqRecord; newEventId: string}>,
+    journaled = false,
+  ): Promise<void> {
+    const items = losers.map((l) => ({
+      messageId: l.record.messageId,
+      oldEventId: l.record.event?.id,
+      newEventId: l.newEventId,
+    }))
+    // Deleting an older event whose newer one is published is safe even when the journal can't be
+    // written: the journal only spares a killed run from publishing it again.
+    if (!journaled) this.journalSafely(() => this.deps.journal.published(items))
+    const result = await this.deps.queue.delete(
+      losers.map((l) => ({messageId: l.record.messageId, receiptHandle: l.record.receiptHandle})),
+    )
+    const failed = new Set(result.failed.map((f) => f.messageId))
+    this.journalSafely(() => this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId))))
+    for (const item of items) {
+      if (failed.has(item.messageId)) {
+        // Not counted as this run's deleteFailed: it wasn't redriven. It is deleted when it shows up again.
+        this.addPending({...item, runId: `${this.summary.runId}-superseded`, time: new Date(this.now()).toISOString()})
+        continue
+      }
+      this.held.delete(item.messageId)
+      this.summary.supersededDeleted++
+    }
+  }
+
+  /**
+   * Whether the rules of these messages can deliver them, from a check started after `after` (0: any
+   * check of this run will do, for the check before the first PutEvents). With --bus the events go to
+   * another bus and whatever rules match them there: RULE_ARN says nothing about them, so no check (the
+   * bus itself is checked).
+   */
+  private async ruleOff(sends: readonly PlannedSend[], after: number): Promise<RuleProblem | undefined> {
+    if (!this.rules || this.options.bus !== undefined) return undefined
+    const byRule = new Map<string, Set<string | undefined>>()
+    for (const s of sends) {
+      const ruleArn = s.record.ruleArn
+      if (ruleArn === undefined) continue
+      const targets = byRule.get(ruleArn) ?? new Set()
+      targets.add(s.record.targetArn)
+      byRule.set(ruleArn, targets)
+    }
+    for (const [ruleArn, targets] of byRule) {
+      const status = after === 0 ? await this.rules.current(ruleArn) : await this.rules.after(ruleArn, after)
+      for (const target of targets) {
+        const problem = ruleProblem(ruleArn, target, status)
+        if (problem) return problem
+      }
+    }
+    return undefined
+  }
+
+  private stopForRule(batch: PlannedSend[], problem: RuleProblem, published: boolean): void {
+    const note = published
+      ? ' They were published while the rule was off, so they reached nothing; they were kept in the DLQ.'
+      : ''
+    for (const send of batch) this.fail(send, problem.errorCode, problem.message + note)
+    this.summary.stoppedBecause ??=
+      `${problem.message} Nothing more was published; the messages are still in the queue.` +
+      (published
+        ? ` ${batch.length} message(s) of the last batch were published while the rule was off, so they reached nothing; they were kept in the DLQ.`
+        : '')
+    this.stopping = true
   }
 
   /** Delete messages the journal says were already published. Never publishes them. */
@@ -720,7 +888,8 @@ class RedriveRun {
         this.pendingById.delete(pending.messageId)
         if (pending.oldEventId) this.pendingByEvent.delete(pending.oldEventId)
         // Messages this run published itself are already counted as redriven.
-        if (pending.runId !== this.summary.runId) this.summary.recovered++
+        if (pending.runId === `${this.summary.runId}-superseded`) this.summary.supersededDeleted++
+        else if (pending.runId !== this.summary.runId) this.summary.recovered++
         else this.summary.deleteFailed = Math.max(0, this.summary.deleteFailed - 1)
       }
     }
@@ -740,14 +909,20 @@ class RedriveRun {
     }
   }
 
-  private busGone(batch: PlannedSend[], name: string): void {
-    for (const send of batch) this.fail(send, 'BusNotFound', `Event bus ${name} doesn't exist (any more).`)
+  private busGone(batch: PlannedSend[], name: string, why: string): void {
+    for (const send of batch) this.fail(send, 'BusNotFound', why)
     this.summary.stoppedBecause ??= `Event bus ${name} doesn't exist (any more); the rest was left in the queue.`
     this.stopping = true
   }
 
   private fail(send: PlannedSend, errorCode: string, errorMessage: string): void {
     this.held.set(send.record.messageId, send.record.receiptHandle)
+    const winner = this.winners.get(send.record.messageId)
+    if (winner) {
+      // Its older siblings stay in the queue with it.
+      winner.status = 'failed'
+      winner.losers = []
+    }
     this.summary.failed++
     if (this.summary.failures.length < MAX_LISTED) {
       this.summary.failures.push({
@@ -792,44 +967,51 @@ class RedriveRun {
 }
 
 /**
- * Bus existence checks, coalesced: at most one DescribeEventBus per bus in flight, and a batch's
- * delete waits for a check that started after its PutEvents returned (sequence numbers, not clock
- * time, so two events in one millisecond are still ordered).
+ * Checks of a bus or a rule, coalesced: at most one call per key in flight, and a batch's delete waits
+ * for a check that started after its PutEvents returned (sequence numbers shared by every check of the
+ * run, not clock time, so two events in one millisecond are still ordered). Every batch whose PutEvents
+ * returned before a check started shares that check: one DescribeEventBus (or DescribeRule +
+ * ListTargetsByRule) per key per round trip, however many batches are in flight.
+ *
+ * What a check started after PutEvents returned proves: the bus or rule was there (enabled, with its
+ * target) after the events were accepted. AWS doesn't document how long after PutEvents returns rules are
+ * matched, nor how soon DescribeRule reflects a DisableRule: a rule disabled in that gap could still lose
+ * events of one batch (UNCONFIRMED; worst case). The gather delay below narrows it; it can't close it.
  */
-class BusGuard {
-  private seq = 0
+class FreshCheck<T> {
   private readonly state = new Map<
     string,
-    {okSeq: number; inflight?: {started: boolean; seq: number; done: Promise<boolean>}}
+    {result?: {seq: number; value: T}; inflight?: {started: boolean; seq: number; done: Promise<T>}}
   >()
 
   constructor(
-    private readonly events: EventsPort,
-    /** How long a new check waits for more batches to join it (one DescribeEventBus for all of them). */
+    private readonly order: {n: number},
+    private readonly check: (key: string) => Promise<T>,
+    /** How long a new check waits for more batches to join it. */
     private readonly gatherMs = 20,
   ) {}
 
   /** A point in the order of events: checks that start after it see its effects. */
   mark(): number {
-    return ++this.seq
+    return ++this.order.n
   }
 
-  /** Whether the bus exists, checked once per run before its first PutEvents (then trusted until a batch ends). */
-  async exists(bus: string): Promise<boolean> {
-    const s = this.state.get(bus)
-    if (s && s.okSeq > 0) return true
-    return this.existsAfter(bus, 0)
+  /** The latest result of this run (checked once before the first PutEvents, then trusted until a batch ends). */
+  async current(key: string): Promise<T> {
+    const s = this.state.get(key)
+    if (s?.result) return s.result.value
+    return this.after(key, 0)
   }
 
-  /** Whether the bus exists according to a DescribeEventBus that started after `after`. */
-  async existsAfter(bus: string, after: number): Promise<boolean> {
+  /** The result of a check that started after `after`. */
+  async after(key: string, after: number): Promise<T> {
     for (;;) {
-      let s = this.state.get(bus)
+      let s = this.state.get(key)
       if (!s) {
-        s = {okSeq: 0}
-        this.state.set(bus, s)
+        s = {}
+        this.state.set(key, s)
       }
-      if (s.okSeq > after) return true
+      if (s.result && s.result.seq > after) return s.result.value
       // A check that hasn't started yet will start after `after`: join it.
       if (s.inflight && (!s.inflight.started || s.inflight.seq > after)) return s.inflight.done
       if (s.inflight) {
@@ -837,22 +1019,19 @@ class BusGuard {
         continue
       }
       const entry = s
-      const inflight: {started: boolean; seq: number; done: Promise<boolean>} = {
+      const inflight: {started: boolean; seq: number; done: Promise<T>} = {
         started: false,
         seq: 0,
-        done: Promise.resolve(true),
+        done: Promise.resolve(undefined as T),
       }
       inflight.done = (async () => {
-        if (this.gatherMs > 0 && after > 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
-        inflight.started = true
-        inflight.seq = ++this.seq
         try {
-          await this.events.describeEventBus(bus)
-          entry.okSeq = Math.max(entry.okSeq, inflight.seq)
-          return true
-        } catch (error) {
-          if (error instanceof NotFoundError) return false
-          throw error
+          if (this.gatherMs > 0 && after > 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs))
+          inflight.started = true
+          inflight.seq = ++this.order.n
+          const value = await this.check(key)
+          if (!entry.result || entry.result.seq < inflight.seq) entry.result = {seq: inflight.seq, value}
+          return value
         } finally {
           if (entry.inflight === inflight) delete entry.inflight
         }

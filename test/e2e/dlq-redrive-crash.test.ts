@@ -5,6 +5,7 @@
  * could have been in flight at each kill. The sandbox's clock is moved on after each kill so the
  * messages the killed run held become visible again (their 60 s visibility timeout runs out).
  */
+import {EventBridgeClient, ListTargetsByRuleCommand} from '@aws-sdk/client-eventbridge'
 import {SendMessageBatchCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -50,7 +51,13 @@ describe('dlq redrive crash safety', () => {
     integration = await deployIntegrationWithSdk(sandbox)
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
-    // DLQ-shaped messages, as EventBridge writes them (aws-semantics C), for the stack's cacheSet rule.
+    // DLQ-shaped messages, as EventBridge writes them (aws-semantics C), for the stack's cacheSet rule and
+    // its real target (redrive checks that the rule still targets TARGET_ARN).
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    const ruleName = integration.ruleArns.cacheSet.split('/').pop() as string
+    const targetArn = (await eb.send(new ListTargetsByRuleCommand({Rule: ruleName}))).Targets?.[0]?.Arn as string
+    eb.destroy()
+    expect(targetArn).toMatch(/:api-destination\//)
     const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
     const batches = Array.from({length: COUNT / 10}, (_, b) => b)
     const send = async (b: number) => {
@@ -71,7 +78,7 @@ describe('dlq redrive crash safety', () => {
           }),
           MessageAttributes: {
             RULE_ARN: {DataType: 'String', StringValue: integration.ruleArns.cacheSet},
-            TARGET_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:api-destination/x/1'},
+            TARGET_ARN: {DataType: 'String', StringValue: targetArn},
             ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
             ERROR_MESSAGE: {
               DataType: 'String',

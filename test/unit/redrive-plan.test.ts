@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {countSkips, newCollapseState, planRedrive} from '../../src/core/redrive-plan.js'
+import {countSkips, newCollapseState, parseRuleArn, planRedrive, ruleProblem} from '../../src/core/redrive-plan.js'
 import {record} from './redrive-fakes.js'
 
 const NOW = Date.parse('2026-11-26T12:00:00Z')
@@ -104,5 +104,47 @@ describe('planRedrive', () => {
     const edits = new Map([['a', {cacheName: 'orders', key: 'good', message: 'v', ttl: 86_400, ttl_seconds: 86_400}]])
     const plan = planRedrive([r], {now: NOW, edits})
     expect(JSON.parse(plan.send[0]?.entry.Detail ?? '{}')).toMatchObject({key: 'good'})
+  })
+})
+
+describe('ruleProblem', () => {
+  const onBus = 'arn:aws:events:us-east-1:000000000000:rule/orders-bus/momento-cacheSet'
+  const target = 'arn:aws:events:us-east-1:000000000000:api-destination/set/1'
+
+  it('parses rule ARNs on the default bus and on a named bus', () => {
+    expect(parseRuleArn('arn:aws:events:us-east-1:1:rule/r1')).toEqual({name: 'r1', bus: 'default'})
+    expect(parseRuleArn(onBus)).toEqual({name: 'momento-cacheSet', bus: 'orders-bus'})
+    expect(parseRuleArn('arn:aws:sqs:us-east-1:1:q')).toBeUndefined()
+  })
+
+  it('accepts an enabled rule (any ENABLED state) that still targets the message target', () => {
+    expect(ruleProblem(onBus, target, {found: true, state: 'ENABLED', targetArns: [target]})).toBeUndefined()
+    expect(
+      ruleProblem(onBus, target, {
+        found: true,
+        state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        targetArns: ['x', target],
+      }),
+    ).toBeUndefined()
+    // No TARGET_ARN on the message: any target will do, none won't.
+    expect(ruleProblem(onBus, undefined, {found: true, state: 'ENABLED', targetArns: ['x']})).toBeUndefined()
+    expect(ruleProblem(onBus, undefined, {found: true, state: 'ENABLED', targetArns: []})?.errorCode).toBe(
+      'TargetNotFound',
+    )
+  })
+
+  it('names the rule, the bus and the fix', () => {
+    const disabled = ruleProblem(onBus, target, {found: true, state: 'DISABLED', targetArns: [target]})
+    expect(disabled?.errorCode).toBe('RuleDisabled')
+    expect(disabled?.message).toContain('aws events enable-rule --name momento-cacheSet --event-bus-name orders-bus')
+    expect(disabled?.message).toContain('momento-eb deploy')
+    expect(ruleProblem(onBus, target, {found: false})).toMatchObject({
+      errorCode: 'RuleNotFound',
+      message: expect.stringContaining('Rule momento-cacheSet on bus orders-bus'),
+    })
+    expect(ruleProblem(onBus, target, {found: true, state: 'ENABLED', targetArns: ['other']})).toMatchObject({
+      errorCode: 'TargetNotFound',
+      message: expect.stringContaining(target),
+    })
   })
 })

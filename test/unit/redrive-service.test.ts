@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {RemoteError} from '../../src/core/errors.js'
 import {memoryJournal} from '../../src/services/redrive-journal.js'
+import type {RuleStatus} from '../../src/core/redrive-plan.js'
 import {redriveQueue, redriveRecords, type RedriveDeps} from '../../src/services/redrive.js'
 import {deadLetterEverything, FakeEvents, FakeQueue, rawMessage, record, RULE_ON_BUS} from './redrive-fakes.js'
 
@@ -203,7 +204,7 @@ describe('redriveQueue', () => {
     expect([...queue.messages.values()].every((m) => m.visibleAt <= Date.now())).toBe(true)
   })
 
-  it('skips expired and superseded events and counts them by reason; they stay in the queue', async () => {
+  it('skips expired and superseded events and counts them by reason; the superseded one is deleted with its newer event, the rest stay', async () => {
     // Sent (SQS clock) before the run's injected start, as every pre-run message is.
     const sent = Date.parse('2026-11-26T11:00:00Z')
     const queue = new FakeQueue([
@@ -236,8 +237,144 @@ describe('redriveQueue', () => {
       redriven: 1,
       skipped: 3,
       skippedByReason: {expired: 1, superseded: 1, 'not-redrivable': 1},
+      supersededDeleted: 1,
     })
-    expect([...queue.messages.keys()].sort()).toEqual(['a', 'junk', 'old'])
+    // 'a' (older, same key as 'b') is settled with 'b': a later run can't put its value back.
+    expect([...queue.messages.keys()].sort()).toEqual(['junk', 'old'])
+  })
+
+  describe('collapse settles the older events with the newer one', () => {
+    const sent = Date.parse('2026-11-26T11:00:00Z')
+    const now = () => Date.parse('2026-11-26T12:00:00Z')
+    const pair = () =>
+      new FakeQueue([
+        rawMessage({id: 'new', sent, time: '2026-11-26T10:01:00Z', detail: {cacheName: 'c', key: 'k', message: 'NEW'}}),
+        rawMessage({id: 'old', sent, time: '2026-11-26T10:00:00Z', detail: {cacheName: 'c', key: 'k', message: 'OLD'}}),
+      ])
+
+    it('in a later batch of the same run: deleted, journaled as published with the newer event id, not released', async () => {
+      const queue = pair()
+      const events = new FakeEvents()
+      const journal = memoryJournal()
+      const released: string[] = []
+      const change = queue.changeVisibility.bind(queue)
+      queue.changeVisibility = async (handles, seconds) => {
+        if (seconds === 0) released.push(...handles.map((h) => h.messageId))
+        return change(handles, seconds)
+      }
+      // Rate 5: one message per receive, so 'old' comes in a batch after 'new' was published.
+      const summary = await redriveQueue({queue, events, journal, sleep: noSleep, now}, {rate: 5, workers: 1})
+      expect(summary).toMatchObject({redriven: 1, supersededDeleted: 1})
+      expect(events.published.map((e) => JSON.parse(e.Detail).message)).toEqual(['NEW'])
+      expect(queue.messages.size).toBe(0)
+      expect(released).toEqual([])
+      const newId = summary.eventIds[0]?.newEventId
+      const lines = journal.lines.filter((l) => l.messageId === 'old')
+      expect(lines.map((l) => l.phase)).toEqual(['published', 'deleted'])
+      expect(lines[0]?.newEventId).toBe(newId)
+    })
+
+    it('when the newer one fails, the older one stays in the queue with it', async () => {
+      const queue = pair()
+      const events = new FakeEvents()
+      events.behave = (entries) => entries.map(() => ({errorCode: 'AccessDeniedException', errorMessage: 'no'}))
+      const summary = await redriveQueue({queue, events, journal: memoryJournal(), sleep: noSleep, now}, {rate: 0})
+      expect(summary).toMatchObject({redriven: 0, failed: 1, supersededDeleted: 0})
+      expect([...queue.messages.keys()].sort()).toEqual(['new', 'old'])
+    })
+
+    it('a dry run deletes nothing', async () => {
+      const queue = pair()
+      const events = new FakeEvents()
+      const summary = await redriveQueue(
+        {queue, events, journal: memoryJournal(), sleep: noSleep, now},
+        {rate: 0, dryRun: true},
+      )
+      expect(summary).toMatchObject({redriven: 1, supersededDeleted: 0})
+      expect(queue.messages.size).toBe(2)
+    })
+  })
+
+  describe("the message's rule", () => {
+    const TARGET = 'arn:aws:events:us-east-1:000000000000:api-destination/set/1'
+    const ruleDeps = (count: number, status: () => RuleStatus) => {
+      const s = setup(count)
+      let describes = 0
+      s.deps.describeRule = async () => {
+        describes++
+        return status()
+      }
+      return {...s, describes: () => describes}
+    }
+
+    it('disabled before the run: nothing published, all kept, stops naming the rule and the fix', async () => {
+      const {queue, events, deps} = ruleDeps(25, () => ({found: true, state: 'DISABLED', targetArns: [TARGET]}))
+      const summary = await redriveQueue(deps, {rate: 0})
+      expect(events.calls).toBe(0)
+      expect(queue.messages.size).toBe(25)
+      expect(summary.redriven).toBe(0)
+      expect(summary.failures[0]).toMatchObject({errorCode: 'RuleDisabled'})
+      expect(summary.stoppedBecause).toContain('Rule momento-cacheSet is DISABLED')
+      expect(summary.stoppedBecause).toContain(
+        'aws events enable-rule --name momento-cacheSet --event-bus-name default',
+      )
+    })
+
+    it('deleted, or without the target: RuleNotFound / TargetNotFound, nothing published', async () => {
+      for (const [status, code] of [
+        [{found: false}, 'RuleNotFound'],
+        [{found: true, state: 'ENABLED', targetArns: ['arn:other']}, 'TargetNotFound'],
+      ] as const) {
+        const {queue, events, deps} = ruleDeps(5, () => status)
+        const summary = await redriveQueue(deps, {rate: 0})
+        expect(events.calls).toBe(0)
+        expect(queue.messages.size).toBe(5)
+        expect(summary.failures[0]?.errorCode).toBe(code)
+      }
+    })
+
+    it('disabled mid-run: the batch published after it is kept (not deleted), the run stops', async () => {
+      let enabled = true
+      const {queue, events, deps} = ruleDeps(50, () => ({
+        found: true,
+        state: enabled ? 'ENABLED' : 'DISABLED',
+        targetArns: [TARGET],
+      }))
+      events.afterPut = (call) => {
+        if (call === 2) enabled = false
+      }
+      const summary = await redriveQueue(deps, {rate: 0, workers: 1})
+      expect(summary.redriven).toBe(10)
+      expect(summary.failed).toBe(10)
+      expect(summary.failures[0]?.errorMessage).toContain('reached nothing')
+      expect(summary.stoppedBecause).toContain('DISABLED')
+      expect(queue.messages.size).toBe(40)
+    })
+
+    it('a rule check that fails (no permission) publishes nothing and releases the batch', async () => {
+      const {queue, events, deps} = setup(5)
+      deps.describeRule = async () => {
+        throw new RemoteError('AccessDenied: events:DescribeRule')
+      }
+      await expect(redriveQueue(deps, {rate: 0, workers: 1})).rejects.toThrow('Redrive stopped part-way')
+      expect(events.calls).toBe(0)
+      expect(queue.messages.size).toBe(5)
+      for (const m of queue.messages.values()) expect(m.visibleAt).toBeLessThanOrEqual(Date.now())
+    })
+
+    it('is checked per rule, not per message, and not at all with --bus', async () => {
+      const {events, deps, describes} = ruleDeps(200, () => ({found: true, state: 'ENABLED', targetArns: [TARGET]}))
+      const summary = await redriveQueue(deps, {rate: 0, workers: 8})
+      expect(summary.redriven).toBe(200)
+      // One before the first put, then about one per round of batches (20 batches here), never one per message.
+      expect(describes()).toBeLessThanOrEqual(events.calls + 1)
+      expect(describes()).toBeLessThan(200)
+
+      const other = ruleDeps(5, () => ({found: false}))
+      const withBus = await redriveQueue(other.deps, {rate: 0, bus: 'orders-bus'})
+      expect(withBus.redriven).toBe(5)
+      expect(other.describes()).toBe(0)
+    })
   })
 
   it('uses the discovered API destination rate when none is given', async () => {

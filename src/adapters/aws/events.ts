@@ -1,4 +1,5 @@
 import type {EventsPort, PutEntryResult} from '../../core/put-entries.js'
+import {parseRuleArn, type RuleStatus} from '../../core/redrive-plan.js'
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
@@ -52,6 +53,40 @@ export async function apiDestinationEndpoint(
     throw translateAwsError(
       error,
       callContext(clients, 'eventbridge', options, `Can't describe API destination ${name}`),
+    )
+  }
+}
+
+/**
+ * DescribeRule, then ListTargetsByRule (every page) for a rule ARN. `{found: false}` when the rule (or its
+ * bus) doesn't exist, or the ARN names no rule; other failures throw, translated (a redrive must not guess).
+ */
+export async function describeRuleStatus(
+  clients: AwsClients,
+  ruleArn: string,
+  options: CallOptions = {},
+): Promise<RuleStatus> {
+  const rule = parseRuleArn(ruleArn)
+  if (!rule) return {found: false}
+  const bus = rule.bus === 'default' ? {} : {EventBusName: rule.bus}
+  try {
+    const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeRuleCommand({Name: rule.name, ...bus}))
+    const targetArns: string[] = []
+    let NextToken: string | undefined
+    do {
+      const page = await clients.eventBridge.send(
+        new sdk.eventBridge.ListTargetsByRuleCommand({Rule: rule.name, ...bus, ...(NextToken ? {NextToken} : {})}),
+      )
+      for (const t of page.Targets ?? []) if (t.Arn) targetArns.push(t.Arn)
+      NextToken = page.NextToken
+    } while (NextToken)
+    return {found: true, state: out.State ?? 'ENABLED', targetArns}
+  } catch (error) {
+    const name = (error as {name?: unknown}).name
+    if (name === 'ResourceNotFoundException') return {found: false}
+    throw translateAwsError(
+      error,
+      callContext(clients, 'eventbridge', options, `Can't check rule ${rule.name} on bus ${rule.bus} before redriving`),
     )
   }
 }

@@ -4,7 +4,7 @@ import {createInterface} from 'node:readline/promises'
 import {Flags} from '@oclif/core'
 
 import {createDlqQueue, locateDlq} from '../../adapters/aws/dlq.js'
-import {createEventsPort} from '../../adapters/aws/events.js'
+import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {PortPool} from '../../adapters/aws/port-pool.js'
 import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
@@ -59,10 +59,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     'directory makes the run safe to kill at any point: the next run deletes what was published but not deleted, ' +
     'without publishing it again. A run redrives only what was in the DLQ when it started: its own events that ' +
     'fail again and come back while it runs (the cause is not fixed) stay in the queue, are never published twice ' +
-    'and are reported with their decoded reason. Ctrl-C, SIGTERM and SIGHUP finish the calls in flight, release the ' +
-    'rest (visible again at once) and exit 130, 143 and 129. The journal is compacted on each run (finished runs ' +
-    'dropped); a journal that cannot be written (disk full) stops the run before anything more is published (exit ' +
-    '1), and a symlinked journal or state directory is refused (exit 2). Exit 3 when some messages failed or came back.'
+    'and are reported with their decoded reason. Before publishing, and again before deleting, it checks that the ' +
+    "bus exists and that each message's rule (RULE_ARN) exists, is enabled and still targets TARGET_ARN (not with " +
+    '--bus); if not, it stops and keeps the messages. Older events superseded by a redriven newer one are deleted ' +
+    'with it. Ctrl-C, SIGTERM and SIGHUP finish the calls in flight, release the rest (visible again at once) and ' +
+    'exit 130, 143 and 129. The journal is compacted on each run (finished runs dropped); a journal that cannot be ' +
+    'written (disk full) stops the run before anything more is published (exit 1), and a symlinked journal or state ' +
+    'directory is refused (exit 2). Exit 3 when some messages failed or came back, or the bus or a rule stopped the run.'
   static override examples = [
     '<%= config.bin %> dlq redrive --all --dry-run',
     '<%= config.bin %> dlq redrive --reason cache-not-found --cache orders',
@@ -189,7 +192,15 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       const {before, after} = journal.compacted
       this.ctx.verbose(`Compacted the journal (finished runs dropped): ${before} → ${after} bytes.`)
     }
-    const deps: RedriveDeps = {queue, events, journal, discoverRate: createRateDiscovery(this.ctx.aws)}
+    const sandboxUrl = this.ctx.usingSandbox ? this.ctx.sandboxUrl : undefined
+    const deps: RedriveDeps = {
+      queue,
+      events,
+      journal,
+      discoverRate: createRateDiscovery(this.ctx.aws),
+      // Per rule, on the main thread even with --rate 0: the service makes about one check per rule per round trip.
+      describeRule: (ruleArn) => describeRuleStatus(this.ctx.aws, ruleArn, {sandboxUrl}),
+    }
     if (!this.jsonEnabled()) this.reportInterrupted(journal.pending, journalPath)
 
     const controller = new AbortController()
@@ -409,7 +420,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     const line =
       `${verb} ${result.redriven}, failed ${result.failed}, skipped ${result.skipped}` +
       (reasons ? ` (${reasons})` : '') +
-      (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '')
+      (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '') +
+      (result.supersededDeleted ? `, ${result.supersededDeleted} superseded deleted` : '')
     if (result.dryRun) this.logToStderr(line)
     else this.log(line)
     if (result.cameBack.total > 0) {

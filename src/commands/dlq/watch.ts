@@ -4,7 +4,7 @@ import {resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {createEventsPort} from '../../adapters/aws/events.js'
+import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
@@ -182,7 +182,13 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       try {
         const summary = await redriveRecords(
           records.map(latest),
-          {queue, events: createEventsPort(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl}), journal},
+          {
+            queue,
+            events: createEventsPort(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl}),
+            journal,
+            // The same rule check as `dlq redrive`: a disabled rule keeps the messages.
+            describeRule: (ruleArn) => describeRuleStatus(this.ctx.aws, ruleArn, {sandboxUrl: this.ctx.sandboxUrl}),
+          },
           {
             runId,
             region,
