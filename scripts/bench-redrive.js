@@ -1,13 +1,14 @@
 // Benchmarks of `momento-eb dlq redrive` against a sandbox process: throughput with no rate cap
-// (PutEvents + journal + DeleteMessageBatch; the bus has no rules, so the figure is redrive itself, not
-// the delivery pipeline), and how closely `--rate 200` holds its pace over more than 10 s.
+// (PutEvents + journal + DeleteMessageBatch + the rule checks; the bus's one rule matches none of the
+// events, so the figure is redrive itself, not the delivery pipeline), and how closely `--rate 200` holds
+// its pace over more than 10 s.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
-import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand} from '@aws-sdk/client-eventbridge'
+import {CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
 
 import {awsConfig, median, pool, startSandboxProcess} from './bench-lib.js'
 
@@ -69,6 +70,15 @@ export async function benchRedrive({runs, quick}) {
   const sqs = new SQSClient(awsConfig(sandbox.endpoint))
   try {
     await eb.send(new CreateEventBusCommand({Name: BUS}))
+    // The rule RULE_ARN names must exist, be enabled and have a target, or redrive stops (and keeps the
+    // messages). It matches no redriven event, so nothing is delivered.
+    await eb.send(
+      new PutRuleCommand({Name: 'bench', EventBusName: BUS, EventPattern: JSON.stringify({source: ['bench-never']})}),
+    )
+    const {QueueUrl: sink} = await sqs.send(new CreateQueueCommand({QueueName: 'bench-redrive-sink'}))
+    const sinkArn = (await sqs.send(new GetQueueAttributesCommand({QueueUrl: sink, AttributeNames: ['QueueArn']})))
+      .Attributes.QueueArn
+    await eb.send(new PutTargetsCommand({Rule: 'bench', EventBusName: BUS, Targets: [{Id: 'sink', Arn: sinkArn}]}))
     const bySize = new Map(sizes.map((n) => [n, {whole: [], publish: [], wall: []}]))
     const rates = []
     for (let run = 0; run < runs; run++) {
@@ -98,7 +108,7 @@ export async function benchRedrive({runs, quick}) {
       const judged = count === largest
       return {
         name:
-          `dlq redrive --rate 0: ${count} messages, PutEvents + journal + DeleteMessageBatch (bus without rules), ` +
+          `dlq redrive --rate 0: ${count} messages, PutEvents + journal + DeleteMessageBatch (bus with one rule, matching none), ` +
           'one process; whole run, including start-up and the final 1 s long poll that finds the queue empty',
         value:
           `${Math.round(median(f.whole))} messages/s (first to last PutEvents: ${Math.round(median(f.publish))}/s; ` +
