@@ -70,16 +70,20 @@ export async function describeRuleStatus(
   if (!rule) return {found: false}
   const bus = rule.bus === 'default' ? {} : {EventBusName: rule.bus}
   try {
-    const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeRuleCommand({Name: rule.name, ...bus}))
-    const targetArns: string[] = []
-    let NextToken: string | undefined
-    do {
-      const page = await clients.eventBridge.send(
+    const listTargets = (NextToken?: string) =>
+      clients.eventBridge.send(
         new sdk.eventBridge.ListTargetsByRuleCommand({Rule: rule.name, ...bus, ...(NextToken ? {NextToken} : {})}),
       )
+    // Both at once: every redriven batch waits for a check before its delete, so its latency counts.
+    const [out, first] = await Promise.all([
+      clients.eventBridge.send(new sdk.eventBridge.DescribeRuleCommand({Name: rule.name, ...bus})),
+      listTargets(),
+    ])
+    const targetArns: string[] = []
+    for (let page = first; ; page = await listTargets(page.NextToken)) {
       for (const t of page.Targets ?? []) if (t.Arn) targetArns.push(t.Arn)
-      NextToken = page.NextToken
-    } while (NextToken)
+      if (!page.NextToken) break
+    }
     return {found: true, state: out.State ?? 'ENABLED', targetArns}
   } catch (error) {
     const name = (error as {name?: unknown}).name
