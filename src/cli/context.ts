@@ -95,7 +95,8 @@ export function createCliContext(inputs: ContextInputs): CliContext {
   const apiKey = env['MOMENTO_API_KEY'] || undefined
   inputs.redactor.add(apiKey)
   const momento: MomentoTarget = {
-    endpoint: usingSandbox ? sandboxUrl : flags['momento-endpoint'],
+    // An explicit endpoint (--momento-endpoint or MOMENTO_HTTP_ENDPOINT) wins, with --sandbox too.
+    endpoint: flags['momento-endpoint'] ?? (usingSandbox ? sandboxUrl : undefined),
     apiKey,
     callTimeoutMs: flags['call-timeout'] ?? DEFAULT_CALL_TIMEOUT_MS,
   }
@@ -105,6 +106,10 @@ export function createCliContext(inputs: ContextInputs): CliContext {
   }
   if (usingSandbox && (output.interactive || output.verbose)) {
     inputs.stderr.write(`Using the sandbox at ${sandboxUrl} (region ${target.region ?? SANDBOX_REGION}).\n`)
+    const explicit = flags['momento-endpoint']
+    if (explicit && explicit.replace(/\/+$/, '') !== sandboxUrl) {
+      inputs.stderr.write(`Momento calls go to ${explicit} (--momento-endpoint), not the sandbox's Momento.\n`)
+    }
   }
   return {
     output,

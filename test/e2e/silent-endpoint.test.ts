@@ -170,6 +170,37 @@ describe.concurrent('a silent endpoint', () => {
     expect(result.stderr + result.stdout).not.toContain(TEST_API_KEY)
   })
 
+  it('put --wait with --sandbox honours --momento-endpoint (here a silent one: exit 5)', async () => {
+    const started = Date.now()
+    const result = await runCli(
+      [
+        'put',
+        'cacheSet',
+        '--sandbox',
+        '--cache',
+        'orders',
+        '--key',
+        'k',
+        '--ttl',
+        '60',
+        '--message',
+        'm',
+        '--wait',
+        '--queue-url',
+        sandboxDlqUrl,
+        '--momento-endpoint',
+        silent.url,
+        '--call-timeout',
+        '1s',
+      ],
+      {
+        env: cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_API_KEY: TEST_API_KEY}),
+        timeoutMs: boundMs(1),
+      },
+    )
+    expectUnreachable({...result, ms: Date.now() - started}, silent.url)
+  })
+
   it('a bad --call-timeout is a usage error (exit 2)', async () => {
     const result = await run(['whoami', '--call-timeout', 'soon'], {flag: false})
     expect(result.code, show(result)).toBe(2)
