@@ -19,6 +19,7 @@ import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} fro
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
 import {benchRedrive} from './bench-redrive.js'
+import {benchReliability} from './bench-reliability.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const QUICK = process.env.BENCH_QUICK === '1'
@@ -226,10 +227,12 @@ async function main() {
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
+    // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).
+    reliability: () => benchReliability({quick: QUICK}),
   }
   const rows = []
   for (const [name, suite] of Object.entries(suites)) {
-    if (only.length > 0 && !only.includes(name)) continue
+    if (only.length > 0 ? !only.includes(name) : name === 'reliability') continue
     process.stderr.write(`bench: ${name}…\n`)
     rows.push(...(await suite()))
   }
