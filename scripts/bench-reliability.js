@@ -7,12 +7,17 @@
 //   answers, with --call-timeout 1s: each must end within its bound with exit 5.
 // - scenarios: the DLQ data scenarios' e2e files (rule disabled/deleted, journal full, stale collapse).
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {randomBytes} from 'node:crypto'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {pool, rssMiB, startSandboxProcess} from './bench-lib.js'
+import {DescribeConnectionCommand, EventBridgeClient, ListConnectionsCommand} from '@aws-sdk/client-eventbridge'
+import {GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
+import {ListQueuesCommand, SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
+
+import {awsConfig, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 
 function prng(seed) {
   let a = seed >>> 0
@@ -157,6 +162,8 @@ function encodeQuery(value) {
   }
 }
 
+const BIN = join(process.cwd(), 'bin', 'run.js')
+
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=00'
 
 /** One random request: JSON protocol (EventBridge, SQS, Secrets Manager), query protocol (STS, SQS, CFN), or Momento/_sandbox. */
@@ -265,14 +272,15 @@ function silentServer() {
 function runCli(args, env, timeoutMs) {
   return new Promise((resolve) => {
     const start = performance.now()
-    const child = spawn(process.execPath, ['bin/run.js', ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''
+    let stdout = ''
     child.stderr.on('data', (c) => (stderr += c))
-    child.stdout.resume()
+    child.stdout.on('data', (c) => (stdout += c))
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code, signal, stderr, seconds: (performance.now() - start) / 1000})
+      resolve({code, signal, stdout, stderr, seconds: (performance.now() - start) / 1000})
     })
   })
 }
@@ -387,11 +395,150 @@ function benchScenarios() {
   ]
 }
 
+/** Every file under `dir`, recursively (the state dir, the exported files). */
+function filesUnder(dir) {
+  const out = []
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...filesUnder(path))
+    else if (entry.isFile()) out.push(path)
+  }
+  return out
+}
+
+/**
+ * With a real-looking MOMENTO_API_KEY exported (a v1-style base64 key), run the commands that could
+ * leak it, then search every output, every file they wrote, and the sandbox's state for the key.
+ */
+async function benchSecrets() {
+  const secret = `eyJ${Buffer.from(
+    JSON.stringify({
+      endpoint: 'cell-4-us-west-2-1.prod.a.momentohq.com',
+      api_key: randomBytes(48).toString('base64url'),
+    }),
+  )
+    .toString('base64')
+    .slice(3)}`
+  const home = mkdtempSync(join(tmpdir(), 'momento-eb-bench-secrets-'))
+  const saved = process.env.MOMENTO_API_KEY
+  process.env.MOMENTO_API_KEY = secret
+  const sandbox = await startSandboxProcess()
+  if (saved === undefined) delete process.env.MOMENTO_API_KEY
+  else process.env.MOMENTO_API_KEY = saved
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+    MOMENTO_EB_STATE_DIR: join(home, 'state'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    MOMENTO_API_KEY: secret,
+    NO_COLOR: '1',
+    CI: 'true',
+  }
+  const texts = [JSON.stringify(sandbox)]
+  const clientConfig = awsConfig(sandbox.endpoint)
+  const sqs = new SQSClient(clientConfig)
+  const eb = new EventBridgeClient(clientConfig)
+  const sm = new SecretsManagerClient(clientConfig)
+  let commands = 0
+  let succeeded = 0
+  try {
+    const run = async (args) => {
+      const result = await runCli(args, env, 120_000)
+      commands++
+      if (result.code === 0) succeeded++
+      texts.push(result.stdout, result.stderr)
+      return result
+    }
+    const deployed = await run(['deploy', '--sandbox', '--json'])
+    if (deployed.code !== 0) throw new Error(`deploy --sandbox failed: ${deployed.stderr}`)
+    const dlqUrl = JSON.parse(deployed.stdout).outputs?.DlqUrl
+    if (!dlqUrl) throw new Error(`deploy --sandbox --json printed no DlqUrl: ${deployed.stdout}`)
+    await run(['put', 'cacheSet', '--sandbox', '--cache', 'bench', '--key', 'k', '--ttl', '60', '--message', 'm'])
+    await run(['put', 'cacheDelete', '--sandbox', '--cache', 'bench', '--key', 'k'])
+    await run(['put', 'topicPublish', '--sandbox', '--cache', 'bench', '--topic', 't', '--message', 'm'])
+    // Events that fail (a cache that doesn't exist) and one written straight into the DLQ.
+    await run(['put', 'cacheSet', '--sandbox', '--cache', 'missing', '--key', 'k', '--ttl', '60', '--message', 'm'])
+    {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: JSON.stringify({
+            version: '0',
+            id: 'secret-sweep',
+            'detail-type': 'cacheSet',
+            source: 'momento-eb',
+            account: '000000000000',
+            time: new Date().toISOString(),
+            region: 'us-east-1',
+            resources: [],
+            detail: {cacheName: 'bench', key: 'k2', message: 'm', ttl: 60},
+          }),
+        }),
+      )
+    }
+    await run(['whoami', '--sandbox', '--json'])
+    await run(['status', '--sandbox', '--json'])
+    await run(['dlq', 'list', '--sandbox', '--json'])
+    await run(['dlq', 'list', '--sandbox', '--diagnose'])
+    await run(['dlq', 'export', '--sandbox', '--file', join(home, 'export.ndjson')])
+    await run(['dlq', 'redrive', '--sandbox', '--all', '--yes', '--json'])
+    await run(['environment', '--json'])
+    await run(['config', 'list', '--json'])
+    for (const file of filesUnder(home)) texts.push(readFileSync(file, 'latin1'))
+    // The sandbox's state: its inspection routes, every secret's value, every connection.
+    const routes = [
+      '/_sandbox/info',
+      '/_sandbox/deliveries',
+      '/_sandbox/pipeline/failure-detail',
+      '/_sandbox/momento/caches',
+      '/_sandbox/momento/caches/bench/items',
+      '/_sandbox/momento/topics',
+      '/_sandbox/momento/topics/bench/t',
+      '/_sandbox/momento/faults',
+      '/_sandbox/momento/rate-limit',
+      '/_sandbox/momento/requests',
+    ]
+    for (const route of routes) texts.push(await (await fetch(`${sandbox.endpoint}${route}`)).text())
+    const {SecretList = []} = await sm.send(new ListSecretsCommand({}))
+    for (const {ARN} of SecretList)
+      texts.push(JSON.stringify(await sm.send(new GetSecretValueCommand({SecretId: ARN}))))
+    const {Connections = []} = await eb.send(new ListConnectionsCommand({}))
+    for (const {Name} of Connections) texts.push(JSON.stringify(await eb.send(new DescribeConnectionCommand({Name}))))
+    texts.push(JSON.stringify(await sqs.send(new ListQueuesCommand({}))))
+    const occurrences = texts.reduce((n, text) => n + text.split(secret).length - 1, 0)
+    return [
+      {
+        name:
+          `secret sweep: a v1-style MOMENTO_API_KEY exported; ${commands} command runs (${succeeded} exit 0) (deploy, put ×4, whoami, status, dlq list/export/redrive, …), ` +
+          `the sandbox's output, ${filesUnder(home).length} files written, ${routes.length} /_sandbox routes, ` +
+          `${SecretList.length} secret value(s), ${Connections.length} connection(s) searched`,
+        value: `${occurrences} occurrences of the key`,
+        target: '0',
+        pass: occurrences === 0,
+      },
+    ]
+  } finally {
+    sqs.destroy()
+    eb.destroy()
+    sm.destroy()
+    await sandbox.stop()
+    rmSync(home, {recursive: true, force: true})
+  }
+}
+
 export async function benchReliability({quick}) {
   // BENCH_RELIABILITY_PARTS=fuzz,silent,… runs only some parts.
   const parts = {
     fuzz: () => benchFuzz(quick),
     silent: () => benchSilent(),
+    secrets: () => benchSecrets(),
     scenarios: async () => benchScenarios(),
   }
   const only = process.env.BENCH_RELIABILITY_PARTS?.split(',').filter(Boolean)
