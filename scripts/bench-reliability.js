@@ -8,16 +8,31 @@
 // - scenarios: the DLQ data scenarios' e2e files (rule disabled/deleted, journal full, stale collapse).
 import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {DescribeConnectionCommand, EventBridgeClient, ListConnectionsCommand} from '@aws-sdk/client-eventbridge'
+import {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
+  DescribeConnectionCommand,
+  EventBridgeClient,
+  ListConnectionsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge'
 import {GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
-import {ListQueuesCommand, SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs'
 
-import {awsConfig, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
+import {awsConfig, BENCH_API_KEY, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 
 function prng(seed) {
   let a = seed >>> 0
@@ -307,7 +322,6 @@ async function benchSilent() {
   }
   const common = ['--endpoint-url', url, '--call-timeout', '1s']
   const file = join(home, 'events.ndjson')
-  const {writeFileSync} = await import('node:fs')
   writeFileSync(file, '{"detailType":"cacheDelete","detail":{"cacheName":"orders","key":"k"}}\n')
   const commands = [
     ['whoami'],
@@ -533,9 +547,280 @@ async function benchSecrets() {
   }
 }
 
+const KILL_CACHE = 'bench'
+const KILL_RULE = 'rel-set'
+
+/** A rule on the default bus sending cacheSet events to the sandbox's Momento route (as AWS would). */
+async function deployCacheSetRule(endpoint) {
+  const eb = new EventBridgeClient(awsConfig(endpoint))
+  try {
+    const connection = await eb.send(
+      new CreateConnectionCommand({
+        Name: 'rel',
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: BENCH_API_KEY}},
+      }),
+    )
+    const destination = await eb.send(
+      new CreateApiDestinationCommand({
+        Name: 'rel-set',
+        ConnectionArn: connection.ConnectionArn,
+        InvocationEndpoint: `${endpoint}/cache/*`,
+        HttpMethod: 'PUT',
+        InvocationRateLimitPerSecond: 1_000_000,
+      }),
+    )
+    const rule = await eb.send(new PutRuleCommand({Name: KILL_RULE, EventPattern: '{"detail-type":["cacheSet"]}'}))
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: KILL_RULE,
+        Targets: [
+          {
+            Id: 'set',
+            Arn: destination.ApiDestinationArn,
+            RoleArn: 'arn:aws:iam::000000000000:role/bench',
+            HttpParameters: {
+              PathParameterValues: ['$.detail.cacheName'],
+              QueryStringParameters: {key: '$.detail.key', ttl_seconds: '$.detail.ttl'},
+            },
+            InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
+            RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
+          },
+        ],
+      }),
+    )
+    return {ruleArn: rule.RuleArn, targetArn: destination.ApiDestinationArn}
+  } finally {
+    eb.destroy()
+  }
+}
+
+async function sandboxJson(endpoint, path, init) {
+  const res = await fetch(`${endpoint}${path}`, init)
+  const text = await res.text()
+  return text ? JSON.parse(text) : undefined
+}
+
+/** Wait until the delivery pipeline has settled (no change in its counters for 1 s); return them. */
+async function settledCounters(endpoint) {
+  let last = ''
+  for (let i = 0; i < 600; i++) {
+    const {counters} = await sandboxJson(endpoint, '/_sandbox/deliveries?limit=0')
+    const now = JSON.stringify(counters)
+    if (now === last) return counters
+    last = now
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  throw new Error('the delivery pipeline never settled')
+}
+
+/** Distinct keys with `prefix` in the bench cache (each key delivered at least once). */
+async function deliveredKeys(endpoint, prefix) {
+  const {items} = await sandboxJson(endpoint, `/_sandbox/momento/caches/${KILL_CACHE}/items`)
+  return new Set(items.map((i) => i.key).filter((k) => k?.startsWith(prefix))).size
+}
+
+async function queueDepth(sqs, queueUrl) {
+  const {Attributes = {}} = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  )
+  return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+}
+
+/** Spawn the CLI, SIGKILL it after `killAfterMs` (if still running); resolve with how it ended. */
+function runAndKill(args, env, killAfterMs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env, cwd: env.HOME, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (c) => (stderr += c))
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stderr})
+    })
+  })
+}
+
+/**
+ * SIGKILL trials: `dlq redrive --rate 0` of a DLQ and `put --file` of an NDJSON file, each killed at a
+ * random point, then run again (redrive: until the DLQ is empty; put: with --resume). Counted from the
+ * sandbox: distinct keys that reached the cache (delivered), deliveries beyond one per key
+ * (duplicated), and keys neither delivered nor still in the DLQ (lost).
+ */
+async function benchKill(quick) {
+  const trials = quick ? 3 : 20
+  const redriveSize = quick ? 1000 : 5000
+  const putSize = quick ? 4000 : 20_000
+  const rand = prng(7)
+  const sandbox = await startSandboxProcess()
+  const home = mkdtempSync(join(tmpdir(), 'momento-eb-bench-kill-'))
+  const sqs = new SQSClient(awsConfig(sandbox.endpoint))
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+    MOMENTO_EB_STATE_DIR: join(home, 'state'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    NO_COLOR: '1',
+    CI: 'true',
+  }
+  const totals = {
+    redrive: {lost: 0, duplicated: 0, maxDuplicated: 0, killed: 0, leftInDlq: 0, failed: 0},
+    put: {lost: 0, duplicated: 0, maxDuplicated: 0, killed: 0, fresh: 0, failed: 0},
+  }
+  const problems = []
+  try {
+    const {ruleArn, targetArn} = await deployCacheSetRule(sandbox.endpoint)
+    for (let t = 0; t < trials; t++) {
+      // --- dlq redrive --rate 0, killed, then run again until the DLQ is empty.
+      const prefix = `r${t}-`
+      const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: `rel-dlq-${t}`}))
+      const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+      await pool(redriveSize / 10, 16, async (b) => {
+        const Entries = Array.from({length: 10}, (_, j) => {
+          const i = b * 10 + j
+          return {
+            Id: `m${j}`,
+            MessageBody: JSON.stringify({
+              version: '0',
+              id: `kill-${t}-${i}`,
+              'detail-type': 'cacheSet',
+              source: 'bench',
+              account: '000000000000',
+              time,
+              region: 'us-east-1',
+              resources: [],
+              detail: {cacheName: KILL_CACHE, key: `${prefix}${i}`, message: 'v', ttl: 3600},
+            }),
+            MessageAttributes: {
+              RULE_ARN: {DataType: 'String', StringValue: ruleArn},
+              TARGET_ARN: {DataType: 'String', StringValue: targetArn},
+              ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+              ERROR_MESSAGE: {
+                DataType: 'String',
+                StringValue: 'API destination endpoint returned HTTP 404 (Not Found)',
+              },
+              RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
+            },
+          }
+        })
+        const out = await sqs.send(new SendMessageBatchCommand({QueueUrl, Entries}))
+        if (out.Failed?.length) throw new Error(`SendMessageBatch failed ${out.Failed.length}`)
+      })
+      let before = await settledCounters(sandbox.endpoint)
+      const redriveArgs = ['dlq', 'redrive', '--sandbox', '--queue-url', QueueUrl, '--all', '--yes', '--rate', '0']
+      const killAt = 300 + Math.floor(rand() * (quick ? 1500 : 3000))
+      const first = await runAndKill([...redriveArgs, '--visibility-timeout', '5'], env, killAt)
+      if (first.signal === 'SIGKILL') totals.redrive.killed++
+      for (let run = 0; run < 6 && (await queueDepth(sqs, QueueUrl)) > 0; run++) {
+        if (run > 0) await new Promise((r) => setTimeout(r, 6000))
+        const again = await runAndKill(redriveArgs, env, 300_000)
+        if (again.code !== 0)
+          problems.push(`redrive trial ${t}: rerun exit ${again.code}: ${again.stderr.split('\n')[0]}`)
+      }
+      let after = await settledCounters(sandbox.endpoint)
+      const left = await queueDepth(sqs, QueueUrl)
+      let unique = await deliveredKeys(sandbox.endpoint, prefix)
+      totals.redrive.leftInDlq += left
+      totals.redrive.lost += Math.max(0, redriveSize - unique - left)
+      const redriveDuplicates = Math.max(0, after.delivered - before.delivered - unique)
+      totals.redrive.duplicated += redriveDuplicates
+      totals.redrive.maxDuplicated = Math.max(totals.redrive.maxDuplicated, redriveDuplicates)
+      totals.redrive.failed += after.failedInvocations - before.failedInvocations
+
+      // --- put --file, killed, then put --file --resume.
+      const putPrefix = `p${t}-`
+      const file = join(home, `put-${t}.ndjson`)
+      writeFileSync(
+        file,
+        Array.from({length: putSize}, (_, i) =>
+          JSON.stringify({
+            detailType: 'cacheSet',
+            detail: {cacheName: KILL_CACHE, key: `${putPrefix}${i}`, message: 'v', ttl: 3600},
+          }),
+        ).join('\n') + '\n',
+      )
+      before = await settledCounters(sandbox.endpoint)
+      const putKillAt = 300 + Math.floor(rand() * (quick ? 1500 : 4000))
+      const put = await runAndKill(['put', '--sandbox', '--file', file], env, putKillAt)
+      if (put.signal === 'SIGKILL') {
+        totals.put.killed++
+        let resumed = await runAndKill(['put', '--sandbox', '--file', file, '--resume'], env, 300_000)
+        if (resumed.code === 2 && /No progress is recorded/.test(resumed.stderr)) {
+          // Killed before its first progress record: what the message says to do is to run it again.
+          totals.put.fresh++
+          resumed = await runAndKill(['put', '--sandbox', '--file', file], env, 300_000)
+        }
+        if (resumed.code !== 0)
+          problems.push(`put trial ${t}: rerun exit ${resumed.code}: ${resumed.stderr.split('\n')[0]}`)
+      } else if (put.code !== 0) {
+        problems.push(`put trial ${t}: exit ${put.code}: ${put.stderr.split('\n')[0]}`)
+      }
+      after = await settledCounters(sandbox.endpoint)
+      unique = await deliveredKeys(sandbox.endpoint, putPrefix)
+      totals.put.lost += putSize - unique
+      const putDuplicates = Math.max(0, after.delivered - before.delivered - unique)
+      totals.put.duplicated += putDuplicates
+      totals.put.maxDuplicated = Math.max(totals.put.maxDuplicated, putDuplicates)
+      totals.put.failed += after.failedInvocations - before.failedInvocations
+      // Keep the sandbox small: empty the cache between trials.
+      await sandboxJson(sandbox.endpoint, `/_sandbox/momento/caches/${KILL_CACHE}`, {method: 'DELETE'})
+      await sandboxJson(sandbox.endpoint, '/_sandbox/momento/caches', {
+        method: 'POST',
+        headers: {'content-type': 'application/json'},
+        body: JSON.stringify({name: KILL_CACHE}),
+      })
+      rmSync(file, {force: true})
+      process.stderr.write(`bench: reliability: kill trial ${t + 1}/${trials}: ${JSON.stringify(totals)}\n`)
+    }
+  } finally {
+    sqs.destroy()
+    await sandbox.stop()
+    rmSync(home, {recursive: true, force: true})
+  }
+  const r = totals.redrive
+  const p = totals.put
+  const note = problems.length
+    ? ` (problems: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ' …' : ''})`
+    : ''
+  return [
+    {
+      name:
+        `SIGKILL: dlq redrive --rate 0, ${trials} trials of ${redriveSize} messages, killed at a random point ` +
+        `(${r.killed} killed mid-run) then run again until the DLQ is empty${note}`,
+      value:
+        `${r.lost} lost, ${r.duplicated} duplicated (at most ${r.maxDuplicated} in one trial; ` +
+        `${r.leftInDlq} left in the DLQ, ${r.failed} failed deliveries)`,
+      // README: "at most the messages in flight are published twice": 64 loops × 10 with --rate 0.
+      target: '0 lost; duplicates ≤ 640 a trial (in flight)',
+      pass: r.lost === 0 && r.maxDuplicated <= 640 && problems.length === 0,
+    },
+    {
+      name:
+        `SIGKILL: put --file, ${trials} trials of ${putSize} lines, killed at a random point ` +
+        `(${p.killed} killed mid-run) then put --file --resume (${p.fresh} killed before any progress was ` +
+        'recorded: run again without --resume, as the message says)',
+      value: `${p.lost} lost, ${p.duplicated} duplicated (at most ${p.maxDuplicated} in one trial; ${p.failed} failed deliveries)`,
+      // README: "after a SIGKILL it re-sends at most --concurrency × 10 events" (default 8 × 10).
+      target: '0 lost; duplicates ≤ 80 a trial',
+      pass: p.lost === 0 && p.maxDuplicated <= 80,
+    },
+  ]
+}
+
 export async function benchReliability({quick}) {
   // BENCH_RELIABILITY_PARTS=fuzz,silent,… runs only some parts.
   const parts = {
+    kill: () => benchKill(quick),
     fuzz: () => benchFuzz(quick),
     silent: () => benchSilent(),
     secrets: () => benchSecrets(),
