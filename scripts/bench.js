@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark, run against the BUILT CLI and sandbox (npm run build first).
 // Figures are medians over several runs; comparisons run side by side in the same process run.
 // Writes a Markdown table to stdout and to BENCHMARKS.md. Set BENCH_QUICK=1 for a fast smoke run.
-import {writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 import {cpus, totalmem} from 'node:os'
 
@@ -19,6 +19,7 @@ import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} fro
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
 import {benchRedrive} from './bench-redrive.js'
+import {benchReliability} from './bench-reliability.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const QUICK = process.env.BENCH_QUICK === '1'
@@ -226,10 +227,12 @@ async function main() {
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
+    // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).
+    reliability: () => benchReliability({quick: QUICK}),
   }
   const rows = []
   for (const [name, suite] of Object.entries(suites)) {
-    if (only.length > 0 && !only.includes(name)) continue
+    if (only.length > 0 ? !only.includes(name) : name === 'reliability') continue
     process.stderr.write(`bench: ${name}…\n`)
     rows.push(...(await suite()))
   }
@@ -246,7 +249,28 @@ async function main() {
     '',
   ].join('\n')
   process.stdout.write(table)
-  if (only.length === 0 && !QUICK) writeFileSync('BENCHMARKS.md', table)
+  if (QUICK) return
+  // The reliability trials keep their own section of BENCHMARKS.md, which a run of the others leaves alone.
+  const previous = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : ''
+  const at = previous.indexOf(RELIABILITY_HEADING)
+  const [speed, reliability] = at >= 0 ? [previous.slice(0, at), previous.slice(at)] : [previous, '']
+  if (only.length === 0) writeFileSync('BENCHMARKS.md', `${table}${reliability ? `\n${reliability}` : ''}`)
+  else if (only.length === 1 && only[0] === 'reliability') {
+    const section = [
+      RELIABILITY_HEADING,
+      '',
+      `Run: ${new Date().toISOString()} on ${machine}. Counts, not speed (the machine may be loaded).`,
+      'Rerun with `npm run build && npm run bench -- reliability` (BENCH_QUICK=1 for a smoke run).',
+      '',
+      '| trial | result | target | met |',
+      '| --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.target ? (r.pass ? 'yes' : 'NO') : ''} |`),
+      '',
+    ].join('\n')
+    writeFileSync('BENCHMARKS.md', `${speed.trimEnd()}\n\n${section}`)
+  }
 }
+
+const RELIABILITY_HEADING = '## Reliability trials'
 
 await main()

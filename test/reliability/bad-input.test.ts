@@ -23,6 +23,8 @@ interface Case {
   env?: (ctx: {home: string}) => Record<string, string | undefined>
   /** `full`: stdout is /dev/full, where every write fails with ENOSPC (a full disk). */
   stdout?: 'full'
+  /** `--json`: the error is a JSON document on stdout, not text on stderr. */
+  json?: true
 }
 
 /** /dev/full's mode before the catalogue runs (`dlq export --force` must not tighten a device). */
@@ -467,6 +469,700 @@ const CASES: Case[] = [
   },
 ]
 
+type Ctx = {dlqUrl: string; home: string; endpoint: string}
+
+/** A usage error (exit 2) whose message matches. */
+function usage(name: string, args: (ctx: Ctx) => string[], message: RegExp): Case {
+  return {name, args, code: 2, message}
+}
+
+/** Every command that talks to AWS or Momento, with otherwise valid flags (each case adds one bad flag). */
+const AWS_COMMANDS: readonly [string, (ctx: Ctx) => string[]][] = [
+  ['whoami', () => ['whoami', '--sandbox']],
+  ['status', () => ['status', '--sandbox']],
+  ['deploy', () => ['deploy', '--sandbox', '--stack', 'never-deployed']],
+  ['destroy --yes', () => ['destroy', '--sandbox', '--stack', 'never-deployed', '--yes']],
+  [
+    'put cacheSet',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'm'],
+  ],
+  ['put cacheDelete', () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k']],
+  [
+    'put topicPublish',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'm'],
+  ],
+  ['put --file', ({home}) => fileArgs(home, 'good.ndjson', `${GOOD}\n`)],
+  ['dlq list', ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl]],
+  ['dlq watch', ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl]],
+  ['dlq redrive --all --yes', ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes']],
+  [
+    'dlq export',
+    ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'never-written.ndjson'),
+    ],
+  ],
+  ['dlq purge --yes', ({dlqUrl}) => ['dlq', 'purge', '--sandbox', '--queue-url', dlqUrl, '--yes']],
+]
+
+/** One bad flag (or flag combination) added to every command in AWS_COMMANDS. */
+const BAD_COMMON_FLAGS: readonly [string, string[], RegExp][] = [
+  ['--call-timeout soon', ['--call-timeout', 'soon'], /--call-timeout[\s\S]*got "soon"/],
+  ['--call-timeout 0', ['--call-timeout', '0'], /--call-timeout[\s\S]*got "0"/],
+  ['--call-timeout -1s', ['--call-timeout', '-1s'], /--call-timeout[\s\S]*got "-1s"/],
+  ['--call-timeout ""', ['--call-timeout', ''], /--call-timeout[\s\S]*got ""/],
+  ['--call-timeout 2h (above 1h)', ['--call-timeout', '2h'], /--call-timeout[\s\S]*got "2h"/],
+  ['--region mars', ['--region', 'mars'], /"mars" is not an AWS region name/],
+  ['--region ""', ['--region', ''], /"" is not an AWS region name/],
+  ['--region US-EAST-1 (wrong case)', ['--region', 'US-EAST-1'], /"US-EAST-1" is not an AWS region name/],
+  ['--region with a newline', ['--region', 'us-east-1\nx'], /is not an AWS region name/],
+  ['--momento-endpoint not a URL', ['--momento-endpoint', 'not a url'], /--momento-endpoint/],
+  ['--sandbox with --endpoint-url', ['--endpoint-url', 'http://127.0.0.1:1'], /--endpoint-url|--sandbox/],
+  ['an unknown flag', ['--bogus'], /Nonexistent flag: --bogus/],
+  ['an extra argument', ['surplus-argument'], /surplus-argument/],
+]
+
+const CROSS_CASES: Case[] = AWS_COMMANDS.flatMap(([command, base]) =>
+  BAD_COMMON_FLAGS.map(([bad, flags, message]) =>
+    usage(`${command}: ${bad}`, (ctx) => [...base(ctx), ...flags], message),
+  ),
+)
+
+const PUT_SET = ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'k']
+const MORE_CASES: Case[] = [
+  // deploy
+  usage(
+    'deploy: --max-retry-attempts -1',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', '-1'],
+    /greater than or equal to 0/,
+  ),
+  usage(
+    'deploy: --max-retry-attempts 186',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', '186'],
+    /less than or equal to 185/,
+  ),
+  usage(
+    'deploy: --max-retry-attempts two',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', 'two'],
+    /Expected an integer/,
+  ),
+  usage(
+    'deploy: --max-event-age 59',
+    () => ['deploy', '--sandbox', '--max-event-age', '59'],
+    /greater than or equal to 60/,
+  ),
+  usage('deploy: --max-event-age 1y', () => ['deploy', '--sandbox', '--max-event-age', '1y'], /Expected an integer/),
+  usage('deploy: --max-event-age ""', () => ['deploy', '--sandbox', '--max-event-age', ''], /--max-event-age/),
+  usage('deploy: --rate-limit 0', () => ['deploy', '--sandbox', '--rate-limit', '0'], /greater than or equal to 1/),
+  usage('deploy: --rate-limit -5', () => ['deploy', '--sandbox', '--rate-limit', '-5'], /--rate-limit/),
+  usage('deploy: --rate-limit fast', () => ['deploy', '--sandbox', '--rate-limit', 'fast'], /Expected an integer/),
+  usage(
+    'deploy: --event-bus with a space and "!"',
+    () => ['deploy', '--sandbox', '--stack', 'never-deployed', '--event-bus', 'bad bus!'],
+    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+  ),
+  usage(
+    'deploy: --max-retry-attempts twice',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', '1', '--max-retry-attempts', '2'],
+    /only be specified once/,
+  ),
+  // destroy
+  usage(
+    'destroy: --stack starting with a digit',
+    () => ['destroy', '--sandbox', '--stack', '1abc', '--yes'],
+    /isn't a valid stack name/,
+  ),
+  // status, template, whoami
+  usage(
+    'status: --stack with an underscore',
+    () => ['status', '--sandbox', '--stack', 'a_b'],
+    /isn't a valid stack name/,
+  ),
+  usage('template: empty --format', () => ['template', '--format', ''], /yaml, json/),
+  usage('template: --format in capitals', () => ['template', '--format', 'YAML'], /yaml, json/),
+  usage(
+    'template: --format twice',
+    () => ['template', '--format', 'json', '--format', 'yaml'],
+    /only be specified once/,
+  ),
+  usage('template: an extra argument', () => ['template', 'extra'], /extra/),
+  usage(
+    'whoami: --event-bus with a space and "!"',
+    () => ['whoami', '--sandbox', '--event-bus', 'bad bus!'],
+    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+  ),
+  usage(
+    'whoami: empty --event-bus',
+    () => ['whoami', '--sandbox', '--event-bus', ''],
+    /"" \(--event-bus\) isn't a valid event bus name/,
+  ),
+  {
+    ...usage(
+      'whoami: MOMENTO_EB_EVENT_BUS with a control character',
+      () => ['whoami', '--sandbox'],
+      /isn't a valid event bus name/,
+    ),
+    env: () => ({MOMENTO_EB_EVENT_BUS: 'orders\u001b[2J'}),
+  },
+  // put cacheSet / cacheDelete / topicPublish
+  usage('put cacheSet: no --ttl', () => [...PUT_SET, '--message', 'm'], /isn't valid, so nothing was sent/),
+  usage(
+    'put cacheSet: no --cache',
+    () => ['put', 'cacheSet', '--sandbox', '--key', 'k', '--ttl', '60', '--message', 'm'],
+    /No cache given/,
+  ),
+  usage(
+    'put cacheSet: no --key',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--ttl', '60', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage('put cacheSet: no --message', () => [...PUT_SET, '--ttl', '60'], /isn't valid/),
+  usage('put cacheSet: --ttl 0', () => [...PUT_SET, '--ttl', '0', '--message', 'm'], /isn't valid/),
+  usage('put cacheSet: --ttl -5', () => [...PUT_SET, '--ttl', '-5', '--message', 'm'], /isn't valid/),
+  usage('put cacheSet: --ttl 1.5', () => [...PUT_SET, '--ttl', '1.5', '--message', 'm'], /isn't valid/),
+  usage(
+    'put cacheSet: --ttl 99999999999999',
+    () => [...PUT_SET, '--ttl', '99999999999999', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage(
+    'put cacheSet: empty --cache',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', '', '--key', 'k', '--ttl', '60', '--message', 'm'],
+    /No cache given/,
+  ),
+  usage(
+    'put cacheSet: empty --key',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', '', '--ttl', '60', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage(
+    'put cacheSet: a BEL character in --cache',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', 'ord\u0007ers', '--key', 'k', '--ttl', '60', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage(
+    'put cacheSet: --key with --key-base64',
+    () => [...PUT_SET, '--key-base64', 'aw==', '--ttl', '60', '--message', 'm'],
+    /cannot also be provided/,
+  ),
+  usage(
+    'put cacheSet: --message with --message-file',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--message-file', '/etc/hostname'],
+    /cannot also be provided/,
+  ),
+  usage(
+    'put cacheSet: --message-file that does not exist',
+    () => [...PUT_SET, '--ttl', '60', '--message-file', '/nope'],
+    /Can't read the message file \/nope/,
+  ),
+  usage(
+    'put cacheSet: --message-file a directory',
+    () => [...PUT_SET, '--ttl', '60', '--message-file', '/tmp'],
+    /Can't read the message file \/tmp/,
+  ),
+  usage(
+    'put cacheSet: --max-entry-bytes 0',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--max-entry-bytes', '0'],
+    /--max-entry-bytes/,
+  ),
+  usage(
+    'put cacheSet: --max-entry-bytes big',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--max-entry-bytes', 'big'],
+    /--max-entry-bytes/,
+  ),
+  usage(
+    'put cacheSet: --wait --timeout soon',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--wait', '--timeout', 'soon'],
+    /--timeout "soon" isn't a duration/,
+  ),
+  usage(
+    'put cacheSet: --ttl twice',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--ttl', '61'],
+    /only be specified once/,
+  ),
+  usage(
+    'put cacheSet: --bus with a space',
+    () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--bus', 'a b'],
+    /isn't an event bus name/,
+  ),
+  usage('put cacheDelete: no --key', () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders'], /isn't valid/),
+  usage('put cacheDelete: no --cache', () => ['put', 'cacheDelete', '--sandbox', '--key', 'k'], /No cache given/),
+  usage(
+    'put cacheDelete: empty --key-base64',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key-base64', ''],
+    /isn't valid/,
+  ),
+  usage(
+    'put cacheDelete: --key-base64 of one character',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key-base64', 'a'],
+    /isn't valid/,
+  ),
+  usage(
+    'put cacheDelete: --ttl (cacheSet only)',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', '60'],
+    /Nonexistent flag: --ttl/,
+  ),
+  usage(
+    'put cacheDelete: --message (cacheSet only)',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--message', 'm'],
+    /Nonexistent flag: --message/,
+  ),
+  usage(
+    'put cacheDelete: --bus "bad bus!"',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--bus', 'bad bus!'],
+    /isn't an event bus name/,
+  ),
+  usage(
+    'put topicPublish: no --topic',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage(
+    'put topicPublish: no --cache',
+    () => ['put', 'topicPublish', '--sandbox', '--topic', 't', '--message', 'm'],
+    /No cache given/,
+  ),
+  usage(
+    'put topicPublish: no --message',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't'],
+    /isn't valid/,
+  ),
+  usage(
+    'put topicPublish: empty --topic',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', '', '--message', 'm'],
+    /isn't valid/,
+  ),
+  usage(
+    'put topicPublish: --ttl (cacheSet only)',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'm', '--ttl', '60'],
+    /Nonexistent flag: --ttl/,
+  ),
+  usage(
+    'put topicPublish: --key (cache commands only)',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'm', '--key', 'k'],
+    /Nonexistent flag: --key/,
+  ),
+  usage(
+    'put topicPublish: --message-file that does not exist',
+    () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message-file', '/nope'],
+    /Can't read the message file/,
+  ),
+  usage(
+    'put topicPublish: --wait --timeout 0',
+    () => [
+      'put',
+      'topicPublish',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--topic',
+      't',
+      '--message',
+      'm',
+      '--wait',
+      '--timeout',
+      '0',
+    ],
+    /--timeout "0" isn't a duration/,
+  ),
+  usage('put: an unknown event type', () => ['put', 'cacheGet', '--sandbox'], /cacheGet/),
+  // put --file
+  usage('put: no --file', () => ['put', '--sandbox'], /Missing required flag file/),
+  usage('put --file: a directory', () => ['put', '--sandbox', '--file', '/tmp'], /Can't read \/tmp/),
+  usage(
+    'put --file: --concurrency 0',
+    ({home}) => [...fileArgs(home, 'c0.ndjson', `${GOOD}\n`), '--concurrency', '0'],
+    /--concurrency/,
+  ),
+  usage(
+    'put --file: --concurrency -1',
+    ({home}) => [...fileArgs(home, 'c1.ndjson', `${GOOD}\n`), '--concurrency', '-1'],
+    /--concurrency/,
+  ),
+  usage(
+    'put --file: --concurrency many',
+    ({home}) => [...fileArgs(home, 'c2.ndjson', `${GOOD}\n`), '--concurrency', 'many'],
+    /--concurrency/,
+  ),
+  usage(
+    'put --file: --concurrency 100000',
+    ({home}) => [...fileArgs(home, 'c3.ndjson', `${GOOD}\n`), '--concurrency', '100000'],
+    /less than or equal to 64/,
+  ),
+  usage('put --file: not JSON', ({home}) => fileArgs(home, 'notjson.ndjson', 'hello\n'), /line 1/),
+  usage('put --file: a JSON array line', ({home}) => fileArgs(home, 'array.ndjson', '[1,2,3]\n'), /line 1/),
+  usage('put --file: a JSON string line', ({home}) => fileArgs(home, 'string.ndjson', '"cacheSet"\n'), /line 1/),
+  usage(
+    'put --file: a truncated line',
+    ({home}) => fileArgs(home, 'truncated.ndjson', '{"detailType":"cacheSet","detail":{\n'),
+    /line 1/,
+  ),
+  usage(
+    'put --file: unknown detailType',
+    ({home}) => fileArgs(home, 'type.ndjson', '{"detailType":"cacheGet","detail":{"cacheName":"orders","key":"k"}}\n'),
+    /line 1/,
+  ),
+  usage(
+    'put --file: detail is a string',
+    ({home}) => fileArgs(home, 'detailstr.ndjson', '{"detailType":"cacheDelete","detail":"x"}\n'),
+    /line 1/,
+  ),
+  usage(
+    'put --file: ttl as an object',
+    ({home}) =>
+      fileArgs(
+        home,
+        'ttlstr.ndjson',
+        '{"detailType":"cacheSet","detail":{"cacheName":"orders","key":"k","message":"m","ttl":{"seconds":60}}}\n',
+      ),
+    /line 1/,
+  ),
+  usage(
+    'put --file: negative ttl',
+    ({home}) =>
+      fileArgs(
+        home,
+        'ttlneg.ndjson',
+        '{"detailType":"cacheSet","detail":{"cacheName":"orders","key":"k","message":"m","ttl":-1}}\n',
+      ),
+    /line 1/,
+  ),
+  usage(
+    'put --file: a NUL byte inside a line',
+    ({home}) =>
+      fileArgs(
+        home,
+        'nul.ndjson',
+        Buffer.from('{"detailType":"cacheDelete","detail":{"cacheName":"orders","key":"a\u0000b"}}\n'),
+      ),
+    /line 1/,
+  ),
+  usage(
+    'put --file: a raw control character in a JSON string',
+    ({home}) =>
+      fileArgs(home, 'ctrl.ndjson', '{"detailType":"cacheDelete","detail":{"cacheName":"orders","key":"a\u0001b"}}\n'),
+    /line 1/,
+  ),
+  usage(
+    'put --file: a UTF-16 file with a BOM',
+    ({home}) => fileArgs(home, 'utf16.ndjson', Buffer.from(`\ufeff${GOOD}\n`, 'utf16le')),
+    /line 1/,
+  ),
+  usage(
+    'put --file: a gzip file',
+    ({home}) => fileArgs(home, 'gz.ndjson', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x0a])),
+    /line 1/,
+  ),
+  usage(
+    'put --file: a bad line after 1,000 good ones (checked before anything is sent)',
+    ({home}) => fileArgs(home, 'late.ndjson', `${`${GOOD}\n`.repeat(1000)}{"detailType":"cacheDelete"}\n`),
+    /line 1001/,
+  ),
+  usage(
+    'put --file: --skip-invalid --resume of a file that does not exist',
+    ({home}) => ['put', '--sandbox', '--file', join(home, 'absent.ndjson'), '--skip-invalid', '--resume'],
+    /Can't read/,
+  ),
+  // dlq list / watch / redrive / export / purge
+  usage(
+    'dlq list: --limit 0',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--limit', '0'],
+    /--limit/,
+  ),
+  usage(
+    'dlq list: --limit -1',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--limit', '-1'],
+    /--limit/,
+  ),
+  usage(
+    'dlq list: --limit many',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--limit', 'many'],
+    /--limit/,
+  ),
+  usage(
+    'dlq list: --since -5m',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--since', '-5m'],
+    /--since "-5m" is neither a duration nor a time/,
+  ),
+  usage(
+    'dlq list: --since 2026-13-45',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--since', '2026-13-45'],
+    /--since "2026-13-45"/,
+  ),
+  usage(
+    'dlq list: empty --cache',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--cache', ''],
+    /--cache is empty/,
+  ),
+  usage(
+    'dlq list: --api-key-stdin with nothing on stdin',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--api-key-stdin'],
+    /--api-key-stdin got an empty key/,
+  ),
+  usage(
+    'dlq list: empty --queue-url',
+    () => ['dlq', 'list', '--sandbox', '--queue-url', ''],
+    /--queue-url "" isn't a queue URL/,
+  ),
+  usage(
+    'dlq watch: --interval 0',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--interval', '0'],
+    /--interval/,
+  ),
+  usage(
+    'dlq watch: --interval soon',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--interval', 'soon'],
+    /--interval/,
+  ),
+  usage(
+    'dlq watch: --rate x',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--rate', 'x'],
+    /--rate/,
+  ),
+  usage(
+    'dlq watch: unknown --reason',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--reason', 'gremlins'],
+    /Unknown reason "gremlins"/,
+  ),
+  usage(
+    'dlq watch: unknown --detail-type',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--detail-type', 'cacheGet'],
+    /Unknown detail type "cacheGet"/,
+  ),
+  usage(
+    'dlq redrive: --all with --id',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--id', 'abc'],
+    /--all|--id/,
+  ),
+  usage(
+    'dlq redrive: empty --id',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--id', '', '--yes'],
+    /--id is empty/,
+  ),
+  usage(
+    'dlq redrive: comma-only --id',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--id', ',', '--yes'],
+    /--id is empty/,
+  ),
+  usage(
+    'dlq redrive: --rate -1',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--rate', '-1'],
+    /--rate/,
+  ),
+  usage(
+    'dlq redrive: --rate fast',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--rate', 'fast'],
+    /--rate/,
+  ),
+  usage(
+    'dlq redrive: --limit 0',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--limit', '0'],
+    /--limit/,
+  ),
+  usage(
+    'dlq redrive: --visibility-timeout 0',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--visibility-timeout', '0'],
+    /--visibility-timeout/,
+  ),
+  usage(
+    'dlq redrive: --visibility-timeout 99999',
+    ({dlqUrl}) => [
+      'dlq',
+      'redrive',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--all',
+      '--yes',
+      '--visibility-timeout',
+      '99999',
+    ],
+    /43200/,
+  ),
+  usage(
+    'dlq redrive: --visibility-timeout abc',
+    ({dlqUrl}) => [
+      'dlq',
+      'redrive',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--all',
+      '--yes',
+      '--visibility-timeout',
+      'abc',
+    ],
+    /--visibility-timeout/,
+  ),
+  usage(
+    'dlq redrive: --since tomorrow',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--since', 'tomorrow'],
+    /--since "tomorrow"/,
+  ),
+  usage(
+    'dlq redrive: unknown --reason',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--reason', 'gremlins'],
+    /Unknown reason/,
+  ),
+  usage(
+    'dlq redrive: empty --cache',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--cache', ''],
+    /--cache is empty/,
+  ),
+  usage(
+    'dlq redrive: --bus "bad bus!"',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--yes', '--bus', 'bad bus!'],
+    /"bad bus!" \(--bus\) isn't a valid event bus name/,
+  ),
+  usage(
+    'dlq export: no --file',
+    ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl],
+    /Missing required flag file/,
+  ),
+  usage(
+    'dlq export: empty --file',
+    ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', ''],
+    /--file is empty/,
+  ),
+  {
+    ...usage(
+      'dlq export: --file - with --json (the error is JSON on stdout)',
+      ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl, '--file', '-', '--json'],
+      /--json/,
+    ),
+    json: true,
+  },
+  usage(
+    'dlq export: --limit 0',
+    ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'l0.ndjson'),
+      '--limit',
+      '0',
+    ],
+    /--limit/,
+  ),
+  usage(
+    'dlq export: --since x',
+    ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'sx.ndjson'),
+      '--since',
+      'x',
+    ],
+    /--since "x"/,
+  ),
+  usage(
+    'dlq export: unknown --reason',
+    ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'rx.ndjson'),
+      '--reason',
+      'gremlins',
+    ],
+    /Unknown reason/,
+  ),
+  usage(
+    'dlq export: unknown --detail-type',
+    ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'dx.ndjson'),
+      '--detail-type',
+      'x',
+    ],
+    /Unknown detail type "x"/,
+  ),
+  usage(
+    'dlq purge: --queue-url not a URL',
+    () => ['dlq', 'purge', '--sandbox', '--queue-url', 'not-a-url', '--yes'],
+    /--queue-url "not-a-url" isn't a queue URL/,
+  ),
+  usage(
+    'dlq purge: --stack with an underscore',
+    () => ['dlq', 'purge', '--sandbox', '--stack', 'a_b', '--yes'],
+    /isn't a valid stack name/,
+  ),
+  usage('dlq: an unknown subcommand', () => ['dlq', 'nope'], /isn't a momento-eb command/),
+  // config, environment, exit-codes, demo, sandbox
+  usage('config get: unknown key', () => ['config', 'get', 'colour'], /cache, bus, source, stack, region/),
+  usage('config get: no key', () => ['config', 'get'], /Missing 1 required arg/),
+  usage('config unset: unknown key', () => ['config', 'unset', 'colour'], /cache, bus, source, stack, region/),
+  usage('config unset: no key', () => ['config', 'unset'], /Missing 1 required arg/),
+  usage('config list: an extra argument', () => ['config', 'list', 'extra'], /extra/),
+  usage('config set: empty cache', () => ['config', 'set', 'cache', ''], /Can't save cache=""/),
+  usage(
+    'config set: cache with a space',
+    () => ['config', 'set', 'cache', 'bad name!'],
+    /Can't save cache="bad name!"/,
+  ),
+  usage('config set: source starting with aws.', () => ['config', 'set', 'source', 'aws.x'], /reserved by AWS/),
+  usage('config set: empty source', () => ['config', 'set', 'source', ''], /The value is empty/),
+  usage('config set: bus with a space', () => ['config', 'set', 'bus', 'bad bus!'], /Can't save bus/),
+  usage('config set: no value', () => ['config', 'set', 'cache'], /Missing 1 required arg/),
+  usage('config set: no key or value', () => ['config', 'set'], /Missing 2 required args/),
+  usage('config set: empty region', () => ['config', 'set', 'region', ''], /Can't save region=""/),
+  usage(
+    'config set: region in capitals',
+    () => ['config', 'set', 'region', 'US-EAST-1'],
+    /Can't save region="US-EAST-1"/,
+  ),
+  usage('config set: empty stack', () => ['config', 'set', 'stack', ''], /Can't save stack=""/),
+  usage(
+    'config set: a 10,000-character cache name',
+    () => ['config', 'set', 'cache', 'c'.repeat(10_000)],
+    /Can't save cache=/,
+  ),
+  usage('environment: an unknown flag', () => ['environment', '--bogus'], /--bogus/),
+  usage('environment: an extra argument', () => ['environment', 'extra'], /extra/),
+  usage('exit-codes: an extra argument', () => ['exit-codes', 'extra'], /extra/),
+  usage('exit-codes: an unknown flag', () => ['exit-codes', '--format', 'x'], /--format/),
+  usage('demo: unknown --failure-detail', () => ['demo', '--failure-detail', 'verbose'], /opaque, detailed/),
+  usage('demo: bad --call-timeout', () => ['demo', '--call-timeout', 'x'], /--call-timeout/),
+  usage('demo: an extra argument', () => ['demo', 'extra'], /extra/),
+  usage('sandbox: --port -1', () => ['sandbox', '--port', '-1'], /--port/),
+  usage('sandbox: --port abc', () => ['sandbox', '--port', 'abc'], /--port/),
+  usage('sandbox: empty --port', () => ['sandbox', '--port', ''], /--port/),
+  usage('sandbox: --time-scale 0', () => ['sandbox', '--port', '0', '--time-scale', '0'], /--time-scale/),
+  usage('sandbox: --time-scale abc', () => ['sandbox', '--port', '0', '--time-scale', 'abc'], /--time-scale/),
+  usage('sandbox: --time-scale -1', () => ['sandbox', '--port', '0', '--time-scale', '-1'], /--time-scale/),
+  usage('sandbox: --rate-limit x', () => ['sandbox', '--port', '0', '--rate-limit', 'x'], /Rate limit "x"/),
+  usage('sandbox: --rate-limit 0', () => ['sandbox', '--port', '0', '--rate-limit', '0'], /Rate limit "0"/),
+  usage('sandbox: empty --allow-host', () => ['sandbox', '--port', '0', '--allow-host', ''], /--allow-host ""/),
+  usage('sandbox: empty --api-key', () => ['sandbox', '--port', '0', '--api-key', ''], /The Momento API key is empty/),
+  usage(
+    'sandbox: --fault with a non-status',
+    () => ['sandbox', '--port', '0', '--fault', 'cacheSet:500:abc'],
+    /Fault spec/,
+  ),
+  usage('sandbox: empty --fault', () => ['sandbox', '--port', '0', '--fault', ''], /Empty fault spec/),
+  usage('sandbox: an extra argument', () => ['sandbox', 'extra'], /extra/),
+]
+
 describe('bad input across every command', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
@@ -495,16 +1191,54 @@ describe('bad input across every command', () => {
     home.cleanup()
   })
 
-  it.each(CASES)('$name', async ({args, code, message, env: extra, stdout}) => {
-    const argv = args({dlqUrl: integration.dlqUrl, home: home.home, endpoint: sandbox.endpoint})
-    const runEnv = cleanEnv(home.home, {...env, ...extra?.({home: home.home})})
-    const result =
-      stdout === 'full' ? await runToDevFull(argv, runEnv) : await runCli(argv, {env: runEnv, timeoutMs: 30_000})
+  const ALL_CASES = [...CASES, ...MORE_CASES, ...CROSS_CASES]
+  const results = new Map<string, CliResult>()
+
+  it('has at least 200 distinct bad inputs, each named once', () => {
+    expect(new Set(ALL_CASES.map((c) => c.name)).size).toBe(ALL_CASES.length)
+    expect(ALL_CASES.length).toBeGreaterThanOrEqual(200)
+  })
+
+  // Spawning one CLI per case one after another takes minutes on 2 cores: run them 8 at a time,
+  // then check each case's result in its own test.
+  it('runs every case', {timeout: 240_000}, async () => {
+    const runOne = async ({name, args, env: extra, stdout}: Case): Promise<void> => {
+      const argv = args({dlqUrl: integration.dlqUrl, home: home.home, endpoint: sandbox.endpoint})
+      const runEnv = cleanEnv(home.home, {...env, ...extra?.({home: home.home})})
+      const result =
+        stdout === 'full' ? await runToDevFull(argv, runEnv) : await runCli(argv, {env: runEnv, timeoutMs: 60_000})
+      results.set(name, result)
+    }
+    // The disk-full cases need the DLQ message visible, which a concurrent `dlq list` may be holding: run them last.
+    const last = ALL_CASES.filter((c) => c.name.startsWith('disk full'))
+    const pooled = ALL_CASES.filter((c) => !last.includes(c))
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < pooled.length) await runOne(pooled[next++]!)
+    }
+    await Promise.all(Array.from({length: 8}, worker))
+    for (const c of last) await runOne(c)
+    expect(results.size).toBe(ALL_CASES.length)
+  })
+
+  it.each(ALL_CASES)('$name', ({name, code, message, json}) => {
+    const result = results.get(name)
+    expect(result, 'the run did not happen').toBeDefined()
+    if (!result) return
     expect(result.code, show(result)).toBe(code)
+    if (json) {
+      const {error} = JSON.parse(result.stdout) as {error: {message: string; hints: string[]; exitCode: number}}
+      expect(error.exitCode).toBe(code)
+      expect(error.message).toMatch(message)
+      expect(error.hints.length).toBeGreaterThan(0)
+      expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+      return
+    }
     expect(result.stderr, show(result)).toMatch(message)
     // A fix to try, and no stack trace.
     expect(result.stderr, show(result)).toMatch(/Try:|Did you mean/)
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
+    expect(result.stderr).not.toMatch(/Unexpected failure/)
     expect(result.stdout).toBe('')
   })
 

@@ -1,3 +1,5 @@
+import {UsageError} from '../../core/errors.js'
+
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
 import {sdk} from './sdk.js'
@@ -46,6 +48,18 @@ export async function describeEventBus(
   name: string,
   options: CallOptions & {busFlag?: string} = {},
 ): Promise<EventBusInfo> {
+  // A name EventBridge's own pattern refuses is a typo: exit 2 with the rule, not a ValidationException (exit 1).
+  if (!EVENT_BUS_NAME.test(name)) {
+    throw new UsageError(
+      `${JSON.stringify(name)} (${options.busFlag ?? '--event-bus'}) isn't a valid event bus name: a name holds ` +
+        'only letters, digits and . _ - / (or is an event bus ARN).',
+      {
+        hints: [
+          'Pass the name of an existing bus (`aws events list-event-buses` lists them), or leave it out for "default".',
+        ],
+      },
+    )
+  }
   try {
     const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeEventBusCommand({Name: name}))
     const arn = out.Arn ?? ''
@@ -60,6 +74,10 @@ export async function describeEventBus(
     })
   }
 }
+
+/** DescribeEventBus's Name: the pattern from the EventBridge API reference, 1–1600 characters. */
+const EVENT_BUS_NAME =
+  /^(?=.{1,1600}$)(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/.\-_A-Za-z0-9]+$/
 
 /** The region field of an ARN (`arn:partition:service:region:account:resource`). */
 export function regionOfArn(arn: string): string | undefined {

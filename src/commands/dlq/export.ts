@@ -41,6 +41,12 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
 
   public async run(): Promise<DlqExportResult> {
     const filter = filterFromFlags(this.flags)
+    if (this.flags.file.trim() === '') {
+      // An empty path used to reach link(2) and end as "Unexpected failure" (exit 1).
+      throw new UsageError('--file is empty, so there is nowhere to export to.', {
+        hints: ['Name a file to create, e.g. --file dlq.ndjson, or --file - for stdout.'],
+      })
+    }
     const toStdout = this.flags.file === '-'
     if (toStdout && this.jsonEnabled()) {
       throw new UsageError('--file - writes NDJSON to stdout, which --json needs too.', {

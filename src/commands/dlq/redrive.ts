@@ -117,6 +117,12 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     const filter = filterFromFlags(flags)
     const ids =
       flags.id && flags.id.length > 0 ? new Set(flags.id.flatMap((v) => v.split(',')).filter(Boolean)) : undefined
+    if (ids && ids.size === 0) {
+      // `--id ""` (or `--id ,`) would match nothing and report success.
+      throw new UsageError('--id is empty, so it would match nothing.', {
+        hints: ['Give --id the message IDs `momento-eb dlq list` shows, or use --all or a filter.'],
+      })
+    }
     if (!flags.all && !ids && !isFiltering(filter)) {
       throw new UsageError('Say which messages to redrive: --all, --id ID, or a filter.', {
         hints: [
