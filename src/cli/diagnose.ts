@@ -10,7 +10,7 @@ import {probeMomentoCache, sandboxApiKey} from '../adapters/momento/http.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import {UsageError} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
-import {type BatchDecoder, diagnosingDecoder, plainDecoder} from '../services/dlq-diagnose.js'
+import {type BatchDecoder, diagnosingDecoder, type DiagnosisOptions, plainDecoder} from '../services/dlq-diagnose.js'
 import {readApiKeyFromStdin} from './api-key.js'
 import type {CliContext} from './context.js'
 import type {Redactor} from './redact.js'
@@ -53,6 +53,7 @@ export async function decoderFromFlags(
   redactor: Redactor,
   command: string,
   decode: DecodeOptions = {},
+  diagnosis: Pick<DiagnosisOptions, 'findingTtlMs'> = {},
 ): Promise<DecoderChoice> {
   if (flags.diagnose === false) return {decode: plainDecoder(decode), diagnosing: false}
   let apiKey = flags['api-key-stdin'] ? await readApiKeyFromStdin(command) : ctx.momento.apiKey
@@ -70,7 +71,7 @@ export async function decoderFromFlags(
       note: 'Reasons the DLQ message leaves ambiguous stay ambiguous: export MOMENTO_API_KEY (or use --api-key-stdin) to let --diagnose probe Momento.',
     }
   }
-  const decoder = diagnosingDecoderFor(ctx, apiKey, decode)
+  const decoder = diagnosingDecoderFor(ctx, apiKey, decode, diagnosis)
   return {decode: decoder, diagnosing: true}
 }
 
@@ -78,7 +79,12 @@ export async function decoderFromFlags(
  * The diagnosing decoder for a key: probes the endpoint each failed event's API destination calls
  * (DescribeApiDestination), else --momento-endpoint, the sandbox or the key's own cell.
  */
-export function diagnosingDecoderFor(ctx: CliContext, apiKey: string, decode: DecodeOptions = {}): BatchDecoder {
+export function diagnosingDecoderFor(
+  ctx: CliContext,
+  apiKey: string,
+  decode: DecodeOptions = {},
+  diagnosis: Pick<DiagnosisOptions, 'findingTtlMs'> = {},
+): BatchDecoder {
   const key = decodeMomentoKey(apiKey)
   const callOptions = {sandboxUrl: ctx.usingSandbox ? ctx.sandboxUrl : undefined}
   return diagnosingDecoder(
@@ -87,6 +93,6 @@ export function diagnosingDecoderFor(ctx: CliContext, apiKey: string, decode: De
       endpointOfTarget: (arn) => apiDestinationEndpoint(ctx.aws, arn, callOptions),
       probe: (endpoint, cache) => probeMomentoCache(endpoint, apiKey, cache),
     },
-    {fallbackEndpoint: ctx.momento.endpoint ?? key.baseUrl, keyRegion: key.region},
+    {fallbackEndpoint: ctx.momento.endpoint ?? key.baseUrl, keyRegion: key.region, ...diagnosis},
   )
 }

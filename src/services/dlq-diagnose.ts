@@ -33,6 +33,12 @@ export interface DiagnosisOptions {
   keyRegion?: string | undefined
   /** Most distinct (endpoint, cache) probes in one run; later ones are skipped. Default 100. */
   maxProbes?: number | undefined
+  /**
+   * How long a finding stands before the same cache is probed again (`dlq watch` runs for hours, and the
+   * operator fixes causes meanwhile). Default: for the whole run.
+   */
+  findingTtlMs?: number | undefined
+  now?: (() => number) | undefined
 }
 
 /** Probes in flight at once. */
@@ -54,7 +60,8 @@ export function diagnosingDecoder(
 ): BatchDecoder & {probes(): MomentoProbeFinding[]} {
   const maxProbes = options.maxProbes ?? 100
   const endpoints = new Map<string, Promise<string | undefined>>()
-  const findings = new Map<string, Promise<MomentoProbeFinding>>()
+  const now = options.now ?? Date.now
+  const findings = new Map<string, {finding: Promise<MomentoProbeFinding>; at: number}>()
   const settled = new Map<string, MomentoProbeFinding>()
 
   const endpointOf = (targetArn: string | undefined): Promise<string | undefined> => {
@@ -72,22 +79,23 @@ export function diagnosingDecoder(
 
   const findingFor = (endpoint: string, cache: string): Promise<MomentoProbeFinding> | undefined => {
     const id = `${endpoint}\n${cache}`
-    let finding = findings.get(id)
-    if (!finding) {
-      if (findings.size >= maxProbes) return undefined
-      const endpointRegion = regionFromCellHost(endpoint)
-      finding =
-        options.keyRegion && endpointRegion && options.keyRegion !== endpointRegion
-          ? Promise.resolve<MomentoProbeFinding>({
-              endpoint,
-              cache,
-              outcome: 'endpoint-mismatch',
-              detail: `the key belongs to ${options.keyRegion}, but the destination calls Momento in ${endpointRegion} (${endpoint})`,
-            })
-          : ports.probe(endpoint, cache)
-      findings.set(id, finding)
-      void finding.then((f) => settled.set(`${f.endpoint}\n${f.cache}`, f))
-    }
+    const known = findings.get(id)
+    const stale = known !== undefined && options.findingTtlMs !== undefined && now() - known.at > options.findingTtlMs
+    if (known && !stale) return known.finding
+    // A stale finding is probed again; it never counts twice against the limit.
+    if (!known && findings.size >= maxProbes) return undefined
+    const endpointRegion = regionFromCellHost(endpoint)
+    const finding =
+      options.keyRegion && endpointRegion && options.keyRegion !== endpointRegion
+        ? Promise.resolve<MomentoProbeFinding>({
+            endpoint,
+            cache,
+            outcome: 'endpoint-mismatch',
+            detail: `the key belongs to ${options.keyRegion}, but the destination calls Momento in ${endpointRegion} (${endpoint})`,
+          })
+        : ports.probe(endpoint, cache)
+    findings.set(id, {finding, at: now()})
+    void finding.then((f) => settled.set(`${f.endpoint}\n${f.cache}`, f))
     return finding
   }
 

@@ -120,6 +120,21 @@ describe('diagnosingDecoder', () => {
     expect(calls.probes).toEqual(['http://127.0.0.1:9 c1', 'http://127.0.0.1:9 c2'])
   })
 
+  it('probes a cache again once its finding is older than findingTtlMs (a watch outlives a fix)', async () => {
+    const outcomes: Record<string, MomentoProbeFinding['outcome']> = {missing: 'cache-not-found'}
+    const {ports: p, calls} = ports(outcomes)
+    let clock = 0
+    const decode = diagnosingDecoder({}, p, {findingTtlMs: 60_000, now: () => clock})
+    const first = await decode([fixture('opaque-refused')])
+    expect(first[0]?.reason).toBe('cache-not-found')
+    outcomes['missing'] = 'ok' // the operator created the cache
+    clock = 30_000
+    expect((await decode([withId(fixture('opaque-refused'), 'b')]))[0]?.reason).toBe('cache-not-found')
+    clock = 61_000
+    expect((await decode([withId(fixture('opaque-refused'), 'c')]))[0]?.reason).toBe('refused')
+    expect(calls.probes).toHaveLength(2)
+  })
+
   it('takes the API base from a destination endpoint', () => {
     expect(baseUrlOf(`${CELL}/cache/*`)).toBe(CELL)
     expect(baseUrlOf(`${CELL}/topics/*/*`)).toBe(CELL)

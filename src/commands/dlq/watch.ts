@@ -65,9 +65,15 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       const filter = filterFromFlags(this.flags)
       const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
       if (controller.signal.aborted) return
-      const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq watch', {
-        region: this.ctx.aws.target.region,
-      })
+      // A watch runs for hours while causes get fixed: a cache is probed again after a minute.
+      const decoder = await decoderFromFlags(
+        this.ctx,
+        this.flags,
+        this.redactor,
+        'momento-eb dlq watch',
+        {region: this.ctx.aws.target.region},
+        {findingTtlMs: 60_000},
+      )
       const feed = new DlqWatchFeed({
         port: queue,
         decode: decoder.decode,
