@@ -78,7 +78,8 @@ export function parseRuleArn(arn: string | undefined): RuleArnParts | undefined 
   const match = /^arn:[^:]*:events:([^:]*):([^:]*):rule\/(.+)$/.exec(arn.trim())
   if (!match) return undefined
   const [, region, account, path = ''] = match
-  const slash = path.indexOf('/')
+  // Rule names have no '/', bus names may (partner buses: aws.partner/<source>/<name>): split at the last.
+  const slash = path.lastIndexOf('/')
   const bus = slash === -1 ? 'default' : path.slice(0, slash)
   const name = slash === -1 ? path : path.slice(slash + 1)
   if (!name) return undefined

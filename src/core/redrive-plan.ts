@@ -15,6 +15,7 @@
 import {createHash} from 'node:crypto'
 
 import type {DlqRecord} from './dlq.js'
+import {parseRuleArn} from './dlq-decode.js'
 import {decodeBase64, toBase64Url} from './momento-events.js'
 import type {PutEntry} from './put-entries.js'
 import {toRedriveEntry} from './redrive-entry.js'
@@ -29,14 +30,6 @@ export type RuleStatus =
       /** The Arn of every target the rule has now. */
       targetArns: readonly string[]
     }
-
-/** The rule name and bus of a rule ARN (`…:rule/<name>` on the default bus, `…:rule/<bus>/<name>` otherwise). */
-export function parseRuleArn(ruleArn: string): {name: string; bus: string} | undefined {
-  const path = /:rule\/(.+)$/.exec(ruleArn)?.[1]
-  if (!path) return undefined
-  const slash = path.lastIndexOf('/')
-  return slash === -1 ? {name: path, bus: 'default'} : {name: path.slice(slash + 1), bus: path.slice(0, slash)}
-}
 
 /** Why a rule can't deliver a message's event now (undefined: it can). */
 export interface RuleProblem {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {countSkips, newCollapseState, parseRuleArn, planRedrive, ruleProblem} from '../../src/core/redrive-plan.js'
+import {parseRuleArn} from '../../src/core/dlq-decode.js'
+import {countSkips, newCollapseState, planRedrive, ruleProblem} from '../../src/core/redrive-plan.js'
 import {record} from './redrive-fakes.js'
 
 const NOW = Date.parse('2026-11-26T12:00:00Z')
@@ -112,8 +113,13 @@ describe('ruleProblem', () => {
   const target = 'arn:aws:events:us-east-1:000000000000:api-destination/set/1'
 
   it('parses rule ARNs on the default bus and on a named bus', () => {
-    expect(parseRuleArn('arn:aws:events:us-east-1:1:rule/r1')).toEqual({name: 'r1', bus: 'default'})
-    expect(parseRuleArn(onBus)).toEqual({name: 'momento-cacheSet', bus: 'orders-bus'})
+    expect(parseRuleArn('arn:aws:events:us-east-1:1:rule/r1')).toMatchObject({name: 'r1', bus: 'default'})
+    expect(parseRuleArn(onBus)).toMatchObject({name: 'momento-cacheSet', bus: 'orders-bus'})
+    // A partner bus name has slashes; a rule name never does.
+    expect(parseRuleArn('arn:aws:events:us-east-1:1:rule/aws.partner/acme/orders/r1')).toMatchObject({
+      name: 'r1',
+      bus: 'aws.partner/acme/orders',
+    })
     expect(parseRuleArn('arn:aws:sqs:us-east-1:1:q')).toBeUndefined()
   })
 

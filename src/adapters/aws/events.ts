@@ -1,5 +1,6 @@
 import type {EventsPort, PutEntryResult} from '../../core/put-entries.js'
-import {parseRuleArn, type RuleStatus} from '../../core/redrive-plan.js'
+import {parseRuleArn} from '../../core/dlq-decode.js'
+import type {RuleStatus} from '../../core/redrive-plan.js'
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
 import {describeEventBus, type CallOptions} from './identity.js'
