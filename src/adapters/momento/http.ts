@@ -33,14 +33,9 @@ export interface MomentoHttpClient {
   subscribe(cache: string, topic: string, sequenceNumber: number, signal?: AbortSignal): Promise<TopicPoll>
 }
 
+/** Momento's error title (or the start of the body), read from at most 4 KiB of the answer. */
 async function errorTitle(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '')
-  try {
-    const body = JSON.parse(text) as {title?: unknown}
-    return typeof body.title === 'string' ? body.title : text.slice(0, 200)
-  } catch {
-    return text.slice(0, 200)
-  }
+  return titleOf(await readBounded(res, 4096))
 }
 
 /** Longest one Momento read waits for its answer unless --call-timeout says otherwise. */
