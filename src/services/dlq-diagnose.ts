@@ -63,6 +63,7 @@ export function diagnosingDecoder(
   const now = options.now ?? Date.now
   const findings = new Map<string, {finding: Promise<MomentoProbeFinding>; at: number}>()
   const settled = new Map<string, MomentoProbeFinding>()
+  const deadEndpoints = new Map<string, MomentoProbeFinding>()
 
   const endpointOf = (targetArn: string | undefined): Promise<string | undefined> => {
     if (!targetArn) return Promise.resolve(options.fallbackEndpoint)
@@ -84,9 +85,12 @@ export function diagnosingDecoder(
     if (known && !stale) return known.finding
     // A stale finding is probed again; it never counts twice against the limit.
     if (!known && findings.size >= maxProbes) return undefined
+    // An endpoint that timed out or can't be reached is down for every cache: don't wait 5 s per cache.
+    const down = stale ? undefined : deadEndpoints.get(endpoint)
     const endpointRegion = regionFromCellHost(endpoint)
-    const finding =
-      options.keyRegion && endpointRegion && options.keyRegion !== endpointRegion
+    const finding = down
+      ? Promise.resolve<MomentoProbeFinding>({...down, cache})
+      : options.keyRegion && endpointRegion && options.keyRegion !== endpointRegion
         ? Promise.resolve<MomentoProbeFinding>({
             endpoint,
             cache,
@@ -95,7 +99,11 @@ export function diagnosingDecoder(
           })
         : ports.probe(endpoint, cache)
     findings.set(id, {finding, at: now()})
-    void finding.then((f) => settled.set(`${f.endpoint}\n${f.cache}`, f))
+    void finding.then((f) => {
+      settled.set(`${f.endpoint}\n${f.cache}`, f)
+      if (f.outcome === 'timeout' || f.outcome === 'unreachable') deadEndpoints.set(f.endpoint, f)
+      else deadEndpoints.delete(f.endpoint)
+    })
     return finding
   }
 

@@ -135,6 +135,18 @@ describe('diagnosingDecoder', () => {
     expect(calls.probes).toHaveLength(2)
   })
 
+  it('waits for a silent endpoint once, not once per cache', async () => {
+    const {ports: p, calls} = ports({c1: 'timeout', c2: 'timeout', c3: 'timeout'})
+    const decode = diagnosingDecoder({}, p)
+    await decode([withId(fixture('opaque-retries-exhausted'), 'a', 'c1')])
+    const records = await decode(['c2', 'c3'].map((cache) => withId(fixture('opaque-retries-exhausted'), cache, cache)))
+    expect(records.map((r) => [r.cache, r.reason, r.evidence])).toEqual([
+      ['c2', 'timeout', 'probe'],
+      ['c3', 'timeout', 'probe'],
+    ])
+    expect(calls.probes).toEqual([`${CELL} c1`])
+  })
+
   it('takes the API base from a destination endpoint', () => {
     expect(baseUrlOf(`${CELL}/cache/*`)).toBe(CELL)
     expect(baseUrlOf(`${CELL}/topics/*/*`)).toBe(CELL)
