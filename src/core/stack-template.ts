@@ -6,52 +6,16 @@
  * `topicPublish` to them with a bounded retry policy, and failures land in an SQS dead-letter queue
  * whose policy lets exactly those three rules write to it (Momento's launch-button stack has no such
  * policy, so its failures are lost: pitfall 1). The key is a NoEcho parameter and never an output.
- * No imports: `put` reads the targets' body templates from here (deliveredBody); stack-template-text.ts
+ * Imports only its own parts and names: `put` reads the targets' body templates from here (deliveredBody); stack-template-text.ts
  * renders the template as YAML or JSON.
  */
 
-/** Parameter names. */
-export const PARAM = {
-  apiKey: 'MomentoApiKey',
-  eventBus: 'EventBusName',
-  endpoint: 'MomentoEndpoint',
-  maxRetryAttempts: 'MaxRetryAttempts',
-  maxEventAge: 'MaxEventAgeSeconds',
-  rateLimit: 'InvocationRateLimit',
-} as const
+import {alarmsPart} from './stack-template-alarms.js'
+import {logsPart} from './stack-template-logs.js'
+import type {TemplatePart} from './stack-template-part.js'
+import {DETAIL_TYPES, LOGICAL, OUTPUT, PARAM, type DetailType} from './stack-template-names.js'
 
-/** The three detail types, in template order. */
-export const DETAIL_TYPES = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
-export type DetailType = (typeof DETAIL_TYPES)[number]
-
-/** Logical resource ids. */
-export const LOGICAL = {
-  connection: 'MomentoConnection',
-  role: 'InvokeDestinationsRole',
-  dlq: 'DeadLetterQueue',
-  dlqPolicy: 'DeadLetterQueuePolicy',
-  destination: {
-    cacheSet: 'CacheSetDestination',
-    cacheDelete: 'CacheDeleteDestination',
-    topicPublish: 'TopicPublishDestination',
-  },
-  rule: {cacheSet: 'CacheSetRule', cacheDelete: 'CacheDeleteRule', topicPublish: 'TopicPublishRule'},
-} as const
-
-/** Output keys. */
-export const OUTPUT = {
-  dlqUrl: 'DlqUrl',
-  dlqArn: 'DlqArn',
-  eventBus: 'EventBusName',
-  connectionArn: 'ConnectionArn',
-  baseUrl: 'MomentoBaseUrl',
-  ruleArn: {cacheSet: 'CacheSetRuleArn', cacheDelete: 'CacheDeleteRuleArn', topicPublish: 'TopicPublishRuleArn'},
-  destinationArn: {
-    cacheSet: 'CacheSetDestinationArn',
-    cacheDelete: 'CacheDeleteDestinationArn',
-    topicPublish: 'TopicPublishDestinationArn',
-  },
-} as const
+export {DETAIL_TYPES, LOGICAL, OUTPUT, PARAM, type DetailType} from './stack-template-names.js'
 
 /**
  * Retry defaults. EventBridge retries 429, 5xx and timeouts with exponential backoff; its own
@@ -197,7 +161,7 @@ export function buildStackTemplate(): Record<string, unknown> {
       Value: arnOf(LOGICAL.destination[t]),
     }
   }
-  return {
+  const template = {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'Momento + Amazon EventBridge: cacheSet, cacheDelete and topicPublish events to Momento (momento-eb)',
     Parameters: {
@@ -310,4 +274,21 @@ export function buildStackTemplate(): Record<string, unknown> {
     },
     Outputs: outputs,
   }
+  return withParts(template, [logsPart(), alarmsPart()])
+}
+
+/** The template with each part's sections merged in (a part never replaces a name the base defines). */
+function withParts<T extends Record<string, unknown>>(base: T, parts: readonly TemplatePart[]): T {
+  const out: Record<string, unknown> = {...base}
+  for (const section of ['Parameters', 'Conditions', 'Resources', 'Outputs'] as const) {
+    const merged: Record<string, unknown> = {...((base[section] as Record<string, unknown> | undefined) ?? {})}
+    for (const part of parts) {
+      for (const [name, value] of Object.entries(part[section] ?? {})) {
+        if (Object.hasOwn(merged, name)) throw new Error(`stack template: ${section}.${name} defined twice`)
+        merged[name] = value
+      }
+    }
+    if (Object.keys(merged).length > 0) out[section] = merged
+  }
+  return out as T
 }

@@ -1,0 +1,50 @@
+import {describe, expect, it} from 'vitest'
+
+import {isLoggedAt, parseBusLogRecord} from '../../src/core/bus-log.js'
+
+const record = {
+  resource_arn: 'arn:aws:events:us-east-1:123456789012:event-bus/default',
+  request_id: 'r-1',
+  event_id: 'e-1',
+  invocation_id: 'i-1',
+  message_timestamp_ms: '1765000000000',
+  message_type: 'INVOCATION_ATTEMPT_PERMANENT_FAILURE',
+  log_level: 'ERROR',
+  details: {attempt_type: 'FIRST', attempt_count: 1},
+  error: {http_status_code: 404, error_message: 'Cache not found', aws_service: 'ApiDestination'},
+}
+
+describe('parseBusLogRecord', () => {
+  it('reads a documented record, with the timestamp as AWS writes it (a numeric string)', () => {
+    const r = parseBusLogRecord(JSON.stringify(record))
+    expect(r?.message_timestamp_ms).toBe(1_765_000_000_000)
+    expect(r?.error?.http_status_code).toBe(404)
+    expect(r?.details?.attempt_count).toBe(1)
+  })
+
+  it('refuses what is not a record: other JSON, a new message type, a missing event id, bad JSON', () => {
+    expect(parseBusLogRecord('{"hello":1}')).toBeUndefined()
+    expect(parseBusLogRecord(JSON.stringify({...record, message_type: 'SOMETHING_NEW'}))).toBeUndefined()
+    expect(parseBusLogRecord(JSON.stringify({...record, event_id: ''}))).toBeUndefined()
+    expect(parseBusLogRecord('{"event_id":')).toBeUndefined()
+    expect(parseBusLogRecord('plain text line')).toBeUndefined()
+  })
+
+  it('drops an HTTP status that is not one', () => {
+    const r = parseBusLogRecord(
+      JSON.stringify({...record, error: {error_message: 'x', aws_service: 'y', http_status_code: 42}}),
+    )
+    expect(r?.error).toEqual({error_message: 'x', aws_service: 'y'})
+  })
+})
+
+describe('isLoggedAt', () => {
+  it('logs failures at every level and successes only above ERROR', () => {
+    expect(isLoggedAt('INVOCATION_DLQ', 'ERROR')).toBe(true)
+    expect(isLoggedAt('INVOCATION_SUCCESS', 'ERROR')).toBe(false)
+    expect(isLoggedAt('INVOCATION_SUCCESS', 'INFO')).toBe(true)
+    expect(isLoggedAt('INVOCATION_ATTEMPT_START', 'INFO')).toBe(false)
+    expect(isLoggedAt('INVOCATION_ATTEMPT_START', 'TRACE')).toBe(true)
+    expect(isLoggedAt('INVOCATION_DLQ', 'OFF')).toBe(false)
+  })
+})
