@@ -1,4 +1,6 @@
 import type {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {SQSClient} from '@aws-sdk/client-sqs'
 import type {STSClient} from '@aws-sdk/client-sts'
@@ -30,7 +32,7 @@ export interface AwsTarget {
 }
 
 /** The services this CLI talks to, named as in AWS_ENDPOINT_URL_<SERVICE>. */
-export type AwsServiceId = 'eventbridge' | 'sqs' | 'cloudformation' | 'sts'
+export type AwsServiceId = 'eventbridge' | 'sqs' | 'cloudformation' | 'sts' | 'cloudwatch' | 'logs'
 
 /** One lazily built client per service, shared by everything a command run does. */
 export interface AwsClients {
@@ -39,6 +41,10 @@ export interface AwsClients {
   readonly sqs: SQSClient
   readonly cloudFormation: CloudFormationClient
   readonly sts: STSClient
+  /** CloudWatch (metrics and alarms), for `top` and `status`. */
+  readonly cloudWatch: CloudWatchClient
+  /** CloudWatch Logs (the event bus's log group), for `trace` and the DLQ decoder. */
+  readonly logs: CloudWatchLogsClient
   /**
    * The endpoint (`scheme://host[:port]`) the service's client last sent a request to, or the
    * explicit endpoint when nothing was sent yet. Used in messages ("endpoint http://…").
@@ -176,6 +182,12 @@ export function createAwsClients(target: AwsTarget = {}): AwsClients {
     },
     get sts() {
       return lazy('sts', () => new sdk.sts.STSClient({...config}))
+    },
+    get cloudWatch() {
+      return lazy('cloudwatch', () => new sdk.cloudWatch.CloudWatchClient({...config}))
+    },
+    get logs() {
+      return lazy('logs', () => new sdk.cloudWatchLogs.CloudWatchLogsClient({...config}))
     },
     endpointOf(service) {
       return lastEndpoint.get(service) ?? target.endpoint

@@ -1,6 +1,8 @@
 import {createRequire} from 'node:module'
 
 import type * as CloudFormation from '@aws-sdk/client-cloudformation'
+import type * as CloudWatch from '@aws-sdk/client-cloudwatch'
+import type * as CloudWatchLogs from '@aws-sdk/client-cloudwatch-logs'
 import type * as EventBridge from '@aws-sdk/client-eventbridge'
 import type * as Sqs from '@aws-sdk/client-sqs'
 import type * as Sts from '@aws-sdk/client-sts'
@@ -29,5 +31,11 @@ export const sdk = {
   },
   get sts(): typeof Sts {
     return require('@aws-sdk/client-sts') as typeof Sts
+  },
+  get cloudWatch(): typeof CloudWatch {
+    return require('@aws-sdk/client-cloudwatch') as typeof CloudWatch
+  },
+  get cloudWatchLogs(): typeof CloudWatchLogs {
+    return require('@aws-sdk/client-cloudwatch-logs') as typeof CloudWatchLogs
   },
 }
