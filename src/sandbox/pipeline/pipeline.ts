@@ -6,6 +6,7 @@
  * `state.track`) and stops promptly when `state.closing` aborts: pending waits resolve at once and
  * in-flight requests are destroyed, so no timer outlives the sandbox.
  */
+import {randomUUID} from 'node:crypto'
 import {performance} from 'node:perf_hooks'
 
 import {compilePattern, type CompiledPattern} from '../../core/event-pattern.js'
@@ -20,6 +21,7 @@ import {
 } from './delivery-log.js'
 import {describeFailure, errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {createWorkerSender, type HttpSender} from './http-sender.js'
+import {notify, type ObservedInvocation, type ObservedOutcome, type PipelineObserver} from './observer.js'
 import {buildRequest, compileTarget, LOGGED_NOT_SENT, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
@@ -73,6 +75,8 @@ interface Delivery {
   readonly target: Target
   readonly compiled: CompiledTarget
   readonly input: InputContext
+  /** The invocation as observers see it (present only when someone observes). */
+  readonly observed?: ObservedInvocation
 }
 
 /** The outcome of one attempt. */
@@ -112,12 +116,25 @@ export class DeliveryPipeline {
     return this.senderInstance
   }
   private active = 0
+  /** Who is told about each step (event-bus logs, metrics): see observer.ts. */
+  private readonly observers: PipelineObserver[] = []
+  /** When each observed invocation's first attempt started (for `ingestion_to_start_latency_ms`). */
+  private readonly firstStarts = new WeakMap<Delivery, number>()
   /** Calls waiting for one of the MAX_IN_FLIGHT slots, oldest first (`head` marks the front). */
   private waiting: ((acquired: boolean) => void)[] = []
   private head = 0
 
   constructor(private readonly state: SandboxState) {
     state.closing.addEventListener('abort', () => this.stop(), {once: true})
+  }
+
+  /** Tell `observer` about every step from now on. @returns a function that stops it. */
+  observe(observer: PipelineObserver): () => void {
+    this.observers.push(observer)
+    return () => {
+      const i = this.observers.indexOf(observer)
+      if (i >= 0) this.observers.splice(i, 1)
+    }
   }
 
   /**
@@ -142,17 +159,43 @@ export class DeliveryPipeline {
   private route(region: string, busName: string, events: readonly IngestedEvent[]): void {
     const store = this.state.region(region).events
     // A bus that does not exist has no rules: its events are accepted and go nowhere (pitfall 9).
-    if (!store.buses.has(busName)) return
+    const bus = store.buses.get(busName)
+    if (!bus) return
     const rules: {rule: Rule; pattern: CompiledPattern}[] = []
     for (const rule of store.rules.values()) {
       if (rule.EventBusName !== busName || !rule.State.startsWith('ENABLED') || rule.targets.size === 0) continue
       const pattern = this.patternOf(rule)
       if (pattern) rules.push({rule, pattern})
     }
-    if (rules.length === 0) return
+    const observing = this.observers.length > 0
+    const observedBus = {region, busName, busArn: bus.Arn}
+    const now = observing ? this.state.now() : 0
+    if (observing) for (const event of events) notify(this.observers, 'received', observedBus, observed(event), now)
+    if (rules.length === 0) {
+      if (observing)
+        for (const event of events) notify(this.observers, 'noRuleMatched', observedBus, observed(event), now)
+      return
+    }
     for (const event of events) {
+      let matchedAny = false
       for (const {rule, pattern} of rules) {
         if (!pattern.matches(event.event)) continue
+        matchedAny = true
+        const invocations = observing
+          ? [...rule.targets.values()].map((target) => ({arn: target.Arn, invocationId: randomUUID()}))
+          : undefined
+        if (invocations) {
+          notify(
+            this.observers,
+            'ruleMatched',
+            observedBus,
+            observed(event),
+            {arn: rule.Arn, name: rule.Name},
+            invocations,
+            now,
+          )
+        }
+        let index = 0
         const input: InputContext = {
           event: event.event,
           eventJson: event.json,
@@ -162,6 +205,7 @@ export class DeliveryPipeline {
         }
         for (const target of rule.targets.values()) {
           this.log.counters.matchedEvents++
+          const invocationId = invocations?.[index++]?.invocationId
           const delivery: Delivery = {
             event,
             region,
@@ -170,10 +214,24 @@ export class DeliveryPipeline {
             target,
             compiled: this.compiledTargetOf(target),
             input,
+            ...(invocationId === undefined
+              ? {}
+              : {
+                  observed: {
+                    ...observedBus,
+                    ruleArn: rule.Arn,
+                    ruleName: rule.Name,
+                    targetArn: target.Arn,
+                    targetId: target.Id,
+                    roleArn: target.RoleArn,
+                    invocationId,
+                  },
+                }),
           }
           this.state.track(this.deliver(delivery))
         }
       }
+      if (observing && !matchedAny) notify(this.observers, 'noRuleMatched', observedBus, observed(event), now)
     }
   }
 
@@ -229,16 +287,22 @@ export class DeliveryPipeline {
             this.finish(delivery, retries, {kind: 'throttled', message}, {}, 'MaximumEventAgeInSeconds')
             return
           }
+          if (wait > 0) this.tell(delivery, 'throttled', retries + 1, wait)
           if (wait > 0 && !(await this.sleep(wait * this.state.options.timeScale))) return
           if (!(await this.acquireSlot())) return
+          this.tell(delivery, 'attemptStarted', retries + 1)
+          const started = performance.now()
           try {
             result = await this.callApiDestination(prepared.request)
           } finally {
             this.releaseSlot()
           }
+          this.tellAttemptEnded(delivery, retries + 1, result, performance.now() - started)
         }
       } else {
+        this.tell(delivery, 'attemptStarted', retries + 1)
         result = this.sendToSqsTarget(delivery)
+        this.tellAttemptEnded(delivery, retries + 1, result, 0)
       }
       if (this.state.closing.aborted) {
         this.record(delivery, retries, result.record, 'aborted')
@@ -249,6 +313,7 @@ export class DeliveryPipeline {
       if (!failure) {
         this.log.counters.delivered++
         this.record(delivery, retries, result.record, 'delivered')
+        this.tellOutcome(delivery, {outcome: 'delivered', attempts: retries + 1})
         return
       }
       if (!isRetryable(failure)) {
@@ -426,9 +491,16 @@ export class DeliveryPipeline {
     const code = errorCode(failure, mode)
     const message = errorMessage(failure, mode)
     const withError = {...record, error: record.error ?? this.errorOf(failure)}
+    const told = {
+      attempts: retries + 1,
+      errorMessage: describeFailure(failure),
+      httpStatus: failure.kind === 'http' ? failure.status : undefined,
+      exhausted,
+    }
     if (!dlqArn) {
       counters.dropped++
       this.record(delivery, retries, withError, 'dropped', exhausted)
+      this.tellOutcome(delivery, {...told, outcome: 'dropped'})
       return
     }
     const reason = this.writeToDlq(delivery, dlqArn, {
@@ -442,10 +514,69 @@ export class DeliveryPipeline {
     if (reason === undefined) {
       counters.deadLettered++
       this.record(delivery, retries, withError, 'dead-lettered', exhausted, {queueArn: dlqArn, sent: true})
+      this.tellOutcome(delivery, {...told, outcome: 'dead-lettered', dlqArn})
     } else {
       counters.failedToDlq++
       this.record(delivery, retries, withError, 'dropped', exhausted, {queueArn: dlqArn, sent: false, reason})
+      this.tellOutcome(delivery, {...told, outcome: 'dlq-write-failed', dlqArn})
     }
+  }
+
+  /** Tell observers about a step of `delivery` (nothing when no one observes). */
+  private tell(delivery: Delivery, hook: 'attemptStarted' | 'throttled', attempt: number, waitMs = 0): void {
+    const invocation = delivery.observed
+    if (!invocation) return
+    const event = observed(delivery.event)
+    const now = this.state.now()
+    if (hook === 'throttled') {
+      notify(this.observers, 'throttled', invocation, event, attempt, waitMs, now)
+      return
+    }
+    if (attempt === 1) this.firstStarts.set(delivery, now)
+    notify(this.observers, 'attemptStarted', invocation, event, attempt, now)
+  }
+
+  private tellAttemptEnded(delivery: Delivery, attempt: number, result: AttemptResult, durationMs: number): void {
+    const invocation = delivery.observed
+    if (!invocation) return
+    const failure = result.failure
+    notify(
+      this.observers,
+      'attemptEnded',
+      invocation,
+      observed(delivery.event),
+      {
+        attempt,
+        result: !failure ? 'success' : isRetryable(failure) ? 'retryable-failure' : 'permanent-failure',
+        httpStatus: result.record.response?.status,
+        responseBody: result.record.response?.body,
+        errorMessage: failure ? describeFailure(failure) : undefined,
+        durationMs,
+      },
+      this.state.now(),
+    )
+  }
+
+  private tellOutcome(
+    delivery: Delivery,
+    outcome: Omit<ObservedOutcome, 'ingestionToStartMs' | 'ingestionToCompleteMs'>,
+  ): void {
+    const invocation = delivery.observed
+    if (!invocation) return
+    const event = observed(delivery.event)
+    const now = this.state.now()
+    notify(
+      this.observers,
+      'invocationEnded',
+      invocation,
+      event,
+      {
+        ...outcome,
+        ingestionToStartMs: Math.max(0, (this.firstStarts.get(delivery) ?? now) - event.ingestedAtMs),
+        ingestionToCompleteMs: Math.max(0, now - event.ingestedAtMs),
+      },
+      now,
+    )
   }
 
   /** Send the original event to the DLQ (C.1, C.2). @returns why it could not be sent, if it could not. */
@@ -587,6 +718,17 @@ export class DeliveryPipeline {
 }
 
 function noop(): void {}
+
+/** An ingested event as observers see it. */
+function observed(event: IngestedEvent): {
+  id: string
+  event: Record<string, unknown>
+  json: string
+  ingestedAtMs: number
+} {
+  const at = Date.parse(event.ingestionTime)
+  return {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
+}
 
 function findDestination(store: EventsStore, arn: string, name: string): ApiDestination | undefined {
   const byName = store.apiDestinations.get(name)
