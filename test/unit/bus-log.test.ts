@@ -48,3 +48,16 @@ describe('isLoggedAt', () => {
     expect(isLoggedAt('INVOCATION_DLQ', 'OFF')).toBe(false)
   })
 })
+
+describe('event-id filter patterns', () => {
+  it('fit CloudWatch Logs 1,024-character limit, every id in exactly one chunk', async () => {
+    const {chunkEventIds, eventIdFilterPattern, MAX_FILTER_PATTERN_CHARS} =
+      await import('../../src/adapters/aws/bus-logs.js')
+    const ids = Array.from({length: 100}, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+    const chunks = chunkEventIds([...ids, ids[0] as string])
+    expect(chunks.flat()).toEqual(ids)
+    expect(chunks.length).toBeGreaterThan(1)
+    for (const chunk of chunks) expect(eventIdFilterPattern(chunk).length).toBeLessThanOrEqual(MAX_FILTER_PATTERN_CHARS)
+    expect(eventIdFilterPattern(['a"b'])).toBe('{ ($.event_id = "ab") }')
+  })
+})
