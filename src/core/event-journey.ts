@@ -703,3 +703,28 @@ export function formatMs(ms: number): string {
   const seconds = Math.round((ms % 60_000) / 1000)
   return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`
 }
+
+/** "12:00:03.250" (UTC) for a record time; "--:--:--.---" when unknown. */
+export function clockTime(ms: number | undefined): string {
+  return ms === undefined ? '--:--:--.---' : new Date(ms).toISOString().slice(11, 23)
+}
+
+/** Upper-case outcome word shown next to the summary ("DEAD-LETTERED"). */
+export function outcomeWord(outcome: JourneyOutcome): string {
+  return outcome === 'unknown' ? 'NO RECORD' : outcome.toUpperCase()
+}
+
+/**
+ * The journey as plain text lines (off a terminal, and `put --wait --trace`): a header, one line
+ * per step with its UTC time and offset from the first record, the outcome, then the notes.
+ */
+export function journeyLines(journey: EventJourney): string[] {
+  const lines = [`Event ${journey.eventId}: ${outcomeWord(journey.outcome)} — ${journey.summary}`]
+  for (const row of timelineRows(journey)) {
+    const offset =
+      row.atMs !== undefined && journey.firstAtMs !== undefined ? `+${formatMs(row.atMs - journey.firstAtMs)}` : ''
+    lines.push(`  ${clockTime(row.atMs)} ${offset.padStart(9)}  ${'  '.repeat(row.depth)}${row.text}`)
+  }
+  for (const note of journey.notes) lines.push(`  note: ${note}`)
+  return lines
+}
