@@ -15,6 +15,8 @@ export interface TraceViewHandle {
   update(journey: EventJourney): void
   /** Draw the final frame (how the trace ended) and unmount. */
   finish(end: TraceEnd, journey: EventJourney): Promise<void>
+  /** Unmount as it is (the lookup failed; the error is printed next). */
+  stop(): Promise<void>
 }
 
 interface ViewState {
@@ -84,6 +86,10 @@ export function startTraceView(options: Options): TraceViewHandle {
       set({journey, end})
       // Let React draw the final frame before unmounting.
       await new Promise((resolve) => setTimeout(resolve, 20))
+      instance.unmount()
+      await instance.waitUntilExit()
+    },
+    async stop() {
       instance.unmount()
       await instance.waitUntilExit()
     },
