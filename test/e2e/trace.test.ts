@@ -10,7 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {type CliResult, cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
-import {until} from '../helpers/integration.js'
+import {deployIntegrationWithSdk, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 const EVENT_ID = '6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a'
@@ -99,6 +99,25 @@ describe('trace', () => {
     expect(run.stderr).toMatch(/Log group \S+ doesn't exist/)
     expect(run.stderr).toContain('momento-eb deploy --logs error')
   })
+
+  it('put --wait --trace on a stack without logs: delivered (exit 0), with a note on how to turn logs on', async () => {
+    await deployIntegrationWithSdk(sandbox)
+    const args = ['cacheSet', '--cache', 'orders', '--key', 'pt-1', '--message', 'v', '--ttl', '60', '--sandbox']
+    const run = await runCli(['put', ...args, '--wait', '--trace', '--stack', noLogsStack, '--json'], {
+      env,
+      timeoutMs: 30_000,
+    })
+    expect(run.code, show(run)).toBe(0)
+    const out = stdoutJson(run) as {outcome: string; notes: string[]; trace?: unknown}
+    expect(out.outcome).toBe('delivered')
+    expect(out.trace).toBeUndefined()
+    expect(out.notes.join(' ')).toContain(`--trace: Stack ${noLogsStack} has no event-bus logs`)
+    expect(out.notes.join(' ')).toContain('momento-eb deploy --logs error')
+
+    const alone = await runCli(['put', ...args, '--trace', '--stack', noLogsStack], {env})
+    expect(alone.code, show(alone)).toBe(2)
+    expect(alone.stderr).toContain('--wait')
+  }, 40_000)
 
   describe('against a stack deployed with logs', () => {
     const stack = uniqueName('traced')
