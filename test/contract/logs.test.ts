@@ -44,7 +44,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 let sandbox: RunningSandbox
 let logs: CloudWatchLogsClient
-let clock = Date.parse('2026-12-06T10:00:00Z')
+const clock = Date.parse('2026-12-06T10:00:00Z')
 
 beforeAll(async () => {
   sandbox = await startTestSandbox({now: () => clock})

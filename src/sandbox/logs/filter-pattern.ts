@@ -163,7 +163,7 @@ function parseValue(raw: string): Value {
 function requiredNeedles(expr: Expr): string[] | undefined {
   if (expr.kind === 'cmp') {
     const v = expr.value
-    if (expr.op !== '=' || typeof v !== 'string' || v.includes('*') || /["\\\u0000-\u001f]/.test(v) || v === '')
+    if (expr.op !== '=' || typeof v !== 'string' || v.includes('*') || /["\\]/.test(v) || hasControl(v) || v === '')
       return undefined
     return [v]
   }
@@ -224,4 +224,9 @@ function equals(value: unknown, want: Value): boolean {
   if (typeof value !== 'string' && typeof value !== 'number') return false
   const text = String(value)
   return want.endsWith('*') ? text.startsWith(want.slice(0, -1)) : text === want
+}
+
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true
+  return false
 }
