@@ -5,15 +5,34 @@
  * --logs): those cases probe the sandbox for CloudWatch Logs and skip, saying so, when it has none.
  */
 import {CloudFormationClient, CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
-import {CloudWatchLogsClient, DescribeLogGroupsCommand} from '@aws-sdk/client-cloudwatch-logs'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DescribeLogGroupsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import type {BusLogRecord} from '../../src/core/bus-log.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {type CliResult, cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {type CliResult, cleanEnv, collect, ROOT, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {cacheNotFoundStory, deliveredStory, EVENT_ID, serverErrorStory} from '../unit/bus-log-fixtures.js'
 
-const EVENT_ID = '6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a'
+const OTHER_ID = '0a0a0a0a-0000-4000-8000-000000000000'
+
+/** Whether the built `deploy` has `--logs` (the logs piece of issue 11). */
+function deployHasLogsFlag(): boolean {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {flags: Record<string, unknown>}>
+  }
+  return manifest.commands['deploy']?.flags['logs'] !== undefined
+}
 
 /** Whether the sandbox serves CloudWatch Logs (the logs piece of issue 11). */
 async function sandboxHasLogs(sandbox: RunningSandbox): Promise<boolean> {
@@ -119,11 +138,101 @@ describe('trace', () => {
     expect(alone.stderr).toContain('--wait')
   }, 40_000)
 
+  describe('records in a log group (hand-written, AWS shape), read through the sandbox FilterLogEvents', () => {
+    const group = uniqueName('/aws/vendedlogs/events/trace-test')
+    const skipReason = 'needs the sandbox CloudWatch Logs service (issue 11, logs piece: branch i11-logs)'
+    const now = Date.now()
+    let logs: CloudWatchLogsClient
+    const write = async (records: BusLogRecord[], stream = 'bus') => {
+      await logs.send(new CreateLogStreamCommand({logGroupName: group, logStreamName: stream})).catch(() => undefined)
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: group,
+          logStreamName: stream,
+          logEvents: records.map((r) => ({timestamp: r.message_timestamp_ms, message: JSON.stringify(r)})),
+        }),
+      )
+    }
+
+    beforeAll(async () => {
+      if (!hasLogs) return
+      logs = new CloudWatchLogsClient(clientConfig(sandbox))
+      await logs.send(new CreateLogGroupCommand({logGroupName: group}))
+    })
+    afterAll(() => logs?.destroy())
+
+    it('a 404: one attempt, dead-lettered with cache-not-found (exit 1), in JSON and plain text', async (ctx) => {
+      if (!hasLogs) ctx.skip(skipReason)
+      // Another event's records in the same group must not leak in.
+      await write([
+        ...cacheNotFoundStory(now - 5000),
+        ...deliveredStory(now - 4000).map((r) => ({...r, event_id: OTHER_ID})),
+      ])
+      const run = await cli([EVENT_ID, '--log-group', group, '--json'])
+      expect(run.code, show(run)).toBe(1)
+      expect(stdoutJson(run)).toMatchObject({
+        eventId: EVENT_ID,
+        outcome: 'dead-lettered',
+        reason: 'cache-not-found',
+        logGroupName: group,
+        end: 'looked-up',
+        recordCount: 9,
+        invocations: [{attempts: [{number: 1, httpStatus: 404, reason: 'cache-not-found'}]}],
+      })
+      const text = await cli([EVENT_ID, '--log-group', group])
+      expect(text.code, show(text)).toBe(1)
+      expect(text.stdout).toContain(`Event ${EVENT_ID}: DEAD-LETTERED`)
+      expect(text.stdout).toMatch(
+        /Attempt 1 \(FIRST\) failed \(not retried\): HTTP 404 Not Found — Cache momento-missing/,
+      )
+      const other = await cli([OTHER_ID, '--log-group', group, '--json'])
+      expect(other.code, show(other)).toBe(0)
+      expect(stdoutJson(other)).toMatchObject({outcome: 'delivered', recordCount: 8})
+    })
+
+    it('--follow waits for late records: in flight, then dead-lettered (exit 1)', async (ctx) => {
+      if (!hasLogs) ctx.skip(skipReason)
+      const id = '11111111-2222-4333-8444-555555555555'
+      const story = serverErrorStory(now - 3000).map((r) => ({...r, event_id: id}))
+      await write(story.slice(0, 8), 'late')
+      const child = spawnCli(
+        ['trace', id, '--sandbox', '--log-group', group, '--follow', '--timeout', '30s', '--json'],
+        {env},
+      )
+      const result = collect(child, 40_000)
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      await write(story.slice(8), 'late')
+      const run = await result
+      expect(run.code, show(run)).toBe(1)
+      const out = stdoutJson(run) as {
+        outcome: string
+        end: string
+        polls: number
+        invocations: Array<{attempts: unknown[]}>
+      }
+      expect(out).toMatchObject({outcome: 'dead-lettered', end: 'final', reason: 'server-error'})
+      expect(out.polls).toBeGreaterThan(1)
+      expect(out.invocations[0]?.attempts).toHaveLength(3)
+    }, 45_000)
+
+    it('no record for the event: not final (exit 8), without --follow and at --timeout', async (ctx) => {
+      if (!hasLogs) ctx.skip(skipReason)
+      const id = '99999999-2222-4333-8444-555555555555'
+      const once = await cli([id, '--log-group', group, '--json'])
+      expect(once.code, show(once)).toBe(8)
+      expect(stdoutJson(once)).toMatchObject({outcome: 'unknown', final: false, end: 'looked-up'})
+      const followed = await cli([id, '--log-group', group, '--follow', '--timeout', '2s'])
+      expect(followed.code, show(followed)).toBe(8)
+      expect(followed.stdout).toContain('No failure logged; at ERROR level a delivered event leaves no record.')
+      expect(followed.stderr).toContain('Not final after --timeout 2s')
+    }, 20_000)
+  })
+
   describe('against a stack deployed with logs', () => {
     const stack = uniqueName('traced')
     const deployed = {ok: false}
     const skipReason =
-      'needs the sandbox CloudWatch Logs service, the bus-log writer and `deploy --logs` (issue 11, logs piece: branch i11-logs)'
+      'needs the bus-log writer and `deploy --logs` (issue 11, logs piece: branch i11-logs, not there yet when written)'
 
     const put = async (args: string[]) => {
       const run = await runCli(['put', ...args, '--sandbox', '--json'], {env, timeoutMs: 30_000})
@@ -132,7 +241,7 @@ describe('trace', () => {
     }
 
     it('deploys with --logs info', async (ctx) => {
-      if (!hasLogs) ctx.skip(skipReason)
+      if (!hasLogs || !deployHasLogsFlag()) ctx.skip(skipReason)
       const run = await runCli(['deploy', '--sandbox', '--stack', stack, '--logs', 'info', '--json'], {
         env,
         timeoutMs: 60_000,
