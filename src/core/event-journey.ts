@@ -87,6 +87,8 @@ export interface JourneyRule {
   targetArns: string[]
   invocationIds: string[]
   atMs: number
+  /** True when no RULE_MATCH record was seen and the rule is known from its invocation's records. */
+  inferred: boolean
 }
 
 /**
@@ -191,6 +193,7 @@ export function buildJourney(
             targetArns: strings(r.details?.target_arns),
             invocationIds: strings(r.details?.invocation_ids),
             atMs: r.message_timestamp_ms,
+            inferred: false,
           })
         }
         break
@@ -233,6 +236,7 @@ export function buildJourney(
           targetArns: inv.targetArn ? [inv.targetArn] : [],
           invocationIds: inv.invocationId ? [inv.invocationId] : [],
           atMs: inv.startedAtMs ?? inv.attempts[0]?.endedAtMs ?? inv.endedAtMs ?? 0,
+          inferred: true,
         })
       }
     }
@@ -585,8 +589,18 @@ export interface TimelineRow {
 export function timelineRows(journey: EventJourney): TimelineRow[] {
   const rows: TimelineRow[] = []
   const {ingest, rules} = journey
-  if (ingest.status === 'accepted')
-    rows.push({atMs: ingest.atMs, depth: 0, text: 'Accepted by the bus', tone: 'normal'})
+  if (ingest.status === 'accepted') {
+    rows.push(
+      ingest.atMs === undefined
+        ? {
+            atMs: undefined,
+            depth: 0,
+            text: 'Accepted by the bus (no ingest record; later steps prove it)',
+            tone: 'muted',
+          }
+        : {atMs: ingest.atMs, depth: 0, text: 'Accepted by the bus', tone: 'normal'},
+    )
+  }
   if (ingest.status === 'rejected') {
     rows.push({
       atMs: ingest.atMs,
@@ -597,12 +611,17 @@ export function timelineRows(journey: EventJourney): TimelineRow[] {
   }
   if (rules.status === 'none') rows.push({atMs: rules.atMs, depth: 0, text: 'No rule matched', tone: 'warn'})
   for (const rule of rules.matched) {
-    rows.push({
-      atMs: rule.atMs || undefined,
-      depth: 0,
-      text: `Matched rule ${rule.ruleName ?? rule.ruleArn}`,
-      tone: 'normal',
-    })
+    const name = rule.ruleName ?? rule.ruleArn
+    rows.push(
+      rule.inferred
+        ? {
+            atMs: undefined,
+            depth: 0,
+            text: `Matched rule ${name} (no match record; its invocation proves it)`,
+            tone: 'muted',
+          }
+        : {atMs: rule.atMs, depth: 0, text: `Matched rule ${name}`, tone: 'normal'},
+    )
   }
   for (const inv of journey.invocations) {
     rows.push({

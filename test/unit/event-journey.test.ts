@@ -201,6 +201,21 @@ describe('timelineRows', () => {
   })
 })
 
+describe('timelineRows at ERROR level', () => {
+  it('marks the steps it infers (no ingest or match record) instead of giving them a time', () => {
+    const rows = timelineRows(buildJourney(EVENT_ID, atLevel(cacheNotFoundStory(), 'ERROR'), {level: 'ERROR'}))
+    expect(rows.slice(0, 2)).toEqual([
+      {atMs: undefined, depth: 0, text: 'Accepted by the bus (no ingest record; later steps prove it)', tone: 'muted'},
+      {
+        atMs: undefined,
+        depth: 0,
+        text: 'Matched rule momento-cacheSet (no match record; its invocation proves it)',
+        tone: 'muted',
+      },
+    ])
+  })
+})
+
 describe('reasonOfAttemptError (the decoder mapping, shared)', () => {
   it.each([
     [400, undefined, 'bad-request'],
