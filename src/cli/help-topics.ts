@@ -31,13 +31,25 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       "unknown command, invalid input, a file you named that can't be written, or a prompt needed without a TTY",
   },
   {code: ExitCode.Partial, name: 'partial', meaning: 'partial failure: some entries of a batch failed'},
-  {code: ExitCode.AuthConfig, name: 'auth-config', meaning: 'region or credentials missing, invalid or denied'},
+  {
+    code: ExitCode.AuthConfig,
+    name: 'auth-config',
+    meaning:
+      'region or credentials missing, invalid or denied, or the stack lacks what the command reads ' +
+      '(`trace` without event-bus logs: deploy with `--logs error`)',
+  },
   {
     code: ExitCode.Unreachable,
     name: 'unreachable',
     meaning: 'an endpoint is unreachable or timed out (including "sandbox not running")',
   },
-  {code: ExitCode.TimedOutWaiting, name: 'timed-out-waiting', meaning: 'still in progress when the wait ran out'},
+  {
+    code: ExitCode.TimedOutWaiting,
+    name: 'timed-out-waiting',
+    meaning:
+      'still in progress when the wait ran out (`put --wait`; `trace`: not final, i.e. in flight or no record, ' +
+      'when the lookup or --timeout ended)',
+  },
   {
     code: ExitCode.HungUp,
     name: 'hung-up',

@@ -6,6 +6,7 @@ import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.j
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
+import type {EventJourney} from '../core/event-journey.js'
 import type {MomentoEvent} from '../core/momento-events.js'
 import {putEvent, type PutResult} from '../services/put-event.js'
 import {prepareWait, type PreparedWait, type WaitReport} from '../services/put-wait.js'
@@ -13,6 +14,7 @@ import type {CliContext} from './context.js'
 import {diagnosingDecoderFor} from './diagnose.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
 import {printPutResult} from './put-output.js'
+import {preparePutTrace, putTraceFlag, runPutTrace} from './put-trace.js'
 import type {Redactor} from './redact.js'
 
 /** `--wait`, `--timeout` and where the DLQ is: added to `put cacheSet | cacheDelete | topicPublish`. */
@@ -26,11 +28,12 @@ export const putWaitFlags = {
     summary: 'How long --wait waits: a duration (30s, 2m) or seconds. Default 30s.',
     helpGroup: 'WAIT',
   }),
+  ...putTraceFlag,
   ...dlqQueueFlags,
 }
 
-/** What `put … --wait --json` prints: the put result plus the outcome. */
-export type PutWaitResult = PutResult & WaitReport
+/** What `put … --wait --json` prints: the put result plus the outcome (and with --trace, the journey). */
+export type PutWaitResult = PutResult & WaitReport & {trace?: EventJourney | undefined}
 
 /** Parse --timeout: a duration or a number of seconds. */
 export function parseTimeout(text: string): number {
@@ -132,6 +135,7 @@ export async function publishOne(
   command: WaitCommand & {jsonEnabled(): boolean; log(line: string): void},
   flags: {
     wait?: boolean | undefined
+    trace?: boolean | undefined
     timeout?: string | undefined
     stack?: string | undefined
     'queue-url'?: string | undefined
@@ -139,8 +143,10 @@ export async function publishOne(
   event: MomentoEvent,
   defaults: {bus: string; source: string; maxEntryBytes: number},
 ): Promise<PutResult | PutWaitResult> {
-  // --wait opens its Momento subscription and finds the DLQ before anything is published.
+  // --wait opens its Momento subscription and finds the DLQ (and --trace the logs) before anything is published.
   const wait = flags.wait ? await preparePutWait(command, flags, event) : undefined
+  const tracing = wait && flags.trace ? await preparePutTrace(command, flags) : undefined
+  const publishedAtMs = Date.now()
   let result: PutResult
   try {
     result = await putEvent(createEventsPort(command.ctx.aws, command.ctx), event, defaults)
@@ -149,5 +155,8 @@ export async function publishOne(
     throw error
   }
   if (!command.jsonEnabled()) printPutResult(command, result)
-  return wait ? finishPutWait(command, result, wait) : result
+  if (!wait) return result
+  const waited = await finishPutWait(command, result, wait)
+  if (!tracing) return waited
+  return {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
 }

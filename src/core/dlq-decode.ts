@@ -448,7 +448,31 @@ function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
   }
 }
 
-function reasonOfStatus(status: number, r: DlqRecord, title: string): DlqReason | undefined {
+/**
+ * The reason one failed delivery attempt stands for, from what the endpoint answered (an event-bus
+ * log record's `error.http_status_code` and `error_message`): the same status mapping the decoder
+ * uses (400 → bad-request, 401 → key-invalid, 403 → forbidden, 404 → cache-not-found, 429 →
+ * rate-limited, 5xx → server-error), else a timeout or connection failure named by the text.
+ * Undefined when neither says anything.
+ */
+export function reasonOfAttemptError(error: {
+  httpStatus?: number | undefined
+  message?: string | undefined
+}): DlqReason | undefined {
+  const parsed = parseErrorMessage(error.message)
+  const status = error.httpStatus ?? parsed.httpStatus
+  if (status !== undefined) return reasonOfStatus(status, {}, (parsed.title ?? '').toLowerCase())
+  const text = error.message ?? ''
+  if (TIMEOUT_TEXT.test(text)) return 'timeout'
+  if (UNREACHABLE_TEXT.test(text)) return 'connection-failure'
+  return undefined
+}
+
+function reasonOfStatus(
+  status: number,
+  r: Partial<Pick<DlqRecord, 'key' | 'keyBase64' | 'event' | 'topic'>>,
+  title: string,
+): DlqReason | undefined {
   if (status === 400) {
     if (title.includes('multiple keys') || (r.key !== undefined && r.keyBase64 !== undefined)) return 'both-keys'
     if (title.includes('no key') || (r.event !== undefined && r.topic === undefined && !r.key && !r.keyBase64)) {

@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net'
 
 import {cloudformationService} from './cloudformation/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
+import {logsService} from './logs/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
 import {momentoError} from './momento/wire.js'
 import {deliveryInspection, failureDetailRoute} from './pipeline/routes.js'
@@ -24,6 +25,7 @@ const AWS_SERVICES: readonly AwsService[] = [
   secretsmanagerService,
   stsService,
   cloudformationService,
+  logsService,
 ]
 
 /** Query-protocol services by the `Version` they send. */

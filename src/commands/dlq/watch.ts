@@ -7,6 +7,7 @@ import {Flags} from '@oclif/core'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {createDlqTracer} from '../../cli/dlq-trace.js'
 import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
@@ -26,7 +27,8 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
     'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
-    'deletes, x exports to an NDJSON file, ? shows every key, q or Ctrl-C quits (exit 0). Redrive and delete ask ' +
+    "deletes, x exports to an NDJSON file, t traces its event in the stack's event-bus logs, ? shows every key, q or " +
+    'Ctrl-C quits (exit 0). Redrive and delete ask ' +
     'first where they touch more than the selected message or destroy it.\n\n' +
     'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
     'until Ctrl-C or SIGTERM (exit 0).\n\n' +
@@ -238,6 +240,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         }
       },
       export: async (records) => exportRecords(records, this.redactor.redact.bind(this.redactor)),
+      trace: createDlqTracer(this.ctx, this.flags, this.savedConfig),
       forget: (ids) => feed.forget(ids),
     }
   }

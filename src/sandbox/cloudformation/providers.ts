@@ -103,11 +103,30 @@ const eventBus: ResourceProvider = {
   attributes: ['Arn', 'Name'],
   async create(p, pc) {
     const name = String(p['Name'])
-    const out = await events('CreateEventBus', compact({Name: name, Description: str(p['Description'])}), pc)
+    const out = await events(
+      'CreateEventBus',
+      compact({Name: name, Description: str(p['Description']), LogConfig: p['LogConfig'] ?? undefined}),
+      pc,
+    )
     return {physicalId: name, attributes: {Arn: out['EventBusArn'], Name: name}}
   },
-  // Only Description and tags can change; the sandbox's buses keep no tags.
-  update: (current) => Promise.resolve(current),
+  // Description and LogConfig change in place (UpdateEventBus, sending back the settings the template
+  // does not manage); the sandbox's buses keep no tags.
+  async update(current, p, _previous, pc) {
+    const bus = await events('DescribeEventBus', {Name: current.physicalId}, pc)
+    await events(
+      'UpdateEventBus',
+      compact({
+        Name: current.physicalId,
+        Description: str(p['Description']),
+        KmsKeyIdentifier: bus['KmsKeyIdentifier'],
+        DeadLetterConfig: bus['DeadLetterConfig'],
+        LogConfig: p['LogConfig'] ?? undefined,
+      }),
+      pc,
+    )
+    return current
+  },
   async delete(current, _p, pc) {
     await gone(() => events('DeleteEventBus', {Name: current.physicalId}, pc))
   },

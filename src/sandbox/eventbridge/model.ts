@@ -11,6 +11,8 @@ export interface EventBus {
   KmsKeyIdentifier?: string
   /** The bus's own dead-letter queue for events it cannot encrypt/decrypt (stored and returned, not used). */
   DeadLetterConfig?: {Arn?: string}
+  /** Event-bus logging (Level OFF|ERROR|INFO|TRACE, IncludeDetail NONE|FULL); the bus-log writer reads it. */
+  LogConfig?: {Level?: string; IncludeDetail?: string}
   CreationTime: number
   LastModifiedTime: number
 }

@@ -24,6 +24,7 @@ import {removeTargets} from './operations/remove-targets.js'
 import {testEventPattern} from './operations/test-event-pattern.js'
 import {updateApiDestination} from './operations/update-api-destination.js'
 import {updateConnection} from './operations/update-connection.js'
+import {updateEventBus} from './operations/update-event-bus.js'
 import {EVENTBRIDGE_RULES, validateInput} from './validation.js'
 
 /** Handlers by exact AWS operation name, so a grep for an SDK error's operation finds them. */
@@ -31,6 +32,7 @@ const HANDLERS: Readonly<Record<string, Operation>> = {
   CreateEventBus: createEventBus,
   DeleteEventBus: deleteEventBus,
   DescribeEventBus: describeEventBus,
+  UpdateEventBus: updateEventBus,
   ListEventBuses: listEventBuses,
   PutRule: putRule,
   DescribeRule: describeRule,

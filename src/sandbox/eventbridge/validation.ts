@@ -215,6 +215,14 @@ const tags: FieldRule = {
   },
 }
 const deadLetterConfig: FieldRule = {type: 'Structure', members: {Arn: arn1600}}
+/** The bus's log settings (botocore events LogConfig: IncludeDetail NONE|FULL, Level OFF|ERROR|INFO|TRACE). */
+const logConfig: FieldRule = {
+  type: 'Structure',
+  members: {
+    IncludeDetail: {type: 'String', enum: ['NONE', 'FULL']},
+    Level: {type: 'String', enum: ['OFF', 'ERROR', 'INFO', 'TRACE']},
+  },
+}
 const connectionArn: FieldRule = {type: 'String', min: 1, max: 1600, pattern: CONNECTION_ARN}
 const connectionState: FieldRule = {
   type: 'String',
@@ -358,7 +366,15 @@ export const EVENTBRIDGE_RULES: Readonly<Record<string, OperationRules>> = {
     Description: description,
     KmsKeyIdentifier: kmsKey,
     DeadLetterConfig: deadLetterConfig,
+    LogConfig: logConfig,
     Tags: tags,
+  },
+  UpdateEventBus: {
+    Name: busName,
+    Description: description,
+    KmsKeyIdentifier: kmsKey,
+    DeadLetterConfig: deadLetterConfig,
+    LogConfig: logConfig,
   },
   DeleteEventBus: {Name: {...busName, required: true}},
   DescribeEventBus: {Name: busNameOrArn},

@@ -10,6 +10,7 @@ import {HelpOverlay} from './components/HelpOverlay.js'
 import {MessageList} from './components/MessageList.js'
 import {ReasonSummary} from './components/ReasonSummary.js'
 import {StatusLine} from './components/StatusLine.js'
+import {TracePane} from './components/TracePane.js'
 import {selectedRecord, type Intent, type WatchState} from './state.js'
 
 /** Props of {@link WatchView}. */
@@ -33,6 +34,8 @@ export function WatchView({state, theme}: WatchViewProps) {
     selected !== undefined && (state.mode === 'detail' || (state.mode !== 'list' && state.returnMode === 'detail'))
   let body
   if (state.mode === 'help') body = <HelpOverlay height={bodyHeight - 1} width={width} theme={theme} />
+  else if (state.mode === 'trace' && state.trace)
+    body = <TracePane trace={state.trace} height={bodyHeight} width={width} theme={theme} />
   else if (showDetail)
     body = <DetailPane record={selected} height={bodyHeight} top={state.detailTop} width={width} theme={theme} />
   else

@@ -1,4 +1,5 @@
 import type {DlqRecord} from '../../core/dlq.js'
+import type {EventJourney} from '../../core/event-journey.js'
 
 /** Counts a redrive reports while it runs. */
 export interface RedriveCounts {
@@ -46,6 +47,11 @@ export interface WatchActions {
   delete(records: readonly DlqRecord[]): Promise<readonly string[]>
   /** Write the records as NDJSON (mode 0600) to a new file in the working directory; resolves with its name. */
   export(records: readonly DlqRecord[]): Promise<string>
+  /**
+   * The journey of the message's event from the event-bus logs (one lookup). Throws when the stack
+   * has no logs (the message says how to turn them on). Missing: the key says "unavailable".
+   */
+  trace?(record: DlqRecord, eventId: string): Promise<EventJourney>
   /** Tell the feed these messages are gone (after delete or redrive). */
   forget(messageIds: readonly string[]): void
 }

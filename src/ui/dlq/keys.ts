@@ -42,6 +42,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   {keys: 'e', action: 'edit in $EDITOR, then redrive'},
   {keys: 'd', action: 'delete selected (asks first)'},
   {keys: 'x', action: 'export matching to an NDJSON file'},
+  {keys: 't', action: 'trace the event in the bus logs (t/Esc closes)'},
   {keys: '?', action: 'help'},
   {keys: 'q Ctrl-C', action: 'quit'},
 ]
@@ -63,6 +64,9 @@ export function intentForKey(input: string, key: KeyInfo, mode: Mode): Intent | 
       return undefined
     case 'help':
       if (input === '?' || input === 'q' || key.escape || key.return) return {type: 'closeHelp'}
+      return undefined
+    case 'trace':
+      if (input === 't' || input === 'q' || key.escape || key.return || key.leftArrow) return {type: 'closeTrace'}
       return undefined
     case 'list':
     case 'detail':
@@ -97,6 +101,8 @@ function listIntent(input: string, key: KeyInfo, mode: 'list' | 'detail'): Inten
       return {type: 'delete'}
     case 'x':
       return {type: 'export'}
+    case 't':
+      return {type: 'trace'}
     case '?':
       return {type: 'help'}
     case 'q':

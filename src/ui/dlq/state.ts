@@ -1,4 +1,5 @@
 import type {DlqRecord} from '../../core/dlq.js'
+import type {EventJourney} from '../../core/event-journey.js'
 import {countByReason, parseFilter, recordMatcher, type ReasonCount} from './filter.js'
 
 /**
@@ -34,6 +35,8 @@ export type Intent =
   | {readonly type: 'editRedrive'}
   | {readonly type: 'delete'}
   | {readonly type: 'export'}
+  | {readonly type: 'trace'}
+  | {readonly type: 'closeTrace'}
   | {readonly type: 'help'}
   | {readonly type: 'closeHelp'}
   | {readonly type: 'confirmYes'}
@@ -60,6 +63,7 @@ export type Effect =
   | {readonly kind: 'editRedrive'; readonly record: DlqRecord}
   | {readonly kind: 'delete'; readonly records: readonly DlqRecord[]}
   | {readonly kind: 'export'; readonly records: readonly DlqRecord[]}
+  | {readonly kind: 'trace'; readonly record: DlqRecord; readonly eventId: string}
 
 /** A destructive action waiting for y/n. */
 export interface ConfirmRequest {
@@ -90,6 +94,8 @@ export type WatchEvent =
   | {readonly type: 'removed'; readonly messageIds: readonly string[]}
   | {readonly type: 'notice'; readonly text: string; readonly tone: NoticeTone}
   | {readonly type: 'effectDone'; readonly text?: string | undefined; readonly tone?: NoticeTone | undefined}
+  /** The bus logs answered for the event the trace pane shows. */
+  | {readonly type: 'traced'; readonly eventId: string; readonly journey: EventJourney}
   | {
       readonly type: 'edited'
       readonly record: DlqRecord
@@ -99,7 +105,7 @@ export type WatchEvent =
 
 export type NoticeTone = 'info' | 'ok' | 'warn' | 'error'
 
-export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm'
+export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm' | 'trace'
 
 /** The whole view state. */
 export interface WatchState {
@@ -128,6 +134,8 @@ export interface WatchState {
   /** Where help or a confirmation returns to. */
   readonly returnMode: 'list' | 'detail'
   readonly confirm: ConfirmRequest | undefined
+  /** The trace pane (key t): the event and, once the bus logs answered, its journey. */
+  readonly trace: {readonly eventId: string; readonly journey: EventJourney | undefined} | undefined
   readonly depth: QueueDepth | undefined
   readonly arrivalsPerSecond: number
   /** Messages seen once and gone since (deleted, redriven or expired). */
@@ -185,6 +193,7 @@ export function initialState(
     detailTop: 0,
     returnMode: 'list',
     confirm: undefined,
+    trace: undefined,
     depth: undefined,
     arrivalsPerSecond: 0,
     gone: 0,
@@ -371,6 +380,19 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
     case 'export':
       if (state.matching.length === 0) return {...state, notice: {text: 'nothing to export', tone: 'warn'}}
       return request(state, {kind: 'export', records: state.matching})
+    case 'trace': {
+      if (!selected) return {...state, notice: {text: 'no message selected', tone: 'warn'}}
+      const eventId = selected.event?.id
+      if (!eventId) return {...state, notice: {text: 'this message carries no event id to trace', tone: 'warn'}}
+      const returnMode = state.mode === 'detail' ? 'detail' : 'list'
+      return request(
+        state,
+        {kind: 'trace', record: selected, eventId},
+        {mode: 'trace', returnMode, trace: {eventId, journey: undefined}},
+      )
+    }
+    case 'closeTrace':
+      return {...state, mode: state.returnMode, trace: undefined}
     case 'help':
       return state.mode === 'help'
         ? {...state, mode: state.returnMode}
@@ -475,9 +497,16 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
           effect: {kind: 'redrive', records: [event.record], edits: event.edits},
         },
       }
+    case 'traced':
+      if (state.trace?.eventId !== event.eventId) return state
+      return {...state, trace: {eventId: event.eventId, journey: event.journey}}
     case 'effectDone':
       return {
         ...state,
+        // A trace that couldn't be read closes its pane; the notice says why.
+        ...(state.mode === 'trace' && state.trace?.journey === undefined
+          ? {mode: state.returnMode, trace: undefined}
+          : {}),
         busy: false,
         suspended: false,
         notice: event.text === undefined ? state.notice : {text: event.text, tone: event.tone ?? 'info'},

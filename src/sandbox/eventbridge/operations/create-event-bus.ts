@@ -32,6 +32,7 @@ export const createEventBus: Operation = (input, ctx) => {
     Description: input['Description'] as string | undefined,
     KmsKeyIdentifier: input['KmsKeyIdentifier'] as string | undefined,
     DeadLetterConfig: structuredClone(input['DeadLetterConfig']) as EventBus['DeadLetterConfig'],
+    LogConfig: structuredClone(input['LogConfig']) as EventBus['LogConfig'],
     CreationTime: now,
     LastModifiedTime: now,
   })
@@ -41,5 +42,6 @@ export const createEventBus: Operation = (input, ctx) => {
     Description: bus.Description,
     KmsKeyIdentifier: bus.KmsKeyIdentifier,
     DeadLetterConfig: bus.DeadLetterConfig,
+    LogConfig: bus.LogConfig,
   })
 }

@@ -10,6 +10,7 @@ export const describeEventBus: Operation = (input, ctx) => {
     Description: bus.Description,
     KmsKeyIdentifier: bus.KmsKeyIdentifier,
     DeadLetterConfig: bus.DeadLetterConfig,
+    LogConfig: bus.LogConfig,
     CreationTime: bus.CreationTime,
     LastModifiedTime: bus.LastModifiedTime,
   })

@@ -12,12 +12,12 @@ export interface FooterProps {
 }
 
 const LIST = [
-  '↑↓ move  PgUp/PgDn page  g/G first/last  Enter details  / filter  c clear',
+  '↑↓ move  PgUp/PgDn page  g/G ends  Enter details  / filter  c clear  t trace',
   'r redrive  R redrive all  e edit+redrive  d delete  x export  ? help  q quit',
 ]
 const DETAIL = [
   '↑↓ previous/next  PgUp/PgDn scroll  Esc/Enter back  / filter',
-  'r redrive  e edit+redrive  d delete  x export  ? help  q quit',
+  'r redrive  e edit+redrive  d delete  x export  t trace  ? help  q quit',
 ]
 const FILTER = [
   'type a filter: reason: cache: key: type: code: status: or any word',
@@ -25,10 +25,11 @@ const FILTER = [
 ]
 const CONFIRM = ['y yes  n/Esc no', '']
 const HELP = ['? / Esc / q close help', '']
+const TRACE = ['t / Esc / q back to the list', 'the whole journey, live: momento-eb trace EVENT_ID --follow']
 
 /** Two lines naming every key that works in the current mode. */
 export function Footer({mode, width, theme}: FooterProps) {
-  const lines = {list: LIST, detail: DETAIL, filter: FILTER, confirm: CONFIRM, help: HELP}[mode]
+  const lines = {list: LIST, detail: DETAIL, filter: FILTER, confirm: CONFIRM, help: HELP, trace: TRACE}[mode]
   return (
     <>
       {lines.map((line, index) => (

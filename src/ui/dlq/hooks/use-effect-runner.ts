@@ -84,6 +84,16 @@ export async function runEffect(
         })
         return
       }
+      case 'trace': {
+        if (!actions.trace) {
+          dispatch({type: 'effectDone', text: 'trace unavailable in this build', tone: 'warn'})
+          return
+        }
+        const journey = await actions.trace(effect.record, effect.eventId)
+        dispatch({type: 'traced', eventId: effect.eventId, journey})
+        dispatch({type: 'effectDone'})
+        return
+      }
       case 'export': {
         const file = await actions.export(effect.records)
         dispatch({
