@@ -5,12 +5,15 @@
  * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
  * decoded into a record, never thrown.
  */
+import type {BusLogRecord} from './bus-log.js'
 import {
+  type BusLogFinding,
   DLQ_REASONS,
   type DlqEvent,
   type DlqEvidence,
   type DlqReason,
   type DlqRecord,
+  MAX_BUS_LOG_TEXT,
   type MomentoProbeFinding,
   type RawDlqMessage,
   type RetryPattern,
@@ -62,6 +65,12 @@ export interface DecodeOptions {
    * the DLQ attributes leave the reason ambiguous.
    */
   probe?: ((cache: string | undefined) => MomentoProbeFinding | undefined) | undefined
+  /**
+   * The event bus's log records of the messages' events, by event id (the body's `id` is the log's
+   * `event_id`), when they were looked up. When they hold the failed attempts of the message's rule
+   * and target, they decide the reason ahead of every other signal (`evidence: 'bus-log'`).
+   */
+  busLogs?: ReadonlyMap<string, readonly BusLogRecord[]> | undefined
 }
 
 /** The parts of an EventBridge rule ARN: `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`. */
@@ -200,6 +209,15 @@ function toV2Document(value: unknown): V2Document | undefined {
   }
 }
 
+/**
+ * The event a DLQ body carries (the envelope, or the first event of the newer failure document),
+ * without decoding the rest: what a log lookup needs (its `id` and `time`).
+ */
+export function eventOfDlqBody(body: string): DlqEvent | undefined {
+  const parsed = parseJson(body)
+  return toDlqEvent(parsed) ?? toV2Document(parsed)?.events[0]
+}
+
 function attribute(raw: RawDlqMessage, name: string): string | undefined {
   const attrs = raw.attributes ?? {}
   const value = attrs[name] ?? Object.entries(attrs).find(([k]) => k.toUpperCase() === name)?.[1]
@@ -287,10 +305,13 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
     format,
   }
   record.retryPattern = retryPatternOf(record)
+  const logged = event?.id ? options.busLogs?.get(event.id) : undefined
+  if (logged && logged.length > 0) applyBusLog(record, logged)
   const {reason: failure, evidence, diagnosis} = classify(record, options.probe)
   record.evidence = evidence
   if (diagnosis) record.diagnosis = diagnosis
   const text = describe(failure, record)
+  if (evidence === 'bus-log' && record.busLog) text.explanation += ` ${busLogSentence(record.busLog)}`
   if (!redrivable) {
     record.reason = 'not-redrivable'
     record.failureReason = failure
@@ -389,6 +410,9 @@ const PROBED_RETRIED: Partial<Record<MomentoProbeFinding['outcome'], DlqReason>>
  * HTTP status); otherwise the retry pattern gives the class and a probe, when one ran, the cause.
  */
 function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
+  // What happened, first hand: the event bus's log of the failed attempts.
+  const logged = r.busLog ? reasonOfBusLog(r.busLog, r) : undefined
+  if (logged) return {reason: logged, evidence: 'bus-log'}
   const code = (r.errorCode ?? '').toUpperCase()
   const text = r.errorMessage ?? ''
   const title = (r.momentoTitle ?? '').toLowerCase()
@@ -446,6 +470,27 @@ function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
       return {reason: 'unknown', evidence: 'none', diagnosis: finding}
     }
   }
+}
+
+/**
+ * The reason the log's last failed attempt shows: its HTTP status through the one status mapping
+ * ({@link reasonOfStatus}, with Momento's answer for the 400s), else a timeout or a connection
+ * failure named by `error_message`. Undefined when the log doesn't say (an EventBridge-side error
+ * without a status, say): the other signals decide then.
+ */
+function reasonOfBusLog(f: BusLogFinding, r: DlqRecord): DlqReason | undefined {
+  const fromMessage = parseErrorMessage(f.errorMessage)
+  const status = f.httpStatus ?? fromMessage.httpStatus
+  if (status !== undefined) {
+    const body = parseErrorMessage(f.responseBody)
+    // Momento's title when its answer is its JSON error body, else the answer as text.
+    const text = body.title ?? fromMessage.title ?? (body.description === undefined ? f.responseBody : undefined) ?? ''
+    return reasonOfStatus(status, r, text.toLowerCase())
+  }
+  const message = f.errorMessage ?? ''
+  if (TIMEOUT_TEXT.test(message)) return 'timeout'
+  if (UNREACHABLE_TEXT.test(message)) return 'connection-failure'
+  return undefined
 }
 
 function reasonOfStatus(status: number, r: DlqRecord, title: string): DlqReason | undefined {
@@ -640,4 +685,135 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
         fixCommand: undefined,
       }
   }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* The event bus's log                                                                              */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** Steps whose `error` tells how one attempt failed. */
+const FAILED_ATTEMPT_STEPS: ReadonlySet<string> = new Set([
+  'INVOCATION_ATTEMPT_RETRYABLE_FAILURE',
+  'INVOCATION_ATTEMPT_PERMANENT_FAILURE',
+  'INVOCATION_ATTEMPT_THROTTLE',
+])
+/** Steps that end a failed invocation; their `error`, when present, is the fallback of the attempts'. */
+const FAILED_END_STEPS: readonly string[] = ['INVOCATION_FAILURE', 'INVOCATION_DLQ']
+
+/**
+ * What the log records of one event say about the failed invocation a DLQ message stands for. The
+ * invocation is the one of the message's rule (RULE_ARN) and target (TARGET_ARN): an event that
+ * matched several rules has one invocation each, and only this one dead-lettered this message. A
+ * record counts for it when it names the rule (and target) in `details`, or shares the
+ * `invocation_id` of one that does. Without RULE_ARN only a single failed invocation is trusted.
+ *
+ * The status comes from the last failed attempt (the highest `attempt_count`, then the latest
+ * record); failing that, from the `error` of INVOCATION_FAILURE or INVOCATION_DLQ. Logging is best
+ * effort on AWS, so any step may be missing: returns undefined when no record of the invocation is
+ * there, and a finding without status or message when the records say nothing about the failure.
+ */
+export function busLogFindingOf(
+  records: readonly BusLogRecord[],
+  ruleArn: string | undefined,
+  targetArn: string | undefined,
+): BusLogFinding | undefined {
+  const sameArn = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b
+  const ofTarget = (r: BusLogRecord) =>
+    r.details?.rule_arn !== undefined &&
+    sameArn(r.details.rule_arn, ruleArn?.trim()) &&
+    sameArn(r.details.target_arn, targetArn?.trim())
+  const invocations = new Set<string>()
+  for (const r of records) if (r.invocation_id && ofTarget(r)) invocations.add(r.invocation_id)
+  const mine = records.filter((r) =>
+    r.invocation_id ? invocations.has(r.invocation_id) : ofTarget(r) && isFailureStep(r.message_type),
+  )
+  if (mine.length === 0) return undefined
+  // Several invocations of the same rule and target (a rule with the target twice, or no RULE_ARN to
+  // tell rules apart): with RULE_ARN the latest one is the one that ended in the DLQ; without it,
+  // the log can't say which failure this message is.
+  const ids = new Set(mine.map((r) => r.invocation_id).filter((id): id is string => id !== undefined))
+  let chosen = mine
+  if (ids.size > 1) {
+    if (!ruleArn) return undefined
+    const latest = mine.reduce((a, b) => (b.invocation_id && b.message_timestamp_ms >= a.message_timestamp_ms ? b : a))
+    chosen = mine.filter((r) => r.invocation_id === undefined || r.invocation_id === latest.invocation_id)
+  }
+  let last: BusLogRecord | undefined
+  let failedAttempts = 0
+  let attempts = 0
+  for (const r of chosen) {
+    const d = r.details
+    const count = toCount(d?.attempt_count)
+    if (count !== undefined) attempts = Math.max(attempts, count)
+    const total = toCount(d?.total_attempts)
+    if (total !== undefined) attempts = Math.max(attempts, total)
+    if (!FAILED_ATTEMPT_STEPS.has(r.message_type)) continue
+    failedAttempts++
+    if (!r.error) continue
+    const rank = (x: BusLogRecord) => toCount(x.details?.attempt_count) ?? -1
+    if (!last || rank(r) > rank(last) || (rank(r) === rank(last) && r.message_timestamp_ms >= last.message_timestamp_ms))
+      last = r
+  }
+  for (const step of FAILED_END_STEPS) {
+    if (last) break
+    last = [...chosen].reverse().find((r) => r.message_type === step && r.error !== undefined)
+  }
+  const source = last ?? chosen[chosen.length - 1]
+  const finding: BusLogFinding = {step: source?.message_type ?? 'unknown', records: chosen.length}
+  const at = source ? new Date(source.message_timestamp_ms) : undefined
+  if (at && !Number.isNaN(at.getTime())) finding.at = at.toISOString()
+  if (source?.invocation_id) finding.invocationId = source.invocation_id
+  const total = Math.max(attempts, failedAttempts)
+  if (total > 0) finding.attempts = total
+  if (last?.error) {
+    if (last.error.http_status_code !== undefined) finding.httpStatus = last.error.http_status_code
+    if (last.error.error_message) finding.errorMessage = cut(last.error.error_message)
+  }
+  const body = last?.details?.target_response_body
+  if (typeof body === 'string' && body !== '') finding.responseBody = cut(body)
+  return finding
+}
+
+function isFailureStep(type: string): boolean {
+  return FAILED_ATTEMPT_STEPS.has(type) || FAILED_END_STEPS.includes(type)
+}
+
+function toCount(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined
+}
+
+function cut(text: string): string {
+  return text.length <= MAX_BUS_LOG_TEXT ? text : `${text.slice(0, MAX_BUS_LOG_TEXT)}…`
+}
+
+/**
+ * Attach what the log says to a record: the finding, and the status and Momento's error (title,
+ * description) it shows, which replace what the DLQ text said (the log is first hand).
+ */
+function applyBusLog(record: DlqRecord, records: readonly BusLogRecord[]): void {
+  const finding = busLogFindingOf(records, record.ruleArn, record.targetArn)
+  if (!finding) return
+  record.busLog = finding
+  const status = finding.httpStatus ?? parseErrorMessage(finding.errorMessage).httpStatus
+  if (status === undefined) return
+  record.httpStatus = status
+  const answer = parseErrorMessage(finding.responseBody)
+  const said = answer.title !== undefined || answer.description !== undefined ? answer : parseErrorMessage(finding.errorMessage)
+  if (said.title !== undefined || said.description !== undefined) {
+    record.momentoTitle = said.title
+    record.momentoDescription = said.description
+  }
+}
+
+/** How the log decided, for the explanation. */
+function busLogSentence(f: BusLogFinding): string {
+  const attempts = f.attempts === undefined ? '' : ` after ${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'}`
+  const what =
+    f.httpStatus !== undefined
+      ? `HTTP ${f.httpStatus}`
+      : f.errorMessage
+        ? JSON.stringify(f.errorMessage.length > 160 ? `${f.errorMessage.slice(0, 160)}…` : f.errorMessage)
+        : 'a failure'
+  return `The event bus's log shows it: ${what}${attempts}.`
 }

@@ -7,6 +7,7 @@ import {Flags} from '@oclif/core'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {busLogFlags, withBusLogs} from '../../cli/bus-logs.js'
 import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
@@ -41,6 +42,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     ...dlqQueueFlags,
     ...dlqFilterFlags,
     ...diagnoseFlag,
+    ...busLogFlags,
     interval: Flags.integer({
       summary: 'Seconds to wait between sweeps of the queue.',
       default: 1,
@@ -74,13 +76,25 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         {region: this.ctx.aws.target.region},
         {findingTtlMs: 60_000},
       )
+      // A watch runs for hours: a log that can't be read is tried again a minute later, and said once.
+      const interactive = this.ctx.output.interactive && !this.jsonEnabled()
+      let logWarning: string | undefined
+      const logs = withBusLogs(this.ctx, this.flags, located, decoder.decode, (warning) => {
+        // The full-screen view owns the terminal: say it when the view is gone.
+        if (interactive) logWarning ??= warning
+        else process.stderr.write(`${this.redactor.redact(warning)}\n`)
+      })
       const feed = new DlqWatchFeed({
         port: queue,
-        decode: decoder.decode,
+        decode: logs.decode,
         intervalMs: this.flags.interval * 1000,
       })
-      if (this.ctx.output.interactive && !this.jsonEnabled()) {
-        await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+      if (interactive) {
+        try {
+          await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+        } finally {
+          if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
+        }
         return
       }
       this.ctx.verbose(`Watching ${located.queueUrl}: NDJSON on stdout until Ctrl-C.`)
