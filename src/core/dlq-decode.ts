@@ -751,7 +751,11 @@ export function busLogFindingOf(
     failedAttempts++
     if (!r.error) continue
     const rank = (x: BusLogRecord) => toCount(x.details?.attempt_count) ?? -1
-    if (!last || rank(r) > rank(last) || (rank(r) === rank(last) && r.message_timestamp_ms >= last.message_timestamp_ms))
+    if (
+      !last ||
+      rank(r) > rank(last) ||
+      (rank(r) === rank(last) && r.message_timestamp_ms >= last.message_timestamp_ms)
+    )
       last = r
   }
   for (const step of FAILED_END_STEPS) {
@@ -799,7 +803,8 @@ function applyBusLog(record: DlqRecord, records: readonly BusLogRecord[]): void 
   if (status === undefined) return
   record.httpStatus = status
   const answer = parseErrorMessage(finding.responseBody)
-  const said = answer.title !== undefined || answer.description !== undefined ? answer : parseErrorMessage(finding.errorMessage)
+  const said =
+    answer.title !== undefined || answer.description !== undefined ? answer : parseErrorMessage(finding.errorMessage)
   if (said.title !== undefined || said.description !== undefined) {
     record.momentoTitle = said.title
     record.momentoDescription = said.description
