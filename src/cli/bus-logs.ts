@@ -12,6 +12,7 @@ import {Flags} from '@oclif/core'
 
 import {fetchBusLogRecords} from '../adapters/aws/bus-logs.js'
 import type {LocatedQueue} from '../adapters/aws/dlq.js'
+import {UsageError} from '../core/errors.js'
 import {OUTPUT} from '../core/stack-template-names.js'
 import {busLogDecoder, type BusLogJoinStatus, type BusLogLookup} from '../services/dlq-bus-logs.js'
 import type {BatchDecoder} from '../services/dlq-diagnose.js'
@@ -30,7 +31,34 @@ export const busLogFlags = {
   'log-group': Flags.string({
     summary: "CloudWatch Logs log group holding the event bus's logs (default: the stack's BusLogGroupName output).",
     helpGroup: 'LOGS',
+    parse: async (input) => {
+      checkLogGroupName(input)
+      return input
+    },
   }),
+}
+
+/**
+ * Log group names are 1–512 characters of a-z, A-Z, 0-9, `_`, `-`, `/`, `.` and `#` (CloudWatch Logs
+ * API reference, CreateLogGroup and FilterLogEvents `logGroupName`). Anything else would come back
+ * from AWS as InvalidParameterException after the queue was read: a usage error now (exit 2).
+ */
+export function checkLogGroupName(name: string): void {
+  if (name.trim() === '') {
+    throw new UsageError('--log-group is empty, so there is no log to read.', {
+      hints: ["Name the log group (see the stack's BusLogGroupName output), or leave --log-group out."],
+    })
+  }
+  if (name.length > 512 || !/^[-._/#A-Za-z0-9]+$/.test(name)) {
+    throw new UsageError(
+      `--log-group ${JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name)} isn't a log group name.`,
+      {
+        hints: [
+          'Log group names are 1-512 characters of letters, digits and _ - / . #, e.g. /aws/vendedlogs/events/momento-eb.',
+        ],
+      },
+    )
+  }
 }
 
 /**
@@ -60,12 +88,24 @@ export interface BusLogSummary {
   failure?: string | undefined
 }
 
+/** Exit 2 before any AWS call when the log flags contradict each other. */
+export function checkBusLogFlags(flags: {logs?: boolean | undefined; 'log-group'?: string | undefined}): void {
+  logGroupOf(flags, undefined)
+}
+
 /** The log group the flags and the located queue point at, if any. */
 export function logGroupOf(
   flags: {logs?: boolean | undefined; 'log-group'?: string | undefined},
   located: Pick<LocatedQueue, 'outputs'> | undefined,
 ): string | undefined {
-  if (flags.logs === false) return undefined
+  if (flags.logs === false) {
+    if (flags['log-group'] !== undefined) {
+      throw new UsageError('--no-logs and --log-group contradict each other.', {
+        hints: ['Drop --no-logs to read that log group, or drop --log-group to skip the log.'],
+      })
+    }
+    return undefined
+  }
   const explicit = flags['log-group']?.trim()
   if (explicit) return explicit
   return located?.outputs?.[OUTPUT.logGroupName] || undefined

@@ -5,7 +5,7 @@ import {basename, dirname, join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {busLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
+import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {ConflictError, UsageError} from '../../core/errors.js'
 import {plainDecoder} from '../../services/dlq-diagnose.js'
@@ -48,6 +48,7 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
 
   public async run(): Promise<DlqExportResult> {
     const filter = filterFromFlags(this.flags)
+    checkBusLogFlags(this.flags)
     if (this.flags.file.trim() === '') {
       // An empty path used to reach link(2) and end as "Unexpected failure" (exit 1).
       throw new UsageError('--file is empty, so there is nowhere to export to.', {

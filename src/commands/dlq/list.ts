@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {busLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
+import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {style} from '../../cli/output.js'
@@ -52,6 +52,7 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
 
   public async run(): Promise<DlqListResult> {
     const filter = filterFromFlags(this.flags)
+    checkBusLogFlags(this.flags)
     // The key (and a --diagnose without one) is settled before any AWS call.
     const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq list', {
       region: this.ctx.aws.target.region,

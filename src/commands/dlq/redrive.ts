@@ -9,7 +9,14 @@ import {PortPool} from '../../adapters/aws/port-pool.js'
 import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {busLogFlags, busLogSummary, type BusLogChoice, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
+import {
+  busLogFlags,
+  checkBusLogFlags,
+  busLogSummary,
+  type BusLogChoice,
+  type BusLogSummary,
+  withBusLogs,
+} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
@@ -119,6 +126,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   public async run(): Promise<RedriveResult> {
     const flags = this.flags
     const filter = filterFromFlags(flags)
+    checkBusLogFlags(flags)
     const ids =
       flags.id && flags.id.length > 0 ? new Set(flags.id.flatMap((v) => v.split(',')).filter(Boolean)) : undefined
     if (ids && ids.size === 0) {

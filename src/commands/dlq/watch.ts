@@ -7,7 +7,7 @@ import {Flags} from '@oclif/core'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {busLogFlags, withBusLogs} from '../../cli/bus-logs.js'
+import {busLogFlags, checkBusLogFlags, withBusLogs} from '../../cli/bus-logs.js'
 import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
@@ -65,6 +65,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     process.on('SIGTERM', stop)
     try {
       const filter = filterFromFlags(this.flags)
+      checkBusLogFlags(this.flags)
       const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
       if (controller.signal.aborted) return
       // A watch runs for hours while causes get fixed: a cache is probed again after a minute.
