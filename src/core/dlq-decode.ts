@@ -210,12 +210,24 @@ function toV2Document(value: unknown): V2Document | undefined {
 }
 
 /**
- * The event a DLQ body carries (the envelope, or the first event of the newer failure document),
- * without decoding the rest: what a log lookup needs (its `id` and `time`).
+ * The start of an envelope as EventBridge serializes it (version, id, detail-type, source, account,
+ * time, in that order): the top-level `id` and `time` without parsing the whole body. Anchored at the
+ * first character, so a key inside `detail` can never match; anything else takes the full parse.
  */
-export function eventOfDlqBody(body: string): DlqEvent | undefined {
+const ENVELOPE_HEAD =
+  /^\{"version":"[^"\\]*","id":"([^"\\]+)","detail-type":"(?:[^"\\]|\\.)*","source":"(?:[^"\\]|\\.)*","account":"[^"\\]*","time":"([^"\\]*)"/
+
+/**
+ * The `id` and `time` of the event a DLQ body carries (the envelope, or the first event of the newer
+ * failure document): what a log lookup needs, read without decoding the rest where the body starts
+ * the way EventBridge writes it.
+ */
+export function eventRefOfDlqBody(body: string): {id: string; time: string | undefined} | undefined {
+  const head = ENVELOPE_HEAD.exec(body)
+  if (head) return {id: head[1] as string, time: head[2] || undefined}
   const parsed = parseJson(body)
-  return toDlqEvent(parsed) ?? toV2Document(parsed)?.events[0]
+  const event = toDlqEvent(parsed) ?? toV2Document(parsed)?.events[0]
+  return event?.id ? {id: event.id, time: event.time} : undefined
 }
 
 function attribute(raw: RawDlqMessage, name: string): string | undefined {
@@ -306,8 +318,12 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
   }
   record.retryPattern = retryPatternOf(record)
   const logged = event?.id ? options.busLogs?.get(event.id) : undefined
-  if (logged && logged.length > 0) applyBusLog(record, logged)
-  const {reason: failure, evidence, diagnosis} = classify(record, options.probe)
+  const fromLog = logged && logged.length > 0 ? applyBusLog(record, logged) : undefined
+  const {
+    reason: failure,
+    evidence,
+    diagnosis,
+  } = fromLog ? {reason: fromLog, evidence: 'bus-log' as const, diagnosis: undefined} : classify(record, options.probe)
   record.evidence = evidence
   if (diagnosis) record.diagnosis = diagnosis
   const text = describe(failure, record)
@@ -410,9 +426,6 @@ const PROBED_RETRIED: Partial<Record<MomentoProbeFinding['outcome'], DlqReason>>
  * HTTP status); otherwise the retry pattern gives the class and a probe, when one ran, the cause.
  */
 function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
-  // What happened, first hand: the event bus's log of the failed attempts.
-  const logged = r.busLog ? reasonOfBusLog(r.busLog, r) : undefined
-  if (logged) return {reason: logged, evidence: 'bus-log'}
   const code = (r.errorCode ?? '').toUpperCase()
   const text = r.errorMessage ?? ''
   const title = (r.momentoTitle ?? '').toLowerCase()
@@ -470,27 +483,6 @@ function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
       return {reason: 'unknown', evidence: 'none', diagnosis: finding}
     }
   }
-}
-
-/**
- * The reason the log's last failed attempt shows: its HTTP status through the one status mapping
- * ({@link reasonOfStatus}, with Momento's answer for the 400s), else a timeout or a connection
- * failure named by `error_message`. Undefined when the log doesn't say (an EventBridge-side error
- * without a status, say): the other signals decide then.
- */
-function reasonOfBusLog(f: BusLogFinding, r: DlqRecord): DlqReason | undefined {
-  const fromMessage = parseErrorMessage(f.errorMessage)
-  const status = f.httpStatus ?? fromMessage.httpStatus
-  if (status !== undefined) {
-    const body = parseErrorMessage(f.responseBody)
-    // Momento's title when its answer is its JSON error body, else the answer as text.
-    const text = body.title ?? fromMessage.title ?? (body.description === undefined ? f.responseBody : undefined) ?? ''
-    return reasonOfStatus(status, r, text.toLowerCase())
-  }
-  const message = f.errorMessage ?? ''
-  if (TIMEOUT_TEXT.test(message)) return 'timeout'
-  if (UNREACHABLE_TEXT.test(message)) return 'connection-failure'
-  return undefined
 }
 
 function reasonOfStatus(status: number, r: DlqRecord, title: string): DlqReason | undefined {
@@ -698,7 +690,7 @@ const FAILED_ATTEMPT_STEPS: ReadonlySet<string> = new Set([
   'INVOCATION_ATTEMPT_THROTTLE',
 ])
 /** Steps that end a failed invocation; their `error`, when present, is the fallback of the attempts'. */
-const FAILED_END_STEPS: readonly string[] = ['INVOCATION_FAILURE', 'INVOCATION_DLQ']
+const FAILED_END_STEPS: ReadonlySet<string> = new Set(['INVOCATION_FAILURE', 'INVOCATION_DLQ'])
 
 /**
  * What the log records of one event say about the failed invocation a DLQ message stands for. The
@@ -717,58 +709,71 @@ export function busLogFindingOf(
   ruleArn: string | undefined,
   targetArn: string | undefined,
 ): BusLogFinding | undefined {
-  const sameArn = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b
-  const ofTarget = (r: BusLogRecord) =>
-    r.details?.rule_arn !== undefined &&
-    sameArn(r.details.rule_arn, ruleArn?.trim()) &&
-    sameArn(r.details.target_arn, targetArn?.trim())
-  const invocations = new Set<string>()
-  for (const r of records) if (r.invocation_id && ofTarget(r)) invocations.add(r.invocation_id)
-  const mine = records.filter((r) =>
-    r.invocation_id ? invocations.has(r.invocation_id) : ofTarget(r) && isFailureStep(r.message_type),
-  )
-  if (mine.length === 0) return undefined
-  // Several invocations of the same rule and target (a rule with the target twice, or no RULE_ARN to
-  // tell rules apart): with RULE_ARN the latest one is the one that ended in the DLQ; without it,
-  // the log can't say which failure this message is.
-  const ids = new Set(mine.map((r) => r.invocation_id).filter((id): id is string => id !== undefined))
-  let chosen = mine
-  if (ids.size > 1) {
-    if (!ruleArn) return undefined
-    const latest = mine.reduce((a, b) => (b.invocation_id && b.message_timestamp_ms >= a.message_timestamp_ms ? b : a))
-    chosen = mine.filter((r) => r.invocation_id === undefined || r.invocation_id === latest.invocation_id)
+  const rule = ruleArn?.trim() || undefined
+  const target = targetArn?.trim() || undefined
+  const ofTarget = (r: BusLogRecord) => {
+    const d = r.details
+    return (
+      d !== undefined &&
+      d.rule_arn !== undefined &&
+      (rule === undefined || d.rule_arn === rule) &&
+      (target === undefined || d.target_arn === undefined || d.target_arn === target)
+    )
   }
+  // The invocations of the message's rule and target. Several (a rule with the target twice, or no
+  // RULE_ARN to tell rules apart): with RULE_ARN the latest one is the one that ended in the DLQ;
+  // without it, the log can't say which failure this message is.
+  let invocation: string | undefined
+  let latestAt = Number.NEGATIVE_INFINITY
+  let several = false
+  for (const r of records) {
+    if (!r.invocation_id || !ofTarget(r)) continue
+    if (invocation !== undefined && invocation !== r.invocation_id) several = true
+    if (invocation === undefined || r.message_timestamp_ms >= latestAt) {
+      invocation = r.invocation_id
+      latestAt = r.message_timestamp_ms
+    }
+  }
+  if (several && !rule) return undefined
+  // One pass: the records of that invocation (and failures naming the target without an id).
+  let count = 0
+  let lastRecord: BusLogRecord | undefined
   let last: BusLogRecord | undefined
+  let lastRank = -1
+  let ended: BusLogRecord | undefined
+  let dead: BusLogRecord | undefined
   let failedAttempts = 0
   let attempts = 0
-  for (const r of chosen) {
+  for (const r of records) {
+    const mine = r.invocation_id ? r.invocation_id === invocation : ofTarget(r) && isFailureStep(r.message_type)
+    if (!mine) continue
+    count++
+    lastRecord = r
     const d = r.details
-    const count = toCount(d?.attempt_count)
-    if (count !== undefined) attempts = Math.max(attempts, count)
+    const attempt = toCount(d?.attempt_count)
+    if (attempt !== undefined && attempt > attempts) attempts = attempt
     const total = toCount(d?.total_attempts)
-    if (total !== undefined) attempts = Math.max(attempts, total)
-    if (!FAILED_ATTEMPT_STEPS.has(r.message_type)) continue
-    failedAttempts++
-    if (!r.error) continue
-    const rank = (x: BusLogRecord) => toCount(x.details?.attempt_count) ?? -1
-    if (
-      !last ||
-      rank(r) > rank(last) ||
-      (rank(r) === rank(last) && r.message_timestamp_ms >= last.message_timestamp_ms)
-    )
-      last = r
+    if (total !== undefined && total > attempts) attempts = total
+    if (FAILED_ATTEMPT_STEPS.has(r.message_type)) {
+      failedAttempts++
+      const rank = attempt ?? -1
+      if (
+        r.error &&
+        (!last || rank > lastRank || (rank === lastRank && r.message_timestamp_ms >= last.message_timestamp_ms))
+      ) {
+        last = r
+        lastRank = rank
+      }
+    } else if (r.error && r.message_type === 'INVOCATION_FAILURE') ended = r
+    else if (r.error && r.message_type === 'INVOCATION_DLQ') dead = r
   }
-  for (const step of FAILED_END_STEPS) {
-    if (last) break
-    last = [...chosen].reverse().find((r) => r.message_type === step && r.error !== undefined)
-  }
-  const source = last ?? chosen[chosen.length - 1]
-  const finding: BusLogFinding = {step: source?.message_type ?? 'unknown', records: chosen.length}
-  const at = source ? new Date(source.message_timestamp_ms) : undefined
-  if (at && !Number.isNaN(at.getTime())) finding.at = at.toISOString()
+  if (count === 0) return undefined
+  last ??= ended ?? dead
+  const source = last ?? lastRecord
+  const finding: BusLogFinding = {step: source?.message_type ?? 'unknown', records: count}
   if (source?.invocation_id) finding.invocationId = source.invocation_id
-  const total = Math.max(attempts, failedAttempts)
-  if (total > 0) finding.attempts = total
+  const seen = Math.max(attempts, failedAttempts)
+  if (seen > 0) finding.attempts = seen
   if (last?.error) {
     if (last.error.http_status_code !== undefined) finding.httpStatus = last.error.http_status_code
     if (last.error.error_message) finding.errorMessage = cut(last.error.error_message)
@@ -779,7 +784,7 @@ export function busLogFindingOf(
 }
 
 function isFailureStep(type: string): boolean {
-  return FAILED_ATTEMPT_STEPS.has(type) || FAILED_END_STEPS.includes(type)
+  return FAILED_ATTEMPT_STEPS.has(type) || FAILED_END_STEPS.has(type)
 }
 
 function toCount(value: unknown): number | undefined {
@@ -792,23 +797,37 @@ function cut(text: string): string {
 }
 
 /**
- * Attach what the log says to a record: the finding, and the status and Momento's error (title,
- * description) it shows, which replace what the DLQ text said (the log is first hand).
+ * Attach what the log says to a record (the finding; the status and Momento's error title and
+ * description, which replace what the DLQ text said: the log is first hand) and return the reason
+ * it shows, ahead of every other signal: the last failed attempt's HTTP status through the one
+ * status mapping ({@link reasonOfStatus}, Momento's answer telling the 400s apart), else a timeout or
+ * a connection failure named by `error_message`. Undefined when the log doesn't say (no record of
+ * the invocation, or an EventBridge-side error without a status): the other signals decide then.
+ * Each text is parsed at most once (10,000 messages a run).
  */
-function applyBusLog(record: DlqRecord, records: readonly BusLogRecord[]): void {
+function applyBusLog(record: DlqRecord, records: readonly BusLogRecord[]): DlqReason | undefined {
   const finding = busLogFindingOf(records, record.ruleArn, record.targetArn)
-  if (!finding) return
+  if (!finding) return undefined
   record.busLog = finding
-  const status = finding.httpStatus ?? parseErrorMessage(finding.errorMessage).httpStatus
-  if (status === undefined) return
+  const answer = finding.responseBody === undefined ? undefined : parseErrorMessage(finding.responseBody)
+  const answered = answer !== undefined && (answer.title !== undefined || answer.description !== undefined)
+  const message = finding.httpStatus === undefined || !answered ? parseErrorMessage(finding.errorMessage) : undefined
+  const status = finding.httpStatus ?? message?.httpStatus
+  if (status === undefined) {
+    const text = finding.errorMessage ?? ''
+    if (TIMEOUT_TEXT.test(text)) return 'timeout'
+    if (UNREACHABLE_TEXT.test(text)) return 'connection-failure'
+    return undefined
+  }
   record.httpStatus = status
-  const answer = parseErrorMessage(finding.responseBody)
-  const said =
-    answer.title !== undefined || answer.description !== undefined ? answer : parseErrorMessage(finding.errorMessage)
-  if (said.title !== undefined || said.description !== undefined) {
+  const said = answered ? answer : message
+  if (said && (said.title !== undefined || said.description !== undefined)) {
     record.momentoTitle = said.title
     record.momentoDescription = said.description
   }
+  // Momento's title when its answer is its JSON error body, else the answer as text.
+  const text = said?.title ?? (answered ? undefined : finding.responseBody) ?? ''
+  return reasonOfStatus(status, record, text.toLowerCase())
 }
 
 /** How the log decided, for the explanation. */

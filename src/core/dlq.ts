@@ -95,8 +95,6 @@ export interface BusLogFinding {
   attempts?: number | undefined
   /** `message_type` of the record the status came from. */
   step: string
-  /** When that record was written (ISO 8601). */
-  at?: string | undefined
   invocationId?: string | undefined
   /** Records of this invocation found in the log. */
   records: number

@@ -15,7 +15,7 @@
  */
 import type {BusLogRecord} from '../core/bus-log.js'
 import type {DlqRecord, RawDlqMessage} from '../core/dlq.js'
-import {eventOfDlqBody, type DecodeOptions} from '../core/dlq-decode.js'
+import {eventRefOfDlqBody, type DecodeOptions} from '../core/dlq-decode.js'
 import type {BatchDecoder} from './dlq-diagnose.js'
 
 /** What one lookup asks for: the events of one page, and the earliest time their records can have. */
@@ -103,7 +103,7 @@ export function busLogDecoder(
     const ids = new Set<string>()
     const window: Array<{timeMs: number | undefined; sentMs: number | undefined}> = []
     for (const raw of raws) {
-      const event = eventOfDlqBody(typeof raw.body === 'string' ? raw.body : '')
+      const event = eventRefOfDlqBody(typeof raw.body === 'string' ? raw.body : '')
       if (!event?.id) continue
       ids.add(event.id)
       const timeMs = event.time === undefined ? Number.NaN : Date.parse(event.time)

@@ -14,6 +14,7 @@ import {
   lookupStartMs,
   type BusLogLookupQuery,
 } from '../../src/services/dlq-bus-logs.js'
+import {eventRefOfDlqBody} from '../../src/core/dlq-decode.js'
 import {plainDecoder} from '../../src/services/dlq-diagnose.js'
 import {exportDlq} from '../../src/services/dlq-export.js'
 import {peekDlq} from '../../src/services/dlq-list.js'
@@ -23,10 +24,12 @@ import {redriveQueue} from '../../src/services/redrive.js'
 import {FakeEvents, FakeQueue, rawMessage, RULE_DEFAULT} from './redrive-fakes.js'
 
 const TARGET = 'arn:aws:events:us-east-1:000000000000:api-destination/set/1'
-const T0 = Date.parse('2026-12-06T08:00:00Z')
+// Recent, to the second (an event's `time` has whole seconds): redrive skips cacheSet events whose TTL has passed.
+const T0 = Math.floor(Date.now() / 1000) * 1000 - 60_000
+const TIME = new Date(T0).toISOString().replace(/\.\d+Z$/, 'Z')
 
 /** A DLQ message as the opaque mode writes it: no status, not retried. */
-function opaque(i: number, time = '2026-12-06T08:00:00Z'): RawDlqMessage {
+function opaque(i: number, time = TIME): RawDlqMessage {
   const raw = rawMessage({id: `m${i}`, eventId: `ev-${i}`, time, sent: T0 + 60_000 + i})
   return {
     ...raw,
@@ -221,5 +224,34 @@ describe('lookupStartMs: the oldest event’s time minus the margin, never trust
         {timeMs: undefined, sentMs: undefined},
       ]),
     ).toBeUndefined()
+  })
+})
+
+describe('eventRefOfDlqBody: the event id and time a lookup needs', () => {
+  const envelope = {
+    version: '0',
+    id: 'ev-1',
+    'detail-type': 'cacheSet',
+    source: 'a "quoted" \\ source',
+    account: '000000000000',
+    time: '2026-12-06T08:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {id: 'not-this-one', time: 'nor this', cacheName: 'c'},
+  }
+  it('reads the head of an envelope as EventBridge writes it, escapes included', () => {
+    expect(eventRefOfDlqBody(JSON.stringify(envelope))).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
+  })
+  it('any other key order, or an id inside detail first, takes the full parse and still finds the top-level id', () => {
+    const {id, time, ...rest} = envelope
+    const reordered = JSON.stringify({detail: envelope.detail, ...rest, time, id})
+    expect(eventRefOfDlqBody(reordered)).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
+    expect(eventRefOfDlqBody(` ${JSON.stringify(envelope)}`)).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
+  })
+  it('the newer failure document: its first event; a body that is no event: nothing', () => {
+    const doc = JSON.stringify({failedMessages: [JSON.stringify(envelope)], errorCode: 'X', errorMessage: 'y'})
+    expect(eventRefOfDlqBody(doc)?.id).toBe('ev-1')
+    expect(eventRefOfDlqBody('"hello"')).toBeUndefined()
+    expect(eventRefOfDlqBody('{"version":"0","id":"x"')).toBeUndefined()
   })
 })

@@ -202,7 +202,6 @@ describe('decodeDlqMessage with the event bus log: the last failed attempt decid
       responseBody: '{"status":404,"title":"Not Found","description":"Cache not found"}',
       attempts: 1,
       step: 'INVOCATION_ATTEMPT_PERMANENT_FAILURE',
-      at: new Date(T0 + 1000).toISOString(),
       invocationId: 'inv-set',
       records: 2,
     })
