@@ -70,7 +70,13 @@ function records(i, level) {
   const out = []
   let t = T0
   if (level === 'TRACE') {
-    out.push({...base, message_timestamp_ms: String(t++), message_type: 'EVENT_RECEIPT', log_level: 'INFO', details: {}})
+    out.push({
+      ...base,
+      message_timestamp_ms: String(t++),
+      message_type: 'EVENT_RECEIPT',
+      log_level: 'INFO',
+      details: {},
+    })
     out.push({
       ...base,
       message_timestamp_ms: String(t++),
@@ -101,7 +107,11 @@ function records(i, level) {
         attempt_type: a === 1 ? 'FIRST' : 'RETRY',
         target_response_body: JSON.stringify({status, title: retried ? 'Internal Server Error' : 'Not Found'}),
       },
-      error: {http_status_code: status, error_message: retried ? 'Internal Server Error' : 'Not Found', aws_service: 'x'},
+      error: {
+        http_status_code: status,
+        error_message: retried ? 'Internal Server Error' : 'Not Found',
+        aws_service: 'x',
+      },
     })
   }
   out.push({
@@ -181,7 +191,8 @@ export async function benchDecode({runs = 3, quick = false} = {}) {
     }
     if (decided !== count) throw new Error(`the log decided ${decided} of ${count} messages`)
     const ratio = median(ratios)
-    if (process.env.BENCH_VERBOSE) process.stderr.write(`${level} ratios: ${ratios.map((x) => x.toFixed(2)).join(' ')}\n`)
+    if (process.env.BENCH_VERBOSE)
+      process.stderr.write(`${level} ratios: ${ratios.map((x) => x.toFixed(2)).join(' ')}\n`)
     rows.push(
       {
         name: `dlq decode: ${count} opaque messages in pages of 10, without the log (plain decoder)`,

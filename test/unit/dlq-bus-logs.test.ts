@@ -243,8 +243,9 @@ describe('eventRefOfDlqBody: the event id and time a lookup needs', () => {
     expect(eventRefOfDlqBody(JSON.stringify(envelope))).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
   })
   it('any other key order, or an id inside detail first, takes the full parse and still finds the top-level id', () => {
-    const {id, time, ...rest} = envelope
-    const reordered = JSON.stringify({detail: envelope.detail, ...rest, time, id})
+    const {id, time, detail, ...rest} = envelope
+    const reordered = JSON.stringify({detail, ...rest, time, id})
+    expect(reordered.startsWith('{"detail":{"id":"not-this-one"')).toBe(true)
     expect(eventRefOfDlqBody(reordered)).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
     expect(eventRefOfDlqBody(` ${JSON.stringify(envelope)}`)).toEqual({id: 'ev-1', time: '2026-12-06T08:00:00Z'})
   })
