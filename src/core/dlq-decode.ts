@@ -697,7 +697,8 @@ const FAILED_END_STEPS: ReadonlySet<string> = new Set(['INVOCATION_FAILURE', 'IN
  * invocation is the one of the message's rule (RULE_ARN) and target (TARGET_ARN): an event that
  * matched several rules has one invocation each, and only this one dead-lettered this message. A
  * record counts for it when it names the rule (and target) in `details`, or shares the
- * `invocation_id` of one that does. Without RULE_ARN only a single failed invocation is trusted.
+ * `invocation_id` of one that does. Without RULE_ARN, TARGET_ARN may still tell the invocations
+ * apart; if neither does and there are several, the log can't say which failure this message is.
  *
  * The status comes from the last failed attempt (the highest `attempt_count`, then the latest
  * record); failing that, from the `error` of INVOCATION_FAILURE or INVOCATION_DLQ. Logging is best
@@ -772,7 +773,9 @@ export function busLogFindingOf(
   const source = last ?? lastRecord
   const finding: BusLogFinding = {step: source?.message_type ?? 'unknown', records: count}
   if (source?.invocation_id) finding.invocationId = source.invocation_id
-  const seen = Math.max(attempts, failedAttempts)
+  // The log's own counts first; the failed-attempt records only without them (throttled attempts
+  // would inflate the count).
+  const seen = attempts > 0 ? attempts : failedAttempts
   if (seen > 0) finding.attempts = seen
   if (last?.error) {
     if (last.error.http_status_code !== undefined) finding.httpStatus = last.error.http_status_code

@@ -318,6 +318,31 @@ describe('decodeDlqMessage with the event bus log: the last failed attempt decid
     expect(probes).toBe(0)
   })
 
+  it('throttled attempts (the destination’s rate limit) do not count as tries: the log’s attempt_count does', () => {
+    const throttle = (n: number) =>
+      logRecord({
+        resource_arn: BUS_ARN,
+        request_id: 'put-events-req-1',
+        event_id: EVENT_ID,
+        invocation_id: 'inv-set',
+        message_timestamp_ms: T0 + n,
+        message_type: 'INVOCATION_ATTEMPT_THROTTLE',
+        log_level: 'INFO',
+        details: {rule_arn: RULE_SET, target_arn: TARGET_SET, attempt_type: 'THROTTLE', attempt_count: 1},
+      })
+    const r = decodeWith(dlqMessage(), [
+      throttle(1),
+      throttle(2),
+      throttle(3),
+      failedAttempt({attempt: 1, status: 404}),
+    ])
+    expect([r.reason, r.busLog?.attempts, r.busLog?.step]).toEqual([
+      'cache-not-found',
+      1,
+      'INVOCATION_ATTEMPT_PERMANENT_FAILURE',
+    ])
+  })
+
   it('ERROR level only: the attempts alone (no receipt, no match, no end) are enough', () => {
     const r = decodeWith(dlqMessage({retried: true}), [failedAttempt({attempt: 1, status: 401, retryable: true})])
     expect([r.reason, r.evidence, r.busLog?.records]).toEqual(['key-invalid', 'bus-log', 1])
