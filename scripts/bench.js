@@ -16,6 +16,7 @@ import {
 import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
 
 import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
+import {benchDecode} from './bench-decode.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
 import {benchRedrive} from './bench-redrive.js'
@@ -227,6 +228,7 @@ async function main() {
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
+    decode: () => benchDecode({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).
     reliability: () => benchReliability({quick: QUICK}),
   }

@@ -5,12 +5,15 @@
  * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
  * decoded into a record, never thrown.
  */
+import type {BusLogRecord} from './bus-log.js'
 import {
+  type BusLogFinding,
   DLQ_REASONS,
   type DlqEvent,
   type DlqEvidence,
   type DlqReason,
   type DlqRecord,
+  MAX_BUS_LOG_TEXT,
   type MomentoProbeFinding,
   type RawDlqMessage,
   type RetryPattern,
@@ -62,6 +65,12 @@ export interface DecodeOptions {
    * the DLQ attributes leave the reason ambiguous.
    */
   probe?: ((cache: string | undefined) => MomentoProbeFinding | undefined) | undefined
+  /**
+   * The event bus's log records of the messages' events, by event id (the body's `id` is the log's
+   * `event_id`), when they were looked up. When they hold the failed attempts of the message's rule
+   * and target, they decide the reason ahead of every other signal (`evidence: 'bus-log'`).
+   */
+  busLogs?: ReadonlyMap<string, readonly BusLogRecord[]> | undefined
 }
 
 /** The parts of an EventBridge rule ARN: `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`. */
@@ -200,6 +209,27 @@ function toV2Document(value: unknown): V2Document | undefined {
   }
 }
 
+/**
+ * The start of an envelope as EventBridge serializes it (version, id, detail-type, source, account,
+ * time, in that order): the top-level `id` and `time` without parsing the whole body. Anchored at the
+ * first character, so a key inside `detail` can never match; anything else takes the full parse.
+ */
+const ENVELOPE_HEAD =
+  /^\{"version":"[^"\\]*","id":"([^"\\]+)","detail-type":"(?:[^"\\]|\\.)*","source":"(?:[^"\\]|\\.)*","account":"[^"\\]*","time":"([^"\\]*)"/
+
+/**
+ * The `id` and `time` of the event a DLQ body carries (the envelope, or the first event of the newer
+ * failure document): what a log lookup needs, read without decoding the rest where the body starts
+ * the way EventBridge writes it.
+ */
+export function eventRefOfDlqBody(body: string): {id: string; time: string | undefined} | undefined {
+  const head = ENVELOPE_HEAD.exec(body)
+  if (head) return {id: head[1] as string, time: head[2] || undefined}
+  const parsed = parseJson(body)
+  const event = toDlqEvent(parsed) ?? toV2Document(parsed)?.events[0]
+  return event?.id ? {id: event.id, time: event.time} : undefined
+}
+
 function attribute(raw: RawDlqMessage, name: string): string | undefined {
   const attrs = raw.attributes ?? {}
   const value = attrs[name] ?? Object.entries(attrs).find(([k]) => k.toUpperCase() === name)?.[1]
@@ -287,10 +317,17 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
     format,
   }
   record.retryPattern = retryPatternOf(record)
-  const {reason: failure, evidence, diagnosis} = classify(record, options.probe)
+  const logged = event?.id ? options.busLogs?.get(event.id) : undefined
+  const fromLog = logged && logged.length > 0 ? applyBusLog(record, logged) : undefined
+  const {
+    reason: failure,
+    evidence,
+    diagnosis,
+  } = fromLog ? {reason: fromLog, evidence: 'bus-log' as const, diagnosis: undefined} : classify(record, options.probe)
   record.evidence = evidence
   if (diagnosis) record.diagnosis = diagnosis
   const text = describe(failure, record)
+  if (evidence === 'bus-log' && record.busLog) text.explanation += ` ${busLogSentence(record.busLog)}`
   if (!redrivable) {
     record.reason = 'not-redrivable'
     record.failureReason = failure
@@ -664,4 +701,170 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
         fixCommand: undefined,
       }
   }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* The event bus's log                                                                              */
+/* ------------------------------------------------------------------------------------------------ */
+
+/** Steps whose `error` tells how one attempt failed. */
+const FAILED_ATTEMPT_STEPS: ReadonlySet<string> = new Set([
+  'INVOCATION_ATTEMPT_RETRYABLE_FAILURE',
+  'INVOCATION_ATTEMPT_PERMANENT_FAILURE',
+  'INVOCATION_ATTEMPT_THROTTLE',
+])
+/** Steps that end a failed invocation; their `error`, when present, is the fallback of the attempts'. */
+const FAILED_END_STEPS: ReadonlySet<string> = new Set(['INVOCATION_FAILURE', 'INVOCATION_DLQ'])
+
+/**
+ * What the log records of one event say about the failed invocation a DLQ message stands for. The
+ * invocation is the one of the message's rule (RULE_ARN) and target (TARGET_ARN): an event that
+ * matched several rules has one invocation each, and only this one dead-lettered this message. A
+ * record counts for it when it names the rule (and target) in `details`, or shares the
+ * `invocation_id` of one that does. Without RULE_ARN, TARGET_ARN may still tell the invocations
+ * apart; if neither does and there are several, the log can't say which failure this message is.
+ *
+ * The status comes from the last failed attempt (the highest `attempt_count`, then the latest
+ * record); failing that, from the `error` of INVOCATION_FAILURE or INVOCATION_DLQ. Logging is best
+ * effort on AWS, so any step may be missing: returns undefined when no record of the invocation is
+ * there, and a finding without status or message when the records say nothing about the failure.
+ */
+export function busLogFindingOf(
+  records: readonly BusLogRecord[],
+  ruleArn: string | undefined,
+  targetArn: string | undefined,
+): BusLogFinding | undefined {
+  const rule = ruleArn?.trim() || undefined
+  const target = targetArn?.trim() || undefined
+  const ofTarget = (r: BusLogRecord) => {
+    const d = r.details
+    return (
+      d !== undefined &&
+      d.rule_arn !== undefined &&
+      (rule === undefined || d.rule_arn === rule) &&
+      (target === undefined || d.target_arn === undefined || d.target_arn === target)
+    )
+  }
+  // The invocations of the message's rule and target. Several (a rule with the target twice, or no
+  // RULE_ARN to tell rules apart): with RULE_ARN the latest one is the one that ended in the DLQ;
+  // without it, the log can't say which failure this message is.
+  let invocation: string | undefined
+  let latestAt = Number.NEGATIVE_INFINITY
+  let several = false
+  for (const r of records) {
+    if (!r.invocation_id || !ofTarget(r)) continue
+    if (invocation !== undefined && invocation !== r.invocation_id) several = true
+    if (invocation === undefined || r.message_timestamp_ms >= latestAt) {
+      invocation = r.invocation_id
+      latestAt = r.message_timestamp_ms
+    }
+  }
+  if (several && !rule) return undefined
+  // One pass: the records of that invocation (and failures naming the target without an id).
+  let count = 0
+  let lastRecord: BusLogRecord | undefined
+  let last: BusLogRecord | undefined
+  let lastRank = -1
+  let ended: BusLogRecord | undefined
+  let dead: BusLogRecord | undefined
+  let failedAttempts = 0
+  let attempts = 0
+  for (const r of records) {
+    const mine = r.invocation_id ? r.invocation_id === invocation : ofTarget(r) && isFailureStep(r.message_type)
+    if (!mine) continue
+    count++
+    lastRecord = r
+    const d = r.details
+    const attempt = toCount(d?.attempt_count)
+    if (attempt !== undefined && attempt > attempts) attempts = attempt
+    const total = toCount(d?.total_attempts)
+    if (total !== undefined && total > attempts) attempts = total
+    if (FAILED_ATTEMPT_STEPS.has(r.message_type)) {
+      failedAttempts++
+      const rank = attempt ?? -1
+      if (
+        r.error &&
+        (!last || rank > lastRank || (rank === lastRank && r.message_timestamp_ms >= last.message_timestamp_ms))
+      ) {
+        last = r
+        lastRank = rank
+      }
+    } else if (r.error && r.message_type === 'INVOCATION_FAILURE') ended = r
+    else if (r.error && r.message_type === 'INVOCATION_DLQ') dead = r
+  }
+  if (count === 0) return undefined
+  last ??= ended ?? dead
+  const source = last ?? lastRecord
+  const finding: BusLogFinding = {step: source?.message_type ?? 'unknown', records: count}
+  if (source?.invocation_id) finding.invocationId = source.invocation_id
+  // The log's own counts first; the failed-attempt records only without them (throttled attempts
+  // would inflate the count).
+  const seen = attempts > 0 ? attempts : failedAttempts
+  if (seen > 0) finding.attempts = seen
+  if (last?.error) {
+    if (last.error.http_status_code !== undefined) finding.httpStatus = last.error.http_status_code
+    if (last.error.error_message) finding.errorMessage = cut(last.error.error_message)
+  }
+  const body = last?.details?.target_response_body
+  if (typeof body === 'string' && body !== '') finding.responseBody = cut(body)
+  return finding
+}
+
+function isFailureStep(type: string): boolean {
+  return FAILED_ATTEMPT_STEPS.has(type) || FAILED_END_STEPS.has(type)
+}
+
+function toCount(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined
+}
+
+function cut(text: string): string {
+  return text.length <= MAX_BUS_LOG_TEXT ? text : `${text.slice(0, MAX_BUS_LOG_TEXT)}…`
+}
+
+/**
+ * Attach what the log says to a record (the finding; the status and Momento's error title and
+ * description, which replace what the DLQ text said: the log is first hand) and return the reason
+ * it shows, ahead of every other signal: the last failed attempt's HTTP status through the one
+ * status mapping ({@link reasonOfStatus}, Momento's answer telling the 400s apart), else a timeout or
+ * a connection failure named by `error_message`. Undefined when the log doesn't say (no record of
+ * the invocation, or an EventBridge-side error without a status): the other signals decide then.
+ * Each text is parsed at most once (10,000 messages a run).
+ */
+function applyBusLog(record: DlqRecord, records: readonly BusLogRecord[]): DlqReason | undefined {
+  const finding = busLogFindingOf(records, record.ruleArn, record.targetArn)
+  if (!finding) return undefined
+  record.busLog = finding
+  const answer = finding.responseBody === undefined ? undefined : parseErrorMessage(finding.responseBody)
+  const answered = answer !== undefined && (answer.title !== undefined || answer.description !== undefined)
+  const message = finding.httpStatus === undefined || !answered ? parseErrorMessage(finding.errorMessage) : undefined
+  const status = finding.httpStatus ?? message?.httpStatus
+  if (status === undefined) {
+    const text = finding.errorMessage ?? ''
+    if (TIMEOUT_TEXT.test(text)) return 'timeout'
+    if (UNREACHABLE_TEXT.test(text)) return 'connection-failure'
+    return undefined
+  }
+  record.httpStatus = status
+  const said = answered ? answer : message
+  if (said && (said.title !== undefined || said.description !== undefined)) {
+    record.momentoTitle = said.title
+    record.momentoDescription = said.description
+  }
+  // Momento's title when its answer is its JSON error body, else the answer as text.
+  const text = said?.title ?? (answered ? undefined : finding.responseBody) ?? ''
+  return reasonOfStatus(status, record, text.toLowerCase())
+}
+
+/** How the log decided, for the explanation. */
+function busLogSentence(f: BusLogFinding): string {
+  const attempts = f.attempts === undefined ? '' : ` after ${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'}`
+  const what =
+    f.httpStatus !== undefined
+      ? `HTTP ${f.httpStatus}`
+      : f.errorMessage
+        ? JSON.stringify(f.errorMessage.length > 160 ? `${f.errorMessage.slice(0, 160)}…` : f.errorMessage)
+        : 'a failure'
+  return `The event bus's log shows it: ${what}${attempts}.`
 }

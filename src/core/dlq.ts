@@ -78,6 +78,31 @@ export interface MomentoProbeFinding {
   detail: string
 }
 
+/**
+ * What the event-bus log records of one failed invocation say (the rule and target of the DLQ
+ * message): the last failed attempt's HTTP status and Momento's answer, and how many attempts the
+ * log counts. Safe to print: `target_input` and `event_detail` (cache values with IncludeDetail FULL)
+ * are never copied here; Momento's error body is, cut to {@link MAX_BUS_LOG_TEXT} characters.
+ */
+export interface BusLogFinding {
+  /** `error.http_status_code` of the last failed attempt (absent: no answer, e.g. a timeout). */
+  httpStatus?: number | undefined
+  /** `error.error_message` of the last failed attempt. */
+  errorMessage?: string | undefined
+  /** `details.target_response_body` of the last failed attempt: Momento's answer. */
+  responseBody?: string | undefined
+  /** Attempts the log counts for the invocation (`total_attempts`, else the last `attempt_count`, else the failed attempts seen). */
+  attempts?: number | undefined
+  /** `message_type` of the record the status came from. */
+  step: string
+  invocationId?: string | undefined
+  /** Records of this invocation found in the log. */
+  records: number
+}
+
+/** Longest log text (error message, response body) a {@link BusLogFinding} keeps. */
+export const MAX_BUS_LOG_TEXT = 1024
+
 /** A message as SQS returned it: what the decoder reads. */
 export interface RawDlqMessage {
   messageId: string
@@ -137,6 +162,8 @@ export interface DlqRecord {
   retryPattern: RetryPattern
   /** What the live probe of Momento found for this record's cache, when one ran. */
   diagnosis?: MomentoProbeFinding | undefined
+  /** What the event bus's log says about this failed invocation, when its records were looked up and found. */
+  busLog?: BusLogFinding | undefined
   /** One line naming the actual cache, key and region. */
   explanation: string
   /** How to fix it, in a sentence. */

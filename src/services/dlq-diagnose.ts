@@ -12,8 +12,11 @@ import type {DlqRecord, MomentoProbeFinding, RawDlqMessage} from '../core/dlq.js
 import {decodeDlqMessage, needsDiagnosis, type DecodeOptions} from '../core/dlq-decode.js'
 import {regionFromCellHost} from '../core/regions.js'
 
-/** Decodes a batch of raw messages, in order. */
-export type BatchDecoder = (raws: readonly RawDlqMessage[]) => Promise<DlqRecord[]>
+/**
+ * Decodes a batch of raw messages, in order. `extra` adds decode options for this batch only (the
+ * page's event-bus log records, "now"), over the decoder's own.
+ */
+export type BatchDecoder = (raws: readonly RawDlqMessage[], extra?: DecodeOptions) => Promise<DlqRecord[]>
 
 /** What a diagnosis needs from the outside world. */
 export interface DiagnosisPorts {
@@ -46,7 +49,10 @@ const PROBE_CONCURRENCY = 8
 
 /** A batch decoder without diagnosis: the decoder alone. */
 export function plainDecoder(decode: DecodeOptions = {}): BatchDecoder {
-  return async (raws) => raws.map((raw) => decodeDlqMessage(raw, decode))
+  return async (raws, extra) => {
+    const options = extra ? {...decode, ...extra} : decode
+    return raws.map((raw) => decodeDlqMessage(raw, options))
+  }
 }
 
 /**
@@ -107,8 +113,10 @@ export function diagnosingDecoder(
     return finding
   }
 
-  const decoder = async (raws: readonly RawDlqMessage[]): Promise<DlqRecord[]> => {
-    const records = raws.map((raw) => decodeDlqMessage(raw, decode))
+  const decoder = async (raws: readonly RawDlqMessage[], extra?: DecodeOptions): Promise<DlqRecord[]> => {
+    const options = extra ? {...decode, ...extra} : decode
+    // Records the event bus's log decided are never ambiguous: they cost no probe.
+    const records = raws.map((raw) => decodeDlqMessage(raw, options))
     const ambiguous = records.map((r, i) => i).filter((i) => needsDiagnosis(records[i] as DlqRecord))
     if (ambiguous.length === 0) return records
     // Where each ambiguous record's event went: its target's endpoint and its cache.
@@ -129,7 +137,7 @@ export function diagnosingDecoder(
       const id = where.get(i)
       const finding = id === undefined ? undefined : settled.get(id)
       if (!finding) continue
-      records[i] = decodeDlqMessage(raws[i] as RawDlqMessage, {...decode, probe: () => finding})
+      records[i] = decodeDlqMessage(raws[i] as RawDlqMessage, {...options, probe: () => finding})
     }
     return records
   }

@@ -5,6 +5,7 @@
 import type {DlqQueuePort, RawDlqMessage} from '../core/dlq.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import type {DlqFilter} from '../core/dlq-filter.js'
+import type {BatchDecoder} from './dlq-diagnose.js'
 import {type DlqRecordView, peekDlq, toRecordView} from './dlq-list.js'
 
 /** One NDJSON line of an export: the message as SQS gave it (minus the receipt handle) and its decoding. */
@@ -30,13 +31,20 @@ export interface LineSink {
 export async function exportDlq(
   queue: DlqQueuePort,
   sink: LineSink,
-  options: {filter?: DlqFilter | undefined; limit?: number | undefined; decode?: DecodeOptions | undefined} = {},
+  options: {
+    filter?: DlqFilter | undefined
+    limit?: number | undefined
+    decode?: DecodeOptions | undefined
+    /** Decodes each page (joined with the event bus's log); default: the decoder alone with `decode`. */
+    decoder?: BatchDecoder | undefined
+  } = {},
 ): Promise<DlqExportSummary> {
   let exported = 0
   const peek = await peekDlq(queue, {
     filter: options.filter,
     limit: options.limit,
     decode: options.decode,
+    decoder: options.decoder,
     // Written as they are read, so a large queue never sits in memory twice.
     onRecords: async (records, raws) => {
       for (let i = 0; i < records.length; i++) {

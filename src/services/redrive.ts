@@ -105,7 +105,10 @@ export interface RedriveOptions {
   rate?: number | undefined
   /** Plan and report the entries; publish and delete nothing. */
   dryRun?: boolean
-  /** Decodes each received batch (with `--dry-run --diagnose`, probing Momento); default: the decoder alone. */
+  /**
+   * Decodes each received batch (joined with the event bus's log, and with `--dry-run --diagnose`
+   * probing Momento); default: the decoder alone.
+   */
   decoder?: BatchDecoder | undefined
   /** Edited details by message id (edit-then-redrive). */
   edits?: ReadonlyMap<string, Record<string, unknown>> | undefined
@@ -486,7 +489,7 @@ class RedriveRun {
       }
     }
     const decoded = this.options.decoder
-      ? await this.options.decoder(raws)
+      ? await this.options.decoder(raws, {now})
       : raws.map((raw) => decodeDlqMessage(raw, decodeOptions))
     for (const record of decoded) {
       if (this.pendingFor(record)) {

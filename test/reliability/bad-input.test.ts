@@ -407,6 +407,46 @@ const CASES: Case[] = [
     code: 2,
     message: /--detail-type is empty/,
   },
+  // The event bus's log: a log group CloudWatch Logs would refuse, or flags that contradict, exit 2.
+  {
+    name: 'dlq list: --log-group that is not a log group name',
+    args: ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--log-group', 'my logs!'],
+    code: 2,
+    message: /--log-group "my logs!" isn't a log group name[\s\S]*letters, digits and _ - \/ \. #/,
+  },
+  {
+    name: 'dlq export: empty --log-group',
+    args: ({dlqUrl, home}) => [
+      'dlq',
+      'export',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--file',
+      join(home, 'never.ndjson'),
+      '--log-group',
+      ' ',
+    ],
+    code: 2,
+    message: /--log-group is empty/,
+  },
+  {
+    name: 'dlq redrive: --no-logs with --log-group',
+    args: ({dlqUrl}) => [
+      'dlq',
+      'redrive',
+      '--sandbox',
+      '--queue-url',
+      dlqUrl,
+      '--all',
+      '--dry-run',
+      '--no-logs',
+      '--log-group',
+      '/aws/vendedlogs/events/x',
+    ],
+    code: 2,
+    message: /--no-logs and --log-group contradict/,
+  },
   // Stack names CloudFormation would refuse: exit 2 with the rule, before any AWS call.
   {
     name: 'deploy: --stack that is not a stack name',

@@ -28,6 +28,8 @@ describe('findStackDlq', () => {
       queueUrl: 'http://q/1/dlq',
       source: 'stack-output',
       stack: 'momento-api',
+      // The outputs come along, so the dlq commands find the bus-log group without reading the stack again.
+      outputs: {DlqUrl: 'http://q/1/dlq', Other: 'x'},
     })
     expect(calls).toEqual(['outputs:momento-api'])
   })

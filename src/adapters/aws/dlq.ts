@@ -203,6 +203,8 @@ export interface LocatedQueue {
   queueUrl: string
   source: QueueSource
   stack: string | undefined
+  /** The stack's outputs, when the queue was found through the stack (e.g. BusLogGroupName for the log join). */
+  outputs?: Record<string, string> | undefined
 }
 
 /**
@@ -214,11 +216,11 @@ export async function findStackDlq(reader: StackReader, stack: string): Promise<
   const outputs = await reader.outputs(stack)
   for (const key of DLQ_OUTPUT_KEYS) {
     const url = outputs[key]
-    if (url) return {queueUrl: url, source: 'stack-output', stack}
+    if (url) return {queueUrl: url, source: 'stack-output', stack, outputs}
   }
   const queues = await reader.resources(stack, 'AWS::SQS::Queue')
   const preferred = queues.length === 1 ? queues[0] : queues.find((q) => /dlq|dead[-_]?letter/i.test(q.logicalId))
-  if (preferred?.physicalId) return {queueUrl: preferred.physicalId, source: 'stack-resource', stack}
+  if (preferred?.physicalId) return {queueUrl: preferred.physicalId, source: 'stack-resource', stack, outputs}
   throw new NotFoundError(
     queues.length > 1
       ? `Stack ${stack} has ${queues.length} SQS queues and none is named as the dead-letter queue.`

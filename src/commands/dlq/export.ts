@@ -5,8 +5,10 @@ import {basename, dirname, join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {ConflictError, UsageError} from '../../core/errors.js'
+import {plainDecoder} from '../../services/dlq-diagnose.js'
 import {exportDlq, type LineSink} from '../../services/dlq-export.js'
 
 /** What `dlq export --json` prints (with `--file -` the lines themselves go to stdout instead). */
@@ -16,6 +18,8 @@ export interface DlqExportResult {
   exported: number
   scanned: number
   truncated: boolean
+  /** The event bus's log join, when a log group was read (or tried). */
+  busLogs?: BusLogSummary | undefined
 }
 
 export default class DlqExport extends BaseCommand<typeof DlqExport> {
@@ -25,7 +29,9 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     'peeked at (receive counts rise). The file is created with mode 0600 (the events may hold data you care about) ' +
     'and never overwritten unless --force. It is written to a temporary file next to it and renamed into place at ' +
     'the end, so a failed export leaves an existing file as it was. A symbolic link at --file is refused (exit 2): ' +
-    'pass the real path. `--file -` writes the lines to stdout.'
+    'pass the real path. `--file -` writes the lines to stdout. ' +
+    "When the stack delivers the event bus's logs, the decoding takes each failure's HTTP status and Momento's " +
+    'answer from them (--no-logs to skip).'
   static override examples = [
     '<%= config.bin %> dlq export --file dlq.ndjson',
     '<%= config.bin %> dlq export --file - --reason cache-not-found | jq .decoded.explanation',
@@ -37,10 +43,12 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     ...dlqLimitFlag(undefined),
     file: Flags.string({char: 'f', summary: 'NDJSON file to write, or - for stdout.', required: true}),
     force: Flags.boolean({summary: 'Overwrite the file if it exists.'}),
+    ...busLogFlags,
   }
 
   public async run(): Promise<DlqExportResult> {
     const filter = filterFromFlags(this.flags)
+    checkBusLogFlags(this.flags)
     if (this.flags.file.trim() === '') {
       // An empty path used to reach link(2) and end as "Unexpected failure" (exit 1).
       throw new UsageError('--file is empty, so there is nowhere to export to.', {
@@ -70,19 +78,26 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
               process.stdout.write(line, (error) => (error ? reject(error) : resolve())),
             ),
         }
+    const logs = withBusLogs(
+      this.ctx,
+      this.flags,
+      located,
+      plainDecoder({region: this.ctx.aws.target.region}),
+      (warning) => {
+        if (!this.jsonEnabled()) this.logToStderr(warning)
+      },
+    )
     let summary
     try {
-      summary = await exportDlq(queue, sink, {
-        filter,
-        limit: this.flags.limit,
-        decode: {region: this.ctx.aws.target.region},
-      })
+      summary = await exportDlq(queue, sink, {filter, limit: this.flags.limit, decoder: logs.decode})
     } catch (error) {
       await target?.abort()
       throw error
     }
     await target?.commit()
     const result: DlqExportResult = {file: this.flags.file, queueUrl: located.queueUrl, ...summary}
+    const joined = busLogSummary(logs)
+    if (joined) result.busLogs = joined
     if (!this.jsonEnabled()) {
       const where = toStdout ? 'stdout' : this.flags.file
       const more = summary.truncated ? ` (stopped at --limit ${this.flags.limit})` : ''

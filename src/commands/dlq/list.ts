@@ -1,4 +1,5 @@
 import {BaseCommand} from '../../cli/base-command.js'
+import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {style} from '../../cli/output.js'
@@ -18,6 +19,8 @@ export interface DlqListResult {
   truncated: boolean
   summary: DlqSummary
   records: DlqRecordView[]
+  /** The event bus's log join, when a log group was read (or tried): lookups made, reasons it decided, a failure. */
+  busLogs?: BusLogSummary | undefined
 }
 
 export default class DlqList extends BaseCommand<typeof DlqList> {
@@ -29,7 +32,10 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     'id, reason, detail type, cache, key or topic, error code, HTTP status, retries, explanation, evidence). ' +
     'Each reason says what decided it (evidence: bus-log, probe, retry-pattern, error-text, none); when the DLQ ' +
     'attributes leave it ambiguous and a Momento key is available, a read-only probe of each cache settles it ' +
-    "(--no-diagnose to skip). The queue is --queue-url, or the stack's (DlqUrl output, else its SQS queue)."
+    "(--no-diagnose to skip). When the stack delivers the event bus's logs (deploy --logs), each page of messages is " +
+    "joined with the log records of its events (one CloudWatch Logs query a page): the log's HTTP status and " +
+    "Momento's answer decide first, and those records need no probe (--no-logs to skip). The queue is --queue-url, " +
+    "or the stack's (DlqUrl output, else its SQS queue)."
   static override examples = [
     '<%= config.bin %> dlq list',
     '<%= config.bin %> dlq list --reason cache-not-found --since 2h',
@@ -41,10 +47,12 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     ...dlqLimitFlag(100),
     ...diagnoseFlag,
     ...apiKeyStdinFlag,
+    ...busLogFlags,
   }
 
   public async run(): Promise<DlqListResult> {
     const filter = filterFromFlags(this.flags)
+    checkBusLogFlags(this.flags)
     // The key (and a --diagnose without one) is settled before any AWS call.
     const decoder = await decoderFromFlags(this.ctx, this.flags, this.redactor, 'momento-eb dlq list', {
       region: this.ctx.aws.target.region,
@@ -52,7 +60,10 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const human = !this.jsonEnabled()
     if (human) this.logToStderr(`Peeking at ${name}: nothing is deleted, but each read raises the receive counts.`)
-    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: decoder.decode})
+    const logs = withBusLogs(this.ctx, this.flags, located, decoder.decode, (warning) => {
+      if (human) this.logToStderr(warning)
+    })
+    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: logs.decode})
     if (human && decoder.note && peek.records.some(needsDiagnosis)) this.logToStderr(decoder.note)
     const summary = summarize(peek.records)
     const result: DlqListResult = {
@@ -63,6 +74,8 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
       summary,
       records: peek.records.map(toRecordView),
     }
+    const joined = busLogSummary(logs)
+    if (joined) result.busLogs = joined
     if (human) this.present(result, peek.records, name, isFiltering(filter), peek.releaseFailures)
     return result
   }

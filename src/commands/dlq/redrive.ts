@@ -9,6 +9,14 @@ import {PortPool} from '../../adapters/aws/port-pool.js'
 import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {
+  busLogFlags,
+  checkBusLogFlags,
+  busLogSummary,
+  type BusLogChoice,
+  type BusLogSummary,
+  withBusLogs,
+} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
@@ -17,7 +25,7 @@ import {ExitCode, InterruptedError, MomentoEbError, UsageError} from '../../core
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
 import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
-import type {BatchDecoder} from '../../services/dlq-diagnose.js'
+import {type BatchDecoder, plainDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
 import {
   JournalError,
@@ -43,6 +51,8 @@ import {
 /** What `dlq redrive --json` prints: the run's summary, plus the edits when --edit was used. */
 export interface RedriveResult extends RedriveSummary {
   edits: Array<{messageId: string; changes: FieldChange[]}>
+  /** The event bus's log join (with --dry-run or --reason), when a log group was read (or tried). */
+  busLogs?: BusLogSummary | undefined
 }
 
 /** Above this many messages an interactive run asks first (unless --yes). */
@@ -86,6 +96,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     'dry-run': Flags.boolean({summary: 'Print the exact PutEvents entries; send and delete nothing.'}),
     ...diagnoseFlag,
     ...apiKeyStdinFlag,
+    ...busLogFlags,
     bus: Flags.string({summary: "Publish to this bus instead of the failing rule's bus."}),
     collapse: Flags.boolean({
       summary: 'Send only the newest event per cache and key (--no-collapse sends all).',
@@ -115,6 +126,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   public async run(): Promise<RedriveResult> {
     const flags = this.flags
     const filter = filterFromFlags(flags)
+    checkBusLogFlags(flags)
     const ids =
       flags.id && flags.id.length > 0 ? new Set(flags.id.flatMap((v) => v.split(',')).filter(Boolean)) : undefined
     if (ids && ids.size === 0) {
@@ -163,8 +175,31 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         : undefined
     const queue = pool?.queuePort(located.queueUrl) ?? createDlqQueue(this.ctx.aws, located.queueUrl, {sandboxUrl})
     const events = pool?.eventsPort() ?? createEventsPort(this.ctx.aws, {sandboxUrl})
+    // The reasons matter to a dry run (it shows them) and to --reason (it selects by them): only then is
+    // the event bus's log read, one query per page. A plain redrive publishes whatever the reason.
+    const logs =
+      flags['dry-run'] || filter.reasons !== undefined
+        ? withBusLogs(
+            this.ctx,
+            flags,
+            located,
+            decoder ?? plainDecoder({region: this.ctx.target.region}),
+            (warning) => {
+              if (!this.jsonEnabled()) this.logToStderr(warning)
+            },
+          )
+        : undefined
     try {
-      return await this.redrive({queueUrl: located.queueUrl, queue, events, rate, ids, filter, decoder})
+      return await this.redrive({
+        queueUrl: located.queueUrl,
+        queue,
+        events,
+        rate,
+        ids,
+        filter,
+        decoder: logs?.logGroup ? logs.decode : decoder,
+        logs,
+      })
     } finally {
       await pool?.close()
     }
@@ -179,6 +214,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     ids: ReadonlySet<string> | undefined
     filter: ReturnType<typeof filterFromFlags>
     decoder: BatchDecoder | undefined
+    logs?: BusLogChoice | undefined
   }): Promise<RedriveResult> {
     const {flags} = this
     const {queueUrl, queue, events, rate, ids, filter} = run
@@ -274,6 +310,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       }
       progress?.done()
       const result: RedriveResult = {...summary, edits}
+      const joined = run.logs ? busLogSummary(run.logs) : undefined
+      if (joined) result.busLogs = joined
       this.present(result, stoppedBy)
       // Events that came back failed again downstream: like failed entries, the run is only partly done
       // (the summary is complete; what is left is in the queue), so exit 3, not 0.
@@ -302,7 +340,11 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     ids: ReadonlySet<string> | undefined,
   ): Promise<{summary: RedriveSummary; edits: RedriveResult['edits']}> {
     const visibility = options.visibilitySeconds ?? DEFAULT_VISIBILITY_SECONDS
-    const peek = await peekDlq(deps.queue, {keepHidden: true, visibilityTimeoutSeconds: visibility})
+    const peek = await peekDlq(deps.queue, {
+      keepHidden: true,
+      visibilityTimeoutSeconds: visibility,
+      decoder: options.decoder,
+    })
     const chosen = peek.records.filter(
       (r) =>
         r.redrivable &&

@@ -7,6 +7,7 @@ import {Flags} from '@oclif/core'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
+import {busLogFlags, checkBusLogFlags, withBusLogs} from '../../cli/bus-logs.js'
 import {createDlqTracer} from '../../cli/dlq-trace.js'
 import {decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
@@ -43,6 +44,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     ...dlqQueueFlags,
     ...dlqFilterFlags,
     ...diagnoseFlag,
+    ...busLogFlags,
     interval: Flags.integer({
       summary: 'Seconds to wait between sweeps of the queue.',
       default: 1,
@@ -65,6 +67,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     process.on('SIGTERM', stop)
     try {
       const filter = filterFromFlags(this.flags)
+      checkBusLogFlags(this.flags)
       const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
       if (controller.signal.aborted) return
       // A watch runs for hours while causes get fixed: a cache is probed again after a minute.
@@ -76,13 +79,25 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         {region: this.ctx.aws.target.region},
         {findingTtlMs: 60_000},
       )
+      // A watch runs for hours: a log that can't be read is tried again a minute later, and said once.
+      const interactive = this.ctx.output.interactive && !this.jsonEnabled()
+      let logWarning: string | undefined
+      const logs = withBusLogs(this.ctx, this.flags, located, decoder.decode, (warning) => {
+        // The full-screen view owns the terminal: say it when the view is gone.
+        if (interactive) logWarning ??= warning
+        else process.stderr.write(`${this.redactor.redact(warning)}\n`)
+      })
       const feed = new DlqWatchFeed({
         port: queue,
-        decode: decoder.decode,
+        decode: logs.decode,
         intervalMs: this.flags.interval * 1000,
       })
-      if (this.ctx.output.interactive && !this.jsonEnabled()) {
-        await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+      if (interactive) {
+        try {
+          await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+        } finally {
+          if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
+        }
         return
       }
       this.ctx.verbose(`Watching ${located.queueUrl}: NDJSON on stdout until Ctrl-C.`)
