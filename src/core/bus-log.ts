@@ -148,8 +148,8 @@ const LEVELS = new Set<string>(BUS_LOG_LEVELS)
 /**
  * Read one log record from its text (a CloudWatch Logs event's `message`). Returns undefined for
  * anything that is not a record of the documented shape (other writers share log groups); never
- * throws. Unknown extra fields are kept; a `message_type` AWS adds later is refused rather than
- * guessed at.
+ * throws. Only the documented fields are kept; a `message_type` AWS adds later is refused rather
+ * than guessed at.
  */
 export function parseBusLogRecord(text: string): BusLogRecord | undefined {
   if (text.length > MAX_BUS_LOG_RECORD_CHARS || !text.startsWith('{')) return undefined
@@ -165,21 +165,24 @@ export function parseBusLogRecord(text: string): BusLogRecord | undefined {
   if (typeof r.message_type !== 'string' || !MESSAGE_TYPES.has(r.message_type)) return undefined
   const ts = typeof r.message_timestamp_ms === 'string' ? Number(r.message_timestamp_ms) : r.message_timestamp_ms
   if (typeof ts !== 'number' || !Number.isFinite(ts)) return undefined
-  const level = typeof r.log_level === 'string' && LEVELS.has(r.log_level) ? r.log_level : undefined
+  const level = typeof r.log_level === 'string' && LEVELS.has(r.log_level) ? (r.log_level as BusLogLevel) : undefined
+  // Built field by field (no spread, no delete): a reader joins tens of thousands of records, and
+  // objects of one shape stay fast.
   const record: BusLogRecord = {
-    ...(r as object),
     resource_arn: typeof r.resource_arn === 'string' ? r.resource_arn : '',
     request_id: typeof r.request_id === 'string' ? r.request_id : '',
     event_id: r.event_id,
     message_timestamp_ms: ts,
     message_type: r.message_type as BusLogMessageType,
-    log_level: (level ?? LEVEL_OF_STEP[r.message_type as BusLogMessageType]) as BusLogLevel,
+    log_level: level ?? LEVEL_OF_STEP[r.message_type as BusLogMessageType],
   }
-  if (typeof r.invocation_id !== 'string') delete record.invocation_id
-  if (typeof r.details !== 'object' || r.details === null || Array.isArray(r.details)) delete record.details
+  if (typeof r.invocation_id === 'string') record.invocation_id = r.invocation_id
+  if (typeof r.details === 'object' && r.details !== null && !Array.isArray(r.details)) {
+    record.details = r.details as BusLogDetails
+  }
   const error = readError(r.error)
   if (error) record.error = error
-  else delete record.error
+  if (Array.isArray(r.dropped_fields)) record.dropped_fields = r.dropped_fields.filter((f) => typeof f === 'string')
   return record
 }
 
