@@ -15,6 +15,8 @@
  * age: only the metric knows it without receiving messages.
  */
 import type {DlqReason, DlqRecord} from './dlq.js'
+import {parseRuleArn} from './dlq-decode.js'
+import {DETAIL_TYPES, OUTPUT} from './stack-template-names.js'
 
 /*
  * The shapes of src/adapters/aws/metrics.ts, restated (core imports no adapter): the adapter's
@@ -257,10 +259,11 @@ function exampleOf(r: DlqRecord): string {
 
 /** A counted metric over the window. Rates are per MINUTE (EventBridge's resolution). */
 export interface CountView {
-  readonly total: number
+  /** null when no metrics could be read (never a made-up 0). */
+  readonly total: number | null
   /** `total` over the window's elapsed minutes. */
-  readonly perMinute: number
-  /** One value per period, oldest first (missing points are 0: EventBridge sends no zeros). */
+  readonly perMinute: number | null
+  /** One value per period, oldest first (missing points are 0: EventBridge sends no zeros); empty when unread. */
   readonly points: number[]
 }
 
@@ -384,6 +387,8 @@ export function onGrid(
   return out
 }
 
+const UNREAD: CountView = {total: null, perMinute: null, points: []}
+
 function countView(points: number[], elapsedMinutes: number): CountView {
   const total = points.reduce((a, b) => a + b, 0)
   return {total, perMinute: elapsedMinutes > 0 ? round2(total / elapsedMinutes) : 0, points}
@@ -405,10 +410,14 @@ export function buildSnapshot(input: SnapshotInput): TopSnapshot {
     const counts = {} as Record<RuleCountKey, CountView>
     for (const m of RULE_METRICS) {
       if (m.key === 'latency') continue
-      const points = onGrid(series?.get(ruleSeriesId(i, m.key)), range, 0, 'sum') as number[]
+      if (!series) {
+        counts[m.key] = UNREAD
+        continue
+      }
+      const points = onGrid(series.get(ruleSeriesId(i, m.key)), range, 0, 'sum') as number[]
       counts[m.key] = countView(points, elapsedMinutes)
     }
-    const latency = onGrid(series?.get(ruleSeriesId(i, 'latency')), range, null, 'last')
+    const latency = series ? onGrid(series.get(ruleSeriesId(i, 'latency')), range, null, 'last') : []
     const present = latency.filter((v): v is number => v !== null)
     return {
       detailType: rule.detailType,
@@ -424,8 +433,8 @@ export function buildSnapshot(input: SnapshotInput): TopSnapshot {
 
   let dlq: TopSnapshot['dlq']
   if (input.target.dlq) {
-    const visiblePoints = onGrid(series?.get('dlq_visible'), range, null, 'last')
-    const agePoints = onGrid(series?.get('dlq_age'), range, null, 'last')
+    const visiblePoints = series ? onGrid(series.get('dlq_visible'), range, null, 'last') : []
+    const agePoints = series ? onGrid(series.get('dlq_age'), range, null, 'last') : []
     const lastAge = [...agePoints].reverse().find((v) => v !== null) ?? null
     const depth = input.depth.value
     const sampleOldest = input.sample.value?.oldestSentMs
@@ -586,4 +595,30 @@ export function shortMs(ms: number | null | undefined): string {
 export function snapshotDegraded(s: TopSnapshot): boolean {
   const bad = (x: {status: string}) => x.status === 'error' || x.status === 'stale'
   return bad(s.metrics) || (s.dlq !== undefined && bad(s.dlq.depth)) || bad(s.alarms) || bad(s.failures)
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* The target from the stack's outputs                                                              */
+/* ------------------------------------------------------------------------------------------------ */
+
+/**
+ * What `top` watches, from a stack's outputs: the rules from `<Kind>RuleArn` (name and bus from the
+ * ARN), the bus from `EventBusName` (else the rules'), the alarms from `<Alarm>AlarmName` (absent
+ * when the stack was deployed without alarms). Rules the outputs don't name are left out (the
+ * command then looks them up by resource type). The DLQ is found by the caller (as `dlq` commands do).
+ */
+export function targetFromOutputs(stack: string, outputs: Readonly<Record<string, string>>): TopTarget {
+  const rules: TopRule[] = []
+  let ruleBus: string | undefined
+  for (const kind of DETAIL_TYPES) {
+    const arn = outputs[OUTPUT.ruleArn[kind]]
+    const parts = parseRuleArn(arn)
+    if (!parts) continue
+    ruleBus ??= parts.bus
+    rules.push({detailType: kind, ruleName: parts.name, ruleArn: arn})
+  }
+  const alarms = (Object.keys(OUTPUT.alarmName) as Array<keyof typeof OUTPUT.alarmName>)
+    .map((key) => ({key, name: outputs[OUTPUT.alarmName[key]] ?? ''}))
+    .filter((a) => a.name !== '')
+  return {stack, bus: ruleBus ?? outputs[OUTPUT.eventBus] ?? 'default', rules, alarms}
 }

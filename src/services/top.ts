@@ -205,17 +205,22 @@ export class TopService {
         ),
       )
     }
-    if (this.target.dlq) {
+    // A sample hides the messages it reads for a moment (they count as in flight): the depth is read
+    // while no sample runs, and the next sample starts after it.
+    const depthRead = (async () => {
+      if (!this.target.dlq) return
+      // While a sample runs, keep the last depth (its read time says how old) rather than wait.
+      if (this.sampling && this.depth.value !== undefined) return
+      await this.sampling
       this.calls.depth++
-      jobs.push(
-        bounded('SQS GetQueueAttributes', this.callTimeoutMs, signal, (s) => this.sources.depth(s)).then(
-          (value) => void (this.depth = {status: 'ok', value, at: this.now()}),
-          (error: unknown) => void (this.depth = failed(this.depth, error)),
-        ),
+      await bounded('SQS GetQueueAttributes', this.callTimeoutMs, signal, (s) => this.sources.depth(s)).then(
+        (value) => void (this.depth = {status: 'ok', value, at: this.now()}),
+        (error: unknown) => void (this.depth = failed(this.depth, error)),
       )
-    }
-    const sampling = this.startSampleIfDue(signal)
-    if (options.waitForSample && sampling) jobs.push(sampling)
+    })()
+    jobs.push(depthRead)
+    const sampled = depthRead.then(() => (signal.aborted ? undefined : this.startSampleIfDue(signal)))
+    if (options.waitForSample) jobs.push(sampled.then(() => undefined))
     await Promise.all(jobs)
     return this.snapshot()
   }

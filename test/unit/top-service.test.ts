@@ -94,6 +94,27 @@ describe('TopService', () => {
     expect(snap.dlq?.depth.readAt).toBe(new Date(5_000).toISOString())
   })
 
+  it("never reads the depth while a sample hides the queue's messages", async () => {
+    let hidden = false
+    const src = sources({
+      depth: vi.fn(async () => (hidden ? {visible: 0, inFlight: 3, delayed: 0} : {visible: 3, inFlight: 0, delayed: 0})),
+      sample: vi.fn(async () => {
+        hidden = true
+        await new Promise((resolve) => setTimeout(resolve, 30))
+        hidden = false
+        return SAMPLE
+      }),
+    })
+    let now = 0
+    const service = new TopService({target, sources: src, window: '5m', now: () => now, sampleEveryMs: 1})
+    for (let i = 0; i < 4; i++) {
+      now += 10
+      const snap = await service.refresh(new AbortController().signal, {waitForSample: i % 2 === 0})
+      expect(snap.dlq?.depth).toMatchObject({visible: 3, inFlight: 0})
+    }
+    expect(src.sample.mock.calls.length).toBeGreaterThanOrEqual(2)
+  })
+
   it('bounds every call in time', async () => {
     const src = sources({alarms: vi.fn(() => new Promise<never>(() => {}))})
     const service = new TopService({target, sources: src, window: '5m', callTimeoutMs: 50})
