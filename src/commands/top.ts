@@ -250,6 +250,9 @@ export default class Top extends BaseCommand<typeof Top> {
     const args = ['dlq', 'watch', '--queue-url', target.dlq.queueUrl, ...this.awsFlagArgs()]
     this.logToStderr(`momento-eb ${args.join(' ')}`)
     const bin = process.argv[1] ?? 'momento-eb'
+    // Ink leaves stdin reading: paused, every key goes to the child.
+    if (process.stdin.isTTY) process.stdin.setRawMode(false)
+    process.stdin.pause()
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [bin, ...args], {stdio: 'inherit', env: process.env})
       // Ctrl-C reaches the child too, which leaves its view with exit 0: it must not also stop this process.

@@ -132,10 +132,7 @@ export class TopService {
     this.sources = options.sources
     this.specs = metricSpecs(options.target)
     this.windowKey = options.window
-    this.intervalMs = Math.min(
-      MAX_INTERVAL_MS,
-      Math.max(MIN_INTERVAL_MS, options.intervalMs ?? DEFAULT_INTERVAL_MS),
-    )
+    this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, options.intervalMs ?? DEFAULT_INTERVAL_MS))
     this.callTimeoutMs = options.callTimeoutMs ?? 10_000
     this.sampleTimeoutMs = options.sampleTimeoutMs ?? 30_000
     this.sampleLimit = Math.max(0, options.sampleLimit ?? DEFAULT_SAMPLE_LIMIT)
@@ -232,9 +229,7 @@ export class TopService {
     if (this.sampleStartedAt !== undefined && now - this.sampleStartedAt < this.sampleEveryMs) return undefined
     this.sampleStartedAt = now
     this.calls.sample++
-    this.sampling = bounded('DLQ sample', this.sampleTimeoutMs, signal, (s) =>
-      this.sources.sample(this.sampleLimit, s),
-    )
+    this.sampling = bounded('DLQ sample', this.sampleTimeoutMs, signal, (s) => this.sources.sample(this.sampleLimit, s))
       .then(
         (value) => void (this.sample = {status: 'ok', value, at: this.now()}),
         (error: unknown) => void (this.sample = failed(this.sample, error)),

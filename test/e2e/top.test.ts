@@ -99,7 +99,9 @@ describe('top', () => {
     expect(snap.failures.top).toEqual([expect.objectContaining({reason: 'cache-not-found', count: 3})])
     // The stack was deployed without alarms.
     expect(snap.alarms).toMatchObject({status: 'off', items: []})
-    expect(result.stderr).toMatch(/Metrics unavailable: Can't read CloudWatch metrics: .+ Rates, sparklines and latency are left empty\./)
+    expect(result.stderr).toMatch(
+      /Metrics unavailable: Can't read CloudWatch metrics: .+ Rates, sparklines and latency are left empty\./,
+    )
     // Peeking deleted nothing: the three messages are back once released.
     await until('the sample released', async () => {
       const d = await depth()
@@ -147,14 +149,16 @@ describe('top', () => {
 
   // Needs the sandbox's CloudWatch (issue 11, metrics piece: GetMetricData over the AWS/Events metrics the
   // pipeline publishes, DescribeAlarms with evaluation). Write them against it once it is merged.
-  it.todo("--json counts per rule match what the sandbox delivered (Invocations, FailedInvocations, InvocationsSentToDlq)")
+  it.todo(
+    '--json counts per rule match what the sandbox delivered (Invocations, FailedInvocations, InvocationsSentToDlq)',
+  )
   it.todo('--json shows the oldest age from ApproximateAgeOfOldestMessage (oldestAgeSource: cloudwatch)')
   it.todo('a stack deployed with alarms: the DLQ alarm is ALARM with messages in the DLQ and OK after a redrive')
   it.todo('exit 0 when every source is read')
 
   const hasTmux = spawnSync('tmux', ['-V']).status === 0
   it.skipIf(!hasTmux)(
-    'on a terminal (80×24): the dashboard, window keys, and q quits with exit 0',
+    'on a terminal (80×24): the dashboard, window keys, d hands off to dlq watch, q there ends with exit 0',
     async () => {
       // A tmux server of its own: nothing else's sessions can take this one down.
       const socket = `top-test-${process.pid}`
@@ -185,6 +189,10 @@ describe('top', () => {
         s = await waitScreen('the 24-hour window', (x) => x.includes('24 hours'))
         tmux('send-keys', '-t', session, '1')
         s = await waitScreen('the 5-minute window', (x) => x.includes('5 min'))
+        // d: the dashboard ends and `dlq watch` takes the terminal, on the same queue; q there ends both.
+        tmux('send-keys', '-t', session, 'd')
+        s = await waitScreen('dlq watch', (x) => x.includes('/s new') && x.includes('cache-not-found'))
+        expect(s).toContain('cache-not-found')
         tmux('send-keys', '-t', session, 'q')
         await until('top to end', async () => (existsSync(status) ? true : undefined), 15_000).catch((error: Error) => {
           throw new Error(`${error.message}\n--- screen ---\n${screen()}`)

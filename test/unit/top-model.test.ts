@@ -16,6 +16,7 @@ import {
   type SnapshotInput,
   sparkline,
   summarizeSample,
+  targetFromOutputs,
   TOP_WINDOW_KEYS,
   TOP_WINDOWS,
   type TopTarget,
@@ -140,18 +141,16 @@ function input(overrides: Partial<SnapshotInput> = {}): SnapshotInput {
     id,
     {id, timestamps: slots.map(at), values, status: 'Complete'},
   ]
-  const series = new Map(
-    [
-      s('r0_invocations', [10, 20, 30, 40, 0]),
-      s('r0_failures', [1], [2]),
-      s('r0_retries', [3, 3], [1, 2]),
-      s('r0_dlqWrites', [1], [2]),
-      s('r0_latency', [120, 80], [1, 3]),
-      s('r1_invocations', [5], [4]),
-      s('dlq_visible', [0, 1, 1], [2, 3, 4]),
-      s('dlq_age', [30, 90], [3, 4]),
-    ] as Array<[string, {id: string; timestamps: number[]; values: number[]; status: string}]>,
-  )
+  const series = new Map([
+    s('r0_invocations', [10, 20, 30, 40, 0]),
+    s('r0_failures', [1], [2]),
+    s('r0_retries', [3, 3], [1, 2]),
+    s('r0_dlqWrites', [1], [2]),
+    s('r0_latency', [120, 80], [1, 3]),
+    s('r1_invocations', [5], [4]),
+    s('dlq_visible', [0, 1, 1], [2, 3, 4]),
+    s('dlq_age', [30, 90], [3, 4]),
+  ] as Array<[string, {id: string; timestamps: number[]; values: number[]; status: string}]>)
   return {
     target,
     window: '5m',
@@ -258,7 +257,9 @@ describe('buildSnapshot', () => {
   it('marks partial data and stale sources as degraded', () => {
     const base = input()
     const range = base.metrics.value!.range
-    const series = new Map([['r0_invocations', {id: 'r0_invocations', timestamps: [], values: [], status: 'PartialData'}]])
+    const series = new Map([
+      ['r0_invocations', {id: 'r0_invocations', timestamps: [], values: [], status: 'PartialData'}],
+    ])
     const snap = buildSnapshot({...base, metrics: {status: 'ok', value: {range, series}, at: NOW}})
     expect(snap.metrics.partial).toBe(true)
     const stale = buildSnapshot({...base, depth: {...base.depth, status: 'stale', error: 'timed out'}})
@@ -331,5 +332,37 @@ describe('short formats', () => {
     expect(shortAge(null)).toBe('-')
     expect(shortMs(850)).toBe('850ms')
     expect(shortMs(1250)).toBe('1.3s')
+  })
+})
+
+describe('targetFromOutputs', () => {
+  it("reads the rules, their bus and the alarms from the stack's outputs", () => {
+    const t = targetFromOutputs('s', {
+      CacheSetRuleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/s-CacheSetRule-1',
+      CacheDeleteRuleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/s-CacheDeleteRule-2',
+      TopicPublishRuleArn: 'arn:aws:events:us-east-1:123456789012:rule/orders/s-TopicPublishRule-3',
+      EventBusName: 'orders',
+      DlqMessagesAlarmName: 's-dlq-messages',
+      EventsLostAlarmName: 's-events-lost',
+    })
+    expect(t.bus).toBe('orders')
+    expect(t.rules.map((r) => [r.detailType, r.ruleName])).toEqual([
+      ['cacheSet', 's-CacheSetRule-1'],
+      ['cacheDelete', 's-CacheDeleteRule-2'],
+      ['topicPublish', 's-TopicPublishRule-3'],
+    ])
+    expect(t.alarms).toEqual([
+      {key: 'dlqMessages', name: 's-dlq-messages'},
+      {key: 'eventsLost', name: 's-events-lost'},
+    ])
+  })
+  it('has no alarms when the stack was deployed without them, and the default bus from a rule/<name> ARN', () => {
+    const t = targetFromOutputs('s', {CacheSetRuleArn: 'arn:aws:events:us-east-1:1:rule/s-CacheSetRule-1'})
+    expect(t).toMatchObject({
+      bus: 'default',
+      alarms: [],
+      rules: [{detailType: 'cacheSet', ruleName: 's-CacheSetRule-1'}],
+    })
+    expect(targetFromOutputs('s', {}).rules).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 /** The `top` refresh loop with injected sources: cost per refresh, failures as stale/error, the sample's pace. */
-import {describe, expect, it, vi} from 'vitest'
+import {describe, expect, it, type Mock, vi} from 'vitest'
 
 import type {DlqSampleValue, MetricSeries, MetricSpec, MetricWindow, TopTarget} from '../../src/core/top-model.js'
 import {bounded, TopService, type TopSources} from '../../src/services/top.js'
@@ -24,7 +24,9 @@ const SAMPLE: DlqSampleValue = {
   oldestSentMs: 0,
 }
 
-function sources(overrides: Partial<TopSources> = {}) {
+type MockedSources = {[K in keyof TopSources]: Mock<TopSources[K]>}
+
+function sources(overrides: Partial<Record<keyof TopSources, unknown>> = {}): MockedSources {
   const metrics = vi.fn(async (specs: readonly MetricSpec[], range: MetricWindow) => {
     const out = new Map<string, MetricSeries>()
     for (const s of specs) out.set(s.id, {id: s.id, timestamps: [range.startMs], values: [1], status: 'Complete'})
@@ -35,7 +37,7 @@ function sources(overrides: Partial<TopSources> = {}) {
   )
   const depth = vi.fn(async () => ({visible: 4, inFlight: 1, delayed: 0}))
   const sample = vi.fn(async (limit: number) => ({...SAMPLE, limit}))
-  return {metrics, alarms, depth, sample, ...overrides}
+  return {metrics, alarms, depth, sample, ...overrides} as unknown as MockedSources
 }
 
 describe('TopService', () => {
@@ -97,7 +99,9 @@ describe('TopService', () => {
   it("never reads the depth while a sample hides the queue's messages", async () => {
     let hidden = false
     const src = sources({
-      depth: vi.fn(async () => (hidden ? {visible: 0, inFlight: 3, delayed: 0} : {visible: 3, inFlight: 0, delayed: 0})),
+      depth: vi.fn(async () =>
+        hidden ? {visible: 0, inFlight: 3, delayed: 0} : {visible: 3, inFlight: 0, delayed: 0},
+      ),
       sample: vi.fn(async () => {
         hidden = true
         await new Promise((resolve) => setTimeout(resolve, 30))

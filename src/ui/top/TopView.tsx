@@ -19,6 +19,8 @@ export interface TopViewProps {
 }
 
 function LineView({line, theme}: {line: Line; theme: Theme}) {
+  // Ink gives a blank text no height: a separator is an empty box one row high.
+  if (line.every((s) => s.text.trim() === '')) return <Box height={1} />
   return (
     <Text wrap="truncate">
       {line.map((s, i) => (

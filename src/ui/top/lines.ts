@@ -75,6 +75,14 @@ function sourceWord(s: SourceSummary, nowMs: number): string {
   return 'off'
 }
 
+/** Short names of the stack's alarms (OUTPUT.alarmName keys). */
+const ALARM_LABELS: Readonly<Record<string, string>> = {
+  dlqMessages: 'dlq',
+  eventsLost: 'lost',
+  throttled: 'throttled',
+  failureRatio: 'failures',
+}
+
 const COLS = {name: 13, rate: 8, small: 6, lat: 8}
 
 function ruleHeader(spark: number, windowLabel: string): Line {
@@ -122,7 +130,11 @@ function ruleTrendLine(rule: RuleView, width: number, ascii: boolean): Line {
     const w = Math.max(0, each - label.length - 2)
     if (w < 4) break
     const total = points.reduce((a, b) => a + b, 0)
-    line.push(seg(`${label} `, 'muted'), seg(sparkline(points, {width: w, ascii}), total > 0 ? tone : 'muted'), seg(' '))
+    line.push(
+      seg(`${label} `, 'muted'),
+      seg(sparkline(points, {width: w, ascii}), total > 0 ? tone : 'muted'),
+      seg(' '),
+    )
   }
   return line
 }
@@ -147,7 +159,7 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
     seg(' · rates per minute', 'muted'),
   ]
 
-  const rules: Line[][] = s.rules.map((r) => [ruleLine(r, spark, ascii)])
+  const rules: Line[] = s.rules.map((r) => ruleLine(r, spark, ascii))
   // Without metrics there is nothing to draw: no trend lines.
   const trends: Line[] = s.metrics.readAt === null ? [] : s.rules.map((r) => ruleTrendLine(r, width, ascii))
 
@@ -184,7 +196,8 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
   else {
     s.alarms.items.forEach((a, i) => {
       const tone: Tone = a.state === 'ALARM' ? 'error' : a.state === 'OK' ? 'ok' : 'warn'
-      alarmLine.push(seg(`${i > 0 ? ' · ' : ''}${a.key} `), seg(a.state, tone))
+      const state = a.state === 'INSUFFICIENT_DATA' ? 'no data' : a.state === 'MISSING' ? 'missing' : a.state
+      alarmLine.push(seg(`${i > 0 ? ' · ' : ''}${ALARM_LABELS[a.key] ?? a.key} `), seg(state, tone))
     })
     if (s.alarms.status === 'stale') alarmLine.push(seg(' (stale)', 'warn'))
   }
@@ -221,38 +234,38 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
   const status: Line = o.notice
     ? [seg(o.notice, 'warn')]
     : problems.length > 0
-      ? [seg(problems[0] as string, 'error'), ...(problems.length > 1 ? [seg(` (+${problems.length - 1} more)`)] : [])]
+      ? [...(problems.length > 1 ? [seg(`[+${problems.length - 1} more] `)] : []), seg(problems[0] as string, 'error')]
       : [seg('all sources read', 'muted')]
   const footer: Line = [seg(width >= FOOTER.length ? FOOTER : SHORT_FOOTER, 'muted')]
 
-  // Assemble by priority for the height available.
-  const height = Math.max(4, o.height)
-  const fixedLines = 2 /* title, sources */ + 1 /* rule header */ + rules.length + dlqLines.length + 1 + 2 /* status, footer */
-  let room = height - fixedLines
-  const withTrends = trends.length > 0 && room - 1 /* failure header */ >= trends.length + 3
-  if (withTrends) room -= trends.length
-  const blanks = room - 1 - Math.min(failLines.length, 3) >= 3
-  if (blanks) room -= 3
-  const failRoom = Math.max(0, room - 1)
-  const blank: Line = [seg('')]
-
-  const out: Line[] = [title, sources]
-  if (blanks) out.push(blank)
-  out.push(ruleHeader(spark, s.window.label))
+  // Assemble everything, then shed the least important lines until the frame fits the height:
+  // blanks first, then the trend lines, the failure reasons (from the last), their header, the source
+  // line, the alarms, the rule header and the title. Rules, the DLQ, the status and the keys stay.
+  const blank: Line = [seg(' ')]
+  const items: Array<{line: Line; keep: number}> = [
+    {line: title, keep: 7},
+    {line: sources, keep: 4},
+    {line: blank, keep: 0},
+    {line: ruleHeader(spark, s.window.label), keep: 6},
+  ]
   s.rules.forEach((_, i) => {
-    out.push(...(rules[i] as Line[]))
+    items.push({line: rules[i] as Line, keep: 9})
     const trend = trends[i]
-    if (withTrends && trend) out.push(trend)
+    if (trend) items.push({line: trend, keep: 1})
   })
-  if (blanks) out.push(blank)
-  out.push(...dlqLines, alarmLine)
-  if (blanks) out.push(blank)
-  if (room >= 1) {
-    out.push(failHeader)
-    out.push(...failLines.slice(0, failRoom))
+  items.push({line: blank, keep: 0})
+  for (const line of dlqLines) items.push({line, keep: 9})
+  items.push({line: alarmLine, keep: 5}, {line: blank, keep: 0}, {line: failHeader, keep: 3})
+  failLines.forEach((line, i) => items.push({line, keep: 2 + (failLines.length - i) / 100}))
+  items.push({line: status, keep: 8}, {line: footer, keep: 9})
+  const height = Math.max(4, o.height)
+  while (items.length > height) {
+    let drop = items.length - 1
+    for (let i = items.length - 1; i >= 0; i--)
+      if ((items[i] as {keep: number}).keep < (items[drop] as {keep: number}).keep) drop = i
+    items.splice(drop, 1)
   }
-  out.push(status, footer)
-  return out.slice(0, height).map((line) => fitLine(line, width))
+  return items.map((item) => fitLine(item.line, width))
 }
 
 /** The lines as plain text (tests, and the ASCII check). */
