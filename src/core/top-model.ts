@@ -9,7 +9,10 @@
  * - EventBridge sends metrics every minute (so no period under 60 s), best effort: a minute may come
  *   late or never; `Invocations` and `FailedInvocations` are only sent when not zero, so a missing
  *   point of a count is read as 0, never as "no data";
- * - `IngestiontoInvocationStartLatency` is in milliseconds.
+ * - `IngestiontoInvocationStartLatency` is in milliseconds;
+ * - `MatchedEvents` is not a per-rule metric: its documented dimension is None (every bus of the
+ *   account and region; the AWS CDK dropped its old RuleName variant), so it is fetched once, without
+ *   dimensions, and labelled as such. `TriggeredRules` is per rule.
  * SQS (AWS/SQS, dimension QueueName): `ApproximateNumberOfMessagesVisible`,
  * `ApproximateAgeOfOldestMessage` (seconds). SQS has no queue attribute for the oldest message's
  * age: only the metric knows it without receiving messages.
@@ -138,7 +141,6 @@ export const RULE_METRICS = [
   {key: 'throttles', metricName: 'ThrottledRules', stat: 'Sum'},
   {key: 'dlqWrites', metricName: 'InvocationsSentToDlq', stat: 'Sum'},
   {key: 'dlqWriteFailures', metricName: 'InvocationsFailedToBeSentToDlq', stat: 'Sum'},
-  {key: 'matched', metricName: 'MatchedEvents', stat: 'Sum'},
   {key: 'triggered', metricName: 'TriggeredRules', stat: 'Sum'},
   {key: 'latency', metricName: 'IngestiontoInvocationStartLatency', stat: 'Average'},
 ] as const
@@ -150,6 +152,9 @@ export const DLQ_METRICS = [
   {key: 'age', id: 'dlq_age', metricName: 'ApproximateAgeOfOldestMessage', stat: 'Maximum'},
 ] as const
 
+/** The one series not per rule: MatchedEvents with no dimensions (all buses of the account and region). */
+export const MATCHED_ID = 'all_matched'
+
 /** A rule's metric dimensions: RuleName alone on the default bus, EventBusName + RuleName on a custom one. */
 export function ruleDimensions(bus: string, ruleName: string): Record<string, string> {
   return bus === 'default' || bus === '' ? {RuleName: ruleName} : {EventBusName: bus, RuleName: ruleName}
@@ -160,7 +165,7 @@ export function ruleSeriesId(ruleIndex: number, key: RuleMetricKey): string {
   return `r${ruleIndex}_${key}`
 }
 
-/** Every series of one refresh, for ONE GetMetricData call (3 rules × 9 + 2 = 29 series). */
+/** Every series of one refresh, for ONE GetMetricData call (3 rules × 8 + 1 + 2 = 27 series). */
 export function metricSpecs(target: TopTarget): MetricSpec[] {
   const specs: MetricSpec[] = []
   target.rules.forEach((rule, i) => {
@@ -174,6 +179,7 @@ export function metricSpecs(target: TopTarget): MetricSpec[] {
       })
     }
   })
+  specs.push({id: MATCHED_ID, namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensions: {}, stat: 'Sum'})
   if (target.dlq) {
     for (const m of DLQ_METRICS) {
       specs.push({
@@ -277,7 +283,6 @@ export interface RuleView {
   readonly dlqWrites: CountView
   /** InvocationsFailedToBeSentToDlq: events that were LOST. */
   readonly dlqWriteFailures: CountView
-  readonly matched: CountView
   readonly triggered: CountView
   /** IngestiontoInvocationStartLatency, ms: the window's average (weighted by nothing: CloudWatch's per-period averages, averaged) and the latest period's. */
   readonly latencyMs: {
@@ -302,6 +307,8 @@ export interface TopSnapshot {
   readonly rateUnit: 'per-minute'
   readonly metrics: SourceSummary & {readonly partial: boolean}
   readonly rules: RuleView[]
+  /** MatchedEvents without dimensions: events that matched any rule, on EVERY bus of the account and region. */
+  readonly matchedAllBuses: CountView
   readonly dlq:
     | {
         readonly queueUrl: string
@@ -431,6 +438,10 @@ export function buildSnapshot(input: SnapshotInput): TopSnapshot {
     }
   })
 
+  const matchedAllBuses = series
+    ? countView(onGrid(series.get(MATCHED_ID), range, 0, 'sum') as number[], elapsedMinutes)
+    : UNREAD
+
   let dlq: TopSnapshot['dlq']
   if (input.target.dlq) {
     const visiblePoints = series ? onGrid(series.get('dlq_visible'), range, null, 'last') : []
@@ -505,6 +516,7 @@ export function buildSnapshot(input: SnapshotInput): TopSnapshot {
       partial: [...(series?.values() ?? [])].some((s) => s.status !== 'Complete'),
     },
     rules,
+    matchedAllBuses,
     dlq,
     alarms,
     failures,

@@ -159,7 +159,7 @@ describe('top dashboard', () => {
     const f = await waitFor((x) => x.includes('cacheSet'), 'the dashboard')
     if (process.env['SHOW_FRAME']) console.log(f)
     expect(f).toContain('momento-eb top  momento-api · bus default · 1 hour (1m points) · 12:30:20')
-    expect(f).toMatch(/^metrics ok 2s ago · rates per minute/m)
+    expect(f).toMatch(/^metrics ok 2s ago · rates per minute · matched on all buses 0\/min$/m)
     expect(f).toMatch(/^RULE +INV\/min +FAIL +RETRY +THROT +DLQ +LATENCY +invocations, 1 hour/m)
     // 10+11+…+69 = 2,370 invocations over 59⅓ minutes ≈ 40/min; 3 failures; 18 retries; 3 DLQ writes.
     expect(f).toMatch(/^cacheSet +40 +3 +18 +0 +3 +120ms +[▁▂▃▄▅▆▇█]+$/m)

@@ -76,10 +76,10 @@ describe('windows', () => {
 })
 
 describe('metricSpecs', () => {
-  it('asks for 9 series per rule and 2 for the DLQ, with unique lower-case ids', () => {
+  it('asks for 8 series per rule, MatchedEvents once, and 2 for the DLQ, with unique lower-case ids', () => {
     const specs = metricSpecs(target)
-    expect(specs).toHaveLength(29)
-    expect(new Set(specs.map((s) => s.id)).size).toBe(29)
+    expect(specs).toHaveLength(27)
+    expect(new Set(specs.map((s) => s.id)).size).toBe(27)
     for (const s of specs) expect(s.id).toMatch(/^[a-z][a-zA-Z0-9_]*$/)
     const names = specs.filter((s) => s.namespace === 'AWS/Events').map((s) => s.metricName)
     for (const metric of [
@@ -91,10 +91,13 @@ describe('metricSpecs', () => {
       'RetryInvocationAttempts',
       'IngestiontoInvocationStartLatency',
       'TriggeredRules',
-      'MatchedEvents',
     ]) {
       expect(names.filter((n) => n === metric)).toHaveLength(3)
     }
+    // Documented with no dimension (all buses): asked for once.
+    expect(specs.filter((s) => s.metricName === 'MatchedEvents')).toEqual([
+      {id: 'all_matched', namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensions: {}, stat: 'Sum'},
+    ])
     expect(specs.find((s) => s.metricName === 'IngestiontoInvocationStartLatency')?.stat).toBe('Average')
     expect(specs.find((s) => s.metricName === 'Invocations')?.stat).toBe('Sum')
     expect(specs.find((s) => s.id === 'dlq_visible')).toMatchObject({
@@ -109,7 +112,7 @@ describe('metricSpecs', () => {
     expect(ruleDimensions('default', 'r')).toEqual({RuleName: 'r'})
     expect(ruleDimensions('orders', 'r')).toEqual({EventBusName: 'orders', RuleName: 'r'})
     const custom = metricSpecs({...target, bus: 'orders', dlq: undefined})
-    expect(custom).toHaveLength(27)
+    expect(custom).toHaveLength(25)
     expect(custom[0]?.dimensions).toEqual({EventBusName: 'orders', RuleName: 'momento-api-CacheSetRule-AB'})
   })
 })

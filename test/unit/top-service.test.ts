@@ -47,7 +47,7 @@ describe('TopService', () => {
     const service = new TopService({target, sources: src, window: '1h', now: () => now})
     const snap = await service.refresh(new AbortController().signal, {waitForSample: true})
     expect(src.metrics).toHaveBeenCalledTimes(1)
-    expect(src.metrics.mock.calls[0]?.[0]).toHaveLength(29)
+    expect(src.metrics.mock.calls[0]?.[0]).toHaveLength(27)
     expect(src.metrics.mock.calls[0]?.[1].periodSeconds).toBe(60)
     expect(src.alarms).toHaveBeenCalledWith(['s-dlq'], expect.anything())
     expect(src.sample).toHaveBeenCalledWith(50, expect.anything())

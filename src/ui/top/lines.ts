@@ -157,6 +157,9 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
     seg(sourceWord(s.metrics, o.nowMs), sourceTone(s.metrics)),
     ...(s.metrics.partial ? [seg(' (partial)', 'warn')] : []),
     seg(' · rates per minute', 'muted'),
+    ...(s.matchedAllBuses.perMinute !== null
+      ? [seg(` · matched on all buses ${shortNumber(s.matchedAllBuses.perMinute)}/min`, 'muted')]
+      : []),
   ]
 
   const rules: Line[] = s.rules.map((r) => ruleLine(r, spark, ascii))
