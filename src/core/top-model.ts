@@ -446,7 +446,12 @@ export function buildSnapshot(input: SnapshotInput): TopSnapshot {
   if (input.target.dlq) {
     const visiblePoints = series ? onGrid(series.get('dlq_visible'), range, null, 'last') : []
     const agePoints = series ? onGrid(series.get('dlq_age'), range, null, 'last') : []
-    const lastAge = [...agePoints].reverse().find((v) => v !== null) ?? null
+    // Only a recent point (the last two periods) says how old the oldest message is NOW.
+    const lastAge =
+      agePoints
+        .slice(-2)
+        .reverse()
+        .find((v) => v !== null) ?? null
     const depth = input.depth.value
     const sampleOldest = input.sample.value?.oldestSentMs
     let oldestAgeSeconds: number | null = null

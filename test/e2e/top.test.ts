@@ -1,8 +1,9 @@
 /**
  * `momento-eb top` end to end: the built CLI against an in-process sandbox with a deployed stack.
- * CloudWatch is pointed at a closed port (AWS_ENDPOINT_URL_CLOUDWATCH), so these cases hold whether or
- * not the sandbox serves CloudWatch: `top` must still show the DLQ's depth and its failure reasons,
- * say that metrics are unavailable and why, and exit 3 (partial).
+ * First with CloudWatch pointed at a closed port (AWS_ENDPOINT_URL_CLOUDWATCH): `top` must still show
+ * the DLQ's depth and its failure reasons, say that metrics and alarms are unavailable and why, and
+ * exit 3 (partial). Then with the sandbox's CloudWatch: counts that match what the sandbox did, the
+ * DLQ alarm going to ALARM and back to OK.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
@@ -97,8 +98,15 @@ describe('top', () => {
     })
     expect(snap.failures).toMatchObject({status: 'ok', sampled: 3, limit: 50, truncated: false})
     expect(snap.failures.top).toEqual([expect.objectContaining({reason: 'cache-not-found', count: 3})])
-    // The stack was deployed without alarms.
-    expect(snap.alarms).toMatchObject({status: 'off', items: []})
+    // The stack's four alarms, unreadable with CloudWatch down: named, state unknown.
+    expect(snap.alarms.status).toBe('error')
+    expect(snap.alarms.items.map((a) => [a.key, a.state])).toEqual([
+      ['dlqMessages', 'MISSING'],
+      ['eventsLost', 'MISSING'],
+      ['throttled', 'MISSING'],
+      ['failureRatio', 'MISSING'],
+    ])
+    expect(result.stderr).toMatch(/Alarms: Can't read the stack's alarms: can't reach the endpoint/)
     expect(result.stderr).toMatch(
       /Metrics unavailable: Can't read CloudWatch metrics: .+ Rates, sparklines and latency are left empty\./,
     )
@@ -134,7 +142,11 @@ describe('top', () => {
     const lines = stdout.trim().split('\n')
     const snaps = lines.map((l) => JSON.parse(l) as TopSnapshot)
     expect(snaps.length).toBeGreaterThanOrEqual(3)
-    for (const s of snaps) expect(s.dlq?.depth.visible).toBe(3)
+    // The queue holds 3 throughout (visible, or in flight for the moment a read holds them).
+    const depths = snaps.map((s) => [s.dlq?.depth.visible, s.dlq?.depth.inFlight, s.dlq?.depth.readAt, s.takenAt])
+    for (const s of snaps) {
+      expect((s.dlq?.depth.visible ?? 0) + (s.dlq?.depth.inFlight ?? 0), JSON.stringify(depths)).toBe(3)
+    }
     expect(new Set(snaps.map((s) => s.takenAt)).size).toBe(snaps.length)
   })
 
@@ -146,15 +158,6 @@ describe('top', () => {
     expect(bad.code, show(bad)).toBe(2)
     expect(bad.stderr).toMatch(/window/i)
   })
-
-  // Needs the sandbox's CloudWatch (issue 11, metrics piece: GetMetricData over the AWS/Events metrics the
-  // pipeline publishes, DescribeAlarms with evaluation). Write them against it once it is merged.
-  it.todo(
-    '--json counts per rule match what the sandbox delivered (Invocations, FailedInvocations, InvocationsSentToDlq)',
-  )
-  it.todo('--json shows the oldest age from ApproximateAgeOfOldestMessage (oldestAgeSource: cloudwatch)')
-  it.todo('a stack deployed with alarms: the DLQ alarm is ALARM with messages in the DLQ and OK after a redrive')
-  it.todo('exit 0 when every source is read')
 
   const hasTmux = spawnSync('tmux', ['-V']).status === 0
   it.skipIf(!hasTmux)(
@@ -182,7 +185,7 @@ describe('top', () => {
         expect(s).toMatch(/cacheSet/)
         expect(s).toMatch(/depth 3 visible/)
         expect(s).toContain('metrics unavailable')
-        expect(s).toContain('no alarms')
+        expect(s).toContain('ALARMS UNAVAILABLE')
         expect(s).toContain('q quit')
         for (const line of s.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
         tmux('send-keys', '-t', session, '3')
@@ -204,6 +207,135 @@ describe('top', () => {
     },
     90_000,
   )
+})
+
+describe('top with the sandbox CloudWatch', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  let sqs: SQSClient
+  let dlqUrl: string
+  const stack = uniqueName('momento-api')
+  const top = async (...args: string[]) => {
+    const result = await runCli(['top', '--sandbox', '--stack', stack, '--json', ...args], {env, timeoutMs: 60_000})
+    return {result, snap: stdoutJson(result) as TopSnapshot}
+  }
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+    sqs = new SQSClient(clientConfig(sandbox))
+    const deployed = await runCli(['deploy', '--sandbox', '--stack', stack, '--json'], {env, timeoutMs: 60_000})
+    expect(deployed.code, show(deployed)).toBe(0)
+    dlqUrl = (stdoutJson(deployed) as {outputs: Record<string, string>}).outputs['DlqUrl'] as string
+  }, 120_000)
+  afterAll(async () => {
+    sqs?.destroy()
+    await sandbox?.close()
+    home?.cleanup()
+  })
+
+  it('an idle stack: every source read, zero counts, the DLQ empty, exit 0', async () => {
+    const {result, snap} = await top('--window', '5m')
+    expect(result.code, show(result)).toBe(0)
+    expect(snap.metrics).toMatchObject({status: 'ok', error: null, partial: false})
+    expect(snap.rules.map((r) => r.invocations.total)).toEqual([0, 0, 0])
+    expect(snap.rules[0]?.invocations.points).toHaveLength(5)
+    expect(snap.dlq).toMatchObject({depth: {status: 'ok', visible: 0}, oldestAgeSeconds: null, oldestAgeSource: 'none'})
+    expect(snap.alarms.status).toBe('ok')
+    expect(snap.alarms.items.map((a) => a.key)).toEqual(['dlqMessages', 'eventsLost', 'throttled', 'failureRatio'])
+    expect(snap.alarms.items.every((a) => a.state !== 'MISSING')).toBe(true)
+    expect(result.stderr).toBe('')
+  })
+
+  it('counts per rule match what the sandbox delivered and dead-lettered; the DLQ alarm fires', async () => {
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    try {
+      const set = (cache: string, key: string) => ({
+        Source: 'top.test',
+        DetailType: 'cacheSet',
+        Detail: JSON.stringify({cacheName: cache, key, message: 'v', ttl: 60}),
+      })
+      const del = (key: string) => ({
+        Source: 'top.test',
+        DetailType: 'cacheDelete',
+        Detail: JSON.stringify({cacheName: 'orders', key}),
+      })
+      const out = await eb.send(
+        new PutEventsCommand({
+          Entries: [set('orders', 'a'), set('orders', 'b'), set('missing', 'x'), set('missing', 'y'), del('a')],
+        }),
+      )
+      expect(out.FailedEntryCount).toBe(0)
+    } finally {
+      eb.destroy()
+    }
+    // Wait until the sandbox has done its work: two dead letters, and the DLQ alarm evaluated.
+    const {result, snap} = await until(
+      'the counts and the DLQ alarm',
+      async () => {
+        const got = await top('--window', '5m')
+        const [s, d] = got.snap.rules
+        const alarm = got.snap.alarms.items.find((a) => a.key === 'dlqMessages')
+        return s?.invocations.total === 4 && d?.invocations.total === 1 && alarm?.state === 'ALARM' ? got : undefined
+      },
+      30_000,
+    )
+    expect(result.code, show(result)).toBe(0)
+    const [cacheSet, cacheDelete, topicPublish] = snap.rules
+    expect(cacheSet).toMatchObject({
+      invocations: {total: 4},
+      failures: {total: 2},
+      dlqWrites: {total: 2},
+      dlqWriteFailures: {total: 0},
+      throttles: {total: 0},
+    })
+    expect(cacheSet?.latencyMs.average).not.toBeNull()
+    expect(cacheDelete).toMatchObject({invocations: {total: 1}, failures: {total: 0}, dlqWrites: {total: 0}})
+    expect(topicPublish?.invocations.total).toBe(0)
+    // 5 minutes' window: the per-minute rate is the total over the elapsed minutes.
+    expect(cacheSet?.invocations.perMinute).toBeGreaterThan(0)
+    expect(snap.dlq?.depth.visible).toBe(2)
+    expect(snap.failures.top).toEqual([expect.objectContaining({reason: 'cache-not-found', count: 2})])
+    expect(snap.alarms.items.find((a) => a.key === 'eventsLost')?.state).toBe('OK')
+    // The oldest age, once the sandbox has sampled the queue, comes from CloudWatch.
+    const aged = await until(
+      'ApproximateAgeOfOldestMessage',
+      async () => {
+        const got = await top('--window', '5m', '--sample', '0')
+        return got.snap.dlq?.oldestAgeSource === 'cloudwatch' ? got.snap : undefined
+      },
+      30_000,
+    )
+    expect(aged.dlq?.oldestAgeSeconds).toBeGreaterThanOrEqual(0)
+    // And what is in the queue is still there: `top` reads, never deletes.
+    expect(
+      await until('messages released', async () => {
+        const a = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: dlqUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        )
+        return a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0' ? a.Attributes : undefined
+      }),
+    ).toMatchObject({ApproximateNumberOfMessages: '2'})
+  })
+
+  it('after the DLQ is purged, the DLQ alarm goes back to OK', async () => {
+    const purge = await runCli(['dlq', 'purge', '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 30_000})
+    expect(purge.code, show(purge)).toBe(0)
+    const snap = await until(
+      'the DLQ alarm OK',
+      async () => {
+        const got = await top('--window', '5m', '--sample', '0')
+        return got.snap.alarms.items.find((a) => a.key === 'dlqMessages')?.state === 'OK' ? got.snap : undefined
+      },
+      30_000,
+    )
+    expect(snap.dlq).toMatchObject({depth: {visible: 0}, oldestAgeSeconds: null})
+  })
 })
 
 function shellQuote(text: string): string {
