@@ -62,7 +62,9 @@ export default class Top extends BaseCommand<typeof Top> {
       min: 0,
       max: 500,
     }),
-    ascii: Flags.boolean({summary: 'Draw sparklines with ASCII characters instead of blocks.'}),
+    ascii: Flags.boolean({
+      summary: 'Draw sparklines with ASCII characters instead of blocks (automatic when the locale is not UTF-8).',
+    }),
   }
   /** Leaving the dashboard or a --follow stream (q, Ctrl-C, SIGTERM) is success. */
   static override exitOnInterrupt = false
@@ -209,11 +211,12 @@ export default class Top extends BaseCommand<typeof Top> {
     // As `dlq watch`: React's production build unless NODE_ENV says otherwise.
     const nodeEnv = process.env['NODE_ENV']
     if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
-    const [{render}, {createElement}, {TopApp}, {createTheme}] = await Promise.all([
+    const [{render}, {createElement}, {TopApp}, {createTheme}, {asciiFromEnv}] = await Promise.all([
       import('ink'),
       import('react'),
       import('../ui/top/TopApp.js'),
       import('../ui/theme.js'),
+      import('../ui/top/lines.js'),
     ]).finally(() => {
       if (nodeEnv === undefined) delete process.env['NODE_ENV']
     })
@@ -223,7 +226,7 @@ export default class Top extends BaseCommand<typeof Top> {
         feed: service,
         theme: createTheme(this.ctx.output.color),
         title: `${target.stack} · bus ${target.bus}`,
-        ascii: this.flags.ascii,
+        ascii: this.flags.ascii || asciiFromEnv(process.env),
         onExit: (h) => (ended.how = h),
       }),
       {exitOnCtrlC: false, maxFps: 30},

@@ -150,13 +150,23 @@ describe('top', () => {
     expect(new Set(snaps.map((s) => s.takenAt)).size).toBe(snaps.length)
   })
 
-  it('an unknown stack exits 1 and names it; a bad --window exits 2', async () => {
+  it('an unknown stack exits 1 and names it; a bad --window, --interval or --sample exits 2', async () => {
     const missing = await cli(['top', '--stack', 'no-such-stack', '--json'])
     expect(missing.code, show(missing)).toBe(1)
     expect(JSON.stringify(stdoutJson(missing))).toMatch(/Stack no-such-stack doesn't exist/)
     const bad = await cli(['top', '--stack', stack, '--window', '2h'])
     expect(bad.code, show(bad)).toBe(2)
     expect(bad.stderr).toMatch(/window/i)
+    for (const args of [
+      ['--interval', '0'],
+      ['--interval', '301'],
+      ['--interval', 'soon'],
+      ['--sample', '-1'],
+    ]) {
+      const run = await cli(['top', '--stack', stack, ...args])
+      expect(run.code, show(run)).toBe(2)
+      expect(run.stderr, show(run)).toContain(args[0] as string)
+    }
   })
 
   const hasTmux = spawnSync('tmux', ['-V']).status === 0

@@ -14,7 +14,7 @@ import {
 } from '../../src/core/top-model.js'
 import {createTheme} from '../../src/ui/theme.js'
 import {TopApp, type TopExit, type TopFeed} from '../../src/ui/top/TopApp.js'
-import {plainText, topLines} from '../../src/ui/top/lines.js'
+import {asciiFromEnv, plainText, topLines} from '../../src/ui/top/lines.js'
 
 const NOW = Date.UTC(2026, 11, 6, 12, 30, 20)
 
@@ -290,5 +290,15 @@ describe('topLines', () => {
     const alarm = lines.find((l) => l[0]?.text === 'ALARMS ')
     expect(alarm?.find((s) => s.text === 'ALARM')?.tone).toBe('error')
     expect(alarm?.find((s) => s.text === 'OK')?.tone).toBe('ok')
+  })
+})
+
+describe('asciiFromEnv', () => {
+  it('draws ASCII only when the locale says it is not UTF-8', () => {
+    expect(asciiFromEnv({})).toBe(false)
+    expect(asciiFromEnv({LANG: 'en_US.UTF-8'})).toBe(false)
+    expect(asciiFromEnv({LANG: 'C'})).toBe(true)
+    expect(asciiFromEnv({LC_ALL: 'C.utf8', LANG: 'C'})).toBe(false)
+    expect(asciiFromEnv({LC_ALL: 'POSIX', LANG: 'en_US.UTF-8'})).toBe(true)
   })
 })

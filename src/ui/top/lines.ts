@@ -275,3 +275,14 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
 export function plainText(lines: readonly Line[]): string {
   return lines.map((l) => l.map((s) => s.text).join('')).join('\n')
 }
+
+/**
+ * Whether to draw ASCII sparklines without being asked: when the locale is set and isn't UTF-8 (the
+ * first of LC_ALL, LC_CTYPE, LANG that is set decides, as for the C library). No locale at all
+ * (many containers) keeps the block characters, which every UTF-8 terminal shows.
+ */
+export function asciiFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const locale = [env['LC_ALL'], env['LC_CTYPE'], env['LANG']].find((v) => v !== undefined && v !== '')
+  if (locale === undefined) return false
+  return !/utf-?8/i.test(locale)
+}
