@@ -537,8 +537,8 @@ const ASCII = ['_', '.', '-', '~', '=', '+', '*', '#']
 
 /**
  * A sparkline of `values` in `width` cells (default: one per value). More values than cells: each
- * cell shows the largest of its values (a spike stays visible); fewer: right-aligned, left-padded
- * with spaces. Scaled from 0 to the largest value; a zero is the lowest mark, a positive value at
+ * cell shows the largest of its values (a spike stays visible); fewer: each value is stretched over
+ * an equal share of the cells. Scaled from 0 to the largest value; a zero is the lowest mark, a positive value at
  * least the second lowest (so "1 failure" never looks like none); `null` (no data) is a space.
  * `ascii` uses `_.-~=+*#` for terminals without the block characters.
  */
@@ -562,7 +562,11 @@ export function sparkline(
       cells.push(best)
     }
   } else {
-    cells.push(...values.map((v) => (v !== null && v !== undefined && Number.isFinite(v) ? v : null)))
+    // Fewer values than cells: each value is stretched over an equal share of the width.
+    for (let c = 0; c < width && values.length > 0; c++) {
+      const v = values[Math.floor((c * values.length) / width)]
+      cells.push(v !== null && v !== undefined && Number.isFinite(v) ? v : null)
+    }
   }
   const max = cells.reduce<number>((m, v) => (v !== null && v > m ? v : m), 0)
   const top = marks.length - 1
@@ -573,7 +577,7 @@ export function sparkline(
       return marks[Math.max(1, Math.round((v / max) * top))]
     })
     .join('')
-  return line.padStart(width, ' ')
+  return line
 }
 
 /** A rate or count, short: `0`, `12`, `3.4`, `1.2k`, `3.4M`. */

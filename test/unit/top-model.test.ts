@@ -306,12 +306,13 @@ describe('sparkline', () => {
     expect(sparkline([0, 1, 1000])).toBe('▁▂█')
     expect(sparkline([null, 5, null])).toBe(' █ ')
   })
-  it('squeezes into the width keeping peaks, and pads short series on the left', () => {
+  it('squeezes into the width keeping peaks, and stretches short series over it', () => {
     const values = Array.from({length: 60}, (_, i) => (i === 31 ? 9 : 1))
     const line = sparkline(values, {width: 20})
     expect([...line]).toHaveLength(20)
     expect(line.indexOf('█')).toBe(10)
-    expect(sparkline([1, 2], {width: 5})).toBe('   ▅█')
+    expect(sparkline([1, 2], {width: 6})).toBe('▅▅▅███')
+    expect(sparkline([1, null, 2], {width: 6})).toBe('▅▅  ██')
   })
   it('has an ASCII fallback', () => {
     expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7], {ascii: true})).toBe('_.-~=+*#')

@@ -178,11 +178,12 @@ export function topLines(s: TopSnapshot, o: LayoutOptions): Line[] {
         ? ''
         : ` · oldest ${s.dlq.oldestAgeSource === 'sample' ? '≥' : ''}${shortAge(s.dlq.oldestAgeSeconds)}`
     const depthTone: Tone = d.status === 'error' ? 'error' : (d.visible ?? 0) > 0 ? 'warn' : 'ok'
+    // The queue's name last: on a narrow screen it is what gets cut.
     dlqLines.push([
       seg('DLQ ', 'accent'),
-      seg(`${s.dlq.queueName}  `),
       seg(depthText + (d.status === 'stale' ? ' (stale)' : ''), depthTone),
       seg(oldest),
+      seg(`  ${s.dlq.queueName}`, 'muted'),
     ])
   } else dlqLines.push([seg('DLQ ', 'accent'), seg('not found in this stack', 'warn')])
   const lost = s.rules.reduce((a, r) => a + (r.dlqWriteFailures.total ?? 0), 0)
