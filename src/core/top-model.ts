@@ -398,7 +398,8 @@ const UNREAD: CountView = {total: null, perMinute: null, points: []}
 
 function countView(points: number[], elapsedMinutes: number): CountView {
   const total = points.reduce((a, b) => a + b, 0)
-  return {total, perMinute: elapsedMinutes > 0 ? round2(total / elapsedMinutes) : 0, points}
+  // Three decimals: 9 invocations in 24 hours is 0.006/min, not 0.
+  return {total, perMinute: elapsedMinutes > 0 ? Math.round((total / elapsedMinutes) * 1000) / 1000 : 0, points}
 }
 
 function round2(x: number): number {
@@ -580,10 +581,11 @@ export function sparkline(
   return line
 }
 
-/** A rate or count, short: `0`, `12`, `3.4`, `1.2k`, `3.4M`. */
+/** A rate or count, short: `0`, `<0.1`, `12`, `3.4`, `1.2k`, `3.4M`. */
 export function shortNumber(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '-'
   const a = Math.abs(x)
+  if (a > 0 && a < 0.1) return x > 0 ? '<0.1' : '>-0.1'
   if (a >= 1e6) return `${trim(x / 1e6)}M`
   if (a >= 1e4) return `${Math.round(x / 1e3)}k`
   if (a >= 1e3) return `${trim(x / 1e3)}k`

@@ -324,6 +324,7 @@ describe('short formats', () => {
   it('formats numbers, ages and milliseconds', () => {
     expect(shortNumber(0)).toBe('0')
     expect(shortNumber(3.44)).toBe('3.4')
+    expect(shortNumber(0.006)).toBe('<0.1')
     expect(shortNumber(12.6)).toBe('13')
     expect(shortNumber(1234)).toBe('1.2k')
     expect(shortNumber(45_000)).toBe('45k')
