@@ -18,6 +18,7 @@ import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/c
 import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
+import {benchTop} from './bench-top.js'
 import {benchRedrive} from './bench-redrive.js'
 import {benchReliability} from './bench-reliability.js'
 
@@ -226,6 +227,7 @@ async function main() {
     memory: benchQueueMemory,
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
+    top: () => benchTop({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).
     reliability: () => benchReliability({quick: QUICK}),
