@@ -182,7 +182,9 @@ export default class Top extends BaseCommand<typeof Top> {
           limit,
           decoder: decoder.decode,
           visibilityTimeoutSeconds: 30,
-          waitSeconds: 0,
+          // A 1 s long poll, as `dlq list`: SQS answers a short poll from a sample of its servers, which
+          // can miss the messages of a small queue. It runs in the background, so the wait costs nothing.
+          waitSeconds: 1,
           maxEmptyReceives: 2,
           maxScanned: limit,
         }).catch(explain('sqs:ReceiveMessage and sqs:ChangeMessageVisibility'))
