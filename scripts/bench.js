@@ -19,6 +19,7 @@ import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} fro
 import {benchDecode} from './bench-decode.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
+import {benchTop} from './bench-top.js'
 import {benchRedrive} from './bench-redrive.js'
 import {benchReliability} from './bench-reliability.js'
 
@@ -227,6 +228,7 @@ async function main() {
     memory: benchQueueMemory,
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
+    top: () => benchTop({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
     decode: () => benchDecode({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).

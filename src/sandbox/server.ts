@@ -3,6 +3,8 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 
 import {cloudformationService} from './cloudformation/service.js'
+import {startCloudWatch} from './cloudwatch/runtime.js'
+import {cloudwatchService} from './cloudwatch/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
 import {logsService} from './logs/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
@@ -15,6 +17,7 @@ import {awsBodyLimit, INSPECTION_BODY_LIMIT, momentoBodyLimit} from './protocol/
 import {jsonResponse, type RawRequest, type RawResponse, type RestHandler} from './protocol/rest.js'
 import {queryError} from './protocol/xml.js'
 import {secretsmanagerService} from './secretsmanager/service.js'
+import {notificationsInspection} from './sns/routes.js'
 import {sqsService} from './sqs/service.js'
 import {createSandboxState, type SandboxOptions, type SandboxState} from './state.js'
 import {stsService} from './sts/service.js'
@@ -26,6 +29,7 @@ const AWS_SERVICES: readonly AwsService[] = [
   stsService,
   cloudformationService,
   logsService,
+  cloudwatchService,
 ]
 
 /** Query-protocol services by the `Version` they send. */
@@ -64,11 +68,13 @@ export interface RunningSandbox extends SandboxServer {
  */
 export function createSandboxServer(options: SandboxOptions & {host?: string} = {}): SandboxServer {
   const state = createSandboxState(options)
+  startCloudWatch(state)
   const restHandlers: readonly RestHandler[] = [
     infoRoute,
     momentoInspection,
     deliveryInspection,
     failureDetailRoute,
+    notificationsInspection,
     momentoRoutes,
   ]
   const hosts = createHostPolicy(state.options.allowHosts)

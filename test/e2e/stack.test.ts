@@ -72,7 +72,8 @@ describe('deploy, status, destroy', () => {
     expect(yaml.stdout).toMatch(/^AWSTemplateFormatVersion: /)
     expect(yaml.stdout).toContain('Type: AWS::SQS::QueuePolicy')
     const json = await cli(['template', '--format', 'json'])
-    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(10)
+    // 10 integration resources, 4 alarms, and the alarm e-mail topic and subscription (conditional).
+    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(16)
   })
 
   it('creates the stack with the sandbox key and URL, and prints the outputs', async () => {
@@ -81,7 +82,8 @@ describe('deploy, status, destroy', () => {
     noKeyIn(result)
     const deployed = stdoutJson(result) as DeployResult
     expect(deployed).toMatchObject({stack, action: 'create', status: 'CREATE_COMPLETE', eventBus: 'default'})
-    expect(deployed.plan).toHaveLength(10)
+    // 10 integration resources and 4 alarms (no e-mail topic without --alarm-email).
+    expect(deployed.plan).toHaveLength(14)
     expect(deployed.plan.every((row) => row.action === 'add')).toBe(true)
     expect(Object.keys(deployed.outputs).sort()).toEqual(
       [
@@ -96,12 +98,16 @@ describe('deploy, status, destroy', () => {
         'MomentoBaseUrl',
         'TopicPublishDestinationArn',
         'TopicPublishRuleArn',
+        'DlqMessagesAlarmName',
+        'EventsLostAlarmName',
+        'ThrottledRulesAlarmName',
+        'FailureRatioAlarmName',
       ].sort(),
     )
     expect(deployed.outputs['MomentoBaseUrl']).toBe(sandbox.endpoint)
     // Non-TTY progress: one plain line per stack event on stderr.
     expect(result.stderr).toMatch(/CREATE_COMPLETE +DeadLetterQueuePolicy +AWS::SQS::QueuePolicy/)
-    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 10 to add`)
+    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 14 to add`)
   })
 
   it('says "up to date" when nothing changed', async () => {
@@ -348,7 +354,10 @@ describe('deploy, status, destroy', () => {
     }
     old.Parameters['MomentoEndpoint'] = {Type: 'String', Default: ''}
     old['Mappings'] = {MomentoRegions: {'us-east-1': {BaseUrl: mappedUrl}}}
-    old['Conditions'] = {HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]}}
+    old['Conditions'] = {
+      ...(old['Conditions'] as object),
+      HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]},
+    }
     for (const id of ['CacheSetDestination', 'CacheDeleteDestination', 'TopicPublishDestination']) {
       const props = old.Resources[id]!.Properties as {InvocationEndpoint: {'Fn::Join': [string, unknown[]]}}
       props.InvocationEndpoint['Fn::Join'][1][0] = viaMap

@@ -10,6 +10,7 @@ import {
   deliveredBody,
   deliveredBodyBytes,
 } from '../../src/core/stack-template.js'
+import {alarmsPart} from '../../src/core/stack-template-alarms.js'
 import {renderStackTemplate} from '../../src/core/stack-template-text.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -19,7 +20,13 @@ const arn = (logical: string) => ({'Fn::GetAtt': [logical, 'Arn']})
 
 describe('stack template', () => {
   it('has exactly the integration resources', () => {
-    const types = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.Type]))
+    // The alarms part (stack-template-alarms.ts) adds its own resources, tested in stack-template-alarms.test.ts.
+    const fromParts = new Set(Object.keys(alarmsPart().Resources ?? {}))
+    const types = Object.fromEntries(
+      Object.entries(resources)
+        .filter(([id]) => !fromParts.has(id))
+        .map(([id, r]) => [id, r.Type]),
+    )
     expect(types).toEqual({
       MomentoConnection: 'AWS::Events::Connection',
       CacheSetDestination: 'AWS::Events::ApiDestination',
@@ -48,7 +55,8 @@ describe('stack template', () => {
 
   it('takes the base URL from its parameter only: no mapping lookup a region could lack', () => {
     expect(template['Mappings']).toBeUndefined()
-    expect(template['Conditions']).toBeUndefined()
+    // The only conditions are the alarms part's (default bus or not, e-mail or not).
+    expect(Object.keys(template['Conditions'] ?? {})).toEqual(Object.keys(alarmsPart().Conditions ?? {}))
     const text = JSON.stringify(template)
     expect(text).not.toContain('Fn::FindInMap')
     expect(text).not.toContain('AWS::Region')
@@ -171,6 +179,7 @@ describe('stack template', () => {
         OUTPUT.baseUrl,
         ...Object.values(OUTPUT.ruleArn),
         ...Object.values(OUTPUT.destinationArn),
+        ...Object.keys(alarmsPart().Outputs ?? {}),
       ].sort(),
     )
     expect(JSON.stringify(outputs)).not.toContain(PARAM.apiKey)

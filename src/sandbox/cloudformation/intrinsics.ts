@@ -354,6 +354,10 @@ function intrinsic(name: string, args: unknown, scope: Scope): unknown {
       const [index, items] = list(2).map((v) => evaluate(v, scope))
       if (!Array.isArray(items)) throw templateError('Fn::Select needs a list to select from.')
       const i = Number(index)
+      // While planning, a list split from a value known only after apply (a new resource's ARN) has
+      // one item; CloudFormation leaves such a selection for later instead of failing it.
+      if (i >= items.length && items.some((item) => typeof item === 'string' && item.includes(UNKNOWN_MARKER)))
+        return items.find((item) => typeof item === 'string' && item.includes(UNKNOWN_MARKER))
       if (!Number.isInteger(i) || i < 0 || i >= items.length)
         throw templateError('Fn::Select cannot select nonexistent value at index ' + String(index))
       return items[i]

@@ -294,6 +294,12 @@ export class SqsQueue implements SqsQueueHandle {
     return {visible: this.visible, inflight: this.inflight, delayed: this.delayed}
   }
 
+  /** When the oldest message still in the queue was sent (CloudWatch's ApproximateAgeOfOldestMessage). */
+  oldestSentAt(now: number): number | undefined {
+    this.settle(now)
+    return this.bySendOrder.peek()?.sentAt
+  }
+
   /** Store a message (from the pipeline or SendMessage, already validated). */
   send(input: SendMessageInput): SentMessage {
     return this.sendAt(input, this.store.now())
