@@ -4,6 +4,7 @@ import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {sandboxApiKey} from '../adapters/momento/http.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
@@ -47,6 +48,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       max: 86400,
     }),
     'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
+    'alarm-email': Flags.string({
+      summary:
+        'E-mail the stack’s alarms notify (SNS; the recipient must confirm). `none` removes it. Default: the deployed one.',
+    }),
   }
 
   /** How far the deploy got, for what Ctrl-C says: planned (a change set exists), or running in CloudFormation. */
@@ -55,6 +60,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   public async run(): Promise<DeployResult> {
     const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const {ctx} = this
+    const alarmEmail =
+      this.flags['alarm-email'] === undefined ? undefined : alarmEmailParameter(this.flags['alarm-email'])
     const apiKey = ctx.usingSandbox ? await this.sandboxKey() : await this.operatorKey()
     this.redactor.add(apiKey)
 
@@ -84,6 +91,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],
+          alarmEmail,
           region: ctx.target.region,
         },
         createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
@@ -132,6 +140,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       this.progress = undefined
       await closeView()
       this.present(result, Date.now() - started)
+      if (alarmEmail && !this.jsonEnabled())
+        this.note(`Alarm e-mails go to ${alarmEmail} once its owner confirms the subscription (AWS sends the link).`)
       return result
     } finally {
       await closeView()

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {describeAlarms} from '../adapters/aws/metrics.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
@@ -14,7 +15,7 @@ export default class Status extends BaseCommand<typeof Status> {
     'button works too: the connection’s state, each API destination’s state and endpoint, each rule’s state and ' +
     'target, the DLQ depth (visible / in flight) and whether its policy lets the rules write to it. Every problem ' +
     'comes with a fix. Exit 0 when nothing is wrong (warnings only), 1 when a problem was found or the stack ' +
-    'doesn’t exist.'
+    'doesn’t exist. The stack’s alarms are listed with their state; one in ALARM comes with what to do.'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --stack momento-api --json']
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
@@ -26,7 +27,11 @@ export default class Status extends BaseCommand<typeof Status> {
     const key = this.ctx.momento.apiKey ? decodeMomentoKey(this.ctx.momento.apiKey) : undefined
     const report = await getStackStatus(
       stackName,
-      {describeStack: ports.cfn.describeStack, findIntegration: ports.findIntegration},
+      {
+        describeStack: ports.cfn.describeStack,
+        findIntegration: ports.findIntegration,
+        describeAlarms: (names) => describeAlarms(this.ctx.aws, names, {sandboxUrl: this.ctx.sandboxUrl}),
+      },
       {key},
     )
     if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
@@ -49,6 +54,10 @@ export default class Status extends BaseCommand<typeof Status> {
     if (r.dlq) {
       this.log(`dlq          ${r.dlq.visible} visible, ${r.dlq.inFlight} in flight  ${r.dlq.url}`)
       this.log(`dlq policy   ${r.dlq.allowsRules ? 'allows the rules' : 'does NOT allow the rules'}`)
+    }
+    for (const a of r.alarms ?? []) {
+      this.log(`alarm        ${a.state.padEnd(17)} ${a.name} (${a.meaning})`)
+      if (a.action) this.log(`             → ${a.action}`)
     }
     const keys = Object.keys(r.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))

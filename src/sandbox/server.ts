@@ -15,6 +15,7 @@ import {ServiceError} from './protocol/errors.js'
 import {browserRefusal, browserRequestReason, createHostPolicy, hostRefusal, type HostPolicy} from './protocol/guard.js'
 import {awsBodyLimit, INSPECTION_BODY_LIMIT, momentoBodyLimit} from './protocol/limits.js'
 import {jsonResponse, type RawRequest, type RawResponse, type RestHandler} from './protocol/rest.js'
+import {handleRpcV2Cbor, RPC_V2_PATH} from './protocol/rpcv2-cbor.js'
 import {queryError} from './protocol/xml.js'
 import {secretsmanagerService} from './secretsmanager/service.js'
 import {notificationsInspection} from './sns/routes.js'
@@ -366,6 +367,13 @@ async function handle(
     },
     path: url.pathname,
   })
+
+  // Smithy RPC v2 CBOR (botocore's choice for CloudWatch) names the service and operation in the path.
+  const rpcV2 = req.headers['smithy-protocol'] === 'rpc-v2-cbor' ? RPC_V2_PATH.exec(url.pathname) : null
+  if (rpcV2) {
+    send(res, await handleRpcV2Cbor(BY_TARGET.get(rpcV2[1] ?? ''), rpcV2[2] ?? '', body, context('json')), requestId)
+    return
+  }
 
   // FIRST: the JSON protocols say who they are in X-Amz-Target.
   if (typeof target === 'string') {

@@ -64,6 +64,8 @@ export interface DeployOptions {
   readonly maxRetryAttempts?: number | undefined
   readonly maxEventAgeSeconds?: number | undefined
   readonly invocationRateLimit?: number | undefined
+  /** AlarmEmail parameter (core/alarm-email.ts): an address, or '' for none; undefined keeps the deployed one. */
+  readonly alarmEmail?: string | undefined
   /** The region the AWS clients use, when the bus ARN doesn't say. */
   readonly region?: string | undefined
   /** Polling: first interval, the cap it backs off to, and how long to wait in all. */
@@ -198,6 +200,7 @@ export async function deployStack(
       [PARAM.maxRetryAttempts]: numberParam(options.maxRetryAttempts),
       [PARAM.maxEventAge]: numberParam(options.maxEventAgeSeconds),
       [PARAM.rateLimit]: numberParam(options.invocationRateLimit),
+      [PARAM.alarmEmail]: options.alarmEmail,
     },
     {type, previous, names: Object.values(PARAM)},
   )

@@ -12,11 +12,14 @@ import {
   type IntegrationResources,
   type StackInfo,
 } from '../core/stack-plan.js'
+import {readAlarmStatus, type AlarmStatus, type AlarmView} from './alarm-status.js'
 
 /** What the status service reads. */
 export interface StackStatusPorts {
   describeStack(name: string): Promise<StackInfo | undefined>
   findIntegration(name: string): Promise<IntegrationResources>
+  /** The named alarms' states (alarm-status.ts); without it `alarms` stays null. */
+  describeAlarms?(names: string[]): Promise<AlarmView[]>
 }
 
 /** One problem and its fix. `error` problems make `status` exit 1. */
@@ -57,6 +60,8 @@ export interface StackStatusReport {
     } | null
   }>
   dlq: {url: string; arn: string; visible: number; inFlight: number; allowsRules: boolean} | null
+  /** The stack's alarms (null when it has none): see alarm-status.ts. */
+  alarms: AlarmStatus[] | null
   problems: StatusProblem[]
 }
 
@@ -111,6 +116,7 @@ export async function getStackStatus(
     destinations: [],
     rules: [],
     dlq: null,
+    alarms: null,
     problems,
   }
   if (!found) return report
@@ -240,5 +246,6 @@ export async function getStackStatus(
   } else {
     add('error', null, 'The stack has no dead-letter queue.', 'Run `momento-eb deploy` to add it.')
   }
+  report.alarms = await readAlarmStatus(stack.outputs, ports.describeAlarms?.bind(ports), add)
   return report
 }

@@ -36,9 +36,31 @@ import {cloudWatchOf} from './model.js'
 export const EVENTS_NAMESPACE = 'AWS/Events'
 export const SQS_NAMESPACE = 'AWS/SQS'
 
-/** A rule's dimensions as AWS publishes them. */
-export function ruleDimensions(busName: string, ruleName: string): Record<string, string> {
-  return busName === 'default' ? {RuleName: ruleName} : {EventBusName: busName, RuleName: ruleName}
+const DIMENSIONS = new Map<string, Readonly<Record<string, string>>>()
+
+/** A rule's dimensions as AWS publishes them (one frozen object per bus and rule, reused). */
+export function ruleDimensions(busName: string, ruleName: string): Readonly<Record<string, string>> {
+  const key = `${busName}\u0000${ruleName}`
+  let dims = DIMENSIONS.get(key)
+  if (!dims) {
+    dims = Object.freeze(busName === 'default' ? {RuleName: ruleName} : {EventBusName: busName, RuleName: ruleName})
+    if (DIMENSIONS.size >= 10_000) DIMENSIONS.clear()
+    DIMENSIONS.set(key, dims)
+  }
+  return dims
+}
+
+const BUS_DIMENSIONS = new Map<string, Readonly<Record<string, string>>>()
+
+/** `{EventBusName}` for a bus, reused the same way. */
+function busDimensions(busName: string): Readonly<Record<string, string>> {
+  let dims = BUS_DIMENSIONS.get(busName)
+  if (!dims) {
+    dims = Object.freeze({EventBusName: busName})
+    if (BUS_DIMENSIONS.size >= 10_000) BUS_DIMENSIONS.clear()
+    BUS_DIMENSIONS.set(busName, dims)
+  }
+  return dims
 }
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({})
@@ -57,12 +79,12 @@ export function eventsMetricsObserver(state: SandboxState): PipelineObserver {
       matchedEvents.add(event.id)
       if (matchedEvents.size > 10_000) matchedEvents.clear()
       count(bus.region, 'MatchedEvents', NONE, at)
-      count(bus.region, 'MatchedEvents', {EventBusName: bus.busName}, at)
+      count(bus.region, 'MatchedEvents', busDimensions(bus.busName), at)
     },
     attemptStarted(inv, _event, attempt, at) {
       const dims = ruleDimensions(inv.busName, inv.ruleName)
       count(inv.region, 'InvocationAttempts', dims, at)
-      count(inv.region, 'InvocationAttempts', {EventBusName: inv.busName}, at)
+      count(inv.region, 'InvocationAttempts', busDimensions(inv.busName), at)
       count(inv.region, 'InvocationAttempts', NONE, at)
       if (attempt > 1) count(inv.region, 'RetryInvocationAttempts', dims, at)
     },

@@ -130,12 +130,20 @@ export function isSupportedStat(stat: string): boolean {
   return ['Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'].includes(stat) || PERCENTILE.test(stat)
 }
 
+/** Dimension sets already turned into key text (the pipeline observer reuses its objects). */
+const DIMENSION_KEYS = new WeakMap<Dimensions, string>()
+
 /** The key of a series: namespace, name and the dimension set (order does not matter, as on AWS). */
 export function seriesKey(namespace: string, metricName: string, dimensions: Dimensions): string {
-  const dims = Object.keys(dimensions)
-    .sort()
-    .map((name) => `${name}=${dimensions[name]}`)
-    .join('\u0001')
+  let dims = DIMENSION_KEYS.get(dimensions)
+  if (dims === undefined) {
+    dims = Object.keys(dimensions)
+      .sort()
+      .map((name) => `${name}=${dimensions[name]}`)
+      .join('\u0001')
+    // Only frozen objects are cached: a caller's mutable object could change under the cache.
+    if (Object.isFrozen(dimensions)) DIMENSION_KEYS.set(dimensions, dims)
+  }
   return `${namespace}\u0000${metricName}\u0000${dims}`
 }
 

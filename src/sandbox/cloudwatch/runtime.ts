@@ -12,11 +12,14 @@ export function startCloudWatch(state: SandboxState): void {
   if (state.closing.aborted) return
   const stopObserving = pipelineOf(state).observe(eventsMetricsObserver(state))
   const nonEmpty = new Set<string>()
+  let last = state.now()
   const timer = setInterval(() => {
     if (state.closing.aborted) return
     try {
+      const now = state.now()
       sampleQueues(state, nonEmpty)
-      evaluateAll(state)
+      evaluateAll(state, now - last)
+      last = now
     } catch (error) {
       state.options.log(`cloudwatch tick failed: ${error instanceof Error ? error.message : String(error)}`)
     }

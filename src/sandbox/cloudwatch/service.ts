@@ -26,16 +26,23 @@ const HANDLERS: Readonly<Record<string, Operation>> = {
  * `X-Amz-Target: GraniteServiceVersion20100801.<Op>` and is awsQueryCompatible: errors carry
  * `x-amzn-query-error: <Code>;Sender`, the code the query protocol would have used.
  *
- * Not served: the query protocol (no client this project uses sends it) and Smithy RPCv2 CBOR,
- * which botocore ≥1.3x prefers for CloudWatch (the installed AWS CLI v1 / botocore 1.43 lists
- * `protocols: [smithy-rpc-v2-cbor, json, query]` and picks CBOR), so `aws cloudwatch
- * --endpoint-url <sandbox>` does not work against the sandbox.
+ * Also served over Smithy RPC v2 CBOR (protocol/rpcv2-cbor.ts): botocore's model (1.43, the installed
+ * AWS CLI v1) lists `protocols: [smithy-rpc-v2-cbor, json, query]` and picks CBOR, so that is what
+ * `aws cloudwatch --endpoint-url <sandbox>` sends. Not served: the query protocol (no client here
+ * uses it for CloudWatch).
  */
 export const cloudwatchService: AwsService = {
   signingName: 'monitoring',
   targetPrefix: 'GraniteServiceVersion20100801',
   jsonVersion: '1.0',
   queryCompatible: true,
+  rpcV2CborTimestamps: new Set([
+    'Timestamp',
+    'Timestamps',
+    'AlarmConfigurationUpdatedTimestamp',
+    'StateUpdatedTimestamp',
+    'StateTransitionedTimestamp',
+  ]),
   operations: Object.fromEntries(
     Object.entries(HANDLERS).map(([name, handler]) => [
       name,

@@ -42,4 +42,6 @@ export interface AwsService {
   readonly xmlNamespace?: string
   /** SQS: JSON errors also carry `x-amzn-query-error` with the legacy code. */
   readonly queryCompatible?: boolean
+  /** Served over Smithy RPC v2 CBOR too (protocol/rpcv2-cbor.ts): output members that are timestamps. */
+  readonly rpcV2CborTimestamps?: ReadonlySet<string>
 }

@@ -30,6 +30,18 @@ export const getMetricData: Operation = (input, ctx) => {
     seen.add(query.Id)
   })
   const maxPoints = (input['MaxDatapoints'] as number | undefined) ?? DEFAULT_MAX_DATAPOINTS
+  // Work bound: every MetricStat query is computed over every period of the range, so cap the
+  // product (AWS caps what it returns at 100,800 datapoints; the sandbox must not spin on a 500 × 1 s × 24 h ask).
+  let computed = 0
+  for (const query of queries) {
+    if (!query.MetricStat) continue
+    computed += Math.ceil((endMs - startMs) / (query.MetricStat.Period * 1000))
+    if (computed > 10 * DEFAULT_MAX_DATAPOINTS) {
+      throw invalid(
+        `The queries cover more than ${10 * DEFAULT_MAX_DATAPOINTS} periods in all; use longer periods, fewer queries or a shorter range.`,
+      )
+    }
+  }
   const windows = new Map<number, number[]>()
   const windowsOf = (period: number): number[] => {
     let list = windows.get(period)
