@@ -4,7 +4,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
-import {ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
+import {CancelledError, ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {
   errorToJson,
@@ -210,6 +210,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const domain = toDomainError(error, {argv: this.argv, env: process.env})
     process.exitCode = domain.exitCode
+    if (domain instanceof CancelledError && this.jsonEnabled() && stdoutState.state === 'ok') {
+      // Declining isn't an error: no error envelope, and exit 0.
+      this.logJson({cancelled: true, message: domain.message})
+      return
+    }
     if (this.jsonEnabled() && stdoutState.state === 'ok') {
       this.logJson(this.toErrorJson(domain))
       return

@@ -1,4 +1,5 @@
 import {
+  CancelledError,
   ConfigError,
   ExitCode,
   InternalError,
@@ -247,14 +248,16 @@ export interface HumanErrorOptions {
 export function formatHumanError(error: MomentoEbError, options: HumanErrorOptions): string {
   const s = style(options.color)
   const r = (text: string) => options.redactor.redact(text)
-  const lines = [`${s.red(s.bold('Error:'))} ${r(error.message)}`]
+  // Ctrl-C and a declined prompt are the user's choice, not a failure: one calm line, no code.
+  const calm = error instanceof InterruptedError || error instanceof CancelledError
+  const lines = [calm ? r(error.message) : `${s.red(s.bold('Error:'))} ${r(error.message)}`]
   const cause = describeCause(error.cause)
   if (cause && cause.message !== error.message) lines.push(`  ${cause.name}: ${r(cause.message)}`)
   if (error.hints.length > 0) {
     lines.push('Try:')
     for (const hint of error.hints) lines.push(`  ${r(hint)}`)
   }
-  lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
+  if (!calm) lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
   if (options.debug) {
     if (error.stack) lines.push('', r(error.stack))
     if (error.cause instanceof Error && error.cause.stack) lines.push('Caused by:', r(error.cause.stack))
