@@ -10,6 +10,7 @@
 'use strict'
 const {readFileSync, statSync} = require('node:fs')
 const {dirname, join} = require('node:path')
+const {pathToFileURL} = require('node:url')
 const {Script} = require('node:vm')
 
 const root = join(__dirname, '..')
@@ -64,8 +65,20 @@ async function main(argv) {
     await loadBundle(readOptional(bundleCache)).exports.runFast(argv, root)
     return
   }
-  const {execute} = await import('@oclif/core')
-  await execute({args: argv, dir: root})
+  const {Config, execute} = await import('@oclif/core')
+  const config = await Config.load(root)
+  await describeTopics(config)
+  await execute({args: argv, loadOptions: config})
+}
+
+/** Give each topic its own description (src/cli/help-topics.ts), not that of one of its commands. */
+async function describeTopics(config) {
+  const {TOPICS} = await import(pathToFileURL(join(root, 'dist', 'cli', 'help-topics.js')).href)
+  // As package.json's oclif.topics would: the config execute() builds reuses these plugin objects.
+  const topics = Object.fromEntries(Object.entries(TOPICS).map(([name, description]) => [name, {description}]))
+  for (const plugin of config.getPluginsList().filter((p) => p.root === root)) {
+    plugin.pjson.oclif = {...plugin.pjson.oclif, topics: {...plugin.pjson.oclif?.topics, ...topics}}
+  }
 }
 
 if (require.main === module) main(process.argv.slice(2))

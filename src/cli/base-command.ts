@@ -121,6 +121,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static exitOnInterrupt = true
 
+  /** Extra hints when a required flag is missing (`put` points at its subcommands). */
+  static missingFlagHints: readonly string[] = []
+
   /**
    * The error Ctrl-C ends the run with (exit 130). Commands whose work carries on elsewhere after
    * they stop (a deploy's change set) override it to say so, and how to follow it.
@@ -163,7 +166,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       return await super.parse(options, argv)
     } catch (error) {
-      throw usageErrorFrom(error)
+      const ctor = this.ctor as unknown as typeof BaseCommand
+      const flags: Record<string, {summary?: string | undefined}> = {
+        ...(ctor.baseFlags as Record<string, {summary?: string}>),
+        ...(options?.flags as Record<string, {summary?: string}> | undefined),
+      }
+      if (ctor.enableJsonFlag) flags['json'] = {summary: 'Print the result as JSON.'}
+      flags['help'] = {summary: 'Show help.'}
+      throw usageErrorFrom(error, {
+        command: [this.config.bin, ...(this.id ?? '').split(':').filter((p) => p !== '')].join(' '),
+        flags,
+        missingFlagHints: ctor.missingFlagHints,
+      })
     }
   }
 

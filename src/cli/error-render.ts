@@ -12,6 +12,7 @@ import {
   type ErrorOptions,
 } from '../core/errors.js'
 import {style} from './output.js'
+import {closestCommand} from './suggest.js'
 import type {Redactor} from './redact.js'
 
 /** The `--json` error envelope, printed on stdout. */
@@ -162,8 +163,18 @@ function fromExitCode(exit: number, message: string, options: ErrorOptions): Mom
   }
 }
 
+/** What the command being parsed offers, for messages that name its flags and suggest one. */
+export interface ParseContext {
+  /** How the user ran it: `momento-eb put cacheSet`. */
+  readonly command?: string
+  /** Its flags (global ones included), by name, with their one-line summaries. */
+  readonly flags?: Readonly<Record<string, {readonly summary?: string | undefined}>>
+  /** Extra hints for a missing required flag (`put` names its subcommands). */
+  readonly missingFlagHints?: readonly string[]
+}
+
 /** A parse failure (unknown flag, missing value, failed validation) as a UsageError. */
-export function usageErrorFrom(error: unknown): UsageError {
+export function usageErrorFrom(error: unknown, context: ParseContext = {}): UsageError {
   if (error instanceof UsageError) {
     // oclif rewrites the message of an error thrown by a flag's own parse() to
     // "Parsing --flag \n\t<message>\nSee more help with --help": keep ours, with its code and hints.
@@ -183,11 +194,65 @@ export function usageErrorFrom(error: unknown): UsageError {
   if (parsing && lines[1]) {
     return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
   }
-  // Flag-constraint failures come as a heading followed by one line per problem: the problems are the message.
-  if (/following errors occurred/i.test(first) && lines.length > 1) {
-    return new UsageError(lines.slice(1).join('\n'), {hints: ['See the flags with --help.']})
+  const help = context.command ? `See \`${context.command} --help\`.` : 'See the flags with --help.'
+  // Flag-constraint failures come as a heading ("The following error(s) occurred:") followed by one
+  // line per problem: the problems are the message, told once each.
+  const problems = /following errors? occurred/i.test(first) ? lines.slice(1) : lines
+  const missing = problems.map((l) => /^Missing required flag:? ?-{0,2}([\w-]+)$/i.exec(l)?.[1]).filter(isString)
+  if (missing.length > 0) {
+    const described = missing.map((name) => {
+      const summary = context.flags?.[name]?.summary
+      return summary ? `--${name}: ${summary}` : undefined
+    })
+    const who = context.command ? `\`${context.command}\`` : 'This command'
+    return new UsageError(`${who} needs ${missing.map((n) => `--${n}`).join(' and ')}.`, {
+      hints: [...described.filter(isString), ...(context.missingFlagHints ?? []), help].slice(0, 3),
+    })
+  }
+  const exclusive = exclusivePairs(problems)
+  if (exclusive.length > 0) {
+    const pairs = exclusive.map(([a, b]) => `--${a} and --${b}`)
+    return new UsageError(`${pairs.join('; ')} can't be used together.`, {
+      hints: [`Give only one of ${exclusive.map(([a, b]) => `--${a} or --${b}`).join(', and one of ')}.`, help],
+    })
+  }
+  const unknown = /^Nonexistent flags?: (.+)$/i.exec(first)
+  if (unknown?.[1]) {
+    const typed = unknown[1].split(/,\s*/).map((f) => f.trim())
+    const known = Object.keys(context.flags ?? {})
+    const guesses = typed
+      .map((flag) => {
+        const guess = closestCommand(flag.replace(/^-+/, '').replace(/=.*$/, ''), known)
+        return guess ? `Did you mean --${guess} (not ${flag})?` : undefined
+      })
+      .filter(isString)
+    return new UsageError(`Unknown flag${typed.length > 1 ? 's' : ''} ${typed.join(', ')}.`, {
+      hints: [...guesses, help].slice(0, 3),
+    })
+  }
+  if (/following errors? occurred/i.test(first) && lines.length > 1) {
+    return new UsageError(lines.slice(1).join('\n'), {hints: [help]})
   }
   return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
+}
+
+function isString(value: string | undefined): value is string {
+  return value !== undefined
+}
+
+/**
+ * oclif's exclusive-flag failures, one line per direction ("--key-base64=YQ== cannot also be
+ * provided when using --key", and the same the other way round): each pair once, in name order.
+ */
+function exclusivePairs(lines: readonly string[]): Array<[string, string]> {
+  const seen = new Map<string, [string, string]>()
+  for (const line of lines) {
+    const match = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/.exec(line)
+    if (!match?.[1] || !match[2]) continue
+    const pair = [match[1], match[2]].sort() as [string, string]
+    seen.set(pair.join(' '), pair)
+  }
+  return [...seen.values()]
 }
 
 function stripOclifPrefix(message: string): string {

@@ -120,3 +120,14 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
   {name: 'NO_COLOR', description: 'any non-empty value disables colour (as does a non-TTY stdout or --no-color)'},
   {name: 'CI', description: 'when set (and not "false"), the CLI never prompts or animates'},
 ]
+
+/**
+ * What each topic is for, in the root help (`momento-eb --help`) and the topic's own. oclif would
+ * otherwise describe a topic by one of its commands (`dlq` as "Save dead-letter queue messages…",
+ * `dlq export`'s summary). bin/run.js applies these to the loaded config.
+ */
+export const TOPICS: Readonly<Record<string, string>> = {
+  config: 'Save defaults (cache, bus, source, stack, region) and see what each setting resolves to',
+  dlq: 'Read, watch, redrive, export and purge the dead-letter queue, with decoded failure reasons',
+  put: 'Publish events: one with put cacheSet|cacheDelete|topicPublish, many from NDJSON with put --file',
+}

@@ -100,6 +100,37 @@ describe.skipIf(!hasTmux)('prompts on a terminal', () => {
     expect(declined.screen()).not.toMatch(/Error:|Purged/)
   })
 
+  it('destroy without a terminal and without --yes: EB_CONFIRM_NEEDED, exit 2, like every other confirmation', async () => {
+    const result = await runCli(['destroy', '--sandbox', '--stack', stack, '--json'], {
+      env: cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
+      timeoutMs: 30_000,
+    })
+    expect(result.code, show(result)).toBe(2)
+    const {error} = JSON.parse(result.stdout) as {error: {code: string; hints: string[]}}
+    expect(error.code).toBe('EB_CONFIRM_NEEDED')
+    expect(error.hints.join(' ')).toContain('--yes')
+    expect(await stackExists()).toBe(true)
+  })
+
+  it('a mistyped command asks whether to run the suggestion: Enter (no) exits 2, Ctrl-C 130, y runs it', async () => {
+    const declined = terminal(['exit-code'])
+    await declined.waitFor('the question', (s) => s.includes('Run `momento-eb exit-codes` instead? [y/N]'))
+    declined.keys('Enter')
+    expect(await declined.exitCode(), declined.screen()).toBe(2)
+
+    const interrupted = terminal(['exit-code'])
+    await interrupted.waitFor('the question', (s) => s.includes('instead? [y/N]'))
+    interrupted.keys('C-c')
+    expect(await interrupted.exitCode(), interrupted.screen()).toBe(130)
+    expect(interrupted.screen()).toContain('Interrupted: nothing changed.')
+
+    const accepted = terminal(['exit-code'])
+    await accepted.waitFor('the question', (s) => s.includes('instead? [y/N]'))
+    accepted.keys('y', 'Enter')
+    expect(await accepted.exitCode(), accepted.screen()).toBe(0)
+    expect(accepted.screen()).toContain('interrupted (Ctrl-C)')
+  })
+
   it('deploy: Ctrl-C at the hidden API-key prompt exits 130, and echoes nothing typed', async () => {
     // Not --sandbox (which has its own key): an AWS endpoint and no MOMENTO_API_KEY, so deploy asks.
     const t = terminal(['deploy', '--stack', uniqueName('keyless')], awsEnv(sandbox.endpoint))

@@ -2,8 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqQueueFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
-import {ask, cancelled} from '../../cli/prompt.js'
-import {UsageError} from '../../core/errors.js'
+import {ask, cancelled, confirmationNeeded} from '../../cli/prompt.js'
 
 /** What `dlq purge --json` prints. */
 export interface DlqPurgeResult {
@@ -32,10 +31,7 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
   public async run(): Promise<DlqPurgeResult> {
     const interactive = this.ctx.output.interactive && !this.jsonEnabled()
     if (!this.flags.yes && !interactive) {
-      throw new UsageError('dlq purge deletes every message and needs confirmation, but there is no terminal to ask.', {
-        code: 'EB_CONFIRM_NEEDED',
-        hints: ['Pass --yes to purge without asking.'],
-      })
+      throw confirmationNeeded('dlq purge deletes every message.', 'Pass --yes to purge without asking.')
     }
     const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const depth = await queue.depth()

@@ -10,7 +10,7 @@ import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
-import {cancelled, confirm} from '../../cli/prompt.js'
+import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
@@ -132,9 +132,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       })
     }
     if (flags.edit && !this.ctx.output.interactive && !flags.yes) {
-      throw new UsageError('--edit needs a terminal to confirm the changes, or --yes.', {
-        hints: ['Pass --yes to redrive the edited events without asking.'],
-      })
+      throw confirmationNeeded(
+        '--edit shows the changes and asks before redriving them.',
+        'Pass --yes to redrive the edited events without asking.',
+      )
     }
     if ((flags.diagnose !== undefined || flags['api-key-stdin']) && !flags['dry-run']) {
       throw new UsageError('--diagnose and --api-key-stdin go with --dry-run.', {
