@@ -242,7 +242,8 @@ async function story(
   }
 
   step('Next')
-  line('Run it for real: `momento-eb sandbox` in one terminal, then `momento-eb deploy --sandbox`,')
+  line('Run it for real: `momento-eb sandbox` in one terminal, then in another')
+  line('`momento-eb sandbox cache create orders` (the sandbox starts with no caches), `momento-eb deploy --sandbox`,')
   line(
     '`momento-eb put cacheSet --sandbox --cache orders --key k --ttl 60 --message hi --wait`, `momento-eb dlq watch --sandbox`.',
   )

@@ -130,4 +130,6 @@ export const TOPICS: Readonly<Record<string, string>> = {
   config: 'Save defaults (cache, bus, source, stack, region) and see what each setting resolves to',
   dlq: 'Read, watch, redrive, export and purge the dead-letter queue, with decoded failure reasons',
   put: 'Publish events: one with put cacheSet|cacheDelete|topicPublish, many from NDJSON with put --file',
+  sandbox: 'Run the local sandbox (AWS and Momento on one port), and manage its Momento caches while it runs',
+  'sandbox:cache': 'Create, list and delete Momento caches in the running sandbox',
 }
