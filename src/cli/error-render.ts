@@ -322,7 +322,9 @@ export function formatHumanError(error: MomentoEbError, options: HumanErrorOptio
     lines.push('Try:')
     for (const hint of error.hints) lines.push(`  ${r(hint)}`)
   }
-  if (!calm) lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
+  // A calm line keeps its code only when it names a situation to follow up (EB_DEPLOY_INTERRUPTED).
+  const plain = calm && (error.code === 'EB_INTERRUPTED' || error.code === 'EB_CANCELLED')
+  if (!plain) lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
   if (options.debug) {
     if (error.stack) lines.push('', r(error.stack))
     if (error.cause instanceof Error && error.cause.stack) lines.push('Caused by:', r(error.cause.stack))
