@@ -12,7 +12,7 @@ import {
   type ErrorOptions,
 } from '../core/errors.js'
 import {style} from './output.js'
-import {closestCommand} from './suggest.js'
+import {closestCommand, suggestValue} from './suggest.js'
 import type {Redactor} from './redact.js'
 
 /** The `--json` error envelope, printed on stdout. */
@@ -229,6 +229,18 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
     return new UsageError(`Unknown flag${typed.length > 1 ? 's' : ''} ${typed.join(', ')}.`, {
       hints: [...guesses, help].slice(0, 3),
     })
+  }
+  // A value outside a flag's or argument's options: say which, list them, and guess (`yml` → yaml).
+  const option = /^Expected (?:(--[\w-]+)=)?([\s\S]*) to be one of: (.+)$/.exec(first)
+  if (option?.[2] !== undefined && option[3]) {
+    const valid = option[3].split(/,\s*/)
+    const guess = suggestValue(option[2], valid)
+    return new UsageError(
+      `${option[1] ? `${option[1]} ` : ''}${JSON.stringify(option[2])} isn't one of: ${valid.join(', ')}.`,
+      {
+        hints: [...(guess ? [`Did you mean ${guess}?`] : []), help],
+      },
+    )
   }
   if (/following errors? occurred/i.test(first) && lines.length > 1) {
     return new UsageError(lines.slice(1).join('\n'), {hints: [help]})

@@ -1250,6 +1250,21 @@ const FIRST_HOUR_CASES: Case[] = [
     code: 2,
     message: /"eu-west" is not an AWS region name/,
   },
+  usage(
+    'template: --format yml',
+    () => ['template', '--format', 'yml'],
+    /--format "yml" isn't one of: yaml, json\.[\s\S]*Did you mean yaml\?/,
+  ),
+  usage(
+    'config get: Cache in capitals',
+    () => ['config', 'get', 'Cache'],
+    /"Cache" isn't one of: cache, bus[\s\S]*Did you mean cache\?/,
+  ),
+  usage(
+    'demo: --failure-detail Detailed in capitals',
+    () => ['demo', '--failure-detail', 'Detailed'],
+    /Did you mean detailed\?/,
+  ),
   {
     name: 'dlq purge: no terminal to confirm is EB_CONFIRM_NEEDED',
     args: ({dlqUrl}) => ['dlq', 'purge', '--sandbox', '--queue-url', dlqUrl, '--json'],
