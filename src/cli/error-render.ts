@@ -195,6 +195,24 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
     return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
   }
   const help = context.command ? `See \`${context.command} --help\`.` : 'See the flags with --help.'
+  // Missing arguments: oclif's RequiredArgsError lists them (wrapped to the terminal); name them once.
+  const missingArgs = (error as {args?: unknown}).args
+  if (/^Missing \d+ required args?/.test(first) && Array.isArray(missingArgs) && missingArgs.length > 0) {
+    const named = (missingArgs as Array<{name?: unknown; description?: unknown; options?: unknown}>).map((a) => ({
+      name: String(a.name ?? 'ARG').toUpperCase(),
+      description: typeof a.description === 'string' ? a.description : undefined,
+      options: Array.isArray(a.options) ? (a.options as unknown[]).map(String) : undefined,
+    }))
+    const who = context.command ? `\`${context.command}\`` : 'This command'
+    return new UsageError(`${who} needs ${named.map((a) => a.name).join(' and ')}.`, {
+      hints: [
+        ...named
+          .filter((a) => a.description !== undefined || a.options !== undefined)
+          .map((a) => `${a.name}: ${a.options ? `one of ${a.options.join(', ')}` : (a.description ?? '')}`),
+        help,
+      ].slice(0, 3),
+    })
+  }
   // Flag-constraint failures come as a heading ("The following error(s) occurred:") followed by one
   // line per problem: the problems are the message, told once each.
   const problems = /following errors? occurred/i.test(first) ? lines.slice(1) : lines

@@ -1112,9 +1112,13 @@ const MORE_CASES: Case[] = [
   usage('dlq: an unknown subcommand', () => ['dlq', 'nope'], /isn't a momento-eb command/),
   // config, environment, exit-codes, demo, sandbox
   usage('config get: unknown key', () => ['config', 'get', 'colour'], /cache, bus, source, stack, region/),
-  usage('config get: no key', () => ['config', 'get'], /Missing 1 required arg/),
+  usage(
+    'config get: no key',
+    () => ['config', 'get'],
+    /`momento-eb config get` needs KEY\.[\s\S]*KEY: one of cache, bus/,
+  ),
   usage('config unset: unknown key', () => ['config', 'unset', 'colour'], /cache, bus, source, stack, region/),
-  usage('config unset: no key', () => ['config', 'unset'], /Missing 1 required arg/),
+  usage('config unset: no key', () => ['config', 'unset'], /`momento-eb config unset` needs KEY\./),
   usage('config list: an extra argument', () => ['config', 'list', 'extra'], /extra/),
   usage('config set: empty cache', () => ['config', 'set', 'cache', ''], /Can't save cache=""/),
   usage(
@@ -1125,8 +1129,8 @@ const MORE_CASES: Case[] = [
   usage('config set: source starting with aws.', () => ['config', 'set', 'source', 'aws.x'], /reserved by AWS/),
   usage('config set: empty source', () => ['config', 'set', 'source', ''], /The value is empty/),
   usage('config set: bus with a space', () => ['config', 'set', 'bus', 'bad bus!'], /Can't save bus/),
-  usage('config set: no value', () => ['config', 'set', 'cache'], /Missing 1 required arg/),
-  usage('config set: no key or value', () => ['config', 'set'], /Missing 2 required args/),
+  usage('config set: no value', () => ['config', 'set', 'cache'], /`momento-eb config set` needs VALUE\./),
+  usage('config set: no key or value', () => ['config', 'set'], /`momento-eb config set` needs KEY and VALUE\./),
   usage('config set: empty region', () => ['config', 'set', 'region', ''], /Can't save region=""/),
   usage(
     'config set: region in capitals',
@@ -1250,6 +1254,11 @@ const FIRST_HOUR_CASES: Case[] = [
     code: 2,
     message: /"eu-west" is not an AWS region name/,
   },
+  usage(
+    'sandbox cache create: no name',
+    () => ['sandbox', 'cache', 'create'],
+    /`momento-eb sandbox cache create` needs NAME\.[\s\S]*NAME: Cache name\./,
+  ),
   usage(
     'template: --format yml',
     () => ['template', '--format', 'yml'],

@@ -21,7 +21,7 @@ export default class SandboxCacheCreate extends BaseCommand<typeof SandboxCacheC
   public async run(): Promise<{name: string; endpoint: string}> {
     const name = this.args.name
     const url = sandboxUrl()
-    const answer = await sandboxAdmin(url, 'POST', '/_sandbox/momento/caches', {name})
+    const answer = await sandboxAdmin(url, 'POST', '/_sandbox/momento/caches', {name}, this.flags['call-timeout'])
     if (answer.status === 409) {
       throw new ConflictError(`Cache ${name} already exists in the sandbox.`, {
         code: 'EB_CACHE_EXISTS',

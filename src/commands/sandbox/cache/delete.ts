@@ -17,7 +17,13 @@ export default class SandboxCacheDelete extends BaseCommand<typeof SandboxCacheD
 
   public async run(): Promise<{name: string; deleted: true}> {
     const name = this.args.name
-    const answer = await sandboxAdmin(sandboxUrl(), 'DELETE', `/_sandbox/momento/caches/${encodeURIComponent(name)}`)
+    const answer = await sandboxAdmin(
+      sandboxUrl(),
+      'DELETE',
+      `/_sandbox/momento/caches/${encodeURIComponent(name)}`,
+      undefined,
+      this.flags['call-timeout'],
+    )
     if (answer.status === 404) {
       throw new NotFoundError(`The sandbox has no cache ${name}.`, {
         code: 'EB_CACHE_NOT_FOUND',

@@ -18,7 +18,7 @@ export default class SandboxCacheList extends BaseCommand<typeof SandboxCacheLis
 
   public async run(): Promise<{caches: SandboxCache[]}> {
     const url = sandboxUrl()
-    const answer = await sandboxAdmin(url, 'GET', '/_sandbox/momento/caches')
+    const answer = await sandboxAdmin(url, 'GET', '/_sandbox/momento/caches', undefined, this.flags['call-timeout'])
     const caches = (answer.body as {caches?: unknown} | undefined)?.caches
     if (answer.status !== 200 || !Array.isArray(caches)) {
       throw new RemoteError(`The sandbox at ${url} answered ${answer.status} listing caches.`, {
