@@ -131,5 +131,6 @@ export const TOPICS: Readonly<Record<string, string>> = {
   dlq: 'Read, watch, redrive, export and purge the dead-letter queue, with decoded failure reasons',
   put: 'Publish events: one with put cacheSet|cacheDelete|topicPublish, many from NDJSON with put --file',
   sandbox: 'Run the local sandbox (AWS and Momento on one port), and manage its Momento caches while it runs',
-  'sandbox:cache': 'Create, list and delete Momento caches in the running sandbox',
+  'sandbox:cache': 'Create, list and delete Momento caches in the running sandbox, and read their items',
+  'sandbox:fault': "Make the running sandbox's Momento fail (status, latency), list the faults, clear them",
 }

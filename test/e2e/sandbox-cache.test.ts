@@ -1,6 +1,6 @@
 /**
- * `momento-eb sandbox cache create|list|delete` against a running sandbox (the built CLI over HTTP),
- * and the sandbox's banner naming its caches and how to add one.
+ * `momento-eb sandbox cache create|list|delete|items` and `sandbox fault add|list|clear` against a
+ * running sandbox (the built CLI over HTTP), and the sandbox's banner naming its caches and how to add one.
  */
 import {createServer} from 'node:net'
 
@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, collect, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {inspect, until} from '../helpers/integration.js'
-import {startTestSandbox} from '../helpers/sandbox.js'
+import {startTestSandbox, TEST_API_KEY} from '../helpers/sandbox.js'
 
 interface Caches {
   caches: Array<{name: string; itemCount: number}>
@@ -80,6 +80,53 @@ describe('sandbox cache', () => {
     expect(again.code, show(again)).toBe(1)
     expect(again.stderr).toContain('The sandbox has no cache audit.')
     expect(again.stderr).toContain('momento-eb sandbox cache list')
+  })
+
+  it('items shows what reached a cache, one key with --key; a missing key is not found (exit 1)', async () => {
+    await cli('create', 'carts')
+    // Momento's HTTP API, as the integration's API destination calls it.
+    const put = await fetch(`${sandbox.endpoint}/cache/carts?key=cart-1&ttl_seconds=600`, {
+      method: 'PUT',
+      headers: {authorization: TEST_API_KEY},
+      body: 'three apples',
+    })
+    expect(put.status).toBe(204)
+    const all = await cli('items', 'carts')
+    expect(all.code, show(all)).toBe(0)
+    expect(all.stdout).toMatch(/^cart-1 {2}ttl \d+s {2}"three apples"$/m)
+    const one = stdoutJson(await cli('items', 'carts', '--key', 'cart-1', '--json')) as {items: Array<{value: string}>}
+    expect(one.items.map((i) => i.value)).toEqual(['three apples'])
+    const missing = await cli('items', 'carts', '--key', 'cart-2')
+    expect(missing.code, show(missing)).toBe(1)
+    expect(missing.stderr).toContain('Cache carts has no item with key "cart-2"')
+    const noCache = await cli('items', 'nope')
+    expect(noCache.code, show(noCache)).toBe(1)
+    expect(noCache.stderr).toContain('The sandbox has no cache nope.')
+  })
+
+  it('fault add makes Momento fail, fault list shows it, fault clear heals it', async () => {
+    const fault = (...args: string[]) => runCli(['sandbox', 'fault', ...args], {env})
+    const added = await fault('add', '503@carts')
+    expect(added.code, show(added)).toBe(0)
+    expect(added.stdout).toMatch(/Added fault fault-\d+: 503@carts\./)
+    const get = await fetch(`${sandbox.endpoint}/cache/carts?key=cart-1`, {headers: {authorization: TEST_API_KEY}})
+    expect(get.status).toBe(503)
+    const listed = await fault('list')
+    expect(listed.stdout).toMatch(/^fault-\d+ {2}status 503, cache carts {2}\(applied 1×\)$/m)
+    const cleared = await fault('clear')
+    expect(cleared.code, show(cleared)).toBe(0)
+    const healthy = await fetch(`${sandbox.endpoint}/cache/carts?key=cart-1`, {headers: {authorization: TEST_API_KEY}})
+    expect(healthy.status).toBe(200)
+    const none = await fault('list')
+    expect(none.stderr).toContain('Momento is healthy: no faults, no rate limit.')
+  })
+
+  it('fault add refuses a rule that does not parse (exit 2), before calling the sandbox', async () => {
+    const result = await runCli(['sandbox', 'fault', 'add', 'cacheSet:500:abc'], {env})
+    expect(result.code, show(result)).toBe(2)
+    expect(result.stderr).toMatch(/Fault spec/)
+    expect(result.stderr).not.toMatch(/Unexpected failure/)
+    expect((await inspect<{faults: unknown[]}>(sandbox, '/_sandbox/momento/faults')).faults).toEqual([])
   })
 
   it('with no sandbox running: exit 5, saying how to start one', async () => {

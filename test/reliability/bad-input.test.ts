@@ -1254,6 +1254,7 @@ const FIRST_HOUR_CASES: Case[] = [
     code: 2,
     message: /"eu-west" is not an AWS region name/,
   },
+  usage('sandbox fault add: a rule that does not parse', () => ['sandbox', 'fault', 'add', '500@'], /Fault spec/),
   usage(
     'sandbox cache create: no name',
     () => ['sandbox', 'cache', 'create'],
