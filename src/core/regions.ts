@@ -109,8 +109,10 @@ export const AWS_REGION_NAMES: readonly string[] = [
 ]
 
 /**
- * What an AWS region name looks like: us-east-1, us-gov-west-1, eusc-de-east-1. Every region AWS has
- * named follows it; a name that doesn't can't be a region, so it's refused before any call (which
- * would otherwise fail as an unresolvable host and be blamed on the network).
+ * What an AWS region name looks like: us-east-1, us-gov-west-1, eusc-de-east-1. Every partition's
+ * `regionRegex` in the SDK's partitions table (@aws-sdk/core, util-endpoints/lib/aws/partitions.js:
+ * `^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`, `^us\-gov\-\w+\-\d+$`, `^eusc\-(de)\-\w+\-\d+$`, …)
+ * fits it; a name that doesn't can't be a region, so it's refused before any call (which would
+ * otherwise fail as an unresolvable host and be blamed on the network).
  */
 export const REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/
