@@ -4,7 +4,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
-import {ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
+import {CancelledError, ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {
   errorToJson,
@@ -121,6 +121,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static exitOnInterrupt = true
 
+  /** Extra hints when a required flag is missing (`put` points at its subcommands). */
+  static missingFlagHints: readonly string[] = []
+
   /**
    * The error Ctrl-C ends the run with (exit 130). Commands whose work carries on elsewhere after
    * they stop (a deploy's change set) override it to say so, and how to follow it.
@@ -163,7 +166,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       return await super.parse(options, argv)
     } catch (error) {
-      throw usageErrorFrom(error)
+      const ctor = this.ctor as unknown as typeof BaseCommand
+      const flags: Record<string, {summary?: string | undefined}> = {
+        ...(ctor.baseFlags as Record<string, {summary?: string}>),
+        ...(options?.flags as Record<string, {summary?: string}> | undefined),
+      }
+      if (ctor.enableJsonFlag) flags['json'] = {summary: 'Print the result as JSON.'}
+      flags['help'] = {summary: 'Show help.'}
+      throw usageErrorFrom(error, {
+        command: [this.config.bin, ...(this.id ?? '').split(':').filter((p) => p !== '')].join(' '),
+        flags,
+        missingFlagHints: ctor.missingFlagHints,
+      })
     }
   }
 
@@ -210,6 +224,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const domain = toDomainError(error, {argv: this.argv, env: process.env})
     process.exitCode = domain.exitCode
+    if (domain instanceof CancelledError && this.jsonEnabled() && stdoutState.state === 'ok') {
+      // Declining isn't an error: no error envelope, and exit 0.
+      this.logJson({cancelled: true, message: domain.message})
+      return
+    }
     if (this.jsonEnabled() && stdoutState.state === 'ok') {
       this.logJson(this.toErrorJson(domain))
       return

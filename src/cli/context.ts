@@ -1,8 +1,10 @@
 import {createAwsClients, DEFAULT_CALL_TIMEOUT_MS, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
 import {UsageError} from '../core/errors.js'
+import {AWS_REGION_NAMES, REGION_NAME} from '../core/regions.js'
 import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
 import {resolveOutputMode, type OutputMode} from './output.js'
 import type {Redactor} from './redact.js'
+import {suggestValue} from './suggest.js'
 
 /** Where the Momento HTTP API is and the key to use. The key comes from MOMENTO_API_KEY only. */
 export interface MomentoTarget {
@@ -40,8 +42,20 @@ export interface ContextInputs {
   readonly redactor: Redactor
 }
 
-/** What an AWS region name looks like: us-east-1, us-gov-west-1, eusc-de-east-1. */
-const SANDBOX_REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/
+/** `--region` (or AWS_REGION) that isn't a region name: exit 2, with the region it most likely meant. */
+function checkRegionName(region: string | undefined, sandbox: boolean): void {
+  if (region === undefined || REGION_NAME.test(region)) return
+  const guess = suggestValue(region, AWS_REGION_NAMES)
+  throw new UsageError(`"${region}" is not an AWS region name (from --region or AWS_REGION).`, {
+    code: 'EB_BAD_REGION',
+    hints: [
+      ...(guess ? [`Did you mean ${guess}?`] : []),
+      sandbox
+        ? 'Pass a region name like us-east-1 or eu-west-1, or leave --region out for us-east-1.'
+        : 'Pass a region name like us-east-1 or eu-west-1 (`aws ec2 describe-regions` lists yours).',
+    ],
+  })
+}
 
 /** The URL `--sandbox` points at. */
 export function sandboxUrlFrom(env: NodeJS.ProcessEnv): string {
@@ -58,11 +72,7 @@ export function resolveAwsTarget(flags: GlobalFlagValues, env: NodeJS.ProcessEnv
   const timeout = flags['call-timeout'] ? {callTimeoutMs: flags['call-timeout']} : {}
   if (flags.sandbox) {
     // The sandbox serves any region by name; a name that isn't one would be signed and sent anyway.
-    if (flags.region !== undefined && !SANDBOX_REGION_NAME.test(flags.region)) {
-      throw new UsageError(`"${flags.region}" is not an AWS region name (from --region or AWS_REGION).`, {
-        hints: ['Pass a region name like us-east-1 or eu-west-1, or leave --region out for us-east-1.'],
-      })
-    }
+    checkRegionName(flags.region, true)
     return {
       endpoint: sandboxUrlFrom(env),
       region: flags.region ?? SANDBOX_REGION,
@@ -70,6 +80,8 @@ export function resolveAwsTarget(flags: GlobalFlagValues, env: NodeJS.ProcessEnv
       ...timeout,
     }
   }
+  // AWS: a name that isn't a region (us-east1) would otherwise fail as an unknown host, "unreachable".
+  checkRegionName(flags.region, false)
   return {
     ...timeout,
     ...(flags.region ? {region: flags.region} : {}),

@@ -180,6 +180,15 @@ async function story(
 
   step('6. Fix the causes')
   const ask = interaction.confirm ?? (async () => true)
+  if (interaction.confirm) {
+    // Say what each answer leads to before asking: "N" (the default) must not look like a dead end.
+    const missing = peeked.records.filter((r) => r.event?.detail['cacheName'] === MISSING_CACHE).length
+    line(
+      `Cache "${MISSING_CACHE}" doesn't exist. y creates it, and its ${missing} events are delivered when they are ` +
+        `redriven. N (the default) leaves it missing: the demo redrives them anyway, they fail again and come back ` +
+        'to the DLQ, and the demo ends there.',
+    )
+  }
   const created = await ask(`Cache "${MISSING_CACHE}" doesn't exist. Create it in the sandbox?`)
   if (created) {
     await sandboxCall(sandbox, 'POST', '/_sandbox/momento/caches', {name: MISSING_CACHE})
@@ -229,10 +238,12 @@ async function story(
       `${settledAgain.deadLettered} came back to the DLQ (${reasons}) because their cause was not fixed; ` +
         `the queue still holds ${final.depth}. Fix it, then redrive again.`,
     )
+    if (!created) line('The demo ends here; its sandbox closes with it.')
   }
 
   step('Next')
-  line('Run it for real: `momento-eb sandbox` in one terminal, then `momento-eb deploy --sandbox`,')
+  line('Run it for real: `momento-eb sandbox` in one terminal, then in another')
+  line('`momento-eb sandbox cache create orders` (the sandbox starts with no caches), `momento-eb deploy --sandbox`,')
   line(
     '`momento-eb put cacheSet --sandbox --cache orders --key k --ttl 60 --message hi --wait`, `momento-eb dlq watch --sandbox`.',
   )

@@ -1,4 +1,5 @@
 import {
+  CancelledError,
   ConfigError,
   ExitCode,
   InternalError,
@@ -11,6 +12,7 @@ import {
   type ErrorOptions,
 } from '../core/errors.js'
 import {style} from './output.js'
+import {closestCommand, suggestValue} from './suggest.js'
 import type {Redactor} from './redact.js'
 
 /** The `--json` error envelope, printed on stdout. */
@@ -161,8 +163,18 @@ function fromExitCode(exit: number, message: string, options: ErrorOptions): Mom
   }
 }
 
+/** What the command being parsed offers, for messages that name its flags and suggest one. */
+export interface ParseContext {
+  /** How the user ran it: `momento-eb put cacheSet`. */
+  readonly command?: string
+  /** Its flags (global ones included), by name, with their one-line summaries. */
+  readonly flags?: Readonly<Record<string, {readonly summary?: string | undefined}>>
+  /** Extra hints for a missing required flag (`put` names its subcommands). */
+  readonly missingFlagHints?: readonly string[]
+}
+
 /** A parse failure (unknown flag, missing value, failed validation) as a UsageError. */
-export function usageErrorFrom(error: unknown): UsageError {
+export function usageErrorFrom(error: unknown, context: ParseContext = {}): UsageError {
   if (error instanceof UsageError) {
     // oclif rewrites the message of an error thrown by a flag's own parse() to
     // "Parsing --flag \n\t<message>\nSee more help with --help": keep ours, with its code and hints.
@@ -182,11 +194,95 @@ export function usageErrorFrom(error: unknown): UsageError {
   if (parsing && lines[1]) {
     return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
   }
-  // Flag-constraint failures come as a heading followed by one line per problem: the problems are the message.
-  if (/following errors occurred/i.test(first) && lines.length > 1) {
-    return new UsageError(lines.slice(1).join('\n'), {hints: ['See the flags with --help.']})
+  const help = context.command ? `See \`${context.command} --help\`.` : 'See the flags with --help.'
+  // Missing arguments: oclif's RequiredArgsError lists them (wrapped to the terminal); name them once.
+  const missingArgs = (error as {args?: unknown}).args
+  if (/^Missing \d+ required args?/.test(first) && Array.isArray(missingArgs) && missingArgs.length > 0) {
+    const named = (missingArgs as Array<{name?: unknown; description?: unknown; options?: unknown}>).map((a) => ({
+      name: String(a.name ?? 'ARG').toUpperCase(),
+      description: typeof a.description === 'string' ? a.description : undefined,
+      options: Array.isArray(a.options) ? (a.options as unknown[]).map(String) : undefined,
+    }))
+    const who = context.command ? `\`${context.command}\`` : 'This command'
+    return new UsageError(`${who} needs ${named.map((a) => a.name).join(' and ')}.`, {
+      hints: [
+        ...named
+          .filter((a) => a.description !== undefined || a.options !== undefined)
+          .map((a) => `${a.name}: ${a.options ? `one of ${a.options.join(', ')}` : (a.description ?? '')}`),
+        help,
+      ].slice(0, 3),
+    })
+  }
+  // Flag-constraint failures come as a heading ("The following error(s) occurred:") followed by one
+  // line per problem: the problems are the message, told once each.
+  const problems = /following errors? occurred/i.test(first) ? lines.slice(1) : lines
+  const missing = problems.map((l) => /^Missing required flag:? ?-{0,2}([\w-]+)$/i.exec(l)?.[1]).filter(isString)
+  if (missing.length > 0) {
+    const described = missing.map((name) => {
+      const summary = context.flags?.[name]?.summary
+      return summary ? `--${name}: ${summary}` : undefined
+    })
+    const who = context.command ? `\`${context.command}\`` : 'This command'
+    return new UsageError(`${who} needs ${missing.map((n) => `--${n}`).join(' and ')}.`, {
+      hints: [...described.filter(isString), ...(context.missingFlagHints ?? []), help].slice(0, 3),
+    })
+  }
+  const exclusive = exclusivePairs(problems)
+  if (exclusive.length > 0) {
+    const pairs = exclusive.map(([a, b]) => `--${a} and --${b}`)
+    return new UsageError(`${pairs.join('; ')} can't be used together.`, {
+      hints: [`Give only one of ${exclusive.map(([a, b]) => `--${a} or --${b}`).join(', and one of ')}.`, help],
+    })
+  }
+  const unknown = /^Nonexistent flags?: (.+)$/i.exec(first)
+  if (unknown?.[1]) {
+    const typed = unknown[1].split(/,\s*/).map((f) => f.trim())
+    const known = Object.keys(context.flags ?? {})
+    const guesses = typed
+      .map((flag) => {
+        const guess = closestCommand(flag.replace(/^-+/, '').replace(/=.*$/, ''), known)
+        return guess ? `Did you mean --${guess} (not ${flag})?` : undefined
+      })
+      .filter(isString)
+    return new UsageError(`Unknown flag${typed.length > 1 ? 's' : ''} ${typed.join(', ')}.`, {
+      hints: [...guesses, help].slice(0, 3),
+    })
+  }
+  // A value outside a flag's or argument's options: say which, list them, and guess (`yml` → yaml).
+  const option = /^Expected (?:(--[\w-]+)=)?([\s\S]*) to be one of: (.+)$/.exec(first)
+  if (option?.[2] !== undefined && option[3]) {
+    const valid = option[3].split(/,\s*/)
+    const guess = suggestValue(option[2], valid)
+    return new UsageError(
+      `${option[1] ? `${option[1]} ` : ''}${JSON.stringify(option[2])} isn't one of: ${valid.join(', ')}.`,
+      {
+        hints: [...(guess ? [`Did you mean ${guess}?`] : []), help],
+      },
+    )
+  }
+  if (/following errors? occurred/i.test(first) && lines.length > 1) {
+    return new UsageError(lines.slice(1).join('\n'), {hints: [help]})
   }
   return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
+}
+
+function isString(value: string | undefined): value is string {
+  return value !== undefined
+}
+
+/**
+ * oclif's exclusive-flag failures, one line per direction ("--key-base64=YQ== cannot also be
+ * provided when using --key", and the same the other way round): each pair once, in name order.
+ */
+function exclusivePairs(lines: readonly string[]): Array<[string, string]> {
+  const seen = new Map<string, [string, string]>()
+  for (const line of lines) {
+    const match = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/.exec(line)
+    if (!match?.[1] || !match[2]) continue
+    const pair = [match[1], match[2]].sort() as [string, string]
+    seen.set(pair.join(' '), pair)
+  }
+  return [...seen.values()]
 }
 
 function stripOclifPrefix(message: string): string {
@@ -247,14 +343,18 @@ export interface HumanErrorOptions {
 export function formatHumanError(error: MomentoEbError, options: HumanErrorOptions): string {
   const s = style(options.color)
   const r = (text: string) => options.redactor.redact(text)
-  const lines = [`${s.red(s.bold('Error:'))} ${r(error.message)}`]
+  // Ctrl-C and a declined prompt are the user's choice, not a failure: one calm line, no code.
+  const calm = error instanceof InterruptedError || error instanceof CancelledError
+  const lines = [calm ? r(error.message) : `${s.red(s.bold('Error:'))} ${r(error.message)}`]
   const cause = describeCause(error.cause)
   if (cause && cause.message !== error.message) lines.push(`  ${cause.name}: ${r(cause.message)}`)
   if (error.hints.length > 0) {
     lines.push('Try:')
     for (const hint of error.hints) lines.push(`  ${r(hint)}`)
   }
-  lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
+  // A calm line keeps its code only when it names a situation to follow up (EB_DEPLOY_INTERRUPTED).
+  const plain = calm && (error.code === 'EB_INTERRUPTED' || error.code === 'EB_CANCELLED')
+  if (!plain) lines.push(s.dim(`code ${error.code}${error.requestId ? ` · request id ${error.requestId}` : ''}`))
   if (options.debug) {
     if (error.stack) lines.push('', r(error.stack))
     if (error.cause instanceof Error && error.cause.stack) lines.push('Caused by:', r(error.cause.stack))

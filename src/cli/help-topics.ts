@@ -13,7 +13,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     code: ExitCode.Ok,
     name: 'ok',
     meaning:
-      'success, including "no results", quitting a watch view, and stdout closed by its reader (`| head`): ' +
+      'success, including "no results", quitting a watch view, declining a prompt ("Cancelled: nothing ' +
+      'changed.", `{"cancelled": true}` with --json), and stdout closed by its reader (`| head`): ' +
       'the run then ends quietly',
   },
   {
@@ -55,7 +56,11 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     name: 'hung-up',
     meaning: 'stopped by SIGHUP (the terminal closed; `dlq redrive` after finishing the calls in flight)',
   },
-  {code: ExitCode.Interrupted, name: 'interrupted', meaning: 'interrupted (Ctrl-C) outside a watch view'},
+  {
+    code: ExitCode.Interrupted,
+    name: 'interrupted',
+    meaning: 'interrupted (Ctrl-C) outside a watch view, also at a prompt ("Interrupted: nothing changed.")',
+  },
   {
     code: ExitCode.Terminated,
     name: 'terminated',

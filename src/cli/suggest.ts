@@ -44,7 +44,11 @@ export function suggestValue(typed: string, known: readonly string[]): string | 
   if (t === '') return undefined
   const sameWord = known.find((k) => k.toLowerCase() === t)
   if (sameWord !== undefined) return sameWord
-  const containing = known.filter((k) => k.toLowerCase().includes(t) || t.includes(k.toLowerCase()))
+  // Compared without hyphens and dots too: `notfound` is in `cache-not-found`, `useast1` is `us-east-1`.
+  const bare = (text: string): string => text.toLowerCase().replace(/[-_.\s]/g, '')
+  const sameLetters = known.filter((k) => bare(k) === bare(t))
+  if (sameLetters.length === 1) return sameLetters[0]
+  const containing = known.filter((k) => bare(k).includes(bare(t)) || bare(t).includes(bare(k)))
   if (t.length >= 3 && containing.length === 1) return containing[0]
   return closestCommand(t, known)
 }

@@ -54,7 +54,8 @@ export default class Demo extends BaseCommand<typeof Demo> {
       if (!result.dlqEmpty && result.declinedFixes.length === 0) process.exitCode = 1
       return result
     } catch (error) {
-      if (interrupted.signal.aborted)
+      // Ctrl-C: as a signal, or as a key at one of the demo's questions.
+      if (interrupted.signal.aborted || error instanceof InterruptedError)
         throw new InterruptedError('Interrupted: the demo stopped and its sandbox is closed.')
       throw error
     } finally {

@@ -4,6 +4,7 @@ import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {sandboxApiKey} from '../adapters/momento/http.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {confirmationNeeded} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
@@ -72,10 +73,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       await view?.finish()
       view = undefined
     }
-    const needYes = (what: string) =>
-      new UsageError(`${what} That needs a confirmation, and there is no terminal to ask on.`, {
-        hints: ['Pass --yes to go ahead.'],
-      })
+    const needYes = (what: string) => confirmationNeeded(what)
     const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
     const started = Date.now()
     try {

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {confirmationNeeded} from '../cli/prompt.js'
 import {resolveStack} from '../core/config.js'
-import {UsageError} from '../core/errors.js'
 import type {StackEvent} from '../core/stack-plan.js'
 import {destroyStack, type DestroyResult} from '../services/destroy.js'
 import {formatEventLine} from '../ui/deploy/state.js'
@@ -33,12 +33,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
           }
           if (this.flags.yes) return true
           if (!ctx.output.interactive) {
-            throw new UsageError(
-              `Deleting stack ${stack.name} needs a confirmation, and there is no terminal to ask on.`,
-              {
-                hints: ['Pass --yes to delete it.'],
-              },
-            )
+            throw confirmationNeeded(`Deleting stack ${stack.name} can't be undone.`, 'Pass --yes to delete it.')
           }
           const {ask} = await import('../ui/deploy/prompts.js')
           return (await ask(`Type the stack name (${stack.name}) to delete it: `)) === stack.name

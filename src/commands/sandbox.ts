@@ -3,6 +3,7 @@ import {isIP} from 'node:net'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {DEFAULT_SANDBOX_URL} from '../cli/flags.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
@@ -142,7 +143,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     }
     // The key is printed here on purpose: it is the sandbox's own throwaway key, and the point of this output.
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(ready)}\n`)
-    else process.stdout.write(humanReady(ready))
+    else process.stdout.write(humanReady(ready, [...new Set(flags.cache ?? [])]))
     if (!isLoopback(sandbox.host)) {
       process.stderr.write(
         `Warning: listening on ${sandbox.host}: other machines can reach a server that accepts any credentials.\n` +
@@ -206,7 +207,7 @@ export function listenError(error: unknown, host: string, port: number): unknown
   return error
 }
 
-function humanReady(ready: SandboxReady): string {
+function humanReady(ready: SandboxReady, caches: readonly string[]): string {
   const exports = [
     `AWS_ENDPOINT_URL=${ready.endpoint}`,
     `AWS_REGION=${ready.region}`,
@@ -221,7 +222,13 @@ function humanReady(ready: SandboxReady): string {
     `  region     ${ready.region}`,
     `  account    ${ready.accountId}`,
     `  API key    ${ready.apiKey}`,
+    `  caches     ${caches.length > 0 ? caches.join(', ') : 'none yet (events for a missing cache dead-letter as cache-not-found)'}`,
     '  state      in memory only: gone when this process stops',
+    '',
+    'Add a Momento cache while it runs (or start it with --cache NAME):',
+    // Another port than the default: the commands find it through MOMENTO_EB_SANDBOX_URL (exported above).
+    `  ${ready.endpoint === DEFAULT_SANDBOX_URL ? '' : `MOMENTO_EB_SANDBOX_URL=${ready.endpoint} `}momento-eb sandbox cache create orders`,
+    '  (`momento-eb sandbox cache list` and `… cache delete NAME` too)',
     '',
     'Use it from another shell:',
     `  export ${exports.join(' ')}`,

@@ -126,6 +126,17 @@ export class InterruptedError extends MomentoEbError {
   }
 }
 
+/**
+ * The user declined a prompt (a y/N question, a name to type): nothing was changed. Not a failure:
+ * exit 0, rendered as one calm line ("Cancelled: nothing changed."), `{"cancelled": …}` under --json.
+ */
+export class CancelledError extends MomentoEbError {
+  override readonly exitCode = ExitCode.Ok
+  constructor(message = 'Cancelled: nothing changed.', options: ErrorOptions = {}) {
+    super(message, {code: 'EB_CANCELLED', ...options})
+  }
+}
+
 /** Stopped by SIGTERM (128 + 15, the shell's convention). Exit 143. */
 export class TerminatedError extends MomentoEbError {
   override readonly exitCode = ExitCode.Terminated

@@ -63,3 +63,56 @@ export function regionFromCellHost(hostOrUrl: string): string | undefined {
   }
   return CELL_REGION.exec(host.toLowerCase())?.[1]
 }
+
+/**
+ * AWS regions by name, for a "did you mean" when --region is mistyped (`us-east1`). Not a gate: a
+ * well-formed name missing here (a region launched later) is used as given.
+ */
+export const AWS_REGION_NAMES: readonly string[] = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+]
+
+/**
+ * What an AWS region name looks like: us-east-1, us-gov-west-1, eusc-de-east-1. Every partition's
+ * `regionRegex` in the SDK's partitions table (@aws-sdk/core, util-endpoints/lib/aws/partitions.js:
+ * `^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$`, `^us\-gov\-\w+\-\d+$`, `^eusc\-(de)\-\w+\-\d+$`, …)
+ * fits it; a name that doesn't can't be a region, so it's refused before any call (which would
+ * otherwise fail as an unresolvable host and be blamed on the network).
+ */
+export const REGION_NAME = /^[a-z]{2,}(-[a-z]+)+-\d+$/

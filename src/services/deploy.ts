@@ -4,7 +4,7 @@
  * (recreate a failed stack, accept a plan that deletes or replaces something) asked through
  * callbacks. Never prints: progress goes out through `onEvent` and `onNotice`.
  */
-import {ConflictError, MomentoEbError, RemoteError, TimeoutWaitingError, UsageError} from '../core/errors.js'
+import {CancelledError, ConflictError, RemoteError, TimeoutWaitingError, UsageError} from '../core/errors.js'
 import {chooseMomentoEndpoint, decodeMomentoKey} from '../core/momento-key.js'
 import {MOMENTO_REGIONS, momentoBaseUrlForRegion} from '../core/regions.js'
 import {
@@ -90,12 +90,8 @@ export interface DeployResult {
 
 const DEFAULT_POLL = {minMs: 250, maxMs: 3000, timeoutMs: 60 * 60 * 1000}
 
-/** The user said no: nothing was changed. Exit 1. */
-export class DeployCancelledError extends MomentoEbError {
-  constructor(message: string) {
-    super(message, {code: 'EB_CANCELLED'})
-  }
-}
+/** The user said no: nothing was changed. Exit 0 (a CancelledError). */
+export class DeployCancelledError extends CancelledError {}
 
 /**
  * Create or update the stack. Returns when the stack is CREATE_COMPLETE / UPDATE_COMPLETE or
@@ -171,7 +167,8 @@ export async function deployStack(
   let recreated = false
   if (decision.kind === 'recreate' && stack) {
     const ok = await callbacks.confirmRecreate(stack)
-    if (!ok) throw new DeployCancelledError(`Cancelled: stack ${stackName} is still ROLLBACK_COMPLETE.`)
+    if (!ok)
+      throw new DeployCancelledError(`Cancelled: nothing changed (stack ${stackName} is still ROLLBACK_COMPLETE).`)
     await callbacks.onStart?.({stackName, phase: 'delete', startedAt: ports.now()})
     const seen = await seenEventIds(ports.cfn, stack.id)
     await ports.cfn.deleteStack(stack.id)
@@ -239,7 +236,7 @@ export async function deployStack(
     } finally {
       if (!ok) await ports.cfn.deleteChangeSet(created.id, stackName).catch(() => undefined)
     }
-    if (!ok) throw new DeployCancelledError(`Cancelled: stack ${stackName} was not changed.`)
+    if (!ok) throw new DeployCancelledError(`Cancelled: nothing changed (stack ${stackName} was not touched).`)
   }
 
   const seen = await seenEventIds(ports.cfn, created.stackId)

@@ -55,7 +55,7 @@ export async function destroyStack(
     // A half-created stack may have no queue: the count is unknown, not an obstacle.
   }
   if (!(await callbacks.confirm({stack, dlqMessages}))) {
-    throw new DeployCancelledError(`Cancelled: stack ${stackName} was not deleted.`)
+    throw new DeployCancelledError(`Cancelled: nothing changed (stack ${stackName} was not deleted).`)
   }
   const settings = {minMs: 250, maxMs: 3000, timeoutMs: 60 * 60 * 1000, ...poll}
   const started = ports.now().getTime()

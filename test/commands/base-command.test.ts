@@ -4,6 +4,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest'
 import {BaseCommand} from '../../src/cli/base-command.js'
 import {
   AuthError,
+  CancelledError,
   InterruptedError,
   PartialFailureError,
   TimeoutWaitingError,
@@ -20,6 +21,7 @@ const errors: Record<string, () => MomentoEbError> = {
     new PartialFailureError('2 of 10 events were not put on bus `orders`.', {hints: ['Retry the failed entries.']}),
   waiting: () => new TimeoutWaitingError('Stack `momento-eb` is still CREATE_IN_PROGRESS after 60s.'),
   interrupted: () => new InterruptedError(),
+  cancelled: () => new CancelledError(),
   denied: () => new AuthError('Access denied.', {requestId: 'rid-1'}),
 }
 
@@ -79,6 +81,24 @@ describe('BaseCommand error → exit code mapping (in process)', () => {
     expect(err).toBe(
       'Error: 2 of 10 events were not put on bus `orders`.\nTry:\n  Retry the failed entries.\ncode EB_PARTIAL\n',
     )
+  })
+
+  it('Ctrl-C is one calm line, exit 130: no "Error:", no code', async () => {
+    await Fails.run(['--kind', 'interrupted'], ROOT)
+    expect(process.exitCode).toBe(130)
+    expect(err).toBe('Interrupted.\n')
+  })
+
+  it('declining a prompt is "Cancelled: nothing changed.", exit 0; {"cancelled": true} under --json', async () => {
+    await Fails.run(['--kind', 'cancelled'], ROOT)
+    expect(process.exitCode).toBe(0)
+    expect(err).toBe('Cancelled: nothing changed.\n')
+    expect(out).toBe('')
+    err = ''
+    await Fails.run(['--kind', 'cancelled', '--json'], ROOT)
+    expect(process.exitCode).toBe(0)
+    expect(JSON.parse(out)).toEqual({cancelled: true, message: 'Cancelled: nothing changed.'})
+    expect(err).toBe('')
   })
 
   it('a value outside a flag’s options is a usage error (2)', async () => {

@@ -95,7 +95,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     it('2: an unknown flag is a usage error, in human and JSON mode', async () => {
       const human = await runCli(['whoami', '--no-such-flag'], {env: env()})
       expect(human.code, show(human)).toBe(2)
-      expect(human.stderr).toContain('Error: Nonexistent flag: --no-such-flag')
+      expect(human.stderr).toContain('Error: Unknown flag --no-such-flag.')
       expect(human.stderr).toContain('code EB_USAGE')
 
       const json = await runCli(['whoami', '--no-such-flag', '--json'], {env: env()})
@@ -320,6 +320,18 @@ describe('momento-eb (built CLI, spawned)', () => {
       for (const command of ['whoami', 'sandbox', 'exit-codes', 'environment', 'autocomplete']) {
         expect(r.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'))
       }
+    })
+
+    it('--help describes each topic by what it is for, not by one of its commands', async () => {
+      const r = await runCli(['--help'], {env: env()})
+      expect(r.code, show(r)).toBe(0)
+      const topics = r.stdout.slice(r.stdout.indexOf('TOPICS'), r.stdout.indexOf('COMMANDS')).replace(/\s+/g, ' ')
+      expect(topics).toContain('config Saved defaults for cache, bus, source, stack and region')
+      expect(topics).toContain('dlq Read, watch, redrive, export and purge the dead-letter queue')
+      expect(topics).toContain('put Publish validated cacheSet, cacheDelete, topicPublish events')
+      expect(topics).not.toMatch(/Save dead-letter queue messages|Show the value a setting resolves to/)
+      const dlq = await runCli(['dlq', '--help'], {env: env()})
+      expect(dlq.stdout.split('\n')[0]).toBe('Read, watch, redrive, export and purge the dead-letter queue')
     })
 
     it('a mistyped command suggests the right one without prompting and exits 2', async () => {

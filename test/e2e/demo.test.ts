@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
+import {openTerminal} from '../helpers/terminal.js'
 
 describe('demo', () => {
   let home: {home: string; cleanup(): void}
@@ -84,7 +85,7 @@ describe('demo', () => {
 
   const hasTmux = spawnSync('tmux', ['-V']).status === 0
   it.skipIf(!hasTmux)(
-    'on a terminal (80×24), answering "N" to creating the cache, ends and says what came back',
+    'on a terminal (80×24), answering the default "N" at every prompt, explains what N does, ends and says what came back',
     async () => {
       // A server of its own: nothing else's tmux sessions can take this one down.
       const socket = `eb-demo-${process.pid}`
@@ -106,8 +107,13 @@ describe('demo', () => {
       try {
         await waitScreen('the watch view', (s) => s.includes('q quit'))
         tmux('send-keys', '-t', session, 'q')
-        await waitScreen('the question', (s) => s.includes('Create it in the sandbox? [y/N]'))
-        tmux('send-keys', '-t', session, 'N', 'Enter')
+        const asked = await waitScreen('the question', (s) => s.includes('Create it in the sandbox? [y/N]'))
+        // Before asking, the demo says what each answer leads to: N is not a dead end.
+        const before = asked.slice(0, asked.indexOf('Create it in the sandbox? [y/N]'))
+        expect(before).toMatch(/N \(the default\) leaves it missing: the demo redrives them anyway/)
+        expect(before).toContain('and the demo ends there')
+        // Enter: the default answer, N.
+        tmux('send-keys', '-t', session, 'Enter')
         await until('the demo to end', async () => (existsSync(status) ? true : undefined), 60_000).catch(
           (error: Error) => {
             throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
@@ -118,11 +124,33 @@ describe('demo', () => {
         expect(out).toContain('Left cache inventory missing')
         expect(out).toContain('A run never redrives its own returns')
         expect(out).toMatch(/2 came back to the DLQ \(cache-not-found: 2\)/)
+        expect(out).toContain('The demo ends here; its sandbox closes with it.')
       } finally {
         spawnSync('tmux', ['-L', socket, 'kill-server'])
       }
     },
     150_000,
+  )
+
+  it.skipIf(!hasTmux)(
+    'on a terminal, Ctrl-C at the question exits 130 with a calm line, and the sandbox is closed',
+    async () => {
+      const t = openTerminal(['demo'], {env: {...cleanEnv(home.home), CI: undefined}, cwd: home.home})
+      try {
+        await t.waitFor('the watch view', (s) => s.includes('q quit'), 60_000)
+        t.keys('q')
+        await t.waitFor('the question', (s) => s.includes('Create it in the sandbox? [y/N]'), 60_000)
+        t.keys('C-c')
+        const code = await t.exitCode()
+        const out = t.screen()
+        expect(code, out).toBe(130)
+        expect(out).toContain('Interrupted: the demo stopped and its sandbox is closed.')
+        expect(out).not.toMatch(/Unexpected failure|EB_INTERNAL|Redriven/)
+      } finally {
+        t.close()
+      }
+    },
+    120_000,
   )
 })
 

@@ -183,7 +183,7 @@ describe('put', () => {
       [
         'both keys',
         () => set('--key', 'a', '--key-base64', 'YQ', '--ttl', '1', '--message', 'm'),
-        /cannot also be provided/,
+        /--key and --key-base64 can't be used together/,
       ],
       ['neither key', () => set('--ttl', '1', '--message', 'm'), /No key is set/],
       ['an empty key', () => set('--key', '', '--ttl', '1', '--message', 'm'), /key is empty/],

@@ -25,6 +25,8 @@ interface Case {
   stdout?: 'full'
   /** `--json`: the error is a JSON document on stdout, not text on stderr. */
   json?: true
+  /** With `json`: the error code the envelope must carry. */
+  errorCode?: string
 }
 
 /** /dev/full's mode before the catalogue runs (`dlq export --force` must not tighten a device). */
@@ -563,7 +565,7 @@ const BAD_COMMON_FLAGS: readonly [string, string[], RegExp][] = [
   ['--region with a newline', ['--region', 'us-east-1\nx'], /is not an AWS region name/],
   ['--momento-endpoint not a URL', ['--momento-endpoint', 'not a url'], /--momento-endpoint/],
   ['--sandbox with --endpoint-url', ['--endpoint-url', 'http://127.0.0.1:1'], /--endpoint-url|--sandbox/],
-  ['an unknown flag', ['--bogus'], /Nonexistent flag: --bogus/],
+  ['an unknown flag', ['--bogus'], /Unknown flag --bogus\./],
   ['an extra argument', ['surplus-argument'], /surplus-argument/],
 ]
 
@@ -688,12 +690,12 @@ const MORE_CASES: Case[] = [
   usage(
     'put cacheSet: --key with --key-base64',
     () => [...PUT_SET, '--key-base64', 'aw==', '--ttl', '60', '--message', 'm'],
-    /cannot also be provided/,
+    /can't be used together/,
   ),
   usage(
     'put cacheSet: --message with --message-file',
     () => [...PUT_SET, '--ttl', '60', '--message', 'm', '--message-file', '/etc/hostname'],
-    /cannot also be provided/,
+    /can't be used together/,
   ),
   usage(
     'put cacheSet: --message-file that does not exist',
@@ -745,12 +747,12 @@ const MORE_CASES: Case[] = [
   usage(
     'put cacheDelete: --ttl (cacheSet only)',
     () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', '60'],
-    /Nonexistent flag: --ttl/,
+    /Unknown flag --ttl\./,
   ),
   usage(
     'put cacheDelete: --message (cacheSet only)',
     () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--message', 'm'],
-    /Nonexistent flag: --message/,
+    /Unknown flag --message\./,
   ),
   usage(
     'put cacheDelete: --bus "bad bus!"',
@@ -780,12 +782,12 @@ const MORE_CASES: Case[] = [
   usage(
     'put topicPublish: --ttl (cacheSet only)',
     () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'm', '--ttl', '60'],
-    /Nonexistent flag: --ttl/,
+    /Unknown flag --ttl\./,
   ),
   usage(
     'put topicPublish: --key (cache commands only)',
     () => ['put', 'topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'm', '--key', 'k'],
-    /Nonexistent flag: --key/,
+    /Unknown flag --key\./,
   ),
   usage(
     'put topicPublish: --message-file that does not exist',
@@ -812,7 +814,7 @@ const MORE_CASES: Case[] = [
   ),
   usage('put: an unknown event type', () => ['put', 'cacheGet', '--sandbox'], /cacheGet/),
   // put --file
-  usage('put: no --file', () => ['put', '--sandbox'], /Missing required flag file/),
+  usage('put: no --file', () => ['put', '--sandbox'], /`momento-eb put` needs --file\./),
   usage('put --file: a directory', () => ['put', '--sandbox', '--file', '/tmp'], /Can't read \/tmp/),
   usage(
     'put --file: --concurrency 0',
@@ -1062,7 +1064,7 @@ const MORE_CASES: Case[] = [
   usage(
     'dlq export: no --file',
     ({dlqUrl}) => ['dlq', 'export', '--sandbox', '--queue-url', dlqUrl],
-    /Missing required flag file/,
+    /`momento-eb dlq export` needs --file\./,
   ),
   usage(
     'dlq export: empty --file',
@@ -1150,9 +1152,13 @@ const MORE_CASES: Case[] = [
   usage('dlq: an unknown subcommand', () => ['dlq', 'nope'], /isn't a momento-eb command/),
   // config, environment, exit-codes, demo, sandbox
   usage('config get: unknown key', () => ['config', 'get', 'colour'], /cache, bus, source, stack, region/),
-  usage('config get: no key', () => ['config', 'get'], /Missing 1 required arg/),
+  usage(
+    'config get: no key',
+    () => ['config', 'get'],
+    /`momento-eb config get` needs KEY\.[\s\S]*KEY: one of cache, bus/,
+  ),
   usage('config unset: unknown key', () => ['config', 'unset', 'colour'], /cache, bus, source, stack, region/),
-  usage('config unset: no key', () => ['config', 'unset'], /Missing 1 required arg/),
+  usage('config unset: no key', () => ['config', 'unset'], /`momento-eb config unset` needs KEY\./),
   usage('config list: an extra argument', () => ['config', 'list', 'extra'], /extra/),
   usage('config set: empty cache', () => ['config', 'set', 'cache', ''], /Can't save cache=""/),
   usage(
@@ -1163,8 +1169,8 @@ const MORE_CASES: Case[] = [
   usage('config set: source starting with aws.', () => ['config', 'set', 'source', 'aws.x'], /reserved by AWS/),
   usage('config set: empty source', () => ['config', 'set', 'source', ''], /The value is empty/),
   usage('config set: bus with a space', () => ['config', 'set', 'bus', 'bad bus!'], /Can't save bus/),
-  usage('config set: no value', () => ['config', 'set', 'cache'], /Missing 1 required arg/),
-  usage('config set: no key or value', () => ['config', 'set'], /Missing 2 required args/),
+  usage('config set: no value', () => ['config', 'set', 'cache'], /`momento-eb config set` needs VALUE\./),
+  usage('config set: no key or value', () => ['config', 'set'], /`momento-eb config set` needs KEY and VALUE\./),
   usage('config set: empty region', () => ['config', 'set', 'region', ''], /Can't save region=""/),
   usage(
     'config set: region in capitals',
@@ -1203,6 +1209,130 @@ const MORE_CASES: Case[] = [
   usage('sandbox: an extra argument', () => ['sandbox', 'extra'], /extra/),
 ]
 
+/** Issue 13 (an operator's first hour): the usage errors a new user meets, each with its fix. */
+const FIRST_HOUR_CASES: Case[] = [
+  usage('put: no flags at all', () => ['put'], /^Error: `momento-eb put` needs --file\.\n(?![\s\S]*following error)/m),
+  {
+    name: 'put: no flags at all names the one-event subcommands',
+    args: () => ['put', '--sandbox'],
+    code: 2,
+    message: /To publish one event: `momento-eb put cacheSet`/,
+  },
+  usage(
+    'put cacheSet: --key with --key-base64, said once',
+    () => [
+      'put',
+      'cacheSet',
+      '--sandbox',
+      '--cache',
+      'orders',
+      '--key',
+      'k',
+      '--key-base64',
+      'aw==',
+      '--ttl',
+      '60',
+      '--message',
+      'm',
+    ],
+    /^Error: --key and --key-base64 can't be used together\.\n(?![\s\S]*cannot also be provided)/,
+  ),
+  usage(
+    'put cacheDelete: --key with --key-base64, said once',
+    () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k', '--key-base64', 'aw=='],
+    /^Error: --key and --key-base64 can't be used together\./,
+  ),
+  usage(
+    'put cacheset: the subcommand in the wrong case',
+    () => ['put', 'cacheset', '--sandbox', '--cache', 'orders', '--key', 'k'],
+    /Did you mean `momento-eb put cacheSet`\?/,
+  ),
+  usage(
+    'put topicpublish: the wrong case',
+    () => ['put', 'topicpublish'],
+    /Did you mean `momento-eb put topicPublish`\?/,
+  ),
+  usage('dlq List: the wrong case', () => ['dlq', 'List'], /Did you mean `momento-eb dlq list`\?/),
+  usage(
+    'put cacheSet: --ky for --key',
+    () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--ky', 'k', '--ttl', '60', '--message', 'm'],
+    /Unknown flag --ky\.[\s\S]*Did you mean --key \(not --ky\)\?/,
+  ),
+  usage(
+    'dlq list: --reson for --reason',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--reson', 'timeout'],
+    /Unknown flag --reson\.[\s\S]*Did you mean --reason/,
+  ),
+  usage('deploy: --Yes in the wrong case', () => ['deploy', '--sandbox', '--Yes'], /Did you mean --yes/),
+  usage(
+    'dlq redrive: --reason notfound (no hyphens)',
+    ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--reason', 'notfound', '--yes'],
+    /Unknown reason "notfound"[\s\S]*Did you mean cache-not-found\?/,
+  ),
+  usage(
+    'dlq watch: --detail-type cacheset',
+    ({dlqUrl}) => ['dlq', 'watch', '--sandbox', '--queue-url', dlqUrl, '--detail-type', 'cacheset'],
+    /Did you mean cacheSet\?[\s\S]*cacheSet, cacheDelete, topicPublish/,
+  ),
+  {
+    name: 'whoami: --region us-east1 against AWS is a bad region, not the network',
+    args: () => ['whoami', '--region', 'us-east1'],
+    code: 2,
+    message: /"us-east1" is not an AWS region name[\s\S]*Did you mean us-east-1\?/,
+    env: () => ({MOMENTO_EB_SANDBOX_URL: undefined}),
+  },
+  {
+    name: 'put cacheSet: AWS_REGION=us-east1 against AWS',
+    args: () => ['put', 'cacheSet', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'm'],
+    code: 2,
+    message: /"us-east1" is not an AWS region name[\s\S]*Did you mean us-east-1\?/,
+    env: () => ({AWS_REGION: 'us-east1'}),
+  },
+  {
+    name: 'status: --region eu-west (no number) against AWS',
+    args: () => ['status', '--region', 'eu-west'],
+    code: 2,
+    message: /"eu-west" is not an AWS region name/,
+  },
+  usage('sandbox fault add: a rule that does not parse', () => ['sandbox', 'fault', 'add', '500@'], /Fault spec/),
+  usage(
+    'sandbox cache create: no name',
+    () => ['sandbox', 'cache', 'create'],
+    /`momento-eb sandbox cache create` needs NAME\.[\s\S]*NAME: Cache name\./,
+  ),
+  usage(
+    'template: --format yml',
+    () => ['template', '--format', 'yml'],
+    /--format "yml" isn't one of: yaml, json\.[\s\S]*Did you mean yaml\?/,
+  ),
+  usage(
+    'config get: Cache in capitals',
+    () => ['config', 'get', 'Cache'],
+    /"Cache" isn't one of: cache, bus[\s\S]*Did you mean cache\?/,
+  ),
+  usage(
+    'demo: --failure-detail Detailed in capitals',
+    () => ['demo', '--failure-detail', 'Detailed'],
+    /Did you mean detailed\?/,
+  ),
+  {
+    name: 'dlq purge: no terminal to confirm is EB_CONFIRM_NEEDED',
+    args: ({dlqUrl}) => ['dlq', 'purge', '--sandbox', '--queue-url', dlqUrl, '--json'],
+    code: 2,
+    message: /needs a confirmation, and there is no terminal/,
+    json: true,
+    errorCode: 'EB_CONFIRM_NEEDED',
+  },
+  {
+    name: 'dlq redrive --edit: no terminal to confirm is EB_CONFIRM_NEEDED',
+    args: ({dlqUrl}) => ['dlq', 'redrive', '--sandbox', '--queue-url', dlqUrl, '--all', '--edit', '--json'],
+    code: 2,
+    message: /needs a confirmation, and there is no terminal/,
+    json: true,
+    errorCode: 'EB_CONFIRM_NEEDED',
+  },
+]
+
 describe('bad input across every command', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
@@ -1231,7 +1361,7 @@ describe('bad input across every command', () => {
     home.cleanup()
   })
 
-  const ALL_CASES = [...CASES, ...MORE_CASES, ...CROSS_CASES]
+  const ALL_CASES = [...CASES, ...MORE_CASES, ...CROSS_CASES, ...FIRST_HOUR_CASES]
   const results = new Map<string, CliResult>()
 
   it('has at least 200 distinct bad inputs, each named once', () => {
@@ -1261,14 +1391,17 @@ describe('bad input across every command', () => {
     expect(results.size).toBe(ALL_CASES.length)
   })
 
-  it.each(ALL_CASES)('$name', ({name, code, message, json}) => {
+  it.each(ALL_CASES)('$name', ({name, code, message, json, errorCode}) => {
     const result = results.get(name)
     expect(result, 'the run did not happen').toBeDefined()
     if (!result) return
     expect(result.code, show(result)).toBe(code)
     if (json) {
-      const {error} = JSON.parse(result.stdout) as {error: {message: string; hints: string[]; exitCode: number}}
+      const {error} = JSON.parse(result.stdout) as {
+        error: {code: string; message: string; hints: string[]; exitCode: number}
+      }
       expect(error.exitCode).toBe(code)
+      if (errorCode) expect(error.code).toBe(errorCode)
       expect(error.message).toMatch(message)
       expect(error.hints.length).toBeGreaterThan(0)
       expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)

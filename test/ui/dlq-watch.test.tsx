@@ -168,6 +168,32 @@ describe('dlq watch view', () => {
     await press('c', (f) => f.includes('20 total'), 'cleared')
   })
 
+  it('handles every key of a burst: "jjj" in one write moves the selection 3 rows', async () => {
+    let last: WatchState | undefined
+    const {app, feed, waitFor, frame} = mount(fakeActions(), (s) => (last = s))
+    feed.push(records(10))
+    await waitFor((f) => f.includes('> 12:00:09'), 'first row selected')
+    app.stdin.write('jjj')
+    await waitFor((f) => f.includes('> 12:00:06'), 'fourth row selected')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(frame()).toContain('> 12:00:06')
+    expect(last?.cursor).toBe(3)
+    app.stdin.write('kk')
+    await waitFor((f) => f.includes('> 12:00:08'), 'second row selected')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(last?.cursor).toBe(1)
+  })
+
+  it('handles a pasted filter with its Enter in one write: "/reason:timeout\r"', async () => {
+    const {app, feed, waitFor} = mount()
+    feed.push(records(20))
+    await waitFor((f) => f.includes('20 total'), 'list')
+    app.stdin.write('/reason:timeout\r')
+    const applied = await waitFor((f) => f.includes('filter: reason:timeout'), 'filtered list')
+    expect(applied).toContain('4 total: timeout 4')
+    expect(applied).toContain('1–4 of 4 matching "reason:timeout"')
+  })
+
   it('asks before redriving all; n cancels, y redrives with progress in the header', async () => {
     let report: ((c: RedriveCounts) => void) | undefined
     let finish: (() => void) | undefined

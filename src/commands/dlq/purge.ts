@@ -1,10 +1,8 @@
-import {createInterface} from 'node:readline/promises'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqQueueFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
-import {UsageError} from '../../core/errors.js'
+import {ask, cancelled, confirmationNeeded} from '../../cli/prompt.js'
 
 /** What `dlq purge --json` prints. */
 export interface DlqPurgeResult {
@@ -33,10 +31,7 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
   public async run(): Promise<DlqPurgeResult> {
     const interactive = this.ctx.output.interactive && !this.jsonEnabled()
     if (!this.flags.yes && !interactive) {
-      throw new UsageError('dlq purge deletes every message and needs confirmation, but there is no terminal to ask.', {
-        code: 'EB_CONFIRM_NEEDED',
-        hints: ['Pass --yes to purge without asking.'],
-      })
+      throw confirmationNeeded('dlq purge deletes every message.', 'Pass --yes to purge without asking.')
     }
     const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const depth = await queue.depth()
@@ -45,16 +40,8 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
       const inFlight = depth.inFlight > 0 ? ` (${depth.inFlight} of them in flight)` : ''
       this.logToStderr(`This deletes about ${count} messages${inFlight} from ${name}; they can't be recovered.`)
       this.logToStderr('Keep a copy first with `momento-eb dlq export --file dlq.ndjson`.')
-      const rl = createInterface({input: process.stdin, output: process.stderr})
-      let answer: string
-      try {
-        answer = await rl.question(`Type the queue name (${name}) to purge it: `)
-      } finally {
-        rl.close()
-      }
-      if (answer.trim() !== name) {
-        throw new UsageError("The name didn't match, so nothing was deleted.", {code: 'EB_NOT_CONFIRMED'})
-      }
+      const answer = await ask(`Type the queue name (${name}) to purge it: `)
+      if (answer !== name) throw cancelled(answer === '' ? 'no name typed' : "the name didn't match")
     }
     await queue.purge()
     const result: DlqPurgeResult = {queueUrl: located.queueUrl, purged: count, purgedAt: new Date().toISOString()}

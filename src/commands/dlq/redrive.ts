@@ -1,5 +1,4 @@
 import {availableParallelism, homedir} from 'node:os'
-import {createInterface} from 'node:readline/promises'
 
 import {Flags} from '@oclif/core'
 
@@ -19,9 +18,10 @@ import {
 } from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
+import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
-import {ExitCode, InterruptedError, MomentoEbError, UsageError} from '../../core/errors.js'
+import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
 import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
@@ -144,9 +144,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       })
     }
     if (flags.edit && !this.ctx.output.interactive && !flags.yes) {
-      throw new UsageError('--edit needs a terminal to confirm the changes, or --yes.', {
-        hints: ['Pass --yes to redrive the edited events without asking.'],
-      })
+      throw confirmationNeeded(
+        '--edit shows the changes and asks before redriving them.',
+        'Pass --yes to redrive the edited events without asking.',
+      )
     }
     if ((flags.diagnose !== undefined || flags['api-key-stdin']) && !flags['dry-run']) {
       throw new UsageError('--diagnose and --api-key-stdin go with --dry-run.', {
@@ -299,7 +300,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
             const ok = await this.confirm(
               `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${queueUrl}?`,
             )
-            if (!ok) throw new InterruptedError('Cancelled: nothing was redriven.')
+            if (!ok) throw cancelled('nothing was redriven')
           }
         }
         if (this.ctx.output.interactive && process.stderr.isTTY && !this.jsonEnabled()) {
@@ -397,7 +398,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       if (!this.jsonEnabled()) this.showDiff(edits, parsed.removed)
       const toSend = selected.filter((r) => parsed.edits.has(r.messageId))
       if (!this.flags.yes && !(await this.confirm(`Redrive ${toSend.length} edited event(s)?`))) {
-        throw new InterruptedError('Cancelled: nothing was redriven.')
+        throw cancelled('nothing was redriven')
       }
       clearInterval(keepAlive)
       await release(new Set(parsed.removed))
@@ -439,13 +440,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   /** Ask a yes/no question on the terminal (only called when interactive). */
   private async confirm(question: string): Promise<boolean> {
     if (!this.ctx.output.interactive) return true
-    const rl = createInterface({input: process.stdin, output: process.stderr})
-    try {
-      const answer = await rl.question(`${question} [y/N] `)
-      return /^y(es)?$/i.test(answer.trim())
-    } finally {
-      rl.close()
-    }
+    return confirm(question)
   }
 
   private present(result: RedriveResult, stoppedBy?: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {

@@ -98,6 +98,9 @@ export default class Put extends BaseCommand<typeof Put> {
     'cat events.ndjson | <%= config.bin %> put --file - --json',
     '<%= config.bin %> put --file events.ndjson --skip-invalid --concurrency 16',
   ]
+  static override missingFlagHints = [
+    'To publish one event: `momento-eb put cacheSet`, `put cacheDelete` or `put topicPublish` (each has --help).',
+  ]
   static override flags = {
     ...putFlags,
     file: Flags.string({summary: 'NDJSON file of events, or - for stdin.', required: true, char: 'f'}),

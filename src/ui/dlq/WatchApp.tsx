@@ -5,7 +5,7 @@ import type {Theme} from '../theme.js'
 import type {WatchActions} from './actions.js'
 import {useEffectRunner} from './hooks/use-effect-runner.js'
 import {useFeed, type FeedSource} from './hooks/use-feed.js'
-import {intentForKey} from './keys.js'
+import {intentForKey, splitKeys} from './keys.js'
 import {DEFAULT_STALE_AFTER_MS, initialState, reduce, type WatchState} from './state.js'
 import {WatchView} from './WatchView.js'
 
@@ -57,13 +57,21 @@ export function WatchApp({
   const [state, dispatch] = useReducer(reduce, undefined, () =>
     initialState(queue, size ?? terminalSize(stdout), {now: now(), staleAfterMs}),
   )
-  const mode = useRef(state.mode)
-  mode.current = state.mode
+  // The state the next key applies to: the rendered one, moved on by the keys already handled in
+  // the same burst (each key of `jjj` or a pasted filter sees the mode the previous one left).
+  const latest = useRef(state)
+  latest.current = state
 
   useInput(
     (input, key) => {
-      const intent = intentForKey(input, key, mode.current)
-      if (intent) dispatch(intent)
+      let current = latest.current
+      for (const press of splitKeys(input, key)) {
+        const intent = intentForKey(press.input, press.key, current.mode)
+        if (!intent) continue
+        current = reduce(current, intent)
+        dispatch(intent)
+      }
+      latest.current = current
     },
     {isActive: isRawModeSupported === true && !state.suspended},
   )

@@ -47,6 +47,53 @@ export const KEY_HELP: readonly KeyHelp[] = [
   {keys: 'q Ctrl-C', action: 'quit'},
 ]
 
+/** One key press: what `useInput` would have been given for it alone. */
+export interface KeyPress {
+  readonly input: string
+  readonly key: KeyInfo
+}
+
+const NO_KEY: KeyInfo = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  backspace: false,
+  delete: false,
+  tab: false,
+  meta: false,
+}
+
+/**
+ * The key presses in one `useInput` call. Ink splits escape sequences (arrows, PgDn) into calls of
+ * their own but hands a run of plain text over as one string: `jjj` typed faster than a read, or a
+ * pasted `reason:timeout` followed by Enter (`\r`). Each character is a key, in order.
+ */
+export function splitKeys(input: string, key: KeyInfo): KeyPress[] {
+  const chars = [...input]
+  if (chars.length <= 1 || key.ctrl || key.meta) return [{input, key}]
+  return chars.map(keyOfChar)
+}
+
+/** One character of a plain-text burst as the key it stands for (as Ink's parser names them). */
+function keyOfChar(char: string): KeyPress {
+  if (char === '\r' || char === '\n') return {input: '', key: {...NO_KEY, return: true}}
+  if (char === '\t') return {input: '', key: {...NO_KEY, tab: true}}
+  if (char === '\b') return {input: '', key: {...NO_KEY, backspace: true}}
+  if (char === '\u007f') return {input: '', key: {...NO_KEY, delete: true}}
+  const code = char.codePointAt(0) ?? 0
+  // Ctrl-A … Ctrl-Z arrive as 0x01 … 0x1a; Ink names them by their letter.
+  if (code >= 1 && code <= 0x1a) return {input: String.fromCharCode(code + 0x60), key: {...NO_KEY, ctrl: true}}
+  return {input: char, key: NO_KEY}
+}
+
 /** Map a key press to an intent for the current mode; undefined = ignore the key. */
 export function intentForKey(input: string, key: KeyInfo, mode: Mode): Intent | undefined {
   if (key.ctrl && input === 'c') return {type: 'quit'}

@@ -1,0 +1,74 @@
+/**
+ * The built CLI on a real terminal: a tmux server of the test's own (`tmux -L`), so nothing else's
+ * sessions can take it down, one window at a given size. `keys` types, `screen` reads the whole
+ * history, `exitCode` waits for the command to end (its status is written to a file).
+ */
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {BIN} from './cli.js'
+import {until} from './integration.js'
+
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0
+
+export interface Terminal {
+  /** tmux send-keys arguments: text, or key names such as `Enter`, `C-c`. */
+  keys(...keys: string[]): void
+  /** Everything the terminal showed, scrollback included, lines joined. */
+  screen(): string
+  /** Wait until the screen satisfies `predicate` (default 30 s); throws with the screen. */
+  waitFor(what: string, predicate: (screen: string) => boolean, ms?: number): Promise<string>
+  /** Wait for the command to end; its exit code. */
+  exitCode(ms?: number): Promise<number>
+  close(): void
+}
+
+let sessions = 0
+
+/** Run `momento-eb ...args` in a fresh terminal of `columns`×`rows`, in `cwd`, with exactly `env`. */
+export function openTerminal(
+  args: readonly string[],
+  options: {env: NodeJS.ProcessEnv; cwd: string; columns?: number; rows?: number},
+): Terminal {
+  const socket = `fh-test-${process.pid}-${++sessions}`
+  const session = 'cli'
+  const status = join(options.cwd, `exit-${socket}`)
+  const vars = Object.entries({...options.env, TERM: 'xterm-256color'})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${shellQuote(String(v))}`)
+    .join(' ')
+  const argv = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
+  const command = `cd ${shellQuote(options.cwd)} && env -i ${vars} ${argv}; echo $? > ${shellQuote(status)}; sleep 60`
+  const tmux = (...a: string[]) => execFileSync('tmux', ['-L', socket, ...a], {encoding: 'utf8'})
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(options.columns ?? 80),
+    '-y',
+    String(options.rows ?? 24),
+    command,
+  )
+  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session)
+  const failWithScreen = (error: Error): never => {
+    throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
+  }
+  return {
+    keys: (...keys) => void tmux('send-keys', '-t', session, ...keys),
+    screen,
+    waitFor: (what, predicate, ms = 30_000) =>
+      until(what, async () => (predicate(screen()) ? screen() : undefined), ms).catch(failWithScreen),
+    exitCode: async (ms = 30_000) => {
+      await until('the command to end', async () => (existsSync(status) ? true : undefined), ms).catch(failWithScreen)
+      return Number(readFileSync(status, 'utf8').trim())
+    },
+    close: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+  }
+}
+
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`
+}
