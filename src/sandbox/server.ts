@@ -4,9 +4,11 @@ import type {AddressInfo} from 'node:net'
 
 import {cloudformationService} from './cloudformation/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
+import {busLogObserver} from './logs/bus-log-writer.js'
 import {logsService} from './logs/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
 import {momentoError} from './momento/wire.js'
+import {pipelineOf} from './pipeline/pipeline.js'
 import {deliveryInspection, failureDetailRoute} from './pipeline/routes.js'
 import type {AwsService, RequestContext} from './protocol/context.js'
 import {ServiceError} from './protocol/errors.js'
@@ -64,6 +66,7 @@ export interface RunningSandbox extends SandboxServer {
  */
 export function createSandboxServer(options: SandboxOptions & {host?: string} = {}): SandboxServer {
   const state = createSandboxState(options)
+  pipelineOf(state).observe(busLogObserver(state))
   const restHandlers: readonly RestHandler[] = [
     infoRoute,
     momentoInspection,
