@@ -72,7 +72,8 @@ describe('deploy, status, destroy', () => {
     expect(yaml.stdout).toMatch(/^AWSTemplateFormatVersion: /)
     expect(yaml.stdout).toContain('Type: AWS::SQS::QueuePolicy')
     const json = await cli(['template', '--format', 'json'])
-    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(10)
+    // 10 integration resources + the event-bus logs part (log group, destination, 3 sources, 3 deliveries).
+    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(18)
   })
 
   it('creates the stack with the sandbox key and URL, and prints the outputs', async () => {
@@ -81,10 +82,13 @@ describe('deploy, status, destroy', () => {
     noKeyIn(result)
     const deployed = stdoutJson(result) as DeployResult
     expect(deployed).toMatchObject({stack, action: 'create', status: 'CREATE_COMPLETE', eventBus: 'default'})
-    expect(deployed.plan).toHaveLength(10)
+    expect(deployed.plan).toHaveLength(18)
     expect(deployed.plan.every((row) => row.action === 'add')).toBe(true)
     expect(Object.keys(deployed.outputs).sort()).toEqual(
       [
+        'BusLogConfig',
+        'BusLogGroupName',
+        'BusLogPreviousConfig',
         'CacheDeleteDestinationArn',
         'CacheDeleteRuleArn',
         'CacheSetDestinationArn',
@@ -101,7 +105,7 @@ describe('deploy, status, destroy', () => {
     expect(deployed.outputs['MomentoBaseUrl']).toBe(sandbox.endpoint)
     // Non-TTY progress: one plain line per stack event on stderr.
     expect(result.stderr).toMatch(/CREATE_COMPLETE +DeadLetterQueuePolicy +AWS::SQS::QueuePolicy/)
-    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 10 to add`)
+    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 18 to add`)
   })
 
   it('says "up to date" when nothing changed', async () => {
@@ -348,7 +352,10 @@ describe('deploy, status, destroy', () => {
     }
     old.Parameters['MomentoEndpoint'] = {Type: 'String', Default: ''}
     old['Mappings'] = {MomentoRegions: {'us-east-1': {BaseUrl: mappedUrl}}}
-    old['Conditions'] = {HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]}}
+    old['Conditions'] = {
+      ...(old['Conditions'] as object | undefined),
+      HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]},
+    }
     for (const id of ['CacheSetDestination', 'CacheDeleteDestination', 'TopicPublishDestination']) {
       const props = old.Resources[id]!.Properties as {InvocationEndpoint: {'Fn::Join': [string, unknown[]]}}
       props.InvocationEndpoint['Fn::Join'][1][0] = viaMap

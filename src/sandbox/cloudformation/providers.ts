@@ -10,6 +10,7 @@ import {ServiceError} from '../protocol/errors.js'
 import {secretsmanagerService} from '../secretsmanager/service.js'
 import {QUEUE_DEFAULTS} from '../sqs/store.js'
 import {sqsService} from '../sqs/service.js'
+import {LOGS_PROVIDERS} from './providers-logs.js'
 import {cloudFormationStore} from './store.js'
 
 /** A created resource: physical id (also its `Ref`) and `Fn::GetAtt` values. */
@@ -465,6 +466,7 @@ export const PROVIDERS: Readonly<Record<string, ResourceProvider>> = {
   'AWS::SQS::Queue': queue,
   'AWS::SQS::QueuePolicy': queuePolicy,
   'AWS::SecretsManager::Secret': secret,
+  ...LOGS_PROVIDERS,
 }
 
 /** The failure reason for a type the sandbox cannot create. */
