@@ -7,8 +7,10 @@ import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
+import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
-import {deployStack, type DeployResult} from '../services/deploy.js'
+import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
+import type {DeployLogOptions} from '../services/deploy-logs.js'
 import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
@@ -47,6 +49,19 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       max: 86400,
     }),
     'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
+    logs: Flags.string({
+      summary: 'Event-bus log level delivered to the stack’s log group. Default: the deployed one, else error.',
+      description:
+        'error logs failed attempts only (cheap); info adds the major steps; trace logs every step (about 8 records per delivered event). off removes the log group and puts the bus’s level back.',
+      options: ['error', 'info', 'trace', 'off'],
+    }),
+    'log-detail': Flags.string({
+      summary: 'full also logs each event’s detail (cache values!). Needs a confirmation or --yes. Default: none.',
+      options: ['none', 'full'],
+    }),
+    'log-retention': Flags.integer({
+      summary: `Days the log group keeps records (${LOG_RETENTION_DAYS.join(', ')}; template default 14).`,
+    }),
   }
 
   /** How far the deploy got, for what Ctrl-C says: planned (a change set exists), or running in CloudFormation. */
@@ -71,6 +86,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       })
     const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
     const started = Date.now()
+    const logs = await this.logOptions(interactive, needYes, ask)
     try {
       const result = await deployStack(
         {
@@ -84,6 +100,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],
+          logs,
           region: ctx.target.region,
         },
         createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
@@ -166,6 +183,33 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     })
   }
 
+  /** --logs, --log-detail, --log-retention; full detail puts cache values in the logs, so it is confirmed. */
+  private async logOptions(
+    interactive: boolean,
+    needYes: (what: string) => UsageError,
+    ask: (question: string) => Promise<boolean>,
+  ): Promise<DeployLogOptions> {
+    const retention = this.flags['log-retention']
+    if (retention !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new UsageError(`--log-retention ${retention} isn't a retention CloudWatch Logs offers.`, {
+        hints: [`Pick one of ${LOG_RETENTION_DAYS.join(', ')} (days).`],
+      })
+    }
+    const detail = this.flags['log-detail']
+    if (detail === 'full' && !this.flags.yes) {
+      const what =
+        '--log-detail full writes every event’s detail (the cache values) into the log group, readable by anyone who can read its logs, for as long as it keeps them.'
+      if (!interactive) throw needYes(what)
+      this.note(`Warning: ${what}`)
+      if (!(await ask('Log full event details?'))) throw new DeployCancelledError('Cancelled: nothing was changed.')
+    }
+    return {
+      level: this.flags.logs?.toUpperCase() as DeployLogOptions['level'],
+      detail: detail?.toUpperCase() as DeployLogOptions['detail'],
+      retentionDays: retention,
+    }
+  }
+
   /** The key from --api-key-stdin, else MOMENTO_API_KEY; undefined keeps the deployed one (or prompts). */
   private async operatorKey(): Promise<string | undefined> {
     if (this.flags['api-key-stdin']) return readApiKeyFromStdin('momento-eb deploy')
@@ -210,6 +254,14 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       this.note(
         `Stack ${result.stack} ${result.action === 'create' ? 'created' : 'updated'} (${result.status}) in ${formatElapsed(elapsedMs)}.`,
       )
+    if (result.logs) {
+      const l = result.logs
+      this.note(
+        l.logGroup === null
+          ? `Event-bus logs: the stack delivers none; bus ${l.bus} logs at ${l.level}.`
+          : `Event-bus logs: ${l.level}${l.detail === 'FULL' ? ' with full detail' : ''} on bus ${l.bus}, into log group ${l.logGroup ?? '(none)'}.`,
+      )
+    }
     const keys = Object.keys(result.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))
     for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)

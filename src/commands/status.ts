@@ -26,7 +26,12 @@ export default class Status extends BaseCommand<typeof Status> {
     const key = this.ctx.momento.apiKey ? decodeMomentoKey(this.ctx.momento.apiKey) : undefined
     const report = await getStackStatus(
       stackName,
-      {describeStack: ports.cfn.describeStack, findIntegration: ports.findIntegration},
+      {
+        describeStack: ports.cfn.describeStack,
+        findIntegration: ports.findIntegration,
+        busLogs: ports.busLogs,
+        describeEventBus: ports.describeEventBus,
+      },
       {key},
     )
     if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
@@ -49,6 +54,18 @@ export default class Status extends BaseCommand<typeof Status> {
     if (r.dlq) {
       this.log(`dlq          ${r.dlq.visible} visible, ${r.dlq.inFlight} in flight  ${r.dlq.url}`)
       this.log(`dlq policy   ${r.dlq.allowsRules ? 'allows the rules' : 'does NOT allow the rules'}`)
+    }
+    if (r.logs) {
+      const l = r.logs
+      const delivered =
+        l.deliveredLogTypes === null ? 'deliveries unknown' : `delivers ${l.deliveredLogTypes.join(', ') || 'nothing'}`
+      this.log(
+        `bus logs     ${l.busLevel}${l.busDetail === 'FULL' ? ' (full detail)' : ''} on bus ${l.bus} (set on the bus; stack asks ${l.stackLevel ?? 'nothing'})`,
+      )
+      if (l.logGroup)
+        this.log(
+          `log group    ${l.logGroup}  ${l.logGroupExists === false ? 'MISSING' : `retention ${l.retentionDays ?? '?'} days`}, ${delivered}`,
+        )
     }
     const keys = Object.keys(r.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))

@@ -12,11 +12,15 @@ import {
   type IntegrationResources,
   type StackInfo,
 } from '../core/stack-plan.js'
+import {logsStatus, type BusLogStatusPort, type LogsStatus} from './stack-status-logs.js'
 
 /** What the status service reads. */
 export interface StackStatusPorts {
   describeStack(name: string): Promise<StackInfo | undefined>
   findIntegration(name: string): Promise<IntegrationResources>
+  /** Event-bus logs (stack-status-logs.ts); without it status leaves logs out. */
+  readonly busLogs?: BusLogStatusPort
+  describeEventBus?(name: string): Promise<{arn: string}>
 }
 
 /** One problem and its fix. `error` problems make `status` exit 1. */
@@ -57,6 +61,8 @@ export interface StackStatusReport {
     } | null
   }>
   dlq: {url: string; arn: string; visible: number; inFlight: number; allowsRules: boolean} | null
+  /** Event-bus logs: what is set on the bus and what the stack delivers (null: not read). */
+  logs?: LogsStatus | null
   problems: StatusProblem[]
 }
 
@@ -240,5 +246,12 @@ export async function getStackStatus(
   } else {
     add('error', null, 'The stack has no dead-letter queue.', 'Run `momento-eb deploy` to add it.')
   }
+  if (ports.busLogs) report.logs = await logsStatus(stack, ports.busLogs, await busArnOf(stack, ports), add)
   return report
+}
+
+async function busArnOf(stack: StackInfo, ports: StackStatusPorts): Promise<string | undefined> {
+  const bus = stack.parameters['EventBusName']
+  if (!bus || !ports.describeEventBus) return undefined
+  return (await ports.describeEventBus(bus).catch(() => undefined))?.arn
 }
