@@ -12,7 +12,16 @@ import {
   PutDeliveryDestinationCommand,
   PutDeliverySourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
-import {EventBridgeClient, PutEventsCommand, UpdateEventBusCommand} from '@aws-sdk/client-eventbridge'
+import {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  UpdateEventBusCommand,
+} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createAwsClients} from '../../src/adapters/aws/clients.js'
@@ -138,5 +147,102 @@ describe('event-bus logs', () => {
       new FilterLogEventsCommand({logGroupName, filterPattern: `{ $.event_id = "${quiet}" }`}),
     )
     expect(none.events).toEqual([])
+  })
+
+  it('writes throttle records when the destination’s rate limit makes an invocation wait', async () => {
+    const busName = uniqueName('slow')
+    const created = await events.send(
+      new CreateEventBusCommand({Name: busName, LogConfig: {Level: 'TRACE', IncludeDetail: 'NONE'}}),
+    )
+    const group = `/aws/vendedlogs/events/event-bus/${busName}`
+    await logs.send(new CreateLogGroupCommand({logGroupName: group}))
+    const destination = await logs.send(
+      new PutDeliveryDestinationCommand({
+        name: uniqueName('dst'),
+        deliveryDestinationConfiguration: {
+          destinationResourceArn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}`,
+        },
+      }),
+    )
+    for (const logType of ['ERROR_LOGS', 'INFO_LOGS', 'TRACE_LOGS']) {
+      const source = await logs.send(
+        new PutDeliverySourceCommand({name: uniqueName('src'), resourceArn: created.EventBusArn!, logType}),
+      )
+      await logs.send(
+        new CreateDeliveryCommand({
+          deliverySourceName: source.deliverySource!.name!,
+          deliveryDestinationArn: destination.deliveryDestination!.arn!,
+        }),
+      )
+    }
+    const connection = await events.send(
+      new CreateConnectionCommand({
+        Name: uniqueName('c'),
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: sandbox.apiKey}},
+      }),
+    )
+    const api = await events.send(
+      new CreateApiDestinationCommand({
+        Name: uniqueName('slow'),
+        ConnectionArn: connection.ConnectionArn!,
+        InvocationEndpoint: `${sandbox.endpoint}/cache/*`,
+        HttpMethod: 'PUT',
+        InvocationRateLimitPerSecond: 1,
+      }),
+    )
+    const rule = uniqueName('r')
+    await events.send(
+      new PutRuleCommand({
+        Name: rule,
+        EventBusName: busName,
+        EventPattern: JSON.stringify({'detail-type': ['cacheSet']}),
+      }),
+    )
+    await events.send(
+      new PutTargetsCommand({
+        Rule: rule,
+        EventBusName: busName,
+        Targets: [
+          {
+            Id: 't',
+            Arn: api.ApiDestinationArn!,
+            RoleArn: 'arn:aws:iam::000000000000:role/r',
+            HttpParameters: {
+              PathParameterValues: ['orders'],
+              QueryStringParameters: {key: '$.detail.key', ttl_seconds: '$.detail.ttl'},
+            },
+          },
+        ],
+      }),
+    )
+    const out = await events.send(
+      new PutEventsCommand({
+        Entries: Array.from({length: 5}, (_, i) => ({
+          EventBusName: busName,
+          Source: 'test',
+          DetailType: 'cacheSet',
+          Detail: JSON.stringify({cacheName: 'orders', key: `t${i}`, message: 'v', ttl: 60}),
+        })),
+      }),
+    )
+    const ids = out.Entries!.map((e) => e.EventId!)
+    const clients = createAwsClients({
+      endpoint: sandbox.endpoint,
+      region: 'us-east-1',
+      credentials: {accessKeyId: 'test', secretAccessKey: 'test'},
+    })
+    const found = await until('all five delivered', async () => {
+      const m = await fetchBusLogRecords(clients, {logGroupName: group, eventIds: ids})
+      return ids.every((id) => types(m.get(id)).includes('INVOCATION_SUCCESS')) ? m : undefined
+    })
+    const throttled = ids.filter((id) => types(found.get(id)).includes('INVOCATION_ATTEMPT_THROTTLE'))
+    expect(throttled.length).toBeGreaterThan(0)
+    const record = found.get(throttled[0]!)!.find((r) => r.message_type === 'INVOCATION_ATTEMPT_THROTTLE')!
+    expect(record.details).toMatchObject({attempt_type: 'THROTTLE', target_arn: api.ApiDestinationArn})
+    // The invocation starts, then waits for the rate limit, then attempts.
+    const order = types(found.get(throttled[0]!))
+    expect(order.indexOf('INVOCATION_START')).toBeLessThan(order.indexOf('INVOCATION_THROTTLE_START'))
+    expect(order.indexOf('INVOCATION_ATTEMPT_THROTTLE')).toBeLessThan(order.indexOf('INVOCATION_ATTEMPT_START'))
   })
 })

@@ -49,8 +49,9 @@ const LEVELS: readonly string[] = ['OFF', 'ERROR', 'INFO', 'TRACE']
 interface Remembered {
   httpStatus?: number | undefined
   message?: string | undefined
-  lastAttemptMs?: number | undefined
   throttled?: boolean
+  /** INVOCATION_START was written (a wait for the rate limit can come before the first attempt). */
+  started?: boolean
 }
 
 /** The observer that writes the sandbox's event-bus logs. */
@@ -134,6 +135,14 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
     target_arn: inv.targetArn,
   })
 
+  const startInvocation = (inv: ObservedInvocation, event: ObservedEvent, atMs: number, r: Remembered): void => {
+    r.started = true
+    write(inv, event, 'INVOCATION_START', atMs, () => ({
+      invocationId: inv.invocationId,
+      details: invocationDetails(inv),
+    }))
+  }
+
   return {
     received(bus, event, atMs) {
       write(bus, event, 'EVENT_RECEIPT', atMs, (full) => ({details: eventDetails(event, full)}))
@@ -156,19 +165,16 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       const r = remember(inv.invocationId)
       const attemptType = attempt === 1 ? 'FIRST' : r.throttled ? 'THROTTLE' : 'RETRY'
       r.throttled = false
-      if (attempt === 1) {
-        write(inv, event, 'INVOCATION_START', atMs, () => ({
-          invocationId: inv.invocationId,
-          details: invocationDetails(inv),
-        }))
-      }
+      if (!r.started) startInvocation(inv, event, atMs, r)
       write(inv, event, 'INVOCATION_ATTEMPT_START', atMs, () => ({
         invocationId: inv.invocationId,
         details: {...invocationDetails(inv), attempt_type: attemptType, attempt_count: attempt},
       }))
     },
     throttled(inv, event, attempt, waitMs, atMs) {
-      remember(inv.invocationId).throttled = true
+      const r = remember(inv.invocationId)
+      r.throttled = true
+      if (!r.started) startInvocation(inv, event, atMs, r)
       write(inv, event, 'INVOCATION_THROTTLE_START', atMs, () => ({
         invocationId: inv.invocationId,
         details: {...invocationDetails(inv), attempt_count: attempt},
