@@ -245,4 +245,22 @@ describe('event-bus logs', () => {
     expect(order.indexOf('INVOCATION_START')).toBeLessThan(order.indexOf('INVOCATION_THROTTLE_START'))
     expect(order.indexOf('INVOCATION_ATTEMPT_THROTTLE')).toBeLessThan(order.indexOf('INVOCATION_ATTEMPT_START'))
   })
+
+  it('records an entry PutEvents refuses (EVENT_INGEST_FAILURE) at ERROR', async () => {
+    await events.send(new UpdateEventBusCommand({Name: 'default', LogConfig: {Level: 'ERROR', IncludeDetail: 'NONE'}}))
+    const out = await events.send(
+      new PutEventsCommand({Entries: [{Source: 'test', DetailType: 'cacheSet', Detail: '{not json'}]}),
+    )
+    expect(out.FailedEntryCount).toBe(1)
+    const found = await until('the ingest failure record', async () => {
+      const page = await logs.send(
+        new FilterLogEventsCommand({logGroupName, filterPattern: '{ $.message_type = "EVENT_INGEST_FAILURE" }'}),
+      )
+      return page.events?.length ? page.events : undefined
+    })
+    const record = JSON.parse(found[0]!.message!) as BusLogRecord
+    expect(record.log_level).toBe('ERROR')
+    expect(record.error?.error_message).toContain('MalformedDetail')
+    expect(record.details?.detail_type).toBe('cacheSet')
+  })
 })

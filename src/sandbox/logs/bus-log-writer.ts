@@ -125,7 +125,8 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       detail_type: typeof e['detail-type'] === 'string' ? e['detail-type'] : '',
       resources: Array.isArray(e['resources']) ? (e['resources'] as string[]) : [],
     }
-    if (full) details.event_detail = JSON.stringify(e['detail'] ?? {})
+    const detail = e['detail']
+    if (full) details.event_detail = typeof detail === 'string' ? detail : JSON.stringify(detail ?? {})
     return details
   }
 
@@ -144,6 +145,12 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
   }
 
   return {
+    ingestFailed(bus, event, error, atMs) {
+      write(bus, event, 'EVENT_INGEST_FAILURE', atMs, (full) => ({
+        details: eventDetails(event, full),
+        error: {error_message: `${error.code}: ${error.message}`, aws_service: 'events'},
+      }))
+    },
     received(bus, event, atMs) {
       write(bus, event, 'EVENT_RECEIPT', atMs, (full) => ({details: eventDetails(event, full)}))
       write(bus, event, 'EVENT_INGEST_SUCCESS', atMs, (full) => ({details: eventDetails(event, full)}))

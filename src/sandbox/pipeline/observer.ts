@@ -65,6 +65,8 @@ export interface ObservedOutcome {
 
 /** Every hook is optional. Times are the sandbox's wall clock (`state.now()`). */
 export interface PipelineObserver {
+  /** PutEvents refused one entry (its result entry carries `code` and `message`); the bus exists. */
+  ingestFailed?(bus: ObservedBus, event: ObservedEvent, error: {code: string; message: string}, atMs: number): void
   /** PutEvents accepted the event on an existing bus. */
   received?(bus: ObservedBus, event: ObservedEvent, atMs: number): void
   /** No enabled rule with targets on the bus matched the event. */

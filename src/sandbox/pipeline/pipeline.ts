@@ -21,7 +21,13 @@ import {
 } from './delivery-log.js'
 import {describeFailure, errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {createWorkerSender, type HttpSender} from './http-sender.js'
-import {notify, type ObservedInvocation, type ObservedOutcome, type PipelineObserver} from './observer.js'
+import {
+  notify,
+  type ObservedEvent,
+  type ObservedInvocation,
+  type ObservedOutcome,
+  type PipelineObserver,
+} from './observer.js'
 import {buildRequest, compileTarget, LOGGED_NOT_SENT, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
@@ -135,6 +141,14 @@ export class DeliveryPipeline {
       const i = this.observers.indexOf(observer)
       if (i >= 0) this.observers.splice(i, 1)
     }
+  }
+
+  /** Tell observers that PutEvents refused an entry meant for `busName` (nothing when no one observes). */
+  rejected(region: string, busName: string, event: ObservedEvent, error: {code: string; message: string}): void {
+    if (this.observers.length === 0) return
+    const bus = this.state.region(region).events.buses.get(busName)
+    if (!bus) return
+    notify(this.observers, 'ingestFailed', {region, busName, busArn: bus.Arn}, event, error, this.state.now())
   }
 
   /**

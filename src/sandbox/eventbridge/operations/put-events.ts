@@ -61,6 +61,15 @@ export function putEvents(input: Record<string, unknown>, ctx: RequestContext): 
     if ('ErrorCode' in checked) {
       failed++
       results.push(checked)
+      // Event-bus logs record the refusal (EVENT_INGEST_FAILURE) under an id the caller never sees.
+      const {region, bus} = busOf(entry['EventBusName'], ctx)
+      const envelope = {source: entry['Source'], 'detail-type': entry['DetailType'], detail: entry['Detail']}
+      pipelineOf(state).rejected(
+        region,
+        bus,
+        {id: state.newId(), event: envelope, json: JSON.stringify(envelope), ingestedAtMs: nowMs},
+        {code: checked.ErrorCode, message: checked.ErrorMessage},
+      )
       continue
     }
     const {region, bus} = busOf(entry['EventBusName'], ctx)
