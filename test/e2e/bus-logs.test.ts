@@ -131,6 +131,10 @@ describe('event-bus logs', () => {
     const success = records.find((r) => r.message_type === 'INVOCATION_SUCCESS')!
     expect(match.details!.invocation_ids).toEqual([success.invocation_id])
     expect(success.details).toMatchObject({total_attempts: 1, final_invocation_status: 'SUCCESS'})
+    // FULL adds the request sent (body, method and URL), never its headers or the key.
+    expect(success.details!.target_input).toContain('v3')
+    expect(JSON.parse(success.details!.target_properties!)).toMatchObject({method: 'PUT'})
+    expect(JSON.stringify(records)).not.toContain(sandbox.apiKey)
   })
 
   it('at INFO without detail: major steps only, no event_detail; OFF writes nothing', async () => {
@@ -139,6 +143,7 @@ describe('event-bus logs', () => {
     const found = await recordsOf([id], (m) => types(m.get(id)).includes('INVOCATION_SUCCESS'))
     expect(types(found.get(id))).toEqual(['EVENT_RECEIPT', 'EVENT_INGEST_SUCCESS', 'RULE_MATCH', 'INVOCATION_SUCCESS'])
     expect(JSON.stringify(found.get(id))).not.toContain('event_detail')
+    expect(JSON.stringify(found.get(id))).not.toContain('target_input')
 
     await events.send(new UpdateEventBusCommand({Name: 'default', LogConfig: {Level: 'OFF'}}))
     const quiet = await publish({cacheName: 'missing-cache', key: 'k5', message: 'v5', ttl: 60})

@@ -10,9 +10,10 @@
  *   record of level L travels only through deliveries whose source has the log type of L. The
  *   stack template therefore creates one delivery source per log type (as the Terraform AWS
  *   provider's documented example does), so whatever the level, its records arrive.
- * - Detail: `IncludeDetail: FULL` adds `event_detail` (the event's detail, which holds cache values);
- *   NONE never writes it. `target_input` / `target_properties` are not written: the pipeline does not
- *   hand observers the request, and the request's headers carry the connection's secret.
+ * - Detail: `IncludeDetail: FULL` adds `event_detail` (the event's detail, which holds cache values)
+ *   and, on attempt results and final records, `target_input` (the request body sent, cut at 2,048
+ *   characters) and `target_properties` (method and URL only: the headers carry the connection's
+ *   secret). NONE writes none of them.
  * - Errors: failed attempts carry `error.http_status_code` and `error.error_message` (the endpoint's
  *   answer, i.e. Momento's text) whatever the sandbox's DLQ failure-detail mode: bus logs are where
  *   the real status shows even when the DLQ message is opaque.
@@ -50,6 +51,8 @@ interface Remembered {
   httpStatus?: number | undefined
   message?: string | undefined
   throttled?: boolean
+  /** With FULL detail: the last request sent (target_input) and its method and URL (target_properties). */
+  input?: {body: string; properties: string}
   /** INVOCATION_START was written (a wait for the rate limit can come before the first attempt). */
   started?: boolean
 }
@@ -200,6 +203,12 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       const r = remember(inv.invocationId)
       r.httpStatus = attempt.httpStatus
       r.message = answerOf(attempt)
+      const full = settingOf(inv)?.full === true
+      if (full && attempt.request) {
+        const req = attempt.request()
+        r.input = {body: req.body, properties: JSON.stringify({method: req.method, url: req.url})}
+      }
+      const input = full && r.input ? {target_input: r.input.body, target_properties: r.input.properties} : {}
       const type: BusLogMessageType =
         attempt.result === 'success'
           ? 'INVOCATION_ATTEMPT_SUCCESS'
@@ -215,6 +224,7 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
           invocation_status: attempt.result === 'success' ? 'SUCCESS' : 'FAILED',
           target_duration_ms: Math.round(attempt.durationMs),
           ...(attempt.responseBody ? {target_response_body: attempt.responseBody} : {}),
+          ...input,
         },
         ...(attempt.result === 'success' ? {} : {error: errorOf(attempt.httpStatus, r.message, inv)}),
       }))
@@ -228,6 +238,7 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
         final_invocation_status: status,
         ingestion_to_start_latency_ms: outcome.ingestionToStartMs,
         ingestion_to_complete_latency_ms: outcome.ingestionToCompleteMs,
+        ...(r.input && settingOf(inv)?.full ? {target_input: r.input.body, target_properties: r.input.properties} : {}),
       })
       if (outcome.outcome === 'delivered') {
         write(inv, event, 'INVOCATION_SUCCESS', atMs, () => ({

@@ -45,6 +45,11 @@ export interface ObservedAttempt {
   /** What went wrong, in words (the sandbox's full description, as a bus log would carry it). */
   readonly errorMessage?: string | undefined
   readonly durationMs: number
+  /**
+   * The request the attempt sent, built on demand (secrets redacted, body cut at 2,048 characters as
+   * in the delivery log): bus logs with IncludeDetail FULL show it as `target_input`.
+   */
+  readonly request?: (() => {readonly method: string; readonly url: string; readonly body: string}) | undefined
 }
 
 /** How an invocation (all its attempts) ended. */

@@ -566,6 +566,7 @@ export class DeliveryPipeline {
         responseBody: result.record.response?.body,
         errorMessage: failure ? describeFailure(failure) : undefined,
         durationMs,
+        request: requestOf(result.record.request),
       },
       this.state.now(),
     )
@@ -759,4 +760,10 @@ function findConnection(store: EventsStore, arn: string): Connection | undefined
   if (byName?.ConnectionArn === arn) return byName
   for (const connection of store.connections.values()) if (connection.ConnectionArn === arn) return connection
   return undefined
+}
+
+/** The logged request of an attempt as observers get it: a thunk (the log builds requests lazily). */
+function requestOf(request: LoggedRequest | (() => LoggedRequest) | undefined): (() => LoggedRequest) | undefined {
+  if (request === undefined) return undefined
+  return typeof request === 'function' ? request : () => request
 }

@@ -3,6 +3,7 @@
  * results, and hand the accepted events to the delivery pipeline, which routes them after the
  * response is on its way.
  */
+import {randomUUID} from 'node:crypto'
 import {performance} from 'node:perf_hooks'
 
 import type {RequestContext} from '../../protocol/context.js'
@@ -67,7 +68,7 @@ export function putEvents(input: Record<string, unknown>, ctx: RequestContext): 
       pipelineOf(state).rejected(
         region,
         bus,
-        {id: state.newId(), event: envelope, json: JSON.stringify(envelope), ingestedAtMs: nowMs},
+        {id: randomUUID(), event: envelope, json: JSON.stringify(envelope), ingestedAtMs: nowMs},
         {code: checked.ErrorCode, message: checked.ErrorMessage},
       )
       continue
