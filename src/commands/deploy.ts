@@ -21,12 +21,15 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'hidden prompt on a terminal, never from the command line; an update without a key keeps the deployed one. ' +
     'A plan that removes or replaces resources needs a confirmation (or --yes); so does replacing a stack whose ' +
     'create failed (ROLLBACK_COMPLETE). A stack that is busy is waited for. A region without a Momento cell needs ' +
-    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used.'
+    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used. ' +
+    'Event-bus logs (--logs, default error) go to a log group the stack owns; the bus’s own log level is set with ' +
+    'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
     'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
+    '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
