@@ -137,6 +137,15 @@ describe('event-bus logs', () => {
     expect(JSON.stringify(records)).not.toContain(sandbox.apiKey)
   })
 
+  it('never stores the connection’s secret, even when an event carries it (FULL detail)', async () => {
+    await events.send(new UpdateEventBusCommand({Name: 'default', LogConfig: {Level: 'TRACE', IncludeDetail: 'FULL'}}))
+    const id = await publish({cacheName: 'orders', key: 'leak', message: `oops ${sandbox.apiKey}`, ttl: 60})
+    const found = await recordsOf([id], (m) => types(m.get(id)).includes('INVOCATION_SUCCESS'))
+    const text = JSON.stringify(found.get(id))
+    expect(text).not.toContain(sandbox.apiKey)
+    expect(text).toContain('oops REDACTED')
+  })
+
   it('at INFO without detail: major steps only, no event_detail; OFF writes nothing', async () => {
     await events.send(new UpdateEventBusCommand({Name: 'default', LogConfig: {Level: 'INFO', IncludeDetail: 'NONE'}}))
     const id = await publish({cacheName: 'orders', key: 'k4', message: 'v4', ttl: 60})
