@@ -165,7 +165,7 @@ const infoRoute: RestHandler = (request, state) => {
     ...(include.includes('apiKey') ? {apiKey: state.options.apiKey} : {}),
     persistence: 'memory',
     failureDetail: state.options.failureDetail,
-    services: ['events', 'sqs', 'secretsmanager', 'sts', 'cloudformation', 'momento'],
+    services: [...AWS_SERVICES.map((s) => s.signingName), 'momento'],
   })
 }
 
