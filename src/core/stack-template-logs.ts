@@ -23,8 +23,9 @@
  *   of growing past its 5,120-character limit.
  * - Retention: the values AWS::Logs::LogGroup RetentionInDays allows.
  * Delivery to a log group also needs a resource policy letting delivery.logs.amazonaws.com write;
- * CreateDelivery adds it when the caller may (AWS-logs-and-resource-policy, "Logs sent to CloudWatch
- * Logs"), so the template declares none.
+ * AWS creates it when the log group has none and the caller may (logs:PutResourcePolicy,
+ * DescribeResourcePolicies, DescribeLogGroups: CloudWatch Logs guide, AWS-logs-infrastructure-V2-
+ * CloudWatchLogs), so the template declares none.
  */
 import {LOGICAL, OUTPUT, PARAM} from './stack-template-names.js'
 import type {TemplatePart} from './stack-template-part.js'

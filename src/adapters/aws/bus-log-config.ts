@@ -2,8 +2,10 @@
  * The event bus's log setting and where its logs go, over EventBridge and CloudWatch Logs:
  *
  * - `get`/`set`: DescribeEventBus / UpdateEventBus. Whether UpdateEventBus keeps the settings a
- *   request omits is not documented; built for the worst case (it clears them): `set` reads the
- *   bus first and sends its Description, KmsKeyIdentifier and DeadLetterConfig back unchanged. The
+ *   request omits is not documented, and for the key it says the opposite ("If you do not specify a
+ *   customer managed key identifier, EventBridge uses an AWS owned key", UpdateEventBus API
+ *   reference): built for the worst case (omitted means cleared), `set` reads the bus first and sends
+ *   its Description, KmsKeyIdentifier and DeadLetterConfig back unchanged. The
  *   default bus takes a LogConfig only this way: a stack cannot declare a bus it does not own.
  * - `inspect`: the log group (exists, retention) and the deliveries from the bus's delivery sources
  *   to it, for `status`. Missing permissions or a failing call give `null`s, not an error: status
