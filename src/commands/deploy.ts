@@ -9,8 +9,10 @@ import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
+import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
-import {deployStack, type DeployResult} from '../services/deploy.js'
+import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
+import type {DeployLogOptions} from '../services/deploy-logs.js'
 import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
@@ -21,12 +23,15 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'hidden prompt on a terminal, never from the command line; an update without a key keeps the deployed one. ' +
     'A plan that removes or replaces resources needs a confirmation (or --yes); so does replacing a stack whose ' +
     'create failed (ROLLBACK_COMPLETE). A stack that is busy is waited for. A region without a Momento cell needs ' +
-    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used.'
+    '--momento-endpoint (exit 2). With --sandbox, the sandbox key and URL are used. ' +
+    'Event-bus logs (--logs, default error) go to a log group the stack owns; the bus’s own log level is set with ' +
+    'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
     'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
+    '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
@@ -53,6 +58,19 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       summary:
         'E-mail the stack’s alarms notify (SNS; the recipient must confirm). `none` removes it. Default: the deployed one.',
     }),
+    logs: Flags.string({
+      summary: 'Event-bus log level delivered to the stack’s log group. Default: the deployed one, else error.',
+      description:
+        'error logs failed attempts only (cheap); info adds the major steps; trace logs every step (about 8 records per delivered event). off removes the log group and puts the bus’s level back.',
+      options: ['error', 'info', 'trace', 'off'],
+    }),
+    'log-detail': Flags.string({
+      summary: 'full also logs each event’s detail (cache values!). Needs a confirmation or --yes. Default: none.',
+      options: ['none', 'full'],
+    }),
+    'log-retention': Flags.integer({
+      summary: `Days the log group keeps records (${LOG_RETENTION_DAYS.join(', ')}; template default 14).`,
+    }),
   }
 
   /** How far the deploy got, for what Ctrl-C says: planned (a change set exists), or running in CloudFormation. */
@@ -76,6 +94,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     const needYes = (what: string) => confirmationNeeded(what)
     const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
     const started = Date.now()
+    const logs = await this.logOptions(interactive, needYes, ask)
     try {
       const result = await deployStack(
         {
@@ -90,6 +109,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           maxEventAgeSeconds: this.flags['max-event-age'],
           invocationRateLimit: this.flags['rate-limit'],
           alarmEmail,
+          logs,
           region: ctx.target.region,
         },
         createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
@@ -174,6 +194,33 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     })
   }
 
+  /** --logs, --log-detail, --log-retention; full detail puts cache values in the logs, so it is confirmed. */
+  private async logOptions(
+    interactive: boolean,
+    needYes: (what: string) => UsageError,
+    ask: (question: string) => Promise<boolean>,
+  ): Promise<DeployLogOptions> {
+    const retention = this.flags['log-retention']
+    if (retention !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
+      throw new UsageError(`--log-retention ${retention} isn't a retention CloudWatch Logs offers.`, {
+        hints: [`Pick one of ${LOG_RETENTION_DAYS.join(', ')} (days).`],
+      })
+    }
+    const detail = this.flags['log-detail']
+    if (detail === 'full' && !this.flags.yes) {
+      const what =
+        '--log-detail full writes every event’s detail (the cache values) into the log group, readable by anyone who can read its logs, for as long as it keeps them.'
+      if (!interactive) throw needYes(what)
+      this.note(`Warning: ${what}`)
+      if (!(await ask('Log full event details?'))) throw new DeployCancelledError('Cancelled: nothing was changed.')
+    }
+    return {
+      level: this.flags.logs?.toUpperCase() as DeployLogOptions['level'],
+      detail: detail?.toUpperCase() as DeployLogOptions['detail'],
+      retentionDays: retention,
+    }
+  }
+
   /** The key from --api-key-stdin, else MOMENTO_API_KEY; undefined keeps the deployed one (or prompts). */
   private async operatorKey(): Promise<string | undefined> {
     if (this.flags['api-key-stdin']) return readApiKeyFromStdin('momento-eb deploy')
@@ -218,6 +265,14 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       this.note(
         `Stack ${result.stack} ${result.action === 'create' ? 'created' : 'updated'} (${result.status}) in ${formatElapsed(elapsedMs)}.`,
       )
+    if (result.logs) {
+      const l = result.logs
+      this.note(
+        l.logGroup === null
+          ? `Event-bus logs: the stack delivers none; bus ${l.bus} logs at ${l.level}.`
+          : `Event-bus logs: ${l.level}${l.detail === 'FULL' ? ' with full detail' : ''} on bus ${l.bus}, into log group ${l.logGroup ?? '(none)'}.`,
+      )
+    }
     const keys = Object.keys(result.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))
     for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)

@@ -43,6 +43,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
           else this.note(`Deleting stack ${stackName}…`)
         },
         onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
+        onNotice: (message) => this.note(message),
       })
       await view?.finish()
       view = undefined

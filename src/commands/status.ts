@@ -31,6 +31,8 @@ export default class Status extends BaseCommand<typeof Status> {
         describeStack: ports.cfn.describeStack,
         findIntegration: ports.findIntegration,
         describeAlarms: (names) => describeAlarms(this.ctx.aws, names, {sandboxUrl: this.ctx.sandboxUrl}),
+        busLogs: ports.busLogs,
+        describeEventBus: ports.describeEventBus,
       },
       {key},
     )
@@ -58,6 +60,18 @@ export default class Status extends BaseCommand<typeof Status> {
     for (const a of r.alarms ?? []) {
       this.log(`alarm        ${a.state.padEnd(17)} ${a.name} (${a.meaning})`)
       if (a.action) this.log(`             → ${a.action}`)
+    }
+    if (r.logs) {
+      const l = r.logs
+      const delivered =
+        l.deliveredLogTypes === null ? 'deliveries unknown' : `delivers ${l.deliveredLogTypes.join(', ') || 'nothing'}`
+      this.log(
+        `bus logs     ${l.busLevel}${l.busDetail === 'FULL' ? ' (full detail)' : ''} on bus ${l.bus} (set on the bus; stack asks ${l.stackLevel ?? 'nothing'})`,
+      )
+      if (l.logGroup)
+        this.log(
+          `log group    ${l.logGroup}  ${l.logGroupExists === false ? 'MISSING' : `retention ${l.retentionDays ?? '?'} days`}, ${delivered}`,
+        )
     }
     const keys = Object.keys(r.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))

@@ -6,9 +6,11 @@ import {cloudformationService} from './cloudformation/service.js'
 import {startCloudWatch} from './cloudwatch/runtime.js'
 import {cloudwatchService} from './cloudwatch/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
+import {busLogObserver} from './logs/bus-log-writer.js'
 import {logsService} from './logs/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
 import {momentoError} from './momento/wire.js'
+import {pipelineOf} from './pipeline/pipeline.js'
 import {deliveryInspection, failureDetailRoute} from './pipeline/routes.js'
 import type {AwsService, RequestContext} from './protocol/context.js'
 import {ServiceError} from './protocol/errors.js'
@@ -70,6 +72,7 @@ export interface RunningSandbox extends SandboxServer {
 export function createSandboxServer(options: SandboxOptions & {host?: string} = {}): SandboxServer {
   const state = createSandboxState(options)
   startCloudWatch(state)
+  pipelineOf(state).observe(busLogObserver(state))
   const restHandlers: readonly RestHandler[] = [
     infoRoute,
     momentoInspection,
@@ -169,7 +172,7 @@ const infoRoute: RestHandler = (request, state) => {
     ...(include.includes('apiKey') ? {apiKey: state.options.apiKey} : {}),
     persistence: 'memory',
     failureDetail: state.options.failureDetail,
-    services: ['events', 'sqs', 'secretsmanager', 'sts', 'cloudformation', 'momento'],
+    services: [...AWS_SERVICES.map((s) => s.signingName), 'momento'],
   })
 }
 

@@ -23,12 +23,22 @@ import {
   type StackInfo,
 } from '../core/stack-plan.js'
 import {OUTPUT, PARAM} from '../core/stack-template.js'
+import {
+  applyBusLogConfig,
+  LOG_PARAMETER_NAMES,
+  logParameters,
+  type BusLogConfigPort,
+  type DeployLogOptions,
+  type DeployLogsResult,
+} from './deploy-logs.js'
 
 /** What deploy needs from the outside world. */
 export interface DeployPorts {
   readonly cfn: CloudFormationPort
   /** DescribeEventBus; throws NotFoundError (with the fix) when the bus doesn't exist. */
   describeEventBus(name: string): Promise<{arn: string; region: string | undefined}>
+  /** The bus's LogConfig (event-bus logs); without it deploy leaves the bus's logging alone. */
+  readonly busLogs?: BusLogConfigPort
   readonly sleep: Sleep
   readonly now: () => Date
 }
@@ -66,6 +76,8 @@ export interface DeployOptions {
   readonly invocationRateLimit?: number | undefined
   /** AlarmEmail parameter (core/alarm-email.ts): an address, or '' for none; undefined keeps the deployed one. */
   readonly alarmEmail?: string | undefined
+  /** --logs, --log-detail, --log-retention (deploy-logs.ts). */
+  readonly logs?: DeployLogOptions | undefined
   /** The region the AWS clients use, when the bus ARN doesn't say. */
   readonly region?: string | undefined
   /** Polling: first interval, the cap it backs off to, and how long to wait in all. */
@@ -86,6 +98,8 @@ export interface DeployResult {
   momentoBaseUrl: string | null
   outputs: Record<string, string>
   plan: PlanRow[]
+  /** The bus's log setting after deploy (null: a stack without the logs part, or no port). */
+  logs?: DeployLogsResult | null
 }
 
 const DEFAULT_POLL = {minMs: 250, maxMs: 3000, timeoutMs: 60 * 60 * 1000}
@@ -189,6 +203,15 @@ export async function deployStack(
     recreated = true
   }
 
+  // The bus's log setting before this stack, recorded at create (or when a stack from before the logs
+  // part first gets it) so destroy can put it back.
+  const recordBusLogs = type === 'CREATE' || !(previous && LOG_PARAMETER_NAMES[0] in previous)
+  const busLogsBefore = recordBusLogs && ports.busLogs ? await ports.busLogs.get(eventBus) : undefined
+  const withLogs = async (r: DeployResult, s: StackInfo): Promise<DeployResult> => {
+    if (!ports.busLogs) return r
+    const bus = s.parameters[PARAM.eventBus] ?? eventBus
+    return {...r, logs: (await applyBusLogConfig(ports.busLogs, bus, s, notice)) ?? null}
+  }
   const parameters = buildParameters(
     {
       [PARAM.apiKey]: apiKey,
@@ -198,8 +221,9 @@ export async function deployStack(
       [PARAM.maxEventAge]: numberParam(options.maxEventAgeSeconds),
       [PARAM.rateLimit]: numberParam(options.invocationRateLimit),
       [PARAM.alarmEmail]: options.alarmEmail,
+      ...logParameters(options.logs, recordBusLogs && ports.busLogs !== undefined, busLogsBefore),
     },
-    {type, previous, names: Object.values(PARAM)},
+    {type, previous, names: [...Object.values(PARAM), ...LOG_PARAMETER_NAMES]},
   )
   const created = await ports.cfn.createChangeSet({
     stackName,
@@ -219,7 +243,10 @@ export async function deployStack(
     if (type === 'UPDATE' && isNoChangeReason(changeSet.statusReason)) {
       await ports.cfn.deleteChangeSet(created.id, stackName).catch(() => undefined)
       const current = stack as StackInfo
-      return result(current, 'none', recreated, region, eventBus, baseUrl ?? current.outputs[OUTPUT.baseUrl], [])
+      return withLogs(
+        result(current, 'none', recreated, region, eventBus, baseUrl ?? current.outputs[OUTPUT.baseUrl], []),
+        current,
+      )
     }
     throw new RemoteError(`CloudFormation couldn't plan the change to stack ${stackName}: ${changeSet.statusReason}`, {
       code: 'EB_CHANGE_SET_FAILED',
@@ -248,7 +275,10 @@ export async function deployStack(
   if (!final || deployOutcome(final.status) !== 'succeeded') {
     throw deployFailed(stackName, final?.status ?? 'DELETE_COMPLETE', seen.failures)
   }
-  return result(final, action, recreated, region, eventBus, final.outputs[OUTPUT.baseUrl] ?? baseUrl, plan)
+  return withLogs(
+    result(final, action, recreated, region, eventBus, final.outputs[OUTPUT.baseUrl] ?? baseUrl, plan),
+    final,
+  )
 }
 
 /**

@@ -5,6 +5,7 @@
 import {NotFoundError, RemoteError} from '../core/errors.js'
 import type {CloudFormationPort, IntegrationResources, Sleep, StackEvent, StackInfo} from '../core/stack-plan.js'
 import {DeployCancelledError, followStack, seenEventIds} from './deploy.js'
+import {restoreBusLogConfig, type BusLogConfigPort} from './deploy-logs.js'
 
 /** What destroy reads and changes. */
 export interface DestroyPorts {
@@ -12,6 +13,8 @@ export interface DestroyPorts {
   findIntegration(stackId: string): Promise<IntegrationResources>
   readonly sleep: Sleep
   readonly now: () => Date
+  /** The bus's LogConfig, put back as it was before the stack (deploy-logs.ts). */
+  readonly busLogs?: BusLogConfigPort
 }
 
 /** The question, and progress. `confirm` may throw (a UsageError naming --yes without a TTY). */
@@ -19,6 +22,7 @@ export interface DestroyCallbacks {
   confirm(info: {stack: StackInfo; dlqMessages: number | null}): Promise<boolean>
   onStart?(info: {stackName: string; startedAt: Date}): void | Promise<void>
   onEvent?(event: StackEvent): void
+  onNotice?(message: string): void
 }
 
 /** What `destroy --json` prints. */
@@ -28,6 +32,8 @@ export interface DestroyResult {
   status: 'DELETE_COMPLETE'
   /** Messages that were in the DLQ (lost with it); null when it couldn't be read. */
   dlqMessagesLost: number | null
+  /** What happened to the bus's log setting the stack had set (absent: not looked at). */
+  busLogConfig?: 'restored' | 'unchanged' | 'left' | 'failed'
 }
 
 /**
@@ -81,5 +87,23 @@ export async function destroyStack(
       },
     )
   }
-  return {stack: stack.name, stackId: stack.id, status: 'DELETE_COMPLETE', dlqMessagesLost: dlqMessages}
+  const done: DestroyResult = {
+    stack: stack.name,
+    stackId: stack.id,
+    status: 'DELETE_COMPLETE',
+    dlqMessagesLost: dlqMessages,
+  }
+  if (!ports.busLogs) return done
+  const notice = (message: string) => callbacks.onNotice?.(message)
+  try {
+    done.busLogConfig = await restoreBusLogConfig(ports.busLogs, stack, notice)
+  } catch (error) {
+    // The stack is gone either way; say what is left to do by hand.
+    done.busLogConfig = 'failed'
+    notice(
+      `The stack is deleted, but the event bus's log level couldn't be put back (${error instanceof Error ? error.message : String(error)}). ` +
+        'Set it with `aws events update-event-bus --name <bus> --log-config Level=OFF` (keep the bus’s other settings).',
+    )
+  }
+  return done
 }

@@ -13,6 +13,7 @@ import {
   type StackInfo,
 } from '../core/stack-plan.js'
 import {readAlarmStatus, type AlarmStatus, type AlarmView} from './alarm-status.js'
+import {logsStatus, type BusLogStatusPort, type LogsStatus} from './stack-status-logs.js'
 
 /** What the status service reads. */
 export interface StackStatusPorts {
@@ -20,6 +21,9 @@ export interface StackStatusPorts {
   findIntegration(name: string): Promise<IntegrationResources>
   /** The named alarms' states (alarm-status.ts); without it `alarms` stays null. */
   describeAlarms?(names: string[]): Promise<AlarmView[]>
+  /** Event-bus logs (stack-status-logs.ts); without it status leaves logs out. */
+  readonly busLogs?: BusLogStatusPort
+  describeEventBus?(name: string): Promise<{arn: string}>
 }
 
 /** One problem and its fix. `error` problems make `status` exit 1. */
@@ -62,6 +66,8 @@ export interface StackStatusReport {
   dlq: {url: string; arn: string; visible: number; inFlight: number; allowsRules: boolean} | null
   /** The stack's alarms (null when it has none): see alarm-status.ts. */
   alarms: AlarmStatus[] | null
+  /** Event-bus logs: what is set on the bus and what the stack delivers (null: not read). */
+  logs?: LogsStatus | null
   problems: StatusProblem[]
 }
 
@@ -247,5 +253,12 @@ export async function getStackStatus(
     add('error', null, 'The stack has no dead-letter queue.', 'Run `momento-eb deploy` to add it.')
   }
   report.alarms = await readAlarmStatus(stack.outputs, ports.describeAlarms?.bind(ports), add)
+  if (ports.busLogs) report.logs = await logsStatus(stack, ports.busLogs, await busArnOf(stack, ports), add)
   return report
+}
+
+async function busArnOf(stack: StackInfo, ports: StackStatusPorts): Promise<string | undefined> {
+  const bus = stack.parameters['EventBusName']
+  if (!bus || !ports.describeEventBus) return undefined
+  return (await ports.describeEventBus(bus).catch(() => undefined))?.arn
 }

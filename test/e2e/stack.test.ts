@@ -72,8 +72,9 @@ describe('deploy, status, destroy', () => {
     expect(yaml.stdout).toMatch(/^AWSTemplateFormatVersion: /)
     expect(yaml.stdout).toContain('Type: AWS::SQS::QueuePolicy')
     const json = await cli(['template', '--format', 'json'])
-    // 10 integration resources, 4 alarms, and the alarm e-mail topic and subscription (conditional).
-    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(16)
+    // 10 integration resources, 4 alarms and the alarm e-mail topic and subscription (conditional),
+    // and the event-bus logs part (log group, destination, 3 sources, 3 deliveries).
+    expect(Object.keys((stdoutJson(json) as {Resources: object}).Resources)).toHaveLength(24)
   })
 
   it('creates the stack with the sandbox key and URL, and prints the outputs', async () => {
@@ -82,11 +83,14 @@ describe('deploy, status, destroy', () => {
     noKeyIn(result)
     const deployed = stdoutJson(result) as DeployResult
     expect(deployed).toMatchObject({stack, action: 'create', status: 'CREATE_COMPLETE', eventBus: 'default'})
-    // 10 integration resources and 4 alarms (no e-mail topic without --alarm-email).
-    expect(deployed.plan).toHaveLength(14)
+    // 10 integration resources, 4 alarms (no e-mail topic without --alarm-email) and 8 for the logs.
+    expect(deployed.plan).toHaveLength(22)
     expect(deployed.plan.every((row) => row.action === 'add')).toBe(true)
     expect(Object.keys(deployed.outputs).sort()).toEqual(
       [
+        'BusLogConfig',
+        'BusLogGroupName',
+        'BusLogPreviousConfig',
         'CacheDeleteDestinationArn',
         'CacheDeleteRuleArn',
         'CacheSetDestinationArn',
@@ -107,7 +111,7 @@ describe('deploy, status, destroy', () => {
     expect(deployed.outputs['MomentoBaseUrl']).toBe(sandbox.endpoint)
     // Non-TTY progress: one plain line per stack event on stderr.
     expect(result.stderr).toMatch(/CREATE_COMPLETE +DeadLetterQueuePolicy +AWS::SQS::QueuePolicy/)
-    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 14 to add`)
+    expect(result.stderr).toContain(`Plan for stack ${stack} (create): 22 to add`)
   })
 
   it('says "up to date" when nothing changed', async () => {
@@ -355,7 +359,7 @@ describe('deploy, status, destroy', () => {
     old.Parameters['MomentoEndpoint'] = {Type: 'String', Default: ''}
     old['Mappings'] = {MomentoRegions: {'us-east-1': {BaseUrl: mappedUrl}}}
     old['Conditions'] = {
-      ...(old['Conditions'] as object),
+      ...(old['Conditions'] as object | undefined),
       HasMomentoEndpoint: {'Fn::Not': [{'Fn::Equals': [{Ref: 'MomentoEndpoint'}, '']}]},
     }
     for (const id of ['CacheSetDestination', 'CacheDeleteDestination', 'TopicPublishDestination']) {

@@ -11,6 +11,7 @@ import {
   deliveredBodyBytes,
 } from '../../src/core/stack-template.js'
 import {alarmsPart} from '../../src/core/stack-template-alarms.js'
+import {LOGS_OUTPUTS} from '../../src/core/stack-template-logs.js'
 import {renderStackTemplate} from '../../src/core/stack-template-text.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,11 +21,11 @@ const arn = (logical: string) => ({'Fn::GetAtt': [logical, 'Arn']})
 
 describe('stack template', () => {
   it('has exactly the integration resources', () => {
-    // The alarms part (stack-template-alarms.ts) adds its own resources, tested in stack-template-alarms.test.ts.
-    const fromParts = new Set(Object.keys(alarmsPart().Resources ?? {}))
+    // The observability parts (logs, alarms) have their own tests (stack-template-logs.test.ts,
+    // stack-template-alarms.test.ts).
     const types = Object.fromEntries(
       Object.entries(resources)
-        .filter(([id]) => !fromParts.has(id))
+        .filter(([, r]) => !/^AWS::(Logs|CloudWatch|SNS)::/.test(r.Type))
         .map(([id, r]) => [id, r.Type]),
     )
     expect(types).toEqual({
@@ -55,11 +56,14 @@ describe('stack template', () => {
 
   it('takes the base URL from its parameter only: no mapping lookup a region could lack', () => {
     expect(template['Mappings']).toBeUndefined()
-    // The only conditions are the alarms part's (default bus or not, e-mail or not).
-    expect(Object.keys(template['Conditions'] ?? {})).toEqual(Object.keys(alarmsPart().Conditions ?? {}))
+    // Conditions exist only for the optional parts (logs on/off, default bus or not, e-mail or not),
+    // never on a region.
+    expect(JSON.stringify(template['Conditions'] ?? {})).not.toContain('AWS::Region')
+    for (const name of Object.keys(alarmsPart().Conditions ?? {})) expect(template['Conditions']).toHaveProperty(name)
     const text = JSON.stringify(template)
     expect(text).not.toContain('Fn::FindInMap')
-    expect(text).not.toContain('AWS::Region')
+    // AWS::Region appears only in ARNs the logs part builds, never in what picks the Momento URL.
+    expect(JSON.stringify(Object.values(LOGICAL.destination).map((id) => resources[id]))).not.toContain('AWS::Region')
     expect(template['Outputs'][OUTPUT.baseUrl].Value).toEqual({Ref: PARAM.endpoint})
     for (const type of DETAIL_TYPES) {
       expect(resources[LOGICAL.destination[type]].Properties.InvocationEndpoint['Fn::Join'][1][0]).toEqual({
@@ -180,6 +184,7 @@ describe('stack template', () => {
         ...Object.values(OUTPUT.ruleArn),
         ...Object.values(OUTPUT.destinationArn),
         ...Object.keys(alarmsPart().Outputs ?? {}),
+        ...LOGS_OUTPUTS,
       ].sort(),
     )
     expect(JSON.stringify(outputs)).not.toContain(PARAM.apiKey)

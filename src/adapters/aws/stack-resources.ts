@@ -17,6 +17,7 @@ import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
 import {fetchSandboxInfo} from '../momento/http.js'
 import {callContext, translateAwsError} from './errors.js'
+import {createBusLogPort} from './bus-log-config.js'
 import {describeEventBus, type CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
@@ -224,6 +225,7 @@ export function createStackPorts(clients: AwsClients, options: CallOptions = {})
     cfn: createCloudFormationPort(clients, options),
     findIntegration: (stack: string) => findIntegration(clients, stack, options),
     describeEventBus: (name: string) => describeEventBus(clients, name, options),
+    busLogs: createBusLogPort(clients, options),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
   }

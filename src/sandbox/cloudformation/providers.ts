@@ -11,6 +11,7 @@ import {secretsmanagerService} from '../secretsmanager/service.js'
 import {QUEUE_DEFAULTS} from '../sqs/store.js'
 import {sqsService} from '../sqs/service.js'
 import {ALARM_PROVIDERS} from './providers-alarms.js'
+import {LOGS_PROVIDERS} from './providers-logs.js'
 import {cloudFormationStore} from './store.js'
 
 /** A created resource: physical id (also its `Ref`) and `Fn::GetAtt` values. */
@@ -467,6 +468,7 @@ export const PROVIDERS: Readonly<Record<string, ResourceProvider>> = {
   'AWS::SQS::QueuePolicy': queuePolicy,
   'AWS::SecretsManager::Secret': secret,
   ...ALARM_PROVIDERS,
+  ...LOGS_PROVIDERS,
 }
 
 /** The failure reason for a type the sandbox cannot create. */

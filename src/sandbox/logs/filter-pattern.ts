@@ -40,7 +40,7 @@ function compileTerms(text: string): CompiledFilter {
   const all: string[] = []
   const any: string[] = []
   const none: string[] = []
-  const re = /\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|(\S+))/gy
+  const re = /\s*([?-]?)(?:"((?:[^"\\]|\\.)*)"|([^\s"]\S*))/gy
   let m: RegExpExecArray | null
   let consumed = 0
   while ((m = re.exec(text)) !== null) {

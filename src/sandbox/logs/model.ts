@@ -119,6 +119,7 @@ export function appendEvents(
   stream: LogStream,
   events: readonly {timestamp: number; message: string}[],
   now: number,
+  caps: {readonly events: number; readonly bytes: number} = {events: MAX_EVENTS_PER_GROUP, bytes: MAX_BYTES_PER_GROUP},
 ): void {
   for (const e of events) {
     const stored: StoredEvent = {timestamp: e.timestamp, ingestionTime: now, message: e.message, seq: store.seq++}
@@ -132,7 +133,7 @@ export function appendEvents(
     group.eventCount++
   }
   stream.lastIngestionTime = now
-  while (group.eventCount > MAX_EVENTS_PER_GROUP || group.storedBytes > MAX_BYTES_PER_GROUP) {
+  while (group.eventCount > caps.events || group.storedBytes > caps.bytes) {
     if (!evictOldest(group)) break
   }
 }

@@ -45,6 +45,11 @@ export interface ObservedAttempt {
   /** What went wrong, in words (the sandbox's full description, as a bus log would carry it). */
   readonly errorMessage?: string | undefined
   readonly durationMs: number
+  /**
+   * The request the attempt sent, built on demand (secrets redacted, body cut at 2,048 characters as
+   * in the delivery log): bus logs with IncludeDetail FULL show it as `target_input`.
+   */
+  readonly request?: (() => {readonly method: string; readonly url: string; readonly body: string}) | undefined
 }
 
 /** How an invocation (all its attempts) ended. */
@@ -65,6 +70,8 @@ export interface ObservedOutcome {
 
 /** Every hook is optional. Times are the sandbox's wall clock (`state.now()`). */
 export interface PipelineObserver {
+  /** PutEvents refused one entry (its result entry carries `code` and `message`); the bus exists. */
+  ingestFailed?(bus: ObservedBus, event: ObservedEvent, error: {code: string; message: string}, atMs: number): void
   /** PutEvents accepted the event on an existing bus. */
   received?(bus: ObservedBus, event: ObservedEvent, atMs: number): void
   /** No enabled rule with targets on the bus matched the event. */

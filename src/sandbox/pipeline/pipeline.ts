@@ -21,7 +21,13 @@ import {
 } from './delivery-log.js'
 import {describeFailure, errorCode, errorMessage, isRetryable, truncate, type AttemptFailure} from './failures.js'
 import {createWorkerSender, type HttpSender} from './http-sender.js'
-import {notify, type ObservedInvocation, type ObservedOutcome, type PipelineObserver} from './observer.js'
+import {
+  notify,
+  type ObservedEvent,
+  type ObservedInvocation,
+  type ObservedOutcome,
+  type PipelineObserver,
+} from './observer.js'
 import {buildRequest, compileTarget, LOGGED_NOT_SENT, type CompiledTarget, type OutgoingRequest} from './http-target.js'
 import type {InputContext} from './input-transformer.js'
 import {policyAllowsEventBridge} from './queue-policy.js'
@@ -135,6 +141,14 @@ export class DeliveryPipeline {
       const i = this.observers.indexOf(observer)
       if (i >= 0) this.observers.splice(i, 1)
     }
+  }
+
+  /** Tell observers that PutEvents refused an entry meant for `busName` (nothing when no one observes). */
+  rejected(region: string, busName: string, event: ObservedEvent, error: {code: string; message: string}): void {
+    if (this.observers.length === 0) return
+    const bus = this.state.region(region).events.buses.get(busName)
+    if (!bus) return
+    notify(this.observers, 'ingestFailed', {region, busName, busArn: bus.Arn}, event, error, this.state.now())
   }
 
   /**
@@ -552,6 +566,7 @@ export class DeliveryPipeline {
         responseBody: result.record.response?.body,
         errorMessage: failure ? describeFailure(failure) : undefined,
         durationMs,
+        request: requestOf(result.record.request),
       },
       this.state.now(),
     )
@@ -745,4 +760,10 @@ function findConnection(store: EventsStore, arn: string): Connection | undefined
   if (byName?.ConnectionArn === arn) return byName
   for (const connection of store.connections.values()) if (connection.ConnectionArn === arn) return connection
   return undefined
+}
+
+/** The logged request of an attempt as observers get it: a thunk (the log builds requests lazily). */
+function requestOf(request: LoggedRequest | (() => LoggedRequest) | undefined): (() => LoggedRequest) | undefined {
+  if (request === undefined) return undefined
+  return typeof request === 'function' ? request : () => request
 }

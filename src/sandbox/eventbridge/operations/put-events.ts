@@ -3,6 +3,7 @@
  * results, and hand the accepted events to the delivery pipeline, which routes them after the
  * response is on its way.
  */
+import {randomUUID} from 'node:crypto'
 import {performance} from 'node:perf_hooks'
 
 import type {RequestContext} from '../../protocol/context.js'
@@ -61,6 +62,15 @@ export function putEvents(input: Record<string, unknown>, ctx: RequestContext): 
     if ('ErrorCode' in checked) {
       failed++
       results.push(checked)
+      // Event-bus logs record the refusal (EVENT_INGEST_FAILURE) under an id the caller never sees.
+      const {region, bus} = busOf(entry['EventBusName'], ctx)
+      const envelope = {source: entry['Source'], 'detail-type': entry['DetailType'], detail: entry['Detail']}
+      pipelineOf(state).rejected(
+        region,
+        bus,
+        {id: randomUUID(), event: envelope, json: JSON.stringify(envelope), ingestedAtMs: nowMs},
+        {code: checked.ErrorCode, message: checked.ErrorMessage},
+      )
       continue
     }
     const {region, bus} = busOf(entry['EventBusName'], ctx)
