@@ -4,23 +4,29 @@
  * reasons), read the decoded dead-letter queue, fix the causes, redrive, and end with the DLQ empty.
  * The same services the other commands use do the work; this module only composes and narrates.
  */
+import {fetchBusLogRecords} from '../adapters/aws/bus-logs.js'
 import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
 import {createDlqQueue} from '../adapters/aws/dlq.js'
 import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/events.js'
+import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {probeMomentoCache} from '../adapters/momento/http.js'
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
 import {DEFAULT_STACK} from '../core/config.js'
 import {summarize} from '../core/dlq-filter.js'
+import {buildJourney, journeyLines} from '../core/event-journey.js'
 import {validateDetail, type MomentoEvent} from '../core/momento-events.js'
 import {toPutEntry} from '../core/put-entries.js'
 import {summarizePlan} from '../core/stack-plan.js'
+import {OUTPUT} from '../core/stack-template.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
+import {buildSnapshot, metricSpecs, targetFromOutputs, TOP_WINDOWS, windowRange} from '../core/top-model.js'
 import type {FailureDetail} from '../sandbox/pipeline/failures.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 import {deployStack} from '../services/deploy.js'
+import {busLogDecoder} from '../services/dlq-bus-logs.js'
 import {diagnosingDecoder} from '../services/dlq-diagnose.js'
-import {peekDlq} from '../services/dlq-list.js'
+import {peekDlq, type PeekResult} from '../services/dlq-list.js'
 import {redriveQueue} from '../services/redrive.js'
 import {memoryJournal} from '../services/redrive-journal.js'
 import {SANDBOX_CREDENTIALS} from './flags.js'
@@ -167,12 +173,42 @@ async function story(
     },
     {fallbackEndpoint: sandbox.endpoint},
   )
-  const peeked = await peekDlq(queue, {limit: 100, decoder})
-  if (peeked.records.some((r) => r.reason !== bare.records.find((b) => b.messageId === r.messageId)?.reason)) {
+  const logGroup = deployed.outputs[OUTPUT.logGroupName]
+  const probed = logGroup ? undefined : await peekDlq(queue, {limit: 100, decoder})
+  if (
+    probed &&
+    probed.records.some((r) => r.reason !== bare.records.find((b) => b.messageId === r.messageId)?.reason)
+  ) {
     line('With your Momento key, one read-only look per cache settles them (`--diagnose`, the default with a key):')
+    describeFailures(probed.records, line)
+  }
+  // Best of all, the event bus's own log of each attempt (deploy turns on error-level logs by default):
+  // one FilterLogEvents lookup per page of messages.
+  const withLogs = logGroup
+    ? busLogDecoder(decoder, (q) =>
+        fetchBusLogRecords(
+          clients,
+          {logGroupName: logGroup, eventIds: q.eventIds, startTimeMs: q.startTimeMs},
+          {sandboxUrl: sandbox.endpoint},
+        ),
+      )
+    : undefined
+  const peeked = withLogs ? await peekDlq(queue, {limit: 100, decoder: withLogs}) : (probed as PeekResult)
+  if (withLogs) {
+    line(`The event bus's log (${logGroup}) says what Momento answered at each attempt [evidence: bus-log]:`)
     describeFailures(peeked.records, line)
+    line('(Without logs, `--diagnose` settles the open ones with a read-only look at Momento using your key.)')
   }
   const reasons = Object.fromEntries(summarize(peeked.records).groups.map((g) => [g.reason, g.count]))
+  const retried = peeked.records.find((r) => (r.busLog?.attempts ?? 0) > 1) ?? peeked.records.find((r) => r.busLog)
+  if (logGroup && retried?.event) {
+    const id = retried.event.id
+    step(`5b. One event's journey (\`momento-eb trace ${id}\`)`)
+    const records = (
+      await fetchBusLogRecords(clients, {logGroupName: logGroup, eventIds: [id]}, {sandboxUrl: sandbox.endpoint})
+    ).get(id)
+    for (const text of journeyLines(buildJourney(id, records ?? [], {level: 'ERROR'}))) line(text)
+  }
   if (interaction.browse) {
     line('Opening `momento-eb dlq watch` on the queue. Press q when you have looked around.')
     await interaction.browse(queue, clients)
@@ -240,6 +276,9 @@ async function story(
     )
     if (!created) line('The demo ends here; its sandbox closes with it.')
   }
+
+  step('8. A glance at the integration (`momento-eb top`)')
+  await glanceAtTop(clients, sandbox, deployed.outputs, line)
 
   step('Next')
   line('Run it for real: `momento-eb sandbox` in one terminal, then in another')
@@ -372,6 +411,45 @@ async function waitForEmpty(sandbox: RunningSandbox, queue: DlqQueuePort, waitMs
     if (remaining === 0 || Date.now() > deadline) return {empty: remaining === 0, depth: remaining, items}
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/** What `momento-eb top --json` would show, in a few lines: the rules' counts, the DLQ and the alarms. */
+async function glanceAtTop(
+  clients: AwsClients,
+  sandbox: RunningSandbox,
+  outputs: Readonly<Record<string, string>>,
+  line: (text: string) => void,
+): Promise<void> {
+  const target = targetFromOutputs(STACK, outputs)
+  const nowMs = Date.now()
+  const range = windowRange(TOP_WINDOWS['5m'], nowMs)
+  const options = {sandboxUrl: sandbox.endpoint}
+  const [series, alarms] = await Promise.all([
+    getMetricSeries(clients, metricSpecs(target), range, options),
+    describeAlarms(
+      clients,
+      target.alarms.map((a) => a.name),
+      options,
+    ),
+  ])
+  const snapshot = buildSnapshot({
+    target,
+    window: '5m',
+    nowMs,
+    metrics: {status: 'ok', value: {range, series}, at: nowMs},
+    depth: {status: 'off'},
+    alarms: {status: target.alarms.length > 0 ? 'ok' : 'off', value: alarms, at: nowMs},
+    sample: {status: 'off'},
+  })
+  line('Per rule over the last 5 minutes (CloudWatch AWS/Events metrics):')
+  for (const rule of snapshot.rules) {
+    line(
+      `  ${rule.detailType.padEnd(12)} invocations ${rule.invocations.total ?? '-'}, failed ${rule.failures.total ?? '-'}, ` +
+        `retries ${rule.retries.total ?? '-'}, to the DLQ ${rule.dlqWrites.total ?? '-'}, lost ${rule.dlqWriteFailures.total ?? '-'}`,
+    )
+  }
+  for (const alarm of snapshot.alarms.items) line(`  alarm ${alarm.name}: ${alarm.state}`)
+  line('`momento-eb top` shows this live, with sparklines; `momento-eb status` lists each alarm and what to do.')
 }
 
 function describeFailures(records: readonly DlqRecord[], line: (text: string) => void): void {

@@ -25,9 +25,9 @@ describe('demo', () => {
     const out = result.stdout
     expect(out).toContain('Stack momento-api: CREATE_COMPLETE')
     expect(out).toMatch(/Delivered to Momento: 9\. In the dead-letter queue: 5\./)
-    // What the DLQ messages alone say, then what a probe with the key settles.
-    const [bare, probed] = out.split('With your Momento key') as [string, string]
-    expect(probed, show(result)).toBeDefined()
+    // What the DLQ messages alone say, then what the event bus's log of each attempt says.
+    const [bare, logged] = out.split("The event bus's log (") as [string, string]
+    expect(logged, show(result)).toBeDefined()
     for (const reason of [
       'refused × 2 [evidence: retry-pattern]',
       'both-keys × 1 [evidence: retry-pattern]',
@@ -37,13 +37,20 @@ describe('demo', () => {
       expect(bare).toContain(reason)
     }
     for (const reason of [
-      'cache-not-found × 2 [evidence: probe]',
-      'both-keys × 1 [evidence: retry-pattern]',
-      'server-error × 1 [evidence: probe]',
-      'timeout × 1 [evidence: error-text]',
+      'cache-not-found × 2 [evidence: bus-log]',
+      'both-keys × 1 [evidence: bus-log]',
+      'server-error × 1 [evidence: bus-log]',
+      'timeout × 1 [evidence: bus-log]',
     ]) {
-      expect(probed).toContain(reason)
+      expect(logged).toContain(reason)
     }
+    // One failed event's journey from the logs: its three attempts, each a 500.
+    expect(out).toMatch(/One event's journey \(`momento-eb trace [0-9a-f-]{36}`\)/)
+    expect(out.match(/Attempt \d \((?:FIRST|RETRY)\) failed[^\n]*HTTP 500/g)).toHaveLength(3)
+    expect(out).toMatch(/Dead-lettered after 3 attempts: server-error/)
+    // A glance at top: the counts CloudWatch has for the cacheSet rule, and the alarms.
+    expect(out).toMatch(/cacheSet {5}invocations 15, failed 5, retries 4, to the DLQ 5, lost 0/)
+    expect(out).toContain('alarm momento-api-dlq-holds-messages: OK')
     expect(out).toContain('Created cache inventory.')
     expect(out).toMatch(/Redriven 5, failed 0, skipped 0\./)
     expect(out).toContain('The dead-letter queue is empty')
