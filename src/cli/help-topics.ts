@@ -31,7 +31,12 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       'bad or missing flag or argument (a malformed URL, an invalid stack name, an unknown filter value), ' +
       "unknown command, invalid input, a file you named that can't be written, or a prompt needed without a TTY",
   },
-  {code: ExitCode.Partial, name: 'partial', meaning: 'partial failure: some entries of a batch failed'},
+  {
+    code: ExitCode.Partial,
+    name: 'partial',
+    meaning:
+      "partial failure: some entries of a batch failed, a redrive's events came back to the DLQ, or `top` could not read one of its sources",
+  },
   {
     code: ExitCode.AuthConfig,
     name: 'auth-config',
