@@ -15,6 +15,7 @@ import {
   DescribeLogGroupsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
+import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {BusLogRecord} from '../../src/core/bus-log.js'
@@ -120,8 +121,14 @@ describe('trace', () => {
   })
 
   it('put --wait --trace on a stack without logs: delivered (exit 0), with a note on how to turn logs on', async () => {
-    await deployIntegrationWithSdk(sandbox)
+    // Its own bus: rules on the default bus would also match the events of the stack deployed with
+    // logs below, and (as on AWS) every matching rule is an invocation of its own in the journey.
+    const bus = uniqueName('no-logs-bus')
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    await eb.send(new CreateEventBusCommand({Name: bus})).finally(() => eb.destroy())
+    await deployIntegrationWithSdk(sandbox, {bus})
     const args = ['cacheSet', '--cache', 'orders', '--key', 'pt-1', '--message', 'v', '--ttl', '60', '--sandbox']
+    args.push('--bus', bus)
     const run = await runCli(['put', ...args, '--wait', '--trace', '--stack', noLogsStack, '--json'], {
       env,
       timeoutMs: 30_000,
