@@ -6,6 +6,7 @@ import {createDlqQueue, createStackReader, findStackDlq, queueNameOf} from '../a
 import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
 import {findIntegration} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {withBusLogs} from '../cli/bus-logs.js'
 import {decoderFromFlags} from '../cli/diagnose.js'
 import {resolveStack} from '../core/config.js'
 import {AuthError, ExitCode, NotFoundError} from '../core/errors.js'
@@ -116,11 +117,15 @@ export default class Top extends BaseCommand<typeof Top> {
   }
 
   /** The rules, bus, DLQ and alarms of the stack: its outputs first, its resources when they say nothing. */
+  /** The stack's outputs (BusLogGroupName: the DLQ sample joins the event bus's log, as `dlq list` does). */
+  private stackOutputs: Record<string, string> | undefined
+
   private async resolveTarget(): Promise<TopTarget> {
     const stack = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const options = {sandboxUrl: this.ctx.sandboxUrl}
     const reader = createStackReader(this.ctx.aws, options)
     const outputs = await reader.outputs(stack)
+    this.stackOutputs = outputs
     let target = targetFromOutputs(stack, outputs)
     if (target.rules.length < DETAIL_TYPES.length) {
       // Momento's launch-button stack has no rule outputs: find the rules by type and pattern.
@@ -184,11 +189,14 @@ export default class Top extends BaseCommand<typeof Top> {
         const decoder = await decoderFromFlags(this.ctx, {diagnose: false}, this.redactor, 'momento-eb top', {
           region: clients.target.region,
         })
+        // With the stack's event-bus log, the reasons come from it (one FilterLogEvents per sample): in
+        // AWS's opaque DLQ text a 404, a 401 and a 500 look alike. A log that can't be read only loses that.
+        const joined = withBusLogs(this.ctx, {}, {outputs: this.stackOutputs, source: 'stack-output'}, decoder.decode)
         // A peek: received with a short visibility timeout and released at once; nothing is deleted, but each
         // message's receive count goes up by one per sample (so at most once per 30 s).
         const peek = await peekDlq(queue, {
           limit,
-          decoder: decoder.decode,
+          decoder: joined.decode,
           visibilityTimeoutSeconds: 30,
           // A 1 s long poll, as `dlq list`: SQS answers a short poll from a sample of its servers, which
           // can miss the messages of a small queue. It runs in the background, so the wait costs nothing.
