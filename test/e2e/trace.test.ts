@@ -330,7 +330,19 @@ describe('trace', () => {
 
     it('put --wait --trace prints the journey of the event it published: delivered (exit 0), then a 404 (exit 1)', async (ctx) => {
       if (!hasLogs || !deployed.ok) ctx.skip(skipReason)
-      const common = ['--stack', stack, '--key', 'pwt', '--message', 'v', '--ttl', '60', '--sandbox', '--wait', '--trace']
+      const common = [
+        '--stack',
+        stack,
+        '--key',
+        'pwt',
+        '--message',
+        'v',
+        '--ttl',
+        '60',
+        '--sandbox',
+        '--wait',
+        '--trace',
+      ]
       const ok = await runCli(['put', 'cacheSet', '--cache', 'orders', ...common, '--json'], {env, timeoutMs: 40_000})
       expect(ok.code, show(ok)).toBe(0)
       const delivered = stdoutJson(ok) as {eventId: string; outcome: string; trace?: Record<string, unknown>}

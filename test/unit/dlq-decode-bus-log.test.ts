@@ -357,7 +357,10 @@ describe('decodeDlqMessage with the event bus log: the last failed attempt decid
     const r = decodeWith(dlqMessage({retried: true}), [...once, ...once, ...once.slice(1)])
     expect([r.reason, r.httpStatus, r.busLog?.attempts, r.busLog?.records]).toEqual(['cache-not-found', 404, 3, 3])
     // Without attempt_count the failed-attempt records are the count: copies must not inflate it.
-    const uncounted = once.map((rec) => ({...rec, details: {...rec.details, attempt_count: undefined}}))
+    const uncounted = once.map((rec): BusLogRecord => {
+      const {attempt_count: _dropped, ...details} = rec.details ?? {}
+      return {...rec, details}
+    })
     const u = decodeWith(dlqMessage({retried: true}), [...uncounted, ...uncounted])
     expect([u.busLog?.attempts, u.busLog?.records]).toEqual([3, 3])
   })
