@@ -31,17 +31,19 @@ export default class Top extends BaseCommand<typeof Top> {
     "latency. The DLQ's depth (read from the queue itself) and its oldest message's age (CloudWatch's " +
     'ApproximateAgeOfOldestMessage; without CloudWatch, the oldest of the sample, shown as ≥). The state of ' +
     "the stack's alarms, and the top failure reasons of the DLQ's first N messages (--sample, a peek every " +
-    '30 s: nothing is deleted, but each read raises their receive count).\n\n' +
+    '30 s: nothing is deleted, but each read raises their receive count; when the stack delivers the event ' +
+    "bus's logs, the reasons come from them, as in `dlq list`).\n\n" +
     'Rates are per minute, averaged over the window (EventBridge sends its metrics once a minute, best ' +
     'effort, and sends no zeros); FAIL, RETRY, THROT and DLQ are totals over the window; LATENCY is the ' +
     "average IngestiontoInvocationStartLatency. Metrics that can't be read are shown as -, never as 0.\n\n" +
     'Cost per refresh: ONE CloudWatch GetMetricData call for all 27 series, one DescribeAlarms (only when the ' +
-    'stack has alarms), one SQS GetQueueAttributes; plus the sample every 30 s. GetMetricData is billed per ' +
+    'stack has alarms), one SQS GetQueueAttributes; plus the sample every 30 s (and with bus logs one CloudWatch ' +
+    'Logs FilterLogEvents per sample). GetMetricData is billed per ' +
     'metric requested, so a view left open for a day at --interval 5 requests about 470,000 metrics: use a ' +
     'longer --interval for a view that stays open (the metrics change once a minute).\n\n' +
     'Permissions: cloudformation:DescribeStacks (and ListStackResources for a stack without rule outputs), ' +
     'cloudwatch:GetMetricData, cloudwatch:DescribeAlarms, sqs:GetQueueAttributes, sqs:ReceiveMessage, ' +
-    'sqs:ChangeMessageVisibility.\n\n' +
+    'sqs:ChangeMessageVisibility (and logs:FilterLogEvents with bus logs).\n\n' +
     'On a terminal: a full-screen view. Keys: 1, 2, 3 pick the window (5 min, 1 hour, 24 hours), w cycles it, ' +
     'd leaves and opens `dlq watch` on the same queue, q or Ctrl-C quits (exit 0).\n\n' +
     'Otherwise (piped, CI, or --json): one snapshot as JSON, exit 0 when every source was read and 3 (partial) ' +
