@@ -20,6 +20,7 @@ import {benchDecode} from './bench-decode.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
 import {benchTop} from './bench-top.js'
+import {benchTrace} from './bench-trace.js'
 import {benchRedrive} from './bench-redrive.js'
 import {benchReliability} from './bench-reliability.js'
 
@@ -229,6 +230,7 @@ async function main() {
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
     top: () => benchTop({runs: RUNS, quick: QUICK}),
+    trace: () => benchTrace({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
     decode: () => benchDecode({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).

@@ -6,6 +6,7 @@ import {createDlqQueue, createStackReader, findStackDlq, queueNameOf} from '../a
 import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
 import {findIntegration} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {withBusLogs} from '../cli/bus-logs.js'
 import {decoderFromFlags} from '../cli/diagnose.js'
 import {resolveStack} from '../core/config.js'
 import {AuthError, ExitCode, NotFoundError} from '../core/errors.js'
@@ -30,17 +31,19 @@ export default class Top extends BaseCommand<typeof Top> {
     "latency. The DLQ's depth (read from the queue itself) and its oldest message's age (CloudWatch's " +
     'ApproximateAgeOfOldestMessage; without CloudWatch, the oldest of the sample, shown as ≥). The state of ' +
     "the stack's alarms, and the top failure reasons of the DLQ's first N messages (--sample, a peek every " +
-    '30 s: nothing is deleted, but each read raises their receive count).\n\n' +
+    '30 s: nothing is deleted, but each read raises their receive count; when the stack delivers the event ' +
+    "bus's logs, the reasons come from them, as in `dlq list`).\n\n" +
     'Rates are per minute, averaged over the window (EventBridge sends its metrics once a minute, best ' +
     'effort, and sends no zeros); FAIL, RETRY, THROT and DLQ are totals over the window; LATENCY is the ' +
     "average IngestiontoInvocationStartLatency. Metrics that can't be read are shown as -, never as 0.\n\n" +
     'Cost per refresh: ONE CloudWatch GetMetricData call for all 27 series, one DescribeAlarms (only when the ' +
-    'stack has alarms), one SQS GetQueueAttributes; plus the sample every 30 s. GetMetricData is billed per ' +
+    'stack has alarms), one SQS GetQueueAttributes; plus the sample every 30 s (and with bus logs one CloudWatch ' +
+    'Logs FilterLogEvents per sample). GetMetricData is billed per ' +
     'metric requested, so a view left open for a day at --interval 5 requests about 470,000 metrics: use a ' +
     'longer --interval for a view that stays open (the metrics change once a minute).\n\n' +
     'Permissions: cloudformation:DescribeStacks (and ListStackResources for a stack without rule outputs), ' +
     'cloudwatch:GetMetricData, cloudwatch:DescribeAlarms, sqs:GetQueueAttributes, sqs:ReceiveMessage, ' +
-    'sqs:ChangeMessageVisibility.\n\n' +
+    'sqs:ChangeMessageVisibility (and logs:FilterLogEvents with bus logs).\n\n' +
     'On a terminal: a full-screen view. Keys: 1, 2, 3 pick the window (5 min, 1 hour, 24 hours), w cycles it, ' +
     'd leaves and opens `dlq watch` on the same queue, q or Ctrl-C quits (exit 0).\n\n' +
     'Otherwise (piped, CI, or --json): one snapshot as JSON, exit 0 when every source was read and 3 (partial) ' +
@@ -116,11 +119,15 @@ export default class Top extends BaseCommand<typeof Top> {
   }
 
   /** The rules, bus, DLQ and alarms of the stack: its outputs first, its resources when they say nothing. */
+  /** The stack's outputs (BusLogGroupName: the DLQ sample joins the event bus's log, as `dlq list` does). */
+  private stackOutputs: Record<string, string> | undefined
+
   private async resolveTarget(): Promise<TopTarget> {
     const stack = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const options = {sandboxUrl: this.ctx.sandboxUrl}
     const reader = createStackReader(this.ctx.aws, options)
     const outputs = await reader.outputs(stack)
+    this.stackOutputs = outputs
     let target = targetFromOutputs(stack, outputs)
     if (target.rules.length < DETAIL_TYPES.length) {
       // Momento's launch-button stack has no rule outputs: find the rules by type and pattern.
@@ -184,11 +191,14 @@ export default class Top extends BaseCommand<typeof Top> {
         const decoder = await decoderFromFlags(this.ctx, {diagnose: false}, this.redactor, 'momento-eb top', {
           region: clients.target.region,
         })
+        // With the stack's event-bus log, the reasons come from it (one FilterLogEvents per sample): in
+        // AWS's opaque DLQ text a 404, a 401 and a 500 look alike. A log that can't be read only loses that.
+        const joined = withBusLogs(this.ctx, {}, {outputs: this.stackOutputs, source: 'stack-output'}, decoder.decode)
         // A peek: received with a short visibility timeout and released at once; nothing is deleted, but each
         // message's receive count goes up by one per sample (so at most once per 30 s).
         const peek = await peekDlq(queue, {
           limit,
-          decoder: decoder.decode,
+          decoder: joined.decode,
           visibilityTimeoutSeconds: 30,
           // A 1 s long poll, as `dlq list`: SQS answers a short poll from a sample of its servers, which
           // can miss the messages of a small queue. It runs in the background, so the wait costs nothing.

@@ -139,6 +139,35 @@ export interface BusLogDetails {
   target_response_body?: string
 }
 
+/**
+ * The identity of a record: two records with the same key are one step of one event logged twice.
+ * AWS does not say that a record reaches a log group once: a bus may have several delivery sources
+ * (one per log type: ERROR_LOGS, INFO_LOGS, TRACE_LOGS, as the stack creates them) delivering to the
+ * same log group, and whether a source's log type filters the records it carries is not documented;
+ * log delivery is also best effort, and overlapping reads return a record again. Worst case assumed:
+ * every reader counts a record once by this key ({@link dedupeBusLogRecords}). The key holds what
+ * tells two real steps apart (step, time, event, invocation, rule, target, attempt and its type).
+ */
+export function busLogRecordKey(r: BusLogRecord): string {
+  const d = r.details
+  return `${r.message_type}|${r.message_timestamp_ms}|${r.event_id}|${r.invocation_id ?? ''}|${d?.rule_arn ?? ''}|${
+    d?.target_arn ?? ''
+  }|${d?.attempt_count ?? ''}|${d?.attempt_type ?? ''}|${r.request_id}`
+}
+
+/** The records without repeats ({@link busLogRecordKey}), first copy kept, order kept. */
+export function dedupeBusLogRecords(records: readonly BusLogRecord[]): BusLogRecord[] {
+  const seen = new Set<string>()
+  const out: BusLogRecord[] = []
+  for (const r of records) {
+    const key = busLogRecordKey(r)
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(r)
+  }
+  return out
+}
+
 /** Largest record text the reader parses (AWS truncates records to stay below 1 MB). */
 export const MAX_BUS_LOG_RECORD_CHARS = 1_048_576
 

@@ -5,7 +5,7 @@
  * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
  * decoded into a record, never thrown.
  */
-import type {BusLogRecord} from './bus-log.js'
+import {type BusLogRecord, dedupeBusLogRecords} from './bus-log.js'
 import {
   type BusLogFinding,
   DLQ_REASONS,
@@ -730,10 +730,13 @@ const FAILED_END_STEPS: ReadonlySet<string> = new Set(['INVOCATION_FAILURE', 'IN
  * there, and a finding without status or message when the records say nothing about the failure.
  */
 export function busLogFindingOf(
-  records: readonly BusLogRecord[],
+  logged: readonly BusLogRecord[],
   ruleArn: string | undefined,
   targetArn: string | undefined,
 ): BusLogFinding | undefined {
+  // A record logged twice (several delivery sources into one group, a read that overlaps) counts
+  // once: else the failed-attempt count and the record count would double (bus-log.ts, busLogRecordKey).
+  const records = logged.length > 1 ? dedupeBusLogRecords(logged) : logged
   const rule = ruleArn?.trim() || undefined
   const target = targetArn?.trim() || undefined
   const ofTarget = (r: BusLogRecord) => {

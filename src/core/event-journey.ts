@@ -16,6 +16,7 @@ import {
   type BusLogRecord,
   type BusLogSetting,
   BUS_LOG_MESSAGE_TYPES,
+  dedupeBusLogRecords,
 } from './bus-log.js'
 import type {DlqReason} from './dlq.js'
 import {parseErrorMessage, parseRuleArn, REASON_INFO, reasonOfAttemptError} from './dlq-decode.js'
@@ -156,7 +157,7 @@ export function buildJourney(
   input: readonly BusLogRecord[],
   options: JourneyOptions = {},
 ): EventJourney {
-  const records = dedupe(input.filter((r) => r.event_id === eventId)).sort(
+  const records = dedupeBusLogRecords(input.filter((r) => r.event_id === eventId)).sort(
     (a, b) =>
       a.message_timestamp_ms - b.message_timestamp_ms ||
       (STEP_ORDER.get(a.message_type) ?? 0) - (STEP_ORDER.get(b.message_type) ?? 0),
@@ -264,26 +265,6 @@ export function buildJourney(
     firstAtMs: records[0]?.message_timestamp_ms,
     lastAtMs: records.at(-1)?.message_timestamp_ms,
   }
-}
-
-/** The same record fetched twice (overlapping polls) counts once. */
-function dedupe(records: readonly BusLogRecord[]): BusLogRecord[] {
-  const seen = new Set<string>()
-  const out: BusLogRecord[] = []
-  for (const r of records) {
-    const key = [
-      r.message_type,
-      r.message_timestamp_ms,
-      r.invocation_id ?? '',
-      r.details?.attempt_count ?? '',
-      r.details?.rule_arn ?? '',
-      r.request_id,
-    ].join('|')
-    if (seen.has(key)) continue
-    seen.add(key)
-    out.push(r)
-  }
-  return out
 }
 
 function strings(value: unknown): string[] {

@@ -10,8 +10,8 @@
  * 2. Runs when the sandbox serves CloudWatch Logs (the logs piece of issue 11): records written by the
  *    test in AWS's documented shape, for the real event ids of real dead letters, decide each reason
  *    (`evidence: bus-log`) through the real FilterLogEvents path.
- * 3. `it.todo`: the full path with records the sandbox's pipeline writes itself (deploy --logs, the
- *    bus-log writer observer), which the logs piece is building at the same time.
+ * 3. The full path: records the sandbox's pipeline writes itself (deploy --logs error, the
+ *    bus-log writer), for the failure mix of test/helpers/failure-mix.ts.
  */
 import {CloudFormationClient, CreateStackCommand, DescribeStacksCommand} from '@aws-sdk/client-cloudformation'
 import {
@@ -27,6 +27,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
+import {type MixCase, publishMix, startMixSandbox} from '../helpers/failure-mix.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 interface Row {
@@ -283,17 +284,103 @@ describe('dlq readers joined with the event bus log (opaque failure mode)', () =
       }
     })
   })
+})
 
-  // The full path needs the sandbox's pipeline to write the records itself (deploy --logs and the
-  // bus-log writer observer of the logs piece, built at the same time on branch i11-logs). Each case:
-  // sandbox in opaque mode, `deploy --logs error`, publish, wait for the DLQ, then
-  // `dlq list --json` shows evidence bus-log with the status the log recorded.
-  describe('full path: deploy --logs, the sandbox pipeline writes the log', () => {
-    it.todo('missing cache → cache-not-found, evidence bus-log, httpStatus 404, busLog.attempts 1')
-    it.todo('wrong API key in the connection → key-invalid, evidence bus-log, httpStatus 401 (retried)')
-    it.todo('Momento 500 until the retries run out → server-error, evidence bus-log, 500, attempts = retries + 1')
-    it.todo('Momento slower than 5 s → timeout, evidence bus-log, no status, error_message names the timeout')
-    it.todo('a mixed page costs one FilterLogEvents lookup, and the records the log decided cost no Momento probe')
-    it.todo('deploy --logs off: no BusLogGroupName output, no lookup, the DLQ decides as before')
+/**
+ * The full path: the sandbox's pipeline writes the records itself (deploy --logs error, the bus-log
+ * writer), in opaque mode, for the failure mix of test/helpers/failure-mix.ts (one retry).
+ */
+describe('dlq list joined with the log the sandbox pipeline writes (deploy --logs error, opaque mode)', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  let ids: Record<MixCase, string>
+  let listed: ListJson
+  let momentoCallsDuringList = -1
+  const stack = uniqueName('logged')
+  const cli = (args: string[]) => runCli([...args, '--sandbox'], {env, timeoutMs: 60_000})
+  const momentoCalls = async () =>
+    (await (await fetch(`${sandbox.endpoint}/_sandbox/momento/requests`)).json()) as {requests: unknown[]}
+  const row = (c: MixCase) => listed.records.find((r) => r.event?.id === ids[c])
+
+  beforeAll(async () => {
+    sandbox = await startMixSandbox()
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_API_KEY: sandbox.apiKey})
+    const deployed = await cli(['deploy', '--stack', stack, '--logs', 'error', '--max-retry-attempts', '1', '--json'])
+    expect(deployed.code, show(deployed)).toBe(0)
+    ids = await publishMix(sandbox)
+    // With --diagnose: the log decides every record, so Momento is never probed.
+    const before = (await momentoCalls()).requests.length
+    const run = await cli(['dlq', 'list', '--stack', stack, '--json', '--diagnose'])
+    expect(run.code, show(run)).toBe(0)
+    listed = JSON.parse(run.stdout) as ListJson
+    momentoCallsDuringList = (await momentoCalls()).requests.length - before
+  }, 60_000)
+  afterAll(async () => {
+    await sandbox?.close()
+    home?.cleanup()
+  })
+
+  it('missing cache → cache-not-found, evidence bus-log, httpStatus 404, busLog.attempts 1', () => {
+    expect(row('missing')).toMatchObject({
+      reason: 'cache-not-found',
+      evidence: 'bus-log',
+      httpStatus: 404,
+      momentoTitle: 'Not Found',
+      busLog: {httpStatus: 404, attempts: 1},
+    })
+  })
+
+  it('wrong API key → key-invalid, evidence bus-log, httpStatus 401 (retried: 2 attempts)', () => {
+    expect(row('wrongKey')).toMatchObject({
+      reason: 'key-invalid',
+      evidence: 'bus-log',
+      httpStatus: 401,
+      busLog: {httpStatus: 401, attempts: 2},
+    })
+  })
+
+  it('Momento 500 until the retries run out → server-error, evidence bus-log, 500, attempts = retries + 1', () => {
+    expect(row('serverError')).toMatchObject({
+      reason: 'server-error',
+      evidence: 'bus-log',
+      httpStatus: 500,
+      busLog: {httpStatus: 500, attempts: 2},
+    })
+  })
+
+  it('Momento slower than the API destination timeout → timeout, evidence bus-log, no status', () => {
+    const r = row('timeout')
+    expect(r).toMatchObject({reason: 'timeout', evidence: 'bus-log', busLog: {attempts: 2}})
+    expect(r?.httpStatus).toBeUndefined()
+    expect(r?.busLog?.httpStatus).toBeUndefined()
+    expect(r?.busLog?.errorMessage).toMatch(/timeout|timed out/i)
+  })
+
+  it('a mixed page costs one FilterLogEvents lookup, and the records the log decided cost no Momento probe', async () => {
+    expect(listed.count).toBe(4)
+    expect(listed.busLogs).toMatchObject({lookups: 1, decided: 4})
+    expect(listed.records.every((r) => r.diagnosis === undefined)).toBe(true)
+    expect(momentoCallsDuringList).toBe(0)
+    // Without the log the same page is opaque: the probe has to be asked, and it calls Momento.
+    const before = (await momentoCalls()).requests.length
+    const run = await cli(['dlq', 'list', '--stack', stack, '--json', '--diagnose', '--no-logs'])
+    expect(run.code, show(run)).toBe(0)
+    const plain = JSON.parse(run.stdout) as ListJson
+    expect(plain.records.some((r) => r.evidence === 'bus-log')).toBe(false)
+    expect((await momentoCalls()).requests.length).toBeGreaterThan(before)
+  })
+
+  it('deploy --logs off: no BusLogGroupName output, no lookup, the DLQ decides as before', async () => {
+    const off = await cli(['deploy', '--stack', stack, '--logs', 'off', '--yes', '--json'])
+    expect(off.code, show(off)).toBe(0)
+    expect((JSON.parse(off.stdout) as {outputs: Record<string, string>}).outputs['BusLogGroupName']).toBeUndefined()
+    const run = await cli(['dlq', 'list', '--stack', stack, '--json', '--no-diagnose'])
+    expect(run.code, show(run)).toBe(0)
+    const out = JSON.parse(run.stdout) as ListJson
+    expect(out.count).toBe(4)
+    expect(out.busLogs).toBeUndefined()
+    expect(out.records.some((r) => r.evidence === 'bus-log')).toBe(false)
   })
 })

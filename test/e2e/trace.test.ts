@@ -15,6 +15,7 @@ import {
   DescribeLogGroupsCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
+import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {BusLogRecord} from '../../src/core/bus-log.js'
@@ -120,8 +121,14 @@ describe('trace', () => {
   })
 
   it('put --wait --trace on a stack without logs: delivered (exit 0), with a note on how to turn logs on', async () => {
-    await deployIntegrationWithSdk(sandbox)
+    // Its own bus: rules on the default bus would also match the events of the stack deployed with
+    // logs below, and (as on AWS) every matching rule is an invocation of its own in the journey.
+    const bus = uniqueName('no-logs-bus')
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    await eb.send(new CreateEventBusCommand({Name: bus})).finally(() => eb.destroy())
+    await deployIntegrationWithSdk(sandbox, {bus})
     const args = ['cacheSet', '--cache', 'orders', '--key', 'pt-1', '--message', 'v', '--ttl', '60', '--sandbox']
+    args.push('--bus', bus)
     const run = await runCli(['put', ...args, '--wait', '--trace', '--stack', noLogsStack, '--json'], {
       env,
       timeoutMs: 30_000,
@@ -188,6 +195,19 @@ describe('trace', () => {
       const other = await cli([OTHER_ID, '--log-group', group, '--json'])
       expect(other.code, show(other)).toBe(0)
       expect(stdoutJson(other)).toMatchObject({outcome: 'delivered', recordCount: 8})
+    })
+
+    it('each record written three times (one stream per delivery source) is read once', async (ctx) => {
+      if (!hasLogs) ctx.skip(skipReason)
+      const id = '22222222-2222-4333-8444-555555555555'
+      const story = cacheNotFoundStory(now - 2000).map((r) => ({...r, event_id: id}))
+      for (const stream of ['error-logs', 'info-logs', 'trace-logs']) await write(story, stream)
+      const run = await cli([id, '--log-group', group, '--json'])
+      expect(run.code, show(run)).toBe(1)
+      const out = stdoutJson(run) as {recordCount: number; invocations: Array<{attempts: unknown[]}>}
+      expect(out).toMatchObject({outcome: 'dead-lettered', reason: 'cache-not-found', recordCount: story.length})
+      expect(out.invocations).toHaveLength(1)
+      expect(out.invocations[0]?.attempts).toHaveLength(1)
     })
 
     it('--follow waits for late records: in flight, then dead-lettered (exit 1)', async (ctx) => {
@@ -308,6 +328,40 @@ describe('trace', () => {
       expect(stdoutJson(run)).toMatchObject({outcome: 'unknown', final: false, recordCount: 0})
     })
 
-    it.todo('put --wait --trace prints the journey of the event it published (needs the logs piece, as above)')
+    it('put --wait --trace prints the journey of the event it published: delivered (exit 0), then a 404 (exit 1)', async (ctx) => {
+      if (!hasLogs || !deployed.ok) ctx.skip(skipReason)
+      const common = [
+        '--stack',
+        stack,
+        '--key',
+        'pwt',
+        '--message',
+        'v',
+        '--ttl',
+        '60',
+        '--sandbox',
+        '--wait',
+        '--trace',
+      ]
+      const ok = await runCli(['put', 'cacheSet', '--cache', 'orders', ...common, '--json'], {env, timeoutMs: 40_000})
+      expect(ok.code, show(ok)).toBe(0)
+      const delivered = stdoutJson(ok) as {eventId: string; outcome: string; trace?: Record<string, unknown>}
+      expect(delivered.outcome).toBe('delivered')
+      // INFO level logs the invocation's success (not each attempt: TRACE does): final, one attempt in all.
+      expect(delivered.trace).toMatchObject({
+        eventId: delivered.eventId,
+        outcome: 'delivered',
+        final: true,
+        ingest: {status: 'accepted'},
+        invocations: [{outcome: 'delivered', totalAttempts: 1}],
+      })
+      expect(delivered.trace?.['invocations']).toHaveLength(1)
+
+      // Plain text: the put's lines on stdout, the journey on stderr.
+      const failed = await runCli(['put', 'cacheSet', '--cache', 'missing', ...common], {env, timeoutMs: 40_000})
+      expect(failed.code, show(failed)).toBe(1)
+      expect(failed.stderr).toContain('DEAD-LETTERED')
+      expect(failed.stderr).toMatch(/Attempt 1 .*HTTP 404/)
+    }, 90_000)
   })
 })

@@ -348,6 +348,23 @@ describe('decodeDlqMessage with the event bus log: the last failed attempt decid
     expect([r.reason, r.evidence, r.busLog?.records]).toEqual(['key-invalid', 'bus-log', 1])
   })
 
+  it('a record logged two or three times (one delivery source per log type into one group) counts once', () => {
+    const once = [
+      failedAttempt({attempt: 1, status: 500, retryable: true}),
+      failedAttempt({attempt: 2, status: 500, retryable: true}),
+      failedAttempt({attempt: 3, status: 404}),
+    ]
+    const r = decodeWith(dlqMessage({retried: true}), [...once, ...once, ...once.slice(1)])
+    expect([r.reason, r.httpStatus, r.busLog?.attempts, r.busLog?.records]).toEqual(['cache-not-found', 404, 3, 3])
+    // Without attempt_count the failed-attempt records are the count: copies must not inflate it.
+    const uncounted = once.map((rec): BusLogRecord => {
+      const {attempt_count: _dropped, ...details} = rec.details ?? {}
+      return {...rec, details}
+    })
+    const u = decodeWith(dlqMessage({retried: true}), [...uncounted, ...uncounted])
+    expect([u.busLog?.attempts, u.busLog?.records]).toEqual([3, 3])
+  })
+
   it('TRACE level: the steps before the attempts belong to the invocation and are counted', () => {
     const r = decodeWith(dlqMessage(), [...traceSteps(), failedAttempt({attempt: 1, status: 404})])
     expect([r.reason, r.evidence]).toEqual(['cache-not-found', 'bus-log'])
