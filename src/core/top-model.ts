@@ -19,43 +19,10 @@
  */
 import type {DlqReason, DlqRecord} from './dlq.js'
 import {parseRuleArn} from './dlq-decode.js'
+import type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from './metrics.js'
 import {DETAIL_TYPES, OUTPUT} from './stack-template-names.js'
 
-/*
- * The shapes of src/adapters/aws/metrics.ts, restated (core imports no adapter): the adapter's
- * `MetricSpec`, `MetricSeries`, `MetricWindow` and `AlarmView` are assignable to these.
- */
-
-/** One series to fetch; `id` starts with a lower-case letter (AWS's rule for query ids). */
-export interface MetricSpec {
-  readonly id: string
-  readonly namespace: string
-  readonly metricName: string
-  readonly dimensions: Readonly<Record<string, string>>
-  readonly stat: string
-}
-
-/** A fetched series, oldest point first; `status` is `Complete` unless AWS cut it short. */
-export interface MetricSeries {
-  readonly id: string
-  readonly timestamps: readonly number[]
-  readonly values: readonly number[]
-  readonly status: string
-}
-
-/** A fetch's range and seconds per point. */
-export interface MetricWindow {
-  readonly startMs: number
-  readonly endMs: number
-  readonly periodSeconds: number
-}
-
-/** An alarm's state. */
-export interface AlarmView {
-  readonly name: string
-  readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
-  readonly reason: string
-}
+export type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from './metrics.js'
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Windows                                                                                          */

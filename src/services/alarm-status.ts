@@ -5,12 +5,9 @@
 import {OUTPUT} from '../core/stack-template-names.js'
 
 /** An alarm's state as the port reads it (adapters/aws/metrics.ts `describeAlarms` returns this shape). */
-export interface AlarmView {
-  readonly name: string
-  readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
-  readonly reason: string
-  readonly updatedAt?: number | undefined
-}
+import type {AlarmView} from '../core/metrics.js'
+
+export type {AlarmView} from '../core/metrics.js'
 
 export type AlarmKey = keyof typeof OUTPUT.alarmName
 

@@ -122,7 +122,7 @@ describe('metrics and alarms', () => {
       stat,
     })
     const window = {startMs: started - 120_000, endMs: Date.now() + 60_000, periodSeconds: 60}
-    const total = (values: number[] | undefined) => (values ?? []).reduce((s, v) => s + v, 0)
+    const total = (values: readonly number[] | undefined) => (values ?? []).reduce((s, v) => s + v, 0)
     const series = await until('the DLQ depth metric', async () => {
       const s = await getMetricSeries(
         clients,

@@ -3,42 +3,18 @@
  * GetMetricData call (up to 500 queries per call, AWS's limit; pages followed), and the state of
  * named alarms in one DescribeAlarms call per 100 names.
  */
+import type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
 import type {CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
 
+export type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'
+
 /** GetMetricData takes at most 500 queries per call. */
 export const MAX_METRIC_QUERIES = 500
 /** DescribeAlarms takes at most 100 names per call. */
 export const MAX_ALARM_NAMES = 100
-
-/** One series to fetch. `id` must start with a lower-case letter (AWS's rule for query ids). */
-export interface MetricSpec {
-  readonly id: string
-  readonly namespace: string
-  readonly metricName: string
-  readonly dimensions: Readonly<Record<string, string>>
-  /** `Sum`, `Average`, `Maximum`, `Minimum`, `SampleCount`, or a percentile such as `p99`. */
-  readonly stat: string
-}
-
-/** A fetched series, oldest point first. */
-export interface MetricSeries {
-  readonly id: string
-  readonly timestamps: number[]
-  readonly values: number[]
-  /** `Complete`, or `PartialData` when AWS cut the answer short. */
-  readonly status: string
-}
-
-/** The window and resolution of a fetch. */
-export interface MetricWindow {
-  readonly startMs: number
-  readonly endMs: number
-  /** Seconds per point: 60 or a multiple of 60 (1, 5, 10 and 30 only for high-resolution metrics). */
-  readonly periodSeconds: number
-}
 
 /** Fetch every series of `specs` over `window`: one GetMetricData call per 500 specs (plus its pages). */
 export async function getMetricSeries(
@@ -107,17 +83,6 @@ export async function getMetricSeries(
     })
   }
   return result
-}
-
-/** An alarm's state as `status` and `top` show it. */
-export interface AlarmView {
-  readonly name: string
-  readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'
-  readonly reason: string
-  readonly updatedAt?: number | undefined
-  readonly description?: string | undefined
-  readonly metricName?: string | undefined
-  readonly namespace?: string | undefined
 }
 
 /** The state of each named alarm that exists (missing names are left out). */
