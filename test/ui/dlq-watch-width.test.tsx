@@ -59,3 +59,10 @@ describe('dlq watch rows', () => {
     })
   }
 })
+
+describe('dlq watch header', () => {
+  it('says "1 message read", not "1 messages"', () => {
+    const lines = frameAt(80, ['only'])
+    expect(lines.join('\n')).toContain('1 message read ·')
+  })
+})

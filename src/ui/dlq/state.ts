@@ -154,6 +154,11 @@ export interface WatchState {
   readonly staleSeconds: number | undefined
   readonly redrive: RedriveProgress | undefined
   readonly notice: {readonly text: string; readonly tone: NoticeTone} | undefined
+  /**
+   * When the clock first saw the current outcome (the notice, a finished redrive in the header):
+   * it clears {@link OUTCOME_SHOWN_MS} later, or at the next key.
+   */
+  readonly outcomeSince: number | undefined
   /** The pending side effect, if any, and its sequence number. */
   readonly effect: Effect | undefined
   readonly effectSeq: number
@@ -166,6 +171,9 @@ export interface WatchState {
 
 /** Rows the header, summary, column titles, status and footer take (the list gets the rest). */
 export const CHROME_ROWS = 9
+
+/** How long an action's outcome ("OK deleted 1 message", "redrive DONE") stays on screen. */
+export const OUTCOME_SHOWN_MS = 6_000
 
 /** Data is stale after this long without a good read, unless the caller says otherwise. */
 export const DEFAULT_STALE_AFTER_MS = 5_000
@@ -204,6 +212,7 @@ export function initialState(
     staleSeconds: undefined,
     redrive: undefined,
     notice: undefined,
+    outcomeSince: undefined,
     effect: undefined,
     effectSeq: 0,
     busy: false,
@@ -470,7 +479,7 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
       return event.at === undefined ? next : withStaleness(next, event.at)
     }
     case 'tick':
-      return withStaleness(state, event.now)
+      return withStaleness(expireOutcome(state, event.now), event.now)
     case 'resize': {
       const pageSize = pageSizeFor(event.rows)
       if (pageSize === state.pageSize && event.columns === state.columns) return state
@@ -512,6 +521,31 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
         notice: event.text === undefined ? state.notice : {text: event.text, tone: event.tone ?? 'info'},
       }
     default:
-      return onIntent(state, event)
+      return onIntent(clearOutcome(state), event)
+  }
+}
+
+/** A finished outcome is showing: a notice, or a redrive that is no longer running. */
+function showsOutcome(state: WatchState): boolean {
+  return state.notice !== undefined || (state.redrive !== undefined && state.redrive.state !== 'running')
+}
+
+/** Clear the outcome once it has been on screen long enough (never while an action runs). */
+function expireOutcome(state: WatchState, now: number): WatchState {
+  if (state.busy || !showsOutcome(state))
+    return state.outcomeSince === undefined ? state : {...state, outcomeSince: undefined}
+  if (state.outcomeSince === undefined) return {...state, outcomeSince: now}
+  if (now - state.outcomeSince < OUTCOME_SHOWN_MS) return state
+  return clearOutcome(state)
+}
+
+/** A key was pressed: the last outcome has been read. */
+function clearOutcome(state: WatchState): WatchState {
+  if (state.busy || !showsOutcome(state)) return state
+  return {
+    ...state,
+    notice: undefined,
+    redrive: state.redrive?.state === 'running' ? state.redrive : undefined,
+    outcomeSince: undefined,
   }
 }

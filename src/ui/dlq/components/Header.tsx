@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink'
 
+import {plural} from '../../../core/text-width.js'
 import type {Theme} from '../../theme.js'
 import type {QueueDepth, RedriveProgress} from '../state.js'
 import {count, truncate} from '../text.js'
@@ -63,7 +64,7 @@ export function Header({
       tone,
     }
   } else if (!loaded) second = {text: `loading… ${count(known)} read so far`, tone: 'muted'}
-  else second = {text: `${count(known)} messages read · peeking, nothing is held`, tone: 'muted'}
+  else second = {text: `${plural(known, 'message')} read · peeking, nothing is held`, tone: 'muted'}
   return (
     <Box flexDirection="column">
       <Text>
