@@ -14,6 +14,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, collect, spawnCli, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {openTerminal} from '../helpers/terminal.js'
 
 describe('dlq watch', () => {
   let sandbox: RunningSandbox
@@ -175,6 +176,25 @@ describe('dlq watch', () => {
       expect(readFileSync(status, 'utf8').trim()).toBe('0')
     } finally {
       spawnSync('tmux', ['kill-session', '-t', session])
+    }
+  })
+
+  it.skipIf(!hasTmux)('draws on the alternate screen: after q the shell screen has no frame left in it', async () => {
+    const terminal = openTerminal(['dlq', 'watch', '--sandbox', '--queue-url', integration.dlqUrl], {
+      env: {...env, CI: undefined},
+      cwd: home.home,
+      columns: 80,
+      rows: 24,
+    })
+    try {
+      await terminal.waitFor('the list', (s) => s.includes('SENT UTC') && s.includes('cache-not-found'), 15_000)
+      terminal.keys('q')
+      expect(await terminal.exitCode(15_000)).toBe(0)
+      const after = terminal.screen()
+      expect(after).not.toContain('SENT UTC')
+      expect(after).not.toContain('cache-not-found')
+    } finally {
+      terminal.close()
     }
   })
 

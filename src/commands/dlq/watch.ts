@@ -146,35 +146,47 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     // and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
     const nodeEnv = process.env['NODE_ENV']
     if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
-    const [{render}, {createElement}, {WatchApp}, {createTheme}] = await Promise.all([
+    const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await Promise.all([
       import('ink'),
       import('react'),
       import('../../ui/dlq/WatchApp.js'),
       import('../../ui/theme.js'),
+      import('../../ui/alternate-screen.js'),
     ]).finally(() => {
       if (nodeEnv === undefined) delete process.env['NODE_ENV']
     })
     const source: FeedSource = {
       updates: (signal) => filtered(feed.updates(signal), filter),
     }
-    const instance = render(
-      createElement(WatchApp, {
-        queue: isFiltering(filter) ? `${name} (flags filter)` : name,
-        feed: source,
-        actions: this.actions(feed, queue),
-        theme: createTheme(this.ctx.output.color),
-        // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
-        staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
-      }),
-      {exitOnCtrlC: false, maxFps: 60},
-    )
+    // The view draws on the alternate screen: after q, Ctrl-C, SIGTERM or a fatal error the shell's
+    // screen comes back as it was, without the last frame in the scrollback.
+    const leaveScreen = enterAlternateScreen(process.stdout)
+    let instance
+    try {
+      instance = render(
+        createElement(WatchApp, {
+          queue: isFiltering(filter) ? `${name} (flags filter)` : name,
+          feed: source,
+          actions: this.actions(feed, queue),
+          theme: createTheme(this.ctx.output.color),
+          // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
+          staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
+        }),
+        {exitOnCtrlC: false, maxFps: 60},
+      )
+    } catch (error) {
+      leaveScreen()
+      throw error
+    }
     // SIGINT from outside (kill -INT) or SIGTERM: leave the view as `q` does.
-    const stop = () => instance.unmount()
+    const view = instance
+    const stop = () => view.unmount()
     signal.addEventListener('abort', stop, {once: true})
     try {
-      await instance.waitUntilExit()
+      await view.waitUntilExit()
     } finally {
       signal.removeEventListener('abort', stop)
+      leaveScreen()
     }
   }
 
@@ -264,7 +276,13 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   private async edit(record: DlqRecord): Promise<EditOutcome> {
     let text: string
     try {
-      text = await editText(formatEditFile([record]), {env: process.env, name: 'redrive-event.json'})
+      try {
+        text = await editText(formatEditFile([record]), {env: process.env, name: 'redrive-event.json'})
+      } finally {
+        // A full-screen editor leaves the alternate screen when it quits: go back to it for the view.
+        const {returnToAlternateScreen} = await import('../../ui/alternate-screen.js')
+        returnToAlternateScreen(process.stdout)
+      }
     } catch (error) {
       if (error instanceof UsageError) return {kind: 'cancelled', message: error.message}
       throw error
