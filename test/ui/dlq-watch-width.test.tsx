@@ -66,3 +66,30 @@ describe('dlq watch header', () => {
     expect(lines.join('\n')).toContain('1 message read ·')
   })
 })
+
+describe('dlq watch feed error and demo hint', () => {
+  const error =
+    'AccessDenied: User arn:aws:iam::123456789012:user/ops is not authorized to perform sqs:ReceiveMessage on resource momento-dlq-end'
+
+  it('a feed error too long for the header says ? shows it, and help shows all of it', () => {
+    let state = initialState('momento-dlq', {rows: 24, columns: 60})
+    state = reduce(state, {type: 'feedError', message: error})
+    const draw = (s: typeof state) => {
+      const app = render(<WatchView state={s} theme={createTheme(false)} />)
+      const frame = app.lastFrame() ?? ''
+      app.unmount()
+      return frame
+    }
+    expect(draw(state)).toContain('(? shows all)')
+    const help = draw(reduce(state, {type: 'help'})).replace(/\s+/g, ' ')
+    expect(help).toContain(error)
+  })
+
+  it('inside the demo the footer says q continues the demo', () => {
+    const app = render(
+      <WatchView state={initialState('momento-dlq')} theme={createTheme(false)} quitLabel="continue the demo" />,
+    )
+    expect(app.lastFrame()).toContain('press q to continue the demo')
+    app.unmount()
+  })
+})

@@ -51,6 +51,10 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       min: 1,
       max: 300,
     }),
+    demo: Flags.boolean({
+      summary: 'Run inside `momento-eb demo`: the footer says q continues the demo.',
+      hidden: true,
+    }),
     rate: Flags.integer({
       summary: "Redrive pace in messages/s (default: the API destination's rate, else 50).",
       min: 1,
@@ -171,6 +175,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
           theme: createTheme(this.ctx.output.color),
           // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
           staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
+          quitLabel: this.flags.demo ? 'continue the demo' : undefined,
         }),
         {exitOnCtrlC: false, maxFps: 60},
       )
