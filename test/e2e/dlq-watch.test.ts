@@ -164,6 +164,8 @@ describe('dlq watch', () => {
       tmux('send-keys', '-t', session, 'Escape')
       await waitScreen('back to the list', (s) => s.includes('SENT UTC'))
       tmux('send-keys', '-t', session, 'x')
+      await waitScreen('the export prompt', (s) => s.includes('export 3 messages to:'))
+      tmux('send-keys', '-t', session, 'Enter')
       const exported = await waitScreen('the export', (s) => /exported 3 messages to dlq-watch-\S+\.ndjson/.test(s))
       const file = join(home.home, /(dlq-watch-\S+\.ndjson)/.exec(exported)?.[1] ?? 'missing')
       expect(statSync(file).mode & 0o777).toBe(0o600)

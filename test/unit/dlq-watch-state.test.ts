@@ -173,7 +173,15 @@ describe('dlq watch reducer', () => {
   })
 
   it('exports what matches, opens and closes help, and quits', () => {
-    expect(run(loaded(4), {type: 'export'}).effect).toMatchObject({kind: 'export'})
+    // x asks where first: Enter with nothing typed takes the suggested new file, a typed path is passed on.
+    expect(run(loaded(4), {type: 'export'})).toMatchObject({mode: 'export', effect: undefined})
+    expect(run(loaded(4), {type: 'export'}, {type: 'exportApply'}).effect).toMatchObject({
+      kind: 'export',
+      path: undefined,
+    })
+    const typed = run(loaded(4), {type: 'export'}, {type: 'exportInput', text: '~/out.ndjson'}, {type: 'exportApply'})
+    expect(typed.effect).toMatchObject({kind: 'export', path: '~/out.ndjson'})
+    expect(typed.mode).toBe('list')
     expect(run(initialState('dlq'), {type: 'export'}).notice?.text).toBe('nothing to export')
     const help = run(loaded(4), {type: 'openDetail'}, {type: 'help'})
     expect(help.mode).toBe('help')

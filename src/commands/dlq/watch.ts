@@ -1,4 +1,4 @@
-import {openSync, writeSync, closeSync} from 'node:fs'
+import {closeSync, openSync, statSync, writeSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {resolve} from 'node:path'
 
@@ -28,7 +28,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
     'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
-    "deletes, x exports to an NDJSON file, t traces its event in the stack's event-bus logs, ? shows every key, q or " +
+    "deletes, x exports to an NDJSON file (asks where), t traces its event in the stack's event-bus logs, ? shows every key, q or " +
     'Ctrl-C quits (exit 0). Redrive and delete ask ' +
     'first where they touch more than the selected message or destroy it.\n\n' +
     'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
@@ -271,7 +271,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
           resume()
         }
       },
-      export: async (records) => exportRecords(records, this.redactor.redact.bind(this.redactor)),
+      export: async (records, path) => exportRecords(records, this.redactor.redact.bind(this.redactor), path),
       trace: createDlqTracer(this.ctx, this.flags, this.savedConfig),
       forget: (ids) => feed.forget(ids),
     }
@@ -331,23 +331,47 @@ function waitForDrain(signal: AbortSignal): Promise<void> {
   })
 }
 
+/** Why a file could not be created, in words, with what to do instead. */
+function exportFailure(target: string, error: NodeJS.ErrnoException): Error {
+  const why: Record<string, string> = {
+    ENOENT: "its directory doesn't exist",
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    EEXIST: 'a file of that name exists (nothing is overwritten)',
+    EISDIR: 'that is a directory',
+    ENOSPC: 'the disk is full',
+  }
+  const reason = why[error.code ?? ''] ?? error.message
+  return new Error(`can't write ${target}: ${reason}; press x and give another path`)
+}
+
 /**
- * Write the records as NDJSON (the same lines as the non-TTY stream) to a new file in the working
- * directory, readable by the owner only. Returns the file name.
+ * Write the records as NDJSON (the same lines as the non-TTY stream), readable by the owner only, to
+ * a new file: `path` if given (`~` is the home directory; an existing directory gets a new file in
+ * it), else a new file in the working directory. Never overwrites. Returns the file's name as given
+ * (relative names stay relative). Failures are errors whose message says what to do.
  */
-export function exportRecords(records: readonly DlqRecord[], redact: (text: string) => string): string {
+export function exportRecords(records: readonly DlqRecord[], redact: (text: string) => string, path?: string): string {
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
-  let name = `dlq-watch-${stamp}.ndjson`
+  const given = path === undefined ? undefined : path.replace(/^~(?=$|\/)/, homedir())
+  let dir: string | undefined
+  if (given === undefined) dir = ''
+  else if (given.endsWith('/') || isDirectory(given)) dir = given.endsWith('/') ? given : `${given}/`
+  let name = dir === undefined ? (given as string) : `${dir}dlq-watch-${stamp}.ndjson`
   let fd: number | undefined
   for (let attempt = 1; fd === undefined; attempt++) {
     try {
       fd = openSync(resolve(name), 'wx', 0o600)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) throw error
-      name = `dlq-watch-${stamp}-${attempt}.ndjson`
+      const e = error as NodeJS.ErrnoException
+      // A generated name that exists gets a suffix; a name the user chose is never overwritten.
+      if (e.code !== 'EEXIST' || dir === undefined || attempt > 20) throw exportFailure(name, e)
+      name = `${dir}dlq-watch-${stamp}-${attempt}.ndjson`
     }
   }
   try {
@@ -357,8 +381,18 @@ export function exportRecords(records: readonly DlqRecord[], redact: (text: stri
       if (chunk.length === 1000) writeSync(fd, `${chunk.splice(0).join('\n')}\n`)
     }
     if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`)
+  } catch (error) {
+    throw exportFailure(name, error as NodeJS.ErrnoException)
   } finally {
     closeSync(fd)
   }
   return name
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }

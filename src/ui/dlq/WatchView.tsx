@@ -56,6 +56,16 @@ export function WatchView({state, theme, quitLabel}: WatchViewProps) {
     )
   let status
   if (state.mode === 'filter') status = <FilterInput draft={state.filterDraft} width={width} theme={theme} />
+  else if (state.mode === 'export')
+    status = (
+      <FilterInput
+        draft={state.exportDraft}
+        width={width}
+        theme={theme}
+        prompt={`export ${state.matching.length === 1 ? '1 message' : `${state.matching.length} messages`} to: `}
+        placeholder="(Enter: a new dlq-watch-TIME.ndjson here)"
+      />
+    )
   else if (state.mode === 'confirm' && state.confirm)
     status = <ConfirmPrompt question={state.confirm.question} width={width} theme={theme} />
   else

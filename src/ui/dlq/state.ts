@@ -35,6 +35,10 @@ export type Intent =
   | {readonly type: 'editRedrive'}
   | {readonly type: 'delete'}
   | {readonly type: 'export'}
+  | {readonly type: 'exportInput'; readonly text: string}
+  | {readonly type: 'exportBackspace'}
+  | {readonly type: 'exportApply'}
+  | {readonly type: 'exportCancel'}
   | {readonly type: 'trace'}
   | {readonly type: 'closeTrace'}
   | {readonly type: 'help'}
@@ -62,7 +66,12 @@ export type Effect =
     }
   | {readonly kind: 'editRedrive'; readonly record: DlqRecord}
   | {readonly kind: 'delete'; readonly records: readonly DlqRecord[]}
-  | {readonly kind: 'export'; readonly records: readonly DlqRecord[]}
+  | {
+      readonly kind: 'export'
+      readonly records: readonly DlqRecord[]
+      /** Where to write (a file, or a directory for a new file in it); absent: a new file here. */
+      readonly path?: string | undefined
+    }
   | {readonly kind: 'trace'; readonly record: DlqRecord; readonly eventId: string}
 
 /** A destructive action waiting for y/n. */
@@ -105,7 +114,7 @@ export type WatchEvent =
 
 export type NoticeTone = 'info' | 'ok' | 'warn' | 'error'
 
-export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm' | 'trace'
+export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm' | 'trace' | 'export'
 
 /** The whole view state. */
 export interface WatchState {
@@ -128,6 +137,8 @@ export interface WatchState {
   readonly filter: string
   readonly filterDraft: string
   readonly filterWarning: string | undefined
+  /** The export path being typed (key x); empty means the suggested new file. */
+  readonly exportDraft: string
   readonly mode: Mode
   /** First line of the detail pane shown (PgUp/PgDn scroll it). */
   readonly detailTop: number
@@ -197,6 +208,7 @@ export function initialState(
     filter: '',
     filterDraft: '',
     filterWarning: undefined,
+    exportDraft: '',
     mode: 'list',
     detailTop: 0,
     returnMode: 'list',
@@ -388,7 +400,26 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
       })
     case 'export':
       if (state.matching.length === 0) return {...state, notice: {text: 'nothing to export', tone: 'warn'}}
-      return request(state, {kind: 'export', records: state.matching})
+      if (state.busy || state.effect)
+        return {...state, notice: {text: 'busy: wait for the current action to finish', tone: 'warn'}}
+      return {...state, mode: 'export', returnMode: state.mode === 'detail' ? 'detail' : 'list', exportDraft: ''}
+    case 'exportInput':
+      return {...state, exportDraft: state.exportDraft + intent.text}
+    case 'exportBackspace':
+      return {...state, exportDraft: state.exportDraft.slice(0, -1)}
+    case 'exportCancel':
+      return {...state, mode: state.returnMode, exportDraft: '', notice: {text: 'export cancelled', tone: 'info'}}
+    case 'exportApply': {
+      const path = state.exportDraft.trim()
+      return request(
+        {...state, mode: state.returnMode, exportDraft: ''},
+        {
+          kind: 'export',
+          records: state.matching,
+          path: path === '' ? undefined : path,
+        },
+      )
+    }
     case 'trace': {
       if (!selected) return {...state, notice: {text: 'no message selected', tone: 'warn'}}
       const eventId = selected.event?.id
