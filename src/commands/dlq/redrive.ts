@@ -47,6 +47,7 @@ import {
   type RedriveProgress,
   type RedriveSummary,
 } from '../../services/redrive.js'
+import {plural} from '../../core/text-width.js'
 
 /** What `dlq redrive --json` prints: the run's summary, plus the edits when --edit was used. */
 export interface RedriveResult extends RedriveSummary {
@@ -298,7 +299,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           const depth = await queue.depth()
           if (depth.visible > CONFIRM_ABOVE) {
             const ok = await this.confirm(
-              `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${queueUrl}?`,
+              `Redrive up to ${flags.limit ?? depth.visible} of ${plural(depth.visible, 'message')} from ${queueUrl}?`,
             )
             if (!ok) throw cancelled('nothing was redriven')
           }
@@ -324,7 +325,9 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       if (error instanceof RedriveAbortedError) {
         const s = error.summary
         if (s.journalFailure) throw journalFailed(s, journalPath)
-        this.logToStderr(`Redrove ${s.redriven} messages before the failure below; the rest are still in the queue.`)
+        this.logToStderr(
+          `Redrove ${plural(s.redriven, 'message')} before the failure below; the rest are still in the queue.`,
+        )
         throw error.reason
       }
       throw error
