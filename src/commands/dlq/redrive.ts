@@ -19,6 +19,7 @@ import {
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
+import {progressReporter} from '../../cli/redrive-progress.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
@@ -288,7 +289,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       runId,
       signal: controller.signal,
     }
-    let progress: ReturnType<typeof progressBar> | undefined
+    let progress: ReturnType<typeof progressReporter> | undefined
     try {
       let edits: RedriveResult['edits'] = []
       let summary: RedriveSummary
@@ -304,8 +305,15 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
             if (!ok) throw cancelled('nothing was redriven')
           }
         }
-        if (this.ctx.output.interactive && process.stderr.isTTY && !this.jsonEnabled()) {
-          progress = progressBar(process.stderr, flags.limit ?? ids?.size ?? (await queue.depth()).visible)
+        if (!this.jsonEnabled() && !flags['dry-run']) {
+          // The most this run can redrive; with a filter (how many match is known only at the end),
+          // the queue's depth, which the bar then follows the reading of.
+          const filtering = isFiltering(filter) && ids === undefined
+          const total =
+            ids?.size ?? (!filtering && flags.limit !== undefined ? flags.limit : (await queue.depth()).visible)
+          const scope = {total, filtering}
+          const terminal = this.ctx.output.interactive && process.stderr.isTTY === true
+          progress = progressReporter(process.stderr, scope, {terminal})
           options.onProgress = progress.update
         }
         summary = await redriveQueue(deps, options)
@@ -551,26 +559,4 @@ function journalFailed(s: RedriveSummary, path: string): MomentoEbError {
       ],
     },
   )
-}
-
-/** A one-line progress bar on stderr (interactive terminals only). */
-function progressBar(stream: NodeJS.WriteStream, total: number, width = 30) {
-  let last = 0
-  return {
-    update(p: RedriveProgress): void {
-      const now = Date.now()
-      if (now - last < 100) return
-      last = now
-      const done = p.redriven + p.failed + p.skipped + p.recovered
-      const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width))
-      const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
-      const back = p.cameBack > 0 ? ` · ${p.cameBack} came back` : ''
-      stream.write(
-        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${rate}`,
-      )
-    },
-    done(): void {
-      if (last > 0) stream.write('\n')
-    },
-  }
 }
