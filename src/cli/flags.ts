@@ -95,6 +95,16 @@ export const globalFlags = {
   }),
 }
 
+/**
+ * The global flags of commands that make no AWS call (template, exit-codes, environment, config,
+ * version, the sandbox server): only output ones, so no --region or --profile is offered and then
+ * silently ignored.
+ */
+export const localFlags = {
+  'no-color': globalFlags['no-color'],
+  verbose: globalFlags.verbose,
+}
+
 /** The parsed values of the global flags. */
 export interface GlobalFlagValues {
   readonly region?: string | undefined

@@ -1,5 +1,5 @@
 import {configFilePath} from '../../adapters/config-file.js'
-import {BaseCommand} from '../../cli/base-command.js'
+import {LocalCommand} from '../../cli/base-command.js'
 import {CONFIG_KEYS, resolveSetting} from '../../core/config.js'
 
 interface SettingRow {
@@ -10,7 +10,7 @@ interface SettingRow {
   description: string
 }
 
-export default class ConfigList extends BaseCommand<typeof ConfigList> {
+export default class ConfigList extends LocalCommand<typeof ConfigList> {
   static override summary = 'List every setting with its value and where the value comes from'
   static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json']
 
