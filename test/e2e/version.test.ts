@@ -32,3 +32,36 @@ describe('momento-eb version (built CLI)', () => {
     }
   })
 })
+
+describe('help --json and autocomplete --json (built CLI)', () => {
+  const home = tempHome()
+  afterAll(() => home.cleanup())
+
+  it('help --json lists every visible command with its summary; help COMMAND --json gives its flags', async () => {
+    const all = await runCli(['help', '--json'], {env: cleanEnv(home.home)})
+    expect(all.code, show(all)).toBe(0)
+    const list = JSON.parse(all.stdout) as {commands: {id: string; summary?: string}[]}
+    const ids = list.commands.map((c) => c.id)
+    for (const id of ['dlq list', 'put cacheSet', 'version', 'autocomplete']) expect(ids).toContain(id)
+    for (const command of list.commands) expect(command.summary, command.id).toBeTruthy()
+
+    const one = await runCli(['help', 'dlq', 'list', '--json'], {env: cleanEnv(home.home)})
+    expect(one.code, show(one)).toBe(0)
+    const doc = JSON.parse(one.stdout) as {id: string; flags: {name: string}[]; examples: string[]}
+    expect(doc.id).toBe('dlq list')
+    expect(doc.flags.map((f) => f.name)).toEqual(expect.arrayContaining(['queue-url', 'reason', 'json', 'region']))
+    expect(doc.examples[0]).toMatch(/^momento-eb dlq list/)
+
+    const unknown = await runCli(['help', 'nope', '--json'], {env: cleanEnv(home.home)})
+    expect(unknown.code).toBe(2)
+    expect(JSON.parse(unknown.stdout)).toMatchObject({error: {code: 'EB_UNKNOWN_COMMAND', exitCode: 2}})
+  })
+
+  it('autocomplete --json says, as JSON, that a shell script has no JSON form (exit 2)', async () => {
+    const r = await runCli(['autocomplete', '--json'], {env: cleanEnv(home.home)})
+    expect(r.code, show(r)).toBe(2)
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      error: {code: 'EB_USAGE', message: expect.stringMatching(/shell script/)},
+    })
+  })
+})

@@ -48,6 +48,22 @@ const CASES: Case[] = [
   {name: 'unknown command', args: () => ['pub'], code: 2, message: /isn't a momento-eb command|Did you mean/},
   {name: 'unknown flag', args: () => ['whoami', '--sandbox', '--bogus'], code: 2, message: /bogus/},
   {
+    name: 'autocomplete --json: a shell script has no JSON form',
+    args: () => ['autocomplete', '--json'],
+    code: 2,
+    message: /shell script/,
+    json: true,
+    errorCode: 'EB_USAGE',
+  },
+  {
+    name: 'help --json for a command that does not exist',
+    args: () => ['help', 'nope', '--json'],
+    code: 2,
+    message: /isn't a momento-eb command/,
+    json: true,
+    errorCode: 'EB_UNKNOWN_COMMAND',
+  },
+  {
     name: 'template: an AWS flag on a command that makes no AWS call',
     args: () => ['template', '--region', 'us-east-1'],
     code: 2,
