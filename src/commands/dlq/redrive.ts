@@ -25,7 +25,7 @@ import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
-import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
+import {cacheSetExpiry, SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import {type BatchDecoder, plainDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
 import {
@@ -391,6 +391,21 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           hints: ['Check the ids with `momento-eb dlq list`.'],
         })
       }
+      // A cacheSet whose TTL already ran out is skipped at send time (unless --include-expired): say so
+      // before the editor opens, not after the user edited and confirmed it.
+      const expiredNow = (r: DlqRecord, detail?: Record<string, unknown>) => {
+        if (options.includeExpired) return false
+        const at = cacheSetExpiry(r, detail)
+        return at !== undefined && at <= Date.now()
+      }
+      const stale = selected.filter((r) => expiredNow(r))
+      if (stale.length > 0) {
+        this.note(
+          `The TTL of ${plural(stale.length, 'selected event')} already ran out (it counts from the event's time), ` +
+            `so ${stale.length === 1 ? 'it is' : 'they are'} skipped unless you raise "ttl" in the editor ` +
+            'enough to cover the time since, or run with --include-expired.',
+        )
+      }
       const text = await editText(formatEditFile(selected), {env: process.env, name: 'redrive-events.json'})
       const parsed = parseEditFile(text, selected)
       if (!parsed.ok) {
@@ -408,6 +423,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         }))
       if (!this.jsonEnabled()) this.showDiff(edits, parsed.removed)
       const toSend = selected.filter((r) => parsed.edits.has(r.messageId))
+      const stillExpired = toSend.filter((r) => expiredNow(r, parsed.edits.get(r.messageId)))
+      if (stillExpired.length > 0 && !this.jsonEnabled()) {
+        this.note(
+          `${plural(stillExpired.length, 'edited event')} still past ${stillExpired.length === 1 ? 'its' : 'their'} TTL: ` +
+            `${stillExpired.length === 1 ? 'it' : 'they'} will be skipped (--include-expired sends them).`,
+        )
+      }
       if (!this.flags.yes && !(await this.confirm(`Redrive ${toSend.length} edited event(s)?`))) {
         throw cancelled('nothing was redriven')
       }
