@@ -65,3 +65,28 @@ describe('help --json and autocomplete --json (built CLI)', () => {
     })
   })
 })
+
+describe('config list (built CLI)', () => {
+  const home = tempHome()
+  afterAll(() => home.cleanup())
+
+  it('shows the built-in defaults, not empty columns, and what an unset key means', async () => {
+    const env = cleanEnv(home.home, {XDG_CONFIG_HOME: join(home.home, 'config'), MOMENTO_EB_STACK: 'mine'})
+    const tsv = await runCli(['config', 'list'], {env})
+    expect(tsv.code, show(tsv)).toBe(0)
+    const rows = Object.fromEntries(
+      tsv.stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.split('\t')[0], line.split('\t')]),
+    )
+    expect(rows['bus']).toEqual(['bus', 'default', 'default'])
+    expect(rows['source']).toEqual(['source', 'momento-eb', 'default'])
+    expect(rows['stack']).toEqual(['stack', 'mine', 'env'])
+    const json = await runCli(['config', 'list', '--json'], {env})
+    const settings = (JSON.parse(json.stdout) as {settings: {key: string; unset?: string; origin: string | null}[]})
+      .settings
+    expect(settings.find((s) => s.key === 'cache')).toMatchObject({origin: null, unset: 'none: put needs --cache'})
+    expect(settings.find((s) => s.key === 'region')?.unset).toMatch(/profile/)
+  })
+})
