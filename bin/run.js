@@ -71,7 +71,9 @@ async function main(argv) {
 }
 
 async function helpJson(argv) {
-  const {helpOrAutocompleteJson} = await import(require('node:url').pathToFileURL(join(root, 'dist', 'cli', 'help-json.js')).href)
+  const {helpOrAutocompleteJson} = await import(
+    require('node:url').pathToFileURL(join(root, 'dist', 'cli', 'help-json.js')).href
+  )
   return helpOrAutocompleteJson(argv, root)
 }
 

@@ -45,7 +45,6 @@ import {
   redriveRecords,
   type RedriveDeps,
   type RedriveOptions,
-  type RedriveProgress,
   type RedriveSummary,
 } from '../../services/redrive.js'
 import {plural} from '../../core/text-width.js'
