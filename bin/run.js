@@ -64,8 +64,17 @@ async function main(argv) {
     await loadBundle(readOptional(bundleCache)).exports.runFast(argv, root)
     return
   }
+  // help and autocomplete come from oclif plugins, which know no --json: answered here (see help-json.ts).
+  if ((argv[0] === 'help' || argv[0] === 'autocomplete') && (await helpJson(argv))) return
   const {execute} = await import('@oclif/core')
   await execute({args: argv, dir: root})
+}
+
+async function helpJson(argv) {
+  const {helpOrAutocompleteJson} = await import(
+    require('node:url').pathToFileURL(join(root, 'dist', 'cli', 'help-json.js')).href
+  )
+  return helpOrAutocompleteJson(argv, root)
 }
 
 if (require.main === module) main(process.argv.slice(2))

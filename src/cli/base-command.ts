@@ -4,7 +4,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
-import {CancelledError, ExitCode, InterruptedError, type MomentoEbError} from '../core/errors.js'
+import {CancelledError, ExitCode, InterruptedError, type MomentoEbError, UsageError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {
   errorToJson,
@@ -15,7 +15,7 @@ import {
   usageErrorFrom,
   type ErrorJson,
 } from './error-render.js'
-import {globalFlags} from './flags.js'
+import {globalFlags, localFlags} from './flags.js'
 import {resolveOutputMode} from './output.js'
 import {createRedactor, secretsFromEnv, type Redactor} from './redact.js'
 
@@ -280,4 +280,31 @@ export interface CommandHost {
 export function isDebug(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = env['MOMENTO_EB_DEBUG']?.toLowerCase()
   return value === '1' || value === 'true'
+}
+
+/**
+ * The base of commands that make no AWS call: the same behaviour, with only the output global flags
+ * (--no-color, --verbose, --json), so the AWS ones are not offered to be silently ignored.
+ */
+export abstract class LocalCommand<T extends typeof Command> extends BaseCommand<T> {
+  // Typed as the full set so every command's `this.flags` keeps one shape; the AWS ones are never set here.
+  static override baseFlags = localFlags as unknown as typeof globalFlags
+
+  /** An AWS global flag given here is refused with why: this command never calls AWS. */
+  public override async parse<
+    F extends Record<string, unknown>,
+    B extends Record<string, unknown>,
+    A extends Record<string, unknown>,
+  >(options?: Interfaces.Input<F, B, A>, argv?: string[]): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv)
+    } catch (error) {
+      const flag = /Unknown flag --([\w-]+)/.exec(error instanceof Error ? error.message : '')?.[1]
+      if (!flag || !(flag in globalFlags) || flag in localFlags) throw error
+      const command = [this.config.bin, ...(this.id ?? '').split(':').filter((p) => p !== '')].join(' ')
+      throw new UsageError(`\`${command}\` makes no AWS call, so --${flag} does not apply to it.`, {
+        hints: [`Run it without --${flag}.`],
+      })
+    }
+  }
 }

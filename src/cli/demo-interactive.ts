@@ -13,10 +13,14 @@ export async function interactiveDemo(sandboxUrl: () => string): Promise<DemoInt
     browse: (queue) =>
       new Promise<void>((resolve) => {
         const bin = process.argv[1] ?? 'momento-eb'
-        const child = spawn(process.execPath, [bin, 'dlq', 'watch', '--sandbox', '--queue-url', queue.queueUrl], {
-          stdio: 'inherit',
-          env: {...process.env, MOMENTO_EB_SANDBOX_URL: sandboxUrl()},
-        })
+        const child = spawn(
+          process.execPath,
+          [bin, 'dlq', 'watch', '--sandbox', '--queue-url', queue.queueUrl, '--demo'],
+          {
+            stdio: 'inherit',
+            env: {...process.env, MOMENTO_EB_SANDBOX_URL: sandboxUrl()},
+          },
+        )
         // Ctrl-C reaches the child too, which leaves the view (exit 0): it must not also stop the demo.
         const saved = process.listeners('SIGINT')
         process.removeAllListeners('SIGINT')

@@ -43,6 +43,25 @@ export async function parseCallTimeout(input: string): Promise<number> {
   return Math.round(ms)
 }
 
+const TTL_UNIT_SECONDS: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400}
+
+/**
+ * A --ttl value as seconds: a number of seconds as given (`300`), or a duration of one or more
+ * parts (`90s`, `5m`, `1.5h`, `1h30m`, `1d`) converted to seconds. Anything else comes back as given,
+ * for the TTL check to refuse with its own words (bounds and whole seconds are checked there).
+ */
+export function ttlFromFlag(input: string | undefined): string | number | undefined {
+  if (input === undefined) return undefined
+  const text = input.trim().toLowerCase()
+  if (!/^(\d+(\.\d+)?\s*[smhd]\s*)+$/.test(text)) return input
+  let seconds = 0
+  for (const part of text.matchAll(/(\d+(?:\.\d+)?)\s*([smhd])/g)) {
+    seconds += Number(part[1]) * (TTL_UNIT_SECONDS[part[2] as string] ?? 1)
+  }
+  // 1.5m is 90 seconds exactly; keep float noise out of the whole-seconds check.
+  return Math.abs(seconds - Math.round(seconds)) < 1e-9 ? Math.round(seconds) : seconds
+}
+
 /**
  * Flags every command accepts (help group GLOBAL). `--endpoint-url` has no `env` on purpose: when
  * it's absent the SDK applies AWS_ENDPOINT_URL_<SERVICE> and then AWS_ENDPOINT_URL itself, so a
@@ -93,6 +112,16 @@ export const globalFlags = {
     env: 'MOMENTO_EB_VERBOSE',
     helpGroup: GLOBAL,
   }),
+}
+
+/**
+ * The global flags of commands that make no AWS call (template, exit-codes, environment, config,
+ * version, the sandbox server): only output ones, so no --region or --profile is offered and then
+ * silently ignored.
+ */
+export const localFlags = {
+  'no-color': globalFlags['no-color'],
+  verbose: globalFlags.verbose,
 }
 
 /** The parsed values of the global flags. */

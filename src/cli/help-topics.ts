@@ -111,8 +111,29 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     name: 'MOMENTO_EB_SANDBOX_API_KEY',
     description: 'Momento API key `momento-eb sandbox` accepts (instead of --api-key, which shows in ps)',
   },
+  {
+    name: 'MOMENTO_EB_SANDBOX_HOST',
+    description: 'address `momento-eb sandbox` binds when --host isn’t given (default 127.0.0.1)',
+  },
+  {
+    name: 'MOMENTO_EB_SANDBOX_PORT',
+    description: 'port `momento-eb sandbox` listens on when --port isn’t given (default 4566)',
+  },
+  {
+    name: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
+    description:
+      'what the sandbox’s DLQ says about an HTTP error (opaque or detailed) when --failure-detail isn’t given',
+  },
+  {
+    name: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
+    description: 'multiplier for the sandbox’s simulated waits when --time-scale isn’t given (1 is AWS-like)',
+  },
   {name: 'MOMENTO_EB_CACHE', description: 'Momento cache for put when --cache isn’t given (before `config set cache`)'},
   {name: 'MOMENTO_EB_BUS', description: 'event bus for put when --bus isn’t given (default: default)'},
+  {
+    name: 'MOMENTO_EB_EVENT_BUS',
+    description: 'event bus `whoami` checks when --event-bus isn’t given (default: default)',
+  },
   {
     name: 'MOMENTO_EB_SOURCE',
     description: 'Source of published events when --source isn’t given (default: momento-eb)',
@@ -130,6 +151,15 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     name: 'MOMENTO_EB_STATE_DIR',
     description:
       'where `dlq redrive` keeps its journal (default: $XDG_STATE_HOME/momento-eb or ~/.local/state/momento-eb)',
+  },
+  {name: 'XDG_STATE_HOME', description: 'base of the default state directory when MOMENTO_EB_STATE_DIR isn’t set'},
+  {
+    name: 'VISUAL, EDITOR',
+    description: 'the editor `dlq redrive --edit` and the watch view’s e open (VISUAL first, then EDITOR, then vi)',
+  },
+  {
+    name: 'LC_ALL, LC_CTYPE, LANG',
+    description: '`top` draws ASCII sparklines when the first one set names a locale that isn’t UTF-8',
   },
   {name: 'MOMENTO_EB_CONTENT_TYPE', description: 'set to json to make every command behave as with --json'},
   {name: 'MOMENTO_EB_VERBOSE', description: 'set to true for --verbose'},

@@ -8,6 +8,7 @@ import {confirmationNeeded} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
+import {keyShapeProblem} from '../core/momento-key.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
 import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
@@ -121,13 +122,24 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
                 hints: ['Export MOMENTO_API_KEY, or pipe the key in with --api-key-stdin.'],
               })
             }
-            const key = await (
-              await import('../ui/deploy/prompts.js')
-            ).ask('Momento API key (hidden): ', {hidden: true})
-            if (key === '')
-              throw new UsageError('No Momento API key was entered.', {hints: ['Export MOMENTO_API_KEY instead.']})
-            this.redactor.add(key)
-            return key
+            const {ask: askHidden} = await import('../ui/deploy/prompts.js')
+            // The sandbox accepts any key; against AWS the key's shape is checked (as deploy decodes
+            // it), up to three tries, before it goes into the stack's secret.
+            for (let attempt = 1; ; attempt++) {
+              const key = (await askHidden('Momento API key (hidden): ', {hidden: true})).trim()
+              if (key === '')
+                throw new UsageError('No Momento API key was entered.', {hints: ['Export MOMENTO_API_KEY instead.']})
+              const problem = ctx.usingSandbox ? undefined : keyShapeProblem(key)
+              if (!problem) {
+                this.redactor.add(key)
+                return key
+              }
+              if (attempt === 3)
+                throw new UsageError(`${problem} Nothing was deployed.`, {
+                  hints: ['Copy the key again from the Momento console, or export MOMENTO_API_KEY.'],
+                })
+              this.note(`${problem} Try again (Ctrl-C to stop).`)
+            }
           },
           confirmRecreate: async (stack) => {
             const what = `Stack ${stack.name} is ROLLBACK_COMPLETE (its create failed) and must be deleted before it can be created again.`

@@ -7,6 +7,7 @@ import {resolveStack} from '../core/config.js'
 import type {StackEvent} from '../core/stack-plan.js'
 import {destroyStack, type DestroyResult} from '../services/destroy.js'
 import {formatEventLine} from '../ui/deploy/state.js'
+import {plural} from '../core/text-width.js'
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
   static override summary = 'Delete the integration stack and everything in it, DLQ included'
@@ -29,7 +30,9 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
       const result = await destroyStack(stackName, createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}), {
         confirm: async ({stack, dlqMessages}) => {
           if (dlqMessages) {
-            this.note(`Warning: the DLQ still holds ${dlqMessages} messages; they will be lost with the stack.`)
+            this.note(
+              `Warning: the DLQ still holds ${plural(dlqMessages, 'message')}; they will be lost with the stack.`,
+            )
           }
           if (this.flags.yes) return true
           if (!ctx.output.interactive) {

@@ -1,7 +1,7 @@
-import {BaseCommand} from '../cli/base-command.js'
+import {LocalCommand} from '../cli/base-command.js'
 import {ENVIRONMENT, type EnvVarRow} from '../cli/help-topics.js'
 
-export default class Environment extends BaseCommand<typeof Environment> {
+export default class Environment extends LocalCommand<typeof Environment> {
   static override summary = 'List the environment variables momento-eb reads'
   static override description =
     'Precedence: a flag beats its environment variable, which beats the AWS shared config and profile. ' +

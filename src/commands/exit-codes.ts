@@ -1,7 +1,7 @@
-import {BaseCommand} from '../cli/base-command.js'
+import {LocalCommand} from '../cli/base-command.js'
 import {EXIT_CODES, type ExitCodeRow} from '../cli/help-topics.js'
 
-export default class ExitCodes extends BaseCommand<typeof ExitCodes> {
+export default class ExitCodes extends LocalCommand<typeof ExitCodes> {
   static override summary = 'List the exit codes momento-eb uses'
   static override description =
     'Every command exits with one of these codes. With --json the code is also in the error object as `exitCode`.'

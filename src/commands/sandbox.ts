@@ -2,7 +2,7 @@ import {isIP} from 'node:net'
 
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../cli/base-command.js'
+import {LocalCommand} from '../cli/base-command.js'
 import {DEFAULT_SANDBOX_URL} from '../cli/flags.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
@@ -23,7 +23,7 @@ export interface SandboxReady {
 /** How long a stop may take before the process exits anyway. */
 const CLOSE_GRACE_MS = 5_000
 
-export default class Sandbox extends BaseCommand<typeof Sandbox> {
+export default class Sandbox extends LocalCommand<typeof Sandbox> {
   static override summary = 'Run the local sandbox (EventBridge, SQS, Secrets Manager, STS, Momento HTTP API)'
   static override description = `Runs in the foreground until Ctrl-C or SIGTERM, then stops and exits 0. State is in memory only.
 

@@ -41,48 +41,72 @@ export default class Status extends BaseCommand<typeof Status> {
     return report
   }
 
+  /**
+   * The checks first (states in short lines that fit 80 columns), then the verdict, then the long
+   * values (endpoints, names, the DLQ URL, outputs), so ARNs never push the checks off the screen.
+   */
   private present(r: StackStatusReport): void {
-    this.log(`stack        ${r.stack}  ${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}`)
-    if (r.connection) this.log(`connection   ${r.connection.name}  ${r.connection.state}`)
-    for (const d of r.destinations)
-      this.log(`destination  ${d.kind.padEnd(12)} ${d.state.padEnd(8)} ${d.method} ${d.endpoint}`)
-    for (const rule of r.rules) {
-      const t = rule.target
-      const target = t
-        ? `retries ${t.maxRetryAttempts ?? '-'} / ${t.maxEventAgeSeconds ?? '-'}s, DLQ ${t.deadLetterArn ? 'yes' : 'no'}`
-        : 'no target'
-      this.log(`rule         ${rule.kind.padEnd(12)} ${rule.state.padEnd(8)} ${rule.name} on ${rule.bus}: ${target}`)
-    }
-    if (r.dlq) {
-      this.log(`dlq          ${r.dlq.visible} visible, ${r.dlq.inFlight} in flight  ${r.dlq.url}`)
-      this.log(`dlq policy   ${r.dlq.allowsRules ? 'allows the rules' : 'does NOT allow the rules'}`)
-    }
-    for (const a of r.alarms ?? []) {
-      this.log(`alarm        ${a.state.padEnd(17)} ${a.name} (${a.meaning})`)
-      if (a.action) this.log(`             → ${a.action}`)
-    }
-    if (r.logs) {
-      const l = r.logs
-      const delivered =
-        l.deliveredLogTypes === null ? 'deliveries unknown' : `delivers ${l.deliveredLogTypes.join(', ') || 'nothing'}`
-      this.log(
-        `bus logs     ${l.busLevel}${l.busDetail === 'FULL' ? ' (full detail)' : ''} on bus ${l.bus} (set on the bus; stack asks ${l.stackLevel ?? 'nothing'})`,
-      )
-      if (l.logGroup)
-        this.log(
-          `log group    ${l.logGroup}  ${l.logGroupExists === false ? 'MISSING' : `retention ${l.retentionDays ?? '?'} days`}, ${delivered}`,
-        )
-    }
-    const keys = Object.keys(r.outputs).sort()
-    const width = Math.max(0, ...keys.map((k) => k.length))
-    for (const k of keys) this.log(`output       ${k.padEnd(width)}  ${r.outputs[k]}`)
-    if (r.problems.length === 0) {
-      this.logToStderr('No problems found.')
-      return
-    }
+    const {checks, details} = statusLines(r)
+    for (const line of checks) this.log(line)
+    if (r.problems.length === 0) this.logToStderr('No problems found.')
     for (const p of r.problems) {
       this.logToStderr(`${p.severity === 'error' ? 'Problem' : 'Warning'}: ${p.problem}`)
       this.logToStderr(`  Fix: ${p.fix}`)
     }
+    if (details.length > 0) {
+      this.log('')
+      for (const line of details) this.log(line)
+    }
   }
+}
+
+/** The human report: short state lines (checks) and the long values after them (details). */
+export function statusLines(r: StackStatusReport): {checks: string[]; details: string[]} {
+  const checks: string[] = []
+  const details: string[] = []
+  checks.push(`stack        ${r.status}${r.statusReason ? ` (${r.statusReason})` : ''}`)
+  details.push(`stack        ${r.stack}`)
+  if (r.connection) {
+    checks.push(`connection   ${r.connection.state}`)
+    details.push(`connection   ${r.connection.name}`)
+  }
+  for (const d of r.destinations) {
+    checks.push(`destination  ${d.kind.padEnd(12)} ${d.state.padEnd(8)} ${d.method}`)
+    details.push(`destination  ${d.kind.padEnd(12)} ${d.endpoint}`)
+  }
+  for (const rule of r.rules) {
+    const t = rule.target
+    const target = t
+      ? `retries ${t.maxRetryAttempts ?? '-'} / ${t.maxEventAgeSeconds ?? '-'}s, DLQ ${t.deadLetterArn ? 'yes' : 'no'}`
+      : 'no target'
+    checks.push(`rule         ${rule.kind.padEnd(12)} ${rule.state.padEnd(8)} ${target}`)
+    details.push(`rule         ${rule.kind.padEnd(12)} ${rule.name} on ${rule.bus}`)
+  }
+  if (r.dlq) {
+    checks.push(`dlq          ${r.dlq.visible} visible, ${r.dlq.inFlight} in flight`)
+    checks.push(`dlq policy   ${r.dlq.allowsRules ? 'allows the rules' : 'does NOT allow the rules'}`)
+    details.push(`dlq          ${r.dlq.url}`)
+  }
+  for (const a of r.alarms ?? []) {
+    checks.push(`alarm        ${a.state.padEnd(17)} ${a.name}`, `             ${a.meaning}`)
+    if (a.action) checks.push(`             → ${a.action}`)
+  }
+  if (r.logs) {
+    const l = r.logs
+    checks.push(
+      `bus logs     ${l.busLevel}${l.busDetail === 'FULL' ? ' (full detail)' : ''} on bus ${l.bus}, stack asks ${l.stackLevel ?? 'nothing'}`,
+    )
+    if (l.logGroup) {
+      const delivered =
+        l.deliveredLogTypes === null ? 'deliveries unknown' : `delivers ${l.deliveredLogTypes.join(', ') || 'nothing'}`
+      checks.push(
+        `log group    ${l.logGroupExists === false ? 'MISSING' : `retention ${l.retentionDays ?? '?'} days`}, ${delivered}`,
+      )
+      details.push(`log group    ${l.logGroup}`)
+    }
+  }
+  const keys = Object.keys(r.outputs).sort()
+  const width = Math.max(0, ...keys.map((k) => k.length))
+  for (const k of keys) details.push(`output       ${k.padEnd(width)}  ${r.outputs[k]}`)
+  return {checks, details}
 }

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../cli/base-command.js'
+import {LocalCommand} from '../cli/base-command.js'
 import {buildStackTemplate} from '../core/stack-template.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
 
-export default class Template extends BaseCommand<typeof Template> {
+export default class Template extends LocalCommand<typeof Template> {
   static override summary = 'Print the CloudFormation template `deploy` uses'
   static override description =
     'The template as YAML (default) or JSON, ready for `aws cloudformation deploy --capabilities CAPABILITY_IAM` or ' +

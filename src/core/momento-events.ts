@@ -217,7 +217,7 @@ function checkTtl(detail: Record<string, unknown>, issues: ValidationIssue[]): n
     issues.push({
       field: 'ttl',
       message: `TTL ${JSON.stringify(given)} isn't a number.`,
-      hint: `Give whole seconds from 1 to ${MAX_TTL_SECONDS}.`,
+      hint: `Give whole seconds from 1 to ${MAX_TTL_SECONDS} (on the command line also a duration such as 90s, 5m or 1h30m).`,
     })
     return undefined
   }

@@ -43,6 +43,28 @@ export function decodeMomentoKey(key: string, now: Date = new Date()): MomentoKe
   return {kind: 'unknown', ...expiry(claims, now)}
 }
 
+/**
+ * What is wrong with the shape of a key typed at a prompt, if anything: Momento keys are a v1 key
+ * (base64 of a JSON object) or a JWT (legacy and v2), so "abc" or a pasted half is caught before it
+ * goes into a secret and every delivery answers 401. An expired key is refused too. Never mentions
+ * the key itself.
+ */
+export function keyShapeProblem(key: string, now: Date = new Date()): string | undefined {
+  const token = key.trim()
+  if (token === '') return 'No key was entered.'
+  if (/\s/.test(token)) return "That key has spaces or line breaks inside; Momento keys don't."
+  const info = decodeMomentoKey(token, now)
+  const isJwt = jwtClaims(token) !== undefined
+  if (info.kind === 'unknown' && !isJwt) {
+    return (
+      "That doesn't look like a Momento API key: a key is either a long base64 string (v1) or a JWT " +
+      '(three dot-separated parts), as the Momento console shows it.'
+    )
+  }
+  if (info.expired) return `That key expired on ${info.expiresAt?.toISOString() ?? 'an earlier date'}.`
+  return undefined
+}
+
 function withHost(
   kind: MomentoKeyKind,
   host: string,

@@ -228,6 +228,15 @@ function sentTime(record: DlqRecord): number {
   return Number.isNaN(parsed) ? -1 : parsed
 }
 
+/**
+ * When a cacheSet event's value expires (or expired), with `detail` as edited if given: event time
+ * (else SentTimestamp) + TTL. Undefined for other events or an unknown TTL or time.
+ */
+export function cacheSetExpiry(record: DlqRecord, detail = record.event?.detail): number | undefined {
+  if (record.event?.detailType !== 'cacheSet' || !detail) return undefined
+  return expiryTime(record, detail)
+}
+
 /** When a cacheSet's value would have expired: event time (else SentTimestamp) + TTL; undefined if unknown. */
 function expiryTime(record: DlqRecord, detail: Record<string, unknown>): number | undefined {
   const raw = detail['ttl'] ?? detail['ttl_seconds']

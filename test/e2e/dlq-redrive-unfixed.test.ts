@@ -122,6 +122,9 @@ describe('dlq redrive when the cause is not fixed', () => {
       new RegExp(`${COUNT} came back to the DLQ while this run ran \\(cache-not-found: ${COUNT}\\)`),
     )
     expect(run.stdout + run.stderr).toMatch(/fix the cause, then redrive again/)
+    // Not a terminal: progress as plain lines on stderr (no carriage returns), the last with every count.
+    expect(run.stderr).toMatch(new RegExp(`^redrive: ${COUNT}/\\d+ redriven ${COUNT} failed 0 skipped 0`, 'm'))
+    expect(run.stderr).not.toContain('\r')
 
     const after = await settled()
     expect(after.invocations - before.invocations).toBe(COUNT)

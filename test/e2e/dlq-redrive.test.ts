@@ -178,6 +178,53 @@ describe('dlq redrive', () => {
     expect(result.stderr).toContain('--all')
   })
 
+  it('--edit says before the editor opens that an event TTL already ran out, and again if the edit did not fix it', async () => {
+    await createCache('short')
+    // A 1-second TTL and both keys: dead-lettered at once (400), and its TTL gone a second later.
+    const out = await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'test',
+            DetailType: 'cacheSet',
+            Detail: JSON.stringify({cacheName: 'short', key: 'k', key_base64: 'Yg', message: 'm', ttl: 1}),
+          },
+        ],
+      }),
+    )
+    const eventId = out.Entries?.[0]?.EventId as string
+    await until('the short-lived event in the DLQ', async () => ((await total()) >= 1 ? true : undefined))
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    const dir = mkdtempSync(join(tmpdir(), 'momento-eb-editor-'))
+    try {
+      // The editor only says it opened (on stderr, in order with the CLI's own lines) and fixes the keys.
+      const editor = join(dir, 'edit.mjs')
+      writeFileSync(
+        editor,
+        `import {readFileSync, writeFileSync} from 'node:fs'
+process.stderr.write('EDITOR OPENED\\n')
+const file = process.argv[2]
+const events = JSON.parse(readFileSync(file, 'utf8'))
+for (const e of events) delete e.detail.key_base64
+writeFileSync(file, JSON.stringify(events))
+`,
+      )
+      const run = await cli(['--id', eventId, '--edit', '--yes'], {EDITOR: `node ${editor}`})
+      const warning = run.stderr.indexOf('already ran out')
+      expect(warning, show(run)).toBeGreaterThanOrEqual(0)
+      expect(warning).toBeLessThan(run.stderr.indexOf('EDITOR OPENED'))
+      expect(run.stderr).toMatch(/1 edited event still past its TTL: it will be skipped/)
+      expect(await items('short')).toEqual([])
+      // With --include-expired it is sent (and the queue is left empty for the tests after this one).
+      const sent = await cli(['--id', eventId, '--edit', '--yes', '--include-expired'], {EDITOR: `node ${editor}`})
+      expect(sent.code, show(sent)).toBe(0)
+      expect(sent.stderr).not.toContain('already ran out')
+      await until('the queue empty again', async () => ((await total()) === 0 ? true : undefined))
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+
   it('--edit with a scripted $EDITOR fixes a bad key and redrives it; an invalid edit sends nothing (exit 2)', async () => {
     await createCache('edits')
     // Both key and key_base64: Momento answers 400, EventBridge dead-letters it without retrying.

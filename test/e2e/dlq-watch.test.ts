@@ -14,6 +14,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, collect, spawnCli, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {openTerminal} from '../helpers/terminal.js'
 
 describe('dlq watch', () => {
   let sandbox: RunningSandbox
@@ -163,6 +164,8 @@ describe('dlq watch', () => {
       tmux('send-keys', '-t', session, 'Escape')
       await waitScreen('back to the list', (s) => s.includes('SENT UTC'))
       tmux('send-keys', '-t', session, 'x')
+      await waitScreen('the export prompt', (s) => s.includes('export 3 messages to:'))
+      tmux('send-keys', '-t', session, 'Enter')
       const exported = await waitScreen('the export', (s) => /exported 3 messages to dlq-watch-\S+\.ndjson/.test(s))
       const file = join(home.home, /(dlq-watch-\S+\.ndjson)/.exec(exported)?.[1] ?? 'missing')
       expect(statSync(file).mode & 0o777).toBe(0o600)
@@ -175,6 +178,25 @@ describe('dlq watch', () => {
       expect(readFileSync(status, 'utf8').trim()).toBe('0')
     } finally {
       spawnSync('tmux', ['kill-session', '-t', session])
+    }
+  })
+
+  it.skipIf(!hasTmux)('draws on the alternate screen: after q the shell screen has no frame left in it', async () => {
+    const terminal = openTerminal(['dlq', 'watch', '--sandbox', '--queue-url', integration.dlqUrl], {
+      env: {...env, CI: undefined},
+      cwd: home.home,
+      columns: 80,
+      rows: 24,
+    })
+    try {
+      await terminal.waitFor('the list', (s) => s.includes('SENT UTC') && s.includes('cache-not-found'), 15_000)
+      terminal.keys('q')
+      expect(await terminal.exitCode(15_000)).toBe(0)
+      const after = terminal.screen()
+      expect(after).not.toContain('SENT UTC')
+      expect(after).not.toContain('cache-not-found')
+    } finally {
+      terminal.close()
     }
   })
 

@@ -7,8 +7,11 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {awsEnv, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
-import {clientConfig, startTestSandbox, TEST_API_KEY, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 import {hasTmux, openTerminal, type Terminal} from '../helpers/terminal.js'
+
+/** A JWT-shaped (v2, global) Momento key: the shape the prompt accepts; the sandbox takes any key. */
+const JWT_KEY = ['{"alg":"none"}', '{"t":"g"}', 'signature'].map((p) => Buffer.from(p).toString('base64url')).join('.')
 
 describe.skipIf(!hasTmux)('prompts on a terminal', () => {
   let sandbox: RunningSandbox
@@ -148,9 +151,24 @@ describe.skipIf(!hasTmux)('prompts on a terminal', () => {
     const name = uniqueName('keyed')
     const t = terminal(['deploy', '--stack', name, '--json'], awsEnv(sandbox.endpoint))
     await t.waitFor('the key prompt', (s) => s.includes('Momento API key (hidden):'))
-    t.keys(TEST_API_KEY, 'Enter')
+    // Against AWS the key must look like a Momento key: a JWT (a v2 key carries no endpoint).
+    t.keys(JWT_KEY, 'Enter')
     const code = await t.exitCode(60_000)
     expect(code, t.screen()).toBe(0)
-    expect(t.screen()).not.toContain(TEST_API_KEY)
+    expect(t.screen()).not.toContain(JWT_KEY)
+  })
+
+  it('deploy: "abc" at the API-key prompt is refused and asked again; three bad keys exit 2, nothing deployed', async () => {
+    const name = uniqueName('badkey')
+    const t = terminal(['deploy', '--stack', name], awsEnv(sandbox.endpoint))
+    await t.waitFor('the key prompt', (s) => s.includes('Momento API key (hidden):'))
+    t.keys('abc', 'Enter')
+    await t.waitFor('the refusal', (s) => s.includes("doesn't look like a Momento API key") && s.includes('Try again'))
+    t.keys('abc', 'Enter')
+    await t.waitFor('the second prompt', (s) => s.split('Try again').length === 3)
+    t.keys('not a key', 'Enter')
+    expect(await t.exitCode()).toBe(2)
+    expect(t.screen()).toMatch(/Nothing was deployed/)
+    expect(t.screen()).not.toMatch(/\babc\b|not a key/)
   })
 })

@@ -142,6 +142,11 @@ describe('deploy, status, destroy', () => {
     expect(plain.code, show(plain)).toBe(0)
     expect(plain.stdout).toContain('dlq policy   allows the rules')
     expect(plain.stderr).toContain('No problems found.')
+    // The checks come first, in lines that fit 80 columns; the URLs, names and outputs after them.
+    const lines = plain.stdout.split('\n')
+    const firstLong = lines.findIndex((l) => /https?:\/\/|arn:aws/.test(l))
+    expect(firstLong, plain.stdout).toBeGreaterThan(lines.findIndex((l) => l.startsWith('dlq policy')))
+    for (const line of lines.slice(0, firstLong)) expect(line.length, line).toBeLessThanOrEqual(80)
   })
 
   it('topicPublish through the deployed stack: the largest message put accepts reaches the topic; 4,096 bytes exit 2', async () => {
@@ -274,7 +279,7 @@ describe('deploy, status, destroy', () => {
     expect(refused.stderr).toContain('--yes')
     const result = await cli(['destroy', '--sandbox', '--stack', stack, '--yes', '--json'])
     expect(result.code, show(result)).toBe(0)
-    expect(result.stderr).toMatch(/DLQ still holds 1 messages; they will be lost/)
+    expect(result.stderr).toMatch(/DLQ still holds 1 message; they will be lost/)
     expect(stdoutJson(result)).toMatchObject({stack, status: 'DELETE_COMPLETE', dlqMessagesLost: 1})
     const gone = await cli(['status', '--sandbox', '--stack', stack])
     expect(gone.code, show(gone)).toBe(1)

@@ -47,12 +47,46 @@ function fileArgs(home: string, name: string, contents: string | Buffer): string
 const CASES: Case[] = [
   {name: 'unknown command', args: () => ['pub'], code: 2, message: /isn't a momento-eb command|Did you mean/},
   {name: 'unknown flag', args: () => ['whoami', '--sandbox', '--bogus'], code: 2, message: /bogus/},
+  {
+    name: 'autocomplete --json: a shell script has no JSON form',
+    args: () => ['autocomplete', '--json'],
+    code: 2,
+    message: /shell script/,
+    json: true,
+    errorCode: 'EB_USAGE',
+  },
+  {
+    name: 'help --json for a command that does not exist',
+    args: () => ['help', 'nope', '--json'],
+    code: 2,
+    message: /isn't a momento-eb command/,
+    json: true,
+    errorCode: 'EB_UNKNOWN_COMMAND',
+  },
+  {
+    name: 'template: an AWS flag on a command that makes no AWS call',
+    args: () => ['template', '--region', 'us-east-1'],
+    code: 2,
+    message: /makes no AWS call, so --region does not apply/,
+  },
+  {
+    name: 'config list: --sandbox, which it would ignore',
+    args: () => ['config', 'list', '--sandbox'],
+    code: 2,
+    message: /makes no AWS call, so --sandbox does not apply/,
+  },
   {name: 'flag without its value', args: () => ['put', 'cacheSet', '--sandbox', '--cache'], code: 2, message: /cache/},
   {
     name: 'put: non-numeric ttl',
     args: () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', 'soon', '--message', 'm'],
     code: 2,
     message: /isn't a number/,
+  },
+  {
+    name: 'put: --ttl as a duration beyond 24 hours',
+    args: () => ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', '25h', '--message', 'm'],
+    code: 2,
+    message: /outside 1–86400 seconds/,
   },
   {
     name: 'put: key_base64 not base64',

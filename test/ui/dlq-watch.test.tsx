@@ -253,7 +253,30 @@ describe('dlq watch view', () => {
     expect(actions.delete).toHaveBeenCalledTimes(1)
     expect(actions.delete).toHaveBeenCalledWith([expect.objectContaining({messageId: 'msg-000002'})])
     await waitFor((f) => f.includes('1 total'), 'one left')
-    await press('x', (f) => f.includes('exported 1 message to dlq-watch-20261126T120000Z.ndjson'), 'exported')
+    // x asks where, suggesting a new file here; Enter takes the suggestion.
+    await press('x', (f) => f.includes('export 1 message to:') && f.includes('dlq-watch-TIME.ndjson'), 'export prompt')
+    await press('\r', (f) => f.includes('exported 1 message to dlq-watch-20261126T120000Z.ndjson'), 'exported')
+    expect(actions.export).toHaveBeenLastCalledWith([expect.anything()], undefined)
+  })
+
+  it('exports to the path typed at the prompt; Esc cancels; a failure is shown as the action says it', async () => {
+    const actions = fakeActions({
+      export: vi.fn(async (_rs: readonly DlqRecord[], path?: string) => {
+        if (path === '/nope/out.ndjson')
+          throw new Error("can't write /nope/out.ndjson: its directory doesn't exist; press x and give another path")
+        return path ?? 'default.ndjson'
+      }),
+    })
+    const {feed, waitFor, press} = mount(actions)
+    feed.push([record(1), record(2)])
+    await waitFor((f) => f.includes('2 total'), 'list')
+    await press('x', (f) => f.includes('export 2 messages to:'), 'export prompt')
+    await press('\u001B', (f) => f.includes('export cancelled'), 'cancelled')
+    expect(actions.export).not.toHaveBeenCalled()
+    await press('x', (f) => f.includes('export 2 messages to:'), 'export prompt again')
+    await press('/nope/out.ndjson\r', (f) => f.includes("ERROR can't write /nope/out.ndjson"), 'a clean error')
+    await press('x', (f) => f.includes('export 2 messages to:'), 'export prompt once more')
+    await press('mine.ndjson\r', (f) => f.includes('exported 2 messages to mine.ndjson'), 'exported to the path')
   })
 
   it('edits, then asks before redriving the edited event', async () => {

@@ -1,7 +1,14 @@
 import {describe, expect, it} from 'vitest'
 
 import {intentForKey, type KeyInfo} from '../../src/ui/dlq/keys.js'
-import {initialState, reduce, selectedRecord, type WatchEvent, type WatchState} from '../../src/ui/dlq/state.js'
+import {
+  initialState,
+  OUTCOME_SHOWN_MS,
+  reduce,
+  selectedRecord,
+  type WatchEvent,
+  type WatchState,
+} from '../../src/ui/dlq/state.js'
 import {parseFilter, recordMatcher} from '../../src/ui/dlq/filter.js'
 import {record, records} from './dlq-watch-fixtures.js'
 
@@ -166,7 +173,15 @@ describe('dlq watch reducer', () => {
   })
 
   it('exports what matches, opens and closes help, and quits', () => {
-    expect(run(loaded(4), {type: 'export'}).effect).toMatchObject({kind: 'export'})
+    // x asks where first: Enter with nothing typed takes the suggested new file, a typed path is passed on.
+    expect(run(loaded(4), {type: 'export'})).toMatchObject({mode: 'export', effect: undefined})
+    expect(run(loaded(4), {type: 'export'}, {type: 'exportApply'}).effect).toMatchObject({
+      kind: 'export',
+      path: undefined,
+    })
+    const typed = run(loaded(4), {type: 'export'}, {type: 'exportInput', text: '~/out.ndjson'}, {type: 'exportApply'})
+    expect(typed.effect).toMatchObject({kind: 'export', path: '~/out.ndjson'})
+    expect(typed.mode).toBe('list')
     expect(run(initialState('dlq'), {type: 'export'}).notice?.text).toBe('nothing to export')
     const help = run(loaded(4), {type: 'openDetail'}, {type: 'help'})
     expect(help.mode).toBe('help')
@@ -263,5 +278,40 @@ describe('staleness', () => {
     const ticked = run(busy, {type: 'tick', now: 60_000})
     expect(ticked.staleSeconds).toBeUndefined()
     expect(run({...ticked, busy: false}, {type: 'tick', now: 61_000}).staleSeconds).toBeUndefined()
+  })
+})
+
+describe('outcomes clear', () => {
+  const done = (s: WatchState): WatchState =>
+    run(
+      s,
+      {type: 'redriveProgress', progress: {total: 1, sent: 1, failed: 0, skipped: 0, state: 'done'}},
+      {type: 'effectDone', text: 'deleted 1 message', tone: 'ok'},
+    )
+
+  it('after a few seconds on the clock: "OK deleted 1 message" and "redrive DONE" go', () => {
+    let s = done(loaded(3))
+    s = run(s, {type: 'tick', now: 1_000}, {type: 'tick', now: 4_000})
+    expect(s.notice?.text).toBe('deleted 1 message')
+    expect(s.redrive?.state).toBe('done')
+    s = run(s, {type: 'tick', now: 1_000 + OUTCOME_SHOWN_MS})
+    expect(s.notice).toBeUndefined()
+    expect(s.redrive).toBeUndefined()
+  })
+
+  it('at the next key', () => {
+    const s = run(done(loaded(3)), {type: 'moveDown'})
+    expect(s.notice).toBeUndefined()
+    expect(s.redrive).toBeUndefined()
+    expect(s.cursor).toBe(1)
+  })
+
+  it('never while the redrive is still running', () => {
+    let s = run(loaded(3), {
+      type: 'redriveProgress',
+      progress: {total: 3, sent: 1, failed: 0, skipped: 0, state: 'running'},
+    })
+    s = run(s, {type: 'tick', now: 0}, {type: 'tick', now: 60_000}, {type: 'moveDown'})
+    expect(s.redrive?.state).toBe('running')
   })
 })

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {chooseMomentoEndpoint, decodeMomentoKey} from '../../src/core/momento-key.js'
+import {chooseMomentoEndpoint, decodeMomentoKey, keyShapeProblem} from '../../src/core/momento-key.js'
 import {momentoBaseUrlForRegion} from '../../src/core/regions.js'
 
 const NOW = new Date('2026-06-01T00:00:00Z')
@@ -112,5 +112,27 @@ describe('chooseMomentoEndpoint', () => {
   it('warns about an expired key', () => {
     const expired = decodeMomentoKey(jwt({t: 'g', exp: past}), NOW)
     expect(chooseMomentoEndpoint({key: expired, stackRegion: 'us-east-1', mapped}).warnings[0]).toMatch(/expired/)
+  })
+})
+
+describe('keyShapeProblem (the API-key prompt)', () => {
+  const jwt = (claims: Record<string, unknown>) =>
+    ['{"alg":"none"}', JSON.stringify(claims), 'sig'].map((p) => Buffer.from(p).toString('base64url')).join('.')
+
+  it('refuses "abc", a key with spaces and an expired key, without repeating the key', () => {
+    expect(keyShapeProblem('abc')).toMatch(/doesn't look like a Momento API key/)
+    expect(keyShapeProblem('abc')).not.toContain('abc')
+    expect(keyShapeProblem('eyJ a.b.c')).toMatch(/spaces/)
+    expect(keyShapeProblem(jwt({t: 'g', exp: 1}), new Date('2026-12-06T00:00:00Z'))).toMatch(/expired on 1970/)
+  })
+
+  it('accepts v1 keys and JWTs (legacy, v2, and ones it cannot read further)', () => {
+    const v1 = Buffer.from(
+      JSON.stringify({api_key: jwt({}), endpoint: 'cell-1-us-east-1-1.prod.a.momentohq.com'}),
+    ).toString('base64')
+    expect(keyShapeProblem(v1)).toBeUndefined()
+    expect(keyShapeProblem(jwt({t: 'g'}))).toBeUndefined()
+    expect(keyShapeProblem(jwt({c: 'cache.cell-1-us-east-1-1.prod.a.momentohq.com'}))).toBeUndefined()
+    expect(keyShapeProblem(` ${jwt({})}\n`.trim())).toBeUndefined()
   })
 })

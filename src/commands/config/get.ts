@@ -1,8 +1,8 @@
-import {BaseCommand} from '../../cli/base-command.js'
+import {LocalCommand} from '../../cli/base-command.js'
 import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
 import {resolveSetting} from '../../core/config.js'
 
-export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
+export default class ConfigGet extends LocalCommand<typeof ConfigGet> {
   static override summary = 'Show the value a setting resolves to, and where it comes from'
   static override examples = ['<%= config.bin %> config get cache', '<%= config.bin %> config get bus --json']
   static override args = {key: configKeyArg}

@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
 
 import {configFilePath, saveConfig} from '../../adapters/config-file.js'
-import {BaseCommand} from '../../cli/base-command.js'
+import {LocalCommand} from '../../cli/base-command.js'
 import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
 import {UsageError} from '../../core/errors.js'
 
-export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
+export default class ConfigSet extends LocalCommand<typeof ConfigSet> {
   static override summary = 'Save a default (cache, bus, source, stack, region)'
   static override description =
     'Saved defaults apply when neither a flag nor an environment variable gives the value ' +

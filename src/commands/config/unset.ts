@@ -1,8 +1,8 @@
 import {configFilePath, saveConfig} from '../../adapters/config-file.js'
-import {BaseCommand} from '../../cli/base-command.js'
+import {LocalCommand} from '../../cli/base-command.js'
 import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
 
-export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
+export default class ConfigUnset extends LocalCommand<typeof ConfigUnset> {
   static override summary = 'Forget a saved default'
   static override examples = ['<%= config.bin %> config unset cache']
   static override args = {key: configKeyArg}

@@ -10,6 +10,7 @@ import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFro
 import {ConflictError, UsageError} from '../../core/errors.js'
 import {plainDecoder} from '../../services/dlq-diagnose.js'
 import {exportDlq, type LineSink} from '../../services/dlq-export.js'
+import {plural} from '../../core/text-width.js'
 
 /** What `dlq export --json` prints (with `--file -` the lines themselves go to stdout instead). */
 export interface DlqExportResult {
@@ -102,7 +103,7 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
       const where = toStdout ? 'stdout' : this.flags.file
       const more = summary.truncated ? ` (stopped at --limit ${this.flags.limit})` : ''
       this.logToStderr(
-        `Exported ${summary.exported} of ${summary.scanned} messages to ${where}${more}; nothing was deleted.`,
+        `Exported ${summary.exported} of ${plural(summary.scanned, 'message')} to ${where}${more}; nothing was deleted.`,
       )
     }
     return result

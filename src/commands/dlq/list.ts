@@ -6,6 +6,7 @@ import {style} from '../../cli/output.js'
 import type {DlqRecord} from '../../core/dlq.js'
 import {needsDiagnosis} from '../../core/dlq-decode.js'
 import {type DlqSummary, formatAge, isFiltering, summarize} from '../../core/dlq-filter.js'
+import {displayWidth, padToWidth, plural, truncateToWidth, wrapWords} from '../../core/text-width.js'
 import {type DlqRecordView, peekDlq, toRecordView} from '../../services/dlq-list.js'
 
 /** What `dlq list --json` prints. Receipt handles are left out: they are void once the messages are released. */
@@ -88,47 +89,85 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     releaseFailures: number,
   ): void {
     if (releaseFailures > 0) {
-      this.logToStderr(`${releaseFailures} messages couldn't be released; they reappear within 30 seconds.`)
+      this.logToStderr(`${plural(releaseFailures, 'message')} couldn't be released; they reappear within 30 seconds.`)
     }
     if (!this.ctx.output.interactive) {
       for (const r of records) this.log(tsvRow(r))
       return
     }
-    const s = style(this.ctx.output.color)
     if (records.length === 0) {
       this.logToStderr(
         result.scanned === 0
           ? `The dead-letter queue ${name} is empty.`
-          : `None of the ${result.scanned} messages in ${name} match the filters.`,
+          : `None of the ${plural(result.scanned, 'message')} in ${name} match the filters.`,
       )
       return
     }
-    const ago = (iso: string | undefined) =>
-      iso ? `${formatAge(Math.max(0, (Date.now() - Date.parse(iso)) / 1000))} ago` : '-'
-    const more = result.truncated ? ` (stopped at --limit ${this.flags.limit}; there may be more)` : ''
-    this.log(
-      s.bold(`${records.length} ${filtered ? 'matching ' : ''}messages in ${name}`) +
-        ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`,
-    )
-    const width = Math.max(...result.summary.groups.map((g) => g.label.length))
-    for (const g of result.summary.groups) {
-      this.log(
-        `  ${String(g.count).padStart(5)}  ${s.yellow(g.label.padEnd(width))}  ${s.dim(
-          `oldest ${ago(g.oldest)}, newest ${ago(g.newest)}`,
-        )}`,
-      )
-      this.log(`         ${s.dim('fix:')} ${g.fix}${g.fixCommand ? `  ${s.cyan(g.fixCommand)}` : ''}`)
-    }
-    this.log('')
-    for (const r of records) {
-      const target = r.topic ? `topic ${r.topic}` : (r.key ?? (r.keyBase64 ? `b64:${r.keyBase64}` : '-'))
-      this.log(
-        `${formatAge(r.ageSeconds).padStart(4)}  ${s.yellow(r.reason.padEnd(18))} ${(r.detailType ?? '-').padEnd(12)} ` +
-          `${(r.cache ?? '-').padEnd(16)} ${target}`,
-      )
-      this.log(`      ${s.dim(`${r.explanation} [evidence: ${r.evidence}]`)}`)
-    }
+    const lines = terminalListing(result, records, {
+      name,
+      filtered,
+      limit: this.flags.limit,
+      color: this.ctx.output.color,
+      width: process.stdout.columns || 80,
+      now: Date.now(),
+    })
+    for (const line of lines) this.log(line)
   }
+}
+
+/**
+ * The terminal listing: a summary line, each reason with its count, ages and fix (the fix command
+ * once, on its own line unless the fix already names it; text wrapped at word boundaries to the
+ * terminal's width), then one row per message.
+ */
+export function terminalListing(
+  result: Pick<DlqListResult, 'truncated' | 'summary'>,
+  records: readonly DlqRecord[],
+  options: {name: string; filtered: boolean; limit: number | undefined; color: boolean; width: number; now: number},
+): string[] {
+  const s = style(options.color)
+  const width = Math.max(40, options.width)
+  const out: string[] = []
+  const ago = (iso: string | undefined) =>
+    iso ? `${formatAge(Math.max(0, (options.now - Date.parse(iso)) / 1000))} ago` : '-'
+  const more = result.truncated ? ` (stopped at --limit ${options.limit}; there may be more)` : ''
+  const noun = `${options.filtered ? 'matching ' : ''}message`
+  out.push(
+    s.bold(`${plural(records.length, noun, `${noun}s`)} in ${options.name}`) +
+      ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`,
+  )
+  const labelWidth = Math.max(...result.summary.groups.map((g) => g.label.length))
+  const indent = '         '
+  const wrapped = (text: string, first: string) =>
+    wrapWords(text, width - indent.length - first.length).map(
+      (line, i) => `${indent}${i === 0 ? first : '     '}${line}`,
+    )
+  for (const g of result.summary.groups) {
+    const head = `  ${String(g.count).padStart(5)}  ${g.label.padEnd(labelWidth)}  `
+    const ages = `oldest ${ago(g.oldest)}, newest ${ago(g.newest)}`
+    const colored = `  ${String(g.count).padStart(5)}  ${s.yellow(g.label.padEnd(labelWidth))}  `
+    if (displayWidth(head + ages) <= width) out.push(`${colored}${s.dim(ages)}`)
+    else out.push(colored.trimEnd(), `${indent}${s.dim(ages)}`)
+    const fixLines = wrapped(g.fix, 'fix: ')
+    out.push(...fixLines.map((line, i) => (i === 0 ? line.replace('fix: ', `${s.dim('fix:')} `) : line)))
+    // The fix text often quotes its command already (`momento cache create …`): say it once.
+    if (g.fixCommand && !g.fix.includes(g.fixCommand)) out.push(`${indent}${s.dim('run:')} ${s.cyan(g.fixCommand)}`)
+  }
+  out.push('')
+  for (const r of records) {
+    const target = r.topic ? `topic ${r.topic}` : (r.key ?? (r.keyBase64 ? `b64:${r.keyBase64}` : '-'))
+    // Narrow terminals get a narrower cache column; a key too long for the row ends in an ellipsis.
+    const cacheWidth = width < 80 ? 10 : 16
+    const room = Math.max(8, width - (4 + 2 + 19 + 13 + cacheWidth + 1))
+    out.push(
+      `${formatAge(r.ageSeconds).padStart(4)}  ${s.yellow(r.reason.padEnd(18))} ${(r.detailType ?? '-').padEnd(12)} ` +
+        `${padToWidth(r.cache ?? '-', cacheWidth)} ${truncateToWidth(target, room)}`,
+    )
+    out.push(
+      ...wrapWords(`${r.explanation} [evidence: ${r.evidence}]`, width - 7).map((line) => `      ${s.dim(line)}`),
+    )
+  }
+  return out
 }
 
 /** One tab-separated row: tabs and newlines inside fields become spaces. */

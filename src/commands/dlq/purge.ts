@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqQueueFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {ask, cancelled, confirmationNeeded} from '../../cli/prompt.js'
+import {plural} from '../../core/text-width.js'
 
 /** What `dlq purge --json` prints. */
 export interface DlqPurgeResult {
@@ -38,7 +39,9 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
     const count = depth.visible + depth.inFlight + depth.delayed
     if (!this.flags.yes) {
       const inFlight = depth.inFlight > 0 ? ` (${depth.inFlight} of them in flight)` : ''
-      this.logToStderr(`This deletes about ${count} messages${inFlight} from ${name}; they can't be recovered.`)
+      this.logToStderr(
+        `This deletes about ${plural(count, 'message')}${inFlight} from ${name}; they can't be recovered.`,
+      )
       this.logToStderr('Keep a copy first with `momento-eb dlq export --file dlq.ndjson`.')
       const answer = await ask(`Type the queue name (${name}) to purge it: `)
       if (answer !== name) throw cancelled(answer === '' ? 'no name typed' : "the name didn't match")
@@ -46,7 +49,9 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
     await queue.purge()
     const result: DlqPurgeResult = {queueUrl: located.queueUrl, purged: count, purgedAt: new Date().toISOString()}
     if (!this.jsonEnabled()) {
-      this.logToStderr(`Purged ${name}: about ${count} messages deleted (SQS may take up to 60 seconds to finish).`)
+      this.logToStderr(
+        `Purged ${name}: about ${plural(count, 'message')} deleted (SQS may take up to 60 seconds to finish).`,
+      )
     }
     return result
   }

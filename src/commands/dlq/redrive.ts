@@ -19,12 +19,13 @@ import {
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
+import {progressReporter} from '../../cli/redrive-progress.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
-import {SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
+import {cacheSetExpiry, SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import {type BatchDecoder, plainDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
 import {
@@ -44,9 +45,9 @@ import {
   redriveRecords,
   type RedriveDeps,
   type RedriveOptions,
-  type RedriveProgress,
   type RedriveSummary,
 } from '../../services/redrive.js'
+import {plural} from '../../core/text-width.js'
 
 /** What `dlq redrive --json` prints: the run's summary, plus the edits when --edit was used. */
 export interface RedriveResult extends RedriveSummary {
@@ -287,7 +288,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       runId,
       signal: controller.signal,
     }
-    let progress: ReturnType<typeof progressBar> | undefined
+    let progress: ReturnType<typeof progressReporter> | undefined
     try {
       let edits: RedriveResult['edits'] = []
       let summary: RedriveSummary
@@ -298,13 +299,20 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           const depth = await queue.depth()
           if (depth.visible > CONFIRM_ABOVE) {
             const ok = await this.confirm(
-              `Redrive up to ${flags.limit ?? depth.visible} of ${depth.visible} messages from ${queueUrl}?`,
+              `Redrive up to ${flags.limit ?? depth.visible} of ${plural(depth.visible, 'message')} from ${queueUrl}?`,
             )
             if (!ok) throw cancelled('nothing was redriven')
           }
         }
-        if (this.ctx.output.interactive && process.stderr.isTTY && !this.jsonEnabled()) {
-          progress = progressBar(process.stderr, flags.limit ?? ids?.size ?? (await queue.depth()).visible)
+        if (!this.jsonEnabled() && !flags['dry-run']) {
+          // The most this run can redrive; with a filter (how many match is known only at the end),
+          // the queue's depth, which the bar then follows the reading of.
+          const filtering = isFiltering(filter) && ids === undefined
+          const total =
+            ids?.size ?? (!filtering && flags.limit !== undefined ? flags.limit : (await queue.depth()).visible)
+          const scope = {total, filtering}
+          const terminal = this.ctx.output.interactive && process.stderr.isTTY === true
+          progress = progressReporter(process.stderr, scope, {terminal})
           options.onProgress = progress.update
         }
         summary = await redriveQueue(deps, options)
@@ -324,7 +332,9 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       if (error instanceof RedriveAbortedError) {
         const s = error.summary
         if (s.journalFailure) throw journalFailed(s, journalPath)
-        this.logToStderr(`Redrove ${s.redriven} messages before the failure below; the rest are still in the queue.`)
+        this.logToStderr(
+          `Redrove ${plural(s.redriven, 'message')} before the failure below; the rest are still in the queue.`,
+        )
         throw error.reason
       }
       throw error
@@ -380,6 +390,21 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           hints: ['Check the ids with `momento-eb dlq list`.'],
         })
       }
+      // A cacheSet whose TTL already ran out is skipped at send time (unless --include-expired): say so
+      // before the editor opens, not after the user edited and confirmed it.
+      const expiredNow = (r: DlqRecord, detail?: Record<string, unknown>) => {
+        if (options.includeExpired) return false
+        const at = cacheSetExpiry(r, detail)
+        return at !== undefined && at <= Date.now()
+      }
+      const stale = selected.filter((r) => expiredNow(r))
+      if (stale.length > 0) {
+        this.note(
+          `The TTL of ${plural(stale.length, 'selected event')} already ran out (it counts from the event's time), ` +
+            `so ${stale.length === 1 ? 'it is' : 'they are'} skipped unless you raise "ttl" in the editor ` +
+            'enough to cover the time since, or run with --include-expired.',
+        )
+      }
       const text = await editText(formatEditFile(selected), {env: process.env, name: 'redrive-events.json'})
       const parsed = parseEditFile(text, selected)
       if (!parsed.ok) {
@@ -397,6 +422,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         }))
       if (!this.jsonEnabled()) this.showDiff(edits, parsed.removed)
       const toSend = selected.filter((r) => parsed.edits.has(r.messageId))
+      const stillExpired = toSend.filter((r) => expiredNow(r, parsed.edits.get(r.messageId)))
+      if (stillExpired.length > 0 && !this.jsonEnabled()) {
+        this.note(
+          `${plural(stillExpired.length, 'edited event')} still past ${stillExpired.length === 1 ? 'its' : 'their'} TTL: ` +
+            `${stillExpired.length === 1 ? 'it' : 'they'} will be skipped (--include-expired sends them).`,
+        )
+      }
       if (!this.flags.yes && !(await this.confirm(`Redrive ${toSend.length} edited event(s)?`))) {
         throw cancelled('nothing was redriven')
       }
@@ -548,26 +580,4 @@ function journalFailed(s: RedriveSummary, path: string): MomentoEbError {
       ],
     },
   )
-}
-
-/** A one-line progress bar on stderr (interactive terminals only). */
-function progressBar(stream: NodeJS.WriteStream, total: number, width = 30) {
-  let last = 0
-  return {
-    update(p: RedriveProgress): void {
-      const now = Date.now()
-      if (now - last < 100) return
-      last = now
-      const done = p.redriven + p.failed + p.skipped + p.recovered
-      const filled = total === 0 ? width : Math.min(width, Math.round((done / total) * width))
-      const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
-      const back = p.cameBack > 0 ? ` · ${p.cameBack} came back` : ''
-      stream.write(
-        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${rate}`,
-      )
-    },
-    done(): void {
-      if (last > 0) stream.write('\n')
-    },
-  }
 }

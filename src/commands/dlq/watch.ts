@@ -1,4 +1,4 @@
-import {openSync, writeSync, closeSync} from 'node:fs'
+import {closeSync, openSync, statSync, writeSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {resolve} from 'node:path'
 
@@ -28,7 +28,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
     'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
-    "deletes, x exports to an NDJSON file, t traces its event in the stack's event-bus logs, ? shows every key, q or " +
+    "deletes, x exports to an NDJSON file (asks where), t traces its event in the stack's event-bus logs, ? shows every key, q or " +
     'Ctrl-C quits (exit 0). Redrive and delete ask ' +
     'first where they touch more than the selected message or destroy it.\n\n' +
     'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
@@ -50,6 +50,10 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       default: 1,
       min: 1,
       max: 300,
+    }),
+    demo: Flags.boolean({
+      summary: 'Run inside `momento-eb demo`: the footer says q continues the demo.',
+      hidden: true,
     }),
     rate: Flags.integer({
       summary: "Redrive pace in messages/s (default: the API destination's rate, else 50).",
@@ -146,35 +150,48 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     // and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
     const nodeEnv = process.env['NODE_ENV']
     if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
-    const [{render}, {createElement}, {WatchApp}, {createTheme}] = await Promise.all([
+    const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await Promise.all([
       import('ink'),
       import('react'),
       import('../../ui/dlq/WatchApp.js'),
       import('../../ui/theme.js'),
+      import('../../ui/alternate-screen.js'),
     ]).finally(() => {
       if (nodeEnv === undefined) delete process.env['NODE_ENV']
     })
     const source: FeedSource = {
       updates: (signal) => filtered(feed.updates(signal), filter),
     }
-    const instance = render(
-      createElement(WatchApp, {
-        queue: isFiltering(filter) ? `${name} (flags filter)` : name,
-        feed: source,
-        actions: this.actions(feed, queue),
-        theme: createTheme(this.ctx.output.color),
-        // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
-        staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
-      }),
-      {exitOnCtrlC: false, maxFps: 60},
-    )
+    // The view draws on the alternate screen: after q, Ctrl-C, SIGTERM or a fatal error the shell's
+    // screen comes back as it was, without the last frame in the scrollback.
+    const leaveScreen = enterAlternateScreen(process.stdout)
+    let instance
+    try {
+      instance = render(
+        createElement(WatchApp, {
+          queue: isFiltering(filter) ? `${name} (flags filter)` : name,
+          feed: source,
+          actions: this.actions(feed, queue),
+          theme: createTheme(this.ctx.output.color),
+          // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
+          staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
+          quitLabel: this.flags.demo ? 'continue the demo' : undefined,
+        }),
+        {exitOnCtrlC: false, maxFps: 60},
+      )
+    } catch (error) {
+      leaveScreen()
+      throw error
+    }
     // SIGINT from outside (kill -INT) or SIGTERM: leave the view as `q` does.
-    const stop = () => instance.unmount()
+    const view = instance
+    const stop = () => view.unmount()
     signal.addEventListener('abort', stop, {once: true})
     try {
-      await instance.waitUntilExit()
+      await view.waitUntilExit()
     } finally {
       signal.removeEventListener('abort', stop)
+      leaveScreen()
     }
   }
 
@@ -254,7 +271,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
           resume()
         }
       },
-      export: async (records) => exportRecords(records, this.redactor.redact.bind(this.redactor)),
+      export: async (records, path) => exportRecords(records, this.redactor.redact.bind(this.redactor), path),
       trace: createDlqTracer(this.ctx, this.flags, this.savedConfig),
       forget: (ids) => feed.forget(ids),
     }
@@ -264,7 +281,13 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   private async edit(record: DlqRecord): Promise<EditOutcome> {
     let text: string
     try {
-      text = await editText(formatEditFile([record]), {env: process.env, name: 'redrive-event.json'})
+      try {
+        text = await editText(formatEditFile([record]), {env: process.env, name: 'redrive-event.json'})
+      } finally {
+        // A full-screen editor leaves the alternate screen when it quits: go back to it for the view.
+        const {returnToAlternateScreen} = await import('../../ui/alternate-screen.js')
+        returnToAlternateScreen(process.stdout)
+      }
     } catch (error) {
       if (error instanceof UsageError) return {kind: 'cancelled', message: error.message}
       throw error
@@ -308,23 +331,47 @@ function waitForDrain(signal: AbortSignal): Promise<void> {
   })
 }
 
+/** Why a file could not be created, in words, with what to do instead. */
+function exportFailure(target: string, error: NodeJS.ErrnoException): Error {
+  const why: Record<string, string> = {
+    ENOENT: "its directory doesn't exist",
+    ENOTDIR: 'a part of the path is a file, not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'the file system is read-only',
+    EEXIST: 'a file of that name exists (nothing is overwritten)',
+    EISDIR: 'that is a directory',
+    ENOSPC: 'the disk is full',
+  }
+  const reason = why[error.code ?? ''] ?? error.message
+  return new Error(`can't write ${target}: ${reason}; press x and give another path`)
+}
+
 /**
- * Write the records as NDJSON (the same lines as the non-TTY stream) to a new file in the working
- * directory, readable by the owner only. Returns the file name.
+ * Write the records as NDJSON (the same lines as the non-TTY stream), readable by the owner only, to
+ * a new file: `path` if given (`~` is the home directory; an existing directory gets a new file in
+ * it), else a new file in the working directory. Never overwrites. Returns the file's name as given
+ * (relative names stay relative). Failures are errors whose message says what to do.
  */
-export function exportRecords(records: readonly DlqRecord[], redact: (text: string) => string): string {
+export function exportRecords(records: readonly DlqRecord[], redact: (text: string) => string, path?: string): string {
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
-  let name = `dlq-watch-${stamp}.ndjson`
+  const given = path === undefined ? undefined : path.replace(/^~(?=$|\/)/, homedir())
+  let dir: string | undefined
+  if (given === undefined) dir = ''
+  else if (given.endsWith('/') || isDirectory(given)) dir = given.endsWith('/') ? given : `${given}/`
+  let name = dir === undefined ? (given as string) : `${dir}dlq-watch-${stamp}.ndjson`
   let fd: number | undefined
   for (let attempt = 1; fd === undefined; attempt++) {
     try {
       fd = openSync(resolve(name), 'wx', 0o600)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) throw error
-      name = `dlq-watch-${stamp}-${attempt}.ndjson`
+      const e = error as NodeJS.ErrnoException
+      // A generated name that exists gets a suffix; a name the user chose is never overwritten.
+      if (e.code !== 'EEXIST' || dir === undefined || attempt > 20) throw exportFailure(name, e)
+      name = `${dir}dlq-watch-${stamp}-${attempt}.ndjson`
     }
   }
   try {
@@ -334,8 +381,18 @@ export function exportRecords(records: readonly DlqRecord[], redact: (text: stri
       if (chunk.length === 1000) writeSync(fd, `${chunk.splice(0).join('\n')}\n`)
     }
     if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`)
+  } catch (error) {
+    throw exportFailure(name, error as NodeJS.ErrnoException)
   } finally {
     closeSync(fd)
   }
   return name
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
+import {ttlFromFlag} from '../../cli/flags.js'
 import {
   keyFlags,
   messageFlags,
@@ -30,7 +31,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   static override flags = {
     ...putFlags,
     ...keyFlags,
-    ttl: Flags.string({summary: 'Time to live in whole seconds, 1–86400.'}),
+    ttl: Flags.string({summary: 'Time to live: whole seconds (300) or a duration (90s, 5m, 1h30m), 1 s to 24 h.'}),
     ...messageFlags,
     ...putWaitFlags,
   }
@@ -43,7 +44,7 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
       cacheName,
       key: this.flags.key,
       key_base64: this.flags['key-base64'],
-      ttl: this.flags.ttl,
+      ttl: ttlFromFlag(this.flags.ttl),
       message,
     })
     if (!validation.ok) throw invalidEventError('The cacheSet event', validation.issues)

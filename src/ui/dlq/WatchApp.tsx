@@ -27,6 +27,8 @@ export interface WatchAppProps {
   /** The clock and how often the view checks it (tests). Default Date.now, every second. */
   readonly now?: (() => number) | undefined
   readonly tickMs?: number | undefined
+  /** What q does, when not just quitting (the demo: "continue the demo"). */
+  readonly quitLabel?: string | undefined
 }
 
 const MAX_COLUMNS = 160
@@ -50,6 +52,7 @@ export function WatchApp({
   staleAfterMs = DEFAULT_STALE_AFTER_MS,
   now = Date.now,
   tickMs = 1_000,
+  quitLabel,
 }: WatchAppProps) {
   const {exit} = useApp()
   const {stdout} = useStdout()
@@ -124,6 +127,6 @@ export function WatchApp({
   // While the editor owns the screen, keep rendering the same element so nothing is repainted.
   const frozen = useRef<ReactElement | undefined>(undefined)
   if (state.suspended && frozen.current) return frozen.current
-  frozen.current = <WatchView state={state} theme={theme} />
+  frozen.current = <WatchView state={state} theme={theme} quitLabel={quitLabel} />
   return frozen.current
 }

@@ -19,6 +19,8 @@ export interface WatchViewProps {
   /** Keys are mapped to intents by the root; the view itself only renders. */
   readonly onIntent?: (intent: Intent) => void
   readonly theme: Theme
+  /** What q does, when not just quitting (inside the demo: "continue the demo"). */
+  readonly quitLabel?: string | undefined
 }
 
 /**
@@ -26,14 +28,15 @@ export interface WatchViewProps {
  * message, or help), a status line (filter input / confirmation / last outcome) and the key footer.
  * Every line fits `state.columns`; the frame is always `state.pageSize + 8` rows high.
  */
-export function WatchView({state, theme}: WatchViewProps) {
+export function WatchView({state, theme, quitLabel}: WatchViewProps) {
   const width = state.columns
   const bodyHeight = state.pageSize + 2
   const selected = selectedRecord(state)
   const showDetail =
     selected !== undefined && (state.mode === 'detail' || (state.mode !== 'list' && state.returnMode === 'detail'))
   let body
-  if (state.mode === 'help') body = <HelpOverlay height={bodyHeight - 1} width={width} theme={theme} />
+  if (state.mode === 'help')
+    body = <HelpOverlay height={bodyHeight - 1} width={width} feedError={state.feedError} theme={theme} />
   else if (state.mode === 'trace' && state.trace)
     body = <TracePane trace={state.trace} height={bodyHeight} width={width} theme={theme} />
   else if (showDetail)
@@ -53,6 +56,16 @@ export function WatchView({state, theme}: WatchViewProps) {
     )
   let status
   if (state.mode === 'filter') status = <FilterInput draft={state.filterDraft} width={width} theme={theme} />
+  else if (state.mode === 'export')
+    status = (
+      <FilterInput
+        draft={state.exportDraft}
+        width={width}
+        theme={theme}
+        prompt={`export ${state.matching.length === 1 ? '1 message' : `${state.matching.length} messages`} to: `}
+        placeholder="(Enter: a new dlq-watch-TIME.ndjson here)"
+      />
+    )
   else if (state.mode === 'confirm' && state.confirm)
     status = <ConfirmPrompt question={state.confirm.question} width={width} theme={theme} />
   else
@@ -64,6 +77,7 @@ export function WatchView({state, theme}: WatchViewProps) {
         busy={state.busy}
         staleSeconds={state.staleSeconds}
         everRead={state.depth !== undefined}
+        idleHint={quitLabel ? `press q to ${quitLabel}` : undefined}
         width={width}
         theme={theme}
       />

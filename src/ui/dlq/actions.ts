@@ -45,8 +45,12 @@ export interface WatchActions {
   edit?(record: DlqRecord): Promise<EditOutcome>
   /** Delete messages for good; resolves with the ids actually deleted. */
   delete(records: readonly DlqRecord[]): Promise<readonly string[]>
-  /** Write the records as NDJSON (mode 0600) to a new file in the working directory; resolves with its name. */
-  export(records: readonly DlqRecord[]): Promise<string>
+  /**
+   * Write the records as NDJSON (mode 0600) to a new file: `path` (a file, or a directory to put a
+   * new file in), else a new file in the working directory. Resolves with the file's name; rejects
+   * with a message fit for the status line.
+   */
+  export(records: readonly DlqRecord[], path?: string): Promise<string>
   /**
    * The journey of the message's event from the event-bus logs (one lookup). Throws when the stack
    * has no logs (the message says how to turn them on). Missing: the key says "unavailable".

@@ -41,7 +41,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   {keys: 'R', action: 'redrive all matching (asks first)'},
   {keys: 'e', action: 'edit in $EDITOR, then redrive'},
   {keys: 'd', action: 'delete selected (asks first)'},
-  {keys: 'x', action: 'export matching to an NDJSON file'},
+  {keys: 'x', action: 'export matching to an NDJSON file (asks where)'},
   {keys: 't', action: 'trace the event in the bus logs (t/Esc closes)'},
   {keys: '?', action: 'help'},
   {keys: 'q Ctrl-C', action: 'quit'},
@@ -104,6 +104,13 @@ export function intentForKey(input: string, key: KeyInfo, mode: Mode): Intent | 
       if (key.backspace || key.delete) return {type: 'filterBackspace'}
       if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return undefined
       if (input && isPrintable(input)) return {type: 'filterInput', text: input}
+      return undefined
+    case 'export':
+      if (key.return) return {type: 'exportApply'}
+      if (key.escape) return {type: 'exportCancel'}
+      if (key.backspace || key.delete) return {type: 'exportBackspace'}
+      if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return undefined
+      if (input && isPrintable(input)) return {type: 'exportInput', text: input}
       return undefined
     case 'confirm':
       if (input === 'y' || input === 'Y') return {type: 'confirmYes'}

@@ -35,6 +35,10 @@ export type Intent =
   | {readonly type: 'editRedrive'}
   | {readonly type: 'delete'}
   | {readonly type: 'export'}
+  | {readonly type: 'exportInput'; readonly text: string}
+  | {readonly type: 'exportBackspace'}
+  | {readonly type: 'exportApply'}
+  | {readonly type: 'exportCancel'}
   | {readonly type: 'trace'}
   | {readonly type: 'closeTrace'}
   | {readonly type: 'help'}
@@ -62,7 +66,12 @@ export type Effect =
     }
   | {readonly kind: 'editRedrive'; readonly record: DlqRecord}
   | {readonly kind: 'delete'; readonly records: readonly DlqRecord[]}
-  | {readonly kind: 'export'; readonly records: readonly DlqRecord[]}
+  | {
+      readonly kind: 'export'
+      readonly records: readonly DlqRecord[]
+      /** Where to write (a file, or a directory for a new file in it); absent: a new file here. */
+      readonly path?: string | undefined
+    }
   | {readonly kind: 'trace'; readonly record: DlqRecord; readonly eventId: string}
 
 /** A destructive action waiting for y/n. */
@@ -105,7 +114,7 @@ export type WatchEvent =
 
 export type NoticeTone = 'info' | 'ok' | 'warn' | 'error'
 
-export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm' | 'trace'
+export type Mode = 'list' | 'detail' | 'filter' | 'help' | 'confirm' | 'trace' | 'export'
 
 /** The whole view state. */
 export interface WatchState {
@@ -128,6 +137,8 @@ export interface WatchState {
   readonly filter: string
   readonly filterDraft: string
   readonly filterWarning: string | undefined
+  /** The export path being typed (key x); empty means the suggested new file. */
+  readonly exportDraft: string
   readonly mode: Mode
   /** First line of the detail pane shown (PgUp/PgDn scroll it). */
   readonly detailTop: number
@@ -154,6 +165,11 @@ export interface WatchState {
   readonly staleSeconds: number | undefined
   readonly redrive: RedriveProgress | undefined
   readonly notice: {readonly text: string; readonly tone: NoticeTone} | undefined
+  /**
+   * When the clock first saw the current outcome (the notice, a finished redrive in the header):
+   * it clears {@link OUTCOME_SHOWN_MS} later, or at the next key.
+   */
+  readonly outcomeSince: number | undefined
   /** The pending side effect, if any, and its sequence number. */
   readonly effect: Effect | undefined
   readonly effectSeq: number
@@ -166,6 +182,9 @@ export interface WatchState {
 
 /** Rows the header, summary, column titles, status and footer take (the list gets the rest). */
 export const CHROME_ROWS = 9
+
+/** How long an action's outcome ("OK deleted 1 message", "redrive DONE") stays on screen. */
+export const OUTCOME_SHOWN_MS = 6_000
 
 /** Data is stale after this long without a good read, unless the caller says otherwise. */
 export const DEFAULT_STALE_AFTER_MS = 5_000
@@ -189,6 +208,7 @@ export function initialState(
     filter: '',
     filterDraft: '',
     filterWarning: undefined,
+    exportDraft: '',
     mode: 'list',
     detailTop: 0,
     returnMode: 'list',
@@ -204,6 +224,7 @@ export function initialState(
     staleSeconds: undefined,
     redrive: undefined,
     notice: undefined,
+    outcomeSince: undefined,
     effect: undefined,
     effectSeq: 0,
     busy: false,
@@ -379,7 +400,26 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
       })
     case 'export':
       if (state.matching.length === 0) return {...state, notice: {text: 'nothing to export', tone: 'warn'}}
-      return request(state, {kind: 'export', records: state.matching})
+      if (state.busy || state.effect)
+        return {...state, notice: {text: 'busy: wait for the current action to finish', tone: 'warn'}}
+      return {...state, mode: 'export', returnMode: state.mode === 'detail' ? 'detail' : 'list', exportDraft: ''}
+    case 'exportInput':
+      return {...state, exportDraft: state.exportDraft + intent.text}
+    case 'exportBackspace':
+      return {...state, exportDraft: state.exportDraft.slice(0, -1)}
+    case 'exportCancel':
+      return {...state, mode: state.returnMode, exportDraft: '', notice: {text: 'export cancelled', tone: 'info'}}
+    case 'exportApply': {
+      const path = state.exportDraft.trim()
+      return request(
+        {...state, mode: state.returnMode, exportDraft: ''},
+        {
+          kind: 'export',
+          records: state.matching,
+          path: path === '' ? undefined : path,
+        },
+      )
+    }
     case 'trace': {
       if (!selected) return {...state, notice: {text: 'no message selected', tone: 'warn'}}
       const eventId = selected.event?.id
@@ -470,7 +510,7 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
       return event.at === undefined ? next : withStaleness(next, event.at)
     }
     case 'tick':
-      return withStaleness(state, event.now)
+      return withStaleness(expireOutcome(state, event.now), event.now)
     case 'resize': {
       const pageSize = pageSizeFor(event.rows)
       if (pageSize === state.pageSize && event.columns === state.columns) return state
@@ -512,6 +552,31 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
         notice: event.text === undefined ? state.notice : {text: event.text, tone: event.tone ?? 'info'},
       }
     default:
-      return onIntent(state, event)
+      return onIntent(clearOutcome(state), event)
+  }
+}
+
+/** A finished outcome is showing: a notice, or a redrive that is no longer running. */
+function showsOutcome(state: WatchState): boolean {
+  return state.notice !== undefined || (state.redrive !== undefined && state.redrive.state !== 'running')
+}
+
+/** Clear the outcome once it has been on screen long enough (never while an action runs). */
+function expireOutcome(state: WatchState, now: number): WatchState {
+  if (state.busy || !showsOutcome(state))
+    return state.outcomeSince === undefined ? state : {...state, outcomeSince: undefined}
+  if (state.outcomeSince === undefined) return {...state, outcomeSince: now}
+  if (now - state.outcomeSince < OUTCOME_SHOWN_MS) return state
+  return clearOutcome(state)
+}
+
+/** A key was pressed: the last outcome has been read. */
+function clearOutcome(state: WatchState): WatchState {
+  if (state.busy || !showsOutcome(state)) return state
+  return {
+    ...state,
+    notice: undefined,
+    redrive: state.redrive?.state === 'running' ? state.redrive : undefined,
+    outcomeSince: undefined,
   }
 }

@@ -1,18 +1,19 @@
 import type {DlqReason, DlqRecord} from '../../core/dlq.js'
 import {REASON_INFO} from '../../core/dlq-decode.js'
+import {padToWidth, truncateToWidth} from '../../core/text-width.js'
 import type {Tone} from '../theme.js'
 
-/** Cut `text` to `width` characters, ending in an ellipsis when cut. Newlines and tabs become spaces. */
+/**
+ * Cut `text` to `width` terminal columns (wide CJK characters count two), ending in an ellipsis
+ * when cut. Newlines and tabs become spaces.
+ */
 export function truncate(text: string, width: number): string {
-  const flat = text.replace(/[\r\n\t]+/g, ' ')
-  if (width <= 0) return ''
-  if (flat.length <= width) return flat
-  return width === 1 ? '…' : `${flat.slice(0, width - 1)}…`
+  return truncateToWidth(text, width)
 }
 
-/** `truncate`, then pad with spaces to exactly `width`. */
+/** `truncate`, then pad with spaces to exactly `width` columns. */
 export function cell(text: string, width: number): string {
-  return truncate(text, width).padEnd(width)
+  return padToWidth(text, width)
 }
 
 /** A count with thousands separators (locale-independent). */

@@ -24,12 +24,21 @@ const FILTER = [
   'Enter apply  Esc cancel  Backspace delete',
 ]
 const CONFIRM = ['y yes  n/Esc no', '']
+const EXPORT = ['type a file or directory (~ is your home), or Enter for a new file here', 'Enter export  Esc cancel']
 const HELP = ['? / Esc / q close help', '']
 const TRACE = ['t / Esc / q back to the list', 'the whole journey, live: momento-eb trace EVENT_ID --follow']
 
 /** Two lines naming every key that works in the current mode. */
 export function Footer({mode, width, theme}: FooterProps) {
-  const lines = {list: LIST, detail: DETAIL, filter: FILTER, confirm: CONFIRM, help: HELP, trace: TRACE}[mode]
+  const lines = {
+    list: LIST,
+    detail: DETAIL,
+    filter: FILTER,
+    confirm: CONFIRM,
+    help: HELP,
+    trace: TRACE,
+    export: EXPORT,
+  }[mode]
   return (
     <>
       {lines.map((line, index) => (

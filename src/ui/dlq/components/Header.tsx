@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink'
 
+import {displayWidth, plural} from '../../../core/text-width.js'
 import type {Theme} from '../../theme.js'
 import type {QueueDepth, RedriveProgress} from '../state.js'
 import {count, truncate} from '../text.js'
@@ -47,8 +48,14 @@ export function Header({
   const stats = `${depthText} · ${rate(arrivalsPerSecond)} new · ${count(gone)} gone`
   const name = truncate(queue, Math.max(8, width - stats.length - 7))
   let second: {text: string; tone: Parameters<Theme['style']>[0]}
-  if (feedError) second = {text: `FEED ERROR ${feedError}`, tone: 'error'}
-  else if (redrive) {
+  if (feedError) {
+    const full = `FEED ERROR ${feedError}`
+    // Too long for the line: the help overlay (?) shows all of it.
+    second = {
+      text: displayWidth(full) <= width ? full : `${truncate(full, Math.max(12, width - 18))} (? shows all)`,
+      tone: 'error',
+    }
+  } else if (redrive) {
     const done = redrive.sent + redrive.failed + redrive.skipped
     const parts = [`${count(done)}/${count(redrive.total)}`, `${count(redrive.sent)} sent`]
     if (redrive.failed > 0) parts.push(`${count(redrive.failed)} failed`)
@@ -63,7 +70,7 @@ export function Header({
       tone,
     }
   } else if (!loaded) second = {text: `loading… ${count(known)} read so far`, tone: 'muted'}
-  else second = {text: `${count(known)} messages read · peeking, nothing is held`, tone: 'muted'}
+  else second = {text: `${plural(known, 'message')} read · peeking, nothing is held`, tone: 'muted'}
   return (
     <Box flexDirection="column">
       <Text>

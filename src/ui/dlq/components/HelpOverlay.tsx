@@ -4,17 +4,23 @@ import type {Theme} from '../../theme.js'
 import {FILTER_FIELDS} from '../filter.js'
 import {KEY_HELP} from '../keys.js'
 import {truncate} from '../text.js'
+import {wrapWords} from '../../../core/text-width.js'
 
 /** Props of {@link HelpOverlay}. */
 export interface HelpOverlayProps {
   readonly height: number
   readonly width: number
+  /** The feed's last error, shown in full (the header has room for its start only). */
+  readonly feedError?: string | undefined
   readonly theme: Theme
 }
 
 /** Every key and the filter syntax (replaces the list while open). */
-export function HelpOverlay({height, width, theme}: HelpOverlayProps) {
+export function HelpOverlay({height, width, feedError, theme}: HelpOverlayProps) {
   const lines = [
+    ...(feedError
+      ? ['Reading the queue failed (still retrying):', ...wrapWords(feedError, width - 2).map((l) => `  ${l}`), '']
+      : []),
     ...KEY_HELP.map((k) => `${k.keys.padEnd(14)} ${k.action}`),
     '',
     `filter: ${FILTER_FIELDS.map((f) => `${f}:`).join(' ')} or plain words (all must match)`,

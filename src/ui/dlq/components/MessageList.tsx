@@ -18,28 +18,78 @@ export interface MessageListProps {
   readonly theme: Theme
 }
 
-/** Column widths for a terminal width: the key column takes what is left. */
-export function columnsFor(width: number) {
-  const time = 8
-  const reason = 18
-  const type = 12
-  const cache = 10
-  const status = 8
-  const fixed = 2 + time + 1 + reason + 1 + type + 1 + cache + 1 + status + 1
-  return {time, reason, type, cache, status, key: Math.max(6, width - fixed - 1)}
+/** Column widths for one layout; 0 leaves the column out. */
+export interface ColumnWidths {
+  readonly time: number
+  readonly reason: number
+  readonly type: number
+  readonly cache: number
+  readonly key: number
+  readonly status: number
+}
+
+const KEY_MIN = 8
+/** Widest first; narrower terminals shrink the columns, then drop STATUS, then SENT. */
+const LAYOUTS: ReadonlyArray<Omit<ColumnWidths, 'key'>> = [
+  {time: 8, reason: 18, type: 12, cache: 10, status: 8},
+  {time: 8, reason: 16, type: 11, cache: 8, status: 4},
+  {time: 8, reason: 16, type: 11, cache: 8, status: 0},
+  {time: 0, reason: 15, type: 11, cache: 8, status: 0},
+  {time: 0, reason: 12, type: 8, cache: 6, status: 0},
+]
+
+/**
+ * Column widths for a terminal width: the key column takes what is left. Every row is exactly
+ * `width - 1` columns (or the minimum of the narrowest layout), so nothing wraps.
+ */
+export function columnsFor(width: number): ColumnWidths {
+  for (const layout of LAYOUTS) {
+    const fixed =
+      2 +
+      [layout.time, layout.reason, layout.type, layout.cache, layout.status].reduce(
+        (sum, w) => sum + (w > 0 ? w + 1 : 0),
+        0,
+      )
+    const key = width - fixed - 1
+    if (key >= KEY_MIN || layout === LAYOUTS[LAYOUTS.length - 1]) return {...layout, key: Math.max(KEY_MIN, key)}
+  }
+  throw new Error('unreachable')
+}
+
+/** The cells of one row in column order, without the leading marker; absent columns left out. */
+function cells(
+  c: ColumnWidths,
+  values: Record<keyof ColumnWidths, string>,
+): {before: string; reason: string; after: string} {
+  const join = (keys: readonly (keyof ColumnWidths)[]) =>
+    keys
+      .filter((k) => c[k] > 0)
+      .map((k) => `${cell(values[k], c[k])} `)
+      .join('')
+  return {
+    before: join(['time']),
+    reason: cell(values.reason, c.reason),
+    after: ` ${join(['type', 'cache', 'key', 'status'])}`.slice(0, -1),
+  }
 }
 
 function Row({record, selected, width, theme}: {record: DlqRecord; selected: boolean; width: number; theme: Theme}) {
   const c = columnsFor(width)
-  const before = `${selected ? '> ' : '  '}${cell(sentTime(record), c.time)} `
-  const reason = cell(record.reason, c.reason)
-  const after = ` ${cell(record.detailType ?? '-', c.type)} ${cell(record.cache ?? '-', c.cache)} ${cell(subject(record), c.key)} ${cell(statusText(record), c.status)}`
-  if (selected) return <Text {...theme.style('selected')}>{before + reason + after}</Text>
+  const parts = cells(c, {
+    time: sentTime(record),
+    reason: record.reason,
+    type: record.detailType ?? '-',
+    cache: record.cache ?? '-',
+    key: subject(record),
+    status: statusText(record),
+  })
+  const before = `${selected ? '> ' : '  '}${parts.before}`
+  if (selected) return <Text {...theme.style('selected')}>{before + parts.reason + parts.after}</Text>
   return (
     <Text>
       {before}
-      <Text {...theme.style(reasonTone(record.reason))}>{reason}</Text>
-      {after}
+      <Text {...theme.style(reasonTone(record.reason))}>{parts.reason}</Text>
+      {parts.after}
     </Text>
   )
 }
@@ -59,7 +109,15 @@ export const MessageList = memo(function MessageList({
   theme,
 }: MessageListProps) {
   const c = columnsFor(width)
-  const title = `  ${cell('SENT UTC', c.time)} ${cell('REASON', c.reason)} ${cell('TYPE', c.type)} ${cell('CACHE', c.cache)} ${cell('KEY / TOPIC', c.key)} ${cell('STATUS', c.status)}`
+  const heads = cells(c, {
+    time: 'SENT UTC',
+    reason: 'REASON',
+    type: 'TYPE',
+    cache: 'CACHE',
+    key: 'KEY / TOPIC',
+    status: 'STATUS',
+  })
+  const title = `  ${heads.before}${heads.reason}${heads.after}`
   const rows = records.slice(top, top + pageSize)
   const empty = records.length === 0
   const position = empty

@@ -16,6 +16,8 @@ export interface StatusLineProps {
   readonly everRead?: boolean | undefined
   readonly width: number
   readonly theme: Theme
+  /** Shown when there is nothing else to say (inside the demo: how to go on). */
+  readonly idleHint?: string | undefined
 }
 
 const TONES: Readonly<Record<NoticeTone, Tone>> = {info: 'normal', ok: 'ok', warn: 'warn', error: 'error'}
@@ -38,6 +40,7 @@ export function StatusLine({
   everRead = true,
   width,
   theme,
+  idleHint,
 }: StatusLineProps) {
   if (staleSeconds !== undefined) {
     const stale = everRead
@@ -52,5 +55,6 @@ export function StatusLine({
   if (busy) return <Text {...theme.style('accent')}>working…</Text>
   if (filterWarning) return <Text {...theme.style('warn')}>{truncate(`WARNING ${filterWarning}`, width)}</Text>
   if (filter) return <Text {...theme.style('muted')}>{truncate(`filter: ${filter}`, width)}</Text>
+  if (idleHint) return <Text {...theme.style('accent')}>{truncate(idleHint, width)}</Text>
   return <Text> </Text>
 }

@@ -95,7 +95,7 @@ export async function runEffect(
         return
       }
       case 'export': {
-        const file = await actions.export(effect.records)
+        const file = await actions.export(effect.records, effect.path)
         dispatch({
           type: 'effectDone',
           text: `exported ${plural(effect.records.length, 'message')} to ${file}`,

@@ -1,0 +1,53 @@
+import {describe, expect, it} from 'vitest'
+
+import {progressFraction, progressReporter, progressText} from '../../src/cli/redrive-progress.js'
+import type {RedriveProgress} from '../../src/services/redrive.js'
+
+const at = (over: Partial<RedriveProgress>): RedriveProgress => ({
+  received: 0,
+  selected: 0,
+  redriven: 0,
+  failed: 0,
+  skipped: 0,
+  recovered: 0,
+  cameBack: 0,
+  rate: 0,
+  ...over,
+})
+
+describe('redrive progress', () => {
+  it('with a filter, counts against the messages matching, not the whole queue', () => {
+    const p = at({received: 40, selected: 5, redriven: 5})
+    const scope = {total: 100, filtering: true}
+    expect(progressText(p, scope)).toBe('5 of 5 matching so far (40/100 read) redriven 5 failed 0 skipped 0')
+    expect(progressFraction(p, scope)).toBe(0.4)
+    // Without a filter the run's own total.
+    expect(progressText(at({redriven: 3}), {total: 3, filtering: false})).toMatch(/^3\/3 redriven 3/)
+  })
+
+  it('without a terminal prints a line at most once a second, and the final counts at the end', () => {
+    const written: string[] = []
+    let clock = 10_000
+    const reporter = progressReporter(
+      {write: (t: string) => written.push(t) > 0},
+      {total: 10, filtering: false},
+      {
+        terminal: false,
+        now: () => clock,
+      },
+    )
+    reporter.update(at({redriven: 1}))
+    clock += 200
+    reporter.update(at({redriven: 2}))
+    clock += 1_000
+    reporter.update(at({redriven: 5}))
+    reporter.update(at({redriven: 10}))
+    reporter.done()
+    expect(written).toEqual([
+      'redrive: 1/10 redriven 1 failed 0 skipped 0\n',
+      'redrive: 5/10 redriven 5 failed 0 skipped 0\n',
+      'redrive: 10/10 redriven 10 failed 0 skipped 0\n',
+    ])
+    expect(written.join('')).not.toContain('\r')
+  })
+})
