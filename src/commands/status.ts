@@ -35,8 +35,14 @@ export default class Status extends BaseCommand<typeof Status> {
       {key},
     )
     if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
-    if (!this.jsonEnabled()) this.present(report)
-    return report
+    // Fixes that name a command name it with this run's context (--sandbox, --stack…), in JSON too.
+    const shown: StackStatusReport = {
+      ...report,
+      problems: report.problems.map((p) => ({...p, fix: this.suggestions.text(p.fix)})),
+      alarms: report.alarms?.map((a) => ({...a, action: a.action && this.suggestions.text(a.action)})) ?? null,
+    }
+    if (!this.jsonEnabled()) this.present(shown)
+    return shown
   }
 
   private present(r: StackStatusReport): void {

@@ -184,7 +184,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
             this.ctx,
             flags,
             located,
-            decoder ?? plainDecoder({region: this.ctx.target.region}),
+            decoder ??
+              plainDecoder({region: this.ctx.target.region, sandbox: this.ctx.usingSandbox, suggest: this.ctx.suggest}),
             (warning) => {
               if (!this.jsonEnabled()) this.logToStderr(warning)
             },
