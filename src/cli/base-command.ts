@@ -1,4 +1,5 @@
-import {readlinkSync} from 'node:fs'
+import {readFileSync, readlinkSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
@@ -170,8 +171,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const booleans = new Set(Object.keys(definitions).filter((name) => definitions[name]?.type === 'boolean'))
     const context = contextFromTokens(raw, booleans)
+    // The put fast path loads no manifest (put-fast.ts): then it is read, once, when a suggestion needs it.
+    let manifest: Record<string, {flags?: Record<string, unknown>}> | undefined
+    const fromManifest = (id: string) => {
+      if (!manifest) {
+        try {
+          const text = readFileSync(join(this.config.root, 'oclif.manifest.json'), 'utf8')
+          manifest = (JSON.parse(text) as {commands?: typeof manifest}).commands ?? {}
+        } catch {
+          manifest = {}
+        }
+      }
+      return manifest[id]
+    }
     return suggestionRenderer(context, (id) => {
-      const command = this.config.findCommand(id)
+      const command = this.config.findCommand(id) ?? fromManifest(id)
       return command ? new Set(Object.keys(command.flags ?? {})) : undefined
     })
   }

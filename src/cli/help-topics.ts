@@ -107,7 +107,11 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     description: 'Momento API key `momento-eb sandbox` accepts (instead of --api-key, which shows in ps)',
   },
   {name: 'MOMENTO_EB_CACHE', description: 'Momento cache for put when --cache isn’t given (before `config set cache`)'},
-  {name: 'MOMENTO_EB_BUS', description: 'event bus for put when --bus isn’t given (default: default)'},
+  {
+    name: 'MOMENTO_EB_BUS',
+    description:
+      'event bus for put, deploy, whoami and status when no flag names one (then `config set bus`, then default)',
+  },
   {
     name: 'MOMENTO_EB_SOURCE',
     description: 'Source of published events when --source isn’t given (default: momento-eb)',
