@@ -49,6 +49,26 @@ export const REASON_INFO: Readonly<Record<DlqReason, ReasonInfo>> = {
   unknown: {label: 'unknown', retryable: true, needsFix: false},
 }
 
+/** The reasons among `reasons` that need a fix before a redrive can work (REASON_INFO's order, once each). */
+export function reasonsNeedingFix(reasons: Iterable<DlqReason>): DlqReason[] {
+  const given = new Set(reasons)
+  return (Object.keys(REASON_INFO) as DlqReason[]).filter((r) => given.has(r) && REASON_INFO[r].needsFix)
+}
+
+/**
+ * The warning before redriving reasons that need a fix, or undefined when none does: unfixed, each
+ * event fails the same way again and comes back to the DLQ (a new message, a new retry cycle).
+ */
+export function needsFixWarning(reasons: Iterable<DlqReason>): string | undefined {
+  const needing = reasonsNeedingFix(reasons)
+  if (needing.length === 0) return undefined
+  const what = needing.map((r) => `${r} (${REASON_INFO[r].label})`).join(', ')
+  return (
+    `${needing.length === 1 ? 'This reason needs' : 'These reasons need'} a fix before a redrive can work: ${what}. ` +
+    'Unless it is fixed, each event fails the same way and comes back to the DLQ.'
+  )
+}
+
 /** True when `value` names a reason of the closed set. */
 export function isDlqReason(value: string): value is DlqReason {
   return (DLQ_REASONS as readonly string[]).includes(value)

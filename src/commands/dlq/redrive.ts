@@ -20,6 +20,7 @@ import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../.
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
+import {needsFixWarning, reasonsNeedingFix} from '../../core/dlq-decode.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
@@ -155,6 +156,18 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
           'A redrive selects by the reasons as the DLQ messages state them: look first with `momento-eb dlq redrive --dry-run --diagnose` or `momento-eb dlq list`.',
         ],
       })
+    }
+    // Reasons that need a fix first (cache-not-found, key-invalid…): say so before anything is sent, and on
+    // a terminal ask. (With --all or --id the reasons are known only as the messages are read: the summary
+    // says how many came back.)
+    const warning = flags['dry-run'] || !filter.reasons ? undefined : needsFixWarning(filter.reasons)
+    if (warning) {
+      const needing = reasonsNeedingFix(filter.reasons ?? [])
+      this.note(`Warning: ${warning}`)
+      this.note(`See the fix for each with \`momento-eb dlq list --reason ${needing.join(',')}\`, then redrive.`)
+      if (this.ctx.output.interactive && !flags.yes && !this.jsonEnabled()) {
+        if (!(await this.confirm('Redrive them anyway?'))) throw cancelled('nothing was redriven')
+      }
     }
     // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
     const decoder = flags['dry-run']
@@ -465,7 +478,9 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       `${verb} ${result.redriven}, failed ${result.failed}, skipped ${result.skipped}` +
       (reasons ? ` (${reasons})` : '') +
       (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '') +
-      (result.supersededDeleted ? `, ${result.supersededDeleted} superseded deleted` : '')
+      (result.supersededDeleted ? `, ${result.supersededDeleted} superseded deleted` : '') +
+      // How many failed again downstream and are back in the DLQ, 0 included: a redrive's real result.
+      (result.dryRun ? '' : `, ${result.cameBack.total} came back to the DLQ`)
     if (result.dryRun) this.logToStderr(line)
     else this.log(line)
     if (result.cameBack.total > 0) {
