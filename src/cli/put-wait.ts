@@ -163,8 +163,11 @@ export async function publishOne(
     return reportUnmatched(command, result, unmatched, defaults)
   }
   const waited = await finishPutWait(command, result, wait)
-  if (!tracing) return waited
-  return {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
+  const traced = tracing
+    ? {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
+    : waited
+  // Notes that name a command carry this run's context in JSON too (stderr has it through logToStderr).
+  return {...traced, notes: traced.notes.map((note) => command.ctx.suggest.text(note))}
 }
 
 /**
@@ -217,5 +220,6 @@ function reportUnmatched(
     for (const note of notes) command.logToStderr(`Note: ${note}`)
   }
   process.exitCode = ExitCode.Failed
-  return {...put, outcome: 'unmatched', waitedMs: 0, deadLetter: undefined, notes}
+  const shown = notes.map((note) => command.ctx.suggest.text(note))
+  return {...put, outcome: 'unmatched', waitedMs: 0, deadLetter: undefined, notes: shown}
 }

@@ -136,7 +136,10 @@ describe('put --wait', () => {
       'x',
     ])
     expect(run.code, show(run)).toBe(1)
-    expect(JSON.parse(run.stdout)).toMatchObject({outcome: 'unmatched', waitedMs: 0})
+    const unmatched = JSON.parse(run.stdout) as {outcome: string; waitedMs: number; notes: string[]}
+    expect(unmatched).toMatchObject({outcome: 'unmatched', waitedMs: 0})
+    // The suggested commands keep the run's context in JSON too (deploy takes no --queue-url).
+    expect(unmatched.notes.join(' ')).toContain('`momento-eb deploy --event-bus no-rules --sandbox`')
     const human = await runCli(
       [
         'put',
