@@ -1,4 +1,5 @@
-import {readlinkSync} from 'node:fs'
+import {readFileSync, readlinkSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
@@ -17,6 +18,7 @@ import {
 } from './error-render.js'
 import {globalFlags, localFlags} from './flags.js'
 import {resolveOutputMode} from './output.js'
+import {contextFromTokens, PLAIN_SUGGESTIONS, suggestionRenderer, type SuggestionRenderer} from './suggest-context.js'
 import {createRedactor, secretsFromEnv, type Redactor} from './redact.js'
 
 /**
@@ -96,6 +98,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Secrets to keep out of every message: MOMENTO_API_KEY and friends, plus what commands add. */
   protected readonly redactor: Redactor = createRedactor(secretsFromEnv(process.env))
   private context: CliContext | undefined
+  /** Suggested commands with the context the user ran this one with; set by `init()`. */
+  protected suggestions: SuggestionRenderer = PLAIN_SUGGESTIONS
   /** Defaults saved with `momento-eb config set` (flags and env vars win over them). */
   protected savedConfig: ConfigValues = {}
 
@@ -110,6 +114,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         stdin: process.stdin,
         stderr: process.stderr,
         redactor: this.redactor,
+        suggest: this.suggestions,
       })
     }
     return this.context
@@ -141,7 +146,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     if ((this.ctor as unknown as typeof BaseCommand).exitOnInterrupt) process.once('SIGINT', this.onInterrupt)
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, flags, raw} = await this.parse({
       args: this.ctor.args,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -150,11 +155,49 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
+    this.suggestions = this.suggestionsFor(raw)
     this.savedConfig = await loadConfig(configFilePath(this.config.configDir))
     // Precedence for the region: --region, then AWS_REGION (both via the flag), then the saved config,
     // then the profile's region (the SDK's own chain).
     const withRegion = this.flags as {region?: string | undefined}
     if (withRegion.region === undefined && this.savedConfig['region']) withRegion.region = this.savedConfig['region']
+  }
+
+  /** The renderer of suggested commands for the flags the user typed (see suggest-context.ts). */
+  private suggestionsFor(raw: readonly {type: string; flag?: string; input?: string}[]): SuggestionRenderer {
+    const definitions: Record<string, {type?: string} | undefined> = {
+      ...((this.ctor as unknown as typeof BaseCommand).baseFlags as Record<string, {type?: string}>),
+      ...(this.ctor.flags as Record<string, {type?: string}> | undefined),
+    }
+    const booleans = new Set(Object.keys(definitions).filter((name) => definitions[name]?.type === 'boolean'))
+    const context = contextFromTokens(raw, booleans)
+    // The put fast path loads no manifest (put-fast.ts): then it is read, once, when a suggestion needs it.
+    let manifest: Record<string, {flags?: Record<string, unknown>}> | undefined
+    const fromManifest = (id: string) => {
+      if (!manifest) {
+        try {
+          const text = readFileSync(join(this.config.root, 'oclif.manifest.json'), 'utf8')
+          manifest = (JSON.parse(text) as {commands?: typeof manifest}).commands ?? {}
+        } catch {
+          manifest = {}
+        }
+      }
+      return manifest[id]
+    }
+    return suggestionRenderer(context, (id) => {
+      const command = this.config.findCommand(id) ?? fromManifest(id)
+      return command ? new Set(Object.keys(command.flags ?? {})) : undefined
+    })
+  }
+
+  /** Lines on stdout, with suggested commands carrying the run's context. */
+  public override log(message = '', ...args: unknown[]): void {
+    super.log(typeof message === 'string' ? this.suggestions.text(message) : message, ...args)
+  }
+
+  /** Lines on stderr, with suggested commands carrying the run's context. */
+  public override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(typeof message === 'string' ? this.suggestions.text(message) : message, ...args)
   }
 
   /** oclif's parse, with every failure (unknown flag, missing value, bad value) as a UsageError. */
@@ -183,7 +226,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
   protected note(line: string): void {
-    process.stderr.write(`${this.redactor.redact(line)}\n`)
+    process.stderr.write(`${this.redactor.redact(this.suggestions.text(line))}\n`)
   }
 
   /** What helpers shared by several commands need of the running one (context, output, secrets). */
@@ -224,6 +267,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     const domain = toDomainError(error, {argv: this.argv, env: process.env})
     process.exitCode = domain.exitCode
+    // Hints that name a command name it with this run's context (--sandbox, --stack…).
+    Object.assign(domain, {hints: domain.hints.map((hint) => this.suggestions.text(hint))})
     if (domain instanceof CancelledError && this.jsonEnabled() && stdoutState.state === 'ok') {
       // Declining isn't an error: no error envelope, and exit 0.
       this.logJson({cancelled: true, message: domain.message})

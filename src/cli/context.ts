@@ -4,6 +4,7 @@ import {AWS_REGION_NAMES, REGION_NAME} from '../core/regions.js'
 import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
 import {resolveOutputMode, type OutputMode} from './output.js'
 import type {Redactor} from './redact.js'
+import {PLAIN_SUGGESTIONS, type SuggestionRenderer} from './suggest-context.js'
 import {suggestValue} from './suggest.js'
 
 /** Where the Momento HTTP API is and the key to use. The key comes from MOMENTO_API_KEY only. */
@@ -26,6 +27,8 @@ export interface CliContext {
   readonly sandboxUrl: string
   /** The AWS clients, built on first access. */
   readonly aws: AwsClients
+  /** Renders suggested commands with the context the user ran this one with (--sandbox, --stack…). */
+  readonly suggest: SuggestionRenderer
   /** Write a context line to stderr when --verbose is on. */
   verbose(line: string): void
   /** Release the clients. BaseCommand calls it when the run ends. */
@@ -40,6 +43,8 @@ export interface ContextInputs {
   readonly stdin: {readonly isTTY?: boolean}
   readonly stderr: {write(chunk: string): unknown}
   readonly redactor: Redactor
+  /** How suggestions carry this run's context; none when absent. */
+  readonly suggest?: SuggestionRenderer | undefined
 }
 
 /** `--region` (or AWS_REGION) that isn't a region name: exit 2, with the region it most likely meant. */
@@ -129,6 +134,7 @@ export function createCliContext(inputs: ContextInputs): CliContext {
     momento,
     usingSandbox,
     sandboxUrl,
+    suggest: inputs.suggest ?? PLAIN_SUGGESTIONS,
     get aws() {
       if (!clients) {
         clients = createAwsClients(target)

@@ -55,6 +55,8 @@ export async function decoderFromFlags(
   decode: DecodeOptions = {},
   diagnosis: Pick<DiagnosisOptions, 'findingTtlMs'> = {},
 ): Promise<DecoderChoice> {
+  // Fixes name commands with the run's context, and fixes that work where the user is (the sandbox).
+  decode = {sandbox: ctx.usingSandbox, suggest: ctx.suggest, ...decode}
   if (flags.diagnose === false) return {decode: plainDecoder(decode), diagnosing: false}
   let apiKey = flags['api-key-stdin'] ? await readApiKeyFromStdin(command) : ctx.momento.apiKey
   if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
@@ -85,6 +87,7 @@ export function diagnosingDecoderFor(
   decode: DecodeOptions = {},
   diagnosis: Pick<DiagnosisOptions, 'findingTtlMs'> = {},
 ): BatchDecoder {
+  decode = {sandbox: ctx.usingSandbox, suggest: ctx.suggest, ...decode}
   const key = decodeMomentoKey(apiKey)
   const callOptions = {sandboxUrl: ctx.usingSandbox ? ctx.sandboxUrl : undefined}
   return diagnosingDecoder(

@@ -129,7 +129,11 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     description: 'multiplier for the sandbox’s simulated waits when --time-scale isn’t given (1 is AWS-like)',
   },
   {name: 'MOMENTO_EB_CACHE', description: 'Momento cache for put when --cache isn’t given (before `config set cache`)'},
-  {name: 'MOMENTO_EB_BUS', description: 'event bus for put when --bus isn’t given (default: default)'},
+  {
+    name: 'MOMENTO_EB_BUS',
+    description:
+      'event bus for put, deploy, whoami and status when no flag names one (then `config set bus`, then default)',
+  },
   {
     name: 'MOMENTO_EB_EVENT_BUS',
     description: 'event bus `whoami` checks when --event-bus isn’t given (default: default)',

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
-import {createEventsPort} from '../adapters/aws/events.js'
+import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/events.js'
 import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
@@ -21,7 +21,8 @@ import type {Redactor} from './redact.js'
 export const putWaitFlags = {
   wait: Flags.boolean({
     summary:
-      'Wait until Momento shows the event delivered (exit 0), a DLQ message carries it (exit 1), or --timeout (exit 8).',
+      'Wait until Momento shows the event delivered (exit 0), a DLQ message carries it (exit 1), or --timeout (exit 8). ' +
+      'When no rule on the bus matches the event, says so at once (exit 1).',
     helpGroup: 'WAIT',
   }),
   timeout: Flags.string({
@@ -156,7 +157,69 @@ export async function publishOne(
   }
   if (!command.jsonEnabled()) printPutResult(command, result)
   if (!wait) return result
+  const unmatched = await noRuleMatches(command, event, defaults)
+  if (unmatched) {
+    wait.prepared.close()
+    return reportUnmatched(command, result, unmatched, defaults)
+  }
   const waited = await finishPutWait(command, result, wait)
-  if (!tracing) return waited
-  return {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
+  const traced = tracing
+    ? {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
+    : waited
+  // Notes that name a command carry this run's context in JSON too (stderr has it through logToStderr).
+  return {...traced, notes: traced.notes.map((note) => command.ctx.suggest.text(note))}
+}
+
+/**
+ * The rules of the bus the event went to, when none of them matches it (undefined when one may, or
+ * when the rules can't be listed: then the wait says what it finds, as before).
+ */
+async function noRuleMatches(
+  command: WaitCommand,
+  event: MomentoEvent,
+  defaults: {bus: string; source: string},
+): Promise<BusRuleMatch | undefined> {
+  const {ctx} = command
+  try {
+    const sample = sampleEventFor({
+      source: defaults.source,
+      detailType: event.detailType,
+      detail: event.detail,
+      region: ctx.target.region,
+    })
+    const found = await rulesMatchingEvent(ctx.aws, defaults.bus, sample, {sandboxUrl: ctx.sandboxUrl})
+    return found.matching.length === 0 ? found : undefined
+  } catch (error) {
+    ctx.verbose(`Couldn't list the rules on bus ${defaults.bus} (${(error as Error).message.split('\n')[0]}).`)
+    return undefined
+  }
+}
+
+/** "No rule on bus X matches": exit 1 at once, with where the rules are and how to point there. */
+function reportUnmatched(
+  command: WaitCommand & {jsonEnabled(): boolean},
+  put: PutResult,
+  found: BusRuleMatch,
+  defaults: {bus: string; source: string},
+): PutWaitResult {
+  const what = `detail type ${put.detailType} from source ${defaults.source}`
+  const notes = [
+    found.disabled.length > 0
+      ? `The rules on bus ${found.bus} that match it are disabled (${found.disabled.join(', ')}).`
+      : found.rules === 0
+        ? `Bus ${found.bus} has no rules at all.`
+        : `None of the ${found.rules} rules on bus ${found.bus} matches ${what}.`,
+    'Publish to the bus the stack’s rules listen on (`momento-eb status` shows it) with --bus or ' +
+      '`momento-eb config set bus NAME`, or deploy the rules on this bus with ' +
+      `\`momento-eb deploy --event-bus ${found.bus}\`.`,
+  ]
+  if (!command.jsonEnabled()) {
+    command.logToStderr(
+      `No rule on bus ${found.bus} matches this event (${what}): EventBridge accepted it and delivered it nowhere.`,
+    )
+    for (const note of notes) command.logToStderr(`Note: ${note}`)
+  }
+  process.exitCode = ExitCode.Failed
+  const shown = notes.map((note) => command.ctx.suggest.text(note))
+  return {...put, outcome: 'unmatched', waitedMs: 0, deadLetter: undefined, notes: shown}
 }

@@ -6,7 +6,7 @@ import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {confirmationNeeded} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
-import {resolveStack} from '../core/config.js'
+import {resolveSetting, resolveStack} from '../core/config.js'
 import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
 import {keyShapeProblem} from '../core/momento-key.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
@@ -37,7 +37,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
     'event-bus': Flags.string({
-      summary: 'Existing event bus the rules listen on. Default: the deployed one, else default.',
+      summary:
+        'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, `config set bus`, then the deployed one, else default.',
     }),
     yes: Flags.boolean({
       char: 'y',
@@ -102,7 +103,9 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           stackName,
           templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
           apiKey,
-          eventBus: this.flags['event-bus'],
+          // The bus `put` publishes to (flag, MOMENTO_EB_BUS, `config set bus`); else the deployed one.
+          eventBus:
+            this.flags['event-bus'] ?? resolveSetting('bus', {env: process.env, config: this.savedConfig})?.value,
           // An explicit --momento-endpoint beats the sandbox's own URL.
           momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
           sandbox: ctx.usingSandbox,

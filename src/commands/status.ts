@@ -1,12 +1,13 @@
 import {Flags} from '@oclif/core'
 
+import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/events.js'
 import {describeAlarms} from '../adapters/aws/metrics.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {resolveStack} from '../core/config.js'
+import {resolveBus, resolveSetting, resolveStack} from '../core/config.js'
 import {ExitCode} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
-import {getStackStatus, type StackStatusReport} from '../services/stack-status.js'
+import {getStackStatus, type StackStatusReport, type StatusProblem} from '../services/stack-status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary = 'Show the integration stack, the state of its resources, and what needs fixing'
@@ -36,9 +37,57 @@ export default class Status extends BaseCommand<typeof Status> {
       },
       {key},
     )
+    const busProblem =
+      report.rules.length > 0 ? await this.busCheck([...new Set(report.rules.map((r) => r.bus))]) : undefined
+    if (busProblem) report.problems.unshift(busProblem)
     if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
-    if (!this.jsonEnabled()) this.present(report)
-    return report
+    // Fixes that name a command name it with this run's context (--sandbox, --stack…), in JSON too.
+    const shown: StackStatusReport = {
+      ...report,
+      problems: report.problems.map((p) => ({...p, fix: this.suggestions.text(p.fix)})),
+      alarms: report.alarms?.map((a) => ({...a, action: a.action && this.suggestions.text(a.action)})) ?? null,
+    }
+    if (!this.jsonEnabled()) this.present(shown)
+    return shown
+  }
+
+  /**
+   * Whether the events `put` publishes (to the bus MOMENTO_EB_BUS / `config set bus` / default names,
+   * with the resolved source) match a rule there (ListRules): a bus without a matching rule takes
+   * every event and delivers it nowhere. An error when the bus was chosen (env or config), a warning
+   * for the default bus (producers other than `put` may publish elsewhere). Undefined when fine, or
+   * when the rules can't be listed (the other checks still stand).
+   */
+  private async busCheck(ruleBuses: readonly string[]): Promise<StatusProblem | undefined> {
+    const bus = resolveBus(undefined, process.env, this.savedConfig)
+    const source = resolveSetting('source', {env: process.env, config: this.savedConfig, fallback: 'momento-eb'})
+    const kinds = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
+    let found
+    try {
+      found = await rulesMatchingEvents(
+        this.ctx.aws,
+        bus.value,
+        kinds.map((detailType) => sampleEventFor({source: source?.value ?? 'momento-eb', detailType})),
+        {sandboxUrl: this.ctx.sandboxUrl},
+      )
+    } catch (error) {
+      this.ctx.verbose(`Couldn't list the rules on bus ${bus.value}: ${(error as Error).message.split('\n')[0]}`)
+      return undefined
+    }
+    const unmatched = kinds.filter((_, i) => found[i]?.matching.length === 0)
+    if (unmatched.length === 0) return undefined
+    return {
+      severity: bus.origin === 'default' ? 'warning' : 'error',
+      resource: null,
+      problem:
+        `No rule on bus ${bus.value} (${bus.from}, where \`put\` publishes) matches ${unmatched.join(', ')}` +
+        `${ruleBuses.length > 0 ? `; the stack's rules listen on ${ruleBuses.join(', ')}` : ''}: ` +
+        'events published there are accepted and delivered nowhere.',
+      fix:
+        ruleBuses.length > 0
+          ? `Publish where the rules are (\`momento-eb config set bus ${ruleBuses[0]}\`), or move the rules with \`momento-eb deploy --event-bus ${bus.value}\`.`
+          : `Deploy the rules on it with \`momento-eb deploy --event-bus ${bus.value}\`.`,
+    }
   }
 
   /**

@@ -140,15 +140,17 @@ export default class Trace extends BaseCommand<typeof Trace> {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
-    if (view) await view.finish(result.end, result.journey)
+    // Notes that name a command (`momento-eb deploy --logs error`) carry this run's context, in JSON too.
+    const journey = {...result.journey, notes: result.journey.notes.map((note) => this.suggestions.text(note))}
+    if (view) await view.finish(result.end, journey)
     else if (!this.jsonEnabled()) {
-      for (const line of journeyLines(result.journey)) this.log(line)
+      for (const line of journeyLines(journey)) this.log(line)
       if (result.end === 'timed-out') this.logToStderr(`Not final after --timeout ${Math.round(timeoutMs / 1000)}s.`)
       if (result.end === 'aborted') this.logToStderr('Stopped (Ctrl-C).')
     }
     process.exitCode = result.exitCode
     return {
-      ...result.journey,
+      ...journey,
       logGroupName: located.logGroupName,
       stack: located.stack,
       end: result.end,

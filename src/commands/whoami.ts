@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {describeEventBus, getCallerIdentity} from '../adapters/aws/identity.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {resolveBus} from '../core/config.js'
 
 /** What `whoami --json` prints. */
 export interface WhoamiResult {
@@ -25,9 +26,8 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
   ]
   static override flags = {
     'event-bus': Flags.string({
-      summary: 'Event bus to check.',
+      summary: 'Event bus to check. Default: MOMENTO_EB_BUS, `config set bus`, then default.',
       env: 'MOMENTO_EB_EVENT_BUS',
-      default: 'default',
     }),
   }
 
@@ -36,7 +36,12 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
     const options = {sandboxUrl}
     // Identity first: it fails with the clearest message when region or credentials are missing.
     const identity = await getCallerIdentity(aws, options)
-    const bus = await describeEventBus(aws, this.flags['event-bus'], options)
+    // The bus `put` publishes to: the same resolution as every command (flag, env, config, default).
+    const busName = resolveBus(this.flags['event-bus'], process.env, this.savedConfig)
+    const bus = await describeEventBus(aws, busName.value, {
+      ...options,
+      busFlag: busName.origin === 'flag' ? '--event-bus' : busName.from,
+    })
     const result: WhoamiResult = {
       account: identity.account,
       arn: identity.arn,

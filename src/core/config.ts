@@ -22,7 +22,12 @@ const name = (value: string): string | undefined =>
 /** Every setting the config file may hold. */
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {name: 'cache', description: 'Momento cache for put commands', env: 'MOMENTO_EB_CACHE', validate: name},
-  {name: 'bus', description: 'event bus for put and redrive', env: 'MOMENTO_EB_BUS', validate: name},
+  {
+    name: 'bus',
+    description: 'event bus put publishes to, deploy puts the rules on, whoami and status check',
+    env: 'MOMENTO_EB_BUS',
+    validate: name,
+  },
   {
     name: 'source',
     description: 'Source of published events',
@@ -71,6 +76,34 @@ export function resolveSetting(
   if (fromConfig !== undefined && fromConfig !== '') return {value: fromConfig, origin: 'config'}
   if (sources.fallback !== undefined) return {value: sources.fallback, origin: 'default'}
   return undefined
+}
+
+/** The bus PutEvents uses without EventBusName, and ours by default. */
+export const DEFAULT_BUS = 'default'
+
+const BUS_ORIGIN: Record<Origin, string> = {
+  flag: 'the flag',
+  env: 'MOMENTO_EB_BUS',
+  config: 'the saved `bus` setting',
+  default: 'the default',
+}
+
+/**
+ * The event bus by the one precedence every command follows: flag > MOMENTO_EB_BUS > saved `bus` >
+ * `default`, with where it came from (for messages: "bus orders (MOMENTO_EB_BUS)").
+ */
+export function resolveBus(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  config: ConfigValues,
+): {value: string; origin: Origin; from: string} {
+  // An empty flag is a mistake to report (an invalid bus name), not "unset".
+  if (flag !== undefined) return {value: flag, origin: 'flag', from: BUS_ORIGIN.flag}
+  const resolved = resolveSetting('bus', {flag, env, config, fallback: DEFAULT_BUS}) ?? {
+    value: DEFAULT_BUS,
+    origin: 'default' as const,
+  }
+  return {...resolved, from: BUS_ORIGIN[resolved.origin]}
 }
 
 /** The stack name Momento's launch button uses, and ours by default. */

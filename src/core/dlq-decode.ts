@@ -49,6 +49,26 @@ export const REASON_INFO: Readonly<Record<DlqReason, ReasonInfo>> = {
   unknown: {label: 'unknown', retryable: true, needsFix: false},
 }
 
+/** The reasons among `reasons` that need a fix before a redrive can work (REASON_INFO's order, once each). */
+export function reasonsNeedingFix(reasons: Iterable<DlqReason>): DlqReason[] {
+  const given = new Set(reasons)
+  return (Object.keys(REASON_INFO) as DlqReason[]).filter((r) => given.has(r) && REASON_INFO[r].needsFix)
+}
+
+/**
+ * The warning before redriving reasons that need a fix, or undefined when none does: unfixed, each
+ * event fails the same way again and comes back to the DLQ (a new message, a new retry cycle).
+ */
+export function needsFixWarning(reasons: Iterable<DlqReason>): string | undefined {
+  const needing = reasonsNeedingFix(reasons)
+  if (needing.length === 0) return undefined
+  const what = needing.map((r) => `${r} (${REASON_INFO[r].label})`).join(', ')
+  return (
+    `${needing.length === 1 ? 'This reason needs' : 'These reasons need'} a fix before a redrive can work: ${what}. ` +
+    'Unless it is fixed, each event fails the same way and comes back to the DLQ.'
+  )
+}
+
 /** True when `value` names a reason of the closed set. */
 export function isDlqReason(value: string): value is DlqReason {
   return (DLQ_REASONS as readonly string[]).includes(value)
@@ -71,6 +91,16 @@ export interface DecodeOptions {
    * and target, they decide the reason ahead of every other signal (`evidence: 'bus-log'`).
    */
   busLogs?: ReadonlyMap<string, readonly BusLogRecord[]> | undefined
+  /**
+   * True when the messages come from the sandbox: fixes that need Momento's console or CLI become the
+   * sandbox's own commands (`momento-eb sandbox cache create NAME`).
+   */
+  sandbox?: boolean | undefined
+  /**
+   * Renders every suggested command (in `fix` and `fixCommand`) with the context of the run, e.g.
+   * `momento-eb deploy` → `momento-eb deploy --sandbox --stack other`.
+   */
+  suggest?: {command(line: string): string; text(prose: string): string} | undefined
 }
 
 /** The parts of an EventBridge rule ARN: `arn:aws:events:<region>:<account>:rule/[<bus>/]<name>`. */
@@ -326,7 +356,7 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
   } = fromLog ? {reason: fromLog, evidence: 'bus-log' as const, diagnosis: undefined} : classify(record, options.probe)
   record.evidence = evidence
   if (diagnosis) record.diagnosis = diagnosis
-  const text = describe(failure, record)
+  const text = describe(failure, record, options.sandbox === true)
   if (evidence === 'bus-log' && record.busLog) text.explanation += ` ${busLogSentence(record.busLog)}`
   if (!redrivable) {
     record.reason = 'not-redrivable'
@@ -343,6 +373,10 @@ export function decodeDlqMessage(raw: RawDlqMessage, options: DecodeOptions = {}
     record.explanation = text.explanation
     record.fix = text.fix
     record.fixCommand = text.fixCommand
+  }
+  if (options.suggest) {
+    record.fix = options.suggest.text(record.fix)
+    if (record.fixCommand !== undefined) record.fixCommand = options.suggest.command(record.fixCommand)
   }
   return record
 }
@@ -534,7 +568,7 @@ interface Text {
 
 const METHODS: Record<string, string> = {cacheSet: 'PUT', cacheDelete: 'DELETE', topicPublish: 'POST'}
 
-function describe(reason: DlqReason, r: DlqRecord): Text {
+function describe(reason: DlqReason, r: DlqRecord, sandbox = false): Text {
   const cache = r.cache ? `cache ${r.cache}` : 'the cache'
   const item = r.topic
     ? `topic ${r.topic} in ${cache}`
@@ -600,7 +634,9 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
         explanation: `Momento rejected the API key (${known('retried')}) for ${item}${inRegion}: it is invalid, expired, or for another region.`,
         fix: mismatch
           ? "Deploy with the endpoint of the key's region (or a key for the endpoint's region), then redrive."
-          : 'Rotate the key stored in the connection with `momento-eb deploy`, then redrive.',
+          : sandbox
+            ? "Redeploy with `momento-eb deploy` (on the sandbox it stores the sandbox's own key), then redrive."
+            : 'Rotate the key stored in the connection with `momento-eb deploy`, then redrive.',
         fixCommand: 'momento-eb deploy',
       }
     }
@@ -617,8 +653,12 @@ function describe(reason: DlqReason, r: DlqRecord): Text {
             ? `${r.httpStatus} on ${METHODS[r.detailType ?? ''] ?? 'write'}${momento}`
             : known(noRetry)
         }).`,
-        fix: `Create the cache in the Momento console or with \`momento cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`,
-        fixCommand: `momento cache create ${r.cache ?? 'NAME'}`,
+        fix: sandbox
+          ? `Create the cache in the sandbox with \`momento-eb sandbox cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`
+          : `Create the cache in the Momento console or with \`momento cache create ${r.cache ?? 'NAME'}\` (or fix cacheName in the producer), then redrive.`,
+        fixCommand: sandbox
+          ? `momento-eb sandbox cache create ${r.cache ?? 'NAME'}`
+          : `momento cache create ${r.cache ?? 'NAME'}`,
       }
     case 'rate-limited':
       return {

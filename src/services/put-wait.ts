@@ -30,7 +30,11 @@ export interface MomentoReadPort {
   }>
 }
 
-export type WaitOutcome = 'delivered' | 'dead-lettered' | 'timed-out'
+/**
+ * `unmatched`: no enabled rule on the bus the event went to matches it (ListRules), so EventBridge
+ * accepted it and delivered it nowhere: there is nothing to wait for.
+ */
+export type WaitOutcome = 'delivered' | 'dead-lettered' | 'timed-out' | 'unmatched'
 
 /** What the wait found. */
 export interface WaitReport {

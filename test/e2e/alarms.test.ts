@@ -192,7 +192,7 @@ describe('metrics and alarms', () => {
     expect(report.alarms.map((a) => a.key)).toEqual(['dlqMessages', 'eventsLost', 'throttled', 'failureRatio'])
     const dlq = report.alarms.find((a) => a.key === 'dlqMessages')
     expect(dlq?.state).toBe('ALARM')
-    expect(dlq?.action).toContain('momento-eb dlq list')
+    expect(dlq?.action).toContain(`momento-eb dlq list --sandbox --stack ${stack}`)
     // Nothing lost, nothing throttled. (The failure ratio, 4 of 7, may still be in ALARM: its
     // 5-minute period lasts 1 s in the sandbox at timeScale 0.001.)
     expect(report.alarms.filter((a) => a.key === 'eventsLost' || a.key === 'throttled').map((a) => a.action)).toEqual([
@@ -205,7 +205,8 @@ describe('metrics and alarms', () => {
     expect(status.code).toBe(0)
     const human = await cli(['status', '--sandbox', '--stack', stack])
     expect(human.stdout).toMatch(new RegExp(`alarm +ALARM +${stack}-dlq-holds-messages`))
-    expect(human.stdout).toContain('→ Look at them with `momento-eb dlq list`')
+    // The command carries the run's context (issue 13: suggested commands keep --sandbox and --stack).
+    expect(human.stdout).toContain(`→ Look at them with \`momento-eb dlq list --sandbox --stack ${stack}\``)
   })
 
   it('after a redrive empties the DLQ the alarm returns to OK', async () => {

@@ -129,7 +129,8 @@ describe('dlq list, export, purge', () => {
       region: 'us-east-1',
     })
     expect(String(missing?.['explanation'])).toContain('missing')
-    expect(String(missing?.['fixCommand'])).toBe('momento cache create missing')
+    // On the sandbox, the fix is the sandbox's own command (the Momento console can't reach it).
+    expect(String(missing?.['fixCommand'])).toBe('momento-eb sandbox cache create missing')
     // Retried, then given up: which limit ran out first depends on the sandbox's scaled clock.
     const broken = out.records.find((r) => r['cache'] === 'broken')
     expect(broken).toMatchObject({momentoTitle: 'Internal Server Error'})

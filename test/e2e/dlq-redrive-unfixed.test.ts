@@ -13,6 +13,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {hasTmux, openTerminal} from '../helpers/terminal.js'
 
 const COUNT = 12
 
@@ -130,4 +131,50 @@ describe('dlq redrive when the cause is not fixed', () => {
     expect(after.invocations - before.invocations).toBe(COUNT)
     expect(await depth()).toEqual({visible: COUNT, hidden: 0})
   }, 60_000)
+
+  it('--reason cache-not-found warns before it starts, and the success line says how many came back', async () => {
+    const run = await runCli(
+      ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--reason', 'cache-not-found', '--limit', '2'],
+      {env, timeoutMs: 40_000},
+    )
+    // 3 when they came back while it ran, 0 when it ended first: the line says which.
+    expect([0, 3], show(run)).toContain(run.code)
+    expect(run.stderr).toContain(
+      'Warning: This reason needs a fix before a redrive can work: cache-not-found (cache not found (404)). ' +
+        'Unless it is fixed, each event fails the same way and comes back to the DLQ.',
+    )
+    // The hint carries the run's context (--sandbox, --queue-url).
+    expect(run.stderr).toContain(
+      `\`momento-eb dlq list --reason cache-not-found --sandbox --queue-url ${integration.dlqUrl}\``,
+    )
+    const back = /^redriven 2, failed 0, skipped \d+.*, (\d+) came back to the DLQ$/m.exec(run.stdout)
+    expect(back, show(run)).not.toBeNull()
+    expect(run.code).toBe(Number(back?.[1]) > 0 ? 3 : 0)
+    await settled()
+    expect(await depth()).toEqual({visible: COUNT, hidden: 0})
+  }, 60_000)
+
+  it.skipIf(!hasTmux)(
+    'on a terminal it asks first; declining sends nothing',
+    async () => {
+      const before = await settled()
+      const t = openTerminal(
+        ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--reason', 'cache-not-found'],
+        {env: {...env, CI: undefined}, cwd: home.home},
+      )
+      try {
+        const screen = await t.waitFor('the question', (s) => s.includes('Redrive them anyway?'))
+        expect(screen).toContain('Warning: This reason needs a fix before a redrive can work: cache-not-found')
+        t.keys('n', 'Enter')
+        expect(await t.exitCode()).toBe(0)
+        expect(t.screen()).toContain('nothing was redriven')
+      } finally {
+        t.close()
+      }
+      const after = await settled()
+      expect(after.invocations - before.invocations).toBe(0)
+      expect(await depth()).toEqual({visible: COUNT, hidden: 0})
+    },
+    60_000,
+  )
 })

@@ -2,7 +2,7 @@
  * `put … --wait` end to end: the built CLI publishes through the sandbox and waits for the Momento
  * side (item read back, topic subscription) or the DLQ, with exit codes 0 / 1 / 8.
  */
-import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {CreateEventBusCommand, EventBridgeClient, PutRuleCommand} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
@@ -23,6 +23,15 @@ describe('put --wait', () => {
     })
     const eb = new EventBridgeClient(clientConfig(sandbox))
     await eb.send(new CreateEventBusCommand({Name: 'no-rules'}))
+    // A rule that matches but has no target: the event goes somewhere, and never reaches Momento.
+    await eb.send(new CreateEventBusCommand({Name: 'no-targets'}))
+    await eb.send(
+      new PutRuleCommand({
+        Name: 'matches',
+        EventBusName: 'no-targets',
+        EventPattern: JSON.stringify({'detail-type': ['cacheSet']}),
+      }),
+    )
     eb.destroy()
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
@@ -87,14 +96,16 @@ describe('put --wait', () => {
     )
     expect(human.code, show(human)).toBe(1)
     expect(human.stderr).toMatch(/Dead-lettered after .*cache-not-found/)
-    expect(human.stderr).toMatch(/momento cache create nope/)
+    // On the sandbox the fix is the sandbox's own command (issue 13), not the Momento CLI.
+    expect(human.stderr).toContain('`momento-eb sandbox cache create nope`')
+    expect(human.stderr).not.toMatch(/momento cache create/)
   })
 
   it('timed out: neither delivered nor dead-lettered within --timeout (exit 8)', async () => {
     const run = await put([
       'cacheSet',
       '--bus',
-      'no-rules',
+      'no-targets',
       '--cache',
       'orders',
       '--key',
@@ -108,6 +119,50 @@ describe('put --wait', () => {
     ])
     expect(run.code, show(run)).toBe(8)
     expect(JSON.parse(run.stdout)).toMatchObject({outcome: 'timed-out'})
+  })
+
+  it('unmatched: no rule on the bus matches the event, said at once (exit 1), not blamed on retries', async () => {
+    const run = await put([
+      'cacheSet',
+      '--bus',
+      'no-rules',
+      '--cache',
+      'orders',
+      '--key',
+      'k-u',
+      '--ttl',
+      '60',
+      '--message',
+      'x',
+    ])
+    expect(run.code, show(run)).toBe(1)
+    const unmatched = JSON.parse(run.stdout) as {outcome: string; waitedMs: number; notes: string[]}
+    expect(unmatched).toMatchObject({outcome: 'unmatched', waitedMs: 0})
+    // The suggested commands keep the run's context in JSON too (deploy takes no --queue-url).
+    expect(unmatched.notes.join(' ')).toContain('`momento-eb deploy --event-bus no-rules --sandbox`')
+    const human = await runCli(
+      [
+        'put',
+        'topicPublish',
+        '--sandbox',
+        '--wait',
+        '--bus',
+        'no-targets',
+        '--cache',
+        'orders',
+        '--topic',
+        't',
+        '--message',
+        'm',
+      ],
+      {env: {...env, MOMENTO_EB_SOURCE: 'shop'}},
+    )
+    expect(human.code, show(human)).toBe(1)
+    expect(human.stderr).toContain(
+      'No rule on bus no-targets matches this event (detail type topicPublish from source shop): EventBridge accepted it and delivered it nowhere.',
+    )
+    expect(human.stderr).toContain('None of the 1 rules on bus no-targets matches')
+    expect(human.stderr).toContain('`momento-eb deploy --event-bus no-targets --sandbox`')
   })
 
   it('refuses --wait without a Momento endpoint and key, before publishing (exit 4)', async () => {

@@ -581,7 +581,7 @@ describe('Ctrl-C during deploy', () => {
         'nothing was rolled back by momento-eb.',
     )
     expect(result.stderr).toContain(
-      `Follow it with \`momento-eb status --stack ${stack}\` (or in the CloudFormation console).`,
+      `Follow it with \`momento-eb status --stack ${stack} --sandbox\` (or in the CloudFormation console).`,
     )
     expect(result.stderr).toContain('code EB_DEPLOY_INTERRUPTED')
     expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)

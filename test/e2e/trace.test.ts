@@ -138,7 +138,8 @@ describe('trace', () => {
     expect(out.outcome).toBe('delivered')
     expect(out.trace).toBeUndefined()
     expect(out.notes.join(' ')).toContain(`--trace: Stack ${noLogsStack} has no event-bus logs`)
-    expect(out.notes.join(' ')).toContain('momento-eb deploy --logs error')
+    // The suggested command keeps the run's context (issue 13).
+    expect(out.notes.join(' ')).toContain(`momento-eb deploy --logs error --sandbox --stack ${noLogsStack}`)
 
     const alone = await runCli(['put', ...args, '--trace', '--stack', noLogsStack], {env})
     expect(alone.code, show(alone)).toBe(2)

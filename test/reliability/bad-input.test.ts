@@ -685,6 +685,15 @@ const MORE_CASES: Case[] = [
     ),
     env: () => ({MOMENTO_EB_EVENT_BUS: 'orders\u001b[2J'}),
   },
+  {
+    // whoami checks the bus put publishes to (MOMENTO_EB_BUS, `config set bus`): the message names where it came from.
+    ...usage(
+      'whoami: MOMENTO_EB_BUS with a space',
+      () => ['whoami', '--sandbox'],
+      /"my bus" \(MOMENTO_EB_BUS\) isn't a valid event bus name/,
+    ),
+    env: () => ({MOMENTO_EB_BUS: 'my bus'}),
+  },
   // put cacheSet / cacheDelete / topicPublish
   usage('put cacheSet: no --ttl', () => [...PUT_SET, '--message', 'm'], /isn't valid, so nothing was sent/),
   usage(

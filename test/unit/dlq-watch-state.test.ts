@@ -111,10 +111,34 @@ describe('dlq watch reducer', () => {
     ).toMatch(/colour/)
   })
 
+  it('r on a reason that needs a fix (cache-not-found) asks first and says why', () => {
+    // Given 3 fixtures: the newest (index 2) is cache-not-found
+    let state = run(loaded(3), {type: 'redriveSelected'})
+    expect(selectedRecord(state)?.reason).toBe('cache-not-found')
+    expect(state.effect).toBeUndefined()
+    expect(state.mode).toBe('confirm')
+    expect(state.confirm?.question).toBe(
+      'cache-not-found needs a fix first (Enter shows it); unfixed it comes back. Redrive?',
+    )
+    // Declining sends nothing; accepting sends it.
+    expect(run(state, {type: 'confirmNo'})).toMatchObject({effect: undefined, notice: {text: 'cancelled'}})
+    state = run(state, {type: 'confirmYes'})
+    expect(state.effect).toMatchObject({kind: 'redrive'})
+    // R on timeouts only: no warning in the question.
+    const timeouts = run(
+      loaded(10),
+      {type: 'filterEdit'},
+      {type: 'filterInput', text: 'reason:timeout'},
+      {type: 'filterApply'},
+    )
+    expect(run(timeouts, {type: 'redriveAll'}).confirm?.question).toMatch(/^Redrive \d+ messages? matching/)
+  })
+
   it('asks before redriving everything that matches, then requests the effect once', () => {
     let state = run(loaded(10), {type: 'redriveAll'})
     expect(state.mode).toBe('confirm')
-    expect(state.confirm?.question).toBe('Redrive 10 messages?')
+    // 7 of them are cache-not-found: the question says they need a fix first (issue 13).
+    expect(state.confirm?.question).toBe('Redrive 10 messages? 7 need a fix first (cache-not-found)')
     expect(state.effect).toBeUndefined()
     state = run(state, {type: 'confirmYes'})
     expect(state.mode).toBe('list')
@@ -133,8 +157,9 @@ describe('dlq watch reducer', () => {
     expect(state.busy).toBe(false)
   })
 
-  it('redrives the selected message without asking, but never a body that is not an event', () => {
-    expect(run(loaded(3), {type: 'redriveSelected'}).effect).toMatchObject({kind: 'redrive'})
+  it('redrives the selected message without asking when no fix is needed, but never a body that is not an event', () => {
+    // The newest of 8 fixtures (index 7) is rate-limited: nothing to fix, so no question.
+    expect(run(loaded(8), {type: 'redriveSelected'}).effect).toMatchObject({kind: 'redrive'})
     const notEvent = run(initialState('dlq'), {type: 'feed', added: [record(1, 'not-event')], gone: []})
     expect(run(notEvent, {type: 'redriveSelected'})).toMatchObject({effect: undefined, notice: {tone: 'warn'}})
     expect(run(notEvent, {type: 'editRedrive'}).effect).toBeUndefined()

@@ -83,7 +83,7 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
       this.ctx,
       this.flags,
       located,
-      plainDecoder({region: this.ctx.aws.target.region}),
+      plainDecoder({region: this.ctx.aws.target.region, sandbox: this.ctx.usingSandbox, suggest: this.ctx.suggest}),
       (warning) => {
         if (!this.jsonEnabled()) this.logToStderr(warning)
       },

@@ -21,6 +21,7 @@ import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnos
 import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
 import {progressReporter} from '../../cli/redrive-progress.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
+import {needsFixWarning, reasonsNeedingFix} from '../../core/dlq-decode.js'
 import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
@@ -157,6 +158,18 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         ],
       })
     }
+    // Reasons that need a fix first (cache-not-found, key-invalid…): say so before anything is sent, and on
+    // a terminal ask. (With --all or --id the reasons are known only as the messages are read: the summary
+    // says how many came back.)
+    const warning = flags['dry-run'] || !filter.reasons ? undefined : needsFixWarning(filter.reasons)
+    if (warning) {
+      const needing = reasonsNeedingFix(filter.reasons ?? [])
+      this.note(`Warning: ${warning}`)
+      this.note(`See the fix for each with \`momento-eb dlq list --reason ${needing.join(',')}\`, then redrive.`)
+      if (this.ctx.output.interactive && !flags.yes && !this.jsonEnabled()) {
+        if (!(await this.confirm('Redrive them anyway?'))) throw cancelled('nothing was redriven')
+      }
+    }
     // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
     const decoder = flags['dry-run']
       ? (
@@ -185,7 +198,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
             this.ctx,
             flags,
             located,
-            decoder ?? plainDecoder({region: this.ctx.target.region}),
+            decoder ??
+              plainDecoder({region: this.ctx.target.region, sandbox: this.ctx.usingSandbox, suggest: this.ctx.suggest}),
             (warning) => {
               if (!this.jsonEnabled()) this.logToStderr(warning)
             },
@@ -496,7 +510,9 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       `${verb} ${result.redriven}, failed ${result.failed}, skipped ${result.skipped}` +
       (reasons ? ` (${reasons})` : '') +
       (result.recovered ? `, ${result.recovered} from an interrupted run deleted` : '') +
-      (result.supersededDeleted ? `, ${result.supersededDeleted} superseded deleted` : '')
+      (result.supersededDeleted ? `, ${result.supersededDeleted} superseded deleted` : '') +
+      // How many failed again downstream and are back in the DLQ, 0 included: a redrive's real result.
+      (result.dryRun ? '' : `, ${result.cameBack.total} came back to the DLQ`)
     if (result.dryRun) this.logToStderr(line)
     else this.log(line)
     if (result.cameBack.total > 0) {

@@ -1,4 +1,5 @@
 import type {DlqRecord} from '../../core/dlq.js'
+import {REASON_INFO, reasonsNeedingFix} from '../../core/dlq-decode.js'
 import type {EventJourney} from '../../core/event-journey.js'
 import {countByReason, parseFilter, recordMatcher, type ReasonCount} from './filter.js'
 
@@ -375,6 +376,14 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
       if (!selected) return state
       if (!selected.redrivable)
         return {...state, notice: {text: 'this message is not an event: it cannot be redriven', tone: 'warn'}}
+      // A reason that needs a fix first (cache-not-found, key-invalid…) is asked about, not sent at once.
+      // Short enough for one row at 80 columns: the fix itself is in the detail pane.
+      if (REASON_INFO[selected.reason].needsFix) {
+        return ask(state, `${selected.reason} needs a fix first (Enter shows it); unfixed it comes back. Redrive?`, {
+          kind: 'redrive',
+          records: [selected],
+        })
+      }
       return request(state, {kind: 'redrive', records: [selected]})
     case 'redriveAll': {
       const redrivable = state.matching.filter((r) => r.redrivable)
@@ -382,7 +391,12 @@ function onIntent(state: WatchState, intent: Intent): WatchState {
       const skipped = state.matching.length - redrivable.length
       const scope = state.filter ? ` matching "${state.filter}"` : ''
       const note = skipped > 0 ? ` (${plural(skipped, 'message')} that aren't events stay)` : ''
-      return ask(state, `Redrive ${plural(redrivable.length, 'message')}${scope}${note}?`, {
+      const unfixed = redrivable.filter((r) => REASON_INFO[r.reason].needsFix)
+      const warning =
+        unfixed.length > 0
+          ? ` ${unfixed.length} need a fix first (${reasonsNeedingFix(unfixed.map((r) => r.reason)).join(', ')})`
+          : ''
+      return ask(state, `Redrive ${plural(redrivable.length, 'message')}${scope}${note}?${warning}`, {
         kind: 'redrive',
         records: redrivable,
       })
