@@ -126,7 +126,8 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
       'orders/k-1': ['both-keys', 'retry-pattern'],
       'broken/k-1': ['server-error', 'probe'],
     })
-    expect(rows.find((r) => r.cache === 'missing')?.fix).toMatch(/momento cache create missing/)
+    // On the sandbox the fix is the sandbox's own command (with the run's --sandbox), not Momento's CLI.
+    expect(rows.find((r) => r.cache === 'missing')?.fix).toMatch(/momento-eb sandbox cache create missing/)
     const requests = await momentoRequests()
     // One probe each for the two ambiguous caches: three messages for `missing` cost one read.
     expect(requests.map((r) => `${r.method} ${r.cache}`).sort()).toEqual(['GET broken', 'GET missing'])

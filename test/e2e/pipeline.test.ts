@@ -598,7 +598,9 @@ describe('delivery pipeline timing (timeScale 1)', () => {
     expect(records).toHaveLength(4)
     // Measured where the calls arrive (Momento's request log: end time minus duration), not where the
     // delivery log notes them after the answer: on a loaded machine a slow first answer would
-    // otherwise shrink the gap. The fourth call may not start before two tokens have refilled (1 s).
+    // otherwise shrink the gap. The fourth call may not start before two tokens have refilled (1 s);
+    // the first call's own latency on a loaded machine (a new connection) can still eat into the gap
+    // as measured here, hence the tolerance. Unlimited, all four arrive within a few milliseconds.
     const response = await fetch(`${sandbox.endpoint}/_sandbox/momento/requests`)
     const {requests} = (await response.json()) as {requests: {time: string; query: string; durationMs: number}[]}
     const arrivals = requests
@@ -606,7 +608,7 @@ describe('delivery pipeline timing (timeScale 1)', () => {
       .map((r) => Date.parse(r.time) - r.durationMs)
       .sort((a, b) => a - b)
     expect(arrivals).toHaveLength(4)
-    expect((arrivals[3] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(950)
+    expect((arrivals[3] as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(750)
   })
 
   it('closes promptly while an event waits between retries', async () => {

@@ -218,7 +218,8 @@ describe('dlq watch view', () => {
     feed.push(records(4))
     await waitFor((f) => f.includes('4 total'), 'list')
     const asked = await press('R', (f) => f.includes('CONFIRM'), 'confirmation')
-    expect(asked).toContain('CONFIRM Redrive 4 messages? [y/N]')
+    // Half the records are cache-not-found: the question says they need a fix first.
+    expect(asked).toMatch(/CONFIRM Redrive 4 messages\? \d need a fix first \(cache-not-found\)/)
     expect(asked).toContain('y yes  n/Esc no')
     await press('n', (f) => f.includes('cancelled'), 'cancelled')
     expect(redrive).not.toHaveBeenCalled()
@@ -239,7 +240,9 @@ describe('dlq watch view', () => {
     const {feed, waitFor, press} = mount(fakeActions())
     feed.push(records(2))
     await waitFor((f) => f.includes('2 total'), 'list')
-    const frame = await press('r', (f) => f.includes('UNAVAILABLE'), 'unavailable')
+    // The selected message needs a fix first, so r asks; y goes on to the (missing) redrive service.
+    await press('r', (f) => f.includes('needs a fix first'), 'asked first')
+    const frame = await press('y', (f) => f.includes('UNAVAILABLE'), 'unavailable')
     expect(frame).toContain('WARNING redrive unavailable in this build')
   })
 
