@@ -53,7 +53,14 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       min: 60,
       max: 86400,
     }),
-    'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
+    'invocation-rate': Flags.integer({
+      summary: 'Calls per second EventBridge makes to each API destination (template default 100).',
+      description:
+        "The API destinations' InvocationRateLimitPerSecond: events beyond it wait (and may age into the DLQ). " +
+        'Formerly --rate-limit, still accepted.',
+      aliases: ['rate-limit'],
+      min: 1,
+    }),
     'alarm-email': Flags.string({
       summary:
         'E-mail the stack’s alarms notify (SNS; the recipient must confirm). `none` removes it. Default: the deployed one.',
@@ -107,7 +114,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           sandbox: ctx.usingSandbox,
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
-          invocationRateLimit: this.flags['rate-limit'],
+          invocationRateLimit: this.flags['invocation-rate'],
           alarmEmail,
           logs,
           region: ctx.target.region,
