@@ -28,15 +28,17 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
-    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
+    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
     '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
-    'event-bus': Flags.string({
+    bus: Flags.string({
       summary: 'Existing event bus the rules listen on. Default: the deployed one, else default.',
+      description: '--event-bus, the former name, is still accepted.',
+      aliases: ['event-bus'],
     }),
     yes: Flags.boolean({
       char: 'y',
@@ -108,7 +110,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           stackName,
           templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
           apiKey,
-          eventBus: this.flags['event-bus'],
+          eventBus: this.flags.bus,
           // An explicit --momento-endpoint beats the sandbox's own URL.
           momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
           sandbox: ctx.usingSandbox,

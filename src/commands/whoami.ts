@@ -21,11 +21,13 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
   static override examples = [
     '<%= config.bin %> whoami',
     '<%= config.bin %> whoami --sandbox --json',
-    '<%= config.bin %> whoami --profile prod --region eu-west-1 --event-bus orders',
+    '<%= config.bin %> whoami --profile prod --region eu-west-1 --bus orders',
   ]
   static override flags = {
-    'event-bus': Flags.string({
+    bus: Flags.string({
       summary: 'Event bus to check.',
+      description: '--event-bus, the former name, is still accepted.',
+      aliases: ['event-bus'],
       env: 'MOMENTO_EB_EVENT_BUS',
       default: 'default',
     }),
@@ -36,7 +38,7 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
     const options = {sandboxUrl}
     // Identity first: it fails with the clearest message when region or credentials are missing.
     const identity = await getCallerIdentity(aws, options)
-    const bus = await describeEventBus(aws, this.flags['event-bus'], options)
+    const bus = await describeEventBus(aws, this.flags.bus, options)
     const result: WhoamiResult = {
       account: identity.account,
       arn: identity.arn,

@@ -4,11 +4,16 @@
  * `--bus`/`--event-bus` named the same thing. The help shows the unambiguous names; the old
  * spellings still work as hidden aliases.
  */
-import {EventBridgeClient, ListApiDestinationsCommand} from '@aws-sdk/client-eventbridge'
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  ListApiDestinationsCommand,
+  ListRulesCommand,
+} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, collect, firstStdoutLine, runCli, show, spawnCli, tempHome} from '../helpers/cli.js'
+import {cleanEnv, collect, firstStdoutLine, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {inspect} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
@@ -46,6 +51,18 @@ describe('flag names', () => {
     expect(redrive.flags).toContain('--rate')
     expect(redrive.flags).not.toContain('--rate-limit')
     expect(redrive.text).toContain('--no-rate-limit (still accepted) is --rate 0')
+  })
+
+  it('--bus is the one name of the event bus: deploy and whoami show --bus, not --event-bus', async () => {
+    for (const command of ['deploy', 'whoami']) {
+      const help = await flagLines(env, command)
+      expect(help.flags, command).toContain('--bus')
+      expect(help.flags, command).not.toContain('--event-bus')
+      expect(help.text, command).toContain('--event-bus, the former name, is still accepted.')
+    }
+    for (const command of ['put cacheSet', 'dlq redrive']) {
+      expect((await flagLines(env, ...command.split(' '))).flags, command).toContain('--bus')
+    }
   })
 
   it('sandbox --rate-limit still sets the Momento throttle', async () => {
@@ -86,6 +103,29 @@ describe('flag names against a sandbox', () => {
       const listed = await eb.send(new ListApiDestinationsCommand({}))
       const rates = (listed.ApiDestinations ?? []).map((d) => d.InvocationRateLimitPerSecond)
       expect(rates).toEqual([7, 7, 7])
+    } finally {
+      eb.destroy()
+    }
+  })
+
+  it('deploy and whoami take the bus as --bus and as --event-bus', async () => {
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    try {
+      const buses = [uniqueName('bus'), uniqueName('old-bus')]
+      for (const name of buses) await eb.send(new CreateEventBusCommand({Name: name}))
+      for (const [flag, bus] of [
+        ['--bus', buses[0]],
+        ['--event-bus', buses[1]],
+      ] as Array<[string, string]>) {
+        const who = await cli(['whoami', flag, bus, '--json'])
+        expect(who.code, show(who)).toBe(0)
+        expect((stdoutJson(who) as {eventBus: {name: string}}).eventBus.name).toBe(bus)
+
+        const deployed = await cli(['deploy', '--stack', uniqueName('bus'), flag, bus, '--json'])
+        expect(deployed.code, show(deployed)).toBe(0)
+        const rules = await eb.send(new ListRulesCommand({EventBusName: bus}))
+        expect((rules.Rules ?? []).length, `${flag} ${bus}`).toBe(3)
+      }
     } finally {
       eb.destroy()
     }

@@ -614,9 +614,9 @@ const MORE_CASES: Case[] = [
   // The old name, a hidden alias: its errors name the flag the help shows.
   usage('deploy: --rate-limit 0 (old name)', () => ['deploy', '--sandbox', '--rate-limit', '0'], /--invocation-rate/),
   usage(
-    'deploy: --event-bus with a space and "!"',
-    () => ['deploy', '--sandbox', '--stack', 'never-deployed', '--event-bus', 'bad bus!'],
-    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+    'deploy: --bus with a space and "!"',
+    () => ['deploy', '--sandbox', '--stack', 'never-deployed', '--bus', 'bad bus!'],
+    /"bad bus!" \(--bus\) isn't a valid event bus name/,
   ),
   usage(
     'deploy: --max-retry-attempts twice',
@@ -644,14 +644,14 @@ const MORE_CASES: Case[] = [
   ),
   usage('template: an extra argument', () => ['template', 'extra'], /extra/),
   usage(
-    'whoami: --event-bus with a space and "!"',
-    () => ['whoami', '--sandbox', '--event-bus', 'bad bus!'],
-    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+    'whoami: --bus with a space and "!"',
+    () => ['whoami', '--sandbox', '--bus', 'bad bus!'],
+    /"bad bus!" \(--bus\) isn't a valid event bus name/,
   ),
   usage(
-    'whoami: empty --event-bus',
+    'whoami: empty --event-bus (the old name)',
     () => ['whoami', '--sandbox', '--event-bus', ''],
-    /"" \(--event-bus\) isn't a valid event bus name/,
+    /"" \(--bus\) isn't a valid event bus name/,
   ),
   {
     ...usage(
