@@ -3,6 +3,7 @@
  * side (item read back, topic subscription) or the DLQ, with exit codes 0 / 1 / 8.
  */
 import {CreateEventBusCommand, EventBridgeClient} from '@aws-sdk/client-eventbridge'
+import {ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
@@ -88,6 +89,46 @@ describe('put --wait', () => {
     expect(human.code, show(human)).toBe(1)
     expect(human.stderr).toMatch(/Dead-lettered after .*cache-not-found/)
     expect(human.stderr).toMatch(/momento cache create nope/)
+  })
+
+  it("says that watching the DLQ raised its messages' receive counts, and by how much; so does --help", async () => {
+    const run = await put(['cacheSet', '--cache', 'nope', '--key', 'rc', '--ttl', '60', '--message', 'x'])
+    expect(run.code, show(run)).toBe(1)
+    const out = JSON.parse(run.stdout) as {eventId: string; notes: string[]}
+    const note = out.notes.find((n) => n.startsWith('Watching the DLQ received its'))
+    expect(note, out.notes.join('\n')).toBeDefined()
+    const times = Number(/rose by up to (\d+);/.exec(note ?? '')?.[1])
+    // What SQS says: our receive below is one more; the wait's receives are at most what the note says.
+    const sqs = new SQSClient(clientConfig(sandbox))
+    try {
+      const got = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: integration.dlqUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          VisibilityTimeout: 30,
+        }),
+      )
+      const mine = (got.Messages ?? []).find((m) => (JSON.parse(m.Body ?? '{}') as {id?: string}).id === out.eventId)
+      expect(mine, 'the dead-lettered message').toBeDefined()
+      const count = Number(mine?.Attributes?.ApproximateReceiveCount)
+      expect(count - 1).toBeGreaterThanOrEqual(1)
+      expect(count - 1).toBeLessThanOrEqual(times)
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: integration.dlqUrl,
+          Entries: (got.Messages ?? []).map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+    } finally {
+      sqs.destroy()
+    }
+    const help = await runCli(['put', 'cacheSet', '--help'], {env: {...env, COLUMNS: '80'}})
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain("raises every DLQ message's ApproximateReceiveCount by one")
   })
 
   it('timed out: neither delivered nor dead-lettered within --timeout (exit 8)', async () => {
