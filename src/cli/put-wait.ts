@@ -23,6 +23,9 @@ export const putWaitFlags = {
     summary:
       'Wait until Momento shows the event delivered (exit 0), a DLQ message carries it (exit 1), or --timeout (exit 8). ' +
       'When no rule on the bus matches the event, says so at once (exit 1).',
+    description:
+      "Watching the DLQ receives its messages about once a second (SQS can't read a queue without receiving), " +
+      "so each poll raises every DLQ message's ApproximateReceiveCount by one; the wait's note says by how much.",
     helpGroup: 'WAIT',
   }),
   timeout: Flags.string({

@@ -29,16 +29,18 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
-    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --event-bus orders',
+    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
     '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
-    'event-bus': Flags.string({
+    bus: Flags.string({
       summary:
         'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, `config set bus`, then the deployed one, else default.',
+      description: '--event-bus, the former name, is still accepted.',
+      aliases: ['event-bus'],
     }),
     yes: Flags.boolean({
       char: 'y',
@@ -55,7 +57,14 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       min: 60,
       max: 86400,
     }),
-    'rate-limit': Flags.integer({summary: 'Calls per second per API destination (template default 100).', min: 1}),
+    'invocation-rate': Flags.integer({
+      summary: 'Calls per second EventBridge makes to each API destination (template default 100).',
+      description:
+        "The API destinations' InvocationRateLimitPerSecond: events beyond it wait (and may age into the DLQ). " +
+        'Formerly --rate-limit, still accepted.',
+      aliases: ['rate-limit'],
+      min: 1,
+    }),
     'alarm-email': Flags.string({
       summary:
         'E-mail the stack’s alarms notify (SNS; the recipient must confirm). `none` removes it. Default: the deployed one.',
@@ -104,14 +113,13 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           templateBody: JSON.stringify(JSON.parse(renderStackTemplate('json'))),
           apiKey,
           // The bus `put` publishes to (flag, MOMENTO_EB_BUS, `config set bus`); else the deployed one.
-          eventBus:
-            this.flags['event-bus'] ?? resolveSetting('bus', {env: process.env, config: this.savedConfig})?.value,
+          eventBus: this.flags.bus ?? resolveSetting('bus', {env: process.env, config: this.savedConfig})?.value,
           // An explicit --momento-endpoint beats the sandbox's own URL.
           momentoEndpoint: this.flags['momento-endpoint'] ?? ctx.momento.endpoint,
           sandbox: ctx.usingSandbox,
           maxRetryAttempts: this.flags['max-retry-attempts'],
           maxEventAgeSeconds: this.flags['max-event-age'],
-          invocationRateLimit: this.flags['rate-limit'],
+          invocationRateLimit: this.flags['invocation-rate'],
           alarmEmail,
           logs,
           region: ctx.target.region,

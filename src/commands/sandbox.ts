@@ -34,7 +34,7 @@ line instead: {"endpoint","region","accountId","apiKey","port","host"}.
 An HTTP error from an API destination's endpoint is dead-lettered with ERROR_CODE UNKNOWN and a generic
 ERROR_MESSAGE (no status, no body), the worst case of what AWS may write; --failure-detail detailed puts
 the status and response body in ERROR_MESSAGE instead. GET or PUT /_sandbox/pipeline/failure-detail reads
-or changes it while the sandbox runs; /_sandbox/deliveries always shows the real answer.
+or changes it while the sandbox runs; /_sandbox/deliveries (\`momento-eb sandbox deliveries\`) always shows the real answer.
 
 The sandbox accepts any AWS credentials. It binds 127.0.0.1 unless --host says otherwise; --port 0 takes
 a free port. A port already in use exits 1.
@@ -50,7 +50,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     '<%= config.bin %> sandbox',
     '<%= config.bin %> sandbox --port 0 --json',
     '<%= config.bin %> sandbox --cache orders --cache audit',
-    '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --rate-limit 10:burst=20',
+    '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --momento-rate-limit 10:burst=20',
     '<%= config.bin %> sandbox --failure-detail detailed',
   ]
   // The sandbox stops cleanly on SIGINT and SIGTERM and exits 0 (see waitForStopSignal).
@@ -85,8 +85,11 @@ MOMENTO_EB_SANDBOX_API_KEY.`
       multiple: true,
       parse: async (input) => parseFaultSpec(input),
     })(),
-    'rate-limit': Flags.custom<RateLimit>({
-      summary: 'Momento rate limit: <perSecond>[/global|/cache][:burst=<n>], e.g. 10:burst=20.',
+    'momento-rate-limit': Flags.custom<RateLimit>({
+      summary:
+        "Throttle the sandbox's Momento (429 beyond it): <perSecond>[/global|/cache][:burst=<n>], e.g. 10:burst=20.",
+      description: 'Formerly --rate-limit, still accepted.',
+      aliases: ['rate-limit'],
       parse: async (input) => parseRateLimitSpec(input),
     })(),
     'failure-detail': Flags.option({
@@ -164,7 +167,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     const {flags} = this
     const momento: {faults?: FaultRule[]; rateLimit?: RateLimit} = {}
     if (flags.fault && flags.fault.length > 0) momento.faults = flags.fault
-    if (flags['rate-limit']) momento.rateLimit = flags['rate-limit']
+    if (flags['momento-rate-limit']) momento.rateLimit = flags['momento-rate-limit']
     try {
       return await startSandbox({
         port: flags.port,

@@ -22,11 +22,13 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
   static override examples = [
     '<%= config.bin %> whoami',
     '<%= config.bin %> whoami --sandbox --json',
-    '<%= config.bin %> whoami --profile prod --region eu-west-1 --event-bus orders',
+    '<%= config.bin %> whoami --profile prod --region eu-west-1 --bus orders',
   ]
   static override flags = {
-    'event-bus': Flags.string({
+    bus: Flags.string({
       summary: 'Event bus to check. Default: MOMENTO_EB_BUS, `config set bus`, then default.',
+      description: '--event-bus, the former name, is still accepted.',
+      aliases: ['event-bus'],
       env: 'MOMENTO_EB_EVENT_BUS',
     }),
   }
@@ -37,10 +39,10 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
     // Identity first: it fails with the clearest message when region or credentials are missing.
     const identity = await getCallerIdentity(aws, options)
     // The bus `put` publishes to: the same resolution as every command (flag, env, config, default).
-    const busName = resolveBus(this.flags['event-bus'], process.env, this.savedConfig)
+    const busName = resolveBus(this.flags.bus, process.env, this.savedConfig)
     const bus = await describeEventBus(aws, busName.value, {
       ...options,
-      busFlag: busName.origin === 'flag' ? '--event-bus' : busName.from,
+      busFlag: busName.origin === 'flag' ? '--bus' : busName.from,
     })
     const result: WhoamiResult = {
       account: identity.account,

@@ -139,7 +139,7 @@ export function alarmsPart(): TemplatePart {
       ),
       [LOGICAL.alarm.throttled]: alarm(
         'rules-throttled',
-        'Deliveries wait for the destinations rate limit (InvocationRateLimit) for 10 of the last 15 minutes. Raise the limit if Momento allows it (`momento-eb deploy --rate-limit`), or expect delays and events aging into the DLQ.',
+        'Deliveries wait for the destinations rate limit (InvocationRateLimit) for 10 of the last 15 minutes. Raise the limit if Momento allows it (`momento-eb deploy --invocation-rate`), or expect delays and events aging into the DLQ.',
         {
           Metrics: [
             ...perRule('thr', 'ThrottledRules', 300),

@@ -43,7 +43,7 @@ const ABOUT: Readonly<Record<AlarmKey, {meaning: string; severity: 'error' | 'wa
   throttled: {
     meaning: 'deliveries keep waiting for the destinations’ rate limit',
     severity: 'warning',
-    fix: 'Raise the limit if your Momento account allows it (`momento-eb deploy --rate-limit N`), or expect delays.',
+    fix: 'Raise the limit if your Momento account allows it (`momento-eb deploy --invocation-rate N`), or expect delays.',
   },
   failureRatio: {
     meaning: 'over 5 % of deliveries failed in 5 minutes',

@@ -159,17 +159,44 @@ export async function prepareWait(
       const start = now()
       const deadline = start + timeoutMs
       let nextDlq = start
+      // SQS has no read without a receive: every peek raises the ApproximateReceiveCount of each message
+      // it sees (aws-semantics D, "Receiving increments ApproximateReceiveCount"). Say how much.
+      const peeked = {times: 0, messages: new Set<string>()}
+      const withPeekNote = (report: WaitReport): WaitReport => {
+        if (peeked.messages.size === 0) return report
+        const n = peeked.messages.size
+        return {
+          ...report,
+          notes: [
+            ...report.notes,
+            `Watching the DLQ received its ${n} message${n === 1 ? '' : 's'} up to ${peeked.times} time${peeked.times === 1 ? '' : 's'} ` +
+              "(SQS can't read a queue without receiving): each one's ApproximateReceiveCount rose by up to " +
+              `${peeked.times}; a redrive policy on the DLQ itself would count these receives.`,
+          ],
+        }
+      }
       try {
         for (;;) {
-          if (await delivered()) return {outcome: 'delivered', waitedMs: now() - start, deadLetter: undefined, notes}
+          if (await delivered()) {
+            return withPeekNote({outcome: 'delivered', waitedMs: now() - start, deadLetter: undefined, notes})
+          }
           if (ports.dlq && now() >= nextDlq) {
             nextDlq = now() + dlqPollMs
-            const found = await findDeadLetter(ports.dlq, eventId, ports.decoder)
+            const {record: found, messageIds} = await peekForEvent(ports.dlq, eventId, ports.decoder)
+            if (messageIds.length > 0) peeked.times++
+            for (const id of messageIds) peeked.messages.add(id)
             if (found) {
-              return {outcome: 'dead-lettered', waitedMs: now() - start, deadLetter: toRecordView(found), notes}
+              return withPeekNote({
+                outcome: 'dead-lettered',
+                waitedMs: now() - start,
+                deadLetter: toRecordView(found),
+                notes,
+              })
             }
           }
-          if (now() >= deadline) return {outcome: 'timed-out', waitedMs: now() - start, deadLetter: undefined, notes}
+          if (now() >= deadline) {
+            return withPeekNote({outcome: 'timed-out', waitedMs: now() - start, deadLetter: undefined, notes})
+          }
           await sleep(Math.min(pollMs, Math.max(0, deadline - now())))
         }
       } finally {
@@ -185,6 +212,18 @@ export async function findDeadLetter(
   eventId: string,
   decoder?: BatchDecoder,
 ): Promise<DlqRecord | undefined> {
+  return (await peekForEvent(dlq, eventId, decoder)).record
+}
+
+/**
+ * Peek the DLQ (released at once) for the message whose event id is `eventId`; also the ids of every
+ * message the peek received (their receive counts went up by one).
+ */
+async function peekForEvent(
+  dlq: DlqQueuePort,
+  eventId: string,
+  decoder?: BatchDecoder,
+): Promise<{record: DlqRecord | undefined; messageIds: string[]}> {
   // Every message is decoded, but only the one for this event goes through the (probing) decoder.
   const only: BatchDecoder | undefined = decoder
     ? async (raws) => {
@@ -197,5 +236,5 @@ export async function findDeadLetter(
       }
     : undefined
   const peek = await peekDlq(dlq, {waitSeconds: 0, maxEmptyReceives: 1, visibilityTimeoutSeconds: 5, decoder: only})
-  return peek.records.find((r) => r.event?.id === eventId)
+  return {record: peek.records.find((r) => r.event?.id === eventId), messageIds: peek.handles.map((h) => h.messageId)}
 }

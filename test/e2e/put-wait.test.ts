@@ -3,6 +3,7 @@
  * side (item read back, topic subscription) or the DLQ, with exit codes 0 / 1 / 8.
  */
 import {CreateEventBusCommand, EventBridgeClient, PutRuleCommand} from '@aws-sdk/client-eventbridge'
+import {ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
@@ -99,6 +100,46 @@ describe('put --wait', () => {
     // On the sandbox the fix is the sandbox's own command (issue 13), not the Momento CLI.
     expect(human.stderr).toContain('`momento-eb sandbox cache create nope`')
     expect(human.stderr).not.toMatch(/momento cache create/)
+  })
+
+  it("says that watching the DLQ raised its messages' receive counts, and by how much; so does --help", async () => {
+    const run = await put(['cacheSet', '--cache', 'nope', '--key', 'rc', '--ttl', '60', '--message', 'x'])
+    expect(run.code, show(run)).toBe(1)
+    const out = JSON.parse(run.stdout) as {eventId: string; notes: string[]}
+    const note = out.notes.find((n) => n.startsWith('Watching the DLQ received its'))
+    expect(note, out.notes.join('\n')).toBeDefined()
+    const times = Number(/rose by up to (\d+);/.exec(note ?? '')?.[1])
+    // What SQS says: our receive below is one more; the wait's receives are at most what the note says.
+    const sqs = new SQSClient(clientConfig(sandbox))
+    try {
+      const got = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: integration.dlqUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          VisibilityTimeout: 30,
+        }),
+      )
+      const mine = (got.Messages ?? []).find((m) => (JSON.parse(m.Body ?? '{}') as {id?: string}).id === out.eventId)
+      expect(mine, 'the dead-lettered message').toBeDefined()
+      const count = Number(mine?.Attributes?.ApproximateReceiveCount)
+      expect(count - 1).toBeGreaterThanOrEqual(1)
+      expect(count - 1).toBeLessThanOrEqual(times)
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: integration.dlqUrl,
+          Entries: (got.Messages ?? []).map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      )
+    } finally {
+      sqs.destroy()
+    }
+    const help = await runCli(['put', 'cacheSet', '--help'], {env: {...env, COLUMNS: '80'}})
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain("raises every DLQ message's ApproximateReceiveCount by one")
   })
 
   it('timed out: neither delivered nor dead-lettered within --timeout (exit 8)', async () => {

@@ -634,13 +634,23 @@ const MORE_CASES: Case[] = [
   ),
   usage('deploy: --max-event-age 1y', () => ['deploy', '--sandbox', '--max-event-age', '1y'], /Expected an integer/),
   usage('deploy: --max-event-age ""', () => ['deploy', '--sandbox', '--max-event-age', ''], /--max-event-age/),
-  usage('deploy: --rate-limit 0', () => ['deploy', '--sandbox', '--rate-limit', '0'], /greater than or equal to 1/),
-  usage('deploy: --rate-limit -5', () => ['deploy', '--sandbox', '--rate-limit', '-5'], /--rate-limit/),
-  usage('deploy: --rate-limit fast', () => ['deploy', '--sandbox', '--rate-limit', 'fast'], /Expected an integer/),
   usage(
-    'deploy: --event-bus with a space and "!"',
-    () => ['deploy', '--sandbox', '--stack', 'never-deployed', '--event-bus', 'bad bus!'],
-    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+    'deploy: --invocation-rate 0',
+    () => ['deploy', '--sandbox', '--invocation-rate', '0'],
+    /greater than or equal to 1/,
+  ),
+  usage('deploy: --invocation-rate -5', () => ['deploy', '--sandbox', '--invocation-rate', '-5'], /--invocation-rate/),
+  usage(
+    'deploy: --invocation-rate fast',
+    () => ['deploy', '--sandbox', '--invocation-rate', 'fast'],
+    /Expected an integer/,
+  ),
+  // The old name, a hidden alias: its errors name the flag the help shows.
+  usage('deploy: --rate-limit 0 (old name)', () => ['deploy', '--sandbox', '--rate-limit', '0'], /--invocation-rate/),
+  usage(
+    'deploy: --bus with a space and "!"',
+    () => ['deploy', '--sandbox', '--stack', 'never-deployed', '--bus', 'bad bus!'],
+    /"bad bus!" \(--bus\) isn't a valid event bus name/,
   ),
   usage(
     'deploy: --max-retry-attempts twice',
@@ -668,14 +678,14 @@ const MORE_CASES: Case[] = [
   ),
   usage('template: an extra argument', () => ['template', 'extra'], /extra/),
   usage(
-    'whoami: --event-bus with a space and "!"',
-    () => ['whoami', '--sandbox', '--event-bus', 'bad bus!'],
-    /"bad bus!" \(--event-bus\) isn't a valid event bus name/,
+    'whoami: --bus with a space and "!"',
+    () => ['whoami', '--sandbox', '--bus', 'bad bus!'],
+    /"bad bus!" \(--bus\) isn't a valid event bus name/,
   ),
   usage(
-    'whoami: empty --event-bus',
+    'whoami: empty --event-bus (the old name)',
     () => ['whoami', '--sandbox', '--event-bus', ''],
-    /"" \(--event-bus\) isn't a valid event bus name/,
+    /"" \(--bus\) isn't a valid event bus name/,
   ),
   {
     ...usage(
@@ -1239,8 +1249,12 @@ const MORE_CASES: Case[] = [
   usage('sandbox: --time-scale 0', () => ['sandbox', '--port', '0', '--time-scale', '0'], /--time-scale/),
   usage('sandbox: --time-scale abc', () => ['sandbox', '--port', '0', '--time-scale', 'abc'], /--time-scale/),
   usage('sandbox: --time-scale -1', () => ['sandbox', '--port', '0', '--time-scale', '-1'], /--time-scale/),
-  usage('sandbox: --rate-limit x', () => ['sandbox', '--port', '0', '--rate-limit', 'x'], /Rate limit "x"/),
-  usage('sandbox: --rate-limit 0', () => ['sandbox', '--port', '0', '--rate-limit', '0'], /Rate limit "0"/),
+  usage(
+    'sandbox: --momento-rate-limit x',
+    () => ['sandbox', '--port', '0', '--momento-rate-limit', 'x'],
+    /Rate limit "x"/,
+  ),
+  usage('sandbox: --rate-limit 0 (old name)', () => ['sandbox', '--port', '0', '--rate-limit', '0'], /Rate limit "0"/),
   usage('sandbox: empty --allow-host', () => ['sandbox', '--port', '0', '--allow-host', ''], /--allow-host ""/),
   usage('sandbox: empty --api-key', () => ['sandbox', '--port', '0', '--api-key', ''], /The Momento API key is empty/),
   usage(

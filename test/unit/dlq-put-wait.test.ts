@@ -73,6 +73,23 @@ describe('put --wait service', () => {
     expect(hit.deadLetter?.reason).toBe('cache-not-found')
     const miss = await (await prepareWait(setEvent, {...ports, dlq: dlqWith([msg('other')])})).wait('e1', 5000)
     expect(miss.outcome).toBe('timed-out')
+    // SQS has no side-effect-free read: the report says whose receive counts went up, and by how much.
+    expect(hit.notes.join(' ')).toMatch(
+      /received its 2 messages up to 1 time .*ApproximateReceiveCount rose by up to 1;/,
+    )
+    // 5 s with a peek every second: 6 receives of the one message.
+    expect(miss.notes.join(' ')).toMatch(/received its 1 message up to 6 times .*rose by up to 6;/)
+  })
+
+  it('an empty DLQ: no receive count went up, no note', async () => {
+    const prepared = await prepareWait(setEvent, {
+      momento: momento(() => ({status: 'miss'})),
+      dlq: dlqWith([]),
+      ...fakeClock(),
+    })
+    const report = await prepared.wait('e1', 3000)
+    expect(report.outcome).toBe('timed-out')
+    expect(report.notes).toEqual([])
   })
 
   it('times out without a DLQ, and says the DLQ was not watched', async () => {

@@ -51,7 +51,7 @@ export async function describeEventBus(
   // A name EventBridge's own pattern refuses is a typo: exit 2 with the rule, not a ValidationException (exit 1).
   if (!EVENT_BUS_NAME.test(name)) {
     throw new UsageError(
-      `${JSON.stringify(name)} (${options.busFlag ?? '--event-bus'}) isn't a valid event bus name: a name holds ` +
+      `${JSON.stringify(name)} (${options.busFlag ?? '--bus'}) isn't a valid event bus name: a name holds ` +
         'only letters, digits and . _ - / (or is an event bus ARN).',
       {
         hints: [
@@ -69,7 +69,7 @@ export async function describeEventBus(
       ...callContext(clients, 'eventbridge', options, `Can't find event bus \`${name}\``),
       notFoundHints: [
         `Create it with \`aws events create-event-bus --name ${name}\`, or deploy the stack with \`momento-eb deploy\`.`,
-        `Or pass ${options.busFlag ?? '--event-bus'} with an existing bus (\`aws events list-event-buses\` lists them).`,
+        `Or pass ${options.busFlag ?? '--bus'} with an existing bus (\`aws events list-event-buses\` lists them).`,
       ],
     })
   }

@@ -107,11 +107,14 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     }),
     'include-expired': Flags.boolean({summary: 'Also send cacheSet events whose TTL has already passed.'}),
     rate: Flags.integer({
-      summary: `Messages per second (0 = no cap). Default: the API destination's rate limit, else ${DEFAULT_REDRIVE_RATE}.`,
+      summary: `Messages per second this redrive sends (0 = no cap). Default: the API destination's rate limit, else ${DEFAULT_REDRIVE_RATE}.`,
+      description: 'The pace of this command only; --no-rate-limit (still accepted) is --rate 0.',
       min: 0,
     }),
+    // Hidden: --rate says it. Kept because scripts may pass --no-rate-limit.
     'rate-limit': Flags.boolean({
       summary: 'Pace the redrive (--no-rate-limit = no cap, like --rate 0).',
+      hidden: true,
       default: true,
       allowNo: true,
     }),
