@@ -136,7 +136,7 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
   },
   {
     name: 'MOMENTO_EB_EVENT_BUS',
-    description: 'event bus `whoami` checks when --event-bus isn’t given (default: default)',
+    description: 'event bus `whoami` checks when --bus isn’t given (default: default)',
   },
   {
     name: 'MOMENTO_EB_SOURCE',

@@ -214,7 +214,7 @@ function reportUnmatched(
         : `None of the ${found.rules} rules on bus ${found.bus} matches ${what}.`,
     'Publish to the bus the stack’s rules listen on (`momento-eb status` shows it) with --bus or ' +
       '`momento-eb config set bus NAME`, or deploy the rules on this bus with ' +
-      `\`momento-eb deploy --event-bus ${found.bus}\`.`,
+      `\`momento-eb deploy --bus ${found.bus}\`.`,
   ]
   if (!command.jsonEnabled()) {
     command.logToStderr(

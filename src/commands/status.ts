@@ -85,8 +85,8 @@ export default class Status extends BaseCommand<typeof Status> {
         'events published there are accepted and delivered nowhere.',
       fix:
         ruleBuses.length > 0
-          ? `Publish where the rules are (\`momento-eb config set bus ${ruleBuses[0]}\`), or move the rules with \`momento-eb deploy --event-bus ${bus.value}\`.`
-          : `Deploy the rules on it with \`momento-eb deploy --event-bus ${bus.value}\`.`,
+          ? `Publish where the rules are (\`momento-eb config set bus ${ruleBuses[0]}\`), or move the rules with \`momento-eb deploy --bus ${bus.value}\`.`
+          : `Deploy the rules on it with \`momento-eb deploy --bus ${bus.value}\`.`,
     }
   }
 

@@ -108,7 +108,7 @@ describe('the bus from `config set bus`, for every command', () => {
       "Problem: No rule on bus elsewhere (the saved `bus` setting, where `put` publishes) matches cacheSet, cacheDelete, topicPublish; the stack's rules listen on orders-bus",
     )
     expect(status.stderr).toContain(`\`momento-eb config set bus orders-bus\``)
-    expect(status.stderr).toContain(`\`momento-eb deploy --event-bus elsewhere --sandbox --stack ${stack}\``)
+    expect(status.stderr).toContain(`\`momento-eb deploy --bus elsewhere --sandbox --stack ${stack}\``)
     await cli(['config', 'set', 'bus', 'orders-bus'])
   }, 60_000)
 })

@@ -180,7 +180,7 @@ describe('put --wait', () => {
     const unmatched = JSON.parse(run.stdout) as {outcome: string; waitedMs: number; notes: string[]}
     expect(unmatched).toMatchObject({outcome: 'unmatched', waitedMs: 0})
     // The suggested commands keep the run's context in JSON too (deploy takes no --queue-url).
-    expect(unmatched.notes.join(' ')).toContain('`momento-eb deploy --event-bus no-rules --sandbox`')
+    expect(unmatched.notes.join(' ')).toContain('`momento-eb deploy --bus no-rules --sandbox`')
     const human = await runCli(
       [
         'put',
@@ -203,7 +203,7 @@ describe('put --wait', () => {
       'No rule on bus no-targets matches this event (detail type topicPublish from source shop): EventBridge accepted it and delivered it nowhere.',
     )
     expect(human.stderr).toContain('None of the 1 rules on bus no-targets matches')
-    expect(human.stderr).toContain('`momento-eb deploy --event-bus no-targets --sandbox`')
+    expect(human.stderr).toContain('`momento-eb deploy --bus no-targets --sandbox`')
   })
 
   it('refuses --wait without a Momento endpoint and key, before publishing (exit 4)', async () => {
