@@ -734,15 +734,17 @@ export class DeliveryPipeline {
 
 function noop(): void {}
 
-/** An ingested event as observers see it. */
-function observed(event: IngestedEvent): {
-  id: string
-  event: Record<string, unknown>
-  json: string
-  ingestedAtMs: number
-} {
-  const at = Date.parse(event.ingestionTime)
-  return {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
+const OBSERVED = new WeakMap<IngestedEvent, ObservedEvent>()
+
+/** An ingested event as observers see it: made once per event (an event passes through ~5 hooks). */
+function observed(event: IngestedEvent): ObservedEvent {
+  let view = OBSERVED.get(event)
+  if (!view) {
+    const at = Date.parse(event.ingestionTime)
+    view = {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
+    OBSERVED.set(event, view)
+  }
+  return view
 }
 
 function findDestination(store: EventsStore, arn: string, name: string): ApiDestination | undefined {
