@@ -9,6 +9,7 @@ import {
   type BusLogRecord,
   type BusLogSetting,
   isLoggedAt,
+  LEVEL_OF_STEP,
   parseBusLogRecord,
 } from '../../src/core/bus-log.js'
 
@@ -20,25 +21,6 @@ export const TARGET_ARN =
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/momento-eb-target'
 export const INVOCATION_ID = 'a1b2c3d4-0000-4000-8000-000000000001'
 export const T0 = 1_765_000_000_000
-
-const LEVEL_OF: Record<BusLogMessageType, 'ERROR' | 'INFO' | 'TRACE'> = {
-  EVENT_INGEST_FAILURE: 'ERROR',
-  INVOCATION_ATTEMPT_RETRYABLE_FAILURE: 'ERROR',
-  INVOCATION_ATTEMPT_PERMANENT_FAILURE: 'ERROR',
-  INVOCATION_FAILURE: 'ERROR',
-  INVOCATION_DLQ: 'ERROR',
-  EVENT_RECEIPT: 'INFO',
-  EVENT_INGEST_SUCCESS: 'INFO',
-  RULE_MATCH: 'INFO',
-  NO_STANDARD_RULES_MATCHED: 'INFO',
-  INVOCATION_SUCCESS: 'INFO',
-  INVOCATION_ATTEMPT_THROTTLE: 'INFO',
-  RULE_MATCH_START: 'TRACE',
-  INVOCATION_START: 'TRACE',
-  INVOCATION_THROTTLE_START: 'TRACE',
-  INVOCATION_ATTEMPT_START: 'TRACE',
-  INVOCATION_ATTEMPT_SUCCESS: 'TRACE',
-}
 
 /** One record as AWS writes it, parsed back through the reader. */
 export function rec(
@@ -59,7 +41,7 @@ export function rec(
     ...(invocation ? {invocation_id: INVOCATION_ID} : {}),
     message_timestamp_ms: String(atMs),
     message_type: type,
-    log_level: LEVEL_OF[type],
+    log_level: LEVEL_OF_STEP[type],
     details: {
       ...(invocation ? {rule_arn: RULE_ARN, role_arn: ROLE_ARN, target_arn: TARGET_ARN} : {}),
       ...extra.details,

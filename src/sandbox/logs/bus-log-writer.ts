@@ -26,6 +26,7 @@ import {createHash} from 'node:crypto'
 
 import {
   isLoggedAt,
+  LEVEL_OF_STEP,
   LOG_TYPE_OF_LEVEL,
   type BusLogDetails,
   type BusLogError,
@@ -90,7 +91,7 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
     const setting = settingOf(bus)
     if (!setting || !isLoggedAt(type, setting.level)) return
     const {details, error, invocationId} = fill(setting.full)
-    const level = recordLevel(type)
+    const level = LEVEL_OF_STEP[type]
     const groups = destinationsOf(state, bus, LOG_TYPE_OF_LEVEL[level])
     if (groups.length === 0) return
     const record: BusLogRecord = {
@@ -268,12 +269,6 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       }
     },
   }
-}
-
-/** The level a record carries: the lowest level that logs its step. */
-function recordLevel(type: BusLogMessageType): 'ERROR' | 'INFO' | 'TRACE' {
-  if (isLoggedAt(type, 'ERROR')) return 'ERROR'
-  return isLoggedAt(type, 'INFO') ? 'INFO' : 'TRACE'
 }
 
 /** What the endpoint answered (Momento's text), else the sandbox's description of the failure. */
