@@ -204,6 +204,7 @@ describe('metrics and alarms', () => {
     expect(report.problems.every((p) => p.severity === 'warning')).toBe(true)
     expect(status.code).toBe(0)
     const human = await cli(['status', '--sandbox', '--stack', stack])
+    expect(human.code, show(human)).toBe(0)
     expect(human.stdout).toMatch(new RegExp(`alarm +ALARM +${stack}-dlq-holds-messages`))
     // The command carries the run's context (issue 13: suggested commands keep --sandbox and --stack).
     expect(human.stdout).toContain(`→ Look at them with \`momento-eb dlq list --sandbox --stack ${stack}\``)
@@ -226,6 +227,7 @@ describe('metrics and alarms', () => {
     const sns = await inspect<Notifications>(sandbox, '/_sandbox/notifications')
     expect(sns.notifications.map((n) => n.subject)).toContain(`OK: "${alarmName}" in US East (N. Virginia)`)
     const status = await cli(['status', '--sandbox', '--stack', stack, '--json'])
+    expect(status.code, show(status)).toBe(0)
     const report = stdoutJson(status) as {alarms: {key: string; state: string}[]}
     expect(report.alarms.find((a) => a.key === 'dlqMessages')?.state).toBe('OK')
   })

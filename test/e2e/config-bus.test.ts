@@ -72,10 +72,12 @@ describe('the bus from `config set bus`, for every command', () => {
     expect(JSON.parse(whoami.stdout)).toMatchObject({eventBus: {name: 'orders-bus'}})
     // Flag > MOMENTO_EB_BUS > config.
     const viaEnv = await cli(['whoami', '--sandbox', '--json'], {MOMENTO_EB_BUS: 'elsewhere'})
+    expect(viaEnv.code, show(viaEnv)).toBe(0)
     expect(JSON.parse(viaEnv.stdout)).toMatchObject({eventBus: {name: 'elsewhere'}})
     const viaFlag = await cli(['whoami', '--sandbox', '--event-bus', 'default', '--json'], {
       MOMENTO_EB_BUS: 'elsewhere',
     })
+    expect(viaFlag.code, show(viaFlag)).toBe(0)
     expect(JSON.parse(viaFlag.stdout)).toMatchObject({eventBus: {name: 'default'}})
 
     const delivered = await put()

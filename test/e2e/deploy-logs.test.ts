@@ -123,6 +123,7 @@ describe('deploy --logs, status, destroy', () => {
       deliveredLogTypes: ['ERROR_LOGS', 'INFO_LOGS', 'TRACE_LOGS'],
     })
     const text = await cli(['status', '--sandbox', '--stack', stack])
+    expect(text.code, show(text)).toBe(0)
     expect(text.stdout).toMatch(/bus logs +ERROR on bus default/)
     await events.send(
       new UpdateEventBusCommand({Name: 'default', Description: 'orders bus', LogConfig: {Level: 'OFF'}}),

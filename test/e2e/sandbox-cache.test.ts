@@ -39,6 +39,7 @@ describe('sandbox cache', () => {
     expect(result.stdout).toBe('')
     expect(result.stderr).toContain('The sandbox has no caches. Add one: `momento-eb sandbox cache create orders`.')
     const json = await cli('list', '--json')
+    expect(json.code, show(json)).toBe(0)
     expect(stdoutJson(json)).toEqual({caches: []})
   })
 

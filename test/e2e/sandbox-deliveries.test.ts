@@ -82,8 +82,10 @@ describe('sandbox deliveries', () => {
     expect(result.stdout).not.toContain(TEST_API_KEY)
 
     const dead = await cli('--outcome', 'dead-lettered')
+    expect(dead.code, show(dead)).toBe(0)
     expect(dead.stdout.trimEnd().split('\n')).toEqual([lines[1]])
     const newest = await cli('--limit', '1')
+    expect(newest.code, show(newest)).toBe(0)
     expect(newest.stdout.trimEnd().split('\n')).toEqual([lines[1]])
 
     const json = stdoutJson(await cli('--json')) as Deliveries
