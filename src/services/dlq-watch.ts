@@ -22,7 +22,7 @@ import {idKeyText, QueueTally, type TallySnapshot} from './dlq-tally.js'
  * first), so messages another consumer holds in flight are not dropped by mistake.
  *
  * At outage scale (a million messages) nothing grows with the queue but the exact tally
- * ({@link QueueTally}: 16 bytes of typed arrays a message, by a hash of its id): every message read is
+ * ({@link QueueTally}: 34–68 bytes of typed arrays a message, by a hash of its id): every message read is
  * decoded once and counted by reason, cache and detail type, then dropped unless it belongs to the
  * window, the newest `windowSize` records by SentTimestamp, which alone keep their receipt handles
  * and go to the view. The window's size: 5,000 records are ~8 MB decoded, filter and redraw in a few

@@ -36,6 +36,10 @@ export function percent(part: number, whole: number): string {
   return `${Math.round(p)}%`
 }
 
+function approx(share: string): string {
+  return share.startsWith('<') ? share : `~${share}`
+}
+
 /** True when the counts are a sample of a bigger queue (the summary says "estimated"). */
 export function isSample(stats: SampleStats): boolean {
   return !stats.complete && (stats.depthTotal === undefined || stats.depthTotal > stats.read)
@@ -62,7 +66,7 @@ export function reasonParts(stats: SampleStats): {lead: string; parts: Array<{re
     lead: `${sampleBasis(stats)}: `,
     parts: stats.byReason.map((r) => ({
       reason: r.name,
-      text: `${r.name} ~${percent(r.count, stats.read)} (${n(r.count)})`,
+      text: `${r.name} ${approx(percent(r.count, stats.read))} (${n(r.count)})`,
     })),
   }
 }
