@@ -24,6 +24,7 @@ import {benchTop} from './bench-top.js'
 import {benchTrace} from './bench-trace.js'
 import {benchRedrive} from './bench-redrive.js'
 import {benchReliability} from './bench-reliability.js'
+import {benchSandboxMemory} from './bench-sandbox-memory.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const QUICK = process.env.BENCH_QUICK === '1'
@@ -235,6 +236,7 @@ async function main() {
     trace: () => benchTrace({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
     decode: () => benchDecode({runs: RUNS, quick: QUICK}),
+    'sandbox-memory': () => benchSandboxMemory({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).
     reliability: () => benchReliability({quick: QUICK}),
   }

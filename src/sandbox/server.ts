@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
+import {memoryRoute, seedRoute} from './bench-routes.js'
 import {cloudformationService} from './cloudformation/service.js'
 import {startCloudWatch} from './cloudwatch/runtime.js'
 import {cloudwatchService} from './cloudwatch/service.js'
@@ -80,6 +81,8 @@ export function createSandboxServer(options: SandboxOptions & {host?: string} = 
     deliveryInspection,
     failureDetailRoute,
     latencyRoute,
+    seedRoute,
+    memoryRoute,
     notificationsInspection,
     momentoRoutes,
   ]

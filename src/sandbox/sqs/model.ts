@@ -20,12 +20,13 @@ export interface SendMessageInput {
   awsTraceHeader?: string
 }
 
+/** What SendMessage answers. The digests may be computed when read (the pipeline never reads them). */
 export interface SentMessage {
-  MessageId: string
-  MD5OfMessageBody: string
-  MD5OfMessageAttributes?: string
+  readonly MessageId: string
+  readonly MD5OfMessageBody: string
+  readonly MD5OfMessageAttributes?: string | undefined
   /** Digest of the message system attributes sent (`AWSTraceHeader`), when there were any. */
-  MD5OfMessageSystemAttributes?: string
+  readonly MD5OfMessageSystemAttributes?: string | undefined
 }
 
 export interface SqsQueueHandle {

@@ -52,7 +52,7 @@ const DATA_TYPE = /^(String|Number|Binary)(\..{1,256})?$/
 export const MAX_BATCH_BYTES = 1_048_576
 
 /** A validated message to store, and its size as SQS counts it (body plus attribute parts). */
-interface ValidatedMessage {
+export interface ValidatedMessage {
   body: string
   delaySeconds: number | undefined
   wireAttributes: Record<string, WireAttributeValue> | undefined
@@ -116,7 +116,8 @@ function validateSystemAttributes(entry: Record<string, unknown>): string | unde
   return traceHeader
 }
 
-function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): ValidatedMessage {
+/** Check one SendMessage(-Batch entry) input against SQS's rules (also for the benchmark seed route). */
+export function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): ValidatedMessage {
   const body = requiredString(entry, 'MessageBody')
   if (body.length === 0) {
     throw invalidParameterValue('The request must contain the parameter MessageBody.')
