@@ -10,7 +10,7 @@ import {SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, cleanEnv, collect, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
+import {BIN, cleanEnv, collect, logSpawn, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, type Integration} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -1564,6 +1564,7 @@ describe('stdout closed by its reader (`| head`)', () => {
     async (command) => {
       const args = command.split(' ')
       if (args[0] === 'dlq') args.push('--sandbox', '--queue-url', integration.dlqUrl)
+      logSpawn(args)
       const child = spawn(process.execPath, [BIN, ...args], {cwd: home.home, env, stdio: ['ignore', 'pipe', 'pipe']})
       // The reader goes away before the first byte: every write to stdout fails with EPIPE.
       child.stdout.destroy()
@@ -1578,6 +1579,7 @@ describe('stdout closed by its reader (`| head`)', () => {
 async function runToDevFull(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const full = openSync('/dev/full', 'w')
   try {
+    logSpawn(args)
     const child = spawn(process.execPath, [BIN, ...args], {cwd: env['HOME'], env, stdio: ['ignore', full, 'pipe']})
     return await collect(child, 30_000)
   } finally {
