@@ -54,7 +54,7 @@ async function refusingProxy(
         const upstream = await fetch(`${target}${req.url ?? '/'}`, {
           method: req.method ?? 'GET',
           headers,
-          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : {body}),
         })
         let answer = Buffer.from(await upstream.arrayBuffer())
         if (isPut && refusedAt.length > 0) {
