@@ -157,7 +157,9 @@ describe('metrics and alarms', () => {
       const [view] = await describeAlarms(clients, [alarmName])
       return view?.state === 'ALARM' ? view : undefined
     })
-    expect(alarmed.reason).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoints \[4\.0 /)
+    // The alarm fires at the first evaluation that sees a dead letter: on a loaded machine the four
+    // arrive over more than one tick, so the datapoint that crossed can be 1 to 4.
+    expect(alarmed.reason).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoints \[[1-4]\.0 /)
     const sns = await inspect<Notifications>(sandbox, '/_sandbox/notifications')
     const sent = sns.notifications.filter((n) => n.topicArn === outputs['AlarmTopicArn'])
     expect(sent.map((n) => n.subject)).toContain(`ALARM: "${alarmName}" in US East (N. Virginia)`)
