@@ -13,7 +13,7 @@ import {CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, type CliResult, cleanEnv, collect, runCli, show, spawnCli, tempHome} from '../helpers/cli.js'
+import {BIN, type CliResult, cleanEnv, collect, logSpawn, runCli, show, spawnCli, tempHome} from '../helpers/cli.js'
 import {inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
@@ -153,6 +153,8 @@ describe('put --file --resume', () => {
     const tmp = mkdtempSync(join(home.home, 'tmp-'))
     const runEnv = {...env, TMPDIR: tmp}
     const feed = (input: string | undefined) => {
+      logSpawn(['put', '--file'])
+      logSpawn(['put', '--file'])
       const child = spawn(process.execPath, [BIN, 'put', '--file', '-', '--sandbox'], {
         env: runEnv,
         cwd: home.home,
@@ -192,6 +194,7 @@ describe('put --file --resume', () => {
   })
 
   it('Ctrl-C while stdin is still open stops at once: exit 130, nothing sent', async () => {
+    logSpawn(['put', '--file'])
     const child = spawn(process.execPath, [BIN, 'put', '--file', '-', '--sandbox'], {
       env,
       cwd: home.home,

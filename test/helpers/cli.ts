@@ -1,8 +1,10 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {appendFileSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {expect} from 'vitest'
 
 /** The repository root and the built CLI's entry point (`npm test` builds first). */
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -74,11 +76,23 @@ export function spawnCli(
 ): ChildProcess {
   // `bin` runs an installed momento-eb executable instead of this checkout's bin/run.js.
   const [command, argv] = options.bin ? [options.bin, [...args]] : [process.execPath, [BIN, ...args]]
+  logSpawn(args)
   return spawn(command, argv, {
     cwd: options.cwd ?? options.env['HOME'] ?? ROOT,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+}
+
+/**
+ * With MOMENTO_EB_TEST_SPAWN_LOG set to a file, every CLI process the helpers spawn adds a line
+ * `<test file>\t<first two arguments>` to it (to count the processes each test file costs).
+ */
+export function logSpawn(args: readonly string[]): void {
+  const log = process.env['MOMENTO_EB_TEST_SPAWN_LOG']
+  if (!log) return
+  const file = (expect.getState().testPath ?? 'unknown').replace(`${ROOT}/`, '')
+  appendFileSync(log, `${file}\t${args.slice(0, 2).join(' ')}\n`)
 }
 
 /** Collect a child's output and exit status; kill it after `timeoutMs`. */

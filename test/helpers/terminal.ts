@@ -7,7 +7,7 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {BIN} from './cli.js'
+import {BIN, logSpawn} from './cli.js'
 import {until} from './integration.js'
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0
@@ -38,6 +38,7 @@ export function openTerminal(
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${shellQuote(String(v))}`)
     .join(' ')
+  logSpawn(args)
   const argv = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
   const command = `cd ${shellQuote(options.cwd)} && env -i ${vars} ${argv}; echo $? > ${shellQuote(status)}; sleep 60`
   const tmux = (...a: string[]) => execFileSync('tmux', ['-L', socket, ...a], {encoding: 'utf8'})

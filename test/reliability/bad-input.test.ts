@@ -3,14 +3,14 @@
  * problem and a fix, prints no stack trace, and sends or deletes nothing.
  */
 import {spawn} from 'node:child_process'
-import {closeSync, openSync, statSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {SendMessageCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, cleanEnv, collect, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
+import {BIN, cleanEnv, collect, logSpawn, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, type Integration} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -37,9 +37,14 @@ const LONG_STACK = `s${'x'.repeat(128)}`
 
 const GOOD = JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: 'fine'}})
 
-/** `put --file` of a file written with these contents. */
+/**
+ * `put --file` of a file written with these contents, in a directory of its own: cases run 8 at a
+ * time, and thirteen of them use `good.ndjson` (one per bad flag). A shared file was rewritten
+ * (truncated, then written) while another case's CLI read it, which then found it empty ("has no
+ * events") instead of failing on its bad flag.
+ */
 function fileArgs(home: string, name: string, contents: string | Buffer): string[] {
-  const file = join(home, name)
+  const file = join(mkdtempSync(join(home, 'case-')), name)
   writeFileSync(file, contents)
   return ['put', '--sandbox', '--file', file]
 }
@@ -103,9 +108,7 @@ const CASES: Case[] = [
   {
     name: 'put --file: all lines invalid',
     args: ({home}) => {
-      const file = join(home, 'bad.ndjson')
-      writeFileSync(file, '{"detailType":"cacheSet","detail":{"cacheName":"orders"}}\n')
-      return ['put', '--sandbox', '--file', file]
+      return fileArgs(home, 'bad.ndjson', '{"detailType":"cacheSet","detail":{"cacheName":"orders"}}\n')
     },
     code: 2,
     message: /line 1/,
@@ -1561,6 +1564,7 @@ describe('stdout closed by its reader (`| head`)', () => {
     async (command) => {
       const args = command.split(' ')
       if (args[0] === 'dlq') args.push('--sandbox', '--queue-url', integration.dlqUrl)
+      logSpawn(args)
       const child = spawn(process.execPath, [BIN, ...args], {cwd: home.home, env, stdio: ['ignore', 'pipe', 'pipe']})
       // The reader goes away before the first byte: every write to stdout fails with EPIPE.
       child.stdout.destroy()
@@ -1575,6 +1579,7 @@ describe('stdout closed by its reader (`| head`)', () => {
 async function runToDevFull(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const full = openSync('/dev/full', 'w')
   try {
+    logSpawn(args)
     const child = spawn(process.execPath, [BIN, ...args], {cwd: env['HOME'], env, stdio: ['ignore', full, 'pipe']})
     return await collect(child, 30_000)
   } finally {

@@ -12,7 +12,8 @@
  * - A metric-math alarm (`Metrics`) evaluates the one query with ReturnData true.
  *
  * Simplification: AWS aligns periods to the clock and may wait for late data before evaluating a
- * period; the sandbox's periods end at the moment of evaluation (data published just before counts).
+ * period; the sandbox's periods are whole seconds (its metric resolution) and the newest ends with the
+ * second of the evaluation (data published just before counts). See `alarmPeriodMs`.
  *
  * Sandbox time: a period lasts `Period × timeScale` of real time, but at least 1 second (and never
  * more than Period), and alarms are evaluated every tick (`60 s × timeScale`, at least 250 ms, at
@@ -28,6 +29,27 @@ import {evaluateQueries, type MetricQuery} from './queries.js'
 export function scaledPeriodMs(state: SandboxState, periodSeconds: number): number {
   const full = periodSeconds * 1000
   return Math.min(full, Math.max(1000, full * state.options.timeScale))
+}
+
+/** The metric store's resolution: one bucket per second (metrics-store.ts). */
+const BUCKET_MS = 1000
+
+/**
+ * The real-time length of each period of an evaluation at `now`, `gapMs` after the previous one.
+ * The store keeps 1-second buckets, so the periods are whole buckets and the newest ends with the
+ * current second (data published just before `now` counts). It is at least the scaled period, and
+ * it reaches back to the second of the previous evaluation: data that came after the previous
+ * tick, even in the last milliseconds of a second that tick did not see the end of, is in the
+ * newest period. (A window ending at `now` with its start rounded up to a whole second held only
+ * the current second at timeScale 0.001, and a one-off burst written late in a second was never
+ * evaluated: the failure-ratio alarm then never fired.) A late tick (a busy machine) stretches the
+ * periods over the gap the same way.
+ */
+export function alarmPeriodMs(state: SandboxState, periodSeconds: number, now: number, gapMs: number): number {
+  const scaled = Math.ceil(scaledPeriodMs(state, periodSeconds) / BUCKET_MS) * BUCKET_MS
+  const sincePrevious =
+    (Math.floor(now / BUCKET_MS) - Math.floor((now - Math.max(0, gapMs)) / BUCKET_MS) + 1) * BUCKET_MS
+  return Math.max(scaled, sincePrevious)
 }
 
 /** How often alarms are evaluated and queues sampled (real time). */
@@ -106,11 +128,10 @@ export function evaluateAlarm(
 ): void {
   const region = cloudWatchOf(state).region(regionName)
   const {queries, id, period} = alarmQueries(alarm)
-  // A tick that comes late (a busy machine) stretches the periods over the gap, so no data is skipped.
-  const length = Math.max(scaledPeriodMs(state, period), gapMs)
+  const length = alarmPeriodMs(state, period, now, gapMs)
   const n = alarm.EvaluationPeriods
   const m = alarm.DatapointsToAlarm ?? n
-  const end = now + 1
+  const end = (Math.floor(now / BUCKET_MS) + 1) * BUCKET_MS
   const windows: number[] = []
   for (let k = n; k >= 1; k--) windows.push(end - k * length)
   let points
