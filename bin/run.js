@@ -59,9 +59,16 @@ function bundleIsCurrent() {
   return compiled !== undefined && bundled.mtimeMs >= compiled.mtimeMs
 }
 
+/** The bundle's exports, loaded once (a process runs one command; the tests' in-process runner, many). */
+let fast
+function fastExports() {
+  fast ??= loadBundle(readOptional(bundleCache)).exports
+  return fast
+}
+
 async function main(argv) {
   if (servesFast(argv) && bundleIsCurrent()) {
-    await loadBundle(readOptional(bundleCache)).exports.runFast(argv, root)
+    await fastExports().runFast(argv, root)
     return
   }
   // help and autocomplete come from oclif plugins, which know no --json: answered here (see help-json.ts).
@@ -79,4 +86,5 @@ async function helpJson(argv) {
 
 if (require.main === module) main(process.argv.slice(2))
 
-module.exports = {bundle, bundleCache, loadBundle, root}
+// `main` is exported for the tests' in-process runner (test/helpers/cli.ts), which runs commands as this file does.
+module.exports = {bundle, bundleCache, loadBundle, main, root}

@@ -1,7 +1,10 @@
 import {spawn, type ChildProcess} from 'node:child_process'
+import {Console} from 'node:console'
 import {appendFileSync, mkdtempSync, rmSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {Readable, Writable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
 import {expect} from 'vitest'
@@ -60,13 +63,166 @@ export function awsEnv(endpoint: string | undefined, region = 'us-east-1'): Reco
   }
 }
 
-/** Run `node bin/run.js ...args` to completion (or until the timeout kills it). */
-export function runCli(
-  args: readonly string[],
-  options: {env: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; bin?: string},
-): Promise<CliResult> {
+/** How to run the CLI: its environment, and where. */
+export interface RunOptions {
+  env: NodeJS.ProcessEnv
+  timeoutMs?: number
+  cwd?: string
+  /** Run an installed momento-eb executable (or any program) instead of this checkout's bin/run.js. */
+  bin?: string
+  /**
+   * Run the command inside the test process (see `runCliInProcess`) instead of spawning `node
+   * bin/run.js`. Ignored with `bin`.
+   */
+  inProcess?: boolean
+  /** What the command reads on stdin (in-process runs only; a spawned CLI gets an empty stdin). */
+  stdin?: string | Buffer
+}
+
+/**
+ * Run `node bin/run.js ...args` to completion (or until the timeout kills it); with `inProcess`,
+ * run the command in this process instead (`runCliInProcess`).
+ */
+export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
+  if (options.inProcess && !options.bin) return runCliInProcess(args, options)
+  if (options.stdin !== undefined) throw new Error('runCli: `stdin` needs `inProcess` (a spawned CLI gets no stdin).')
   const child = spawnCli(args, options)
   return collect(child, options.timeoutMs ?? 20_000)
+}
+
+/** bin/run.js, loaded natively (not through Vitest's transform), as `node bin/run.js` loads it. */
+interface BinModule {
+  main(argv: readonly string[]): Promise<void>
+}
+let binModule: BinModule | undefined
+
+/** In-process runs one at a time: each owns the process's env, cwd, stdio, console and exit code. */
+let inProcessQueue: Promise<unknown> = Promise.resolve()
+
+/** A stream that collects what is written to it, with no terminal (`isTTY` and `columns` unset). */
+class Collector extends Writable {
+  text = ''
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    callback()
+  }
+}
+
+/** A stdin with these bytes and then end-of-file, and no terminal (as `< file`, or /dev/null when empty). */
+function stdinOf(input: string | Buffer | undefined): Readable {
+  const stream = new Readable({read() {}})
+  if (input !== undefined && input.length > 0) stream.push(typeof input === 'string' ? Buffer.from(input) : input)
+  stream.push(null)
+  return stream
+}
+
+/** Signals and process events a command may listen to; listeners a run leaves behind are removed after it. */
+const PROCESS_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE', 'exit', 'beforeExit'] as const
+
+/**
+ * Run the CLI in the test process, as `node bin/run.js ...args` would (the same dispatch: the put fast
+ * path's bundle, help --json, or oclif's `execute`), and return what it printed and its exit code.
+ * A spawn costs about a second of CPU on this machine; an in-process run, a few milliseconds once
+ * the modules are loaded.
+ *
+ * For the length of the run (runs are queued, one at a time per test file):
+ * - `process.env` holds exactly `options.env` (edited in place, so os.homedir() and child processes
+ *   see it too), and the working directory is `options.cwd ?? env.HOME`;
+ * - process.stdout / stderr are collectors with no terminal (as a pipe), `console` writes to them
+ *   (oclif prints with console.log), and stdin is `options.stdin` then end-of-file;
+ * - process.exit() records its code and returns (oclif's error handler ends with it); the exit code
+ *   is that code, else process.exitCode, else 0 — as Node decides a process's code;
+ * - signal and exit listeners the run leaves behind are removed.
+ * Everything is restored afterwards, process.exitCode included.
+ *
+ * What it can't do: signals, a terminal, a stdout that fails (EPIPE, ENOSPC), or a process.exit() in
+ * the middle of a run (it returns instead of ending the run). Spawn the CLI (`runCli`) for those, and
+ * for the package and anything else that needs a process. Module state is shared between runs: the
+ * commands and services keep none that depends on the environment (this runner's tests check that
+ * runs in a row see their own env and config), but a test that needs a fresh process should spawn.
+ */
+export function runCliInProcess(
+  args: readonly string[],
+  options: {env: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; stdin?: string | Buffer},
+): Promise<CliResult> {
+  const run = inProcessQueue.then(() => runNow(args, options))
+  inProcessQueue = run.catch(() => undefined)
+  return run
+}
+
+async function runNow(
+  args: readonly string[],
+  options: {env: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; stdin?: string | Buffer},
+): Promise<CliResult> {
+  binModule ??= createRequire(import.meta.url)(BIN) as BinModule
+  const stdout = new Collector()
+  const stderr = new Collector()
+  const streams = {stdout, stderr, stdin: stdinOf(options.stdin)}
+
+  const savedEnv = {...process.env}
+  const savedCwd = process.cwd()
+  const savedExitCode = process.exitCode
+  const savedExit = process.exit.bind(process)
+  const savedConsole = globalThis.console
+  const savedStreams = Object.fromEntries(
+    Object.keys(streams).map((name) => [name, Object.getOwnPropertyDescriptor(process, name)]),
+  )
+  const events = process as unknown as NodeJS.EventEmitter
+  const savedListeners = new Map(PROCESS_EVENTS.map((event) => [event, new Set(events.listeners(event))]))
+
+  let exitedWith: number | undefined
+  let timedOut = false
+  let timer: NodeJS.Timeout | undefined
+  try {
+    replaceEnv(options.env)
+    process.chdir(options.cwd ?? options.env['HOME'] ?? ROOT)
+    process.exitCode = undefined
+    for (const [name, stream] of Object.entries(streams)) {
+      Object.defineProperty(process, name, {value: stream, configurable: true, enumerable: true, writable: true})
+    }
+    globalThis.console = new Console({stdout, stderr})
+    process.exit = ((code?: number | string | null) => {
+      exitedWith ??= code === undefined || code === null ? Number(process.exitCode ?? 0) : Number(code)
+    }) as typeof process.exit
+
+    const finished = binModule.main(args).catch((error: unknown) => {
+      // What Node prints for an unhandled rejection, and its exit code.
+      stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+      exitedWith ??= 1
+    })
+    const timeout = new Promise<void>((resolveTimeout) => {
+      timer = setTimeout(() => {
+        timedOut = true
+        resolveTimeout()
+      }, options.timeoutMs ?? 20_000)
+    })
+    await Promise.race([finished, timeout])
+    // Let writes and callbacks queued by the last statements land, as they would before a process exits.
+    await new Promise((resolveTick) => setImmediate(resolveTick))
+    const code = timedOut ? null : (exitedWith ?? Number(process.exitCode ?? 0))
+    return {code, signal: timedOut ? 'SIGKILL' : null, stdout: stdout.text, stderr: stderr.text, timedOut}
+  } finally {
+    clearTimeout(timer)
+    process.exit = savedExit
+    globalThis.console = savedConsole
+    for (const [name, descriptor] of Object.entries(savedStreams)) {
+      if (descriptor) Object.defineProperty(process, name, descriptor)
+    }
+    for (const [event, before] of savedListeners) {
+      for (const listener of events.listeners(event)) {
+        if (!before.has(listener)) events.off(event, listener as (...args: unknown[]) => void)
+      }
+    }
+    process.exitCode = savedExitCode
+    process.chdir(savedCwd)
+    replaceEnv(savedEnv)
+  }
+}
+
+/** Make process.env hold exactly `env`, in place (a new object would hide it from os.homedir() and libuv). */
+function replaceEnv(env: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key]
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) process.env[key] = value
 }
 
 /** Spawn the CLI without waiting (for long-running commands such as `sandbox`). */

@@ -1435,8 +1435,11 @@ describe('bad input across every command', () => {
     const runOne = async ({name, args, env: extra, stdout}: Case): Promise<void> => {
       const argv = args({dlqUrl: integration.dlqUrl, home: home.home, endpoint: sandbox.endpoint})
       const runEnv = cleanEnv(home.home, {...env, ...extra?.({home: home.home})})
+      // In the test process (the commands' checks need no process of their own), but for a stdout on /dev/full.
       const result =
-        stdout === 'full' ? await runToDevFull(argv, runEnv) : await runCli(argv, {env: runEnv, timeoutMs: 60_000})
+        stdout === 'full'
+          ? await runToDevFull(argv, runEnv)
+          : await runCli(argv, {env: runEnv, timeoutMs: 60_000, inProcess: true})
       results.set(name, result)
     }
     // The disk-full cases need the DLQ message visible, which a concurrent `dlq list` may be holding: run them last.
