@@ -67,7 +67,7 @@ describe('dlq readers joined with the event bus log (opaque failure mode)', () =
   const publish = (detail: Record<string, unknown>) =>
     eb.send(new PutEventsCommand({Entries: [{Source: 'test', DetailType: 'cacheSet', Detail: JSON.stringify(detail)}]}))
   const cli = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const run = await runCli([...args, '--sandbox'], {env: {...env, ...extraEnv}})
+    const run = await runCli([...args, '--sandbox'], {inProcess: true, env: {...env, ...extraEnv}})
     return run
   }
   /** A stack whose outputs point at the DLQ (and, when given, the bus-log group), as deploy's would. */
@@ -298,7 +298,7 @@ describe('dlq list joined with the log the sandbox pipeline writes (deploy --log
   let listed: ListJson
   let momentoCallsDuringList = -1
   const stack = uniqueName('logged')
-  const cli = (args: string[]) => runCli([...args, '--sandbox'], {env, timeoutMs: 60_000})
+  const cli = (args: string[]) => runCli([...args, '--sandbox'], {inProcess: true, env, timeoutMs: 60_000})
   const momentoCalls = async () =>
     (await (await fetch(`${sandbox.endpoint}/_sandbox/momento/requests`)).json()) as {requests: unknown[]}
   const row = (c: MixCase) => listed.records.find((r) => r.event?.id === ids[c])

@@ -62,6 +62,7 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
     ).requests
   const list = async (queueUrl: string, extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) => {
     const run = await runCli(['dlq', 'list', '--sandbox', '--queue-url', queueUrl, '--json', ...extra], {
+      inProcess: true,
       env: {...env, ...extraEnv},
     })
     expect(run.code, show(run)).toBe(0)
@@ -150,6 +151,7 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
     const run = await runCli(
       ['dlq', 'redrive', '--sandbox', '--queue-url', main.dlqUrl, '--all', '--dry-run', '--json'],
       {
+        inProcess: true,
         env,
       },
     )
@@ -165,7 +167,10 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
     expect((await momentoRequests()).every((r) => r.method === 'GET')).toBe(true)
     await until('released', async () => ((await depth(main.dlqUrl)) === before ? true : undefined), 10_000)
     // --diagnose is for looking: a redrive that publishes selects by what the DLQ states.
-    const wet = await runCli(['dlq', 'redrive', '--sandbox', '--queue-url', main.dlqUrl, '--all', '--diagnose'], {env})
+    const wet = await runCli(['dlq', 'redrive', '--sandbox', '--queue-url', main.dlqUrl, '--all', '--diagnose'], {
+      inProcess: true,
+      env,
+    })
     expect(wet.code, show(wet)).toBe(2)
     expect(wet.stderr).toMatch(/--dry-run/)
   })
@@ -183,7 +188,7 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
         main.dlqUrl,
         '--diagnose',
       ],
-      {env: {...env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y'}},
+      {inProcess: true, env: {...env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y'}},
     )
     expect(run.code, show(run)).toBe(2)
     expect(run.stderr).toMatch(/MOMENTO_API_KEY/)

@@ -53,24 +53,27 @@ describe('dlq list --stack', () => {
     })
     const url = stack.Outputs?.find((o) => o.OutputKey === 'DlqUrl')?.OutputValue as string
     await seed(url, '{"detail-type":"cacheSet","detail":{"cacheName":"a","key":"k"}}')
-    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', name, '--json'], {env})
+    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', name, '--json'], {inProcess: true, env})
     expect(run.code, show(run)).toBe(0)
     expect(JSON.parse(run.stdout)).toMatchObject({queueUrl: url, count: 1})
-    const viaEnv = await runCli(['dlq', 'list', '--sandbox', '--json'], {env: {...env, MOMENTO_EB_STACK: name}})
+    const viaEnv = await runCli(['dlq', 'list', '--sandbox', '--json'], {
+      inProcess: true,
+      env: {...env, MOMENTO_EB_STACK: name},
+    })
     expect(JSON.parse(viaEnv.stdout)).toMatchObject({queueUrl: url})
   })
 
   it("falls back to the stack's SQS queue when there is no output (launch-button stack)", async () => {
     const name = uniqueName('launch')
     await createStack(name, {Resources: {MomentoDLQ: {Type: 'AWS::SQS::Queue'}}})
-    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', name, '--json'], {env})
+    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', name, '--json'], {inProcess: true, env})
     expect(run.code, show(run)).toBe(0)
     expect(JSON.parse(run.stdout)).toMatchObject({count: 0, scanned: 0})
     expect(JSON.parse(run.stdout).queueUrl).toMatch(/\/[^/]+$/)
   })
 
   it('an unknown stack exits 1 and names it', async () => {
-    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', 'no-such-stack'], {env})
+    const run = await runCli(['dlq', 'list', '--sandbox', '--stack', 'no-such-stack'], {inProcess: true, env})
     expect(run.code, show(run)).toBe(1)
     expect(run.stderr).toMatch(/Stack no-such-stack doesn't exist/)
     expect(run.stderr).toMatch(/--queue-url/)

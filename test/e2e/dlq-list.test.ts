@@ -50,7 +50,7 @@ describe('dlq list, export, purge', () => {
         Entries: [{Source: 'test', DetailType: detailType, Detail: JSON.stringify(detail), EventBusName: bus}],
       }),
     )
-  const cli = (args: string[]) => runCli(args, {env})
+  const cli = (args: string[]) => runCli(args, {inProcess: true, env})
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({caches: ['orders', 'broken', 'slow', 'hot'], apiDestinationTimeoutMs: 200})

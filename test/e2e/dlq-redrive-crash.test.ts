@@ -133,7 +133,7 @@ describe('dlq redrive crash safety', () => {
 
     const final = await runCli(
       ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '0', '--json'],
-      {env, timeoutMs: 120_000},
+      {inProcess: true, env, timeoutMs: 120_000},
     )
     expect(final.code, show(final)).toBe(0)
     const summary = stdoutJson(final) as {redriven: number; recovered: number; failed: number}

@@ -100,6 +100,7 @@ describe('dlq redrive: the rule and stale values', () => {
   const ruleName = () => (/:rule\/(.+)$/.exec(integration.ruleArns.cacheSet)?.[1] ?? '').split('/').pop() ?? ''
   const cli = (args: string[]) =>
     runCli(['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', ...args], {
+      inProcess: true,
       env,
       timeoutMs: 60_000,
     })

@@ -62,6 +62,7 @@ describe('dlq redrive when the cause is not fixed', () => {
     })
   const cli = (args: string[]) =>
     runCli(['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', ...args], {
+      inProcess: true,
       env,
       timeoutMs: 40_000,
     })
@@ -135,7 +136,7 @@ describe('dlq redrive when the cause is not fixed', () => {
   it('--reason cache-not-found warns before it starts, and the success line says how many came back', async () => {
     const run = await runCli(
       ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--reason', 'cache-not-found', '--limit', '2'],
-      {env, timeoutMs: 40_000},
+      {inProcess: true, env, timeoutMs: 40_000},
     )
     // 3 when they came back while it ran, 0 when it ended first: the line says which.
     expect([0, 3], show(run)).toContain(run.code)

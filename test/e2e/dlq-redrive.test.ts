@@ -100,6 +100,8 @@ describe('dlq redrive', () => {
   }
   const cli = (args: string[], extra: Record<string, string> = {}, timeoutMs = 60_000) =>
     runCli(['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', ...args], {
+      // In the test process, but for --edit: $EDITOR inherits the CLI's stdio, which must be the CLI's own.
+      inProcess: !args.includes('--edit'),
       env: {...env, ...extra},
       timeoutMs,
     })

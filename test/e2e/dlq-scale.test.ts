@@ -76,28 +76,31 @@ describe('dlq list and dlq watch at scale', () => {
 
   it('dlq list reads a 5-message DLQ whole, exit 0, and leaves every message in the queue', async () => {
     const {url, ids} = await queueWith('scale-five', 5)
-    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json'], {env})
+    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json'], {inProcess: true, env})
     expect(result.code, result.stderr).toBe(0)
     const out = JSON.parse(result.stdout) as {count: number; records: Array<{messageId: string}>; depth: unknown}
     expect(out.records.map((r) => r.messageId).sort()).toEqual([...ids].sort())
     // The counts read after the scan: all 5 hidden by the scan, none left visible.
     expect(out.depth).toEqual({visible: 0, inFlight: 5, delayed: 0})
     // Released: a second run sees the same five.
-    const again = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url], {env})
+    const again = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url], {inProcess: true, env})
     expect(again.code, again.stderr).toBe(0)
     expect(again.stdout.trim().split('\n')).toHaveLength(5)
   })
 
   it('dlq list on an empty queue says so only as JSON counts of zero, exit 0', async () => {
     const {url} = await queueWith('scale-empty', 0)
-    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json'], {env})
+    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json'], {inProcess: true, env})
     expect(result.code, result.stderr).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({count: 0, scanned: 0, depth: {visible: 0, inFlight: 0}})
   })
 
   it('dlq list --limit on a bigger queue reports SQS’s count of the whole queue', async () => {
     const {url} = await queueWith('scale-forty', 40)
-    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json', '--limit', '10'], {env})
+    const result = await runCli(['dlq', 'list', '--sandbox', '--queue-url', url, '--json', '--limit', '10'], {
+      inProcess: true,
+      env,
+    })
     expect(result.code, result.stderr).toBe(0)
     const out = JSON.parse(result.stdout) as {
       count: number

@@ -28,7 +28,7 @@ describe('top', () => {
   const stack = uniqueName('momento-api')
 
   const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> =>
-    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
+    runCli(args, {inProcess: true, env: {...env, ...extra}, timeoutMs: 60_000})
   const depth = async () => {
     const out = await sqs.send(
       new GetQueueAttributesCommand({
@@ -49,6 +49,7 @@ describe('top', () => {
     env = cleanEnv(home.home, {...awsEnv(sandbox.endpoint), AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9'})
     sqs = new SQSClient(clientConfig(sandbox))
     const deployed = await runCli(['deploy', '--sandbox', '--stack', stack, '--json'], {
+      inProcess: true,
       env: cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
       timeoutMs: 60_000,
     })
@@ -230,7 +231,11 @@ describe('top with the sandbox CloudWatch', () => {
   let dlqUrl: string
   const stack = uniqueName('momento-api')
   const top = async (...args: string[]) => {
-    const result = await runCli(['top', '--sandbox', '--stack', stack, '--json', ...args], {env, timeoutMs: 60_000})
+    const result = await runCli(['top', '--sandbox', '--stack', stack, '--json', ...args], {
+      inProcess: true,
+      env,
+      timeoutMs: 60_000,
+    })
     return {result, snap: stdoutJson(result) as TopSnapshot}
   }
 
@@ -239,7 +244,11 @@ describe('top with the sandbox CloudWatch', () => {
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
     sqs = new SQSClient(clientConfig(sandbox))
-    const deployed = await runCli(['deploy', '--sandbox', '--stack', stack, '--json'], {env, timeoutMs: 60_000})
+    const deployed = await runCli(['deploy', '--sandbox', '--stack', stack, '--json'], {
+      inProcess: true,
+      env,
+      timeoutMs: 60_000,
+    })
     expect(deployed.code, show(deployed)).toBe(0)
     dlqUrl = (stdoutJson(deployed) as {outputs: Record<string, string>}).outputs['DlqUrl'] as string
   }, 120_000)
@@ -337,7 +346,11 @@ describe('top with the sandbox CloudWatch', () => {
   })
 
   it('after the DLQ is purged, the DLQ alarm goes back to OK', async () => {
-    const purge = await runCli(['dlq', 'purge', '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 30_000})
+    const purge = await runCli(['dlq', 'purge', '--sandbox', '--stack', stack, '--yes'], {
+      inProcess: true,
+      env,
+      timeoutMs: 30_000,
+    })
     expect(purge.code, show(purge)).toBe(0)
     const snap = await until(
       'the DLQ alarm OK',

@@ -83,7 +83,8 @@ describe('trace', () => {
     home?.cleanup()
   })
 
-  const cli = (args: string[]): Promise<CliResult> => runCli(['trace', ...args, '--sandbox'], {env, timeoutMs: 60_000})
+  const cli = (args: string[]): Promise<CliResult> =>
+    runCli(['trace', ...args, '--sandbox'], {inProcess: true, env, timeoutMs: 60_000})
 
   it('refuses an event id that is not a UUID (exit 2), saying where ids come from', async () => {
     const run = await cli(['order-42', '--stack', noLogsStack])
@@ -130,6 +131,7 @@ describe('trace', () => {
     const args = ['cacheSet', '--cache', 'orders', '--key', 'pt-1', '--message', 'v', '--ttl', '60', '--sandbox']
     args.push('--bus', bus)
     const run = await runCli(['put', ...args, '--wait', '--trace', '--stack', noLogsStack, '--json'], {
+      inProcess: true,
       env,
       timeoutMs: 30_000,
     })
@@ -141,7 +143,7 @@ describe('trace', () => {
     // The suggested command keeps the run's context (issue 13).
     expect(out.notes.join(' ')).toContain(`momento-eb deploy --logs error --sandbox --stack ${noLogsStack}`)
 
-    const alone = await runCli(['put', ...args, '--trace', '--stack', noLogsStack], {env})
+    const alone = await runCli(['put', ...args, '--trace', '--stack', noLogsStack], {inProcess: true, env})
     expect(alone.code, show(alone)).toBe(2)
     expect(alone.stderr).toContain('--wait')
   }, 40_000)
@@ -256,7 +258,7 @@ describe('trace', () => {
       'needs the bus-log writer and `deploy --logs` (issue 11, logs piece: branch i11-logs, not there yet when written)'
 
     const put = async (args: string[]) => {
-      const run = await runCli(['put', ...args, '--sandbox', '--json'], {env, timeoutMs: 30_000})
+      const run = await runCli(['put', ...args, '--sandbox', '--json'], {inProcess: true, env, timeoutMs: 30_000})
       expect(run.code, show(run)).toBe(0)
       return (stdoutJson(run) as {eventId: string}).eventId
     }
@@ -264,6 +266,7 @@ describe('trace', () => {
     it('deploys with --logs info', async (ctx) => {
       if (!hasLogs || !deployHasLogsFlag()) ctx.skip(skipReason)
       const run = await runCli(['deploy', '--sandbox', '--stack', stack, '--logs', 'info', '--json'], {
+        inProcess: true,
         env,
         timeoutMs: 60_000,
       })
@@ -344,7 +347,11 @@ describe('trace', () => {
         '--wait',
         '--trace',
       ]
-      const ok = await runCli(['put', 'cacheSet', '--cache', 'orders', ...common, '--json'], {env, timeoutMs: 40_000})
+      const ok = await runCli(['put', 'cacheSet', '--cache', 'orders', ...common, '--json'], {
+        inProcess: true,
+        env,
+        timeoutMs: 40_000,
+      })
       expect(ok.code, show(ok)).toBe(0)
       const delivered = stdoutJson(ok) as {eventId: string; outcome: string; trace?: Record<string, unknown>}
       expect(delivered.outcome).toBe('delivered')
@@ -359,7 +366,11 @@ describe('trace', () => {
       expect(delivered.trace?.['invocations']).toHaveLength(1)
 
       // Plain text: the put's lines on stdout, the journey on stderr.
-      const failed = await runCli(['put', 'cacheSet', '--cache', 'missing', ...common], {env, timeoutMs: 40_000})
+      const failed = await runCli(['put', 'cacheSet', '--cache', 'missing', ...common], {
+        inProcess: true,
+        env,
+        timeoutMs: 40_000,
+      })
       expect(failed.code, show(failed)).toBe(1)
       expect(failed.stderr).toContain('DEAD-LETTERED')
       expect(failed.stderr).toMatch(/Attempt 1 .*HTTP 404/)

@@ -135,8 +135,10 @@ const PROCESS_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE', 'exit', 'befor
  * - signal and exit listeners the run leaves behind are removed.
  * Everything is restored afterwards, process.exitCode included.
  *
- * What it can't do: signals, a terminal, a stdout that fails (EPIPE, ENOSPC), or a process.exit() in
- * the middle of a run (it returns instead of ending the run). Spawn the CLI (`runCli`) for those, and
+ * What it can't do: signals, a terminal, a stdout that fails (EPIPE, ENOSPC), a process.exit() in
+ * the middle of a run (it returns instead of ending the run), or child processes that inherit the
+ * CLI's stdio ($EDITOR, `top`'s hand-off to `dlq watch`): they write to the test process's own
+ * stdout and stderr, not to the collectors. Spawn the CLI (`runCli`) for those, and
  * for the package and anything else that needs a process. Module state is shared between runs: the
  * commands and services keep none that depends on the environment (this runner's tests check that
  * runs in a row see their own env and config), but a test that needs a fresh process should spawn.

@@ -34,7 +34,7 @@ describe('the Momento API key stays secret', () => {
   const runs: Array<{args: string[]; result: CliResult}> = []
 
   const run = async (args: string[], extra: Record<string, string | undefined> = {}, expectCode?: number) => {
-    const result = await runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
+    const result = await runCli(args, {inProcess: true, env: {...env, ...extra}, timeoutMs: 60_000})
     runs.push({args, result})
     // Every command ends by itself: none is checked only because a timeout killed it.
     expect(result.timedOut, show(result)).toBe(false)
