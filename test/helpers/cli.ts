@@ -140,7 +140,7 @@ const PROCESS_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE', 'exit', 'befor
  * CLI's stdio ($EDITOR, `top`'s hand-off to `dlq watch`): they write to the test process's own
  * stdout and stderr, not to the collectors. Spawn the CLI (`runCli`) for those, and
  * for the package and anything else that needs a process. Module state is shared between runs: the
- * commands and services keep none that depends on the environment (this runner's tests check that
+ * commands and services keep none that depends on the environment (test/e2e/cli-in-process.test.ts checks that
  * runs in a row see their own env and config), but a test that needs a fresh process should spawn.
  */
 export function runCliInProcess(
