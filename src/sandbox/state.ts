@@ -26,6 +26,14 @@ export interface SandboxOptions {
    * time unless `apiDestinationTimeoutMs` says otherwise.
    */
   timeScale?: number
+  /**
+   * A test knob: multiplier for the wait of an SQS long poll (ReceiveMessage's WaitTimeSeconds, or the
+   * queue's ReceiveMessageWaitTimeSeconds). 1 (default) is real time, as on AWS; 0.05 ends an empty
+   * 1-second poll after 50 ms. A message arriving during the wait still ends it at once. Tests of the
+   * CLI use it so the empty polls that end every DLQ scan don't cost seconds; tests of the SQS
+   * contract keep real time.
+   */
+  longPollScale?: number
   /** Timeout of one API destination call in milliseconds. Default 5000, as on AWS. */
   apiDestinationTimeoutMs?: number
   /**
@@ -113,6 +121,7 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     apiKey: options.apiKey ?? `sandbox-${randomUUID()}`,
     caches: options.caches ?? [],
     timeScale: options.timeScale ?? 1,
+    longPollScale: options.longPollScale ?? 1,
     apiDestinationTimeoutMs: options.apiDestinationTimeoutMs ?? 5000,
     failureDetail: options.failureDetail ?? ('opaque' as FailureDetail),
     latency: validateLatency(options.latency ?? {}, 'SandboxOptions.latency'),
@@ -125,6 +134,9 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     log: options.log ?? (() => {}),
+  }
+  if (!Number.isFinite(resolved.longPollScale) || resolved.longPollScale < 0 || resolved.longPollScale > 1) {
+    throw new RangeError(`SandboxOptions.longPollScale must be a number from 0 to 1, not ${resolved.longPollScale}.`)
   }
   if (!Number.isInteger(resolved.sqsMaxInFlight) || resolved.sqsMaxInFlight < 1) {
     throw new RangeError(

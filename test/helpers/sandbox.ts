@@ -1,3 +1,5 @@
+import {expect} from 'vitest'
+
 import {startSandbox, type RunningSandbox} from '../../src/sandbox/server.js'
 import type {SandboxOptions} from '../../src/sandbox/state.js'
 
@@ -9,10 +11,25 @@ export const TEST_API_KEY = 'test-momento-api-key-0123456789'
  * `failureDetail` is pinned to `detailed` unless the options say otherwise: suites written before
  * the `opaque` default decode DLQ reasons from the status and body in ERROR_MESSAGE. Tests of the
  * failure modes pass `failureDetail` explicitly.
+ *
+ * SQS long polls wait a twentieth of their time (`longPollScale`: the two empty 1-second polls that
+ * end every `dlq list`, export or redrive scan take 100 ms), except in the contract tests
+ * (test/contract/), which hold the sandbox to AWS's real waits. Pass `longPollScale: 1` for real time.
  */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  return startSandbox({port: 0, apiKey: TEST_API_KEY, timeScale: 0.001, failureDetail: 'detailed', ...options})
+  const contract = (expect.getState().testPath ?? '').includes('/test/contract/')
+  return startSandbox({
+    port: 0,
+    apiKey: TEST_API_KEY,
+    timeScale: 0.001,
+    failureDetail: 'detailed',
+    longPollScale: contract ? 1 : TEST_LONG_POLL_SCALE,
+    ...options,
+  })
 }
+
+/** The long-poll scale of test sandboxes outside the contract tests. */
+export const TEST_LONG_POLL_SCALE = 0.05
 
 /** Options for any @aws-sdk v3 client pointed at a sandbox: throwaway credentials, fast failure. */
 export function clientConfig(sandbox: {endpoint: string}, region = 'us-east-1') {

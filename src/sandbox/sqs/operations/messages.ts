@@ -373,7 +373,8 @@ const receiveMessage: Operation = async (input, ctx) => {
   ])
   const attributeNames = stringList(input, 'MessageAttributeNames')
   optionalString(input, 'ReceiveRequestAttemptId')
-  const deadline = ctx.state.now() + wait * 1000
+  // longPollScale: a test knob (SandboxOptions), 1 outside tests.
+  const deadline = ctx.state.now() + wait * 1000 * ctx.state.options.longPollScale
   // At the in-flight quota a short poll fails with OverLimit; a long poll waits (and may end empty).
   if (wait === 0 && queue.atInflightLimit(ctx.state.now()))
     throw overLimit(queue.name, ctx.state.options.sqsMaxInFlight)
