@@ -14,7 +14,7 @@ describe('longPollScale', () => {
   let real: RunningSandbox
   beforeAll(async () => {
     scaled = await startTestSandbox({longPollScale: 0.05})
-    // The contract tests' default: real time.
+    // The default: real time.
     real = await startTestSandbox()
   })
   afterAll(async () => {
@@ -50,7 +50,7 @@ describe('longPollScale', () => {
     expect(ms).toBeLessThan(900)
   })
 
-  it('the default (and the contract tests) wait in real time', async () => {
+  it('the default waits in real time', async () => {
     const {ms, messages} = await timedReceive(real, 1)
     expect(messages).toEqual([])
     expect(ms).toBeGreaterThanOrEqual(990)

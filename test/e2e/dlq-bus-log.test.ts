@@ -28,7 +28,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
 import {type MixCase, publishMix, startMixSandbox} from '../helpers/failure-mix.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, uniqueName, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 interface Row {
   cache?: string
@@ -93,7 +93,11 @@ describe('dlq readers joined with the event bus log (opaque failure mode)', () =
   }
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders', 'broken'], failureDetail: 'opaque'})
+    sandbox = await startTestSandbox({
+      caches: ['orders', 'broken'],
+      failureDetail: 'opaque',
+      longPollScale: TEST_LONG_POLL_SCALE,
+    })
     eb = new EventBridgeClient(clientConfig(sandbox))
     sqs = new SQSClient(clientConfig(sandbox))
     cfn = new CloudFormationClient(clientConfig(sandbox))

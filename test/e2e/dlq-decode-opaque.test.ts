@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 interface Row {
   cache?: string
@@ -70,7 +70,11 @@ describe('dlq list in the sandbox’s opaque failure mode', () => {
   }
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders', 'broken'], failureDetail: 'opaque'})
+    sandbox = await startTestSandbox({
+      caches: ['orders', 'broken'],
+      failureDetail: 'opaque',
+      longPollScale: TEST_LONG_POLL_SCALE,
+    })
     eb = new EventBridgeClient(clientConfig(sandbox))
     sqs = new SQSClient(clientConfig(sandbox))
     const retry = {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600}

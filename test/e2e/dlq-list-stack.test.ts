@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, uniqueName, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 describe('dlq list --stack', () => {
   let sandbox: RunningSandbox
@@ -32,7 +32,7 @@ describe('dlq list --stack', () => {
     sqs.send(new SendMessageCommand({QueueUrl: queueUrl, MessageBody: body}))
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox()
+    sandbox = await startTestSandbox({longPollScale: TEST_LONG_POLL_SCALE})
     cfn = new CloudFormationClient(clientConfig(sandbox))
     sqs = new SQSClient(clientConfig(sandbox))
     home = tempHome()

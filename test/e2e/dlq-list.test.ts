@@ -13,7 +13,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 interface ListJson {
   queueUrl: string
@@ -53,7 +53,11 @@ describe('dlq list, export, purge', () => {
   const cli = (args: string[]) => runCli(args, {inProcess: true, env})
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders', 'broken', 'slow', 'hot'], apiDestinationTimeoutMs: 200})
+    sandbox = await startTestSandbox({
+      caches: ['orders', 'broken', 'slow', 'hot'],
+      apiDestinationTimeoutMs: 200,
+      longPollScale: TEST_LONG_POLL_SCALE,
+    })
     eb = new EventBridgeClient(clientConfig(sandbox))
     sqs = new SQSClient(clientConfig(sandbox))
     const retry = {MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 60}

@@ -17,7 +17,7 @@ import type {TopSnapshot} from '../../src/core/top-model.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {awsEnv, BIN, cleanEnv, type CliResult, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, uniqueName, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 describe('top', () => {
   let sandbox: RunningSandbox
@@ -43,7 +43,7 @@ describe('top', () => {
   }
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders']})
+    sandbox = await startTestSandbox({caches: ['orders'], longPollScale: TEST_LONG_POLL_SCALE})
     home = tempHome()
     // No --sandbox: the endpoint from the environment, with CloudWatch's own endpoint where nothing listens.
     env = cleanEnv(home.home, {...awsEnv(sandbox.endpoint), AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:9'})
@@ -240,7 +240,7 @@ describe('top with the sandbox CloudWatch', () => {
   }
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders']})
+    sandbox = await startTestSandbox({caches: ['orders'], longPollScale: TEST_LONG_POLL_SCALE})
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
     sqs = new SQSClient(clientConfig(sandbox))

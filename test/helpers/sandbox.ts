@@ -1,5 +1,3 @@
-import {expect} from 'vitest'
-
 import {startSandbox, type RunningSandbox} from '../../src/sandbox/server.js'
 import type {SandboxOptions} from '../../src/sandbox/state.js'
 
@@ -12,23 +10,17 @@ export const TEST_API_KEY = 'test-momento-api-key-0123456789'
  * the `opaque` default decode DLQ reasons from the status and body in ERROR_MESSAGE. Tests of the
  * failure modes pass `failureDetail` explicitly.
  *
- * SQS long polls wait a twentieth of their time (`longPollScale`: the two empty 1-second polls that
- * end every `dlq list`, export or redrive scan take 100 ms), except in the contract tests
- * (test/contract/), which hold the sandbox to AWS's real waits. Pass `longPollScale: 1` for real time.
+ * SQS long polls wait in real time unless `longPollScale` says otherwise: files whose commands only
+ * scan the DLQ pass `longPollScale: TEST_LONG_POLL_SCALE` (the two empty 1-second polls that end every
+ * `dlq list` or export scan then take 100 ms). Not a default: `dlq redrive` decides that a redriven
+ * event did not come back from empty polls, and with shortened polls it redrove one event twice
+ * (test/reliability/secrets.test.ts); contract tests keep AWS's real waits.
  */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
-  const contract = (expect.getState().testPath ?? '').includes('/test/contract/')
-  return startSandbox({
-    port: 0,
-    apiKey: TEST_API_KEY,
-    timeScale: 0.001,
-    failureDetail: 'detailed',
-    longPollScale: contract ? 1 : TEST_LONG_POLL_SCALE,
-    ...options,
-  })
+  return startSandbox({port: 0, apiKey: TEST_API_KEY, timeScale: 0.001, failureDetail: 'detailed', ...options})
 }
 
-/** The long-poll scale of test sandboxes outside the contract tests. */
+/** The long-poll scale for test sandboxes whose commands only scan the DLQ (see startTestSandbox). */
 export const TEST_LONG_POLL_SCALE = 0.05
 
 /** Options for any @aws-sdk v3 client pointed at a sandbox: throwaway credentials, fast failure. */

@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, collect, logSpawn, ROOT, runCli, show, tempHome, type CliResult} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, type Integration} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
+import {clientConfig, startTestSandbox, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
 
 interface Case {
   name: string
@@ -1400,7 +1400,7 @@ describe('bad input across every command', () => {
   let env: NodeJS.ProcessEnv
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders']})
+    sandbox = await startTestSandbox({caches: ['orders'], longPollScale: TEST_LONG_POLL_SCALE})
     integration = await deployIntegrationWithSdk(sandbox)
     // One message in the DLQ, to prove nothing deletes it.
     const sqs = new SQSClient(clientConfig(sandbox))
@@ -1543,7 +1543,7 @@ describe('stdout closed by its reader (`| head`)', () => {
   let env: NodeJS.ProcessEnv
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({caches: ['orders']})
+    sandbox = await startTestSandbox({caches: ['orders'], longPollScale: TEST_LONG_POLL_SCALE})
     integration = await deployIntegrationWithSdk(sandbox)
     const sqs = new SQSClient(clientConfig(sandbox))
     for (let i = 0; i < 3; i++) {

@@ -39,7 +39,7 @@ describe('cfn-lint', () => {
   const missing = (run: SpawnSyncReturns<string>) =>
     (run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || run.status === 127
 
-  it.each(FORMATS)('finds no errors or warnings in the %s template', (format, ctx) => {
+  it.for(FORMATS)('finds no errors or warnings in the %s template', (format, ctx) => {
     const run = lintAll()
     if (missing(run)) {
       console.warn('cfn-lint is not on PATH: skipping the template lint test (pip install cfn-lint).')
