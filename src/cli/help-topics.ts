@@ -125,6 +125,10 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
       'what the sandbox’s DLQ says about an HTTP error (opaque or detailed) when --failure-detail isn’t given',
   },
   {
+    name: 'MOMENTO_EB_SANDBOX_LATENCY',
+    description: 'added latency of the sandbox’s AWS APIs when --latency isn’t given (aws, off or sqs=15~5,…)',
+  },
+  {
     name: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
     description: 'multiplier for the sandbox’s simulated waits when --time-scale isn’t given (1 is AWS-like)',
   },
