@@ -5,6 +5,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
+import {wrapForTerminal} from '../core/text-width.js'
 import {CancelledError, ExitCode, InterruptedError, type MomentoEbError, UsageError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {
@@ -226,7 +227,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
   protected note(line: string): void {
-    process.stderr.write(`${this.redactor.redact(this.suggestions.text(line))}\n`)
+    const text = this.redactor.redact(this.suggestions.text(line))
+    process.stderr.write(`${terminalWidth() ? wrapForTerminal(text, terminalWidth() as number) : text}\n`)
   }
 
   /** What helpers shared by several commands need of the running one (context, output, secrets). */
@@ -290,6 +292,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         color: mode.color && process.stderr.isTTY === true,
         debug: isDebug(),
         redactor: this.redactor,
+        width: terminalWidth(),
       }),
     )
   }
@@ -352,4 +355,9 @@ export abstract class LocalCommand<T extends typeof Command> extends BaseCommand
       })
     }
   }
+}
+
+/** stderr's width when it is a terminal (long lines are wrapped at words to it), else undefined. */
+function terminalWidth(): number | undefined {
+  return process.stderr.isTTY && process.stderr.columns > 0 ? process.stderr.columns : undefined
 }

@@ -11,6 +11,7 @@ import {
   UsageError,
   type ErrorOptions,
 } from '../core/errors.js'
+import {wrapForTerminal} from '../core/text-width.js'
 import {style} from './output.js'
 import {closestCommand, suggestValue} from './suggest.js'
 import type {Redactor} from './redact.js'
@@ -334,6 +335,8 @@ export interface HumanErrorOptions {
   /** MOMENTO_EB_DEBUG=1: add stack traces. */
   readonly debug: boolean
   readonly redactor: Redactor
+  /** The terminal's width, when stderr is one: long lines are wrapped at words to fit it. */
+  readonly width?: number | undefined
 }
 
 /**
@@ -345,12 +348,15 @@ export function formatHumanError(error: MomentoEbError, options: HumanErrorOptio
   const r = (text: string) => options.redactor.redact(text)
   // Ctrl-C and a declined prompt are the user's choice, not a failure: one calm line, no code.
   const calm = error instanceof InterruptedError || error instanceof CancelledError
-  const lines = [calm ? r(error.message) : `${s.red(s.bold('Error:'))} ${r(error.message)}`]
+  const fit = (text: string) => (options.width ? wrapForTerminal(text, options.width) : text)
+  const lines = [
+    calm ? fit(r(error.message)) : fit(`Error: ${r(error.message)}`).replace(/^Error:/, s.red(s.bold('Error:'))),
+  ]
   const cause = describeCause(error.cause)
-  if (cause && cause.message !== error.message) lines.push(`  ${cause.name}: ${r(cause.message)}`)
+  if (cause && cause.message !== error.message) lines.push(fit(`  ${cause.name}: ${r(cause.message)}`))
   if (error.hints.length > 0) {
     lines.push('Try:')
-    for (const hint of error.hints) lines.push(`  ${r(hint)}`)
+    for (const hint of error.hints) lines.push(fit(`  ${r(hint)}`))
   }
   // A calm line keeps its code only when it names a situation to follow up (EB_DEPLOY_INTERRUPTED).
   const plain = calm && (error.code === 'EB_INTERRUPTED' || error.code === 'EB_CANCELLED')

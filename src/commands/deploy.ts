@@ -14,7 +14,7 @@ import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
 import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
 import type {DeployLogOptions} from '../services/deploy-logs.js'
-import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
+import {formatElapsed, plainEventLines} from '../ui/deploy/state.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Create or update the Momento integration stack (CloudFormation)'
@@ -104,6 +104,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const needYes = (what: string) => confirmationNeeded(what)
     const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
+    let plainLine = plainEventLines()
     const started = Date.now()
     const logs = await this.logOptions(interactive, needYes, ask)
     try {
@@ -170,12 +171,13 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           },
           onStart: async ({phase, startedAt}) => {
             this.progress = {stackName, phase}
+            plainLine = plainEventLines()
             await closeView()
             const title = `${{delete: 'Deleting', create: 'Creating', update: 'Updating'}[phase]} stack ${stackName}`
             if (live) view = live.startProgressView(title, {color: ctx.output.color, startedAt})
             else this.note(`${title}…`)
           },
-          onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
+          onEvent: (event) => (view ? view.event(event) : this.note(plainLine(event))),
         },
       )
       this.progress = undefined
@@ -298,6 +300,12 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const keys = Object.keys(result.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))
-    for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
+    const columns = process.stdout.isTTY ? process.stdout.columns : undefined
+    const fits = !columns || keys.every((key) => width + 2 + (result.outputs[key] ?? '').length <= columns)
+    // On a terminal too narrow for the table, each value under its key: ARNs stay whole, to copy.
+    for (const key of keys) {
+      if (fits) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
+      else this.log(`${key}\n  ${result.outputs[key]}`)
+    }
   }
 }

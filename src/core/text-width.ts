@@ -149,3 +149,23 @@ export function wrapWords(text: string, width: number): string[] {
   }
   return lines
 }
+
+/**
+ * Text for a terminal `width` columns wide: each line that is wider is wrapped at word boundaries,
+ * its continuation lines indented two more than it (a word wider than the line, such as an ARN,
+ * stays whole: the terminal wraps it). Lines that fit, and lines with escape sequences, are left
+ * as they are.
+ */
+export function wrapForTerminal(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.includes('\u001b') || displayWidth(line) <= width) return line
+      const indent = /^ */.exec(line)?.[0] ?? ''
+      const hanging = `${indent}  `
+      return wrapWords(line.slice(indent.length), Math.max(20, width - hanging.length))
+        .map((part, i) => `${i === 0 ? indent : hanging}${part}`)
+        .join('\n')
+    })
+    .join('\n')
+}

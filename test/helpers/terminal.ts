@@ -72,3 +72,11 @@ export function openTerminal(
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`
 }
+
+/**
+ * Lines of `screen` wider than `columns` that could have been wrapped: a line that is one word
+ * (an ARN, a URL: whole, so it can be copied) may be wider, anything else may not.
+ */
+export function overwideLines(screen: string, columns = 80): string[] {
+  return screen.split('\n').filter((line) => line.length > columns && /\s/.test(line.trim()))
+}

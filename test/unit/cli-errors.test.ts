@@ -205,6 +205,26 @@ describe('rendering', () => {
     expect(formatHumanError(error, {color: true, debug: false, redactor: createRedactor()})).toContain('\u001B[31m')
   })
 
+  it('human on a terminal: long lines wrapped at words to its width, hints indented under Try:', () => {
+    const long = new UsageError(
+      'The sandbox at http://127.0.0.1:4566 is not running, so nothing was sent and nothing changed at all.',
+      {
+        hints: [
+          'Start it in another terminal with `momento-eb sandbox`, or set MOMENTO_EB_SANDBOX_URL to where it runs.',
+        ],
+      },
+    )
+    for (const color of [false, true]) {
+      const text = formatHumanError(long, {color, debug: false, redactor: createRedactor(), width: 40})
+      const plainText = text.replace(/\u001B\[[0-9;]*m/g, '')
+      for (const line of plainText.split('\n')) expect(line.length, line).toBeLessThanOrEqual(40)
+      expect(plainText).toMatch(/^Error: The sandbox at\n  http:\/\/127\.0\.0\.1:4566 is not running,\n  so /)
+      expect(plainText).toMatch(/Try:\n  Start it in another terminal with\n    `momento-eb sandbox`/)
+    }
+    // Without a width (not a terminal: a log, a pipe), one line each, as before.
+    expect(formatHumanError(long, {color: false, debug: false, redactor: createRedactor()}).split('\n')).toHaveLength(5)
+  })
+
   it('JSON: the documented envelope and nothing else', () => {
     expect(errorToJson(error, createRedactor())).toEqual({
       error: {
