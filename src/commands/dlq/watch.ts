@@ -4,6 +4,7 @@ import {resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
+import type {LocatedQueue} from '../../adapters/aws/dlq.js'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
@@ -28,7 +29,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
     'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
-    "deletes, x exports to an NDJSON file (asks where), t traces its event in the stack's event-bus logs, ? shows every key, q or " +
+    "deletes, x exports to an NDJSON file (asks where), t traces its event in the event bus's logs (--log-group, else the stack's), ? shows every key, q or " +
     'Ctrl-C quits (exit 0). Redrive and delete ask ' +
     'first where they touch more than the selected message or destroy it.\n\n' +
     'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
@@ -98,7 +99,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       })
       if (interactive) {
         try {
-          await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+          await this.watchInTerminal(feed, queue, located, name, filter, controller.signal)
         } finally {
           if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
         }
@@ -140,6 +141,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   private async watchInTerminal(
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
+    located: LocatedQueue,
     name: string,
     filter: DlqFilter,
     signal: AbortSignal,
@@ -171,7 +173,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         createElement(WatchApp, {
           queue: isFiltering(filter) ? `${name} (flags filter)` : name,
           feed: source,
-          actions: this.actions(feed, queue),
+          actions: this.actions(feed, queue, located),
           theme: createTheme(this.ctx.output.color),
           // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
           staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
@@ -196,7 +198,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   }
 
   /** The view's side effects, over the adapters and the redrive service. */
-  private actions(feed: DlqWatchFeed, queue: DlqQueuePort): WatchActions {
+  private actions(feed: DlqWatchFeed, queue: DlqQueuePort, located: LocatedQueue): WatchActions {
     const region = this.ctx.aws.target.region
     const latest = (record: DlqRecord): DlqRecord => {
       const handle = feed.latestHandle(record.messageId)
@@ -272,7 +274,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         }
       },
       export: async (records, path) => exportRecords(records, this.redactor.redact.bind(this.redactor), path),
-      trace: createDlqTracer(this.ctx, this.flags, this.savedConfig),
+      trace: createDlqTracer(this.ctx, this.flags, this.savedConfig, located),
       forget: (ids) => feed.forget(ids),
     }
   }
