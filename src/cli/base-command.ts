@@ -198,7 +198,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Lines on stderr, with suggested commands carrying the run's context. */
   public override logToStderr(message = '', ...args: unknown[]): void {
-    super.logToStderr(typeof message === 'string' ? this.suggestions.text(message) : message, ...args)
+    if (typeof message !== 'string') return super.logToStderr(message, ...args)
+    const text = this.suggestions.text(message)
+    const width = args.length === 0 ? terminalWidth() : undefined
+    super.logToStderr(width ? wrapForTerminal(text, width) : text, ...args)
   }
 
   /** oclif's parse, with every failure (unknown flag, missing value, bad value) as a UsageError. */

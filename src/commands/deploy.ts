@@ -280,7 +280,8 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
 
   private showPlan(stackName: string, plan: readonly PlanRow[], action: string): void {
     this.note(`Plan for stack ${stackName} (${action}): ${summarizePlan(plan)}`)
-    for (const row of plan) this.note(`  ${formatPlanRow(row)}`)
+    const idWidth = Math.max(24, ...plan.map((row) => row.logicalId.length))
+    for (const row of plan) this.note(`  ${formatPlanRow(row, idWidth)}`)
   }
 
   private present(result: DeployResult, elapsedMs: number): void {

@@ -448,9 +448,11 @@ describe('momento-eb (built CLI, spawned)', () => {
       const r = await done
       expect(r.code, show(r)).toBe(0)
       expect(r.stdout).toMatch(
-        /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test/,
+        /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1 \\\n {4}AWS_ACCESS_KEY_ID=test/,
       )
       expect(r.stdout).toMatch(/API key {4}sandbox-/)
+      // Within 80 columns: the long export is one command over several lines.
+      for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80)
       expect(r.stderr).toContain('Press Ctrl-C to stop.')
     })
 

@@ -375,3 +375,29 @@ describe('"did you mean" for filter values (suggestValue)', () => {
     expect(suggestValue(typed, known)).toBe(expected)
   })
 })
+
+describe('wrapForTerminal', () => {
+  it('wraps at words with a hanging indent, keeps ARNs and `commands` whole, leaves short lines alone', async () => {
+    const {wrapForTerminal} = await import('../../src/core/text-width.js')
+    expect(wrapForTerminal('short', 20)).toBe('short')
+    const arn = `arn:aws:events:us-east-1:000000000000:rule/${'x'.repeat(40)}`
+    expect(wrapForTerminal(`  Rule ${arn} is disabled`, 40)).toBe(`  Rule\n    ${arn}\n    is disabled`)
+    const command = '`aws events enable-rule --name momento-api-CacheSetRule --event-bus-name default`'
+    const wrapped = wrapForTerminal(`  Fix it with ${command} and try again.`, 40)
+    expect(wrapped.split('\n')).toContain(`    ${command}`)
+    expect(wrapForTerminal('\u001b[31mcoloured text that is long\u001b[0m', 10)).toContain('coloured text that is long')
+  })
+})
+
+describe('status details at 80 columns', () => {
+  it('puts a value too long for the line under the values column, whole; leaves the rest alone', async () => {
+    const {hangLongValue} = await import('../../src/commands/status.js')
+    const arn = `arn:aws:events:us-east-1:000000000000:rule/${'x'.repeat(50)}`
+    expect(hangLongValue(`output       CacheSetRuleArn     ${arn}`, 80)).toEqual([
+      'output       CacheSetRuleArn',
+      `             ${arn}`,
+    ])
+    expect(hangLongValue('dlq          short', 80)).toEqual(['dlq          short'])
+    expect(hangLongValue(`output       X  ${arn}`, undefined)).toEqual([`output       X  ${arn}`])
+  })
+})

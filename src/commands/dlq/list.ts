@@ -132,10 +132,11 @@ export function terminalListing(
     iso ? `${formatAge(Math.max(0, (options.now - Date.parse(iso)) / 1000))} ago` : '-'
   const more = result.truncated ? ` (stopped at --limit ${options.limit}; there may be more)` : ''
   const noun = `${options.filtered ? 'matching ' : ''}message`
-  out.push(
-    s.bold(`${plural(records.length, noun, `${noun}s`)} in ${options.name}`) +
-      ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`,
-  )
+  const title = `${plural(records.length, noun, `${noun}s`)} in ${options.name}`
+  const span = `oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`
+  // The ages under the title when both don't fit on one line.
+  if (displayWidth(`${title} — ${span}`) <= width) out.push(`${s.bold(title)} — ${span}`)
+  else out.push(s.bold(title), ...wrapWords(span, width - 2).map((line) => `  ${line}`))
   const labelWidth = Math.max(...result.summary.groups.map((g) => g.label.length))
   const indent = '         '
   const wrapped = (text: string, first: string) =>

@@ -27,6 +27,8 @@ const MARK: Record<ReturnType<typeof statusTone>, string> = {running: '…', ok:
  */
 export function DeployProgress({state, now, theme, width = 100}: DeployProgressProps) {
   const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text)
+  // Logical ids longer than 24 (BusLogDeliveryDestination) widen the column rather than push their row out of line.
+  const idWidth = Math.max(24, ...state.rows.map((r) => r.logicalId.length))
   return (
     <Box flexDirection="column">
       <Text {...theme.style('accent')}>
@@ -39,7 +41,7 @@ export function DeployProgress({state, now, theme, width = 100}: DeployProgressP
         const tone = statusTone(row.status)
         const running = tone === 'running'
         const elapsed = formatElapsed((running ? now : row.lastSeen) - row.firstSeen)
-        const line = `${MARK[tone]} ${row.logicalId.padEnd(24)} ${row.status.padEnd(22)} ${elapsed.padStart(6)}  ${row.resourceType}`
+        const line = `${MARK[tone]} ${row.logicalId.padEnd(idWidth)} ${row.status.padEnd(22)} ${elapsed.padStart(6)}  ${row.resourceType}`
         return (
           <Box key={row.logicalId} flexDirection="column">
             <Text {...theme.style(TONE[tone])}>{cut(line, width)}</Text>
