@@ -191,11 +191,9 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
     .filter((l) => l !== '' && !/^see more help with --help$/i.test(l))
   const first = lines[0] ?? 'Invalid arguments.'
   // oclif reports a rejected flag value as "Parsing --flag" followed by the reason on the next line.
-  const parsing = /^Parsing (--[\w-]+)$/.exec(first)
-  if (parsing && lines[1]) {
-    return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
-  }
   const help = context.command ? `See \`${context.command} --help\`.` : 'See the flags with --help.'
+  const parsing = /^Parsing (--[\w-]+)$/.exec(first)
+  if (parsing?.[1] && lines[1]) return invalidFlagValue(parsing[1], lines[1], context, help)
   // Missing arguments: oclif's RequiredArgsError lists them (wrapped to the terminal); name them once.
   const missingArgs = (error as {args?: unknown}).args
   if (/^Missing \d+ required args?/.test(first) && Array.isArray(missingArgs) && missingArgs.length > 0) {
@@ -265,6 +263,26 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
     return new UsageError(lines.slice(1).join('\n'), {hints: [help]})
   }
   return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
+}
+
+/**
+ * oclif's integer checks ("Expected an integer but received: abc", "… less than or equal to 185 …")
+ * in the words the other usage errors use: the flag, the value, what it must be, its summary.
+ */
+function invalidFlagValue(flag: string, reason: string, context: ParseContext, help: string): UsageError {
+  const summary = context.flags?.[flag.slice(2)]?.summary
+  const hints = [...(summary ? [`${flag}: ${summary}`] : []), help]
+  const integer = /^Expected an integer(?: (less|greater) than or equal to (-?\d+))? but received: ([\s\S]*)$/.exec(
+    reason,
+  )
+  if (integer) {
+    const [, side, bound, value] = integer
+    const what = side
+      ? `is ${side === 'less' ? 'above' : 'below'} its ${side === 'less' ? 'maximum' : 'minimum'}, ${bound}`
+      : "isn't a whole number"
+    return new UsageError(`${flag} ${JSON.stringify(value)} ${what}.`, {hints})
+  }
+  return new UsageError(`Invalid value for ${flag}: ${reason}`, {hints})
 }
 
 function isString(value: string | undefined): value is string {

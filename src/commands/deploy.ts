@@ -7,7 +7,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {confirmationNeeded} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveSetting, resolveStack} from '../core/config.js'
-import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
+import {InterruptedError, sandboxNotRunning, UsageError} from '../core/errors.js'
 import {keyShapeProblem} from '../core/momento-key.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
 import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
@@ -29,16 +29,16 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
-    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --bus orders',
+    'pass show momento | <%= config.bin %> deploy --api-key-stdin --bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
     '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
-    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
     bus: Flags.string({
       summary:
-        'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, `config set bus`, then the deployed one, else default.',
+        'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, then `config set bus`, then the deployed one, else default.',
       description: '--event-bus, the former name, is still accepted.',
       aliases: ['event-bus'],
     }),
@@ -268,12 +268,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const key = await sandboxApiKey(this.ctx.sandboxUrl)
     if (key === undefined) {
-      throw new UnreachableError(`Can't read the sandbox's key at ${this.ctx.sandboxUrl}/_sandbox/info.`, {
-        hints: [
-          'Start the sandbox in another terminal with `momento-eb sandbox`.',
-          'Or point --sandbox elsewhere with MOMENTO_EB_SANDBOX_URL.',
-        ],
-      })
+      throw sandboxNotRunning(this.ctx.sandboxUrl, {doing: "Can't read the sandbox's key"})
     }
     return key
   }

@@ -94,7 +94,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     })(),
     'failure-detail': Flags.option({
       summary:
-        'What the DLQ says about an HTTP error from the endpoint: opaque (no status, no body, the worst case AWS may write) or detailed.',
+        'What the DLQ says about an HTTP error from Momento: opaque (no status, no body, the worst case AWS may write) or detailed.',
       options: FAILURE_DETAILS,
       env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
       default: 'opaque' as FailureDetail,

@@ -20,7 +20,7 @@ export default class Status extends BaseCommand<typeof Status> {
     'doesn’t exist. The stack’s alarms are listed with their state; one in ALARM comes with what to do.'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --stack momento-api --json']
   static override flags = {
-    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
   }
 
   public async run(): Promise<StackStatusReport> {

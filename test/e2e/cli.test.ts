@@ -175,7 +175,9 @@ describe('momento-eb (built CLI, spawned)', () => {
     it('5: --sandbox with no sandbox running suggests `momento-eb sandbox`', async () => {
       const r = await runCli(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
       expect(r.code, show(r)).toBe(5)
-      expect(r.stderr).toContain('Start the sandbox in another terminal with `momento-eb sandbox`.')
+      expect(r.stderr).toContain('no sandbox answers at')
+      expect(r.stderr).toContain('Start it in another terminal: `momento-eb sandbox`.')
+      expect(r.stderr).toContain('code EB_SANDBOX_NOT_RUNNING')
     })
 
     it('130: Ctrl-C while waiting on a silent endpoint', async () => {

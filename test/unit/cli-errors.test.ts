@@ -65,7 +65,19 @@ describe('exit code of each error class', () => {
       new Error('Parsing --port \n\tExpected an integer but received: x\nSee more help with --help'),
     )
     expect(flagValue.exitCode).toBe(2)
-    expect(flagValue.message).toBe('Invalid value for --port: Expected an integer but received: x')
+    expect(flagValue.message).toBe('--port "x" isn\'t a whole number.')
+    const tooBig = usageErrorFrom(
+      new Error(
+        'Parsing --max-retry-attempts \n\tExpected an integer less than or equal to 185 but received: 999\nSee more help with --help',
+      ),
+      {command: 'momento-eb deploy', flags: {'max-retry-attempts': {summary: 'Retries (0–185).'}}},
+    )
+    expect(tooBig.message).toBe('--max-retry-attempts "999" is above its maximum, 185.')
+    expect(tooBig.hints).toEqual(['--max-retry-attempts: Retries (0–185).', 'See `momento-eb deploy --help`.'])
+    expect(
+      usageErrorFrom(new Error('Parsing --limit \n\tExpected an integer greater than or equal to 1 but received: 0'))
+        .message,
+    ).toBe('--limit "0" is below its minimum, 1.')
     expect(
       toDomainError(Object.assign(new Error('Flag --region expects a value'), {oclif: {exit: 1}, parse: {}})),
     ).toBeInstanceOf(UsageError)
@@ -124,8 +136,10 @@ describe('translateAwsError', () => {
     const e = translateAwsError(error, ctx) as UnreachableError
     expect(e).toBeInstanceOf(UnreachableError)
     expect(e.exitCode).toBe(5)
-    expect(e.message).toContain('(endpoint http://127.0.0.1:4566)')
-    expect(e.hints[0]).toContain('`momento-eb sandbox`')
+    // The one "sandbox not running" error, as the sandbox commands give it.
+    expect(e.message).toBe("Can't do the thing: no sandbox answers at http://127.0.0.1:4566.")
+    expect(e.code).toBe('EB_SANDBOX_NOT_RUNNING')
+    expect(e.hints[0]).toBe('Start it in another terminal: `momento-eb sandbox`.')
   })
 
   it('a refused dual-stack connection (AggregateError) elsewhere → UnreachableError with endpoint hints', () => {

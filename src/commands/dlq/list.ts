@@ -25,7 +25,7 @@ export interface DlqListResult {
 }
 
 export default class DlqList extends BaseCommand<typeof DlqList> {
-  static override summary = 'List dead-letter queue messages with the decoded reason and fix, without removing them'
+  static override summary = 'List DLQ messages with the decoded reason and fix, without removing them'
   static override description =
     'Peeks at the queue: messages are received with a short visibility timeout and released at once, nothing is ' +
     'deleted (each read raises their receive count). On a terminal a summary per reason comes first (count, oldest, ' +
@@ -40,7 +40,7 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
   static override examples = [
     '<%= config.bin %> dlq list',
     '<%= config.bin %> dlq list --reason cache-not-found --since 2h',
-    '<%= config.bin %> dlq list --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json',
+    '<%= config.bin %> dlq list --queue-url "$DLQ_URL" --json',
   ]
   static override flags = {
     ...dlqQueueFlags,

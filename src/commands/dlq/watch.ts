@@ -24,7 +24,7 @@ import type {EditOutcome, RedriveOutcome, WatchActions} from '../../ui/dlq/actio
 import type {FeedSource, FeedUpdate} from '../../ui/dlq/hooks/use-feed.js'
 
 export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
-  static override summary = 'Watch the dead-letter queue live: decoded reasons, details, redrive, delete and export'
+  static override summary = 'Watch the DLQ live: decoded reasons, details, redrive, delete and export'
   static override description =
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
@@ -39,7 +39,8 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   static override examples = [
     '<%= config.bin %> dlq watch',
     '<%= config.bin %> dlq watch --reason cache-not-found,rate-limited',
-    '<%= config.bin %> dlq watch --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json | jq .reason',
+    '<%= config.bin %> dlq watch --queue-url "$DLQ_URL" --log-group "$LOG_GROUP"',
+    '<%= config.bin %> dlq watch --json | jq .reason',
   ]
   static override flags = {
     ...dlqQueueFlags,
@@ -57,7 +58,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       hidden: true,
     }),
     rate: Flags.integer({
-      summary: "Redrive pace in messages/s (default: the API destination's rate, else 50).",
+      summary: "Messages per second r and R redrive. Default: the API destination's rate limit, else 50.",
       min: 1,
     }),
   }
