@@ -230,10 +230,10 @@ describe('rendering', () => {
     )
     for (const color of [false, true]) {
       const text = formatHumanError(long, {color, debug: false, redactor: createRedactor(), width: 40})
-      const plainText = text.replace(/\u001B\[[0-9;]*m/g, '')
+      const plainText = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
       for (const line of plainText.split('\n')) expect(line.length, line).toBeLessThanOrEqual(40)
-      expect(plainText).toMatch(/^Error: The sandbox at\n  http:\/\/127\.0\.0\.1:4566 is not running,\n  so /)
-      expect(plainText).toMatch(/Try:\n  Start it in another terminal with\n    `momento-eb sandbox`/)
+      expect(plainText).toMatch(/^Error: The sandbox at\n {2}http:\/\/127\.0\.0\.1:4566 is not running,\n {2}so /)
+      expect(plainText).toMatch(/Try:\n {2}Start it in another terminal with\n {4}`momento-eb sandbox`/)
     }
     // Without a width (not a terminal: a log, a pipe), one line each, as before.
     expect(formatHumanError(long, {color: false, debug: false, redactor: createRedactor()}).split('\n')).toHaveLength(5)
