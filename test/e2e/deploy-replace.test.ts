@@ -104,3 +104,41 @@ describe('deploy that replaces the rules', () => {
     120_000,
   )
 })
+
+describe('deploy to another bus with the event-bus logs on', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({caches: ['orders']})
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+    const client = new EventBridgeClient(clientConfig(sandbox))
+    try {
+      await client.send(new CreateEventBusCommand({Name: 'orders-bus'}))
+    } finally {
+      client.destroy()
+    }
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  it('fails on the log delivery (named, so not replaceable), and says the two deploys that move it', async () => {
+    const stack = uniqueName('moved')
+    const deploy = (...flags: string[]) =>
+      runCli(['deploy', '--sandbox', '--stack', stack, '--yes', ...flags], {env, timeoutMs: 60_000})
+    expect((await deploy('--logs', 'error')).code).toBe(0)
+    const moved = await deploy('--bus', 'orders-bus')
+    expect(moved.code, show(moved)).toBe(1)
+    expect(moved.stderr).toMatch(/BusLogDeliveryDestination .*custom-named resource requires replacing/)
+    expect(moved.stderr).toContain('deploy with `--logs off` and the new --bus first, then again with `--logs error`')
+    // The way the hint says works.
+    const off = await deploy('--bus', 'orders-bus', '--logs', 'off')
+    expect(off.code, show(off)).toBe(0)
+    const on = await deploy('--logs', 'error')
+    expect(on.code, show(on)).toBe(0)
+    expect(on.stderr).toContain('Event-bus logs: ERROR on bus orders-bus')
+  }, 180_000)
+})
