@@ -73,6 +73,13 @@ async function main(argv) {
   }
   // help and autocomplete come from oclif plugins, which know no --json: answered here (see help-json.ts).
   if ((argv[0] === 'help' || argv[0] === 'autocomplete') && (await helpJson(argv))) return
+  // oclif's help indents a flag's wrapped description two columns past the width it wrapped it to
+  // (@oclif/core 4, help/formatter.js renderList): tell it the terminal is two columns narrower, so
+  // help fits 80 columns. It reads the width once, when it loads; OCLIF_COLUMNS still wins.
+  if (!process.env.OCLIF_COLUMNS) {
+    const columns = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : 80
+    globalThis.oclif = {...globalThis.oclif, columns: Math.max(40, columns - 2)}
+  }
   const {execute} = await import('@oclif/core')
   await execute({args: argv, dir: root})
 }

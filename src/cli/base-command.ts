@@ -5,6 +5,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 
 import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
+import {wrapForTerminal} from '../core/text-width.js'
 import {CancelledError, ExitCode, InterruptedError, type MomentoEbError, UsageError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
 import {
@@ -197,7 +198,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Lines on stderr, with suggested commands carrying the run's context. */
   public override logToStderr(message = '', ...args: unknown[]): void {
-    super.logToStderr(typeof message === 'string' ? this.suggestions.text(message) : message, ...args)
+    if (typeof message !== 'string') return super.logToStderr(message, ...args)
+    const text = this.suggestions.text(message)
+    const width = args.length === 0 ? terminalWidth() : undefined
+    super.logToStderr(width ? wrapForTerminal(text, width) : text, ...args)
   }
 
   /** oclif's parse, with every failure (unknown flag, missing value, bad value) as a UsageError. */
@@ -226,7 +230,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Progress and warnings on stderr, in --json mode too (oclif's logToStderr is silent there), redacted. */
   protected note(line: string): void {
-    process.stderr.write(`${this.redactor.redact(this.suggestions.text(line))}\n`)
+    const text = this.redactor.redact(this.suggestions.text(line))
+    process.stderr.write(`${terminalWidth() ? wrapForTerminal(text, terminalWidth() as number) : text}\n`)
   }
 
   /** What helpers shared by several commands need of the running one (context, output, secrets). */
@@ -290,6 +295,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         color: mode.color && process.stderr.isTTY === true,
         debug: isDebug(),
         redactor: this.redactor,
+        width: terminalWidth(),
       }),
     )
   }
@@ -352,4 +358,9 @@ export abstract class LocalCommand<T extends typeof Command> extends BaseCommand
       })
     }
   }
+}
+
+/** stderr's width when it is a terminal (long lines are wrapped at words to it), else undefined. */
+function terminalWidth(): number | undefined {
+  return process.stderr.isTTY && process.stderr.columns > 0 ? process.stderr.columns : undefined
 }

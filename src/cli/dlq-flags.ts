@@ -14,7 +14,7 @@ export {DEFAULT_STACK, resolveStack}
 /** Where the dead-letter queue is: `--queue-url` wins over `--stack`. Every `dlq` command (and `put --wait`) takes these. */
 export const dlqQueueFlags = {
   stack: Flags.string({
-    summary: `Stack whose dead-letter queue to use. Default: MOMENTO_EB_STACK, then \`config set stack\`, then "${DEFAULT_STACK}".`,
+    summary: `Stack whose dead-letter queue to use. Default: MOMENTO_EB_STACK, then \`config set stack\`, then ${DEFAULT_STACK}.`,
     helpGroup: 'QUEUE',
   }),
   'queue-url': Flags.string({

@@ -1,11 +1,14 @@
 /**
- * The `t` key of `dlq watch`: the journey of the selected message's event, from the stack's
- * event-bus logs (one lookup: a dead-lettered event's journey is already final).
+ * The `t` key of `dlq watch`: the journey of the selected message's event, from the event bus's
+ * logs (one lookup: a dead-lettered event's journey is already final).
  */
 import {busLogFetcher, type LocatedBusLogs, locateBusLogs} from '../adapters/aws/bus-log-group.js'
+import type {LocatedQueue} from '../adapters/aws/dlq.js'
 import type {ConfigValues} from '../core/config.js'
 import type {DlqRecord} from '../core/dlq.js'
+import {UsageError} from '../core/errors.js'
 import type {EventJourney} from '../core/event-journey.js'
+import {OUTPUT} from '../core/stack-template-names.js'
 import {traceEvent} from '../services/trace.js'
 import type {CliContext} from './context.js'
 import {resolveStack} from './dlq-flags.js'
@@ -22,18 +25,43 @@ export function traceWindowStart(record: DlqRecord, now = Date.now()): number {
 }
 
 /**
- * A tracer for the watch view. The logs are located on first use (and again after a failure);
- * errors carry their first hint in the message, since the view shows one line.
+ * A tracer for the watch view, reading the log the watch itself reads: `--log-group` when given,
+ * else the located stack's BusLogGroupName output, else (a stack named by flag, env or config) the
+ * stack's. With `--no-logs`, or `--queue-url` and neither `--log-group` nor `--stack`, there is no
+ * log to read, and `t` says how to start the watch so that there is (it never guesses a stack the
+ * queue may not belong to). The logs are located on first use (and again after a failure); errors
+ * carry their first hint in the message, since the view shows one line.
  */
 export function createDlqTracer(
   ctx: CliContext,
-  flags: {stack?: string | undefined},
+  flags: {
+    stack?: string | undefined
+    'queue-url'?: string | undefined
+    logs?: boolean | undefined
+    'log-group'?: string | undefined
+  },
   config: ConfigValues,
+  queue?: Pick<LocatedQueue, 'outputs' | 'stack'> | undefined,
 ): (record: DlqRecord, eventId: string) => Promise<EventJourney> {
   let located: Promise<LocatedBusLogs> | undefined
+  const where = (): {logGroupName?: string | undefined; stack: string} => {
+    if (flags.logs === false) {
+      throw new UsageError("Tracing reads the event bus's logs, and this watch runs with --no-logs.", {
+        hints: ['Quit and start it without --no-logs (or with --log-group NAME) to trace.'],
+      })
+    }
+    const logGroupName = flags['log-group']?.trim() || queue?.outputs?.[OUTPUT.logGroupName] || undefined
+    if (logGroupName) return {logGroupName, stack: ''}
+    if (flags['queue-url'] !== undefined && flags.stack === undefined) {
+      throw new UsageError("Tracing reads the event bus's logs, and this watch has only --queue-url to go on.", {
+        hints: ['Quit and start it with --log-group NAME (or --stack NAME) as well to trace.'],
+      })
+    }
+    return {stack: queue?.stack || resolveStack(flags.stack, process.env, config)}
+  }
   return async (record, eventId) => {
     try {
-      located ??= locateBusLogs(ctx.aws, {stack: resolveStack(flags.stack, process.env, config)}, ctx)
+      located ??= locateBusLogs(ctx.aws, where(), ctx)
       const logs = await located
       const result = await traceEvent(
         {fetchRecords: busLogFetcher(ctx.aws, logs.logGroupName, ctx)},

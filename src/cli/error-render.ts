@@ -11,6 +11,7 @@ import {
   UsageError,
   type ErrorOptions,
 } from '../core/errors.js'
+import {wrapForTerminal} from '../core/text-width.js'
 import {style} from './output.js'
 import {closestCommand, suggestValue} from './suggest.js'
 import type {Redactor} from './redact.js'
@@ -190,11 +191,9 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
     .filter((l) => l !== '' && !/^see more help with --help$/i.test(l))
   const first = lines[0] ?? 'Invalid arguments.'
   // oclif reports a rejected flag value as "Parsing --flag" followed by the reason on the next line.
-  const parsing = /^Parsing (--[\w-]+)$/.exec(first)
-  if (parsing && lines[1]) {
-    return new UsageError(`Invalid value for ${parsing[1]}: ${lines[1]}`, {hints: ['See the flags with --help.']})
-  }
   const help = context.command ? `See \`${context.command} --help\`.` : 'See the flags with --help.'
+  const parsing = /^Parsing (--[\w-]+)$/.exec(first)
+  if (parsing?.[1] && lines[1]) return invalidFlagValue(parsing[1], lines[1], context, help)
   // Missing arguments: oclif's RequiredArgsError lists them (wrapped to the terminal); name them once.
   const missingArgs = (error as {args?: unknown}).args
   if (/^Missing \d+ required args?/.test(first) && Array.isArray(missingArgs) && missingArgs.length > 0) {
@@ -266,6 +265,26 @@ export function usageErrorFrom(error: unknown, context: ParseContext = {}): Usag
   return new UsageError(first, {hints: [...lines.slice(1, 3), 'See the flags with --help.']})
 }
 
+/**
+ * oclif's integer checks ("Expected an integer but received: abc", "… less than or equal to 185 …")
+ * in the words the other usage errors use: the flag, the value, what it must be, its summary.
+ */
+function invalidFlagValue(flag: string, reason: string, context: ParseContext, help: string): UsageError {
+  const summary = context.flags?.[flag.slice(2)]?.summary
+  const hints = [...(summary ? [`${flag}: ${summary}`] : []), help]
+  const integer = /^Expected an integer(?: (less|greater) than or equal to (-?\d+))? but received: ([\s\S]*)$/.exec(
+    reason,
+  )
+  if (integer) {
+    const [, side, bound, value] = integer
+    const what = side
+      ? `is ${side === 'less' ? 'above' : 'below'} its ${side === 'less' ? 'maximum' : 'minimum'}, ${bound}`
+      : "isn't a whole number"
+    return new UsageError(`${flag} ${JSON.stringify(value)} ${what}.`, {hints})
+  }
+  return new UsageError(`Invalid value for ${flag}: ${reason}`, {hints})
+}
+
 function isString(value: string | undefined): value is string {
   return value !== undefined
 }
@@ -334,6 +353,8 @@ export interface HumanErrorOptions {
   /** MOMENTO_EB_DEBUG=1: add stack traces. */
   readonly debug: boolean
   readonly redactor: Redactor
+  /** The terminal's width, when stderr is one: long lines are wrapped at words to fit it. */
+  readonly width?: number | undefined
 }
 
 /**
@@ -345,12 +366,15 @@ export function formatHumanError(error: MomentoEbError, options: HumanErrorOptio
   const r = (text: string) => options.redactor.redact(text)
   // Ctrl-C and a declined prompt are the user's choice, not a failure: one calm line, no code.
   const calm = error instanceof InterruptedError || error instanceof CancelledError
-  const lines = [calm ? r(error.message) : `${s.red(s.bold('Error:'))} ${r(error.message)}`]
+  const fit = (text: string) => (options.width ? wrapForTerminal(text, options.width) : text)
+  const lines = [
+    calm ? fit(r(error.message)) : fit(`Error: ${r(error.message)}`).replace(/^Error:/, s.red(s.bold('Error:'))),
+  ]
   const cause = describeCause(error.cause)
-  if (cause && cause.message !== error.message) lines.push(`  ${cause.name}: ${r(cause.message)}`)
+  if (cause && cause.message !== error.message) lines.push(fit(`  ${cause.name}: ${r(cause.message)}`))
   if (error.hints.length > 0) {
     lines.push('Try:')
-    for (const hint of error.hints) lines.push(`  ${r(hint)}`)
+    for (const hint of error.hints) lines.push(fit(`  ${r(hint)}`))
   }
   // A calm line keeps its code only when it names a situation to follow up (EB_DEPLOY_INTERRUPTED).
   const plain = calm && (error.code === 'EB_INTERRUPTED' || error.code === 'EB_CANCELLED')

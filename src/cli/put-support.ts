@@ -14,7 +14,7 @@ export const putFlags = {
     summary: 'Momento cache. Default: MOMENTO_EB_CACHE, then `config set cache`.',
     helpGroup: 'EVENT',
   }),
-  bus: Flags.string({summary: 'Event bus. Default: MOMENTO_EB_BUS, then `config set bus`, then "default".'}),
+  bus: Flags.string({summary: 'Event bus. Default: MOMENTO_EB_BUS, then `config set bus`, then default.'}),
   source: Flags.string({
     summary: 'Source of the event. Default: MOMENTO_EB_SOURCE, then `config set source`, then "momento-eb".',
   }),

@@ -3,7 +3,7 @@
  * The sandbox is at MOMENTO_EB_SANDBOX_URL (default http://127.0.0.1:4566), the same place
  * `--sandbox` points every other command at.
  */
-import {RemoteError, UnreachableError, UsageError} from '../core/errors.js'
+import {RemoteError, sandboxNotRunning, UsageError} from '../core/errors.js'
 import {sandboxUrlFrom} from './context.js'
 
 /** What a sandbox admin route answered. */
@@ -46,14 +46,7 @@ export async function sandboxAdmin(
         hints: ['Set it to the URL `momento-eb sandbox` printed, e.g. http://127.0.0.1:4566.'],
       })
     }
-    throw new UnreachableError(`No sandbox answers at ${url}.`, {
-      code: 'EB_SANDBOX_NOT_RUNNING',
-      cause: (error as {cause?: unknown}).cause ?? error,
-      hints: [
-        'Start it in another terminal: `momento-eb sandbox`.',
-        'If it runs somewhere else, set MOMENTO_EB_SANDBOX_URL to the URL it printed.',
-      ],
-    })
+    throw sandboxNotRunning(url, {cause: (error as {cause?: unknown}).cause ?? error})
   }
   const text = await response.text()
   let parsed: unknown

@@ -21,7 +21,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The known command closest to what was typed, or undefined when nothing is close enough
- * (more than a third of the longer word differs, with at least 2 edits allowed).
+ * (more than a third of the longer word differs, at least one edit allowed: `--bogus` is not a
+ * misspelt `--bus`, two edits in five letters).
  */
 export function closestCommand(typed: string, known: readonly string[]): string | undefined {
   let best: {id: string; distance: number} | undefined
@@ -30,7 +31,7 @@ export function closestCommand(typed: string, known: readonly string[]): string 
     if (!best || distance < best.distance) best = {id, distance}
   }
   if (!best) return undefined
-  const allowed = Math.max(2, Math.floor(Math.max(typed.length, best.id.length) / 3))
+  const allowed = Math.max(1, Math.floor(Math.max(typed.length, best.id.length) / 3))
   return best.distance <= allowed ? best.id : undefined
 }
 

@@ -17,7 +17,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
   static override flags = {
     'failure-detail': Flags.option({
       summary:
-        "What the sandbox's DLQ says about an HTTP error from Momento: opaque (no status, no body, as AWS may write) or detailed.",
+        'What the DLQ says about an HTTP error from Momento: opaque (no status, no body, the worst case AWS may write) or detailed.',
       options: FAILURE_DETAILS,
       env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
       default: 'opaque' as FailureDetail,

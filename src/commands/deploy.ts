@@ -7,14 +7,14 @@ import {BaseCommand} from '../cli/base-command.js'
 import {confirmationNeeded} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveSetting, resolveStack} from '../core/config.js'
-import {InterruptedError, UnreachableError, UsageError} from '../core/errors.js'
+import {InterruptedError, sandboxNotRunning, UsageError} from '../core/errors.js'
 import {keyShapeProblem} from '../core/momento-key.js'
 import {formatPlanRow, summarizePlan, type PlanRow, type StackEvent} from '../core/stack-plan.js'
 import {LOG_RETENTION_DAYS} from '../core/stack-template-logs.js'
 import {renderStackTemplate} from '../core/stack-template-text.js'
 import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
 import type {DeployLogOptions} from '../services/deploy-logs.js'
-import {formatElapsed, formatEventLine} from '../ui/deploy/state.js'
+import {formatElapsed, plainEventLines} from '../ui/deploy/state.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Create or update the Momento integration stack (CloudFormation)'
@@ -29,16 +29,16 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     'UpdateEventBus after the stack (its other settings kept) and put back by `destroy`.'
   static override examples = [
     'MOMENTO_API_KEY=… <%= config.bin %> deploy',
-    'pass show momento | <%= config.bin %> deploy --api-key-stdin --stack momento-api --bus orders',
+    'pass show momento | <%= config.bin %> deploy --api-key-stdin --bus orders',
     '<%= config.bin %> deploy --max-retry-attempts 3 --yes --json',
     '<%= config.bin %> deploy --sandbox',
     '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
   static override flags = {
-    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
     bus: Flags.string({
       summary:
-        'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, `config set bus`, then the deployed one, else default.',
+        'Existing event bus the rules listen on. Default: MOMENTO_EB_BUS, then `config set bus`, then the deployed one, else default.',
       description: '--event-bus, the former name, is still accepted.',
       aliases: ['event-bus'],
     }),
@@ -104,6 +104,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const needYes = (what: string) => confirmationNeeded(what)
     const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
+    let plainLine = plainEventLines()
     const started = Date.now()
     const logs = await this.logOptions(interactive, needYes, ask)
     try {
@@ -170,12 +171,13 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           },
           onStart: async ({phase, startedAt}) => {
             this.progress = {stackName, phase}
+            plainLine = plainEventLines()
             await closeView()
             const title = `${{delete: 'Deleting', create: 'Creating', update: 'Updating'}[phase]} stack ${stackName}`
             if (live) view = live.startProgressView(title, {color: ctx.output.color, startedAt})
             else this.note(`${title}…`)
           },
-          onEvent: (event) => (view ? view.event(event) : this.note(formatEventLine(event))),
+          onEvent: (event) => (view ? view.event(event) : this.note(plainLine(event))),
         },
       )
       this.progress = undefined
@@ -266,19 +268,15 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const key = await sandboxApiKey(this.ctx.sandboxUrl)
     if (key === undefined) {
-      throw new UnreachableError(`Can't read the sandbox's key at ${this.ctx.sandboxUrl}/_sandbox/info.`, {
-        hints: [
-          'Start the sandbox in another terminal with `momento-eb sandbox`.',
-          'Or point --sandbox elsewhere with MOMENTO_EB_SANDBOX_URL.',
-        ],
-      })
+      throw sandboxNotRunning(this.ctx.sandboxUrl, {doing: "Can't read the sandbox's key"})
     }
     return key
   }
 
   private showPlan(stackName: string, plan: readonly PlanRow[], action: string): void {
     this.note(`Plan for stack ${stackName} (${action}): ${summarizePlan(plan)}`)
-    for (const row of plan) this.note(`  ${formatPlanRow(row)}`)
+    const idWidth = Math.max(24, ...plan.map((row) => row.logicalId.length))
+    for (const row of plan) this.note(`  ${formatPlanRow(row, idWidth)}`)
   }
 
   private present(result: DeployResult, elapsedMs: number): void {
@@ -298,6 +296,12 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     }
     const keys = Object.keys(result.outputs).sort()
     const width = Math.max(0, ...keys.map((k) => k.length))
-    for (const key of keys) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
+    const columns = process.stdout.isTTY ? process.stdout.columns : undefined
+    const fits = !columns || keys.every((key) => width + 2 + (result.outputs[key] ?? '').length <= columns)
+    // On a terminal too narrow for the table, each value under its key: ARNs stay whole, to copy.
+    for (const key of keys) {
+      if (fits) this.log(`${key.padEnd(width)}  ${result.outputs[key]}`)
+      else this.log(`${key}\n  ${result.outputs[key]}`)
+    }
   }
 }

@@ -17,7 +17,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     'required (exit 2 without it). An unknown stack exits 1.'
   static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy --stack momento-api --yes --json']
   static override flags = {
-    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
     yes: Flags.boolean({char: 'y', summary: 'Delete without asking.'}),
   }
 

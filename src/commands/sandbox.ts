@@ -104,7 +104,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     })(),
     'failure-detail': Flags.option({
       summary:
-        'What the DLQ says about an HTTP error from the endpoint: opaque (no status, no body, the worst case AWS may write) or detailed.',
+        'What the DLQ says about an HTTP error from Momento: opaque (no status, no body, the worst case AWS may write) or detailed.',
       options: FAILURE_DETAILS,
       env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
       default: 'opaque' as FailureDetail,
@@ -248,19 +248,46 @@ function humanReady(ready: SandboxReady, caches: readonly string[]): string {
     `  region     ${ready.region}`,
     `  account    ${ready.accountId}`,
     `  API key    ${ready.apiKey}`,
-    `  caches     ${caches.length > 0 ? caches.join(', ') : 'none yet (events for a missing cache dead-letter as cache-not-found)'}`,
+    `  caches     ${caches.length > 0 ? caches.join(', ') : 'none yet (an event for a missing cache is dead-lettered)'}`,
     '  state      in memory only: gone when this process stops',
     '',
     'Add a Momento cache while it runs (or start it with --cache NAME):',
     // Another port than the default: the commands find it through MOMENTO_EB_SANDBOX_URL (exported above).
-    `  ${ready.endpoint === DEFAULT_SANDBOX_URL ? '' : `MOMENTO_EB_SANDBOX_URL=${ready.endpoint} `}momento-eb sandbox cache create orders`,
+    ...shellLines(
+      [
+        ...(ready.endpoint === DEFAULT_SANDBOX_URL ? [] : [`MOMENTO_EB_SANDBOX_URL=${ready.endpoint}`]),
+        'momento-eb sandbox cache create orders',
+      ],
+      '  ',
+    ),
     '  (`momento-eb sandbox cache list` and `… cache delete NAME` too)',
     '',
     'Use it from another shell:',
-    `  export ${exports.join(' ')}`,
+    ...shellLines(['export', ...exports], '  '),
     'or pass --sandbox to momento-eb commands.',
     '',
   ].join('\n')
+}
+
+/**
+ * Words of a shell command as lines that fit 80 columns, each but the last ending in ` \` (so the
+ * whole pastes as one command), continuation lines indented two more than the first.
+ */
+export function shellLines(words: readonly string[], indent: string, width = 80): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of words) {
+    const prefix = lines.length === 0 ? indent : `${indent}  `
+    const candidate = line === '' ? `${prefix}${word}` : `${line} ${word}`
+    if (line !== '' && candidate.length + 2 > width) {
+      lines.push(`${line} \\`)
+      line = `${indent}  ${word}`
+    } else {
+      line = candidate
+    }
+  }
+  if (line !== '') lines.push(line)
+  return lines
 }
 
 function isLoopback(host: string): boolean {

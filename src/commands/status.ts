@@ -7,6 +7,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {resolveBus, resolveSetting, resolveStack} from '../core/config.js'
 import {ExitCode} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
+import {displayWidth} from '../core/text-width.js'
 import {getStackStatus, type StackStatusReport, type StatusProblem} from '../services/stack-status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
@@ -19,7 +20,7 @@ export default class Status extends BaseCommand<typeof Status> {
     'doesn’t exist. The stack’s alarms are listed with their state; one in ALARM comes with what to do.'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --stack momento-api --json']
   static override flags = {
-    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.'}),
+    stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
   }
 
   public async run(): Promise<StackStatusReport> {
@@ -104,9 +105,21 @@ export default class Status extends BaseCommand<typeof Status> {
     }
     if (details.length > 0) {
       this.log('')
-      for (const line of details) this.log(line)
+      const columns = process.stdout.isTTY ? process.stdout.columns : undefined
+      for (const line of details) for (const part of hangLongValue(line, columns)) this.log(part)
     }
   }
+}
+
+/**
+ * A detail line wider than the terminal: its last value (an ARN, a URL) on the next line, under the
+ * values column, whole so it can be copied. Lines that fit, and output off a terminal, stay as they are.
+ */
+export function hangLongValue(line: string, columns: number | undefined): string[] {
+  if (!columns || displayWidth(line) <= columns) return [line]
+  const split = line.search(/\s+\S+$/)
+  if (split <= 0) return [line]
+  return [line.slice(0, split).trimEnd(), `${' '.repeat(13)}${line.slice(split).trim()}`]
 }
 
 /** The human report: short state lines (checks) and the long values after them (details). */

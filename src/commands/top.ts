@@ -24,7 +24,7 @@ import {peekDlq} from '../services/dlq-list.js'
 import {DEFAULT_SAMPLE_LIMIT, TopService, type TopSources} from '../services/top.js'
 
 export default class Top extends BaseCommand<typeof Top> {
-  static override summary = 'A live dashboard of the integration: rates, failures, latency, the DLQ and alarms'
+  static override summary = 'A live dashboard: rates, failures, latency, the DLQ and alarms, per rule'
   static override description =
     'Per rule (cacheSet, cacheDelete, topicPublish), from CloudWatch (AWS/Events): invocations per minute, ' +
     'failures, retries, throttles and DLQ writes over the window, with sparklines, and the ingestion-to-invocation ' +
@@ -53,12 +53,12 @@ export default class Top extends BaseCommand<typeof Top> {
   static override examples = [
     '<%= config.bin %> top',
     '<%= config.bin %> top --window 24h',
-    '<%= config.bin %> top --json | jq ".rules[] | {detailType, failures: .failures.total}"',
+    '<%= config.bin %> top --json | jq ".rules[] | {detailType, failures}"',
     '<%= config.bin %> top --json --follow --interval 30',
   ]
   static override flags = {
     stack: Flags.string({
-      summary: 'Stack to watch. Default: MOMENTO_EB_STACK, `config set stack`, then momento-api.',
+      summary: 'Stack to watch. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.',
     }),
     interval: Flags.integer({summary: 'Seconds between refreshes.', default: 5, min: 1, max: 300}),
     window: Flags.string({

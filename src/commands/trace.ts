@@ -50,7 +50,7 @@ export default class Trace extends BaseCommand<typeof Trace> {
   static override examples = [
     '<%= config.bin %> trace 6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a',
     '<%= config.bin %> trace 6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a --follow --timeout 5m',
-    '<%= config.bin %> trace 6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a --since 7d --json | jq .outcome',
+    '<%= config.bin %> trace 6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a --since 7d --json',
   ]
   static override args = {
     eventId: Args.string({
@@ -62,7 +62,7 @@ export default class Trace extends BaseCommand<typeof Trace> {
   static override flags = {
     stack: Flags.string({
       summary:
-        'Stack whose event-bus logs to read. Default: MOMENTO_EB_STACK, then `config set stack`, then "momento-api".',
+        'Stack whose event-bus logs to read. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.',
     }),
     'log-group': Flags.string({summary: 'Read this CloudWatch Logs log group (skips the stack lookup).'}),
     follow: Flags.boolean({char: 'f', summary: 'Poll until the event reaches a final state (or --timeout).'}),

@@ -26,7 +26,7 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
   ]
   static override flags = {
     bus: Flags.string({
-      summary: 'Event bus to check. Default: MOMENTO_EB_BUS, `config set bus`, then default.',
+      summary: 'Event bus to check. Default: MOMENTO_EB_BUS, then `config set bus`, then default.',
       description: '--event-bus, the former name, is still accepted.',
       aliases: ['event-bus'],
       env: 'MOMENTO_EB_EVENT_BUS',

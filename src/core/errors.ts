@@ -88,6 +88,29 @@ export class UnreachableError extends MomentoEbError {
   }
 }
 
+/** What to do when no sandbox answers, the same from every command. */
+export const SANDBOX_NOT_RUNNING_HINTS = [
+  'Start it in another terminal: `momento-eb sandbox`.',
+  'If it runs somewhere else, set MOMENTO_EB_SANDBOX_URL to the URL it printed.',
+] as const
+
+/**
+ * The one error for "--sandbox (or a sandbox command), and nothing listens at the sandbox's URL":
+ * exit 5, EB_SANDBOX_NOT_RUNNING, the same words and fix from every command. `doing` is what the
+ * command was about ("Can't describe stack momento-api").
+ */
+export function sandboxNotRunning(
+  url: string,
+  options: {doing?: string | undefined; cause?: unknown} = {},
+): UnreachableError {
+  const what = `no sandbox answers at ${url}.`
+  return new UnreachableError(options.doing ? `${options.doing}: ${what}` : `N${what.slice(1)}`, {
+    code: 'EB_SANDBOX_NOT_RUNNING',
+    hints: [...SANDBOX_NOT_RUNNING_HINTS],
+    ...(options.cause === undefined ? {} : {cause: options.cause}),
+  })
+}
+
 /** Some entries of a batch failed. Exit 3. */
 export class PartialFailureError extends MomentoEbError {
   override readonly exitCode = ExitCode.Partial

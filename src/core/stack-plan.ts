@@ -178,11 +178,11 @@ export function planIsDestructive(plan: readonly PlanRow[]): boolean {
 }
 
 /** One plan row as text: `+ add     CacheSetRule  AWS::Events::Rule`, replacements marked. */
-export function formatPlanRow(row: PlanRow): string {
+export function formatPlanRow(row: PlanRow, idWidth = 24): string {
   const sign = {add: '+', import: '+', modify: '~', dynamic: '?', remove: '-'}[row.action]
   const note =
     row.replacement === true ? '  (replaced)' : row.replacement === 'conditional' ? '  (may be replaced)' : ''
-  return `${sign} ${row.action.padEnd(7)} ${row.logicalId.padEnd(24)} ${row.resourceType}${note}`
+  return `${sign} ${row.action.padEnd(7)} ${row.logicalId.padEnd(idWidth)} ${row.resourceType}${note}`
 }
 
 /** Counts for a one-line summary ("3 to add, 1 to modify, 0 to remove, 1 replaced"). */

@@ -128,15 +128,15 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 }
 
 /**
- * Wrap `text` at word boundaries to lines of at most `width` columns (a word longer than a line is
- * cut, as nothing else fits). Existing newlines are kept.
+ * Wrap `text` at word boundaries to lines of at most `width` columns. A word longer than a line
+ * gets a line of its own, whole; so does a command in backticks (split, it would no longer copy as
+ * one command). Existing newlines are kept.
  */
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = []
   for (const paragraph of text.split('\n')) {
     let line = ''
-    for (const word of paragraph.split(/ +/)) {
-      if (word === '') continue
+    for (const word of paragraph.match(/(?:`[^`]*`|\S)+/g) ?? []) {
       const candidate = line === '' ? word : `${line} ${word}`
       if (displayWidth(candidate) <= width || line === '') {
         line = candidate
@@ -148,4 +148,38 @@ export function wrapWords(text: string, width: number): string[] {
     lines.push(line)
   }
   return lines
+}
+
+/**
+ * Text for a terminal `width` columns wide: each line that is wider is wrapped at word boundaries,
+ * its continuation lines indented two more than it. A word wider than the line (an ARN, a URL) and a
+ * command in backticks stay whole (the terminal wraps them, and a command copied from the screen
+ * stays one line). Lines that fit, and lines with escape sequences, are left as they are.
+ */
+export function wrapForTerminal(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.includes('\u001b') || displayWidth(line) <= width) return line
+      const indent = /^ */.exec(line)?.[0] ?? ''
+      const hanging = `${indent}  `
+      // Break between tokens, keeping the spacing inside each piece (aligned columns stay aligned).
+      const out: string[] = []
+      let start = -1
+      let end = -1
+      for (const match of line.matchAll(/(?:`[^`]*`|\S)+/g)) {
+        const at = match.index
+        const stop = at + match[0].length
+        if (start === -1) {
+          start = at
+        } else if (displayWidth((out.length === 0 ? indent : hanging) + line.slice(start, stop)) > width) {
+          out.push(line.slice(start, end))
+          start = at
+        }
+        end = stop
+      }
+      if (start !== -1) out.push(line.slice(start, end))
+      return out.map((part, i) => `${i === 0 ? indent : hanging}${part}`).join('\n')
+    })
+    .join('\n')
 }

@@ -425,6 +425,15 @@ export function deployFailed(stackName: string, status: string, failures: readon
     status === 'ROLLBACK_COMPLETE'
       ? ['Fix the cause, then run `momento-eb deploy --yes` to delete the failed stack and create it again.']
       : ['Fix the cause and deploy again; `momento-eb status` shows the stack.']
+  // A new --bus renames the bus-log group (its name holds the bus's), which replaces the log delivery
+  // destination, and CloudFormation can't replace a resource with a fixed name in place. Taking the
+  // logs part out and putting it back goes through (checked against the sandbox's engine, which
+  // follows the resource schemas' create-only properties).
+  if (cause?.logicalId.startsWith('BusLog') && /custom-named resource requires replacing/i.test(cause.reason ?? '')) {
+    hints.unshift(
+      'Moving the stack to another bus replaces its log group, which its log delivery can’t follow in place: deploy with `--logs off` and the new --bus first, then again with `--logs error` (or your level).',
+    )
+  }
   return new RemoteError(`Deploying stack ${stackName} failed, and it is now ${status}. ${what}`, {
     code: 'EB_DEPLOY_FAILED',
     hints,

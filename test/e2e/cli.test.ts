@@ -175,7 +175,9 @@ describe('momento-eb (built CLI, spawned)', () => {
     it('5: --sandbox with no sandbox running suggests `momento-eb sandbox`', async () => {
       const r = await runCli(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
       expect(r.code, show(r)).toBe(5)
-      expect(r.stderr).toContain('Start the sandbox in another terminal with `momento-eb sandbox`.')
+      expect(r.stderr).toContain('no sandbox answers at')
+      expect(r.stderr).toContain('Start it in another terminal: `momento-eb sandbox`.')
+      expect(r.stderr).toContain('code EB_SANDBOX_NOT_RUNNING')
     })
 
     it('130: Ctrl-C while waiting on a silent endpoint', async () => {
@@ -448,9 +450,11 @@ describe('momento-eb (built CLI, spawned)', () => {
       const r = await done
       expect(r.code, show(r)).toBe(0)
       expect(r.stdout).toMatch(
-        /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test/,
+        /export AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1 \\\n {4}AWS_ACCESS_KEY_ID=test/,
       )
       expect(r.stdout).toMatch(/API key {4}sandbox-/)
+      // Within 80 columns: the long export is one command over several lines.
+      for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80)
       expect(r.stderr).toContain('Press Ctrl-C to stop.')
     })
 

@@ -84,7 +84,7 @@ describe('npm package', () => {
       bin,
     })
     expect(put.code, show(put)).toBe(5)
-    expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_UNREACHABLE', exitCode: 5}})
+    expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_SANDBOX_NOT_RUNNING', exitCode: 5}})
     expect(put.stderr).toContain('OCLIF_FILES 0')
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)

@@ -5,64 +5,12 @@
  * (0 unless a `# exit N` comment says otherwise). Then the outcome is checked: the first event was
  * delivered, the second was dead-lettered for the missing cache and redriven, the queue is empty.
  */
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
-
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cleanEnv, firstStdoutLine, ROOT, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {cleanEnv, firstStdoutLine, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {steps, walkthroughBlocks} from '../helpers/readme.js'
 
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
-const section = readme.slice(readme.indexOf('## Try it on the sandbox, step by step'))
-const blocks = [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/```sh\n([\s\S]*?)```/g)].map(
-  (m) => m[1] as string,
-)
-
-interface Step {
-  readonly line: string
-  readonly args: string[]
-  readonly exitCode: number
-}
-
-/** Split a command line as a POSIX shell would for the quoting the README uses ('…' and "…"). */
-function words(line: string): string[] {
-  const out: string[] = []
-  let current = ''
-  let quote: string | undefined
-  let started = false
-  for (const ch of line) {
-    if (quote) {
-      if (ch === quote) quote = undefined
-      else current += ch
-    } else if (ch === "'" || ch === '"') {
-      quote = ch
-      started = true
-    } else if (ch === ' ') {
-      if (started || current) out.push(current)
-      current = ''
-      started = false
-    } else {
-      current += ch
-    }
-  }
-  if (started || current) out.push(current)
-  return out
-}
-
-function steps(block: string): Step[] {
-  return block
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((line) => {
-      const hash = line.search(/\s#\s/)
-      const command = hash === -1 ? line : line.slice(0, hash)
-      const comment = hash === -1 ? '' : line.slice(hash)
-      const exit = /# exit (\d+)/.exec(comment)
-      const args = words(command.trim())
-      expect(args[0], `README step "${line}" starts with momento-eb`).toBe('momento-eb')
-      return {line, args: args.slice(1), exitCode: exit ? Number(exit[1]) : 0}
-    })
-}
+const blocks = walkthroughBlocks()
 
 const {home, cleanup} = tempHome()
 let sandbox: ReturnType<typeof spawnCli> | undefined

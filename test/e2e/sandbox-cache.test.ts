@@ -162,7 +162,9 @@ describe('sandbox cache', () => {
       expect(out).toMatch(new RegExp(`^ {2}caches {5}${caches}`, 'm'))
       expect(out).toContain('Add a Momento cache while it runs (or start it with --cache NAME):')
       // Not the default port: the command needs the URL, and the banner says so.
-      expect(out).toMatch(/MOMENTO_EB_SANDBOX_URL=http:\/\/127\.0\.0\.1:\d+ momento-eb sandbox cache create orders/)
+      expect(out).toMatch(
+        /MOMENTO_EB_SANDBOX_URL=http:\/\/127\.0\.0\.1:\d+ \\\n {4}momento-eb sandbox cache create orders/,
+      )
     }
   })
 })

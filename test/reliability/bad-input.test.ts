@@ -618,35 +618,35 @@ const MORE_CASES: Case[] = [
   usage(
     'deploy: --max-retry-attempts -1',
     () => ['deploy', '--sandbox', '--max-retry-attempts', '-1'],
-    /greater than or equal to 0/,
+    /--max-retry-attempts "-1" is below its minimum, 0\./,
   ),
   usage(
     'deploy: --max-retry-attempts 186',
     () => ['deploy', '--sandbox', '--max-retry-attempts', '186'],
-    /less than or equal to 185/,
+    /--max-retry-attempts "186" is above its maximum, 185\./,
   ),
   usage(
     'deploy: --max-retry-attempts two',
     () => ['deploy', '--sandbox', '--max-retry-attempts', 'two'],
-    /Expected an integer/,
+    /--max-retry-attempts "two" isn't a whole number\./,
   ),
   usage(
     'deploy: --max-event-age 59',
     () => ['deploy', '--sandbox', '--max-event-age', '59'],
-    /greater than or equal to 60/,
+    /--max-event-age "59" is below its minimum, 60\./,
   ),
-  usage('deploy: --max-event-age 1y', () => ['deploy', '--sandbox', '--max-event-age', '1y'], /Expected an integer/),
+  usage('deploy: --max-event-age 1y', () => ['deploy', '--sandbox', '--max-event-age', '1y'], /isn't a whole number/),
   usage('deploy: --max-event-age ""', () => ['deploy', '--sandbox', '--max-event-age', ''], /--max-event-age/),
   usage(
     'deploy: --invocation-rate 0',
     () => ['deploy', '--sandbox', '--invocation-rate', '0'],
-    /greater than or equal to 1/,
+    /--invocation-rate "0" is below its minimum, 1\./,
   ),
   usage('deploy: --invocation-rate -5', () => ['deploy', '--sandbox', '--invocation-rate', '-5'], /--invocation-rate/),
   usage(
     'deploy: --invocation-rate fast',
     () => ['deploy', '--sandbox', '--invocation-rate', 'fast'],
-    /Expected an integer/,
+    /--invocation-rate "fast" isn't a whole number\./,
   ),
   // The old name, a hidden alias: its errors name the flag the help shows.
   usage('deploy: --rate-limit 0 (old name)', () => ['deploy', '--sandbox', '--rate-limit', '0'], /--invocation-rate/),
@@ -890,7 +890,7 @@ const MORE_CASES: Case[] = [
   usage(
     'put --file: --concurrency 100000',
     ({home}) => [...fileArgs(home, 'c3.ndjson', `${GOOD}\n`), '--concurrency', '100000'],
-    /less than or equal to 64/,
+    /--concurrency "100000" is above its maximum, 64\./,
   ),
   usage('put --file: not JSON', ({home}) => fileArgs(home, 'notjson.ndjson', 'hello\n'), /line 1/),
   usage('put --file: a JSON array line', ({home}) => fileArgs(home, 'array.ndjson', '[1,2,3]\n'), /line 1/),
@@ -1393,6 +1393,75 @@ const FIRST_HOUR_CASES: Case[] = [
   },
 ]
 
+/** Found in the 80-column review of every command's help and errors (issue 13, session 4). */
+const NO_SANDBOX = {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9'}
+const REVIEW_CASES: Case[] = [
+  usage(
+    'deploy: --max-retry-attempts abc, in the words of the other usage errors',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', 'abc'],
+    /^Error: --max-retry-attempts "abc" isn't a whole number\.\nTry:\n {2}--max-retry-attempts: Retries[\s\S]*See `momento-eb deploy --help/,
+  ),
+  usage(
+    'deploy: --max-retry-attempts above its maximum',
+    () => ['deploy', '--sandbox', '--max-retry-attempts', '999'],
+    /--max-retry-attempts "999" is above its maximum, 185\./,
+  ),
+  usage(
+    'dlq list: --limit 0, below its minimum',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--limit', '0'],
+    /--limit "0" is below its minimum, 1\.[\s\S]*See `momento-eb dlq list --help`/,
+  ),
+  usage('sandbox: --port abc, in words', () => ['sandbox', '--port', 'abc'], /--port "abc" isn't a whole number\./),
+  usage(
+    'top: --interval x',
+    () => ['top', '--sandbox', '--interval', 'x'],
+    /--interval "x" isn't a whole number\.[\s\S]*See `momento-eb top --help`/,
+  ),
+  usage(
+    'deploy: --bogus gets no far-fetched "did you mean --bus"',
+    () => ['deploy', '--sandbox', '--bogus'],
+    /^Error: Unknown flag --bogus\.\nTry:\n {2}See `momento-eb deploy --help`\.\n/,
+  ),
+  usage(
+    'dlq list: --bogus gets no far-fetched "did you mean --logs"',
+    ({dlqUrl}) => ['dlq', 'list', '--sandbox', '--queue-url', dlqUrl, '--bogus'],
+    /^Error: Unknown flag --bogus\.\nTry:\n {2}See `momento-eb dlq list --help`\.\n/,
+  ),
+  ...(
+    [
+      [
+        'whoami',
+        ['whoami', '--sandbox'],
+        /^Can't check the AWS identity[^:]*: no sandbox answers at http:\/\/127\.0\.0\.1:9\.$/,
+      ],
+      [
+        'deploy',
+        ['deploy', '--sandbox'],
+        /^Can't read the sandbox's key: no sandbox answers at http:\/\/127\.0\.0\.1:9\.$/,
+      ],
+      ['dlq list', ['dlq', 'list', '--sandbox'], /: no sandbox answers at http:\/\/127\.0\.0\.1:9\.$/],
+      ['status', ['status', '--sandbox'], /: no sandbox answers at http:\/\/127\.0\.0\.1:9\.$/],
+      ['sandbox cache list', ['sandbox', 'cache', 'list'], /^No sandbox answers at http:\/\/127\.0\.0\.1:9\.$/],
+    ] as const
+  ).map(([command, argv, message]): Case => ({
+    name: `${command}: no sandbox running is EB_SANDBOX_NOT_RUNNING (exit 5), as from every command`,
+    args: () => [...argv, '--json'],
+    code: 5,
+    message,
+    json: true,
+    errorCode: 'EB_SANDBOX_NOT_RUNNING',
+    env: () => NO_SANDBOX,
+  })),
+  {
+    name: 'put cacheDelete: no sandbox running, human text: the fix to start it',
+    args: () => ['put', 'cacheDelete', '--sandbox', '--cache', 'orders', '--key', 'k'],
+    code: 5,
+    message:
+      /no sandbox answers at http:\/\/127\.0\.0\.1:9\.[\s\S]*Try:\n {2}Start it in another terminal: `momento-eb sandbox`\./,
+    env: () => NO_SANDBOX,
+  },
+]
+
 describe('bad input across every command', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
@@ -1421,7 +1490,7 @@ describe('bad input across every command', () => {
     home.cleanup()
   })
 
-  const ALL_CASES = [...CASES, ...MORE_CASES, ...CROSS_CASES, ...FIRST_HOUR_CASES]
+  const ALL_CASES = [...CASES, ...MORE_CASES, ...CROSS_CASES, ...FIRST_HOUR_CASES, ...REVIEW_CASES]
   const results = new Map<string, CliResult>()
 
   it('has at least 200 distinct bad inputs, each named once', () => {

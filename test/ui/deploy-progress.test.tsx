@@ -3,7 +3,14 @@ import {describe, expect, it} from 'vitest'
 
 import type {StackEvent} from '../../src/core/stack-plan.js'
 import {DeployProgress} from '../../src/ui/deploy/DeployProgress.js'
-import {applyEvent, formatElapsed, formatEventLine, initialProgress, statusTone} from '../../src/ui/deploy/state.js'
+import {
+  applyEvent,
+  formatElapsed,
+  formatEventLine,
+  initialProgress,
+  plainEventLines,
+  statusTone,
+} from '../../src/ui/deploy/state.js'
 import {createTheme} from '../../src/ui/theme.js'
 
 const T0 = Date.parse('2026-06-01T12:00:00Z')
@@ -120,5 +127,87 @@ describe('<DeployProgress>', () => {
     expect(row.length).toBeLessThanOrEqual(40)
     expect(row.endsWith('…')).toBe(true)
     unmount()
+  })
+})
+
+describe('a replaced resource (its old copy deleted in the cleanup)', () => {
+  const rule = 'AWS::Events::Rule'
+  const withId = (e: StackEvent, physicalId: string): StackEvent => ({...e, physicalId})
+  // As CloudFormation reports a replacement: the first event names the old copy, then the new
+  // one is created; after UPDATE_COMPLETE_CLEANUP_IN_PROGRESS the old copy is deleted.
+  const replaced = [
+    event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 0, 'User Initiated'),
+    withId(
+      event(
+        'CacheSetRule',
+        rule,
+        'UPDATE_IN_PROGRESS',
+        1,
+        'Requested update requires the creation of a new physical resource; hence creating one.',
+      ),
+      'old-rule',
+    ),
+    withId(event('CacheSetRule', rule, 'UPDATE_IN_PROGRESS', 1, 'Resource creation Initiated'), 'new-rule'),
+    withId(event('CacheSetRule', rule, 'UPDATE_COMPLETE', 2), 'new-rule'),
+    event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 3),
+    withId(event('CacheSetRule', rule, 'DELETE_IN_PROGRESS', 3), 'old-rule'),
+    withId(event('CacheSetRule', rule, 'DELETE_COMPLETE', 4), 'old-rule'),
+    event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE', 4),
+  ]
+
+  it('keeps the row UPDATE_COMPLETE with the new copy, and notes the old copy deleted', () => {
+    const state = replaced.reduce(applyEvent, initialProgress('Updating stack momento-api', T0))
+    expect(state.rows).toHaveLength(1)
+    expect(state.rows[0]).toMatchObject({
+      status: 'UPDATE_COMPLETE',
+      physicalId: 'new-rule',
+      replacedId: 'old-rule',
+      retired: {physicalId: 'old-rule', status: 'DELETE_COMPLETE', why: 'replaced'},
+    })
+    const {lastFrame, unmount} = render(<DeployProgress state={state} now={T0 + 5000} theme={plain} width={80} />)
+    expect(lastFrame()).toMatchInlineSnapshot(`
+      "Updating stack momento-api  UPDATE_COMPLETE  0:05
+      ✓ CacheSetRule             UPDATE_COMPLETE          0:01  AWS::Events::Rule
+        └ old copy old-rule deleted (replaced)"
+    `)
+    unmount()
+  })
+
+  it('says the same in the plain lines, event by event', () => {
+    const line = plainEventLines()
+    const lines = replaced.map((e) => line(e))
+    expect(lines[5]).toMatch(/DELETE_IN_PROGRESS .*old copy old-rule being deleted \(replaced\); CacheSetRule stays$/)
+    expect(lines[6]).toMatch(/DELETE_COMPLETE .*old copy old-rule deleted \(replaced\); CacheSetRule stays$/)
+    expect(lines[3]).not.toMatch(/stays/)
+  })
+
+  it('without physical ids (worst case), the cleanup after a replacement is still the old copy', () => {
+    const bare = replaced.map(({physicalId: _drop, ...e}) => e)
+    const state = bare.reduce(applyEvent, initialProgress('t', T0))
+    expect(state.rows[0]).toMatchObject({status: 'UPDATE_COMPLETE', retired: {status: 'DELETE_COMPLETE'}})
+  })
+
+  it('a resource removed from the template is shown deleted', () => {
+    const removed = [
+      event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 0),
+      withId(event('BusLogGroup', 'AWS::Logs::LogGroup', 'DELETE_IN_PROGRESS', 1), 'group'),
+      withId(event('BusLogGroup', 'AWS::Logs::LogGroup', 'DELETE_COMPLETE', 2), 'group'),
+    ].reduce(applyEvent, initialProgress('t', T0))
+    expect(removed.rows[0]).toMatchObject({status: 'DELETE_COMPLETE'})
+    expect(removed.rows[0]?.retired).toBeUndefined()
+  })
+
+  it('after a failed update rolls back, the new copy is the one removed and the old one is kept', () => {
+    const rolledBack = [
+      ...replaced.slice(0, 4),
+      event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', 3),
+      event('momento-api', 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 4),
+      withId(event('CacheSetRule', rule, 'DELETE_IN_PROGRESS', 4), 'new-rule'),
+      withId(event('CacheSetRule', rule, 'DELETE_COMPLETE', 5), 'new-rule'),
+    ].reduce(applyEvent, initialProgress('t', T0))
+    expect(rolledBack.rows[0]).toMatchObject({
+      physicalId: 'old-rule',
+      retired: {physicalId: 'new-rule', status: 'DELETE_COMPLETE', why: 'rolled back'},
+    })
   })
 })

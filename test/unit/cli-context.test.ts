@@ -154,6 +154,9 @@ describe('command suggestions', () => {
     expect(closestCommand('sandbx', known)).toBe('sandbox')
     expect(closestCommand('exitcodes', known)).toBe('exit-codes')
     expect(closestCommand('deploy-everything-now', known)).toBeUndefined()
+    // Short words: one edit in three to five letters, not two (`--bogus` is not `--bus` or `--logs`).
+    expect(closestCommand('bogus', ['bus', 'logs', 'stack'])).toBeUndefined()
+    expect(closestCommand('ky', ['key', 'cache'])).toBe('key')
   })
 })
 

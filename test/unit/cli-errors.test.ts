@@ -65,7 +65,19 @@ describe('exit code of each error class', () => {
       new Error('Parsing --port \n\tExpected an integer but received: x\nSee more help with --help'),
     )
     expect(flagValue.exitCode).toBe(2)
-    expect(flagValue.message).toBe('Invalid value for --port: Expected an integer but received: x')
+    expect(flagValue.message).toBe('--port "x" isn\'t a whole number.')
+    const tooBig = usageErrorFrom(
+      new Error(
+        'Parsing --max-retry-attempts \n\tExpected an integer less than or equal to 185 but received: 999\nSee more help with --help',
+      ),
+      {command: 'momento-eb deploy', flags: {'max-retry-attempts': {summary: 'Retries (0–185).'}}},
+    )
+    expect(tooBig.message).toBe('--max-retry-attempts "999" is above its maximum, 185.')
+    expect(tooBig.hints).toEqual(['--max-retry-attempts: Retries (0–185).', 'See `momento-eb deploy --help`.'])
+    expect(
+      usageErrorFrom(new Error('Parsing --limit \n\tExpected an integer greater than or equal to 1 but received: 0'))
+        .message,
+    ).toBe('--limit "0" is below its minimum, 1.')
     expect(
       toDomainError(Object.assign(new Error('Flag --region expects a value'), {oclif: {exit: 1}, parse: {}})),
     ).toBeInstanceOf(UsageError)
@@ -124,8 +136,10 @@ describe('translateAwsError', () => {
     const e = translateAwsError(error, ctx) as UnreachableError
     expect(e).toBeInstanceOf(UnreachableError)
     expect(e.exitCode).toBe(5)
-    expect(e.message).toContain('(endpoint http://127.0.0.1:4566)')
-    expect(e.hints[0]).toContain('`momento-eb sandbox`')
+    // The one "sandbox not running" error, as the sandbox commands give it.
+    expect(e.message).toBe("Can't do the thing: no sandbox answers at http://127.0.0.1:4566.")
+    expect(e.code).toBe('EB_SANDBOX_NOT_RUNNING')
+    expect(e.hints[0]).toBe('Start it in another terminal: `momento-eb sandbox`.')
   })
 
   it('a refused dual-stack connection (AggregateError) elsewhere → UnreachableError with endpoint hints', () => {
@@ -203,6 +217,26 @@ describe('rendering', () => {
     expect(formatHumanError(error, {color: false, debug: true, redactor: createRedactor()})).toContain('    at ')
     expect(formatHumanError(error, {color: false, debug: false, redactor: createRedactor()})).not.toContain('\u001B[')
     expect(formatHumanError(error, {color: true, debug: false, redactor: createRedactor()})).toContain('\u001B[31m')
+  })
+
+  it('human on a terminal: long lines wrapped at words to its width, hints indented under Try:', () => {
+    const long = new UsageError(
+      'The sandbox at http://127.0.0.1:4566 is not running, so nothing was sent and nothing changed at all.',
+      {
+        hints: [
+          'Start it in another terminal with `momento-eb sandbox`, or set MOMENTO_EB_SANDBOX_URL to where it runs.',
+        ],
+      },
+    )
+    for (const color of [false, true]) {
+      const text = formatHumanError(long, {color, debug: false, redactor: createRedactor(), width: 40})
+      const plainText = text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')
+      for (const line of plainText.split('\n')) expect(line.length, line).toBeLessThanOrEqual(40)
+      expect(plainText).toMatch(/^Error: The sandbox at\n {2}http:\/\/127\.0\.0\.1:4566 is not running,\n {2}so /)
+      expect(plainText).toMatch(/Try:\n {2}Start it in another terminal with\n {4}`momento-eb sandbox`/)
+    }
+    // Without a width (not a terminal: a log, a pipe), one line each, as before.
+    expect(formatHumanError(long, {color: false, debug: false, redactor: createRedactor()}).split('\n')).toHaveLength(5)
   })
 
   it('JSON: the documented envelope and nothing else', () => {
@@ -353,5 +387,31 @@ describe('"did you mean" for filter values (suggestValue)', () => {
     ['', reasons, undefined],
   ])('%s → %s', (typed, known, expected) => {
     expect(suggestValue(typed, known)).toBe(expected)
+  })
+})
+
+describe('wrapForTerminal', () => {
+  it('wraps at words with a hanging indent, keeps ARNs and `commands` whole, leaves short lines alone', async () => {
+    const {wrapForTerminal} = await import('../../src/core/text-width.js')
+    expect(wrapForTerminal('short', 20)).toBe('short')
+    const arn = `arn:aws:events:us-east-1:000000000000:rule/${'x'.repeat(40)}`
+    expect(wrapForTerminal(`  Rule ${arn} is disabled`, 40)).toBe(`  Rule\n    ${arn}\n    is disabled`)
+    const command = '`aws events enable-rule --name momento-api-CacheSetRule --event-bus-name default`'
+    const wrapped = wrapForTerminal(`  Fix it with ${command} and try again.`, 40)
+    expect(wrapped.split('\n')).toContain(`    ${command}`)
+    expect(wrapForTerminal('\u001b[31mcoloured text that is long\u001b[0m', 10)).toContain('coloured text that is long')
+  })
+})
+
+describe('status details at 80 columns', () => {
+  it('puts a value too long for the line under the values column, whole; leaves the rest alone', async () => {
+    const {hangLongValue} = await import('../../src/commands/status.js')
+    const arn = `arn:aws:events:us-east-1:000000000000:rule/${'x'.repeat(50)}`
+    expect(hangLongValue(`output       CacheSetRuleArn     ${arn}`, 80)).toEqual([
+      'output       CacheSetRuleArn',
+      `             ${arn}`,
+    ])
+    expect(hangLongValue('dlq          short', 80)).toEqual(['dlq          short'])
+    expect(hangLongValue(`output       X  ${arn}`, undefined)).toEqual([`output       X  ${arn}`])
   })
 })

@@ -1,10 +1,14 @@
 /** The root help describes each topic by what the topic does, not by one of its commands (issue 13). */
-import {execFileSync} from 'node:child_process'
+import {execFile, execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {promisify} from 'node:util'
 
 import {describe, expect, it} from 'vitest'
 
 import {ROOT} from '../helpers/cli.js'
+
+const run = promisify(execFile)
 
 describe('root help', () => {
   it('describes the config, dlq and put topics as topics, each on one line at 80 columns', () => {
@@ -18,5 +22,29 @@ describe('root help', () => {
     expect(topics).toMatch(/^ {2}dlq +Read, watch, redrive, export and purge the dead-letter queue$/m)
     expect(topics).toMatch(/^ {2}put +Publish validated cacheSet, cacheDelete, topicPublish events$/m)
     expect(topics).not.toContain('NDJSON')
+  })
+})
+
+describe('every command’s help at 80 columns (issue 13 review)', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {hidden?: boolean}>
+  }
+  const ids = Object.entries(manifest.commands)
+    .filter(([, c]) => !c.hidden)
+    .map(([id]) => id)
+
+  it('lists every command', () => expect(ids.length).toBeGreaterThanOrEqual(30))
+
+  // Off a terminal, help is laid out for 80 columns. Example lines are commands, kept whole so they
+  // can be copied; everything else fits.
+  it.each(ids)('%s --help fits 80 columns and has an example', async (id) => {
+    const {stdout} = await run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...id.split(':'), '--help'], {
+      cwd: ROOT,
+      env: {...process.env, NO_COLOR: '1', OCLIF_COLUMNS: ''},
+      encoding: 'utf8',
+    })
+    const wide = stdout.split('\n').filter((line) => [...line].length > 80 && !line.startsWith('  $ '))
+    expect(wide).toEqual([])
+    expect(stdout).toMatch(/^EXAMPLES\n {2}.*momento-eb /m)
   })
 })

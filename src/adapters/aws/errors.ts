@@ -4,6 +4,7 @@ import {
   MomentoEbError,
   NotFoundError,
   RemoteError,
+  sandboxNotRunning,
   UnreachableError,
 } from '../../core/errors.js'
 import {isTimeout, TIMEOUT_PROPERTY, type AppliedTimeout, type AwsClients, type AwsServiceId} from './clients.js'
@@ -127,6 +128,10 @@ export function translateAwsError(error: unknown, context: AwsErrorContext): unk
   const networkCode = networkCodeOf(e)
   if (networkCode || name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError') {
     const isSandbox = context.sandboxUrl !== undefined && sameEndpoint(context.endpoint, context.sandboxUrl)
+    // Nothing listens at the sandbox's address: the sandbox isn't running (one error for it everywhere).
+    if (isSandbox && networkCode === 'ECONNREFUSED') {
+      return sandboxNotRunning(context.sandboxUrl as string, {doing: context.action, cause: error})
+    }
     const hints = isSandbox
       ? [
           'Start the sandbox in another terminal with `momento-eb sandbox`.',

@@ -3,7 +3,7 @@
  * API destinations, the rules (on whichever bus), the DLQ and its policy. Works for stacks from
  * Momento's launch button too, whose logical ids and parameters differ from ours.
  */
-import {NotFoundError, UnreachableError} from '../../core/errors.js'
+import {NotFoundError, sandboxNotRunning} from '../../core/errors.js'
 import {
   detailTypesOfPattern,
   kindOfDetailTypes,
@@ -208,14 +208,7 @@ export async function readSandboxInfo(sandboxUrl: string, options: {timeoutMs?: 
       accountId: typeof body['accountId'] === 'string' ? body['accountId'] : '',
     }
   } catch (error) {
-    throw new UnreachableError(`Can't read the sandbox's settings at ${sandboxUrl}/_sandbox/info.`, {
-      cause: error,
-      code: 'EB_UNREACHABLE',
-      hints: [
-        'Start the sandbox in another terminal with `momento-eb sandbox`.',
-        'Or point --sandbox elsewhere with MOMENTO_EB_SANDBOX_URL.',
-      ],
-    })
+    throw sandboxNotRunning(sandboxUrl, {doing: "Can't read the sandbox's settings", cause: error})
   }
 }
 

@@ -35,7 +35,7 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     'answer from them (--no-logs to skip).'
   static override examples = [
     '<%= config.bin %> dlq export --file dlq.ndjson',
-    '<%= config.bin %> dlq export --file - --reason cache-not-found | jq .decoded.explanation',
+    '<%= config.bin %> dlq export --file - --reason timeout | jq .decoded.explanation',
     '<%= config.bin %> dlq export --file dlq.ndjson --force --since 1d',
   ]
   static override flags = {

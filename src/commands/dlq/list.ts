@@ -27,7 +27,7 @@ export interface DlqListResult {
 }
 
 export default class DlqList extends BaseCommand<typeof DlqList> {
-  static override summary = 'List dead-letter queue messages with the decoded reason and fix, without removing them'
+  static override summary = 'List DLQ messages with the decoded reason and fix, without removing them'
   static override description =
     'Peeks at the queue: messages are received with a short visibility timeout and released at once, nothing is ' +
     'deleted (each read raises their receive count). On a terminal a summary per reason comes first (count, oldest, ' +
@@ -42,7 +42,7 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
   static override examples = [
     '<%= config.bin %> dlq list',
     '<%= config.bin %> dlq list --reason cache-not-found --since 2h',
-    '<%= config.bin %> dlq list --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json',
+    '<%= config.bin %> dlq list --queue-url "$DLQ_URL" --json',
   ]
   static override flags = {
     ...dlqQueueFlags,
@@ -174,11 +174,13 @@ export function terminalListing(
     iso ? `${formatAge(Math.max(0, (options.now - Date.parse(iso)) / 1000))} ago` : '-'
   const more = result.truncated ? ` (stopped at --limit ${options.limit}; there may be more)` : ''
   const noun = `${options.filtered ? 'matching ' : ''}message`
-  out.push(
-    s.bold(`${plural(records.length, noun, `${noun}s`)} in ${options.name}`) +
-      ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}` +
-      depthNote(result.depth, result.scanned ?? records.length),
-  )
+  const title = `${plural(records.length, noun, `${noun}s`)} in ${options.name}`
+  const span =
+    `oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}` +
+    depthNote(result.depth, result.scanned ?? records.length)
+  // The ages under the title when both don't fit on one line.
+  if (displayWidth(`${title} — ${span}`) <= width) out.push(`${s.bold(title)} — ${span}`)
+  else out.push(s.bold(title), ...wrapWords(span, width - 2).map((line) => `  ${line}`))
   const labelWidth = Math.max(...result.summary.groups.map((g) => g.label.length))
   const indent = '         '
   const wrapped = (text: string, first: string) =>

@@ -4,6 +4,7 @@ import {resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
+import type {LocatedQueue} from '../../adapters/aws/dlq.js'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
@@ -23,12 +24,12 @@ import type {EditOutcome, RedriveOutcome, WatchActions} from '../../ui/dlq/actio
 import type {FeedSource, FeedUpdate} from '../../ui/dlq/hooks/use-feed.js'
 
 export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
-  static override summary = 'Watch the dead-letter queue live: decoded reasons, details, redrive, delete and export'
+  static override summary = 'Watch the DLQ live: decoded reasons, details, redrive, delete and export'
   static override description =
     'On a terminal: a full-screen view of the queue, newest first, with a count per reason, the queue depth, the ' +
     'arrival rate and messages gone. Keys: arrows/j/k move, Enter opens a message (reason, fix, original event, ' +
     'attributes), / filters, r redrives the selected message, R every matching one, e edits it in $EDITOR first, d ' +
-    "deletes, x exports to an NDJSON file (asks where), t traces its event in the stack's event-bus logs, ? shows every key, q or " +
+    "deletes, x exports to an NDJSON file (asks where), t traces its event in the event bus's logs (--log-group, else the stack's), ? shows every key, q or " +
     'Ctrl-C quits (exit 0). Redrive and delete ask ' +
     'first where they touch more than the selected message or destroy it.\n\n' +
     'Otherwise (piped, CI, or --json): one decoded message per line as NDJSON on stdout as they are first seen, ' +
@@ -38,7 +39,8 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   static override examples = [
     '<%= config.bin %> dlq watch',
     '<%= config.bin %> dlq watch --reason cache-not-found,rate-limited',
-    '<%= config.bin %> dlq watch --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/momento-dlq --json | jq .reason',
+    '<%= config.bin %> dlq watch --queue-url "$DLQ_URL" --log-group "$LOG_GROUP"',
+    '<%= config.bin %> dlq watch --json | jq .reason',
   ]
   static override flags = {
     ...dlqQueueFlags,
@@ -56,7 +58,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       hidden: true,
     }),
     rate: Flags.integer({
-      summary: "Redrive pace in messages/s (default: the API destination's rate, else 50).",
+      summary: "Messages per second r and R redrive. Default: the API destination's rate limit, else 50.",
       min: 1,
     }),
   }
@@ -101,7 +103,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       })
       if (interactive) {
         try {
-          await this.watchInTerminal(ui ?? loadWatchUi(), feed, queue, name, filter, controller.signal)
+          await this.watchInTerminal(ui ?? loadWatchUi(), feed, queue, located, name, filter, controller.signal)
         } finally {
           if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
         }
@@ -144,6 +146,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     ui: ReturnType<typeof loadWatchUi>,
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
+    located: LocatedQueue,
     name: string,
     filter: DlqFilter,
     signal: AbortSignal,
@@ -161,7 +164,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         createElement(WatchApp, {
           queue: isFiltering(filter) ? `${name} (flags filter)` : name,
           feed: source,
-          actions: this.actions(feed, queue),
+          actions: this.actions(feed, queue, located),
           theme: createTheme(this.ctx.output.color),
           // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
           staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
@@ -186,7 +189,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   }
 
   /** The view's side effects, over the adapters and the redrive service. */
-  private actions(feed: DlqWatchFeed, queue: DlqQueuePort): WatchActions {
+  private actions(feed: DlqWatchFeed, queue: DlqQueuePort, located: LocatedQueue): WatchActions {
     const region = this.ctx.aws.target.region
     const latest = (record: DlqRecord): DlqRecord => {
       const handle = feed.latestHandle(record.messageId)
@@ -262,7 +265,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         }
       },
       export: async (records, path) => exportRecords(records, this.redactor.redact.bind(this.redactor), path),
-      trace: createDlqTracer(this.ctx, this.flags, this.savedConfig),
+      trace: createDlqTracer(this.ctx, this.flags, this.savedConfig, located),
       forget: (ids) => feed.forget(ids),
     }
   }

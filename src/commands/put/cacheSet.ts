@@ -24,9 +24,9 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
     'stdin is read only up to the largest value that fits (--max-entry-bytes), then refused. The detail carries ' +
     'both `ttl` and `ttl_seconds`.'
   static override examples = [
-    '<%= config.bin %> put cacheSet --cache orders --key order-1 --ttl 300 --message \'{"total": 42}\'',
+    '<%= config.bin %> put cacheSet --cache orders --key order-1 --ttl 5m --message 42',
     'echo hello | <%= config.bin %> put cacheSet --cache orders --key greeting --ttl 60',
-    '<%= config.bin %> put cacheSet --cache orders --key-base64 AAEC --ttl 600 --message-file value.json --json',
+    '<%= config.bin %> put cacheSet --cache orders --key-base64 AAEC --ttl 600 --message-file v.json',
   ]
   static override flags = {
     ...putFlags,

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink'
 
 import type {Theme, Tone} from '../theme.js'
-import {formatElapsed, statusTone, type ProgressState} from './state.js'
+import {formatElapsed, retiredNote, statusTone, type ProgressState} from './state.js'
 
 /** Props of the progress view. */
 export interface DeployProgressProps {
@@ -21,9 +21,14 @@ const TONE: Record<ReturnType<typeof statusTone>, Tone> = {
 }
 const MARK: Record<ReturnType<typeof statusTone>, string> = {running: '…', ok: '✓', failed: '✗', rolledBack: '↺'}
 
-/** Resources with their status and elapsed time; the failing resource's reason underneath. */
+/**
+ * Resources with their status and elapsed time, one row per logical id; under a replaced resource, what
+ * became of its other physical copy; the failing resource's reason underneath.
+ */
 export function DeployProgress({state, now, theme, width = 100}: DeployProgressProps) {
   const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text)
+  // Logical ids longer than 24 (BusLogDeliveryDestination) widen the column rather than push their row out of line.
+  const idWidth = Math.max(24, ...state.rows.map((r) => r.logicalId.length))
   return (
     <Box flexDirection="column">
       <Text {...theme.style('accent')}>
@@ -36,11 +41,14 @@ export function DeployProgress({state, now, theme, width = 100}: DeployProgressP
         const tone = statusTone(row.status)
         const running = tone === 'running'
         const elapsed = formatElapsed((running ? now : row.lastSeen) - row.firstSeen)
-        const line = `${MARK[tone]} ${row.logicalId.padEnd(24)} ${row.status.padEnd(22)} ${elapsed.padStart(6)}  ${row.resourceType}`
+        const line = `${MARK[tone]} ${row.logicalId.padEnd(idWidth)} ${row.status.padEnd(22)} ${elapsed.padStart(6)}  ${row.resourceType}`
         return (
-          <Text key={row.logicalId} {...theme.style(TONE[tone])}>
-            {cut(line, width)}
-          </Text>
+          <Box key={row.logicalId} flexDirection="column">
+            <Text {...theme.style(TONE[tone])}>{cut(line, width)}</Text>
+            {row.retired ? (
+              <Text {...theme.style('muted')}>{cut(`  └ ${retiredNote(row.retired)}`, width)}</Text>
+            ) : null}
+          </Box>
         )
       })}
       {state.failure ? (

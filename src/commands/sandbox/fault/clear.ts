@@ -3,7 +3,7 @@ import {sandboxAdmin, sandboxUrl} from '../../../cli/sandbox-admin.js'
 import {RemoteError} from '../../../core/errors.js'
 
 export default class SandboxFaultClear extends BaseCommand<typeof SandboxFaultClear> {
-  static override summary = "Make the running sandbox's Momento healthy again: remove every fault and the rate limit"
+  static override summary = "Make the sandbox's Momento healthy again: remove every fault and the rate limit"
   static override description =
     'Events sent from now on are delivered; those already dead-lettered stay in the DLQ until you redrive them ' +
     '(`momento-eb dlq redrive --sandbox --all`). The sandbox is at MOMENTO_EB_SANDBOX_URL (default http://127.0.0.1:4566).'

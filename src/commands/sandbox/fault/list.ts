@@ -4,7 +4,7 @@ import {RemoteError} from '../../../core/errors.js'
 import type {ActiveFault, RateLimit} from '../../../sandbox/momento/faults.js'
 
 export default class SandboxFaultList extends BaseCommand<typeof SandboxFaultList> {
-  static override summary = "List the running sandbox's Momento faults and rate limit, with how often each hit"
+  static override summary = "List the sandbox's Momento faults and rate limit, with how often each hit"
   static override description = 'The sandbox is at MOMENTO_EB_SANDBOX_URL (default http://127.0.0.1:4566).'
   static override examples = ['<%= config.bin %> sandbox fault list', '<%= config.bin %> sandbox fault list --json']
 
