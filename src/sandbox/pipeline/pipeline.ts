@@ -51,6 +51,8 @@ export interface IngestedEvent {
   readonly ingestionTime: string
   /** Monotonic real milliseconds at ingestion, for the event's age. */
   readonly ingestedAt: number
+  /** `ingestionTime` as epoch ms (the sandbox's clock), when the ingester knows it. */
+  readonly ingestionTimeMs?: number
 }
 
 /** SenderId of messages the pipeline writes to SQS: the EventBridge service principal. */
@@ -735,7 +737,7 @@ function noop(): void {}
 
 /** An ingested event as observers see it: made once per event in `route` (it passes through ~5 hooks). */
 function observedView(event: IngestedEvent): ObservedEvent {
-  const at = Date.parse(event.ingestionTime)
+  const at = event.ingestionTimeMs ?? Date.parse(event.ingestionTime)
   return {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
 }
 
