@@ -31,21 +31,29 @@
  */
 import type {PipelineObserver} from '../pipeline/observer.js'
 import type {SandboxState} from '../state.js'
+import type {MetricsStore} from './metrics-store.js'
 import {cloudWatchOf} from './model.js'
 
 export const EVENTS_NAMESPACE = 'AWS/Events'
 export const SQS_NAMESPACE = 'AWS/SQS'
 
-const DIMENSIONS = new Map<string, Readonly<Record<string, string>>>()
+/** By bus name, then rule name (two lookups of strings whose hash is cached: no key to build). */
+const DIMENSIONS = new Map<string, Map<string, Readonly<Record<string, string>>>>()
+let dimensionSets = 0
 
 /** A rule's dimensions as AWS publishes them (one frozen object per bus and rule, reused). */
 export function ruleDimensions(busName: string, ruleName: string): Readonly<Record<string, string>> {
-  const key = `${busName}\u0000${ruleName}`
-  let dims = DIMENSIONS.get(key)
+  let byRule = DIMENSIONS.get(busName)
+  let dims = byRule?.get(ruleName)
   if (!dims) {
     dims = Object.freeze(busName === 'default' ? {RuleName: ruleName} : {EventBusName: busName, RuleName: ruleName})
-    if (DIMENSIONS.size >= 10_000) DIMENSIONS.clear()
-    DIMENSIONS.set(key, dims)
+    if (++dimensionSets > 10_000) {
+      DIMENSIONS.clear()
+      dimensionSets = 1
+      byRule = undefined
+    }
+    if (!byRule) DIMENSIONS.set(busName, (byRule = new Map()))
+    byRule.set(ruleName, dims)
   }
   return dims
 }
@@ -68,42 +76,54 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({})
 /** The observer that turns pipeline steps into AWS/Events datapoints. */
 export function eventsMetricsObserver(state: SandboxState): PipelineObserver {
   const cw = cloudWatchOf(state)
-  const count = (region: string, name: string, dims: Readonly<Record<string, string>>, at: number): void =>
-    cw.region(region).metrics.add(EVENTS_NAMESPACE, name, dims, 1, at, 'Count')
+  // The store of the last region used: events come in runs from one region.
+  let lastRegion: string | undefined
+  let lastMetrics: MetricsStore | undefined
+  const metricsOf = (region: string): MetricsStore => {
+    if (region !== lastRegion || !lastMetrics) {
+      lastMetrics = cw.region(region).metrics
+      lastRegion = region
+    }
+    return lastMetrics
+  }
+  const count = (metrics: MetricsStore, name: string, dims: Readonly<Record<string, string>>, at: number): void =>
+    metrics.add(EVENTS_NAMESPACE, name, dims, 1, at, 'Count')
   const matchedEvents = new Set<string>()
   return {
     ruleMatched(bus, event, rule, _targets, at) {
-      count(bus.region, 'TriggeredRules', ruleDimensions(bus.busName, rule.name), at)
+      const metrics = metricsOf(bus.region)
+      count(metrics, 'TriggeredRules', ruleDimensions(bus.busName, rule.name), at)
       // MatchedEvents counts events, not (event, rule) pairs: remember the last few ids only.
       if (matchedEvents.has(event.id)) return
       matchedEvents.add(event.id)
       if (matchedEvents.size > 10_000) matchedEvents.clear()
-      count(bus.region, 'MatchedEvents', NONE, at)
-      count(bus.region, 'MatchedEvents', busDimensions(bus.busName), at)
+      count(metrics, 'MatchedEvents', NONE, at)
+      count(metrics, 'MatchedEvents', busDimensions(bus.busName), at)
     },
     attemptStarted(inv, _event, attempt, at) {
+      const metrics = metricsOf(inv.region)
       const dims = ruleDimensions(inv.busName, inv.ruleName)
-      count(inv.region, 'InvocationAttempts', dims, at)
-      count(inv.region, 'InvocationAttempts', busDimensions(inv.busName), at)
-      count(inv.region, 'InvocationAttempts', NONE, at)
-      if (attempt > 1) count(inv.region, 'RetryInvocationAttempts', dims, at)
+      count(metrics, 'InvocationAttempts', dims, at)
+      count(metrics, 'InvocationAttempts', busDimensions(inv.busName), at)
+      count(metrics, 'InvocationAttempts', NONE, at)
+      if (attempt > 1) count(metrics, 'RetryInvocationAttempts', dims, at)
     },
     throttled(inv, _event, _attempt, _waitMs, at) {
-      count(inv.region, 'ThrottledRules', ruleDimensions(inv.busName, inv.ruleName), at)
+      count(metricsOf(inv.region), 'ThrottledRules', ruleDimensions(inv.busName, inv.ruleName), at)
     },
     attemptEnded(inv, _event, attempt, at) {
       if (attempt.result === 'success') {
-        count(inv.region, 'SuccessfulInvocationAttempts', ruleDimensions(inv.busName, inv.ruleName), at)
+        count(metricsOf(inv.region), 'SuccessfulInvocationAttempts', ruleDimensions(inv.busName, inv.ruleName), at)
       }
     },
     invocationEnded(inv, _event, outcome, at) {
       const dims = ruleDimensions(inv.busName, inv.ruleName)
-      const metrics = cw.region(inv.region).metrics
-      count(inv.region, 'Invocations', dims, at)
-      count(inv.region, 'Invocations', NONE, at)
-      if (outcome.outcome !== 'delivered') count(inv.region, 'FailedInvocations', dims, at)
-      if (outcome.outcome === 'dead-lettered') count(inv.region, 'InvocationsSentToDlq', dims, at)
-      if (outcome.outcome === 'dlq-write-failed') count(inv.region, 'InvocationsFailedToBeSentToDlq', dims, at)
+      const metrics = metricsOf(inv.region)
+      count(metrics, 'Invocations', dims, at)
+      count(metrics, 'Invocations', NONE, at)
+      if (outcome.outcome !== 'delivered') count(metrics, 'FailedInvocations', dims, at)
+      if (outcome.outcome === 'dead-lettered') count(metrics, 'InvocationsSentToDlq', dims, at)
+      if (outcome.outcome === 'dlq-write-failed') count(metrics, 'InvocationsFailedToBeSentToDlq', dims, at)
       if (outcome.attempts > 0) {
         const latency = Math.max(0, outcome.ingestionToStartMs)
         metrics.add(EVENTS_NAMESPACE, 'IngestiontoInvocationStartLatency', dims, latency, at, 'Milliseconds')

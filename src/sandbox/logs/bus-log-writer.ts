@@ -87,8 +87,8 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
     type: BusLogMessageType,
     atMs: number,
     fill: (full: boolean) => {details?: BusLogDetails; error?: BusLogError; invocationId?: string},
+    setting = settingOf(bus),
   ): void => {
-    const setting = settingOf(bus)
     if (!setting || !isLoggedAt(type, setting.level)) return
     const {details, error, invocationId} = fill(setting.full)
     const level = LEVEL_OF_STEP[type]
@@ -156,9 +156,12 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       }))
     },
     received(bus, event, atMs) {
-      write(bus, event, 'EVENT_RECEIPT', atMs, (full) => ({details: eventDetails(event, full)}))
-      write(bus, event, 'EVENT_INGEST_SUCCESS', atMs, (full) => ({details: eventDetails(event, full)}))
-      write(bus, event, 'RULE_MATCH_START', atMs, (full) => ({details: eventDetails(event, full)}))
+      // The bus's setting once for the three steps; below INFO none of them is written.
+      const setting = settingOf(bus)
+      if (!setting || !isLoggedAt('EVENT_RECEIPT', setting.level)) return
+      write(bus, event, 'EVENT_RECEIPT', atMs, (full) => ({details: eventDetails(event, full)}), setting)
+      write(bus, event, 'EVENT_INGEST_SUCCESS', atMs, (full) => ({details: eventDetails(event, full)}), setting)
+      write(bus, event, 'RULE_MATCH_START', atMs, (full) => ({details: eventDetails(event, full)}), setting)
     },
     noRuleMatched(bus, event, atMs) {
       write(bus, event, 'NO_STANDARD_RULES_MATCHED', atMs, () => ({}))
@@ -173,14 +176,25 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       }))
     },
     attemptStarted(inv, event, attempt, atMs) {
+      // What is remembered here (a throttled wait, INVOCATION_START written) only shapes TRACE
+      // records: below TRACE (the default stack logs at ERROR) an attempt's start costs nothing.
+      const setting = settingOf(inv)
+      if (!setting || !isLoggedAt('INVOCATION_ATTEMPT_START', setting.level)) return
       const r = remember(inv.invocationId)
       const attemptType = attempt === 1 ? 'FIRST' : r.throttled ? 'THROTTLE' : 'RETRY'
       r.throttled = false
       if (!r.started) startInvocation(inv, event, atMs, r)
-      write(inv, event, 'INVOCATION_ATTEMPT_START', atMs, () => ({
-        invocationId: inv.invocationId,
-        details: {...invocationDetails(inv), attempt_type: attemptType, attempt_count: attempt},
-      }))
+      write(
+        inv,
+        event,
+        'INVOCATION_ATTEMPT_START',
+        atMs,
+        () => ({
+          invocationId: inv.invocationId,
+          details: {...invocationDetails(inv), attempt_type: attemptType, attempt_count: attempt},
+        }),
+        setting,
+      )
     },
     throttled(inv, event, attempt, waitMs, atMs) {
       const r = remember(inv.invocationId)
@@ -201,10 +215,21 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       }))
     },
     attemptEnded(inv, event, attempt, atMs) {
+      const setting = settingOf(inv)
+      if (!setting) return
+      // A successful attempt is written at TRACE, and its request is needed later only by a FULL
+      // INVOCATION_SUCCESS (INFO): at ERROR a delivered event builds no record and remembers nothing.
+      if (
+        attempt.result === 'success' &&
+        !isLoggedAt('INVOCATION_ATTEMPT_SUCCESS', setting.level) &&
+        !(setting.full && isLoggedAt('INVOCATION_SUCCESS', setting.level))
+      ) {
+        return
+      }
       const r = remember(inv.invocationId)
       r.httpStatus = attempt.httpStatus
       r.message = answerOf(attempt)
-      const full = settingOf(inv)?.full === true
+      const full = setting.full
       if (full && attempt.request) {
         const req = attempt.request()
         r.input = {body: req.body, properties: JSON.stringify({method: req.method, url: req.url})}
@@ -216,30 +241,40 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
           : attempt.result === 'retryable-failure'
             ? 'INVOCATION_ATTEMPT_RETRYABLE_FAILURE'
             : 'INVOCATION_ATTEMPT_PERMANENT_FAILURE'
-      write(inv, event, type, atMs, () => ({
-        invocationId: inv.invocationId,
-        details: {
-          ...invocationDetails(inv),
-          attempt_type: attempt.attempt === 1 ? 'FIRST' : 'RETRY',
-          attempt_count: attempt.attempt,
-          invocation_status: attempt.result === 'success' ? 'SUCCESS' : 'FAILED',
-          target_duration_ms: Math.round(attempt.durationMs),
-          ...(attempt.responseBody ? {target_response_body: attempt.responseBody} : {}),
-          ...input,
-        },
-        ...(attempt.result === 'success' ? {} : {error: errorOf(attempt.httpStatus, r.message, inv)}),
-      }))
+      write(
+        inv,
+        event,
+        type,
+        atMs,
+        () => ({
+          invocationId: inv.invocationId,
+          details: {
+            ...invocationDetails(inv),
+            attempt_type: attempt.attempt === 1 ? 'FIRST' : 'RETRY',
+            attempt_count: attempt.attempt,
+            invocation_status: attempt.result === 'success' ? 'SUCCESS' : 'FAILED',
+            target_duration_ms: Math.round(attempt.durationMs),
+            ...(attempt.responseBody ? {target_response_body: attempt.responseBody} : {}),
+            ...input,
+          },
+          ...(attempt.result === 'success' ? {} : {error: errorOf(attempt.httpStatus, r.message, inv)}),
+        }),
+        setting,
+      )
     },
     invocationEnded(inv, event, outcome, atMs) {
       const r = invocations.get(inv.invocationId) ?? {}
-      invocations.delete(inv.invocationId)
+      if (invocations.size > 0) invocations.delete(inv.invocationId)
+      const setting = settingOf(inv)
+      // Delivered: one INFO record. Failed: ERROR records.
+      if (!setting || (outcome.outcome === 'delivered' && !isLoggedAt('INVOCATION_SUCCESS', setting.level))) return
       const base = (status: string): BusLogDetails => ({
         ...invocationDetails(inv),
         total_attempts: outcome.attempts,
         final_invocation_status: status,
         ingestion_to_start_latency_ms: outcome.ingestionToStartMs,
         ingestion_to_complete_latency_ms: outcome.ingestionToCompleteMs,
-        ...(r.input && settingOf(inv)?.full ? {target_input: r.input.body, target_properties: r.input.properties} : {}),
+        ...(r.input && setting.full ? {target_input: r.input.body, target_properties: r.input.properties} : {}),
       })
       if (outcome.outcome === 'delivered') {
         write(inv, event, 'INVOCATION_SUCCESS', atMs, () => ({

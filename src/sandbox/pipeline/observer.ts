@@ -100,11 +100,14 @@ export function notify<K extends keyof PipelineObserver>(
   hook: K,
   ...args: Parameters<NonNullable<PipelineObserver[K]>>
 ): void {
+  // Hooks take at most six arguments: passed as such (no `apply` with the rest array, which V8
+  // cannot optimize away at a dozen calls per event).
+  const list = args as unknown[]
   for (const observer of observers) {
     const fn = observer[hook] as ((...a: unknown[]) => void) | undefined
     if (!fn) continue
     try {
-      fn.apply(observer, args)
+      fn.call(observer, list[0], list[1], list[2], list[3], list[4], list[5])
     } catch {
       // An observer never breaks delivery.
     }

@@ -51,6 +51,8 @@ export interface IngestedEvent {
   readonly ingestionTime: string
   /** Monotonic real milliseconds at ingestion, for the event's age. */
   readonly ingestedAt: number
+  /** `ingestionTime` as epoch ms (the sandbox's clock), when the ingester knows it. */
+  readonly ingestionTimeMs?: number
 }
 
 /** SenderId of messages the pipeline writes to SQS: the EventBridge service principal. */
@@ -83,6 +85,10 @@ interface Delivery {
   readonly input: InputContext
   /** The invocation as observers see it (present only when someone observes). */
   readonly observed?: ObservedInvocation
+  /** The event as observers see it, made once per event in `route` (present with `observed`). */
+  readonly observedEvent?: ObservedEvent
+  /** When the first attempt started (for `ingestion_to_start_latency_ms`), once observed. */
+  firstStartMs?: number
 }
 
 /** The outcome of one attempt. */
@@ -124,8 +130,6 @@ export class DeliveryPipeline {
   private active = 0
   /** Who is told about each step (event-bus logs, metrics): see observer.ts. */
   private readonly observers: PipelineObserver[] = []
-  /** When each observed invocation's first attempt started (for `ingestion_to_start_latency_ms`). */
-  private readonly firstStarts = new WeakMap<Delivery, number>()
   /** Calls waiting for one of the MAX_IN_FLIGHT slots, oldest first (`head` marks the front). */
   private waiting: ((acquired: boolean) => void)[] = []
   private head = 0
@@ -184,13 +188,16 @@ export class DeliveryPipeline {
     const observing = this.observers.length > 0
     const observedBus = {region, busName, busArn: bus.Arn}
     const now = observing ? this.state.now() : 0
-    if (observing) for (const event of events) notify(this.observers, 'received', observedBus, observed(event), now)
+    // Each event's view for observers, made once here and carried by its deliveries: no per-event
+    // WeakMap entry (ephemerons make the garbage collector work harder at thousands of events a second).
+    const views = observing ? events.map(observedView) : undefined
+    if (views) for (const view of views) notify(this.observers, 'received', observedBus, view, now)
     if (rules.length === 0) {
-      if (observing)
-        for (const event of events) notify(this.observers, 'noRuleMatched', observedBus, observed(event), now)
+      if (views) for (const view of views) notify(this.observers, 'noRuleMatched', observedBus, view, now)
       return
     }
-    for (const event of events) {
+    for (const [eventIndex, event] of events.entries()) {
+      const view = views?.[eventIndex]
       let matchedAny = false
       for (const {rule, pattern} of rules) {
         if (!pattern.matches(event.event)) continue
@@ -198,16 +205,8 @@ export class DeliveryPipeline {
         const invocations = observing
           ? [...rule.targets.values()].map((target) => ({arn: target.Arn, invocationId: randomUUID()}))
           : undefined
-        if (invocations) {
-          notify(
-            this.observers,
-            'ruleMatched',
-            observedBus,
-            observed(event),
-            {arn: rule.Arn, name: rule.Name},
-            invocations,
-            now,
-          )
+        if (invocations && view) {
+          notify(this.observers, 'ruleMatched', observedBus, view, {arn: rule.Arn, name: rule.Name}, invocations, now)
         }
         let index = 0
         const input: InputContext = {
@@ -228,9 +227,10 @@ export class DeliveryPipeline {
             target,
             compiled: this.compiledTargetOf(target),
             input,
-            ...(invocationId === undefined
+            ...(invocationId === undefined || view === undefined
               ? {}
               : {
+                  observedEvent: view,
                   observed: {
                     ...observedBus,
                     ruleArn: rule.Arn,
@@ -245,7 +245,7 @@ export class DeliveryPipeline {
           this.state.track(this.deliver(delivery))
         }
       }
-      if (observing && !matchedAny) notify(this.observers, 'noRuleMatched', observedBus, observed(event), now)
+      if (view && !matchedAny) notify(this.observers, 'noRuleMatched', observedBus, view, now)
     }
   }
 
@@ -539,26 +539,27 @@ export class DeliveryPipeline {
   /** Tell observers about a step of `delivery` (nothing when no one observes). */
   private tell(delivery: Delivery, hook: 'attemptStarted' | 'throttled', attempt: number, waitMs = 0): void {
     const invocation = delivery.observed
-    if (!invocation) return
-    const event = observed(delivery.event)
+    const event = delivery.observedEvent
+    if (!invocation || !event) return
     const now = this.state.now()
     if (hook === 'throttled') {
       notify(this.observers, 'throttled', invocation, event, attempt, waitMs, now)
       return
     }
-    if (attempt === 1) this.firstStarts.set(delivery, now)
+    if (attempt === 1) delivery.firstStartMs = now
     notify(this.observers, 'attemptStarted', invocation, event, attempt, now)
   }
 
   private tellAttemptEnded(delivery: Delivery, attempt: number, result: AttemptResult, durationMs: number): void {
     const invocation = delivery.observed
-    if (!invocation) return
+    const event = delivery.observedEvent
+    if (!invocation || !event) return
     const failure = result.failure
     notify(
       this.observers,
       'attemptEnded',
       invocation,
-      observed(delivery.event),
+      event,
       {
         attempt,
         result: !failure ? 'success' : isRetryable(failure) ? 'retryable-failure' : 'permanent-failure',
@@ -577,8 +578,8 @@ export class DeliveryPipeline {
     outcome: Omit<ObservedOutcome, 'ingestionToStartMs' | 'ingestionToCompleteMs'>,
   ): void {
     const invocation = delivery.observed
-    if (!invocation) return
-    const event = observed(delivery.event)
+    const event = delivery.observedEvent
+    if (!invocation || !event) return
     const now = this.state.now()
     notify(
       this.observers,
@@ -587,7 +588,7 @@ export class DeliveryPipeline {
       event,
       {
         ...outcome,
-        ingestionToStartMs: Math.max(0, (this.firstStarts.get(delivery) ?? now) - event.ingestedAtMs),
+        ingestionToStartMs: Math.max(0, (delivery.firstStartMs ?? now) - event.ingestedAtMs),
         ingestionToCompleteMs: Math.max(0, now - event.ingestedAtMs),
       },
       now,
@@ -734,17 +735,10 @@ export class DeliveryPipeline {
 
 function noop(): void {}
 
-const OBSERVED = new WeakMap<IngestedEvent, ObservedEvent>()
-
-/** An ingested event as observers see it: made once per event (an event passes through ~5 hooks). */
-function observed(event: IngestedEvent): ObservedEvent {
-  let view = OBSERVED.get(event)
-  if (!view) {
-    const at = Date.parse(event.ingestionTime)
-    view = {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
-    OBSERVED.set(event, view)
-  }
-  return view
+/** An ingested event as observers see it: made once per event in `route` (it passes through ~5 hooks). */
+function observedView(event: IngestedEvent): ObservedEvent {
+  const at = event.ingestionTimeMs ?? Date.parse(event.ingestionTime)
+  return {id: event.id, event: event.event, json: event.json, ingestedAtMs: Number.isFinite(at) ? at : 0}
 }
 
 function findDestination(store: EventsStore, arn: string, name: string): ApiDestination | undefined {

@@ -92,7 +92,7 @@ export function putEvents(input: Record<string, unknown>, ctx: RequestContext): 
       group = {region, bus, events: []}
       byBus.set(key, group)
     }
-    group.events.push({event, json: JSON.stringify(event), id, ingestionTime, ingestedAt})
+    group.events.push({event, json: JSON.stringify(event), id, ingestionTime, ingestedAt, ingestionTimeMs: nowMs})
     results.push({EventId: id})
   }
   const pipeline = pipelineOf(state)
