@@ -138,26 +138,33 @@ const STATUS_CODES: readonly WinnerStatus[] = ['planned', 'published', 'failed']
 
 /**
  * The newest event per cache and key sent so far in one run, and whether it was published. Keys only,
- * as 96-bit fingerprints (no values, no key text): ~70 bytes a key, so a run over 1,000,000 distinct
- * keys holds ~70 MB. Newest-wins must hold for the whole run (an older event published after a newer
- * one would put an old value back), so this can't be a bounded window. Two keys sharing a fingerprint
+ * as 96-bit fingerprints (no values, no key text): 36 bytes a slot at 2–4 slots a key, so 1,000,000
+ * distinct keys hold ~75 MB. Newest-wins must hold for the whole run (an older event published after a
+ * newer one would put an old value back), so this can't be a bounded window. Two keys sharing a fingerprint
  * (~1e-17 at a million keys) would make the older of their events count as superseded.
  */
 export class CollapseState {
-  private readonly table = new FingerprintTable(4)
+  /** Columns: event time, SentTimestamp, tie × 4 + status (a uint32 × 4 + 2 bits is exact in a double). */
+  private readonly table = new FingerprintTable(3)
 
   get size(): number {
     return this.table.size
   }
 
+  /** Bytes the state holds. */
+  get bytes(): number {
+    return this.table.bytes
+  }
+
   get(identity: string): (CollapseEntry & {status: WinnerStatus}) | undefined {
     const slot = this.table.find(identity)
     if (slot < 0) return undefined
+    const packed = this.table.get(slot, 2)
     return {
       time: this.table.get(slot, 0),
       sent: this.table.get(slot, 1),
-      tie: this.table.get(slot, 2),
-      status: STATUS_CODES[this.table.get(slot, 3)] ?? 'planned',
+      tie: Math.floor(packed / 4),
+      status: STATUS_CODES[packed % 4] ?? 'planned',
     }
   }
 
@@ -166,15 +173,14 @@ export class CollapseState {
     const slot = this.table.slot(identity)
     this.table.set(slot, 0, entry.time)
     this.table.set(slot, 1, entry.sent)
-    this.table.set(slot, 2, entry.tie)
-    this.table.set(slot, 3, 0)
+    this.table.set(slot, 2, entry.tie * 4)
   }
 
   /** The event with this tie (message id hash) was published or failed; ignored if a newer one replaced it. */
   settle(identity: string, tie: number, status: WinnerStatus): void {
     const slot = this.table.find(identity)
-    if (slot < 0 || this.table.get(slot, 2) !== tie) return
-    this.table.set(slot, 3, STATUS_CODES.indexOf(status))
+    if (slot < 0 || Math.floor(this.table.get(slot, 2) / 4) !== tie) return
+    this.table.set(slot, 2, tie * 4 + STATUS_CODES.indexOf(status))
   }
 }
 

@@ -255,6 +255,10 @@ export interface RedriveSummary {
   overLimit: number
   /** The most messages the run held hidden at once (its share of SQS's in-flight quota). */
   maxHeldSeen: number
+  /** Held messages handed back before the end to stay under maxHeld (or after OverLimit): they may be received again. */
+  releasedEarly: number
+  /** The queue's depth after the run (visible + in flight + delayed; approximate), when it could be read. */
+  leftInQueue: number | undefined
   durationMs: number
   /** From the first PutEvents call to the end of the last one (the paced part of the run). */
   publishMs: number
@@ -417,6 +421,8 @@ class RedriveRun {
       destinationRate: undefined,
       overLimit: 0,
       maxHeldSeen: 0,
+      releasedEarly: 0,
+      leftInQueue: undefined,
       durationMs: 0,
       publishMs: 0,
     }
@@ -476,7 +482,10 @@ class RedriveRun {
         const progress = await this.processRaw(raws, this.options.select ?? (() => true))
         await this.releaseOverflow()
         if (progress) this.idle = 0
-        else if (++this.idle >= IDLE_RECEIVES) return
+        // Once held messages were handed back they can be received again before what is still unread
+        // (SQS doesn't say in which order a standard queue returns them): wade through more before
+        // taking the queue as read.
+        else if (++this.idle >= (this.summary.releasedEarly > 0 ? IDLE_RECEIVES * 10 : IDLE_RECEIVES)) return
       }
     } catch (error) {
       this.fatal ??= error
@@ -488,7 +497,9 @@ class RedriveRun {
   private async releaseOverflow(): Promise<void> {
     this.summary.maxHeldSeen = Math.max(this.summary.maxHeldSeen, this.held.size)
     const over = this.held.overflow()
-    if (over.length > 0) await this.deps.queue.changeVisibility(over, 0).catch(() => undefined)
+    if (over.length === 0) return
+    this.summary.releasedEarly += over.length
+    await this.deps.queue.changeVisibility(over, 0).catch(() => undefined)
   }
 
   private selectionComplete(): boolean {
@@ -543,6 +554,7 @@ class RedriveRun {
       return
     }
     const release = this.held.takeOldest(Math.max(10, Math.ceil(this.held.size / 2)))
+    this.summary.releasedEarly += release.length
     if (release.length > 0) await this.deps.queue.changeVisibility(release, 0).catch(() => undefined)
     const waited = now - this.overLimitSince
     await this.sleep(Math.min(8000, 1000 + waited / 4) * (0.75 + Math.random() / 2))
@@ -1082,6 +1094,10 @@ class RedriveRun {
     // Everything left in the queue becomes visible again now, not after the visibility timeout.
     const handles = this.held.drain()
     if (handles.length > 0) await this.deps.queue.changeVisibility(handles, 0).catch(() => undefined)
+    if (!this.options.dryRun) {
+      const depth = await this.deps.queue.depth().catch(() => undefined)
+      if (depth) this.summary.leftInQueue = depth.visible + depth.inFlight + depth.delayed
+    }
     this.summary.rateSource = this.rateSource
     this.summary.destinationRate = this.destinationRate
     this.summary.interrupted = this.options.signal?.aborted === true
