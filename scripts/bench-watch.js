@@ -13,7 +13,7 @@ import {awsConfig, median, pool, rssMiB, startSandboxProcess} from './bench-lib.
 
 const DIST = new URL('../dist/', import.meta.url)
 
-function attributes(i) {
+export function attributes(i) {
   const status = i % 5 === 0 ? 429 : 404
   return {
     RULE_ARN: {DataType: 'String', StringValue: 'arn:aws:events:us-east-1:000000000000:rule/momento-api-cacheSet'},
@@ -27,7 +27,7 @@ function attributes(i) {
   }
 }
 
-function body(i) {
+export function body(i) {
   return JSON.stringify({
     version: '0',
     id: `8f6c2d1e-0000-4000-8000-${String(i).padStart(12, '0')}`,
@@ -153,7 +153,7 @@ class FakeStdin extends EventEmitter {
 }
 
 /** Key → next frame, with the built WatchApp holding `count` records. */
-async function keyLatency(count, presses) {
+export async function keyLatency(count, presses) {
   // As the command does: React's production build (its development build measures every render).
   process.env.NODE_ENV ??= 'production'
   const [{render}, React, {WatchApp}, {createTheme}, {decodeDlqMessage}, {compactRecord}] = await Promise.all([

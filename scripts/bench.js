@@ -19,6 +19,7 @@ import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} fro
 import {benchDecode} from './bench-decode.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
+import {benchWatchScale} from './bench-watch-scale.js'
 import {benchTop} from './bench-top.js'
 import {benchTrace} from './bench-trace.js'
 import {benchRedrive} from './bench-redrive.js'
@@ -229,6 +230,7 @@ async function main() {
     memory: benchQueueMemory,
     put: () => benchPut({runs: RUNS, quick: QUICK}),
     watch: () => benchWatch({runs: RUNS, quick: QUICK}),
+    'watch-scale': () => benchWatchScale({runs: QUICK ? 1 : Math.min(RUNS, 2), quick: QUICK}),
     top: () => benchTop({runs: RUNS, quick: QUICK}),
     trace: () => benchTrace({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),

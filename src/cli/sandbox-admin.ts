@@ -26,7 +26,7 @@ export function sandboxUrl(env: NodeJS.ProcessEnv = process.env): string {
  */
 export async function sandboxAdmin(
   url: string,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   timeoutMs = 5_000,

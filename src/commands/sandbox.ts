@@ -5,6 +5,7 @@ import {Flags} from '@oclif/core'
 import {LocalCommand} from '../cli/base-command.js'
 import {DEFAULT_SANDBOX_URL} from '../cli/flags.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
+import {parseLatencySpec, type LatencySettings} from '../sandbox/latency.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 import {canonicalHost} from '../sandbox/protocol/guard.js'
@@ -36,6 +37,13 @@ ERROR_MESSAGE (no status, no body), the worst case of what AWS may write; --fail
 the status and response body in ERROR_MESSAGE instead. GET or PUT /_sandbox/pipeline/failure-detail reads
 or changes it while the sandbox runs; /_sandbox/deliveries (\`momento-eb sandbox deliveries\`) always shows the real answer.
 
+--latency adds per-call latency with jitter to the AWS APIs (not to Momento's, see --fault latency=…):
+--latency aws takes the sandbox's assumption of typical in-region figures (SQS 15~5 ms, EventBridge 20~5 ms,
+CloudFormation 60~20 ms, others 20~5 ms); --latency sqs=15~5,events=20 sets them per service (ms, ~ jitter).
+GET or PUT /_sandbox/latency (\`momento-eb sandbox latency\`) reads or changes it while the sandbox runs.
+A queue allows --sqs-max-in-flight received, undeleted messages (default 120,000, AWS's standard-queue
+quota); past it a short-poll ReceiveMessage answers OverLimit and a long poll ends empty.
+
 The sandbox accepts any AWS credentials. It binds 127.0.0.1 unless --host says otherwise; --port 0 takes
 a free port. A port already in use exits 1.
 
@@ -52,6 +60,8 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     '<%= config.bin %> sandbox --cache orders --cache audit',
     '<%= config.bin %> sandbox --fault 503@orders:p=0.5 --momento-rate-limit 10:burst=20',
     '<%= config.bin %> sandbox --failure-detail detailed',
+    '<%= config.bin %> sandbox --latency aws',
+    '<%= config.bin %> sandbox --latency sqs=15~5,events=20~5,cloudformation=60',
   ]
   // The sandbox stops cleanly on SIGINT and SIGTERM and exits 0 (see waitForStopSignal).
   static override exitOnInterrupt = false
@@ -99,6 +109,17 @@ MOMENTO_EB_SANDBOX_API_KEY.`
       env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
       default: 'opaque' as FailureDetail,
     })(),
+    latency: Flags.custom<LatencySettings>({
+      summary:
+        'Added latency of the AWS APIs: aws (typical figures), off, or <service>=<ms>[~<jitter>],… e.g. sqs=15~5,events=20.',
+      env: 'MOMENTO_EB_SANDBOX_LATENCY',
+      parse: async (input) => parseLatencySpec(input),
+    })(),
+    'sqs-max-in-flight': Flags.integer({
+      summary: 'In-flight messages a queue allows before ReceiveMessage answers OverLimit (AWS: 120,000).',
+      default: 120_000,
+      min: 1,
+    }),
     'time-scale': Flags.custom<number>({
       summary: 'Multiplier for simulated waits (retry backoff, Retry-After); 1 is AWS-like.',
       env: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
@@ -178,6 +199,8 @@ MOMENTO_EB_SANDBOX_API_KEY.`
         ...(flags['api-key'] ? {apiKey: flags['api-key'].trim()} : {}),
         ...(flags['time-scale'] === undefined ? {} : {timeScale: flags['time-scale']}),
         failureDetail: flags['failure-detail'],
+        ...(flags.latency === undefined ? {} : {latency: flags.latency}),
+        sqsMaxInFlight: flags['sqs-max-in-flight'],
         log: (line) => process.stderr.write(`sandbox: ${this.redactor.redact(line)}\n`),
       })
     } catch (error) {

@@ -6,6 +6,7 @@ import {cloudformationService} from './cloudformation/service.js'
 import {startCloudWatch} from './cloudwatch/runtime.js'
 import {cloudwatchService} from './cloudwatch/service.js'
 import {eventbridgeService} from './eventbridge/service.js'
+import {latencyFor, latencyRoute, sleep} from './latency.js'
 import {busLogObserver} from './logs/bus-log-writer.js'
 import {logsService} from './logs/service.js'
 import {momentoInspection, momentoRoutes} from './momento/routes.js'
@@ -78,6 +79,7 @@ export function createSandboxServer(options: SandboxOptions & {host?: string} = 
     momentoInspection,
     deliveryInspection,
     failureDetailRoute,
+    latencyRoute,
     notificationsInspection,
     momentoRoutes,
   ]
@@ -374,7 +376,9 @@ async function handle(
   // Smithy RPC v2 CBOR (botocore's choice for CloudWatch) names the service and operation in the path.
   const rpcV2 = req.headers['smithy-protocol'] === 'rpc-v2-cbor' ? RPC_V2_PATH.exec(url.pathname) : null
   if (rpcV2) {
-    send(res, await handleRpcV2Cbor(BY_TARGET.get(rpcV2[1] ?? ''), rpcV2[2] ?? '', body, context('json')), requestId)
+    const service = BY_TARGET.get(rpcV2[1] ?? '')
+    if (service) await addedLatency(state, service)
+    send(res, await handleRpcV2Cbor(service, rpcV2[2] ?? '', body, context('json')), requestId)
     return
   }
 
@@ -385,6 +389,7 @@ async function handle(
       send(res, {status: 400, headers: jsonHeaders('1.1'), body: jsonErrorBody(error)}, requestId)
       return
     }
+    await addedLatency(state, jsonService)
     send(res, await handleJson(jsonService, target.slice(target.indexOf('.') + 1), body, context('json')), requestId)
     return
   }
@@ -402,6 +407,7 @@ async function handle(
     const service =
       BY_VERSION.get(params.get('Version') ?? '') ??
       (scope().service ? BY_SIGNING_NAME.get(scope().service as string) : undefined)
+    if (service) await addedLatency(state, service)
     send(res, await handleQuery(service, action, params, context('query')), requestId)
     return
   }
@@ -431,6 +437,15 @@ async function handle(
     }),
     requestId,
   )
+}
+
+/**
+ * The configured latency of this AWS service (`SandboxOptions.latency`), on a timer so other requests
+ * go on; no timer at all when the service has none (the common case).
+ */
+function addedLatency(state: SandboxState, service: AwsService): Promise<void> | undefined {
+  const ms = latencyFor(state.options.latency, service.signingName)
+  return ms > 0 ? sleep(ms) : undefined
 }
 
 function jsonHeaders(version: '1.0' | '1.1'): Record<string, string> {

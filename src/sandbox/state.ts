@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {setMaxListeners} from 'node:events'
 
 import {createEventsStore, type EventsStore} from './eventbridge/model.js'
+import {validateLatency, type LatencySettings} from './latency.js'
 import {createMomentoState, type MomentoOptions, type MomentoState} from './momento/state.js'
 import type {FailureDetail} from './pipeline/failures.js'
 import {createSecretsStore, type SecretsStore} from './secretsmanager/model.js'
@@ -35,6 +36,19 @@ export interface SandboxOptions {
    * `PUT /_sandbox/pipeline/failure-detail`.
    */
   failureDetail?: FailureDetail
+  /**
+   * Added latency of the AWS APIs, per service (SigV4 signing name), e.g.
+   * `{sqs: {meanMs: 15, jitterMs: 5}, events: {meanMs: 20, jitterMs: 5}}`: each request waits
+   * `meanMs ± jitterMs` (uniform, never below 0) on a timer before it is handled. Not the Momento
+   * HTTP API (its faults have their own latency) nor the `/_sandbox` routes. Default: none.
+   * Changeable at run time through `PUT /_sandbox/latency`.
+   */
+  latency?: LatencySettings
+  /**
+   * In-flight messages (received, not yet deleted or visible again) a queue allows before
+   * ReceiveMessage answers OverLimit. Default 120,000, the standard-queue quota AWS documents.
+   */
+  sqsMaxInFlight?: number
   /** PutEvents total entry size limit in bytes. Default 262144 (256 KiB). */
   maxPutEventsBytes?: number
   /**
@@ -101,6 +115,8 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     timeScale: options.timeScale ?? 1,
     apiDestinationTimeoutMs: options.apiDestinationTimeoutMs ?? 5000,
     failureDetail: options.failureDetail ?? ('opaque' as FailureDetail),
+    latency: validateLatency(options.latency ?? {}, 'SandboxOptions.latency'),
+    sqsMaxInFlight: options.sqsMaxInFlight ?? 120_000,
     maxPutEventsBytes: options.maxPutEventsBytes ?? 262_144,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
     maxBufferedBodyBytes: options.maxBufferedBodyBytes ?? 256 * 1024 * 1024,
@@ -109,6 +125,11 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
     now: options.now ?? Date.now,
     newId: options.newId ?? randomUUID,
     log: options.log ?? (() => {}),
+  }
+  if (!Number.isInteger(resolved.sqsMaxInFlight) || resolved.sqsMaxInFlight < 1) {
+    throw new RangeError(
+      `SandboxOptions.sqsMaxInFlight must be a whole number of at least 1, not ${resolved.sqsMaxInFlight}.`,
+    )
   }
   const regions = new Map<string, RegionState>()
   const aborter = new AbortController()
@@ -131,7 +152,7 @@ export function createSandboxState(options: SandboxOptions = {}): SandboxState {
         const now = Math.floor(resolved.now() / 1000)
         state = {
           events: createEventsStore(name, resolved.accountId, now),
-          sqs: new SqsStore(resolved.now, resolved.newId),
+          sqs: new SqsStore(resolved.now, resolved.newId, resolved.sqsMaxInFlight),
           secrets: createSecretsStore(),
         }
         regions.set(name, state)

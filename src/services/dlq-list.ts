@@ -3,7 +3,7 @@
  * timeout, decode, filter, and hand every message back (visibility 0) when the scan ends. Receiving
  * raises each message's ApproximateReceiveCount; nothing is deleted.
  */
-import type {DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
+import type {DlqDepth, DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import {type DlqFilter, matchesFilter} from '../core/dlq-filter.js'
 import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
@@ -28,6 +28,12 @@ export interface PeekOptions {
   onRecords?: ((records: DlqRecord[], raws: RawDlqMessage[]) => void | Promise<void>) | undefined
   /** Keep the messages hidden instead of releasing them (for callers that delete or redrive them next). */
   keepHidden?: boolean | undefined
+  /**
+   * End the scan on the queue's own counts as well as on receives ({@link peekDlq} explains the rule):
+   * a small queue is read in about one round trip instead of two empty one-second long polls.
+   * `maxEmptyReceives` is then ignored. Default false (the receive-only rule).
+   */
+  stopOnDepth?: boolean | undefined
 }
 
 /** What a peek found. */
@@ -41,7 +47,12 @@ export interface PeekResult {
   releaseFailures: number
   /** Handles of every scanned message, latest receipt handle each (for keepHidden callers). */
   handles: DlqHandle[]
+  /** With `stopOnDepth`: the queue's counts as last read (approximate; SQS's counts lag up to a minute). */
+  depth?: DlqDepth | undefined
 }
+
+/** Long polls in a row, each of `waitSeconds`, before a queue whose counts say it holds messages is called unreadable. */
+const EMPTY_LONG_POLLS_AGAINST_COUNTS = 3
 
 /**
  * Scan the queue: receive in batches of 10, de-duplicated by MessageId, until `limit` records match,
@@ -49,6 +60,7 @@ export interface PeekResult {
  * release every scanned message at once (unless `keepHidden`), also when the scan fails.
  */
 export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): Promise<PeekResult> {
+  if (options.stopOnDepth) return peekWithDepth(queue, options)
   const limit = options.limit ?? Number.POSITIVE_INFINITY
   const maxEmpty = options.maxEmptyReceives ?? 2
   const maxScanned = options.maxScanned ?? 10_000
@@ -106,6 +118,107 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
     }
   }
   return {records, scanned: seen.size, truncated, releaseFailures, handles: [...seen.values()]}
+}
+
+/**
+ * The scan of `dlq list`: when is a small queue read? SQS gives two kinds of evidence, neither enough
+ * alone (aws-semantics E; SQS developer guide, "Amazon SQS short and long polling"):
+ *
+ * - A short poll (WaitTimeSeconds 0) samples only some of SQS's servers, so an empty or short answer
+ *   proves nothing: it may come back empty while the queue holds messages. This scan never uses one.
+ * - A long poll (WaitTimeSeconds ≥ 1) queries every server and answers as soon as it has at least one
+ *   message (not necessarily all of them); it answers empty only when its wait ran out with nothing
+ *   visible. An empty long poll is the documented evidence that nothing is visible, but it costs the
+ *   whole wait (one second at least: the wait is whole seconds).
+ * - GetQueueAttributes' ApproximateNumberOfMessages (visible) and ...NotVisible (in flight) are
+ *   approximate and eventually consistent (the guide: about a minute after producers stop).
+ *
+ * The rule: the counts are read at the start, alongside the first receive. Every receive is a long
+ * poll of `waitSeconds` (default 1), so it returns at once while anything is visible. Once the scan
+ * holds at least as many messages as were visible at the start, the counts are read again before the
+ * next receive: if they say nothing is visible (everything left is in flight, most of it hidden by
+ * this scan), the scan ends without waiting. Otherwise (the counts lag, or messages arrived) the next
+ * long poll decides: a long poll that brings nothing new ends the scan. So a small queue costs about
+ * one receive and one GetQueueAttributes, and at worst one long poll's wait more.
+ *
+ * Never "empty" when it is not: an empty result needs an empty long poll, and when the counts still
+ * say messages are visible the long poll is tried {@link EMPTY_LONG_POLLS_AGAINST_COUNTS} times in all
+ * before the scan gives up; the caller gets the counts (`depth`) to say what SQS reports. The risk that
+ * remains is AWS's, not the rule's: a message sent moments before the scan may not be counted yet and
+ * may be missed by the early stop, as it may by any snapshot (run `dlq list` again, or `dlq watch`).
+ */
+async function peekWithDepth(queue: DlqQueuePort, options: PeekOptions): Promise<PeekResult> {
+  const limit = options.limit ?? Number.POSITIVE_INFINITY
+  const maxScanned = options.maxScanned ?? 10_000
+  const waitSeconds = Math.max(1, options.waitSeconds ?? 1)
+  const decodeBatch = options.decoder ?? plainDecoder(options.decode)
+  const seen = new Map<string, DlqHandle>()
+  const records: DlqRecord[] = []
+  let truncated = false
+  let releaseFailures = 0
+  let depth: DlqDepth | undefined
+  const receive = () =>
+    queue.receive({max: 10, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, waitSeconds})
+  try {
+    // The counts at the start and the first long poll go out together: one round trip.
+    const [start, first] = await Promise.all([queue.depth(), receive()])
+    depth = start
+    let batch: RawDlqMessage[] | undefined = first
+    let emptyPolls = 0
+    for (;;) {
+      if (batch === undefined) {
+        if (seen.size > 0 && seen.size >= start.visible) {
+          depth = await queue.depth()
+          if (depth.visible === 0) break
+        }
+        batch = await receive()
+      }
+      const fresh: RawDlqMessage[] = []
+      for (const raw of batch) {
+        const known = seen.has(raw.messageId)
+        // Keep the latest receipt handle: older ones may no longer work (aws-semantics E).
+        seen.set(raw.messageId, {messageId: raw.messageId, receiptHandle: raw.receiptHandle})
+        if (!known) fresh.push(raw)
+      }
+      batch = undefined
+      if (fresh.length === 0) {
+        // An empty long poll: nothing visible now. Unless the scan found nothing while the counts say
+        // messages are visible: then try again (a rare false empty, or counts that lag) before giving up.
+        emptyPolls++
+        if (seen.size > 0 || emptyPolls >= EMPTY_LONG_POLLS_AGAINST_COUNTS) break
+        depth = emptyPolls === 1 ? depth : await queue.depth()
+        if ((depth?.visible ?? 0) === 0) break
+        continue
+      }
+      const matching: DlqRecord[] = []
+      const matchingRaw: RawDlqMessage[] = []
+      const decoded = await decodeBatch(fresh)
+      for (const [i, raw] of fresh.entries()) {
+        const record = decoded[i] as DlqRecord
+        if (options.filter && !matchesFilter(record, options.filter)) continue
+        if (records.length + matching.length >= limit) {
+          truncated = true
+          break
+        }
+        matching.push(record)
+        matchingRaw.push(raw)
+      }
+      records.push(...matching)
+      if (matching.length > 0) await options.onRecords?.(matching, matchingRaw)
+      if (records.length >= limit) truncated = true
+      if (truncated || seen.size >= maxScanned) break
+    }
+  } finally {
+    if (!options.keepHidden && seen.size > 0) {
+      try {
+        const released = await queue.changeVisibility([...seen.values()], 0)
+        releaseFailures = released.failed.length
+      } catch {
+        releaseFailures = seen.size
+      }
+    }
+  }
+  return {records, scanned: seen.size, truncated, releaseFailures, handles: [...seen.values()], depth}
 }
 
 /** A record without its receipt handle, which is useless once the message is released: what JSON output shows. */

@@ -1,5 +1,6 @@
 import type {DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import type {BatchDecoder} from './dlq-diagnose.js'
+import {idKeyText, QueueTally, type TallySnapshot} from './dlq-tally.js'
 
 /**
  * The live feed behind `dlq watch`: it peeks at the dead-letter queue over and over and reports
@@ -19,6 +20,19 @@ import type {BatchDecoder} from './dlq-diagnose.js'
  * Gone messages (deleted, redriven or expired): a known message not seen during a whole sweep is a
  * candidate, but at most `known − (visible + in flight)` of them are declared gone (oldest sighting
  * first), so messages another consumer holds in flight are not dropped by mistake.
+ *
+ * At outage scale (a million messages) nothing grows with the queue but the exact tally
+ * ({@link QueueTally}: 34–68 bytes of typed arrays a message, by a hash of its id): every message read is
+ * decoded once and counted by reason, cache and detail type, then dropped unless it belongs to the
+ * window, the newest `windowSize` records by SentTimestamp, which alone keep their receipt handles
+ * and go to the view. The window's size: 5,000 records are ~8 MB decoded, filter and redraw in a few
+ * milliseconds on a key press, and are more rows than anyone pages through; the counts cover the rest.
+ *
+ * The queue's depth is read with every poll (about every second: a poll stops at `pollBudgetMs`),
+ * and its growth counted as new messages at once: on a large queue a new message is read only when
+ * the rotation reaches it (SQS hands released messages out again before it, and promises no order),
+ * so the count from GetQueueAttributes is the first sign of it. Those counts are approximate and, on
+ * AWS, may lag (the SQS guide: about a minute to settle); the sandbox's are exact.
  */
 
 /** Message counts from GetQueueAttributes (approximate, as SQS says). */
@@ -47,7 +61,28 @@ export interface DlqWatchUpdate {
   readonly known: number
   /** Set when this poll failed; the feed keeps trying with backoff. */
   readonly error?: Error | undefined
+  /** Records that left the window (older than the newest `windowSize`): still in the queue, no longer kept. */
+  readonly evicted?: readonly string[] | undefined
+  /** Exact counts of everything read, the queue's size and new messages by its counts. */
+  readonly stats?: WatchStats | undefined
 }
+
+/** What the summary of a queue too big to keep is built from. */
+export interface WatchStats extends TallySnapshot {
+  /** visible + in flight + delayed, from GetQueueAttributes (approximate). */
+  readonly depthTotal: number | undefined
+  readonly delayed: number
+  /** True once one sweep read the whole queue: `read` is then everything, not a sample. */
+  readonly complete: boolean
+  /** Messages the queue's counts grew by since the watch started (approximate on AWS). */
+  readonly newByDepth: number
+  /** Records kept for the view, and the most it keeps. */
+  readonly kept: number
+  readonly windowSize: number
+}
+
+/** The newest records the view keeps by default (see the feed's comment). */
+export const DEFAULT_WINDOW_SIZE = 5_000
 
 /** Options of {@link DlqWatchFeed}. */
 export interface DlqWatchOptions {
@@ -66,6 +101,10 @@ export interface DlqWatchOptions {
   readonly intervalMs?: number
   /** Window of the arrival rate, in ms (default 10,000). */
   readonly rateWindowMs?: number
+  /** Most records kept for the view (default {@link DEFAULT_WINDOW_SIZE}). */
+  readonly windowSize?: number
+  /** Time budget of the first poll, in ms (default 250): the first frame comes before the first sweep. */
+  readonly firstPollBudgetMs?: number
   readonly now?: () => number
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
@@ -128,8 +167,21 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 interface PollResult {
   readonly added: DlqRecord[]
   readonly gone: string[]
+  readonly evicted: string[]
   /** The poll stopped at its cap or budget: more to read right away. */
   readonly more: boolean
+}
+
+/** A record the window keeps, with its latest receipt handle and its sort key. */
+interface Kept {
+  record: DlqRecord
+  handle: string
+  sentMs: number
+}
+
+function sentMsOf(record: DlqRecord): number {
+  const sent = record.sentAt === undefined ? Number.NaN : Date.parse(record.sentAt)
+  return Number.isFinite(sent) ? sent : 0
 }
 
 /** The live feed of one queue. Use `updates(signal)`; call `forget(ids)` after deleting messages. */
@@ -140,24 +192,32 @@ export class DlqWatchFeed {
   private readonly concurrency: number
   private readonly maxPerPoll: number
   private readonly budgetMs: number
+  private readonly firstBudgetMs: number
   private readonly intervalMs: number
   private readonly rateWindowMs: number
+  private readonly windowSize: number
   private readonly now: () => number
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>
   private readonly startedAt: number
 
-  /** Every known message id → the sweep it was last seen in. */
-  private readonly known = new Map<string, number>()
-  /** The latest receipt handle of every known message (SQS deletes only with the latest). */
-  private readonly handles = new Map<string, string>()
-  private sweep = 0
-  private sweepSeen = new Set<string>()
+  /** Every message read, counted exactly, by a hash of its id (with the sweep it was last seen in). */
+  private readonly tally = new QueueTally()
+  /** The newest records, with their latest receipt handles (SQS deletes only with the latest). */
+  private readonly window = new Map<string, Kept>()
+  private sweep = 1
+  /** Messages read in the current sweep (a count: which ones is in the tally's sweep numbers). */
+  private sweepRead = 0
   private loaded = false
   private depth: QueueDepth | undefined
+  private delayed = 0
+  private lastTotal: number | undefined
+  private newByDepth = 0
+  private forgottenSinceDepth = 0
   private goneTotal = 0
   private forgotten: string[] = []
   private arrivals: number[] = []
   private paused = 0
+  private polls = 0
   private readonly pool = new Map<string, string>()
 
   constructor(options: DlqWatchOptions) {
@@ -167,16 +227,28 @@ export class DlqWatchFeed {
     this.concurrency = Math.max(1, options.concurrency ?? 4)
     this.maxPerPoll = Math.max(10, options.maxPerPoll ?? 2_000)
     this.budgetMs = options.pollBudgetMs ?? 750
+    this.firstBudgetMs = options.firstPollBudgetMs ?? Math.min(250, this.budgetMs)
     this.intervalMs = options.intervalMs ?? 1_000
     this.rateWindowMs = options.rateWindowMs ?? 10_000
+    this.windowSize = Math.max(1, options.windowSize ?? DEFAULT_WINDOW_SIZE)
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? abortableSleep
     this.startedAt = this.now()
   }
 
-  /** How many messages the feed knows right now. */
+  /** How many messages the feed knows (read and counted) right now. */
   get size(): number {
-    return this.known.size
+    return this.tally.read
+  }
+
+  /** Records kept for the view right now. */
+  get kept(): number {
+    return this.window.size
+  }
+
+  /** Bytes of the exact tally's tables. */
+  get tallyBytes(): number {
+    return this.tally.bytes
   }
 
   /**
@@ -192,19 +264,20 @@ export class DlqWatchFeed {
     }
   }
 
-  /** The latest receipt handle seen for a message, if it is known. */
+  /** The latest receipt handle seen for a message the window keeps. */
   latestHandle(messageId: string): string | undefined {
-    return this.handles.get(messageId)
+    return this.window.get(messageId)?.handle
   }
 
   /** Stop tracking messages this process deleted or redrove; they count as gone in the next update. */
   forget(messageIds: readonly string[]): void {
     for (const id of messageIds) {
-      if (this.known.delete(id)) {
-        this.handles.delete(id)
-        this.sweepSeen.delete(id)
+      const counted = this.tally.remove(id)
+      const kept = this.window.delete(id)
+      if (counted || kept) {
         this.forgotten.push(id)
         this.goneTotal++
+        this.forgottenSinceDepth++
       }
     }
   }
@@ -226,7 +299,10 @@ export class DlqWatchFeed {
       } catch (error) {
         if (first) throw error
         failures++
-        yield this.update({added: [], gone: [], more: false}, error instanceof Error ? error : new Error(String(error)))
+        yield this.update(
+          {added: [], gone: [], evicted: [], more: false},
+          error instanceof Error ? error : new Error(String(error)),
+        )
         await this.sleep(Math.min(10_000, 1_000 * 2 ** (failures - 1)), signal)
         continue
       }
@@ -255,20 +331,57 @@ export class DlqWatchFeed {
       arrivalsPerSecond: this.arrivals.length / seconds,
       goneTotal: this.goneTotal,
       loaded: this.loaded,
-      known: this.known.size,
+      known: this.tally.read,
+      ...(result.evicted.length > 0 ? {evicted: result.evicted} : {}),
+      stats: this.stats(),
       ...(error ? {error} : {}),
     }
+  }
+
+  /** The exact counts, the queue's size and what is kept, as of now. */
+  stats(): WatchStats {
+    const d = this.depth
+    return {
+      ...this.tally.snapshot(),
+      depthTotal: d === undefined ? undefined : d.visible + d.inFlight + this.delayed,
+      delayed: this.delayed,
+      complete: this.loaded,
+      newByDepth: this.newByDepth,
+      kept: this.window.size,
+      windowSize: this.windowSize,
+    }
+  }
+
+  /** Take in a depth reading: the growth of the total since the last one is new messages. */
+  private setDepth(d: {visible: number; inFlight: number; delayed?: number}): void {
+    this.depth = {visible: d.visible, inFlight: d.inFlight}
+    this.delayed = d.delayed ?? 0
+    const total = d.visible + d.inFlight + this.delayed
+    // Our own deletes shrink the total too: add them back so they don't hide arrivals.
+    if (this.lastTotal !== undefined) {
+      const grew = total - this.lastTotal + this.forgottenSinceDepth
+      if (grew > 0) this.newByDepth += grew
+    }
+    this.forgottenSinceDepth = 0
+    this.lastTotal = total
   }
 
   /** One poll: rounds of receive-then-release until the sweep closes, the cap or the budget. */
   private async poll(signal: AbortSignal): Promise<PollResult> {
     const started = this.now()
+    const budget = this.polls++ === 0 ? this.firstBudgetMs : this.budgetMs
     const added: DlqRecord[] = []
     const gone: string[] = []
+    const evicted: string[] = []
     let read = 0
-    const depthRequest = this.port.depth().then((d): QueueDepth => ({visible: d.visible, inFlight: d.inFlight}))
+    const depthRequest = this.port.depth()
     // Don't leave a rejection unhandled while the rounds run; it is awaited below.
     depthRequest.catch(() => undefined)
+    const finish = async (more: boolean): Promise<PollResult> => {
+      this.setDepth(await depthRequest)
+      this.trimWindow(added, evicted)
+      return {added, gone, evicted, more}
+    }
     for (;;) {
       if (signal.aborted) break
       const batches = await Promise.all(
@@ -293,35 +406,68 @@ export class DlqWatchFeed {
       const exhausted = batches.some((b) => b.length < 10)
       let closed = messages.length === 0
       const fresh: RawDlqMessage[] = []
+      const freshIds = new Set<string>()
       for (const message of messages) {
-        if (this.sweepSeen.has(message.messageId)) {
+        const id = message.messageId
+        const last = this.tally.lastSweep(id)
+        if (last === this.sweep || freshIds.has(id)) {
+          // Seen in this sweep already: the rotation came round.
           if (!closed) gone.push(...(await this.closeSweep(depthRequest)))
           closed = true
         }
-        this.sweepSeen.add(message.messageId)
-        if (!this.known.has(message.messageId)) {
+        const kept = this.window.get(id)
+        if (kept) kept.handle = message.receiptHandle
+        if (last !== undefined) {
+          this.tally.touch(id, this.sweep)
+          this.sweepRead++
+        } else if (!freshIds.has(id)) {
+          freshIds.add(id)
           fresh.push(message)
           if (this.isArrival(message)) this.arrivals.push(this.now())
         }
-        this.known.set(message.messageId, this.sweep)
-        this.handles.set(message.messageId, message.receiptHandle)
       }
-      if (fresh.length > 0) for (const record of await this.decode(fresh)) added.push(compactRecord(record, this.pool))
+      if (fresh.length > 0) {
+        const decoded = await this.decode(fresh)
+        for (const [i, record] of decoded.entries()) {
+          if (!this.tally.add(record, this.sweep)) continue
+          this.sweepRead++
+          const raw = fresh[i] as RawDlqMessage
+          this.window.set(record.messageId, {
+            record: compactRecord(record, this.pool),
+            handle: raw.receiptHandle,
+            sentMs: sentMsOf(record),
+          })
+          added.push(record)
+        }
+      }
       if (!closed && exhausted) {
         gone.push(...(await this.closeSweep(depthRequest)))
         closed = true
-      } else if (messages.length === 0) gone.push(...(await this.closeSweep(depthRequest)))
-      if (closed) {
-        this.depth = await depthRequest
-        return {added, gone, more: false}
-      }
-      if (read >= this.maxPerPoll || this.now() - started >= this.budgetMs) {
-        this.depth = await depthRequest
-        return {added, gone, more: true}
-      }
+      } else if (messages.length === 0 && !closed) gone.push(...(await this.closeSweep(depthRequest)))
+      if (closed) return finish(false)
+      if (read >= this.maxPerPoll || this.now() - started >= budget) return finish(true)
     }
-    this.depth = await depthRequest
-    return {added, gone, more: false}
+    return finish(false)
+  }
+
+  /**
+   * Keep the newest `windowSize` records: drop the oldest beyond it. Records added in this poll and
+   * dropped at once never reach the view; older ones leave it as `evicted`.
+   */
+  private trimWindow(added: DlqRecord[], evicted: string[]): void {
+    const over = this.window.size - this.windowSize
+    if (over <= 0) return
+    const oldest = [...this.window.entries()].sort((a, b) => a[1].sentMs - b[1].sentMs).slice(0, over)
+    const dropped = new Set<string>()
+    for (const [id] of oldest) {
+      this.window.delete(id)
+      dropped.add(id)
+    }
+    const stillAdded = added.filter((r) => !dropped.has(r.messageId))
+    const addedIds = new Set(added.map((r) => r.messageId))
+    for (const id of dropped) if (!addedIds.has(id)) evicted.push(id)
+    added.length = 0
+    added.push(...stillAdded)
   }
 
   /** A message first seen after the first sweep and sent after the watch started (the backlog is not an arrival). */
@@ -332,25 +478,25 @@ export class DlqWatchFeed {
   }
 
   /** Finish the current sweep: mark it loaded, decide what is gone, start the next one. */
-  private async closeSweep(depthRequest: Promise<QueueDepth>): Promise<string[]> {
-    const seen = this.sweepSeen
+  private async closeSweep(depthRequest: Promise<{visible: number; inFlight: number}>): Promise<string[]> {
+    const sweep = this.sweep
     this.sweep++
-    this.sweepSeen = new Set()
+    this.sweepRead = 0
     const wasLoaded = this.loaded
     this.loaded = true
     if (!wasLoaded) return []
     const depth = await depthRequest
-    const allowed = this.known.size - (depth.visible + depth.inFlight)
+    const allowed = this.tally.read - (depth.visible + depth.inFlight)
     if (allowed <= 0) return []
-    const candidates: [string, number][] = []
-    for (const [id, lastSweep] of this.known) if (!seen.has(id)) candidates.push([id, lastSweep])
-    candidates.sort((a, b) => a[1] - b[1])
-    const gone = candidates.slice(0, allowed).map(([id]) => id)
-    for (const id of gone) {
-      this.known.delete(id)
-      this.handles.delete(id)
+    const keys = this.tally.removeUnseen(sweep, allowed)
+    this.goneTotal += keys.size
+    const gone: string[] = []
+    for (const id of this.window.keys()) {
+      if (keys.has(idKeyText(id))) {
+        this.window.delete(id)
+        gone.push(id)
+      }
     }
-    this.goneTotal += gone.length
     return gone
   }
 }

@@ -3,7 +3,7 @@ import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBu
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
 import {style} from '../../cli/output.js'
-import type {DlqRecord} from '../../core/dlq.js'
+import type {DlqDepth, DlqRecord} from '../../core/dlq.js'
 import {needsDiagnosis} from '../../core/dlq-decode.js'
 import {type DlqSummary, formatAge, isFiltering, summarize} from '../../core/dlq-filter.js'
 import {displayWidth, padToWidth, plural, truncateToWidth, wrapWords} from '../../core/text-width.js'
@@ -22,6 +22,8 @@ export interface DlqListResult {
   records: DlqRecordView[]
   /** The event bus's log join, when a log group was read (or tried): lookups made, reasons it decided, a failure. */
   busLogs?: BusLogSummary | undefined
+  /** SQS's own counts as last read (GetQueueAttributes: approximate, lagging up to a minute). */
+  depth?: DlqDepth | undefined
 }
 
 export default class DlqList extends BaseCommand<typeof DlqList> {
@@ -64,7 +66,9 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     const logs = withBusLogs(this.ctx, this.flags, located, decoder.decode, (warning) => {
       if (human) this.logToStderr(warning)
     })
-    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: logs.decode})
+    // The stop rule that uses the queue's counts as evidence (explained at peekWithDepth): a small queue
+    // answers in about one round trip instead of two empty one-second long polls.
+    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: logs.decode, stopOnDepth: true})
     if (human && decoder.note && peek.records.some(needsDiagnosis)) this.logToStderr(decoder.note)
     const summary = summarize(peek.records)
     const result: DlqListResult = {
@@ -74,6 +78,7 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
       truncated: peek.truncated,
       summary,
       records: peek.records.map(toRecordView),
+      ...(peek.depth ? {depth: peek.depth} : {}),
     }
     const joined = busLogSummary(logs)
     if (joined) result.busLogs = joined
@@ -92,13 +97,16 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
       this.logToStderr(`${plural(releaseFailures, 'message')} couldn't be released; they reappear within 30 seconds.`)
     }
     if (!this.ctx.output.interactive) {
+      if (records.length === 0 && result.scanned === 0 && !isEmptyDepth(result.depth)) {
+        this.logToStderr(emptyQueueText(name, result.depth))
+      }
       for (const r of records) this.log(tsvRow(r))
       return
     }
     if (records.length === 0) {
       this.logToStderr(
         result.scanned === 0
-          ? `The dead-letter queue ${name} is empty.`
+          ? emptyQueueText(name, result.depth)
           : `None of the ${plural(result.scanned, 'message')} in ${name} match the filters.`,
       )
       return
@@ -115,13 +123,47 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
   }
 }
 
+function isEmptyDepth(depth: DlqDepth | undefined): boolean {
+  return depth === undefined || depth.visible + depth.inFlight + depth.delayed === 0
+}
+
+/**
+ * What to say when nothing could be read: "empty" only when SQS's counts agree (the scan's empty long
+ * polls say nothing is visible; the counts may still see messages in flight or not yet counted).
+ */
+export function emptyQueueText(name: string, depth: DlqDepth | undefined): string {
+  if (isEmptyDepth(depth)) return `The dead-letter queue ${name} is empty.`
+  const d = depth as DlqDepth
+  if (d.visible > 0) {
+    return (
+      `No message of ${name} could be received, though SQS counts about ${plural(d.visible, 'visible message')}` +
+      ` (its counts lag by up to a minute, and another reader may have taken them). Run it again in a few seconds.`
+    )
+  }
+  const parts = []
+  if (d.inFlight > 0)
+    parts.push(
+      `${plural(d.inFlight, 'message')} in flight (hidden by another reader until its visibility timeout ends)`,
+    )
+  if (d.delayed > 0) parts.push(`${plural(d.delayed, 'message')} delayed`)
+  return `No message of ${name} is visible now, but SQS counts ${parts.join(' and ')}.`
+}
+
+/** The queue's size by SQS's count, when it holds more than the scan read: "about N in the queue". */
+export function depthNote(depth: DlqDepth | undefined, scanned: number): string {
+  if (!depth) return ''
+  const total = depth.visible + depth.inFlight + depth.delayed
+  if (total <= scanned) return ''
+  return `; SQS counts about ${total.toLocaleString('en-US')} in the queue, the summary covers the ${scanned.toLocaleString('en-US')} read`
+}
+
 /**
  * The terminal listing: a summary line, each reason with its count, ages and fix (the fix command
  * once, on its own line unless the fix already names it; text wrapped at word boundaries to the
  * terminal's width), then one row per message.
  */
 export function terminalListing(
-  result: Pick<DlqListResult, 'truncated' | 'summary'>,
+  result: Pick<DlqListResult, 'truncated' | 'summary'> & Partial<Pick<DlqListResult, 'depth' | 'scanned'>>,
   records: readonly DlqRecord[],
   options: {name: string; filtered: boolean; limit: number | undefined; color: boolean; width: number; now: number},
 ): string[] {
@@ -134,7 +176,8 @@ export function terminalListing(
   const noun = `${options.filtered ? 'matching ' : ''}message`
   out.push(
     s.bold(`${plural(records.length, noun, `${noun}s`)} in ${options.name}`) +
-      ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}`,
+      ` — oldest ${ago(result.summary.oldest)}, newest ${ago(result.summary.newest)}${more}` +
+      depthNote(result.depth, result.scanned ?? records.length),
   )
   const labelWidth = Math.max(...result.summary.groups.map((g) => g.label.length))
   const indent = '         '

@@ -69,6 +69,9 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     const stop = () => controller.abort()
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
+    // The view's modules load while the queue is looked up: on a terminal the first frame comes sooner.
+    const ui = this.ctx.output.interactive && !this.jsonEnabled() ? loadWatchUi() : undefined
+    ui?.catch(() => undefined)
     try {
       const filter = filterFromFlags(this.flags)
       checkBusLogFlags(this.flags)
@@ -98,7 +101,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       })
       if (interactive) {
         try {
-          await this.watchInTerminal(feed, queue, name, filter, controller.signal)
+          await this.watchInTerminal(ui ?? loadWatchUi(), feed, queue, name, filter, controller.signal)
         } finally {
           if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
         }
@@ -138,27 +141,14 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
 
   /** TTY: mount the Ink view; one root owns exit(). A fatal feed error ends the run with that error. */
   private async watchInTerminal(
+    ui: ReturnType<typeof loadWatchUi>,
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
     name: string,
     filter: DlqFilter,
     signal: AbortSignal,
   ) {
-    // Ink and React load only here: non-TTY runs and other commands never pay for them. React picks its
-    // build from NODE_ENV when it loads; its development build records a performance measure (with a
-    // diff of the props) for every render, which with 10,000 records grew the process past 1.5 GB
-    // and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
-    const nodeEnv = process.env['NODE_ENV']
-    if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
-    const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await Promise.all([
-      import('ink'),
-      import('react'),
-      import('../../ui/dlq/WatchApp.js'),
-      import('../../ui/theme.js'),
-      import('../../ui/alternate-screen.js'),
-    ]).finally(() => {
-      if (nodeEnv === undefined) delete process.env['NODE_ENV']
-    })
+    const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await ui
     const source: FeedSource = {
       updates: (signal) => filtered(feed.updates(signal), filter),
     }
@@ -310,6 +300,26 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
             .join(', ')
     return {kind: 'edited', summary: this.redactor.redact(summary), edits: parsed.edits}
   }
+}
+
+/**
+ * Ink and React load only for the terminal view: non-TTY runs and other commands never pay for them.
+ * React picks its build from NODE_ENV when it loads; its development build records a performance
+ * measure (with a diff of the props) for every render, which with 10,000 records grew the process past
+ * 1.5 GB and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
+ */
+function loadWatchUi() {
+  const nodeEnv = process.env['NODE_ENV']
+  if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
+  return Promise.all([
+    import('ink'),
+    import('react'),
+    import('../../ui/dlq/WatchApp.js'),
+    import('../../ui/theme.js'),
+    import('../../ui/alternate-screen.js'),
+  ]).finally(() => {
+    if (nodeEnv === undefined) delete process.env['NODE_ENV']
+  })
 }
 
 /** Only the updates' records that pass the flags' filter. */

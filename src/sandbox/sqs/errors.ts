@@ -111,3 +111,26 @@ export const batchRequestTooLong = (limit: number, sent: number): ServiceError =
 /** Something the sandbox deliberately does not emulate (FIFO queues). */
 export const unsupportedOperation = (message: string): ServiceError =>
   sqsError('UnsupportedOperation', `${PREFIX}UnsupportedOperation`, message)
+
+/**
+ * ReceiveMessage (short poll) on a queue holding its quota of in-flight messages.
+ *
+ * Sources: the SQS developer guide's standard queue quotas (quotas-queues.html, read 2026-12-06):
+ * "approximately 120,000 in flight messages … If you reach this quota while using short polling,
+ * Amazon SQS returns the OverLimit error message. If you use long polling, Amazon SQS returns no
+ * error messages." Error shape `OverLimit` in ReceiveMessage's errors in botocore's SQS model
+ * (botocore 1.43 data/sqs/2012-11-05/service-2.json, JSON protocol, awsQueryCompatible; the
+ * JSON-era model carries no status), and the query-era model shipped with AWS CLI 2.9
+ * (awscli/botocore/data/sqs/2012-11-05/service-2.json): `"error": {"code": "OverLimit",
+ * "httpStatusCode": 403, "senderFault": true}`, unprefixed. The sandbox answers 403 on both
+ * protocols (x-amzn-query-error `OverLimit;Sender` on JSON). AWS's message text is not documented:
+ * this wording is the sandbox's own.
+ */
+export const overLimit = (queueName: string, limit: number): ServiceError =>
+  sqsError(
+    'OverLimit',
+    'OverLimit',
+    `Queue ${queueName} has reached its limit of ${limit} in-flight messages. ` +
+      'Delete received messages (or let their visibility timeout end) before receiving more.',
+    403,
+  )

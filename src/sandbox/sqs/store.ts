@@ -353,7 +353,9 @@ export class SqsQueue implements SqsQueueHandle {
     this.settle(now)
     const redrive = this.redrivePolicy()
     const out: ReceivedMessage[] = []
-    while (out.length < max) {
+    // Never past the in-flight quota: a receive near it gets fewer messages (see `atInflightLimit`).
+    const limit = this.store.maxInFlight
+    while (out.length < max && this.inflight < limit) {
       const message = this.ready.shift()
       if (!message) break
       if (message.where !== READY) continue
@@ -391,6 +393,16 @@ export class SqsQueue implements SqsQueueHandle {
     }
     this.ready.compact(this.visible, (m) => m.where === READY)
     return out
+  }
+
+  /**
+   * Whether the queue holds as many in-flight messages as it may (`SqsStore.maxInFlight`, AWS's
+   * ~120,000 for a standard queue): ReceiveMessage then answers OverLimit to a short poll, and a long
+   * poll waits (and ends empty) instead, as the SQS quotas page says.
+   */
+  atInflightLimit(now: number): boolean {
+    this.settle(now)
+    return this.inflight >= this.store.maxInFlight
   }
 
   /** Whether the handle is well formed and belongs to this queue. */
@@ -525,8 +537,10 @@ export class SqsQueue implements SqsQueueHandle {
     if (message.where === READY) this.visible--
     else if (message.where === WAITING) {
       this.heap.remove(message)
-      if (message.receiveCount > 0) this.inflight--
-      else this.delayed--
+      if (message.receiveCount > 0) {
+        // A long poll held back by the in-flight quota may receive again.
+        if (this.inflight-- === this.store.maxInFlight && this.waiters.size > 0) this.wake()
+      } else this.delayed--
     }
     message.where = GONE
     this.byId.delete(message.id)
@@ -600,10 +614,12 @@ export class SqsStore implements SqsStoreApi {
   /**
    * @param now the sandbox clock (epoch ms), also used by the pipeline's `send`
    * @param newId message id generator
+   * @param maxInFlight in-flight messages a queue allows before ReceiveMessage answers OverLimit
    */
   constructor(
     readonly now: () => number = Date.now,
     readonly newId: () => string = randomUUID,
+    readonly maxInFlight: number = 120_000,
   ) {}
 
   /** The queue with this ARN, for the delivery pipeline (dead-letter writes, policy reads). */

@@ -91,12 +91,19 @@ export function WatchView({state, theme, quitLabel}: WatchViewProps) {
         gone={state.gone}
         loaded={state.loaded}
         known={state.records.length}
+        stats={state.stats}
         redrive={state.redrive}
         feedError={state.feedError}
         width={width}
         theme={theme}
       />
-      <ReasonSummary summary={state.summary} total={state.matching.length} width={width} theme={theme} />
+      <ReasonSummary
+        summary={state.summary}
+        total={state.matching.length}
+        stats={state.filter === '' ? state.stats : undefined}
+        width={width}
+        theme={theme}
+      />
       {body}
       {status}
       <Footer mode={state.mode} width={width} theme={theme} />

@@ -2,6 +2,7 @@ import type {DlqRecord} from '../../core/dlq.js'
 import {REASON_INFO, reasonsNeedingFix} from '../../core/dlq-decode.js'
 import type {EventJourney} from '../../core/event-journey.js'
 import {countByReason, parseFilter, recordMatcher, type ReasonCount} from './filter.js'
+import type {SampleStats} from './sample-text.js'
 
 /**
  * The state of `dlq watch` as a pure reducer: keys become intents, the feed and the actions become
@@ -92,6 +93,10 @@ export type WatchEvent =
       readonly arrivalsPerSecond?: number | undefined
       readonly goneTotal?: number | undefined
       readonly loaded?: boolean | undefined
+      /** Records that left the feed's window (still in the queue, no longer kept): dropped, not gone. */
+      readonly evicted?: readonly string[] | undefined
+      /** Exact counts of everything read and the queue's size (a feed that keeps a window sends them). */
+      readonly stats?: SampleStats | undefined
       /** When the read behind this update succeeded (absent for an update that reports an error). */
       readonly readAt?: number | undefined
     }
@@ -154,6 +159,12 @@ export interface WatchState {
   readonly gone: number
   /** True once the first sweep of the queue finished. */
   readonly loaded: boolean
+  /**
+   * The feed's exact counts over everything read, and the queue's size: the header and the reason
+   * strip show these (as estimates while only a sample is read). Undefined for a feed that keeps
+   * every record (then `records` is the queue).
+   */
+  readonly stats: SampleStats | undefined
   readonly feedError: string | undefined
   /** When the feed last read the queue successfully (the watch's start until the first read). */
   readonly lastReadAt: number
@@ -219,6 +230,7 @@ export function initialState(
     arrivalsPerSecond: 0,
     gone: 0,
     loaded: false,
+    stats: undefined,
     feedError: undefined,
     lastReadAt: clock.now ?? Date.now(),
     staleAfterMs: clock.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
@@ -509,12 +521,14 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
         if (fresh.length > 0) next = refilter(next, mergeNewestFirst(next.records, fresh), next.filter)
       }
       next = removeIds(next, event.gone)
+      if (event.evicted && event.evicted.length > 0) next = removeIds(next, event.evicted)
       return {
         ...next,
         depth: event.depth ?? next.depth,
         arrivalsPerSecond: event.arrivalsPerSecond ?? next.arrivalsPerSecond,
         gone: event.goneTotal ?? next.gone + event.gone.length,
         loaded: next.loaded || event.loaded === true,
+        stats: event.stats ?? next.stats,
         feedError: undefined,
         ...(event.readAt === undefined ? {} : {lastReadAt: event.readAt, staleSeconds: undefined}),
       }

@@ -9,6 +9,7 @@ import {
   invalidParameterValue,
   messageNotInflight,
   missingParameter,
+  overLimit,
   receiptHandleIsInvalid,
   tooManyEntriesInBatchRequest,
 } from '../errors.js'
@@ -372,6 +373,9 @@ const receiveMessage: Operation = async (input, ctx) => {
   const attributeNames = stringList(input, 'MessageAttributeNames')
   optionalString(input, 'ReceiveRequestAttemptId')
   const deadline = ctx.state.now() + wait * 1000
+  // At the in-flight quota a short poll fails with OverLimit; a long poll waits (and may end empty).
+  if (wait === 0 && queue.atInflightLimit(ctx.state.now()))
+    throw overLimit(queue.name, ctx.state.options.sqsMaxInFlight)
   for (;;) {
     const now = ctx.state.now()
     const received = queue.receive(max, visibility, now)

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink'
 
 import {displayWidth, plural} from '../../../core/text-width.js'
 import type {Theme} from '../../theme.js'
+import {sampleLine, type SampleStats} from '../sample-text.js'
 import type {QueueDepth, RedriveProgress} from '../state.js'
 import {count, truncate} from '../text.js'
 
@@ -13,6 +14,10 @@ export interface HeaderProps {
   readonly gone: number
   readonly loaded: boolean
   readonly known: number
+  /** The feed's counts over everything read (a feed that keeps only a window sends them). */
+  readonly stats?: SampleStats | undefined
+  /** The clock, for the oldest message's age (tests). */
+  readonly now?: number | undefined
   readonly redrive: RedriveProgress | undefined
   readonly feedError: string | undefined
   readonly width: number
@@ -39,14 +44,21 @@ export function Header({
   gone,
   loaded,
   known,
+  stats,
+  now,
   redrive,
   feedError,
   width,
   theme,
 }: HeaderProps) {
   const depthText = depth ? `${count(depth.visible)} visible · ${count(depth.inFlight)} in flight` : 'depth …'
-  const stats = `${depthText} · ${rate(arrivalsPerSecond)} new · ${count(gone)} gone`
-  const name = truncate(queue, Math.max(8, width - stats.length - 7))
+  // New messages by the queue's own counts come first: on a big queue the rotation reaches them late.
+  const arrivals =
+    stats && stats.newByDepth > 0
+      ? `+${count(stats.newByDepth)} new (${rate(arrivalsPerSecond)})`
+      : `${rate(arrivalsPerSecond)} new`
+  const line = `${depthText} · ${arrivals} · ${count(gone)} gone`
+  const name = truncate(queue, Math.max(8, width - line.length - 7))
   let second: {text: string; tone: Parameters<Theme['style']>[0]}
   if (feedError) {
     const full = `FEED ERROR ${feedError}`
@@ -69,14 +81,15 @@ export function Header({
           : `redrive ${REDRIVE_WORD[redrive.state]} ${parts.join(' · ')}`,
       tone,
     }
-  } else if (!loaded) second = {text: `loading… ${count(known)} read so far`, tone: 'muted'}
+  } else if (stats && stats.read > 0) second = {text: sampleLine(stats, now ?? Date.now()), tone: 'muted'}
+  else if (!loaded) second = {text: `loading… ${count(known)} read so far`, tone: 'muted'}
   else second = {text: `${plural(known, 'message')} read · peeking, nothing is held`, tone: 'muted'}
   return (
     <Box flexDirection="column">
       <Text>
         <Text {...theme.style('accent')}>DLQ </Text>
         <Text bold>{name}</Text>
-        <Text> · {stats}</Text>
+        <Text> · {line}</Text>
       </Text>
       <Text {...theme.style(second.tone)}>{truncate(second.text, width)}</Text>
     </Box>

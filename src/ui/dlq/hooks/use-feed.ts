@@ -1,6 +1,7 @@
 import {useEffect} from 'react'
 
 import type {DlqRecord} from '../../../core/dlq.js'
+import type {SampleStats} from '../sample-text.js'
 import type {QueueDepth, WatchEvent} from '../state.js'
 
 /** One update of the live feed (the shape `DlqWatchFeed.updates` yields). */
@@ -12,6 +13,8 @@ export interface FeedUpdate {
   readonly goneTotal: number
   readonly loaded: boolean
   readonly error?: Error | undefined
+  readonly evicted?: readonly string[] | undefined
+  readonly stats?: SampleStats | undefined
 }
 
 /** Anything that yields feed updates until the signal aborts. */
@@ -44,6 +47,8 @@ export function useFeed(
             arrivalsPerSecond: update.arrivalsPerSecond,
             goneTotal: update.goneTotal,
             loaded: update.loaded,
+            ...(update.evicted ? {evicted: update.evicted} : {}),
+            ...(update.stats ? {stats: update.stats} : {}),
             ...(update.error ? {} : {readAt: now()}),
           })
           if (update.error) dispatch({type: 'feedError', message: update.error.message, at: now()})
