@@ -18,7 +18,7 @@ import {FingerprintTable} from '../core/fingerprint-table.js'
 import {DEFAULT_MAX_HELD, HeldMessages} from '../core/held-messages.js'
 import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
 import {type DlqRecordView, toRecordView} from './dlq-list.js'
-import {isOverLimit} from './redrive.js'
+import {isOverLimit, QUOTA_SUSPECT_HELD} from './redrive.js'
 
 /** One NDJSON line of an export: the message as SQS gave it (minus the receipt handle) and its decoding. */
 export interface DlqExportLine {
@@ -117,6 +117,7 @@ export async function exportDlq(
   let done = false
   let failure: unknown
   let overLimitSince: number | undefined
+  let emptyChecks = 0
   // One write at a time, in order: a file handle must not be written from several loops at once.
   let writing: Promise<void> = Promise.resolve()
 
@@ -151,10 +152,21 @@ export async function exportDlq(
         // Hidden again by this receive: held (with its newest handle) until handed back.
         held.set(raw.messageId, raw.receiptHandle)
       }
+      if (batch.length === 0 && held.size >= QUOTA_SUSPECT_HELD && emptyChecks < 5) {
+        // At the in-flight quota a long poll comes back empty instead of OverLimit: when the queue says
+        // messages are visible, release half of what is held and read on.
+        const depth = await queue.depth().catch(() => undefined)
+        if (depth && depth.visible > 0) {
+          emptyChecks++
+          summary.overLimit++
+          await release(held.takeOldest(Math.max(10, Math.ceil(held.size / 2))))
+          continue
+        }
+      }
       if (fresh.length === 0) {
         if (++idle >= idleLimit) done = true
       } else {
-        idle = 0
+        idle = emptyChecks = 0
         summary.scanned += fresh.length
         const decoded = await decodeBatch(fresh)
         let chunk = ''

@@ -249,8 +249,8 @@ export interface RedriveSummary {
   rateSource: RateSource
   destinationRate: number | undefined
   /**
-   * Times SQS refused a receive because of its in-flight quota (OverLimit): the run released held
-   * messages, waited and went on.
+   * Times SQS refused a receive because of its in-flight quota (OverLimit, or an empty long poll while
+   * the queue had visible messages): the run released held messages, waited and went on.
    */
   overLimit: number
   /** The most messages the run held hidden at once (its share of SQS's in-flight quota). */
@@ -278,6 +278,8 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
 const MAX_LISTED = 1000
 /** How long receives may keep answering OverLimit before the run stops (someone else holds the quota). */
 const OVER_LIMIT_GIVE_UP_MS = 120_000
+/** Held messages from which an empty long poll may mean the in-flight quota, not an empty queue. */
+export const QUOTA_SUSPECT_HELD = 100
 /** Recently published collapse winners remembered for the journal line of a late superseded message. */
 const RECENT_WINNERS = 10_000
 
@@ -336,6 +338,8 @@ class RedriveRun {
   private readonly held: HeldMessages
   /** Set while receives answer OverLimit: when it started. */
   private overLimitSince: number | undefined
+  /** Empty receives checked against the queue's depth since the last progress (see emptyAtQuota). */
+  private emptyChecks = 0
   /** Published but not deleted (earlier runs, or this run's failed deletes): delete on sight, never publish. */
   private readonly pendingById = new Map<string, PendingDelete>()
   private readonly pendingByEvent = new Map<string, string>()
@@ -478,10 +482,13 @@ class RedriveRun {
       while (!this.stopping && this.fatal === undefined && !this.selectionComplete()) {
         const raws = await this.receive()
         if (raws === 'over-limit') continue
-        if (raws.length === 0) return
+        if (raws.length === 0) {
+          if (await this.emptyAtQuota()) continue
+          return
+        }
         const progress = await this.processRaw(raws, this.options.select ?? (() => true))
         await this.releaseOverflow()
-        if (progress) this.idle = 0
+        if (progress) this.idle = this.emptyChecks = 0
         // Once held messages were handed back they can be received again before what is still unread
         // (SQS doesn't say in which order a standard queue returns them): wade through more before
         // taking the queue as read.
@@ -491,6 +498,25 @@ class RedriveRun {
       this.fatal ??= error
       this.stopping = true
     }
+  }
+
+  /**
+   * An empty long poll while the run holds messages and the queue says some are visible: at the in-flight
+   * quota SQS answers a long poll with nothing instead of OverLimit (quotas-queues), so "empty" may not
+   * be. Release the oldest half of what is held and receive again (a few times per run at most).
+   */
+  private async emptyAtQuota(): Promise<boolean> {
+    // A run holding only a few can't be what fills the quota (and the queue's visible count lags by up to
+    // a minute, so it would only release for nothing); five checks in a row without progress end the run.
+    if (this.held.size < QUOTA_SUSPECT_HELD || this.emptyChecks >= 5 || this.stopping) return false
+    const depth = await this.deps.queue.depth().catch(() => undefined)
+    if (!depth || depth.visible === 0) return false
+    this.emptyChecks++
+    this.summary.overLimit++
+    const release = this.held.takeOldest(Math.max(10, Math.ceil(this.held.size / 2)))
+    this.summary.releasedEarly += release.length
+    await this.deps.queue.changeVisibility(release, 0).catch(() => undefined)
+    return true
   }
 
   /** Hand back (visibility 0) the oldest held messages beyond maxHeld: the run's in-flight share stays bounded. */
