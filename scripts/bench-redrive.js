@@ -146,7 +146,10 @@ const AWS_LATENCY = 'sqs=15~5,events=20~5'
 /** Run a built CLI (`dir`/bin/run.js) with `args`; resolve with its exit code, stdout and peak RSS. */
 function runSampled(dir, args, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(dir, 'bin', 'run.js'), ...args], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(dir, 'bin', 'run.js'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -254,7 +257,8 @@ export async function benchOutage({runs, quick}) {
         rows.push({
           name: `dlq redrive --rate 0 of ${count} messages at ${latencyLabel}: messages/s over the whole run, and peak RSS of the CLI process (main + AWS worker threads)`,
           value: `${Math.round(mine.rate)}/s, ${Math.round(mine.peak)} MiB${others.length ? ` (${others.join('; ')})` : ''}`,
-          target: count === sizes[0] ? `≥ ${fast.toLocaleString('en-US')}/s; < 300 MiB` : '< 300 MiB, flat across sizes',
+          target:
+            count === sizes[0] ? `≥ ${fast.toLocaleString('en-US')}/s; < 300 MiB` : '< 300 MiB, flat across sizes',
           pass: (count !== sizes[0] || mine.rate >= fast) && mine.peak < 300,
         })
       }

@@ -37,7 +37,11 @@ const SOURCE_TEXT: Record<RateSource | 'measured', string> = {
  * destination's InvocationRateLimitPerSecond (EventBridge delivers at most that to Momento, however fast
  * the events are published). Undefined while nothing is known (no cap and nothing measured yet).
  */
-export function expectedPace(p: RedriveProgress, measured: number | undefined, scope?: ProgressScope): Pace | undefined {
+export function expectedPace(
+  p: RedriveProgress,
+  measured: number | undefined,
+  scope?: ProgressScope,
+): Pace | undefined {
   const candidates: Pace[] = []
   if (measured !== undefined && measured > 0) candidates.push({perSecond: measured, by: 'measured'})
   // With a filter the bar follows the reading, which no publish cap limits.

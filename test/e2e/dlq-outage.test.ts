@@ -60,7 +60,18 @@ describe('dlq redrive and export beyond the in-flight quota', () => {
   it('dlq export of more than the quota: every message once, nothing deleted, nothing left hidden', async () => {
     const file = join(dir, 'all.ndjson')
     const result = await runCli(
-      ['dlq', 'export', '--sandbox', '--queue-url', integration.dlqUrl, '--file', file, '--max-in-flight', '300', '--json'],
+      [
+        'dlq',
+        'export',
+        '--sandbox',
+        '--queue-url',
+        integration.dlqUrl,
+        '--file',
+        file,
+        '--max-in-flight',
+        '300',
+        '--json',
+      ],
       {env, timeoutMs: 120_000},
     )
     expect(result.code, show(result)).toBe(0)

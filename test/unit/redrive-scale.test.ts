@@ -142,7 +142,15 @@ describe('dlq export at scale', () => {
     const ids: string[] = []
     const summary = await exportDlq(
       queue,
-      {write: (text) => void ids.push(...text.split('\n').filter(Boolean).map((l) => JSON.parse(l).messageId))},
+      {
+        write: (text) =>
+          void ids.push(
+            ...text
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l).messageId),
+          ),
+      },
       {maxHeld: 300, loops: 8, waitSeconds: 0, sleep: noSleep},
     )
     expect(ids).toHaveLength(5_000)
@@ -201,7 +209,9 @@ describe('redrive progress at scale', () => {
     // --rate 0 at 2,400/s measured, no destination found: the measured pace.
     const uncapped = progress({redriven: 400_000, rate: Infinity, rateSource: 'flag'})
     expect(expectedPace(uncapped, 2_400, scope)).toEqual({perSecond: 2_400, by: 'measured'})
-    expect(progressText(uncapped, scope, expectedPace(uncapped, 2_400, scope))).toMatch(/2400\/s \(measured\) · ETA 4m 10s$/)
+    expect(progressText(uncapped, scope, expectedPace(uncapped, 2_400, scope))).toMatch(
+      /2400\/s \(measured\) · ETA 4m 10s$/,
+    )
     expect(formatDuration(3_725)).toBe('1h 02m')
   })
 
@@ -228,12 +238,13 @@ describe('redrive progress at scale', () => {
     stream.emit('resize')
     const narrow = writes.at(-1) as string
     expect(narrow.startsWith('\u001B[')).toBe(true)
-    expect(narrow).toMatch(/^\u001B\[\d+A\r\u001B\[J/)
+    const ESC = String.fromCharCode(27)
+    expect(narrow).toMatch(new RegExp(`^${ESC}\\[\\d+A\r${ESC}\\[J`))
     expect(visible(narrow).length).toBeLessThanOrEqual(49)
     // Wider again: one row to clear, the bar comes back.
     stream.columns = 140
     stream.emit('resize')
-    expect(writes.at(-1)).toMatch(/^\r\u001B\[2K\[#+-+\] /)
+    expect(writes.at(-1)).toMatch(new RegExp(`^\r${ESC}\\[2K\\[#+-+\\] `))
     clock += 1_000
     reporter.update(progress({redriven: 260_000, rate: 100, rateSource: 'api-destination', destinationRate: 100}))
     reporter.done()

@@ -353,7 +353,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       // Events that came back failed again downstream: like failed entries, the run is only partly done
       // (the summary is complete; what is left is in the queue), so exit 3, not 0.
       if (result.interrupted) process.exitCode = exitFor[stoppedBy ?? 'SIGINT']
-      else if (result.failed > 0 || result.cameBack.total > 0) process.exitCode = ExitCode.Partial
+      else if (result.failed > 0 || result.cameBack.total > 0 || result.stoppedBecause !== undefined) {
+        // A run stopped early (e.g. SQS kept answering OverLimit) left work in the queue: partly done.
+        process.exitCode = ExitCode.Partial
+      }
       return result
     } catch (error) {
       progress?.done()
@@ -559,7 +562,12 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       )
     }
     const flagRate = this.flags.rate
-    if (flagRate !== undefined && flagRate > 0 && result.destinationRate !== undefined && flagRate > result.destinationRate) {
+    if (
+      flagRate !== undefined &&
+      flagRate > 0 &&
+      result.destinationRate !== undefined &&
+      flagRate > result.destinationRate
+    ) {
       this.logToStderr(
         `--rate ${flagRate} is above the API destination's InvocationRateLimitPerSecond (${result.destinationRate}): ` +
           `EventBridge delivers at most ${result.destinationRate}/s to Momento and holds the rest in its retry window ` +
