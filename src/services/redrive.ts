@@ -932,7 +932,11 @@ class RedriveRun {
     const failed = new Set(result.failed.map((f) => f.messageId))
     this.journalSafely(() => this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId))))
     for (const item of items) {
-      if (!failed.has(item.messageId)) continue
+      if (!failed.has(item.messageId)) {
+        // Received again meanwhile (a slow batch) and held with the newer handle: it is gone now.
+        this.held.delete(item.messageId)
+        continue
+      }
       if (!journaled && this.summary.journalFailure) {
         // Published, still in the queue, unknown to the journal: released at the end, published again later.
         this.summary.journalFailure.notJournaled++
