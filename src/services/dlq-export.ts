@@ -125,7 +125,7 @@ export async function exportDlq(
     if (handles.length > 0) await queue.changeVisibility(handles, 0).catch(() => undefined)
   }
 
-  const loop = async () => {
+  const loop = async (once = false) => {
     while (!done && failure === undefined) {
       let batch: RawDlqMessage[]
       try {
@@ -207,12 +207,18 @@ export async function exportDlq(
       summary.maxHeld = Math.max(summary.maxHeld, held.size)
       await release(held.overflow())
       options.onProgress?.({scanned: summary.scanned, exported: summary.exported, held: held.size})
+      if (once) return
     }
   }
 
   try {
+    // The first page alone: a small queue costs one receive, and the decoder learns from it (a bus log
+    // that can't be read is tried once, not once per loop) before the loops run in parallel.
+    await loop(true).catch((error: unknown) => {
+      failure ??= error
+    })
     await Promise.all(
-      Array.from({length: loops}, () =>
+      Array.from({length: failure === undefined && !done ? loops : 0}, () =>
         loop().catch((error: unknown) => {
           failure ??= error
         }),
