@@ -2,15 +2,15 @@
 // (PutEvents + journal + DeleteMessageBatch + the rule checks; the bus's one rule matches none of the
 // events, so the figure is redrive itself, not the delivery pipeline), and how closely `--rate 200` holds
 // its pace over more than 10 s.
-import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand} from '@aws-sdk/client-eventbridge'
 import {CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
 
-import {awsConfig, median, pool, startSandboxProcess} from './bench-lib.js'
+import {awsConfig, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 
 const BUS = 'bench-redrive'
 
@@ -123,6 +123,191 @@ export async function benchRedrive({runs, quick}) {
       target: '200/s ± 10 %',
       pass: error <= 0.1,
     })
+    return rows
+  } finally {
+    eb.destroy()
+    sqs.destroy()
+    rmSync(stateDir, {recursive: true, force: true})
+    await sandbox.stop()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Outage scale (issue 12): `dlq redrive --rate 0` at SQS 15 ms / EventBridge 20 ms and at localhost
+// latency, side by side with earlier builds; peak RSS across queue sizes (flat = bounded); `--rate 100`
+// at that latency; `dlq export` throughput and peak RSS. Each CLI run is a child process whose VmRSS is
+// sampled every 200 ms (main thread and its AWS worker threads together).
+//
+// BENCH_OUTAGE_SIZES (default 50000,200000; quick 5000) sets the queue sizes; BENCH_OUTAGE_BASELINES a
+// comma-separated list of other built checkouts to compare (default /work/wt-base when it exists).
+
+const AWS_LATENCY = 'sqs=15~5,events=20~5'
+
+/** Run a built CLI (`dir`/bin/run.js) with `args`; resolve with its exit code, stdout and peak RSS. */
+function runSampled(dir, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(dir, 'bin', 'run.js'), ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    let peak = 0
+    const started = performance.now()
+    const timer = setInterval(() => {
+      try {
+        peak = Math.max(peak, rssMiB(child.pid))
+      } catch {
+        // Exited between samples.
+      }
+    }, 200)
+    child.on('exit', (code) => {
+      clearInterval(timer)
+      resolve({code, stdout, stderr, peakMiB: peak, wallMs: performance.now() - started})
+    })
+  })
+}
+
+async function setLatency(endpoint, spec) {
+  const res = await fetch(`${endpoint}/_sandbox/latency`, {method: spec ? 'PUT' : 'DELETE', body: spec || undefined})
+  if (!res.ok) throw new Error(`latency ${spec}: ${res.status} ${await res.text()}`)
+}
+
+function outageEnv(endpoint, stateDir) {
+  return {
+    ...process.env,
+    MOMENTO_EB_SANDBOX_URL: endpoint,
+    MOMENTO_EB_STATE_DIR: stateDir,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    CI: 'true',
+  }
+}
+
+export async function benchOutage({runs, quick}) {
+  const sizes = (process.env.BENCH_OUTAGE_SIZES ?? (quick ? '5000' : '50000,200000')).split(',').map(Number)
+  const baselines = (process.env.BENCH_OUTAGE_BASELINES ?? (existsSync('/work/wt-base/dist') ? '/work/wt-base' : ''))
+    .split(',')
+    .filter(Boolean)
+  const builds = [{label: 'this build', dir: process.cwd()}, ...baselines.map((dir) => ({label: dir, dir}))]
+  const version = (dir) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version
+    } catch {
+      return '?'
+    }
+  }
+  const sandbox = await startSandboxProcess()
+  const stateDir = mkdtempSync(join(tmpdir(), 'momento-eb-bench-outage-'))
+  const env = outageEnv(sandbox.endpoint, stateDir)
+  const eb = new EventBridgeClient(awsConfig(sandbox.endpoint))
+  const sqs = new SQSClient(awsConfig(sandbox.endpoint))
+  const rows = []
+  let queues = 0
+  const newQueue = async (count) => {
+    await setLatency(sandbox.endpoint, '')
+    const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: `bench-outage-${queues++}`}))
+    await fill(sqs, QueueUrl, count)
+    return QueueUrl
+  }
+  const redriveRun = async (dir, queueUrl, rate, latency) => {
+    await setLatency(sandbox.endpoint, latency)
+    const args = ['dlq', 'redrive', '--sandbox', '--queue-url', queueUrl, '--all', '--rate', String(rate), '--json']
+    const out = await runSampled(dir, args, env)
+    if (out.code !== 0) throw new Error(`dlq redrive (${dir}) exited ${out.code}: ${out.stderr.slice(-2000)}`)
+    return {summary: JSON.parse(out.stdout), peakMiB: out.peakMiB}
+  }
+  try {
+    await eb.send(new CreateEventBusCommand({Name: BUS}))
+    await eb.send(
+      new PutRuleCommand({Name: 'bench', EventBusName: BUS, EventPattern: JSON.stringify({source: ['bench-never']})}),
+    )
+    const {QueueUrl: sink} = await sqs.send(new CreateQueueCommand({QueueName: 'bench-outage-sink'}))
+    const sinkArn = (await sqs.send(new GetQueueAttributesCommand({QueueUrl: sink, AttributeNames: ['QueueArn']})))
+      .Attributes.QueueArn
+    await eb.send(new PutTargetsCommand({Rule: 'bench', EventBusName: BUS, Targets: [{Id: 'sink', Arn: sinkArn}]}))
+
+    // Throughput and memory of --rate 0, per build, per latency, per size (medians over runs).
+    for (const [latencyLabel, latency] of [
+      ['SQS 15~5 ms, EventBridge 20~5 ms', AWS_LATENCY],
+      ['localhost (no added latency)', ''],
+    ]) {
+      for (const count of sizes) {
+        // The largest size only for this build (the point is its memory staying flat).
+        const here = count === sizes[0] ? builds : builds.slice(0, 1)
+        const cells = []
+        for (const build of here) {
+          const rates = []
+          const peaks = []
+          for (let run = 0; run < runs; run++) {
+            const queueUrl = await newQueue(count)
+            const {summary, peakMiB} = await redriveRun(build.dir, queueUrl, 0, latency)
+            if (summary.redriven !== count) throw new Error(`${build.label} redrove ${summary.redriven} of ${count}`)
+            rates.push(count / (summary.durationMs / 1000))
+            peaks.push(peakMiB)
+          }
+          cells.push({build, rate: median(rates), peak: median(peaks)})
+        }
+        const mine = cells[0]
+        const others = cells
+          .slice(1)
+          .map((c) => `${c.build.label} (v${version(c.build.dir)}): ${Math.round(c.rate)}/s, ${Math.round(c.peak)} MiB`)
+        const fast = latency ? 2000 : 5000
+        rows.push({
+          name: `dlq redrive --rate 0 of ${count} messages at ${latencyLabel}: messages/s over the whole run, and peak RSS of the CLI process (main + AWS worker threads)`,
+          value: `${Math.round(mine.rate)}/s, ${Math.round(mine.peak)} MiB${others.length ? ` (${others.join('; ')})` : ''}`,
+          target:
+            count === sizes[0] ? `≥ ${fast.toLocaleString('en-US')}/s; < 300 MiB` : '< 300 MiB, flat across sizes',
+          pass: (count !== sizes[0] || mine.rate >= fast) && mine.peak < 300,
+        })
+      }
+    }
+
+    // --rate 100 at AWS-like latency: the pace over the paced part.
+    const paced = quick ? 500 : 1500
+    const paces = []
+    for (let run = 0; run < runs; run++) {
+      const queueUrl = await newQueue(paced)
+      const {summary} = await redriveRun(process.cwd(), queueUrl, 100, AWS_LATENCY)
+      paces.push((paced - 10) / (summary.publishMs / 1000))
+    }
+    const pace = median(paces)
+    rows.push({
+      name: `dlq redrive --rate 100 of ${paced} messages at SQS 15~5 ms / EventBridge 20~5 ms: achieved pace`,
+      value: `${pace.toFixed(1)} messages/s (${((Math.abs(pace - 100) / 100) * 100).toFixed(1)} % off)`,
+      target: '100/s ± 10 %',
+      pass: Math.abs(pace - 100) <= 10,
+    })
+
+    // dlq export: throughput and peak RSS per size (nothing deleted, so each size is one queue).
+    for (const count of sizes) {
+      const queueUrl = await newQueue(count)
+      await setLatency(sandbox.endpoint, AWS_LATENCY)
+      const file = join(stateDir, `export-${count}.ndjson`)
+      const perSecond = []
+      const peaks = []
+      for (let run = 0; run < runs; run++) {
+        rmSync(file, {force: true})
+        const out = await runSampled(
+          process.cwd(),
+          ['dlq', 'export', '--sandbox', '--queue-url', queueUrl, '--file', file, '--json'],
+          env,
+        )
+        if (out.code !== 0) throw new Error(`dlq export exited ${out.code}: ${out.stderr.slice(-2000)}`)
+        const summary = JSON.parse(out.stdout)
+        if (summary.exported !== count) throw new Error(`exported ${summary.exported} of ${count}`)
+        perSecond.push(summary.perSecond)
+        peaks.push(out.peakMiB)
+      }
+      rmSync(file, {force: true})
+      rows.push({
+        name: `dlq export of ${count} messages at SQS 15~5 ms: messages/s and peak RSS`,
+        value: `${Math.round(median(perSecond))}/s, ${Math.round(median(peaks))} MiB`,
+        target: '< 150 MiB, flat across sizes',
+        pass: median(peaks) < 150,
+      })
+    }
     return rows
   } finally {
     eb.destroy()

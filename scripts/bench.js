@@ -22,7 +22,7 @@ import {benchWatch} from './bench-watch.js'
 import {benchWatchScale} from './bench-watch-scale.js'
 import {benchTop} from './bench-top.js'
 import {benchTrace} from './bench-trace.js'
-import {benchRedrive} from './bench-redrive.js'
+import {benchOutage, benchRedrive} from './bench-redrive.js'
 import {benchReliability} from './bench-reliability.js'
 import {benchSandboxMemory} from './bench-sandbox-memory.js'
 
@@ -235,6 +235,8 @@ async function main() {
     top: () => benchTop({runs: RUNS, quick: QUICK}),
     trace: () => benchTrace({runs: RUNS, quick: QUICK}),
     redrive: () => benchRedrive({runs: RUNS, quick: QUICK}),
+    // Issue 12: redrive and export at outage scale, at AWS-like latency, side by side with earlier builds.
+    outage: () => benchOutage({runs: QUICK ? 1 : Math.min(RUNS, 2), quick: QUICK}),
     decode: () => benchDecode({runs: RUNS, quick: QUICK}),
     'sandbox-memory': () => benchSandboxMemory({runs: RUNS, quick: QUICK}),
     // Long trials, counts rather than speed; only on request (`npm run bench -- reliability`).

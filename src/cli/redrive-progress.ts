@@ -1,8 +1,10 @@
 /**
- * What `dlq redrive` shows while it runs: a bar redrawn in place on a terminal, else a line at most
- * once a second on stderr (CI logs, a pipe), so a long run is never silent.
+ * What `dlq redrive` shows while it runs: a bar redrawn in place on a terminal (fitted to its width, and
+ * redrawn at the new width when the terminal is resized), else a line at most once a second on stderr
+ * (CI logs, a pipe), so a long run is never silent. Both carry an ETA from the pace.
  */
-import type {RedriveProgress} from '../services/redrive.js'
+import {displayWidth, truncateToWidth} from '../core/text-width.js'
+import type {RateSource, RedriveProgress} from '../services/redrive.js'
 
 /** What the run knows of its size before it starts. */
 export interface ProgressScope {
@@ -15,15 +17,66 @@ export interface ProgressScope {
   readonly filtering: boolean
 }
 
+/** The pace an ETA is computed from, and what set it. */
+export interface Pace {
+  perSecond: number
+  /** `measured`: messages done over the last seconds; otherwise the cap that is lower than that. */
+  by: 'measured' | RateSource
+}
+
+const SOURCE_TEXT: Record<RateSource | 'measured', string> = {
+  measured: 'measured',
+  flag: '--rate',
+  'api-destination': "API destination's limit",
+  default: 'default pace',
+  unknown: 'measured',
+}
+
+/**
+ * The pace to expect from here: the lowest of what was measured lately, the rate cap, and the API
+ * destination's InvocationRateLimitPerSecond (EventBridge delivers at most that to Momento, however fast
+ * the events are published). Undefined while nothing is known (no cap and nothing measured yet).
+ */
+export function expectedPace(
+  p: RedriveProgress,
+  measured: number | undefined,
+  scope?: ProgressScope,
+): Pace | undefined {
+  const candidates: Pace[] = []
+  if (measured !== undefined && measured > 0) candidates.push({perSecond: measured, by: 'measured'})
+  // With a filter the bar follows the reading, which no publish cap limits.
+  if (!scope?.filtering) {
+    if (Number.isFinite(p.rate) && p.rate > 0) candidates.push({perSecond: p.rate, by: p.rateSource})
+    if (p.destinationRate !== undefined && p.destinationRate > 0) {
+      candidates.push({perSecond: p.destinationRate, by: 'api-destination'})
+    }
+  }
+  let best: Pace | undefined
+  for (const c of candidates) if (!best || c.perSecond < best.perSecond) best = c
+  return best
+}
+
+/** `1h 02m`, `4m 10s`, `12s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds))
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+  if (s >= 60) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`
+  return `${s}s`
+}
+
 /** The counts in words: `12/40 redriven 11 failed 1 skipped 0`, or with a filter `3 of 5 matching (12/40 read) …`. */
-export function progressText(p: RedriveProgress, scope: ProgressScope): string {
+export function progressText(p: RedriveProgress, scope: ProgressScope, pace?: Pace): string {
   const done = p.redriven + p.failed + p.skipped + p.recovered
-  const rate = Number.isFinite(p.rate) && p.rate > 0 ? ` · ${Math.round(p.rate)}/s` : ''
   const back = p.cameBack > 0 ? ` · ${p.cameBack} came back` : ''
   const head = scope.filtering
     ? `${done} of ${p.selected} matching so far (${p.received}/${scope.total} read)`
     : `${done}/${scope.total}`
-  return `${head} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${rate}`
+  let tail = ''
+  if (pace) {
+    const left = Math.max(0, scope.total - (scope.filtering ? p.received : done))
+    tail = ` · ${Math.round(pace.perSecond)}/s (${SOURCE_TEXT[pace.by]}) · ETA ${formatDuration(left / pace.perSecond)}`
+  } else if (Number.isFinite(p.rate) && p.rate > 0) tail = ` · ${Math.round(p.rate)}/s`
+  return `${head} redriven ${p.redriven} failed ${p.failed} skipped ${p.skipped}${back}${tail}`
 }
 
 /** How far along the run is, 0…1: messages done, or with a filter messages read. */
@@ -32,39 +85,101 @@ export function progressFraction(p: RedriveProgress, scope: ProgressScope): numb
   return scope.total === 0 ? 1 : Math.min(1, done / scope.total)
 }
 
+/** A stream progress can be drawn on: stderr, or a fake in tests. */
+export interface ProgressStream {
+  write(text: string): unknown
+  /** The terminal's width now (read at every frame). */
+  columns?: number | undefined
+  on?(event: 'resize', listener: () => void): unknown
+  off?(event: 'resize', listener: () => void): unknown
+}
+
+/** Pace over the last PACE_WINDOW_MS (messages done, or read with a filter). */
+const PACE_WINDOW_MS = 10_000
+
 /** Where progress goes: a terminal (bar, in place) or not (a line a second). */
 export function progressReporter(
-  stream: Pick<NodeJS.WriteStream, 'write'>,
+  stream: ProgressStream,
   scope: ProgressScope,
   options: {terminal: boolean; now?: () => number; width?: number},
 ) {
   const now = options.now ?? Date.now
-  const width = options.width ?? 30
+  const maxBar = options.width ?? 30
   const every = options.terminal ? 100 : 1_000
   let last = 0
   let latest: RedriveProgress | undefined
   let printed: string | undefined
-  const line = (p: RedriveProgress) => {
-    if (!options.terminal) return `redrive: ${progressText(p, scope)}\n`
-    const filled = Math.round(progressFraction(p, scope) * width)
-    return `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progressText(p, scope)}`
+  /** Display width of the frame on screen, and the terminal width it was drawn at. */
+  let shown = 0
+  let shownAt = 0
+  const samples: Array<{t: number; done: number}> = []
+  const doneOf = (p: RedriveProgress) =>
+    scope.filtering ? p.received : p.redriven + p.failed + p.skipped + p.recovered
+
+  const measuredPace = (): number | undefined => {
+    const first = samples[0]
+    const lastSample = samples[samples.length - 1]
+    if (!first || !lastSample || lastSample.t - first.t < 2_000) return undefined
+    return (lastSample.done - first.done) / ((lastSample.t - first.t) / 1000)
   }
+
+  const text = (p: RedriveProgress) => progressText(p, scope, expectedPace(p, measuredPace(), scope))
+
+  const frame = (p: RedriveProgress, columns: number): string => {
+    const words = text(p)
+    // One column is left free: writing the last column makes some terminals wrap at once.
+    const room = columns - 1
+    const bar = Math.min(maxBar, room - displayWidth(words) - 3)
+    if (bar >= 10) {
+      const filled = Math.round(progressFraction(p, scope) * bar)
+      return `[${'#'.repeat(filled)}${'-'.repeat(bar - filled)}] ${words}`
+    }
+    return truncateToWidth(words, room)
+  }
+
+  const draw = (p: RedriveProgress): void => {
+    if (!options.terminal) {
+      printed = `redrive: ${text(p)}\n`
+      stream.write(printed)
+      return
+    }
+    const columns = stream.columns && stream.columns > 0 ? stream.columns : 80
+    const line = frame(p, columns)
+    // A terminal that got narrower has re-flowed the last frame over several rows: go up to its first
+    // row and clear from there. Otherwise clear the one row and draw over it.
+    const rows = shownAt > 0 && columns < shownAt && shown > columns - 1 ? Math.ceil(shown / columns) - 1 : 0
+    const erase = rows > 0 ? `\u001B[${rows}A\r\u001B[J` : '\r\u001B[2K'
+    printed = line
+    shown = displayWidth(line)
+    shownAt = columns
+    stream.write(erase + line)
+  }
+
+  const onResize = () => {
+    if (latest && printed !== undefined) draw(latest)
+  }
+  if (options.terminal) stream.on?.('resize', onResize)
+
   return {
     update(p: RedriveProgress): void {
       latest = p
       const t = now()
+      if (t - (samples[samples.length - 1]?.t ?? -Infinity) >= 250) {
+        samples.push({t, done: doneOf(p)})
+        while (samples.length > 2 && (samples[0]?.t ?? t) < t - PACE_WINDOW_MS) samples.shift()
+      }
       if (t - last < every) return
       last = t
-      printed = line(p)
-      stream.write(printed)
+      draw(p)
     },
     /** End the bar's line; without a terminal, print the last counts if they were not printed yet. */
     done(): void {
       if (options.terminal) {
+        stream.off?.('resize', onResize)
         if (printed !== undefined) stream.write('\n')
         return
       }
-      if (latest && line(latest) !== printed) stream.write(line(latest))
+      if (latest && `redrive: ${text(latest)}\n` !== printed) stream.write(`redrive: ${text(latest)}\n`)
     },
   }
 }

@@ -14,6 +14,8 @@
  */
 import {createHash} from 'node:crypto'
 
+import {FingerprintTable, hash32} from './fingerprint-table.js'
+
 import type {DlqRecord} from './dlq.js'
 import {parseRuleArn} from './dlq-decode.js'
 import {decodeBase64, toBase64Url} from './momento-events.js'
@@ -111,8 +113,10 @@ export interface PlannedSkip {
   record: DlqRecord
   reason: SkipReason
   message: string
-  /** For `superseded`: the message id of the newer event (sent in this window or an earlier one). */
+  /** For `superseded`: the message id of the newer event when it is in the same window. */
   supersededBy?: string | undefined
+  /** For `superseded`: the cache and key (the collapse state's key) of the newer event. */
+  identity?: string | undefined
 }
 
 export interface RedrivePlan {
@@ -120,12 +124,74 @@ export interface RedrivePlan {
   skip: PlannedSkip[]
 }
 
-/** The newest event per cache and key sent so far in one run (keys only: no values are kept). */
-export type CollapseState = Map<string, {time: number; sent: number; messageId: string}>
+/** What a collapse state knows of the newest event sent for one cache and key. */
+export interface CollapseEntry {
+  time: number
+  sent: number
+  /** hash32 of its message id: the last tie-break, the same in every window. */
+  tie: number
+}
+
+/** Whether the newest event sent for a cache and key was published yet. */
+export type WinnerStatus = 'planned' | 'published' | 'failed'
+const STATUS_CODES: readonly WinnerStatus[] = ['planned', 'published', 'failed']
+
+/**
+ * The newest event per cache and key sent so far in one run, and whether it was published. Keys only,
+ * as 96-bit fingerprints (no values, no key text): 36 bytes a slot at 2–4 slots a key, so 1,000,000
+ * distinct keys hold ~75 MB. Newest-wins must hold for the whole run (an older event published after a
+ * newer one would put an old value back), so this can't be a bounded window. Two keys sharing a fingerprint
+ * (~1e-17 at a million keys) would make the older of their events count as superseded.
+ */
+export class CollapseState {
+  /** Columns: event time, SentTimestamp, tie × 4 + status (a uint32 × 4 + 2 bits is exact in a double). */
+  private readonly table = new FingerprintTable(3)
+
+  get size(): number {
+    return this.table.size
+  }
+
+  /** Bytes the state holds. */
+  get bytes(): number {
+    return this.table.bytes
+  }
+
+  get(identity: string): (CollapseEntry & {status: WinnerStatus}) | undefined {
+    const slot = this.table.find(identity)
+    if (slot < 0) return undefined
+    const packed = this.table.get(slot, 2)
+    return {
+      time: this.table.get(slot, 0),
+      sent: this.table.get(slot, 1),
+      tie: Math.floor(packed / 4),
+      status: STATUS_CODES[packed % 4] ?? 'planned',
+    }
+  }
+
+  /** A new newest event for this key, planned (not published yet). */
+  set(identity: string, entry: CollapseEntry): void {
+    const slot = this.table.slot(identity)
+    this.table.set(slot, 0, entry.time)
+    this.table.set(slot, 1, entry.sent)
+    this.table.set(slot, 2, entry.tie * 4)
+  }
+
+  /** The event with this tie (message id hash) was published or failed; ignored if a newer one replaced it. */
+  settle(identity: string, tie: number, status: WinnerStatus): void {
+    const slot = this.table.find(identity)
+    if (slot < 0 || Math.floor(this.table.get(slot, 2) / 4) !== tie) return
+    this.table.set(slot, 2, tie * 4 + STATUS_CODES.indexOf(status))
+  }
+}
 
 /** A new, empty collapse state for one run. */
 export function newCollapseState(): CollapseState {
-  return new Map()
+  return new CollapseState()
+}
+
+/** The tie-break number of a message (hash32 of its id). */
+export function tieOf(messageId: string): number {
+  return hash32(messageId)
 }
 
 /**
@@ -163,16 +229,13 @@ export function planRedrive(
   if (!collapse) return {send: candidates.map(({record, entry, detail}) => ({record, entry, detail})), skip}
 
   // Newest per key within the window first, then against what earlier windows sent.
-  const newest = new Map<string, {record: DlqRecord; time: number; sent: number}>()
+  const newest = new Map<string, {record: DlqRecord} & CollapseEntry>()
   for (const {record, detail} of candidates) {
     const identity = cacheKeyIdentity(record, detail)
     if (identity === undefined) continue
-    const time = eventTime(record)
-    const sent = sentTime(record)
+    const mine = {time: eventTime(record), sent: sentTime(record), tie: tieOf(record.messageId)}
     const best = newest.get(identity)
-    if (!best || isNewer({time, sent, messageId: record.messageId}, {...best, messageId: best.record.messageId})) {
-      newest.set(identity, {record, time, sent})
-    }
+    if (!best || isNewer(mine, best)) newest.set(identity, {record, ...mine})
   }
   const send: PlannedSend[] = []
   for (const {record, entry, detail} of candidates) {
@@ -183,14 +246,18 @@ export function planRedrive(
     }
     const winner = newest.get(identity)
     const earlier = state.get(identity)
-    const mine = {time: eventTime(record), sent: sentTime(record), messageId: record.messageId}
+    const mine = {time: eventTime(record), sent: sentTime(record), tie: tieOf(record.messageId)}
     if (winner?.record !== record || (earlier && !isNewer(mine, earlier))) {
-      const by = winner?.record !== record ? winner?.record.messageId : earlier?.messageId
+      const by = winner?.record !== record ? winner?.record.messageId : undefined
       skip.push({
         record,
         reason: 'superseded',
-        message: `Message ${by ?? '?'} carries a newer event for the same cache and key.`,
+        message:
+          by !== undefined
+            ? `Message ${by} carries a newer event for the same cache and key.`
+            : 'A newer event for the same cache and key was sent earlier in this run.',
         supersededBy: by,
+        identity,
       })
       continue
     }
@@ -207,14 +274,11 @@ export function countSkips(skips: ReadonlyArray<{reason: SkipReason}>): Partial<
   return counts
 }
 
-function isNewer(
-  a: {time: number; sent: number; messageId: string},
-  b: {time: number; sent: number; messageId: string},
-): boolean {
+function isNewer(a: CollapseEntry, b: CollapseEntry): boolean {
   if (a.time !== b.time) return a.time > b.time
   if (a.sent !== b.sent) return a.sent > b.sent
   // Same second and same SentTimestamp: any fixed order keeps the choice stable across windows.
-  return a.messageId > b.messageId
+  return a.tie > b.tie
 }
 
 /** Event time in epoch ms (RFC 3339 `time` of the envelope), or -1 when unknown (oldest). */
@@ -309,11 +373,17 @@ export interface FencePublished {
 
 /** A publish not matched by any returned message yet (kept only while the content fallback is on). */
 interface PublishedSlot {
-  event: FenceEvent
+  /** Its content identity (contentIdentity): 28 characters, not the event. */
+  content: string
   sourceTime: number
-  /** Its content identity, computed the first time a message with the same flight key shows up. */
-  content?: string
 }
+
+/**
+ * How many unmatched publishes the content fallback remembers. EventBridge dead-letters a failed event
+ * within its retry window; at 5,000 events/s this is the last 10 s of publishes, at a paced 100/s the
+ * last 8 minutes. Beyond it, rules 1 and 3 still apply.
+ */
+export const CONTENT_WINDOW = 50_000
 
 /**
  * A redrive run's fence: the run redrives only what was in the DLQ when it started, and never one of
@@ -345,10 +415,20 @@ interface PublishedSlot {
  *    ahead, and start + that bound is a cut-off no pre-run message can pass.
  */
 export class RunFence {
-  /** EventId → local time the PutEvents call that returned it started. */
-  private readonly ids = new Map<string, number>()
-  /** Flight key → this run's publishes not matched yet (one, or several for one cache and key). */
+  /**
+   * EventId → local time the PutEvents call that returned it started, for every event of the run (a
+   * fingerprint table: ~40 bytes an event, so 1,000,000 events cost ~40 MB, not ~150). A fingerprint
+   * collision can only make a message look like one of this run's returns: it is then left in the queue.
+   */
+  private readonly ids = new FingerprintTable(1)
+  /**
+   * Flight key → this run's publishes not matched yet (one, or several for one cache and key): only the
+   * latest CONTENT_WINDOW of them (their content hash, not the event), so the fallback stays bounded on a
+   * run of millions. An older publish that comes back unrecognised is still held by the SentTimestamp
+   * rule (3) once the cut-off is known, and by event id (1), which is exact and covers every event.
+   */
   private readonly unmatched = new Map<string, PublishedSlot | PublishedSlot[]>()
+  private unmatchedCount = 0
   /** Flight keys of the entries of PutEvents calls in flight (counted). */
   private readonly inFlight = new Map<string, number>()
   private idsWork = false
@@ -374,6 +454,11 @@ export class RunFence {
     return this.ids.size
   }
 
+  /** Publishes the content fallback still remembers (at most CONTENT_WINDOW). */
+  get contentWindow(): number {
+    return this.unmatchedCount
+  }
+
   /** Before a PutEvents call: its entries are in flight until `endPublish` gets the ticket back. */
   beginPublish(events: readonly FenceEvent[]): FenceTicket {
     const keys = events.map(flightKey)
@@ -392,15 +477,29 @@ export class RunFence {
       else this.inFlight.delete(k)
     }
     for (const p of published) {
-      this.ids.set(p.eventId, calledAt)
+      this.ids.set(this.ids.slot(p.eventId), 0, calledAt)
       const key = ticket.keys[p.index]
       const event = ticket.events[p.index]
       if (this.idsWork || key === undefined || event === undefined) continue
-      const slot: PublishedSlot = {event, sourceTime: p.sourceTime}
+      const slot: PublishedSlot = {
+        content: contentIdentity(event.detailType, event.source, event.detail),
+        sourceTime: p.sourceTime,
+      }
       const slots = this.unmatched.get(key)
       if (slots === undefined) this.unmatched.set(key, slot)
       else if (Array.isArray(slots)) slots.push(slot)
       else this.unmatched.set(key, [slots, slot])
+      if (++this.unmatchedCount > CONTENT_WINDOW) this.forgetOldestUnmatched()
+    }
+  }
+
+  /** Drop the oldest remembered publish (Map order is insertion order of its flight key). */
+  private forgetOldestUnmatched(): void {
+    for (const [key, slots] of this.unmatched) {
+      if (Array.isArray(slots) && slots.length > 1) slots.shift()
+      else this.unmatched.delete(key)
+      this.unmatchedCount--
+      return
     }
   }
 
@@ -420,9 +519,13 @@ export class RunFence {
   classify(record: DlqRecord): FenceVerdict {
     const id = record.event?.id
     if (id !== undefined) {
-      const calledAt = this.ids.get(id)
-      if (calledAt !== undefined) {
-        if (!this.idsWork) this.unmatched.clear()
+      const found = this.ids.find(id)
+      if (found >= 0) {
+        const calledAt = this.ids.get(found, 0)
+        if (!this.idsWork) {
+          this.unmatched.clear()
+          this.unmatchedCount = 0
+        }
         this.idsWork = true
         const sent = sentTime(record)
         if (sent >= 0) this.skewAtMost = Math.min(this.skewAtMost, sent - calledAt)
@@ -448,12 +551,10 @@ export class RunFence {
     const slots = Array.isArray(found) ? found : [found]
     const content = contentIdentity(event.detailType, event.source, event.detail)
     const time = eventTime(record)
-    const i = slots.findIndex((slot) => {
-      slot.content ??= contentIdentity(slot.event.detailType, slot.event.source, slot.event.detail)
-      return slot.content === content && time > slot.sourceTime
-    })
+    const i = slots.findIndex((slot) => slot.content === content && time > slot.sourceTime)
     if (i < 0) return false
     slots.splice(i, 1)
+    this.unmatchedCount--
     if (slots.length === 0) this.unmatched.delete(key)
     else if (!Array.isArray(found)) this.unmatched.set(key, slots)
     return true

@@ -32,18 +32,20 @@
  * was there before the run (a steady stream of returns or new failures can't keep it going).
  */
 import {decodeDlqMessage} from '../core/dlq-decode.js'
+import {FingerprintTable} from '../core/fingerprint-table.js'
+import {DEFAULT_MAX_HELD, HeldMessages} from '../core/held-messages.js'
 import type {BatchDecoder} from './dlq-diagnose.js'
 import type {DlqHandle, DlqQueuePort, DlqEvidence, DlqReason, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import {NotFoundError} from '../core/errors.js'
 import type {EventsPort, PutEntry} from '../core/put-entries.js'
 import {RatePacer, type PacerState} from '../core/rate-pacer.js'
 import {
-  countSkips,
   newCollapseState,
   planRedrive,
   recordEventTime,
   ruleProblem,
   RunFence,
+  tieOf,
   type RuleProblem,
   type RuleStatus,
   type CollapseState,
@@ -113,6 +115,12 @@ export interface RedriveOptions {
   /** Edited details by message id (edit-then-redrive). */
   edits?: ReadonlyMap<string, Record<string, unknown>> | undefined
   visibilitySeconds?: number
+  /**
+   * The most messages the run keeps hidden that it is done with (skipped, not selected, came back):
+   * over it the oldest are released (visibility 0). Keeps the run under SQS's in-flight quota. Default
+   * DEFAULT_MAX_HELD.
+   */
+  maxHeld?: number | undefined
   /** Long-poll wait of each receive; an empty receive ends the run. Default 1 s. */
   waitSeconds?: number
   /** Receive → publish → delete loops in parallel. Default: from the rate. */
@@ -138,8 +146,21 @@ export interface RedriveProgress {
   recovered: number
   /** This run's events that came back to the DLQ so far. */
   cameBack: number
+  /** The pace the run keeps (messages/s): the rate cap, Infinity with none, 0 before the first publish. */
   rate: number
+  /** Where that pace came from. */
+  rateSource: RateSource
+  /** The API destination's InvocationRateLimitPerSecond, when it was found (what Momento gets at most). */
+  destinationRate: number | undefined
+  /** Messages the run holds hidden now (in flight for SQS; bounded by maxHeld plus the batches in process). */
+  held: number
 }
+
+/**
+ * Where a redrive's pace comes from: --rate, the API destination's InvocationRateLimitPerSecond (the
+ * rate EventBridge delivers to Momento at most; `deploy --invocation-rate` sets it), or the default.
+ */
+export type RateSource = 'flag' | 'api-destination' | 'default' | 'unknown'
 
 /** One message that was not redriven because PutEvents (or the bus check) failed for it. */
 export interface RedriveFailure {
@@ -224,6 +245,20 @@ export interface RedriveSummary {
   /** Messages sent to the DLQ after the run started that aren't this run's events: left for the next run. */
   newArrivals: number
   rate: PacerState
+  /** Where the pace came from, and the API destination's rate limit when found. */
+  rateSource: RateSource
+  destinationRate: number | undefined
+  /**
+   * Times SQS refused a receive because of its in-flight quota (OverLimit, or an empty long poll while
+   * the queue had visible messages): the run released held messages, waited and went on.
+   */
+  overLimit: number
+  /** The most messages the run held hidden at once (its share of SQS's in-flight quota). */
+  maxHeldSeen: number
+  /** Held messages handed back before the end to stay under maxHeld (or after OverLimit): they may be received again. */
+  releasedEarly: number
+  /** The queue's depth after the run (visible + in flight + delayed; approximate), when it could be read. */
+  leftInQueue: number | undefined
   durationMs: number
   /** From the first PutEvents call to the end of the last one (the paced part of the run). */
   publishMs: number
@@ -241,6 +276,12 @@ export class RedriveAbortedError extends Error {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const MAX_LISTED = 1000
+/** How long receives may keep answering OverLimit before the run stops (someone else holds the quota). */
+const OVER_LIMIT_GIVE_UP_MS = 120_000
+/** Held messages from which an empty long poll may mean the in-flight quota, not an empty queue. */
+export const QUOTA_SUSPECT_HELD = 100
+/** Recently published collapse winners remembered for the journal line of a late superseded message. */
+const RECENT_WINNERS = 10_000
 
 /**
  * Drain the DLQ: receive, select, plan, publish, delete, until a receive comes back empty (or the
@@ -284,10 +325,21 @@ class RedriveRun {
   private readonly deferred = new Map<string, DlqRecord>()
   /** Receives in a row that brought nothing from before the run. */
   private idle = 0
-  /** Every message id received this run (a message that comes back is not processed twice). */
-  private readonly seen = new Set<string>()
-  /** Messages left in the queue this run, with their latest handle: released at the end. */
-  private readonly held = new Map<string, string>()
+  /**
+   * Every message id received this run (a message that comes back is not processed twice), as
+   * fingerprints: ~40 bytes a message, so ~40 MB for 1,000,000 (a Set of the ids would be ~100 MB).
+   * A collision makes a new message look seen: it is left in the queue, never lost.
+   */
+  private readonly seen = new FingerprintTable(0, 4096)
+  /**
+   * Messages left in the queue this run that it keeps hidden, with their latest handle: at most
+   * maxHeld (the oldest are released beyond it), the rest released at the end.
+   */
+  private readonly held: HeldMessages
+  /** Set while receives answer OverLimit: when it started. */
+  private overLimitSince: number | undefined
+  /** Empty receives checked against the queue's depth since the last progress (see emptyAtQuota). */
+  private emptyChecks = 0
   /** Published but not deleted (earlier runs, or this run's failed deletes): delete on sight, never publish. */
   private readonly pendingById = new Map<string, PendingDelete>()
   private readonly pendingByEvent = new Map<string, string>()
@@ -296,17 +348,20 @@ class RedriveRun {
   private readonly bus: FreshCheck<string | undefined>
   private readonly rules: FreshCheck<RuleStatus> | undefined
   /**
-   * Collapse winners (sent messages with a cache and key), by message id: whether they were published,
-   * and the older messages for the same key waiting to be settled with them.
+   * Collapse winners (sent messages with a cache and key) whose PutEvents hasn't settled yet, by message
+   * id, with the older messages for the same key waiting to be settled with them; and the latest such
+   * winner per cache and key. Both hold only what is in flight: the run's whole history is in
+   * `collapseState` (compact).
    */
-  private readonly winners = new Map<
-    string,
-    {status: 'planned' | 'published' | 'failed'; newEventId?: string; losers: DlqRecord[]}
-  >()
+  private readonly winners = new Map<string, {identity: string; losers: DlqRecord[]}>()
+  private readonly inFlightWinner = new Map<string, string>()
+  /** Cache and key → the new event id of its published winner, for the latest RECENT_WINNERS. */
+  private readonly recentWinners = new Map<string, string>()
   private stopping = false
   private fatal: unknown
   private selectedCount = 0
-  private readonly skipAll: Array<{reason: SkipReason}> = []
+  private destinationRate: number | undefined
+  private rateSource: RateSource = 'unknown'
   private firstPut: number | undefined
   private lastPut: number | undefined
 
@@ -318,6 +373,11 @@ class RedriveRun {
     this.sleep = deps.sleep ?? defaultSleep
     this.started = this.now()
     this.fence = new RunFence(this.started)
+    this.held = new HeldMessages(
+      options.maxHeld ?? DEFAULT_MAX_HELD,
+      (options.visibilitySeconds ?? DEFAULT_VISIBILITY_SECONDS) * 1000,
+      this.now,
+    )
     const order = {n: 0}
     this.bus = new FreshCheck(order, async (bus) => {
       try {
@@ -361,6 +421,12 @@ class RedriveRun {
       cameBack: {total: 0, byReason: {}, messages: []},
       newArrivals: 0,
       rate: {target: 0, current: 0, decreases: 0},
+      rateSource: 'unknown',
+      destinationRate: undefined,
+      overLimit: 0,
+      maxHeldSeen: 0,
+      releasedEarly: 0,
+      leftInQueue: undefined,
       durationMs: 0,
       publishMs: 0,
     }
@@ -394,6 +460,7 @@ class RedriveRun {
       // Deletes that failed (expired handle): find those messages again and delete them.
       for (let sweep = 0; sweep < 20 && this.hasOwnPending() && !this.stopping && this.fatal === undefined; sweep++) {
         const raws = await this.receive()
+        if (raws === 'over-limit') continue
         if (raws.length === 0) break
         await this.processRaw(raws, () => false)
       }
@@ -414,15 +481,51 @@ class RedriveRun {
     try {
       while (!this.stopping && this.fatal === undefined && !this.selectionComplete()) {
         const raws = await this.receive()
-        if (raws.length === 0) return
+        if (raws === 'over-limit') continue
+        if (raws.length === 0) {
+          if (await this.emptyAtQuota()) continue
+          return
+        }
         const progress = await this.processRaw(raws, this.options.select ?? (() => true))
-        if (progress) this.idle = 0
-        else if (++this.idle >= IDLE_RECEIVES) return
+        await this.releaseOverflow()
+        if (progress) this.idle = this.emptyChecks = 0
+        // Once held messages were handed back they can be received again before what is still unread
+        // (SQS doesn't say in which order a standard queue returns them): wade through more before
+        // taking the queue as read.
+        else if (++this.idle >= (this.summary.releasedEarly > 0 ? IDLE_RECEIVES * 10 : IDLE_RECEIVES)) return
       }
     } catch (error) {
       this.fatal ??= error
       this.stopping = true
     }
+  }
+
+  /**
+   * An empty long poll while the run holds messages and the queue says some are visible: at the in-flight
+   * quota SQS answers a long poll with nothing instead of OverLimit (quotas-queues), so "empty" may not
+   * be. Release the oldest half of what is held and receive again (a few times per run at most).
+   */
+  private async emptyAtQuota(): Promise<boolean> {
+    // A run holding only a few can't be what fills the quota (and the queue's visible count lags by up to
+    // a minute, so it would only release for nothing); five checks in a row without progress end the run.
+    if (this.held.size < QUOTA_SUSPECT_HELD || this.emptyChecks >= 5 || this.stopping) return false
+    const depth = await this.deps.queue.depth().catch(() => undefined)
+    if (!depth || depth.visible === 0) return false
+    this.emptyChecks++
+    this.summary.overLimit++
+    const release = this.held.takeOldest(Math.max(10, Math.ceil(this.held.size / 2)))
+    this.summary.releasedEarly += release.length
+    await this.deps.queue.changeVisibility(release, 0).catch(() => undefined)
+    return true
+  }
+
+  /** Hand back (visibility 0) the oldest held messages beyond maxHeld: the run's in-flight share stays bounded. */
+  private async releaseOverflow(): Promise<void> {
+    this.summary.maxHeldSeen = Math.max(this.summary.maxHeldSeen, this.held.size)
+    const over = this.held.overflow()
+    if (over.length === 0) return
+    this.summary.releasedEarly += over.length
+    await this.deps.queue.changeVisibility(over, 0).catch(() => undefined)
   }
 
   private selectionComplete(): boolean {
@@ -431,15 +534,23 @@ class RedriveRun {
     return ids !== undefined && this.selectedCount >= ids.size
   }
 
-  private async receive(): Promise<RawDlqMessage[]> {
+  private async receive(): Promise<RawDlqMessage[] | 'over-limit'> {
     const rate = this.pacer?.rate ?? this.options.rate ?? DEFAULT_REDRIVE_RATE
     // At low rates take fewer messages at once, so the pace is smooth and fewer messages sit invisible.
     const max = rate === 0 || !Number.isFinite(rate) ? 10 : Math.max(1, Math.min(10, Math.round(rate / 5)))
-    const raws = await this.deps.queue.receive({
-      max,
-      visibilityTimeoutSeconds: this.visibility(),
-      waitSeconds: this.options.waitSeconds ?? 1,
-    })
+    let raws: RawDlqMessage[]
+    try {
+      raws = await this.deps.queue.receive({
+        max,
+        visibilityTimeoutSeconds: this.visibility(),
+        waitSeconds: this.options.waitSeconds ?? 1,
+      })
+    } catch (error) {
+      if (!isOverLimit(error)) throw error
+      await this.overLimit(error)
+      return 'over-limit'
+    }
+    if (this.overLimitSince !== undefined) this.overLimitSince = undefined
     if (raws.length > 0) {
       const respondedAt = this.now()
       this.fence.observeReceive(
@@ -448,6 +559,31 @@ class RedriveRun {
       )
     }
     return raws
+  }
+
+  /**
+   * ReceiveMessage answered OverLimit: the queue's in-flight quota is reached (by this run, or by other
+   * consumers). Release the oldest half of what the run holds, wait (1–8 s, longer while it lasts) and go
+   * on; after OVER_LIMIT_GIVE_UP_MS of nothing but OverLimit, stop the run (exit 3) with what to do.
+   */
+  private async overLimit(error: unknown): Promise<void> {
+    this.summary.overLimit++
+    const now = this.now()
+    this.overLimitSince ??= now
+    if (now - this.overLimitSince > OVER_LIMIT_GIVE_UP_MS) {
+      this.summary.stoppedBecause ??=
+        `SQS kept answering OverLimit for ${Math.round((now - this.overLimitSince) / 1000)} s: the queue's in-flight ` +
+        'quota (about 120,000 messages received and not deleted) is held by other consumers. Stop them, or wait for ' +
+        'their visibility timeouts to run out, then run the command again.'
+      this.stopping = true
+      void error
+      return
+    }
+    const release = this.held.takeOldest(Math.max(10, Math.ceil(this.held.size / 2)))
+    this.summary.releasedEarly += release.length
+    if (release.length > 0) await this.deps.queue.changeVisibility(release, 0).catch(() => undefined)
+    const waited = now - this.overLimitSince
+    await this.sleep(Math.min(8000, 1000 + waited / 4) * (0.75 + Math.random() / 2))
   }
 
   private visibility(): number {
@@ -496,13 +632,13 @@ class RedriveRun {
         deleteOnly.push(record)
         continue
       }
-      if (this.seen.has(record.messageId)) {
-        // It came back (its visibility ran out while held): keep the newest handle for the release.
-        if (this.held.has(record.messageId)) this.held.set(record.messageId, record.receiptHandle)
-        else if (this.deferred.has(record.messageId)) this.deferred.set(record.messageId, record)
+      if (!this.seen.add(record.messageId)) {
+        // Received again (released over maxHeld, or its visibility ran out): hidden again now, so held
+        // with the newest handle (counted in the run's in-flight share, released at the end).
+        if (this.deferred.has(record.messageId)) this.deferred.set(record.messageId, record)
+        else this.held.set(record.messageId, record.receiptHandle)
         continue
       }
-      this.seen.add(record.messageId)
       if (this.route(record, select, fresh)) progress = true
     }
     if (deleteOnly.length > 0) await this.deleteRecovered(deleteOnly)
@@ -573,17 +709,23 @@ class RedriveRun {
     const settleNow: Array<{record: DlqRecord; newEventId: string}> = []
     for (const send of plan.send) {
       if (send.identity !== undefined && !this.options.dryRun) {
-        this.winners.set(send.record.messageId, {status: 'planned', losers: []})
+        this.winners.set(send.record.messageId, {identity: send.identity, losers: []})
+        this.inFlightWinner.set(send.identity, send.record.messageId)
       }
     }
     for (const skip of plan.skip) {
       this.held.set(skip.record.messageId, skip.record.receiptHandle)
-      const winner = skip.supersededBy !== undefined ? this.winners.get(skip.supersededBy) : undefined
-      if (winner?.status === 'published' && winner.newEventId !== undefined) {
-        settleNow.push({record: skip.record, newEventId: winner.newEventId})
-      } else if (winner?.status === 'planned') winner.losers.push(skip.record)
+      const status = skip.identity !== undefined ? this.collapseState.get(skip.identity)?.status : undefined
+      if (status === 'published' && skip.identity !== undefined && !this.options.dryRun) {
+        // The newer event is out: this one is settled with it (deleted, never published).
+        settleNow.push({record: skip.record, newEventId: this.recentWinners.get(skip.identity) ?? 'superseded'})
+      } else if (status === 'planned' && skip.identity !== undefined) {
+        const inFlight = this.inFlightWinner.get(skip.identity)
+        const winner = inFlight !== undefined ? this.winners.get(inFlight) : undefined
+        winner?.losers.push(skip.record)
+      }
       this.summary.skipped++
-      this.skipAll.push({reason: skip.reason})
+      this.summary.skippedByReason[skip.reason] = (this.summary.skippedByReason[skip.reason] ?? 0) + 1
       if (this.summary.skips.length < MAX_LISTED) {
         this.summary.skips.push({
           messageId: skip.record.messageId,
@@ -611,12 +753,19 @@ class RedriveRun {
   private async getPacer(first: PlannedSend | undefined): Promise<RatePacer> {
     if (this.pacer) return this.pacer
     this.pacerReady ??= (async () => {
-      let rate = this.options.rate
       const ruleArn = first?.record.ruleArn
-      if (rate === undefined && ruleArn && this.deps.discoverRate) {
-        rate = await this.deps.discoverRate(ruleArn).catch(() => undefined)
+      // The API destination's rate limit is looked up even with --rate: it is what reaches Momento at
+      // most, so the ETA and the warning about a --rate above it need it.
+      if (ruleArn && this.deps.discoverRate && this.options.bus === undefined) {
+        this.destinationRate = await this.deps.discoverRate(ruleArn).catch(() => undefined)
       }
-      this.pacer = new RatePacer({rate: rate ?? DEFAULT_REDRIVE_RATE, now: this.now})
+      let rate = this.options.rate
+      this.rateSource = 'flag'
+      if (rate === undefined) {
+        rate = this.destinationRate ?? DEFAULT_REDRIVE_RATE
+        this.rateSource = this.destinationRate !== undefined ? 'api-destination' : 'default'
+      }
+      this.pacer = new RatePacer({rate, now: this.now})
       return this.pacer
     })()
     return this.pacerReady
@@ -760,10 +909,8 @@ class RedriveRun {
     for (const p of published) {
       const winner = this.winners.get(p.send.record.messageId)
       if (!winner) continue
-      winner.status = 'published'
-      winner.newEventId = p.eventId
+      this.settleWinner(p.send.record.messageId, winner.identity, 'published', p.eventId)
       for (const record of winner.losers) losers.push({record, newEventId: p.eventId})
-      winner.losers = []
     }
     const loserItems = losers.map((l) => ({
       messageId: l.record.messageId,
@@ -785,7 +932,11 @@ class RedriveRun {
     const failed = new Set(result.failed.map((f) => f.messageId))
     this.journalSafely(() => this.deps.journal.deleted(items.filter((i) => !failed.has(i.messageId))))
     for (const item of items) {
-      if (!failed.has(item.messageId)) continue
+      if (!failed.has(item.messageId)) {
+        // Received again meanwhile (a slow batch) and held with the newer handle: it is gone now.
+        this.held.delete(item.messageId)
+        continue
+      }
       if (!journaled && this.summary.journalFailure) {
         // Published, still in the queue, unknown to the journal: released at the end, published again later.
         this.summary.journalFailure.notJournaled++
@@ -918,14 +1069,26 @@ class RedriveRun {
     this.stopping = true
   }
 
+  /** A collapse winner's PutEvents settled: record it in the run's state, forget it as in flight. */
+  private settleWinner(messageId: string, identity: string, status: 'published' | 'failed', newEventId?: string) {
+    this.winners.delete(messageId)
+    if (this.inFlightWinner.get(identity) === messageId) this.inFlightWinner.delete(identity)
+    this.collapseState.settle(identity, tieOf(messageId), status)
+    if (status === 'published' && newEventId !== undefined) {
+      this.recentWinners.delete(identity)
+      this.recentWinners.set(identity, newEventId)
+      if (this.recentWinners.size > RECENT_WINNERS) {
+        const oldest = this.recentWinners.keys().next().value
+        if (oldest !== undefined) this.recentWinners.delete(oldest)
+      }
+    }
+  }
+
   private fail(send: PlannedSend, errorCode: string, errorMessage: string): void {
     this.held.set(send.record.messageId, send.record.receiptHandle)
     const winner = this.winners.get(send.record.messageId)
-    if (winner) {
-      // Its older siblings stay in the queue with it.
-      winner.status = 'failed'
-      winner.losers = []
-    }
+    // Its older siblings stay in the queue with it.
+    if (winner) this.settleWinner(send.record.messageId, winner.identity, 'failed')
     this.summary.failed++
     if (this.summary.failures.length < MAX_LISTED) {
       this.summary.failures.push({
@@ -947,6 +1110,9 @@ class RedriveRun {
       recovered: this.summary.recovered,
       cameBack: this.summary.cameBack.total,
       rate: this.pacer?.rate ?? 0,
+      rateSource: this.rateSource,
+      destinationRate: this.destinationRate,
+      held: this.held.size,
     })
   }
 
@@ -954,11 +1120,16 @@ class RedriveRun {
     // Deferred messages not decided (the run stopped first) stay in the queue like the rest.
     for (const record of this.deferred.values()) this.held.set(record.messageId, record.receiptHandle)
     this.deferred.clear()
+    this.summary.maxHeldSeen = Math.max(this.summary.maxHeldSeen, this.held.size)
     // Everything left in the queue becomes visible again now, not after the visibility timeout.
-    const handles = [...this.held].map(([messageId, receiptHandle]) => ({messageId, receiptHandle}))
-    this.held.clear()
+    const handles = this.held.drain()
     if (handles.length > 0) await this.deps.queue.changeVisibility(handles, 0).catch(() => undefined)
-    this.summary.skippedByReason = countSkips(this.skipAll)
+    if (!this.options.dryRun) {
+      const depth = await this.deps.queue.depth().catch(() => undefined)
+      if (depth) this.summary.leftInQueue = depth.visible + depth.inFlight + depth.delayed
+    }
+    this.summary.rateSource = this.rateSource
+    this.summary.destinationRate = this.destinationRate
     this.summary.interrupted = this.options.signal?.aborted === true
     this.summary.rate = this.pacer?.state() ?? {target: this.options.rate || Infinity, current: 0, decreases: 0}
     this.summary.durationMs = this.now() - this.started
@@ -1055,4 +1226,15 @@ function isThrottle(error: unknown): boolean {
     current = e.cause
   }
   return names.some((n) => typeof n === 'string' && /Throttl|TooManyRequests|RequestLimitExceeded/i.test(n))
+}
+
+/** SQS's in-flight quota answer to ReceiveMessage (code OverLimit; HTTP 403 in the query-era model). */
+export function isOverLimit(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; depth < 3 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as {name?: unknown; code?: unknown; cause?: unknown}
+    if (e.name === 'OverLimit' || e.code === 'OverLimit' || e.code === 'EB_SQS_OVER_LIMIT') return true
+    current = e.cause
+  }
+  return false
 }

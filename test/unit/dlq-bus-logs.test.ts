@@ -107,7 +107,9 @@ describe('busLogDecoder', () => {
     const queue = new FakeQueue(Array.from({length: 3}, (_, i) => opaque(i)))
     const {lookup, queries} = fakeLookup()
     const lines: string[] = []
-    await exportDlq(queue, {write: (line) => void lines.push(line)}, {decoder: busLogDecoder(plainDecoder(), lookup)})
+    // The export writes a batch of whole lines at a time.
+    const sink = {write: (text: string) => void lines.push(...text.split('\n').filter(Boolean))}
+    await exportDlq(queue, sink, {decoder: busLogDecoder(plainDecoder(), lookup)})
     expect(queries).toHaveLength(1)
     const decoded = lines.map(
       (l) => (JSON.parse(l) as {decoded: {evidence: string; busLog?: {httpStatus: number}}}).decoded,

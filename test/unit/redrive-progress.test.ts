@@ -12,6 +12,9 @@ const at = (over: Partial<RedriveProgress>): RedriveProgress => ({
   recovered: 0,
   cameBack: 0,
   rate: 0,
+  rateSource: 'unknown',
+  destinationRate: undefined,
+  held: 0,
   ...over,
 })
 

@@ -114,6 +114,18 @@ export function createDlqQueue(clients: AwsClients, queueUrl: string, options: C
           systemAttributes: {...(m.Attributes ?? {})} as Record<string, string>,
         }))
       } catch (error) {
+        // OverLimit is an HTTP 403 (query-era model): without this it would read as rejected credentials.
+        if (isOverLimitError(error)) {
+          throw new RemoteError(
+            `SQS refused to receive from ${name}: the queue's in-flight quota is reached (OverLimit; about 120,000 ` +
+              'messages received and not yet deleted).',
+            {
+              cause: error,
+              code: 'EB_SQS_OVER_LIMIT',
+              hints: ['Wait for other consumers to delete or release what they hold.'],
+            },
+          )
+        }
         throw fail(error, "Can't read the dead-letter queue")
       }
     },
@@ -312,4 +324,12 @@ export async function locateDlq(
   }
   await createDlqQueue(clients, located.queueUrl, options).depth()
   return located
+}
+
+/** The SDK's error for SQS's OverLimit (JSON `__type` OverLimit, or the query code of the same name). */
+function isOverLimitError(error: unknown): boolean {
+  const e = error as {name?: unknown; Code?: unknown; code?: unknown} | null
+  return (
+    typeof e === 'object' && e !== null && (e.name === 'OverLimit' || e.Code === 'OverLimit' || e.code === 'OverLimit')
+  )
 }

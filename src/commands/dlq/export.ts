@@ -8,17 +8,15 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {busLogFlags, checkBusLogFlags, busLogSummary, type BusLogSummary, withBusLogs} from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqLimitFlag, dlqQueueFlags, filterFromFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
 import {ConflictError, UsageError} from '../../core/errors.js'
+import {DEFAULT_MAX_HELD} from '../../core/held-messages.js'
 import {plainDecoder} from '../../services/dlq-diagnose.js'
-import {exportDlq, type LineSink} from '../../services/dlq-export.js'
+import {EXPORT_LOOPS, exportDlq, type DlqExportSummary, type LineSink} from '../../services/dlq-export.js'
 import {plural} from '../../core/text-width.js'
 
 /** What `dlq export --json` prints (with `--file -` the lines themselves go to stdout instead). */
-export interface DlqExportResult {
+export interface DlqExportResult extends DlqExportSummary {
   file: string
   queueUrl: string
-  exported: number
-  scanned: number
-  truncated: boolean
   /** The event bus's log join, when a log group was read (or tried). */
   busLogs?: BusLogSummary | undefined
 }
@@ -32,7 +30,12 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     'the end, so a failed export leaves an existing file as it was. A symbolic link at --file is refused (exit 2): ' +
     'pass the real path. `--file -` writes the lines to stdout. ' +
     "When the stack delivers the event bus's logs, the decoding takes each failure's HTTP status and Momento's " +
-    'answer from them (--no-logs to skip).'
+    'answer from them (--no-logs to skip). ' +
+    'It streams: each batch is written as it is read, so memory stays flat however large the queue. Reading ' +
+    'hides messages (SQS counts them in flight, about 120,000 at most per queue); the export hides at most ' +
+    '--max-in-flight at once and hands the oldest back beyond that, never writing a message twice. A full disk ' +
+    'fails with exit 1 and an unwritable path with exit 2; either way the partial file is removed and nothing ' +
+    'is deleted from the queue.'
   static override examples = [
     '<%= config.bin %> dlq export --file dlq.ndjson',
     '<%= config.bin %> dlq export --file - --reason timeout | jq .decoded.explanation',
@@ -44,6 +47,12 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     ...dlqLimitFlag(undefined),
     file: Flags.string({char: 'f', summary: 'NDJSON file to write, or - for stdout.', required: true}),
     force: Flags.boolean({summary: 'Overwrite the file if it exists.'}),
+    'max-in-flight': Flags.integer({
+      summary: 'The most messages the export keeps hidden at once (SQS allows about 120,000 in flight per queue).',
+      default: DEFAULT_MAX_HELD,
+      min: 100,
+      max: 110_000,
+    }),
     ...busLogFlags,
   }
 
@@ -90,7 +99,14 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     )
     let summary
     try {
-      summary = await exportDlq(queue, sink, {filter, limit: this.flags.limit, decoder: logs.decode})
+      summary = await exportDlq(queue, sink, {
+        filter,
+        limit: this.flags.limit,
+        decoder: logs.decode,
+        // One batch of 10 per loop may be hidden besides the held ones.
+        maxHeld: Math.max(10, this.flags['max-in-flight'] - EXPORT_LOOPS * 10),
+        loops: EXPORT_LOOPS,
+      })
     } catch (error) {
       await target?.abort()
       throw error
@@ -102,9 +118,17 @@ export default class DlqExport extends BaseCommand<typeof DlqExport> {
     if (!this.jsonEnabled()) {
       const where = toStdout ? 'stdout' : this.flags.file
       const more = summary.truncated ? ` (stopped at --limit ${this.flags.limit})` : ''
+      const pace = `${(summary.durationMs / 1000).toFixed(1)} s, ${summary.perSecond} messages/s`
       this.logToStderr(
-        `Exported ${summary.exported} of ${plural(summary.scanned, 'message')} to ${where}${more}; nothing was deleted.`,
+        `Exported ${summary.exported} of ${plural(summary.scanned, 'message')} to ${where}${more} in ${pace}; nothing was deleted.`,
       )
+      // Receives sample a large queue: say so when fewer were read than the queue counted at the start.
+      if (!summary.truncated && summary.depthAtStart !== undefined && summary.scanned < summary.depthAtStart) {
+        this.logToStderr(
+          `The queue counted about ${summary.depthAtStart} messages at the start (an approximate count, which includes ` +
+            "messages other consumers held hidden); run the export again if that's more than you expected.",
+        )
+      }
     }
     return result
   }

@@ -26,6 +26,7 @@ import {isFiltering, matchesFilter} from '../../core/dlq-filter.js'
 import {ExitCode, MomentoEbError, UsageError} from '../../core/errors.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import {diffDetail, formatEditFile, parseEditFile, type FieldChange} from '../../core/redrive-entry.js'
+import {DEFAULT_MAX_HELD} from '../../core/held-messages.js'
 import {cacheSetExpiry, SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import {type BatchDecoder, plainDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
@@ -41,6 +42,7 @@ import {
   DEFAULT_REDRIVE_RATE,
   DEFAULT_VISIBILITY_SECONDS,
   newRunId,
+  UNCAPPED_LOOPS,
   RedriveAbortedError,
   redriveQueue,
   redriveRecords,
@@ -120,6 +122,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     }),
     edit: Flags.boolean({summary: 'Edit the selected events in $VISUAL/$EDITOR first (validated, diffed, confirmed).'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask for confirmation.'}),
+    'max-in-flight': Flags.integer({
+      summary:
+        'The most messages this run keeps hidden at once (skipped, not matching, in process); SQS allows about 120,000 in flight per queue.',
+      default: DEFAULT_MAX_HELD,
+      min: 100,
+      max: 110_000,
+    }),
     'visibility-timeout': Flags.integer({
       summary: 'Seconds a received message stays hidden while it is redriven (extended when slow).',
       default: DEFAULT_VISIBILITY_SECONDS,
@@ -301,6 +310,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       dryRun: flags['dry-run'],
       decoder: run.decoder,
       visibilitySeconds: flags['visibility-timeout'],
+      // Besides the held ones, each receive loop has at most one batch of 10 hidden while it works on it.
+      maxHeld: Math.max(10, flags['max-in-flight'] - (rate === 0 ? UNCAPPED_LOOPS : 16) * 10),
       region: this.ctx.target.region,
       runId,
       signal: controller.signal,
@@ -342,7 +353,10 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       // Events that came back failed again downstream: like failed entries, the run is only partly done
       // (the summary is complete; what is left is in the queue), so exit 3, not 0.
       if (result.interrupted) process.exitCode = exitFor[stoppedBy ?? 'SIGINT']
-      else if (result.failed > 0 || result.cameBack.total > 0) process.exitCode = ExitCode.Partial
+      else if (result.failed > 0 || result.cameBack.total > 0 || result.stoppedBecause !== undefined) {
+        // A run stopped early (e.g. SQS kept answering OverLimit) left work in the queue: partly done.
+        process.exitCode = ExitCode.Partial
+      }
       return result
     } catch (error) {
       progress?.done()
@@ -541,6 +555,24 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       } catch {
         // SIGHUP: the terminal may be gone.
       }
+    }
+    if (result.overLimit > 0) {
+      this.logToStderr(
+        `SQS answered OverLimit ${plural(result.overLimit, 'time')} (the queue's in-flight quota): the run released what it held and went on.`,
+      )
+    }
+    const flagRate = this.flags.rate
+    if (
+      flagRate !== undefined &&
+      flagRate > 0 &&
+      result.destinationRate !== undefined &&
+      flagRate > result.destinationRate
+    ) {
+      this.logToStderr(
+        `--rate ${flagRate} is above the API destination's InvocationRateLimitPerSecond (${result.destinationRate}): ` +
+          `EventBridge delivers at most ${result.destinationRate}/s to Momento and holds the rest in its retry window ` +
+          '(events older than MaximumEventAgeInSeconds come back to the DLQ).',
+      )
     }
     if (result.deleteFailed) {
       this.logToStderr(
