@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {UNCAPPED_LOOPS} from '../../src/services/redrive.js'
 import {cleanEnv, collect, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
-import {cacheSetTarget, fillDlq, queueCounts} from '../helpers/dlq-fill.js'
+import {cacheSetTarget, queueCounts, seedDlq} from '../helpers/dlq-fill.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -50,7 +50,7 @@ describe('dlq redrive crash and resume at 100,000 messages', () => {
     integration = await deployIntegrationWithSdk(sandbox)
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
-    await fillDlq(sqs, integration, await cacheSetTarget(sandbox, integration), COUNT, () => 'crash')
+    await seedDlq(sandbox, integration, await cacheSetTarget(sandbox, integration), COUNT, 'crash')
     expect(await depth()).toBe(COUNT)
   }, 180_000)
 

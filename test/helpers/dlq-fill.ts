@@ -21,6 +21,37 @@ export async function cacheSetTarget(sandbox: RunningSandbox, integration: Integ
   }
 }
 
+/** Dead letter i: a cacheSet of key `k-<i>` in `cache`, with the attributes EventBridge writes. */
+function deadLetter(integration: Integration, targetArn: string, time: string, i: number | '{{i}}', cache: string) {
+  return {
+    MessageBody: JSON.stringify({
+      version: '0',
+      id: `orig-${i}`,
+      'detail-type': 'cacheSet',
+      source: 'outage-test',
+      account: '000000000000',
+      time,
+      region: 'us-east-1',
+      resources: [],
+      detail: {cacheName: cache, key: `k-${i}`, message: `v-${i}`, ttl: 3600, ttl_seconds: 3600},
+    }),
+    MessageAttributes: {
+      RULE_ARN: {DataType: 'String', StringValue: integration.ruleArns.cacheSet},
+      TARGET_ARN: {DataType: 'String', StringValue: targetArn},
+      ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+      ERROR_MESSAGE: {
+        DataType: 'String',
+        StringValue:
+          'API destination endpoint returned HTTP 503 (Service Unavailable): {"status":503,"title":"Service Unavailable"}',
+      },
+      RETRY_ATTEMPTS: {DataType: 'String', StringValue: '185'},
+      EXHAUSTED_RETRY_CONDITION: {DataType: 'String', StringValue: 'MaximumEventAgeInSeconds'},
+    },
+  }
+}
+
+const eventTime = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
 /** Send `count` dead letters; message i is a cacheSet of key `k-<i>` in `cacheOf(i)`. */
 export async function fillDlq(
   sqs: SQSClient,
@@ -29,36 +60,11 @@ export async function fillDlq(
   count: number,
   cacheOf: (i: number) => string,
 ): Promise<void> {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const time = eventTime()
   const send = async (b: number) => {
     const Entries = Array.from({length: Math.min(10, count - b * 10)}, (_, j) => {
       const i = b * 10 + j
-      return {
-        Id: `m${j}`,
-        MessageBody: JSON.stringify({
-          version: '0',
-          id: `orig-${i}`,
-          'detail-type': 'cacheSet',
-          source: 'outage-test',
-          account: '000000000000',
-          time,
-          region: 'us-east-1',
-          resources: [],
-          detail: {cacheName: cacheOf(i), key: `k-${i}`, message: `v-${i}`, ttl: 3600, ttl_seconds: 3600},
-        }),
-        MessageAttributes: {
-          RULE_ARN: {DataType: 'String', StringValue: integration.ruleArns.cacheSet},
-          TARGET_ARN: {DataType: 'String', StringValue: targetArn},
-          ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
-          ERROR_MESSAGE: {
-            DataType: 'String',
-            StringValue:
-              'API destination endpoint returned HTTP 503 (Service Unavailable): {"status":503,"title":"Service Unavailable"}',
-          },
-          RETRY_ATTEMPTS: {DataType: 'String', StringValue: '185'},
-          EXHAUSTED_RETRY_CONDITION: {DataType: 'String', StringValue: 'MaximumEventAgeInSeconds'},
-        },
-      }
+      return {Id: `m${j}`, ...deadLetter(integration, targetArn, time, i, cacheOf(i))}
     })
     const out = await sqs.send(new SendMessageBatchCommand({QueueUrl: integration.dlqUrl, Entries}))
     if ((out.Failed ?? []).length > 0) throw new Error(`SendMessageBatch failed: ${JSON.stringify(out.Failed)}`)
@@ -70,6 +76,31 @@ export async function fillDlq(
       while (next < batches) await send(next++)
     }),
   )
+}
+
+/**
+ * The same dead letters as {@link fillDlq}, all in one cache, stored through the sandbox's
+ * benchmark seed route (`POST /_sandbox/sqs/seed`, the SendMessage code without a request per
+ * batch): 100,000 messages in seconds instead of minutes. For tests whose subject is what happens
+ * to the messages afterwards, not how they were sent.
+ */
+export async function seedDlq(
+  sandbox: RunningSandbox,
+  integration: Integration,
+  targetArn: string,
+  count: number,
+  cache: string,
+): Promise<void> {
+  const res = await fetch(`${sandbox.endpoint}/_sandbox/sqs/seed`, {
+    method: 'POST',
+    headers: {'content-type': 'application/json'},
+    body: JSON.stringify({
+      queue: integration.dlqUrl,
+      count,
+      messages: [deadLetter(integration, targetArn, eventTime(), '{{i}}', cache)],
+    }),
+  })
+  if (!res.ok) throw new Error(`seed failed: ${res.status} ${await res.text()}`)
 }
 
 /** The queue's visible and hidden (in flight) counts. */
