@@ -151,6 +151,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await ui
     const source: FeedSource = {
       updates: (signal) => filtered(feed.updates(signal), filter),
+      hold: (ids) => feed.hold(ids),
     }
     // The view draws on the alternate screen: after q, Ctrl-C, SIGTERM or a fatal error the shell's
     // screen comes back as it was, without the last frame in the scrollback.
