@@ -205,6 +205,8 @@ export interface LocatedQueue {
   stack: string | undefined
   /** The stack's outputs, when the queue was found through the stack (e.g. BusLogGroupName for the log join). */
   outputs?: Record<string, string> | undefined
+  /** The queue's counts as read to check it exists (GetQueueAttributes). */
+  depth?: DlqDepth | undefined
 }
 
 /**
@@ -310,6 +312,7 @@ export async function locateDlq(
   } else {
     located = await findStackDlq(createStackReader(clients, options), input.stack)
   }
-  await createDlqQueue(clients, located.queueUrl, options).depth()
-  return located
+  // Reading the counts proves the queue exists and is readable; callers may use them as a start.
+  const depth = await createDlqQueue(clients, located.queueUrl, options).depth()
+  return {...located, depth}
 }
