@@ -303,7 +303,7 @@ export async function benchWatchScale({runs, quick}) {
     const sqs = new SQSClient(awsConfig(sandbox.endpoint))
     const firsts = []
     const baseFirsts = []
-    for (let i = 0; i < Math.max(3, runs); i++) {
+    for (let i = 0; i < Math.max(5, runs); i++) {
       firsts.push(await watchBig(sandbox.endpoint, big, sqs, {hold: false}))
       if (haveBase) baseFirsts.push(await watchBig(sandbox.endpoint, big, sqs, {bin: baseBin, hold: false}))
     }

@@ -71,9 +71,6 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     const stop = () => controller.abort()
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
-    // The view's modules load while the queue is looked up: on a terminal the first frame comes sooner.
-    const ui = this.ctx.output.interactive && !this.jsonEnabled() ? loadWatchUi() : undefined
-    ui?.catch(() => undefined)
     try {
       const filter = filterFromFlags(this.flags)
       checkBusLogFlags(this.flags)
@@ -108,7 +105,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       })
       if (interactive) {
         try {
-          await this.watchInTerminal(ui ?? loadWatchUi(), feed, queue, name, filter, controller.signal)
+          await this.watchInTerminal(feed, queue, name, filter, controller.signal)
         } finally {
           if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
         }
@@ -148,27 +145,30 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
 
   /** TTY: mount the Ink view; one root owns exit(). A fatal feed error ends the run with that error. */
   private async watchInTerminal(
-    ui: ReturnType<typeof loadWatchUi>,
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
     name: string,
     filter: DlqFilter,
     signal: AbortSignal,
   ) {
-    // The first poll (the depth and a first sample) starts now and overlaps loading the view's modules.
+    // The first poll (the depth and a first sample) starts now, before the view's modules load.
     const early = startEarly((s) => filtered(feed.updates(s), filter), signal)
     // The view draws on the alternate screen: after q, Ctrl-C, SIGTERM or a fatal error the shell's
     // screen comes back as it was, without the last frame in the scrollback.
     const leaveScreen = enterAlternateScreen(process.stdout)
     try {
-      // Whichever comes first: the first poll is drawn as plain text while the view still loads.
+      // The view's modules (Ink, React, Yoga: a second of CPU on a busy machine) load after the first
+      // poll, not during it: on one thread they would only delay it. The first poll is drawn as plain
+      // text meanwhile. A first poll that hangs (a network timeout) does not hold the view back long.
+      let timer: NodeJS.Timeout | undefined
       const first = await Promise.race([
-        ui.then(
-          () => undefined,
-          () => undefined,
-        ),
         early.first,
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FIRST_POLL_WAIT_MS))),
       ])
+      clearTimeout(timer)
+      if (signal.aborted) return
+      const ui = loadWatchUi()
+      ui.catch(() => undefined)
       const queueName = isFiltering(filter) ? `${name} (flags filter)` : name
       const lines =
         first === undefined
@@ -189,7 +189,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
 
   /** Mount the Ink view on the alternate screen (already entered) and wait until it exits. */
   private async mountView(
-    [{render}, {createElement}, {WatchApp}, {createTheme}]: Awaited<ReturnType<typeof loadWatchUi>>,
+    [{render}, {createElement}, {WatchApp}, {createTheme}]: WatchUi,
     updates: FeedSource['updates'],
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
@@ -336,6 +336,9 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   }
 }
 
+/** How long the view's modules wait for the first poll before they load anyway. */
+const FIRST_POLL_WAIT_MS = 1_500
+
 /** Cursor to the top left, screen cleared. */
 const HOME_AND_CLEAR = '\u001B[H\u001B[2J'
 
@@ -345,6 +348,8 @@ const HOME_AND_CLEAR = '\u001B[H\u001B[2J'
  * measure (with a diff of the props) for every render, which with 10,000 records grew the process past
  * 1.5 GB and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
  */
+type WatchUi = Awaited<ReturnType<typeof loadWatchUi>>
+
 function loadWatchUi() {
   const nodeEnv = process.env['NODE_ENV']
   if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
