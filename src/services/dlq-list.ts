@@ -34,6 +34,11 @@ export interface PeekOptions {
    * `maxEmptyReceives` is then ignored. Default false (the receive-only rule).
    */
   stopOnDepth?: boolean | undefined
+  /**
+   * With `stopOnDepth`: the queue's counts, read just before (the queue lookup reads them to check the
+   * queue): the scan starts with them instead of reading them again alongside its first receive.
+   */
+  startDepth?: DlqDepth | undefined
 }
 
 /** What a peek found. */
@@ -133,7 +138,7 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
  * - GetQueueAttributes' ApproximateNumberOfMessages (visible) and ...NotVisible (in flight) are
  *   approximate and eventually consistent (the guide: about a minute after producers stop).
  *
- * The rule: the counts are read at the start, alongside the first receive. Every receive is a long
+ * The rule: the counts are read at the start, alongside the first receive (or just before it: `startDepth`). Every receive is a long
  * poll of `waitSeconds` (default 1), so it returns at once while anything is visible. Once the scan
  * holds at least as many messages as were visible at the start, the counts are read again before the
  * next receive: if they say nothing is visible (everything left is in flight, most of it hidden by
@@ -161,7 +166,9 @@ async function peekWithDepth(queue: DlqQueuePort, options: PeekOptions): Promise
     queue.receive({max: 10, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, waitSeconds})
   try {
     // The counts at the start and the first long poll go out together: one round trip.
-    const [start, first] = await Promise.all([queue.depth(), receive()])
+    // Counts read by the caller a moment before serve as well (one round trip less): counts that are
+    // too low make the scan read them again sooner; too high, wait for one empty long poll more.
+    const [start, first] = await Promise.all([options.startDepth ?? queue.depth(), receive()])
     depth = start
     let batch: RawDlqMessage[] | undefined = first
     let emptyPolls = 0

@@ -1,8 +1,10 @@
 /**
  * Exact counts of a dead-letter queue too big to keep in memory. Every message `dlq watch` reads is
  * counted once by reason, cache and detail type, and remembered by a 64-bit hash of its message id
- * (not the id, not the record): 17 bytes a slot in typed arrays, the slots between a quarter and half
- * full, so 34–68 bytes a message: 36 MB for 1,000,000 messages, against ~1.6 KB for a decoded record. A second read of the same
+ * (not the id, not the record): 21 bytes a slot in typed arrays (with its SentTimestamp in seconds, so
+ * the oldest message still counted can be found again when the oldest goes), the slots between a
+ * quarter and half full, so 42–84 bytes a message: 44 MB for 1,000,000 messages, against ~1.6 KB for a
+ * decoded record. A second read of the same
  * message (the rotation comes back to it) is recognised and not counted again; a message that is
  * deleted or found gone is taken off the counts with the tags it was counted under.
  *
@@ -37,6 +39,8 @@ export interface Tags {
   readonly reason: number
   readonly cache: number
   readonly type: number
+  /** SentTimestamp in whole seconds (rounded down), 0 when the message carried none. */
+  readonly sent?: number | undefined
 }
 
 /**
@@ -52,6 +56,7 @@ export class IdTable {
   private reasonOf: Uint8Array
   private cacheOf: Uint16Array
   private typeOf: Uint8Array
+  private sentOf: Uint32Array
   private used = 0
   private deleted = 0
 
@@ -64,6 +69,7 @@ export class IdTable {
     this.reasonOf = new Uint8Array(this.capacity)
     this.cacheOf = new Uint16Array(this.capacity)
     this.typeOf = new Uint8Array(this.capacity)
+    this.sentOf = new Uint32Array(this.capacity)
   }
 
   get size(): number {
@@ -72,7 +78,7 @@ export class IdTable {
 
   /** Bytes held by the table's arrays. */
   get bytes(): number {
-    return this.capacity * (4 + 4 + 1 + 4 + 1 + 2 + 1)
+    return this.capacity * (4 + 4 + 1 + 4 + 1 + 2 + 1 + 4)
   }
 
   private find(hi: number, lo: number): number {
@@ -111,6 +117,7 @@ export class IdTable {
     this.reasonOf[free] = tags?.reason ?? 0
     this.cacheOf[free] = tags?.cache ?? 0
     this.typeOf[free] = tags?.type ?? 0
+    this.sentOf[free] = tags?.sent ?? 0
     this.used++
     return true
   }
@@ -130,7 +137,19 @@ export class IdTable {
       reason: this.reasonOf[slot] as number,
       cache: this.cacheOf[slot] as number,
       type: this.typeOf[slot] as number,
+      sent: this.sentOf[slot] as number,
     }
+  }
+
+  /** The smallest non-zero SentTimestamp (seconds) of the messages in the table: one pass. */
+  oldestSent(): number | undefined {
+    let oldest = 0
+    for (let slot = 0; slot < this.capacity; slot++) {
+      if (this.state[slot] !== USED) continue
+      const sent = this.sentOf[slot] as number
+      if (sent !== 0 && (oldest === 0 || sent < oldest)) oldest = sent
+    }
+    return oldest === 0 ? undefined : oldest
   }
 
   /**
@@ -186,6 +205,7 @@ export class IdTable {
       reasonOf: this.reasonOf,
       cacheOf: this.cacheOf,
       typeOf: this.typeOf,
+      sentOf: this.sentOf,
       capacity: this.capacity,
     }
     this.capacity = capacity
@@ -196,6 +216,7 @@ export class IdTable {
     this.reasonOf = new Uint8Array(capacity)
     this.cacheOf = new Uint16Array(capacity)
     this.typeOf = new Uint8Array(capacity)
+    this.sentOf = new Uint32Array(capacity)
     this.used = 0
     this.deleted = 0
     for (let slot = 0; slot < old.capacity; slot++) {
@@ -210,6 +231,7 @@ export class IdTable {
       this.reasonOf[free] = old.reasonOf[slot] as number
       this.cacheOf[free] = old.cacheOf[slot] as number
       this.typeOf[free] = old.typeOf[slot] as number
+      this.sentOf[free] = old.sentOf[slot] as number
       this.used++
     }
   }
@@ -231,7 +253,10 @@ export interface TallySnapshot {
   readonly byReason: readonly NameCount[]
   readonly byCache: readonly NameCount[]
   readonly byType: readonly NameCount[]
-  /** The oldest SentTimestamp among the messages read (epoch ms), if any carried one. */
+  /**
+   * The oldest SentTimestamp among the messages read and still counted (epoch ms, whole seconds), if
+   * any carried one: a message deleted, redriven or found gone no longer sets it.
+   */
   readonly oldestSentAt: number | undefined
 }
 
@@ -270,7 +295,9 @@ export class QueueTally {
   private readonly reasonCounts = new Array<number>(REASONS.length).fill(0)
   private readonly caches = new Names()
   private readonly types = new Names()
+  /** The oldest SentTimestamp counted, in seconds; recomputed from the table once the oldest is removed. */
   private oldest: number | undefined
+  private oldestStale = false
 
   get read(): number {
     return this.table.size
@@ -300,15 +327,18 @@ export class QueueTally {
 
   /** Count a decoded record (once per message id); true if it was new. */
   add(record: DlqRecord, sweep: number): boolean {
+    const sentMs = record.sentAt === undefined ? Number.NaN : Date.parse(record.sentAt)
+    // Seconds fit a Uint32 until 2106; 0 means "no SentTimestamp".
+    const sent = Number.isFinite(sentMs) && sentMs >= 1000 ? Math.floor(sentMs / 1000) : 0
     const tags = {
       reason: REASON_INDEX.get(record.reason) ?? 0,
       cache: this.caches.id(record.cache),
       type: this.types.id(record.detailType),
+      sent,
     }
     if (!this.table.see(idKey(record.messageId), sweep, tags)) return false
     this.count(tags, 1)
-    const sent = record.sentAt === undefined ? Number.NaN : Date.parse(record.sentAt)
-    if (Number.isFinite(sent) && (this.oldest === undefined || sent < this.oldest)) this.oldest = sent
+    if (sent !== 0 && !this.oldestStale && (this.oldest === undefined || sent < this.oldest)) this.oldest = sent
     return true
   }
 
@@ -317,14 +347,32 @@ export class QueueTally {
     const tags = this.table.remove(idKey(id))
     if (!tags) return false
     this.count(tags, -1)
+    this.removedSent(tags)
     return true
   }
 
   /** Take off up to `limit` messages not seen in `sweep`, oldest sightings first; their keys (`idKeyText`). */
   removeUnseen(sweep: number, limit: number): Set<string> {
     const removed = this.table.removeUnseen(sweep, limit)
-    for (const {tags} of removed) this.count(tags, -1)
+    for (const {tags} of removed) {
+      this.count(tags, -1)
+      this.removedSent(tags)
+    }
     return new Set(removed.map((r) => r.key))
+  }
+
+  /** The oldest went away: find the next oldest when asked (one pass over the table, at most once a snapshot). */
+  private removedSent(tags: Tags): void {
+    if (tags.sent !== undefined && tags.sent !== 0 && tags.sent === this.oldest) this.oldestStale = true
+  }
+
+  /** The oldest SentTimestamp still counted, in epoch ms. */
+  oldestSentAt(): number | undefined {
+    if (this.oldestStale) {
+      this.oldest = this.table.oldestSent()
+      this.oldestStale = false
+    }
+    return this.oldest === undefined ? undefined : this.oldest * 1000
   }
 
   private count(tags: Tags, by: number): void {
@@ -345,7 +393,7 @@ export class QueueTally {
       byReason,
       byCache: this.caches.top().slice(0, 50),
       byType: this.types.top().slice(0, 20),
-      oldestSentAt: this.oldest,
+      oldestSentAt: this.oldestSentAt(),
     }
   }
 }

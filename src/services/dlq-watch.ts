@@ -22,7 +22,7 @@ import {idKeyText, QueueTally, type TallySnapshot} from './dlq-tally.js'
  * first), so messages another consumer holds in flight are not dropped by mistake.
  *
  * At outage scale (a million messages) nothing grows with the queue but the exact tally
- * ({@link QueueTally}: 34–68 bytes of typed arrays a message, by a hash of its id): every message read is
+ * ({@link QueueTally}: 42–84 bytes of typed arrays a message, by a hash of its id): every message read is
  * decoded once and counted by reason, cache and detail type, then dropped unless it belongs to the
  * window, the newest `windowSize` records by SentTimestamp, which alone keep their receipt handles
  * and go to the view. The window's size: 5,000 records are ~8 MB decoded, filter and redraw in a few
@@ -219,6 +219,8 @@ export class DlqWatchFeed {
   private paused = 0
   private polls = 0
   private readonly pool = new Map<string, string>()
+  /** Records the view is reading (selected, or open in the detail pane): never trimmed from the window. */
+  private held: ReadonlySet<string> = new Set()
 
   constructor(options: DlqWatchOptions) {
     this.port = options.port
@@ -267,6 +269,15 @@ export class DlqWatchFeed {
   /** The latest receipt handle seen for a message the window keeps. */
   latestHandle(messageId: string): string | undefined {
     return this.window.get(messageId)?.handle
+  }
+
+  /**
+   * Keep these records in the window whatever their age, until the next call replaces the set: the
+   * record the user has selected or opened must not drop out of the view (nor lose its latest receipt
+   * handle) while being read. A held record that is deleted or found gone still goes.
+   */
+  hold(messageIds: readonly string[]): void {
+    this.held = new Set(messageIds)
   }
 
   /** Stop tracking messages this process deleted or redrove; they count as gone in the next update. */
@@ -451,13 +462,16 @@ export class DlqWatchFeed {
   }
 
   /**
-   * Keep the newest `windowSize` records: drop the oldest beyond it. Records added in this poll and
-   * dropped at once never reach the view; older ones leave it as `evicted`.
+   * Keep the newest `windowSize` records (plus any held one): drop the oldest beyond it. Records added
+   * in this poll and dropped at once never reach the view; older ones leave it as `evicted`.
    */
   private trimWindow(added: DlqRecord[], evicted: string[]): void {
     const over = this.window.size - this.windowSize
     if (over <= 0) return
-    const oldest = [...this.window.entries()].sort((a, b) => a[1].sentMs - b[1].sentMs).slice(0, over)
+    const oldest = [...this.window.entries()]
+      .filter(([id]) => !this.held.has(id))
+      .sort((a, b) => a[1].sentMs - b[1].sentMs)
+      .slice(0, over)
     const dropped = new Set<string>()
     for (const [id] of oldest) {
       this.window.delete(id)

@@ -145,7 +145,11 @@ describe('dlq watch', () => {
       })
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command)
     try {
-      const list = await waitScreen('the list', (s) => s.includes('cache-not-found') && s.includes('3 total'))
+      // The first frame may be the plain-text one drawn while the view loads (no list yet): wait for the list.
+      const list = await waitScreen(
+        'the list',
+        (s) => s.includes('cache-not-found') && s.includes('3 total') && s.includes('SENT UTC'),
+      )
       expect(list).toMatch(/DLQ momento-dlq-\w+ · 3 visible · 0 in flight/)
       expect(list).toMatch(/^> \d\d:\d\d:\d\d cache-not-found +cacheSet +missing +order-\d +404/m)
       for (const line of list.split('\n')) expect(line.length).toBeLessThanOrEqual(100)

@@ -76,6 +76,27 @@ describe('dlq list stop rule (stopOnDepth)', () => {
     expect(queue.visible).toHaveLength(5)
   })
 
+  it('starts from the counts the queue lookup read: one receive, one GetQueueAttributes', async () => {
+    const queue = new SamplingQueue(5)
+    const startDepth = await queue.depth()
+    queue.calls = []
+    const peek = await peekDlq(queue, {stopOnDepth: true, startDepth})
+    expect(peek.records).toHaveLength(5)
+    expect(queue.calls).toEqual(['receive(wait 1)', 'depth', 'release 5'])
+  })
+
+  it('with lookup counts that are stale, still reads what arrived since and never stops early', async () => {
+    // The lookup saw 2; 5 are there by the first receive (3 arrived in between).
+    const queue = new SamplingQueue(5, 2)
+    const peek = await peekDlq(queue, {stopOnDepth: true, startDepth: {visible: 2, inFlight: 0, delayed: 0}})
+    expect(peek.scanned).toBe(5)
+    // The lookup saw 8 (3 deleted since): the last word is an empty long poll, not the counts.
+    const shrunk = new SamplingQueue(5)
+    const peek2 = await peekDlq(shrunk, {stopOnDepth: true, startDepth: {visible: 8, inFlight: 0, delayed: 0}})
+    expect(peek2.scanned).toBe(5)
+    expect(shrunk.calls).toEqual(['receive(wait 1)', 'receive(wait 1)', 'release 5'])
+  })
+
   it('never uses a short poll: a queue whose short receives come back empty is read in full', async () => {
     // Long polls hand out 2 at a time (they answer as soon as they have some); short polls nothing.
     const queue = new SamplingQueue(5, 2)

@@ -340,3 +340,22 @@ describe('outcomes clear', () => {
     expect(s.redrive?.state).toBe('running')
   })
 })
+
+describe('the window of a huge queue', () => {
+  it('does not drop the selected (or open) record when the feed trims it from its window', () => {
+    let state = loaded(10)
+    state = run(state, {type: 'end'}, {type: 'openDetail'})
+    const reading = state.selectedId as string
+    expect(state.mode).toBe('detail')
+    // An update that trimmed the record just before the selection reached the feed.
+    const other = state.records[0]?.messageId as string
+    state = run(state, {type: 'feed', added: [], gone: [], evicted: [reading, other]})
+    expect(state.mode).toBe('detail')
+    expect(selectedRecord(state)?.messageId).toBe(reading)
+    expect(state.records.map((r) => r.messageId)).not.toContain(other)
+    // Gone for real (deleted elsewhere, found gone): it goes, and the pane closes.
+    state = run(state, {type: 'feed', added: [], gone: [reading]})
+    expect(state.mode).toBe('list')
+    expect(state.records.map((r) => r.messageId)).not.toContain(reading)
+  })
+})

@@ -217,6 +217,8 @@ export interface LocatedQueue {
   stack: string | undefined
   /** The stack's outputs, when the queue was found through the stack (e.g. BusLogGroupName for the log join). */
   outputs?: Record<string, string> | undefined
+  /** The queue's counts as read to check it exists (GetQueueAttributes). */
+  depth?: DlqDepth | undefined
 }
 
 /**
@@ -322,8 +324,9 @@ export async function locateDlq(
   } else {
     located = await findStackDlq(createStackReader(clients, options), input.stack)
   }
-  await createDlqQueue(clients, located.queueUrl, options).depth()
-  return located
+  // Reading the counts proves the queue exists and is readable; callers may use them as a start.
+  const depth = await createDlqQueue(clients, located.queueUrl, options).depth()
+  return {...located, depth}
 }
 
 /** The SDK's error for SQS's OverLimit (JSON `__type` OverLimit, or the query code of the same name). */

@@ -68,7 +68,14 @@ export default class DlqList extends BaseCommand<typeof DlqList> {
     })
     // The stop rule that uses the queue's counts as evidence (explained at peekWithDepth): a small queue
     // answers in about one round trip instead of two empty one-second long polls.
-    const peek = await peekDlq(queue, {limit: this.flags.limit, filter, decoder: logs.decode, stopOnDepth: true})
+    // The lookup's counts (read to check the queue, a round trip ago) are the scan's starting counts.
+    const peek = await peekDlq(queue, {
+      limit: this.flags.limit,
+      filter,
+      decoder: logs.decode,
+      stopOnDepth: true,
+      startDepth: located.depth,
+    })
     if (human && decoder.note && peek.records.some(needsDiagnosis)) this.logToStderr(decoder.note)
     const summary = summarize(peek.records)
     const result: DlqListResult = {

@@ -20,7 +20,9 @@ import {toRecordView} from '../../services/dlq-list.js'
 import {DlqWatchFeed, type DlqWatchUpdate} from '../../services/dlq-watch.js'
 import {newRunId, redriveRecords} from '../../services/redrive.js'
 import {openJournal, stateDirFrom} from '../../services/redrive-journal.js'
+import {enterAlternateScreen} from '../../ui/alternate-screen.js'
 import type {EditOutcome, RedriveOutcome, WatchActions} from '../../ui/dlq/actions.js'
+import {firstFrameLines} from '../../ui/dlq/first-frame.js'
 import type {FeedSource, FeedUpdate} from '../../ui/dlq/hooks/use-feed.js'
 
 export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
@@ -71,16 +73,14 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     const stop = () => controller.abort()
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
-    // The view's modules load while the queue is looked up: on a terminal the first frame comes sooner.
-    const ui = this.ctx.output.interactive && !this.jsonEnabled() ? loadWatchUi() : undefined
-    ui?.catch(() => undefined)
     try {
       const filter = filterFromFlags(this.flags)
       checkBusLogFlags(this.flags)
-      const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
-      if (controller.signal.aborted) return
+      // The queue's lookup and the decoder's set-up (the sandbox's key) go out together: one round trip
+      // less before the first poll. A failed lookup is reported first, as when they ran in turn.
+      const opening = openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
       // A watch runs for hours while causes get fixed: a cache is probed again after a minute.
-      const decoder = await decoderFromFlags(
+      const decoding = decoderFromFlags(
         this.ctx,
         this.flags,
         this.redactor,
@@ -88,6 +88,10 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
         {region: this.ctx.aws.target.region},
         {findingTtlMs: 60_000},
       )
+      decoding.catch(() => undefined)
+      const {queue, located, name} = await opening
+      const decoder = await decoding
+      if (controller.signal.aborted) return
       // A watch runs for hours: a log that can't be read is tried again a minute later, and said once.
       const interactive = this.ctx.output.interactive && !this.jsonEnabled()
       let logWarning: string | undefined
@@ -103,7 +107,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
       })
       if (interactive) {
         try {
-          await this.watchInTerminal(ui ?? loadWatchUi(), feed, queue, located, name, filter, controller.signal)
+          await this.watchInTerminal(feed, queue, located, name, filter, controller.signal)
         } finally {
           if (logWarning) process.stderr.write(`${this.redactor.redact(logWarning)}\n`)
         }
@@ -143,7 +147,6 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
 
   /** TTY: mount the Ink view; one root owns exit(). A fatal feed error ends the run with that error. */
   private async watchInTerminal(
-    ui: ReturnType<typeof loadWatchUi>,
     feed: DlqWatchFeed,
     queue: DlqQueuePort,
     located: LocatedQueue,
@@ -151,40 +154,72 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     filter: DlqFilter,
     signal: AbortSignal,
   ) {
-    const [{render}, {createElement}, {WatchApp}, {createTheme}, {enterAlternateScreen}] = await ui
-    const source: FeedSource = {
-      updates: (signal) => filtered(feed.updates(signal), filter),
-    }
+    // The first poll (the depth and a first sample) starts now, before the view's modules load.
+    const early = startEarly((s) => filtered(feed.updates(s), filter), signal)
     // The view draws on the alternate screen: after q, Ctrl-C, SIGTERM or a fatal error the shell's
     // screen comes back as it was, without the last frame in the scrollback.
     const leaveScreen = enterAlternateScreen(process.stdout)
-    let instance
     try {
-      instance = render(
-        createElement(WatchApp, {
-          queue: isFiltering(filter) ? `${name} (flags filter)` : name,
-          feed: source,
-          actions: this.actions(feed, queue, located),
-          theme: createTheme(this.ctx.output.color),
-          // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
-          staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
-          quitLabel: this.flags.demo ? 'continue the demo' : undefined,
-        }),
-        {exitOnCtrlC: false, maxFps: 60},
-      )
-    } catch (error) {
+      // The view's modules (Ink, React, Yoga: a second of CPU on a busy machine) load after the first
+      // poll, not during it: on one thread they would only delay it. The first poll is drawn as plain
+      // text meanwhile. A first poll that hangs (a network timeout) does not hold the view back long.
+      let timer: NodeJS.Timeout | undefined
+      const first = await Promise.race([
+        early.first,
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), FIRST_POLL_WAIT_MS))),
+      ])
+      clearTimeout(timer)
+      if (signal.aborted) return
+      const ui = loadWatchUi()
+      ui.catch(() => undefined)
+      const queueName = isFiltering(filter) ? `${name} (flags filter)` : name
+      const lines =
+        first === undefined
+          ? undefined
+          : firstFrameLines(queueName, first, Math.min(160, process.stdout.columns || 80), Date.now())
+      if (lines) process.stdout.write(`${HOME_AND_CLEAR}${lines.join('\n')}`)
+      const modules = await ui
+      // Ctrl-C while the view loaded (the terminal is not in raw mode yet, so it is a SIGINT): done.
+      if (signal.aborted) return
+      // The view draws from the top of a clear screen, as when nothing came before it.
+      if (lines) process.stdout.write(HOME_AND_CLEAR)
+      await this.mountView(modules, early.updates, feed, queue, located, queueName, signal)
+    } finally {
+      early.stop()
       leaveScreen()
-      throw error
     }
+  }
+
+  /** Mount the Ink view on the alternate screen (already entered) and wait until it exits. */
+  private async mountView(
+    [{render}, {createElement}, {WatchApp}, {createTheme}]: WatchUi,
+    updates: FeedSource['updates'],
+    feed: DlqWatchFeed,
+    queue: DlqQueuePort,
+    located: LocatedQueue,
+    queueName: string,
+    signal: AbortSignal,
+  ) {
+    const source: FeedSource = {updates, hold: (ids) => feed.hold(ids)}
+    const instance = render(
+      createElement(WatchApp, {
+        queue: queueName,
+        feed: source,
+        actions: this.actions(feed, queue, located),
+        theme: createTheme(this.ctx.output.color),
+        // Stale once a few sweeps (each the interval plus up to a second of reading) went by without a read.
+        staleAfterMs: 3 * (this.flags.interval + 1) * 1000,
+        quitLabel: this.flags.demo ? 'continue the demo' : undefined,
+      }),
+      {exitOnCtrlC: false, maxFps: 60},
+    )
     // SIGINT from outside (kill -INT) or SIGTERM: leave the view as `q` does.
-    const view = instance
-    const stop = () => view.unmount()
+    const stop = () => instance.unmount()
     signal.addEventListener('abort', stop, {once: true})
     try {
-      await view.waitUntilExit()
+      await instance.waitUntilExit()
     } finally {
       signal.removeEventListener('abort', stop)
-      leaveScreen()
     }
   }
 
@@ -305,12 +340,20 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
   }
 }
 
+/** How long the view's modules wait for the first poll before they load anyway. */
+const FIRST_POLL_WAIT_MS = 1_500
+
+/** Cursor to the top left, screen cleared. */
+const HOME_AND_CLEAR = '\u001B[H\u001B[2J'
+
 /**
  * Ink and React load only for the terminal view: non-TTY runs and other commands never pay for them.
  * React picks its build from NODE_ENV when it loads; its development build records a performance
  * measure (with a diff of the props) for every render, which with 10,000 records grew the process past
  * 1.5 GB and slowed reading 5×. So load the production build unless NODE_ENV says otherwise.
  */
+type WatchUi = Awaited<ReturnType<typeof loadWatchUi>>
+
 function loadWatchUi() {
   const nodeEnv = process.env['NODE_ENV']
   if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
@@ -319,10 +362,54 @@ function loadWatchUi() {
     import('react'),
     import('../../ui/dlq/WatchApp.js'),
     import('../../ui/theme.js'),
-    import('../../ui/alternate-screen.js'),
   ]).finally(() => {
     if (nodeEnv === undefined) delete process.env['NODE_ENV']
   })
+}
+
+/**
+ * Start an update stream before anyone listens: the first update is being read while the view loads
+ * and mounts, instead of after. `first` is that first update (undefined if the stream ended or failed;
+ * it is still handed to the listener). `updates(signal)` hands the same stream to its one listener
+ * (the view subscribes once); the listener's signal, `outer` or `stop()` ends it. A second listener
+ * gets a stream of its own.
+ */
+export function startEarly<T>(
+  start: (signal: AbortSignal) => AsyncIterable<T>,
+  outer: AbortSignal,
+): {updates: (signal: AbortSignal) => AsyncIterable<T>; stop: () => void; first: Promise<T | undefined>} {
+  const controller = new AbortController()
+  const stop = () => controller.abort()
+  outer.addEventListener('abort', stop, {once: true})
+  const iterator = start(controller.signal)[Symbol.asyncIterator]()
+  let pending: Promise<IteratorResult<T>> | undefined = iterator.next()
+  // A first poll that fails is rethrown to the listener (the view exits with it); never unhandled.
+  pending.catch(() => undefined)
+  let taken = false
+  return {
+    stop,
+    first: pending.then(
+      (r) => (r.done ? undefined : r.value),
+      () => undefined,
+    ),
+    updates(signal) {
+      if (taken) return start(signal)
+      taken = true
+      signal.addEventListener('abort', stop, {once: true})
+      return (async function* () {
+        try {
+          for (;;) {
+            const next = await (pending ?? iterator.next())
+            pending = undefined
+            if (next.done || signal.aborted) return
+            yield next.value
+          }
+        } finally {
+          stop()
+        }
+      })()
+    },
+  }
 }
 
 /** Only the updates' records that pass the flags' filter. */

@@ -100,6 +100,11 @@ export function WatchApp({
   const onFatal = useCallback((error: Error) => exit(error), [exit])
   useFeed(feed, dispatch, onFatal, now)
 
+  // The record being read stays in the feed's window (and keeps its latest receipt handle).
+  useEffect(() => {
+    feed.hold?.(state.selectedId === undefined ? [] : [state.selectedId])
+  }, [feed, state.selectedId])
+
   // A read that stalls yields nothing at all: the clock, not the feed, shows how old the data is.
   useEffect(() => {
     const timer = setInterval(() => dispatch({type: 'tick', now: now()}), tickMs)

@@ -521,7 +521,14 @@ export function reduce(state: WatchState, event: WatchEvent): WatchState {
         if (fresh.length > 0) next = refilter(next, mergeNewestFirst(next.records, fresh), next.filter)
       }
       next = removeIds(next, event.gone)
-      if (event.evicted && event.evicted.length > 0) next = removeIds(next, event.evicted)
+      // The record being read stays: the feed holds it (FeedSource.hold), but an update trimmed just
+      // before the selection reached the feed may still name it. It is still in the queue.
+      if (event.evicted && event.evicted.length > 0) {
+        next = removeIds(
+          next,
+          event.evicted.filter((id) => id !== next.selectedId),
+        )
+      }
       return {
         ...next,
         depth: event.depth ?? next.depth,

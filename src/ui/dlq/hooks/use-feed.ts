@@ -20,6 +20,11 @@ export interface FeedUpdate {
 /** Anything that yields feed updates until the signal aborts. */
 export interface FeedSource {
   updates(signal: AbortSignal): AsyncIterable<FeedUpdate>
+  /**
+   * The records the user is reading (the selected one, open or not): a feed that keeps a bounded
+   * window must not drop them from it. Called whenever the selection changes.
+   */
+  hold?(messageIds: readonly string[]): void
 }
 
 /**
