@@ -12,6 +12,7 @@
 import {
   CloudWatchLogsClient,
   DescribeDeliveriesCommand,
+  DescribeDeliveryDestinationsCommand,
   DescribeDeliverySourcesCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
 import {
@@ -165,6 +166,17 @@ describe('deploy to another bus with the event-bus logs on', () => {
       .sort()
   }
 
+  const stackId = (r: DeployResult) => r.stackId.split('/')[2] ?? ''
+  /** The stack's delivery sources and destinations (named after its stack id's UUID) left in Logs. */
+  const objectsOf = async (uuid: string) => {
+    const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? []
+    const destinations = (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? []
+    return {
+      sources: sources.filter((s) => s.name?.includes(uuid)).length,
+      destinations: destinations.filter((d) => d.name?.includes(uuid)).length,
+    }
+  }
+
   it('one deploy moves it: the old bus gets its setting back, the new one the level, destroy restores both', async () => {
     const stack = uniqueName('moved')
     const cli = (...args: string[]) =>
@@ -184,12 +196,14 @@ describe('deploy to another bus with the event-bus logs on', () => {
     expect(await levelOf('new-a')).toBe('ERROR')
     expect(await deliveredFrom('new-a')).toEqual(['ERROR_LOGS', 'INFO_LOGS', 'TRACE_LOGS'])
     expect(await deliveredFrom('old-a')).toEqual([])
+    expect(await objectsOf(stackId(result))).toEqual({sources: 3, destinations: 1})
 
     const destroyed = await cli('destroy')
     expect(destroyed.code, show(destroyed)).toBe(0)
     expect(await levelOf('new-a')).toBe('OFF')
     expect(await levelOf('old-a')).toBe('INFO')
     expect(await deliveredFrom('new-a')).toEqual([])
+    expect(await objectsOf(stackId(result))).toEqual({sources: 0, destinations: 0})
   }, 180_000)
 
   it('--logs off with a new --bus: the old bus gets its own setting back, the new bus is not touched', async () => {
