@@ -3,6 +3,8 @@
  * `status` handle it, and how the stack records the setting the bus had before the stack changed
  * it (the BusLogPreviousConfig parameter: `LEVEL/DETAIL`, `NONE`, or `UNKNOWN`). Pure.
  */
+import {createHash} from 'node:crypto'
+
 import type {BusLogSetting} from './bus-log.js'
 
 export type BusLogDetail = 'NONE' | 'FULL'
@@ -50,4 +52,16 @@ export function sameBusLogConfig(a: BusLogConfig | undefined, b: BusLogConfig | 
 export function formatBusLogConfig(config: BusLogConfig | undefined): string {
   if (!config || config.level === 'OFF') return 'OFF'
   return `${config.level}${config.detail === 'FULL' ? ' with full detail' : ''}`
+}
+
+/**
+ * The BusLogNameTag for a stack on `bus` (stack-template-logs.ts): six hex digits of the SHA-256 of
+ * the bus name. Deploy sets it when the bus changes, so the log delivery objects get new names and
+ * CloudFormation can replace them. `previous` is the stack's tag: in the 1-in-16-million case that
+ * the new bus hashes to it, the hash is taken again, so the names still change.
+ */
+export function busLogNameTag(bus: string, previous?: string): string {
+  let tag = createHash('sha256').update(bus).digest('hex').slice(0, 6)
+  for (let i = 1; tag === previous; i++) tag = createHash('sha256').update(`${bus}#${i}`).digest('hex').slice(0, 6)
+  return tag
 }

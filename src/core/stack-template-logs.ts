@@ -22,6 +22,21 @@
  *   prefix, so the one resource policy AWS writes for log delivery covers every such group instead
  *   of growing past its 5,120-character limit.
  * - Retention: the values AWS::Logs::LogGroup RetentionInDays allows.
+ * - What a change of each property does (CloudFormation template reference, "Update requires", and
+ *   the createOnlyProperties of the resource schemas cfn-lint 1.51 ships, which agree):
+ *   LogGroup: LogGroupName → Replacement (RetentionInDays: no interruption).
+ *   DeliveryDestination: Name, DestinationResourceArn, OutputFormat, DeliveryDestinationType →
+ *   Replacement. DeliverySource: Name → Replacement; ResourceArn and LogType are not create-only
+ *   (PutDeliverySource "overwrites" an existing source), but AWS does not say that a source with
+ *   deliveries may be pointed at another resource. Delivery: DeliverySourceName and
+ *   DeliveryDestinationArn → Replacement ("You can't update an existing delivery").
+ *   CloudFormation replaces by creating the new resource first, so a replaced resource with a fixed
+ *   name fails ("custom-named resource requires replacing"). A new bus renames the log group (its
+ *   name holds the bus's), which replaces the destination: so every delivery object's name ends in
+ *   the BusLogNameTag parameter, which `momento-eb deploy` changes with EventBusName (a short hash of
+ *   the bus name). The sources are renamed too (worst case: their ResourceArn can't change in place),
+ *   so a new bus gets new sources, destination and deliveries, and the old ones are deleted after.
+ *   The tag's default, `logs`, gives the names stacks had before the tag, so their update keeps them.
  * Delivery to a log group also needs a resource policy letting delivery.logs.amazonaws.com write;
  * AWS creates it when the log group has none and the caller may (logs:PutResourcePolicy,
  * DescribeResourcePolicies, DescribeLogGroups: CloudWatch Logs guide, AWS-logs-infrastructure-V2-
@@ -50,6 +65,12 @@ export const PREVIOUS_LOG_CONFIG_OUTPUT = 'BusLogPreviousConfig'
 export const LOG_CONFIG_OUTPUT = 'BusLogConfig'
 /** Every output this part adds (BusLogGroupName only while logs are on). */
 export const LOGS_OUTPUTS = [OUTPUT.logGroupName, LOG_CONFIG_OUTPUT, PREVIOUS_LOG_CONFIG_OUTPUT] as const
+/**
+ * Ends the names of the delivery objects: `logs` (the default, the names before the tag), or the
+ * six hex digits deploy derives from the bus name (core/bus-log-settings.ts busLogNameTag), so a new
+ * bus gives new names and CloudFormation can replace the objects.
+ */
+export const LOG_NAME_TAG_PARAM = 'BusLogNameTag'
 /** Condition: the stack delivers the bus's logs (level is not OFF). */
 export const LOGS_ON_CONDITION = 'BusLogsOn'
 
@@ -63,9 +84,12 @@ const LOG_TYPES = [
 export const logDeliverySourceId = (suffix: string) => `${LOGICAL.logDeliverySource}${suffix}`
 export const logDeliveryId = (suffix: string) => `${LOGICAL.logDelivery}${suffix}`
 
-/** The stack id's UUID: unique, 36 characters, so names fit the 60-character limit of delivery objects. */
+/**
+ * The stack id's UUID: unique, 36 characters. `momento-eb-<uuid>-<kind>-<tag>` is at most 60
+ * characters (the limit of delivery source and destination names): kind `error`/`trace`, tag 6.
+ */
 const stackUuid = {'Fn::Select': [2, {'Fn::Split': ['/', {Ref: 'AWS::StackId'}]}]}
-const uniqueName = (suffix: string) => ({'Fn::Join': ['-', ['momento-eb', stackUuid, suffix]]})
+const uniqueName = (kind: string) => ({'Fn::Join': ['-', ['momento-eb', stackUuid, kind, {Ref: LOG_NAME_TAG_PARAM}]]})
 
 /** The logs slice of the stack template. */
 export function logsPart(): TemplatePart {
@@ -82,7 +106,7 @@ export function logsPart(): TemplatePart {
       Type: 'AWS::Logs::DeliveryDestination',
       Condition: LOGS_ON_CONDITION,
       Properties: {
-        Name: uniqueName('bus-logs'),
+        Name: uniqueName('bus'),
         DestinationResourceArn: {
           'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${LOGICAL.logGroup}}`,
         },
@@ -95,7 +119,7 @@ export function logsPart(): TemplatePart {
       Type: 'AWS::Logs::DeliverySource',
       Condition: LOGS_ON_CONDITION,
       Properties: {
-        Name: uniqueName(logType.toLowerCase().replace('_', '-')),
+        Name: uniqueName(suffix.toLowerCase()),
         ResourceArn: {
           'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/\${${PARAM.eventBus}}`,
         },
@@ -132,6 +156,12 @@ export function logsPart(): TemplatePart {
         Default: DEFAULT_LOG_RETENTION_DAYS,
         AllowedValues: [...LOG_RETENTION_DAYS],
         Description: 'Days the event-bus log group keeps records',
+      },
+      [LOG_NAME_TAG_PARAM]: {
+        Type: 'String',
+        Default: 'logs',
+        AllowedPattern: '^(logs|[0-9a-f]{6})$',
+        Description: 'Ends the log delivery names; change it with EventBusName (6 hex digits) so they can be replaced',
       },
       [PREVIOUS_LOG_CONFIG_PARAM]: {
         Type: 'String',

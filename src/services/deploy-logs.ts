@@ -16,7 +16,12 @@ import {
   type BusLogDetail,
 } from '../core/bus-log-settings.js'
 import type {StackInfo} from '../core/stack-plan.js'
-import {DEFAULT_BUS_LOG_DETAIL, DEFAULT_BUS_LOG_LEVEL, PREVIOUS_LOG_CONFIG_PARAM} from '../core/stack-template-logs.js'
+import {
+  DEFAULT_BUS_LOG_DETAIL,
+  DEFAULT_BUS_LOG_LEVEL,
+  LOG_NAME_TAG_PARAM,
+  PREVIOUS_LOG_CONFIG_PARAM,
+} from '../core/stack-template-logs.js'
 import {OUTPUT, PARAM} from '../core/stack-template-names.js'
 
 /** What `deploy` was asked for; undefined keeps the deployed value (or the template default). */
@@ -58,8 +63,8 @@ export function logParameters(
   }
 }
 
-/** The parameter names deploy passes (the template's own plus the logs part's bookkeeping one). */
-export const LOG_PARAMETER_NAMES = [PREVIOUS_LOG_CONFIG_PARAM] as const
+/** The parameter names deploy passes (the template's own plus the logs part's bookkeeping ones). */
+export const LOG_PARAMETER_NAMES = [PREVIOUS_LOG_CONFIG_PARAM, LOG_NAME_TAG_PARAM] as const
 
 /** The LogConfig the stack asks for, from its parameters (undefined: a stack from before logs). */
 function stackSetting(stack: StackInfo): BusLogConfig | undefined {

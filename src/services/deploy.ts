@@ -22,11 +22,14 @@ import {
   type StackEvent,
   type StackInfo,
 } from '../core/stack-plan.js'
+import {busLogNameTag} from '../core/bus-log-settings.js'
 import {OUTPUT, PARAM} from '../core/stack-template.js'
+import {LOG_NAME_TAG_PARAM, PREVIOUS_LOG_CONFIG_PARAM} from '../core/stack-template-logs.js'
 import {
   applyBusLogConfig,
   LOG_PARAMETER_NAMES,
   logParameters,
+  restoreBusLogConfig,
   type BusLogConfigPort,
   type DeployLogOptions,
   type DeployLogsResult,
@@ -204,11 +207,18 @@ export async function deployStack(
   }
 
   // The bus's log setting before this stack, recorded at create (or when a stack from before the logs
-  // part first gets it) so destroy can put it back.
-  const recordBusLogs = type === 'CREATE' || !(previous && LOG_PARAMETER_NAMES[0] in previous)
+  // part first gets it) so destroy can put it back. A recorded setting belongs to the bus it was read
+  // from: a new bus gets its own record, and the old bus gets its own back once the stack has moved.
+  const previousBus = previous?.[PARAM.eventBus]
+  const busMoved = previousBus !== undefined && previousBus !== eventBus
+  const recordBusLogs = type === 'CREATE' || busMoved || !(previous && PREVIOUS_LOG_CONFIG_PARAM in previous)
   const busLogsBefore = recordBusLogs && ports.busLogs ? await ports.busLogs.get(eventBus) : undefined
+  // New names for the log delivery objects on a new bus, so CloudFormation can replace them
+  // (stack-template-logs.ts); otherwise the deployed tag stays.
+  const nameTag = busMoved ? busLogNameTag(eventBus, previous?.[LOG_NAME_TAG_PARAM]) : undefined
   const withLogs = async (r: DeployResult, s: StackInfo): Promise<DeployResult> => {
     if (!ports.busLogs) return r
+    if (busMoved && stack) await restoreOldBus(ports.busLogs, stack, notice)
     const bus = s.parameters[PARAM.eventBus] ?? eventBus
     return {...r, logs: (await applyBusLogConfig(ports.busLogs, bus, s, notice)) ?? null}
   }
@@ -222,6 +232,7 @@ export async function deployStack(
       [PARAM.rateLimit]: numberParam(options.invocationRateLimit),
       [PARAM.alarmEmail]: options.alarmEmail,
       ...logParameters(options.logs, recordBusLogs && ports.busLogs !== undefined, busLogsBefore),
+      [LOG_NAME_TAG_PARAM]: nameTag,
     },
     {type, previous, names: [...Object.values(PARAM), ...LOG_PARAMETER_NAMES]},
   )
@@ -279,6 +290,21 @@ export async function deployStack(
     result(final, action, recreated, region, eventBus, final.outputs[OUTPUT.baseUrl] ?? baseUrl, plan),
     final,
   )
+}
+
+/**
+ * After a move to another bus: the old bus gets back the setting recorded for it, if it still has
+ * the one the stack set (restoreBusLogConfig, as destroy does). A failure here is a warning: the
+ * stack has moved, and the old bus can be set by hand.
+ */
+async function restoreOldBus(port: BusLogConfigPort, old: StackInfo, notice: (message: string) => void) {
+  const bus = old.parameters[PARAM.eventBus] ?? ''
+  try {
+    await restoreBusLogConfig(port, old, notice)
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    notice(`Couldn't put back the log setting of event bus ${bus}, which the stack left: ${why}`)
+  }
 }
 
 /**
@@ -425,15 +451,6 @@ export function deployFailed(stackName: string, status: string, failures: readon
     status === 'ROLLBACK_COMPLETE'
       ? ['Fix the cause, then run `momento-eb deploy --yes` to delete the failed stack and create it again.']
       : ['Fix the cause and deploy again; `momento-eb status` shows the stack.']
-  // A new --bus renames the bus-log group (its name holds the bus's), which replaces the log delivery
-  // destination, and CloudFormation can't replace a resource with a fixed name in place. Taking the
-  // logs part out and putting it back goes through (checked against the sandbox's engine, which
-  // follows the resource schemas' create-only properties).
-  if (cause?.logicalId.startsWith('BusLog') && /custom-named resource requires replacing/i.test(cause.reason ?? '')) {
-    hints.unshift(
-      'Moving the stack to another bus replaces its log group, which its log delivery can’t follow in place: deploy with `--logs off` and the new --bus first, then again with `--logs error` (or your level).',
-    )
-  }
   return new RemoteError(`Deploying stack ${stackName} failed, and it is now ${status}. ${what}`, {
     code: 'EB_DEPLOY_FAILED',
     hints,

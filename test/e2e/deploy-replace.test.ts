@@ -3,12 +3,30 @@
  * CloudFormation cleans up the old rules with DELETE_COMPLETE events under the same logical ids. The
  * plain lines and the live view (tmux, 80×24) say that the old copy went and the rule stays, not that
  * the rule was deleted; and the new rules are the ones on the new bus.
+ *
+ * With the event-bus logs on, one `deploy --bus NEW` moves the logs too (the log delivery objects get
+ * new names, so CloudFormation replaces them); each bus's LogConfig afterwards (DescribeEventBus):
+ * the old bus gets back the setting recorded for it, the new bus the level asked for (or, with
+ * `--logs off`, is not touched), and destroy restores the new bus.
  */
-import {CreateEventBusCommand, EventBridgeClient, ListRulesCommand} from '@aws-sdk/client-eventbridge'
+import {
+  CloudWatchLogsClient,
+  DescribeDeliveriesCommand,
+  DescribeDeliveryDestinationsCommand,
+  DescribeDeliverySourcesCommand,
+} from '@aws-sdk/client-cloudwatch-logs'
+import {
+  CreateEventBusCommand,
+  DescribeEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  UpdateEventBusCommand,
+} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import type {DeployResult} from '../../src/services/deploy.js'
+import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 import {hasTmux, openTerminal, overwideLines, type Terminal} from '../helpers/terminal.js'
 
@@ -39,8 +57,7 @@ describe('deploy that replaces the rules', () => {
   })
 
   const deploy = async (stack: string, bus: string) => {
-    // --logs off: the log group's name holds the bus's, and its custom-named delivery destination
-    // can't be replaced in place (a failed update, a separate matter from the view tested here).
+    // --logs off: this view is about the rules (the logs' move is tested below).
     const result = await runCli(['deploy', '--sandbox', '--stack', stack, '--bus', bus, '--logs', 'off', '--yes'], {
       env,
       timeoutMs: 60_000,
@@ -109,36 +126,107 @@ describe('deploy to another bus with the event-bus logs on', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
   let env: NodeJS.ProcessEnv
+  let events: EventBridgeClient
+  let logs: CloudWatchLogsClient
   beforeAll(async () => {
     sandbox = await startTestSandbox({caches: ['orders']})
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
-    const client = new EventBridgeClient(clientConfig(sandbox))
-    try {
-      await client.send(new CreateEventBusCommand({Name: 'orders-bus'}))
-    } finally {
-      client.destroy()
+    events = new EventBridgeClient(clientConfig(sandbox))
+    logs = new CloudWatchLogsClient(clientConfig(sandbox))
+    // Each bus starts with a setting of its own, so a restore to the wrong bus shows.
+    for (const [bus, level] of [
+      ['old-a', 'INFO'],
+      ['new-a', 'OFF'],
+      ['old-b', 'OFF'],
+      ['new-b', 'TRACE'],
+    ] as const) {
+      await events.send(new CreateEventBusCommand({Name: bus}))
+      await events.send(new UpdateEventBusCommand({Name: bus, LogConfig: {Level: level, IncludeDetail: 'NONE'}}))
     }
   })
   afterAll(async () => {
+    events.destroy()
+    logs.destroy()
     await sandbox.close()
     home.cleanup()
   })
 
-  it('fails on the log delivery (named, so not replaceable), and says the two deploys that move it', async () => {
+  const levelOf = async (bus: string) =>
+    (await events.send(new DescribeEventBusCommand({Name: bus}))).LogConfig?.Level ?? 'OFF'
+  /** The log types delivered from `bus`'s delivery sources (the sandbox's CloudWatch Logs). */
+  const deliveredFrom = async (bus: string): Promise<string[]> => {
+    const arn = (await events.send(new DescribeEventBusCommand({Name: bus}))).Arn ?? ''
+    const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? []
+    const mine = new Map(sources.filter((s) => s.resourceArns?.includes(arn)).map((s) => [s.name, s.logType]))
+    const deliveries = (await logs.send(new DescribeDeliveriesCommand({}))).deliveries ?? []
+    return deliveries
+      .filter((d) => mine.has(d.deliverySourceName))
+      .map((d) => mine.get(d.deliverySourceName) ?? '')
+      .sort()
+  }
+
+  const stackId = (r: DeployResult) => r.stackId.split('/')[2] ?? ''
+  /** The stack's delivery sources and destinations (named after its stack id's UUID) left in Logs. */
+  const objectsOf = async (uuid: string) => {
+    const sources = (await logs.send(new DescribeDeliverySourcesCommand({}))).deliverySources ?? []
+    const destinations = (await logs.send(new DescribeDeliveryDestinationsCommand({}))).deliveryDestinations ?? []
+    return {
+      sources: sources.filter((s) => s.name?.includes(uuid)).length,
+      destinations: destinations.filter((d) => d.name?.includes(uuid)).length,
+    }
+  }
+
+  it('one deploy moves it: the old bus gets its setting back, the new one the level, destroy restores both', async () => {
     const stack = uniqueName('moved')
-    const deploy = (...flags: string[]) =>
-      runCli(['deploy', '--sandbox', '--stack', stack, '--yes', ...flags], {env, timeoutMs: 60_000})
-    expect((await deploy('--logs', 'error')).code).toBe(0)
-    const moved = await deploy('--bus', 'orders-bus')
-    expect(moved.code, show(moved)).toBe(1)
-    expect(moved.stderr).toMatch(/BusLogDeliveryDestination .*custom-named resource requires replacing/)
-    expect(moved.stderr).toContain('deploy with `--logs off` and the new --bus first, then again with `--logs error`')
-    // The way the hint says works.
-    const off = await deploy('--bus', 'orders-bus', '--logs', 'off')
-    expect(off.code, show(off)).toBe(0)
-    const on = await deploy('--logs', 'error')
+    const cli = (...args: string[]) =>
+      runCli([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
+    const first = await cli('deploy', '--bus', 'old-a', '--logs', 'error')
+    expect(first.code, show(first)).toBe(0)
+    expect(await levelOf('old-a')).toBe('ERROR')
+
+    const moved = await cli('deploy', '--bus', 'new-a', '--json')
+    expect(moved.code, show(moved)).toBe(0)
+    const result = stdoutJson(moved) as DeployResult
+    expect(result.logs).toMatchObject({bus: 'new-a', level: 'ERROR', busChanged: true})
+    expect(result.outputs['BusLogGroupName']).toMatch(/^\/aws\/vendedlogs\/events\/event-bus\/new-a\//)
+    expect(result.outputs['BusLogPreviousConfig']).toBe('OFF/NONE')
+    expect(moved.stderr).toContain('Event bus old-a logs at INFO again, as before the stack.')
+    expect(await levelOf('old-a')).toBe('INFO')
+    expect(await levelOf('new-a')).toBe('ERROR')
+    expect(await deliveredFrom('new-a')).toEqual(['ERROR_LOGS', 'INFO_LOGS', 'TRACE_LOGS'])
+    expect(await deliveredFrom('old-a')).toEqual([])
+    expect(await objectsOf(stackId(result))).toEqual({sources: 3, destinations: 1})
+
+    const destroyed = await cli('destroy')
+    expect(destroyed.code, show(destroyed)).toBe(0)
+    expect(await levelOf('new-a')).toBe('OFF')
+    expect(await levelOf('old-a')).toBe('INFO')
+    expect(await deliveredFrom('new-a')).toEqual([])
+    expect(await objectsOf(stackId(result))).toEqual({sources: 0, destinations: 0})
+  }, 180_000)
+
+  it('--logs off with a new --bus: the old bus gets its own setting back, the new bus is not touched', async () => {
+    const stack = uniqueName('moved-off')
+    const cli = (...args: string[]) =>
+      runCli([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
+    const first = await cli('deploy', '--bus', 'old-b', '--logs', 'info')
+    expect(first.code, show(first)).toBe(0)
+    expect(await levelOf('old-b')).toBe('INFO')
+
+    const moved = await cli('deploy', '--bus', 'new-b', '--logs', 'off')
+    expect(moved.code, show(moved)).toBe(0)
+    expect(moved.stderr).not.toMatch(/Event bus new-b now logs/)
+    expect(await levelOf('old-b')).toBe('OFF')
+    expect(await levelOf('new-b')).toBe('TRACE')
+
+    // Logs on again on the new bus, then destroy: the new bus gets back what it had, TRACE.
+    const on = await cli('deploy', '--logs', 'error')
     expect(on.code, show(on)).toBe(0)
-    expect(on.stderr).toContain('Event-bus logs: ERROR on bus orders-bus')
+    expect(await levelOf('new-b')).toBe('ERROR')
+    const destroyed = await cli('destroy')
+    expect(destroyed.code, show(destroyed)).toBe(0)
+    expect(await levelOf('new-b')).toBe('TRACE')
+    expect(await levelOf('old-b')).toBe('OFF')
   }, 180_000)
 })

@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
+import {busLogNameTag} from '../../src/core/bus-log-settings.js'
 import {
+  LOG_NAME_TAG_PARAM,
   LOG_RETENTION_DAYS,
   LOGS_ON_CONDITION,
   logDeliveryId,
@@ -41,5 +43,36 @@ describe('stack template: event-bus logs part', () => {
       Condition: LOGS_ON_CONDITION,
       Value: {Ref: LOGICAL.logGroup},
     })
+  })
+})
+
+describe('stack template: names of the log delivery objects', () => {
+  const uuid = '12345678-1234-1234-1234-123456789012'
+  /** A name the template builds, for the stack id's UUID and a tag. */
+  const nameOf = (id: string, tag: string): string => {
+    const join = part.Resources[id].Properties.Name['Fn::Join'] as [string, Json[]]
+    return join[1].map((p) => (typeof p === 'string' ? p : p['Ref'] === LOG_NAME_TAG_PARAM ? tag : uuid)).join(join[0])
+  }
+  const ids = [LOGICAL.logDeliveryDestination, ...['Error', 'Info', 'Trace'].map(logDeliverySourceId)]
+
+  it('end in BusLogNameTag, whose default gives the names stacks had before it', () => {
+    expect(part.Parameters[LOG_NAME_TAG_PARAM]).toMatchObject({Default: 'logs', AllowedPattern: '^(logs|[0-9a-f]{6})$'})
+    expect(ids.map((id) => nameOf(id, 'logs'))).toEqual(
+      ['bus-logs', 'error-logs', 'info-logs', 'trace-logs'].map((s) => `momento-eb-${uuid}-${s}`),
+    )
+  })
+
+  it('fit the 60 characters of [\\w-] AWS allows, with a tag from a bus name', () => {
+    const tag = busLogNameTag('a'.repeat(256))
+    for (const id of ids) expect(nameOf(id, tag)).toMatch(/^[\w-]{1,60}$/)
+  })
+
+  it('change with the bus: six hex digits of the name, never the previous tag', () => {
+    expect(busLogNameTag('orders')).toMatch(/^[0-9a-f]{6}$/)
+    expect(busLogNameTag('orders')).toBe(busLogNameTag('orders'))
+    expect(busLogNameTag('orders')).not.toBe(busLogNameTag('default'))
+    const same = busLogNameTag('orders')
+    expect(busLogNameTag('orders', same)).not.toBe(same)
+    expect(busLogNameTag('orders', same)).toMatch(/^[0-9a-f]{6}$/)
   })
 })

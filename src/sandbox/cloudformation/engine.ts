@@ -469,12 +469,23 @@ export async function applyPlan(
     }
     stack.updated = ctx.state.now()
     setStackStatus(ctx, stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', undefined, token)
-    // Cleanup: replaced physical resources, then resources no longer in the template (dependents first).
-    const doomed: ResourceState[] = applied.filter((a) => a.created && a.before).map((a) => a.before as ResourceState)
+    // Cleanup: the old copies of replaced resources and the resources no longer in the template, in
+    // the reverse of the previous template's dependency order (dependents first: an old log delivery
+    // goes before the old destination it uses, which AWS refuses to delete while a delivery uses it).
+    const replaced = new Map(
+      applied.filter((a) => a.created && a.before).map((a) => [a.logicalId, a.before as ResourceState]),
+    )
+    const doomed: ResourceState[] = []
     for (const id of [...(previous.order ?? [])].reverse()) {
+      const old = replaced.get(id)
+      if (old) {
+        doomed.push(old)
+        replaced.delete(id)
+      }
       const resource = stack.resources.get(id)
       if (resource && !order.includes(id)) doomed.push(resource)
     }
+    doomed.push(...[...replaced.values()].reverse())
     for (const resource of doomed) {
       const ok = await deleteResource(ctx, request, stack, resource, token)
       if (!order.includes(resource.logicalId) && ok) stack.resources.delete(resource.logicalId)

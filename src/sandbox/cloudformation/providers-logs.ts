@@ -9,8 +9,19 @@
  * - AWS::Logs::Delivery: DeliverySourceName, DeliveryDestinationArn. Ref = DeliveryId; GetAtt Arn,
  *   DeliveryId, DeliveryDestinationType.
  *
- * Create-only properties follow the resource schemas cfn-lint ships (aws-logs-*.json).
+ * Create-only properties ("Update requires: Replacement" in the CloudFormation template reference)
+ * follow the resource schemas cfn-lint 1.51 ships, which agree with the reference:
+ * LogGroup: LogGroupName. DeliveryDestination: Name, OutputFormat, DestinationResourceArn,
+ * DeliveryDestinationType. DeliverySource: Name. Delivery: DeliverySourceName,
+ * DeliveryDestinationArn (the reference: "You can't update an existing delivery"). A replacement
+ * that keeps a custom name fails the update (engine.ts), as on AWS.
+ *
+ * A delivery source's ResourceArn and LogType are not create-only, but AWS does not say that a
+ * source may be pointed at another resource (or log type) in place: worst case, the sandbox refuses
+ * it, so a template that relies on it fails here first (the stack renames its sources instead).
  */
+import {isDeepStrictEqual} from 'node:util'
+
 import {logsService} from '../logs/service.js'
 import {ServiceError} from '../protocol/errors.js'
 import type {ProviderContext, ResourceProvider} from './providers.js'
@@ -87,7 +98,19 @@ const deliverySource: ResourceProvider = {
   nameProperty: 'Name',
   attributes: ['Arn', 'Service', 'ResourceArns'],
   create: putSource,
-  update: (_current, p, _previous, pc) => putSource(p, pc),
+  update: (_current, p, previous, pc) => {
+    for (const key of ['ResourceArn', 'LogType']) {
+      if (previous[key] !== undefined && !isDeepStrictEqual(previous[key], p[key])) {
+        return Promise.reject(
+          new ServiceError(
+            'ConflictException',
+            `The sandbox does not change the ${key} of delivery source ${String(p['Name'])} in place (AWS doesn't document it): give the source a new name.`,
+          ),
+        )
+      }
+    }
+    return putSource(p, pc)
+  },
   async delete(current, _p, pc) {
     await gone(() => logs('DeleteDeliverySource', {name: current.physicalId}, pc))
   },
