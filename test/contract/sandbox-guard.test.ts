@@ -324,7 +324,7 @@ describe('sandbox: /_sandbox/info and its readers', () => {
     const silent = await stub(() => {})
     const started = Date.now()
     expect(await sandboxApiKey(silent, {timeoutMs: 300})).toBeUndefined()
-    await expect(readSandboxInfo(silent, {timeoutMs: 300})).rejects.toMatchObject({code: 'EB_UNREACHABLE'})
+    await expect(readSandboxInfo(silent, {timeoutMs: 300})).rejects.toMatchObject({code: 'EB_SANDBOX_NOT_RUNNING'})
     expect(Date.now() - started).toBeLessThan(3000)
   })
 
@@ -342,7 +342,7 @@ describe('sandbox: /_sandbox/info and its readers', () => {
       pump()
     })
     expect(await sandboxApiKey(endless)).toBeUndefined()
-    await expect(readSandboxInfo(endless)).rejects.toMatchObject({code: 'EB_UNREACHABLE'})
+    await expect(readSandboxInfo(endless)).rejects.toMatchObject({code: 'EB_SANDBOX_NOT_RUNNING'})
     // Stopped near the 64 KiB cap, nowhere near the 256 MiB the server would send.
     expect(sent).toBeLessThan(32 * 1024 * 1024)
     const declared = await stub((_req, res) => {
@@ -350,7 +350,7 @@ describe('sandbox: /_sandbox/info and its readers', () => {
       res.write('{')
     })
     expect(await sandboxApiKey(declared)).toBeUndefined()
-    await expect(readSandboxInfo(declared)).rejects.toMatchObject({code: 'EB_UNREACHABLE'})
+    await expect(readSandboxInfo(declared)).rejects.toMatchObject({code: 'EB_SANDBOX_NOT_RUNNING'})
   })
 })
 
