@@ -5,7 +5,7 @@ import {Flags} from '@oclif/core'
 import {LocalCommand} from '../cli/base-command.js'
 import {DEFAULT_SANDBOX_URL} from '../cli/flags.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
-import {parseLatencySpec, type LatencySettings} from '../sandbox/latency.js'
+import {formatLatency, parseLatencySpec, type LatencySettings} from '../sandbox/latency.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 import {canonicalHost} from '../sandbox/protocol/guard.js'
@@ -167,7 +167,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     }
     // The key is printed here on purpose: it is the sandbox's own throwaway key, and the point of this output.
     if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify(ready)}\n`)
-    else process.stdout.write(humanReady(ready, [...new Set(flags.cache ?? [])]))
+    else process.stdout.write(humanReady(ready, [...new Set(flags.cache ?? [])], flags.latency))
     if (!isLoopback(sandbox.host)) {
       process.stderr.write(
         `Warning: listening on ${sandbox.host}: other machines can reach a server that accepts any credentials.\n` +
@@ -233,7 +233,7 @@ export function listenError(error: unknown, host: string, port: number): unknown
   return error
 }
 
-function humanReady(ready: SandboxReady, caches: readonly string[]): string {
+function humanReady(ready: SandboxReady, caches: readonly string[], latency?: LatencySettings): string {
   const exports = [
     `AWS_ENDPOINT_URL=${ready.endpoint}`,
     `AWS_REGION=${ready.region}`,
@@ -249,6 +249,7 @@ function humanReady(ready: SandboxReady, caches: readonly string[]): string {
     `  account    ${ready.accountId}`,
     `  API key    ${ready.apiKey}`,
     `  caches     ${caches.length > 0 ? caches.join(', ') : 'none yet (an event for a missing cache is dead-lettered)'}`,
+    ...latencyLines(latency),
     '  state      in memory only: gone when this process stops',
     '',
     'Add a Momento cache while it runs (or start it with --cache NAME):',
@@ -267,6 +268,26 @@ function humanReady(ready: SandboxReady, caches: readonly string[]): string {
     'or pass --sandbox to momento-eb commands.',
     '',
   ].join('\n')
+}
+
+/** The banner's latency line(s), wrapped at commas within 80 columns; none when no latency is added. */
+function latencyLines(latency: LatencySettings | undefined): string[] {
+  const spec = latency ? formatLatency(latency) : 'off'
+  if (spec === 'off') return []
+  const lines: string[] = []
+  let line = '  latency    ms added to each AWS call: '
+  for (const [i, item] of spec.split(',').entries()) {
+    const piece = i === 0 ? item : `,${item}`
+    if (line.length + piece.length > 79 && i > 0) {
+      lines.push(`${line},`)
+      line = `             ${item}`
+    } else {
+      line += piece
+    }
+  }
+  lines.push(line)
+  lines.push('             (change it while it runs: `momento-eb sandbox latency set|clear`)')
+  return lines
 }
 
 /**

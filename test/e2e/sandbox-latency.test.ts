@@ -100,4 +100,30 @@ describe('sandbox latency', () => {
     }
     expect((await done).code).toBe(0)
   })
+
+  it('the banner says which latency the sandbox adds, within 80 columns', {timeout: 60_000}, async () => {
+    for (const [args, expected] of [
+      [['--latency', 'aws'], /^ {2}latency {4}ms added to each AWS call: sqs=15~5,events=20~5,/m],
+      [[], undefined],
+    ] as const) {
+      const child = spawnCli(['sandbox', '--port', '0', ...args], {env: cleanEnv(home.home)})
+      let out = ''
+      child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
+      const done = collect(child, 30_000)
+      try {
+        await until('the banner', async () => (out.includes('--sandbox to momento-eb') ? true : undefined), 15_000)
+      } finally {
+        child.kill('SIGTERM')
+      }
+      expect((await done).code).toBe(0)
+      if (expected) {
+        expect(out).toMatch(expected)
+        expect(out).toContain('sns=20~5')
+        expect(out).toContain('momento-eb sandbox latency set|clear')
+      } else {
+        expect(out).not.toContain('latency')
+      }
+      for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80)
+    }
+  })
 })
