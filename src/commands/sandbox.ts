@@ -157,6 +157,9 @@ MOMENTO_EB_SANDBOX_API_KEY.`
       }
     }
     const sandbox = await this.listen()
+    // Listen for the stop signal before saying it is ready: a supervisor (or a test) may send SIGTERM the
+    // moment it reads the ready line, and a signal with no handler yet would kill it uncleanly.
+    const stopped = waitForStopSignal()
     const ready: SandboxReady = {
       endpoint: sandbox.endpoint,
       region: sandbox.region,
@@ -176,7 +179,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
     }
     if (!this.jsonEnabled()) process.stderr.write('Press Ctrl-C to stop.\n')
 
-    const signal = await waitForStopSignal()
+    const signal = await stopped
     if (!this.jsonEnabled()) process.stderr.write(`\n${signal}: stopping the sandbox…\n`)
     const closed = await closeWithin(sandbox, CLOSE_GRACE_MS)
     if (!this.jsonEnabled()) process.stderr.write('Sandbox stopped.\n')
