@@ -82,45 +82,16 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         waitSeconds: options.waitSeconds ?? 1,
       })
-      const fresh: RawDlqMessage[] = []
-      for (const raw of batch) {
-        const known = seen.has(raw.messageId)
-        // Keep the latest receipt handle: older ones may no longer work (aws-semantics E).
-        seen.set(raw.messageId, {messageId: raw.messageId, receiptHandle: raw.receiptHandle})
-        if (!known) fresh.push(raw)
-      }
+      const fresh = noteBatch(seen, batch)
       if (fresh.length === 0) {
         empty++
         continue
       }
       empty = 0
-      const matching: DlqRecord[] = []
-      const matchingRaw: RawDlqMessage[] = []
-      const decoded = await decodeBatch(fresh)
-      for (const [i, raw] of fresh.entries()) {
-        const record = decoded[i] as DlqRecord
-        if (options.filter && !matchesFilter(record, options.filter)) continue
-        if (records.length + matching.length >= limit) {
-          truncated = true
-          break
-        }
-        matching.push(record)
-        matchingRaw.push(raw)
-      }
-      records.push(...matching)
-      if (matching.length > 0) await options.onRecords?.(matching, matchingRaw)
-      if (records.length >= limit) truncated = true
+      if (await takeMatching(fresh, decodeBatch, options, records, limit)) truncated = true
     }
   } finally {
-    if (!options.keepHidden && seen.size > 0) {
-      try {
-        const released = await queue.changeVisibility([...seen.values()], 0)
-        releaseFailures = released.failed.length
-      } catch {
-        // The visibility timeout hands them back anyway; a failed release must not hide the scan's result.
-        releaseFailures = seen.size
-      }
-    }
+    if (!options.keepHidden) releaseFailures = await releaseAll(queue, seen)
   }
   return {records, scanned: seen.size, truncated, releaseFailures, handles: [...seen.values()]}
 }
@@ -180,13 +151,7 @@ async function peekWithDepth(queue: DlqQueuePort, options: PeekOptions): Promise
         }
         batch = await receive()
       }
-      const fresh: RawDlqMessage[] = []
-      for (const raw of batch) {
-        const known = seen.has(raw.messageId)
-        // Keep the latest receipt handle: older ones may no longer work (aws-semantics E).
-        seen.set(raw.messageId, {messageId: raw.messageId, receiptHandle: raw.receiptHandle})
-        if (!known) fresh.push(raw)
-      }
+      const fresh = noteBatch(seen, batch)
       batch = undefined
       if (fresh.length === 0) {
         // An empty long poll: nothing visible now. Unless the scan found nothing while the counts say
@@ -197,35 +162,65 @@ async function peekWithDepth(queue: DlqQueuePort, options: PeekOptions): Promise
         if ((depth?.visible ?? 0) === 0) break
         continue
       }
-      const matching: DlqRecord[] = []
-      const matchingRaw: RawDlqMessage[] = []
-      const decoded = await decodeBatch(fresh)
-      for (const [i, raw] of fresh.entries()) {
-        const record = decoded[i] as DlqRecord
-        if (options.filter && !matchesFilter(record, options.filter)) continue
-        if (records.length + matching.length >= limit) {
-          truncated = true
-          break
-        }
-        matching.push(record)
-        matchingRaw.push(raw)
-      }
-      records.push(...matching)
-      if (matching.length > 0) await options.onRecords?.(matching, matchingRaw)
-      if (records.length >= limit) truncated = true
+      if (await takeMatching(fresh, decodeBatch, options, records, limit)) truncated = true
       if (truncated || seen.size >= maxScanned) break
     }
   } finally {
-    if (!options.keepHidden && seen.size > 0) {
-      try {
-        const released = await queue.changeVisibility([...seen.values()], 0)
-        releaseFailures = released.failed.length
-      } catch {
-        releaseFailures = seen.size
-      }
-    }
+    if (!options.keepHidden) releaseFailures = await releaseAll(queue, seen)
   }
   return {records, scanned: seen.size, truncated, releaseFailures, handles: [...seen.values()], depth}
+}
+
+/** Remember each message of a batch (its latest receipt handle: older ones may no longer work, aws-semantics E); the ones not seen before. */
+function noteBatch(seen: Map<string, DlqHandle>, batch: readonly RawDlqMessage[]): RawDlqMessage[] {
+  const fresh: RawDlqMessage[] = []
+  for (const raw of batch) {
+    const known = seen.has(raw.messageId)
+    seen.set(raw.messageId, {messageId: raw.messageId, receiptHandle: raw.receiptHandle})
+    if (!known) fresh.push(raw)
+  }
+  return fresh
+}
+
+/**
+ * Decode new messages, add those matching the filter to `records` up to `limit` (handing each batch
+ * to `onRecords`); true when the limit was reached.
+ */
+async function takeMatching(
+  fresh: readonly RawDlqMessage[],
+  decodeBatch: BatchDecoder,
+  options: PeekOptions,
+  records: DlqRecord[],
+  limit: number,
+): Promise<boolean> {
+  let truncated = false
+  const matching: DlqRecord[] = []
+  const matchingRaw: RawDlqMessage[] = []
+  const decoded = await decodeBatch([...fresh])
+  for (const [i, raw] of fresh.entries()) {
+    const record = decoded[i] as DlqRecord
+    if (options.filter && !matchesFilter(record, options.filter)) continue
+    if (records.length + matching.length >= limit) {
+      truncated = true
+      break
+    }
+    matching.push(record)
+    matchingRaw.push(raw)
+  }
+  records.push(...matching)
+  if (matching.length > 0) await options.onRecords?.(matching, matchingRaw)
+  return truncated || records.length >= limit
+}
+
+/** Make every scanned message visible again at once; how many could not be released. */
+async function releaseAll(queue: DlqQueuePort, seen: Map<string, DlqHandle>): Promise<number> {
+  if (seen.size === 0) return 0
+  try {
+    return (await queue.changeVisibility([...seen.values()], 0)).failed.length
+  } catch {
+    // The visibility timeout hands them back anyway; a failed release must not hide the scan's result.
+    return seen.size
+  }
 }
 
 /** A record without its receipt handle, which is useless once the message is released: what JSON output shows. */

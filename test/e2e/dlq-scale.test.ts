@@ -114,6 +114,8 @@ describe('dlq list and dlq watch at scale', () => {
 
   it.skipIf(!hasTmux)(
     'dlq watch on 6,000 messages: exact counts of all, a window of 5,000, new messages counted at once, q exits 0',
+    // Its waits add up to more than the default 30 s when the machine is loaded.
+    {timeout: 120_000},
     async () => {
       const {url} = await queueWith('scale-watch', 6_000)
       const terminal = openTerminal(['dlq', 'watch', '--sandbox', '--queue-url', url], {
