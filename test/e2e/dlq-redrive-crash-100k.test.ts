@@ -86,7 +86,7 @@ describe('dlq redrive crash and resume at 100,000 messages', () => {
 
     const resumed = await runCli(
       ['dlq', 'redrive', '--queue-url', integration.dlqUrl, '--sandbox', '--all', '--rate', '0', '--json'],
-      {env, timeoutMs: 180_000},
+      {env, timeoutMs: 300_000},
     )
     expect(resumed.code, show(resumed)).toBe(0)
     const summary = stdoutJson(resumed) as {redriven: number; recovered: number; failed: number; leftInQueue: number}
@@ -107,5 +107,5 @@ describe('dlq redrive crash and resume at 100,000 messages', () => {
       `crash test 100k: killed with ${leftAtKill} left; resumed run redrove ${summary.redriven} and deleted ` +
         `${summary.recovered} already published; duplicates delivered ${duplicates}; ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )
-  }, 300_000)
+  }, 600_000)
 })
