@@ -50,7 +50,14 @@ describe('demo', () => {
     expect(out).toMatch(/Dead-lettered after 3 attempts: server-error/)
     // A glance at top: the counts CloudWatch has for the cacheSet rule, and the alarms.
     expect(out).toMatch(/cacheSet {5}invocations 15, failed 5, retries 4, to the DLQ 5, lost 0/)
-    expect(out).toContain('alarm momento-api-dlq-holds-messages: OK')
+    // The DLQ holds 5 messages and 5 of 15 invocations failed, so those two alarms are OK until the sandbox's
+    // evaluation timer has seen a breaching period and ALARM after: which one the demo catches depends on
+    // timing. Nothing was lost or throttled: those two are OK.
+    for (const name of ['dlq-holds-messages', 'failure-ratio']) {
+      expect(out).toMatch(new RegExp(`alarm momento-api-${name}: (?:OK|ALARM)\\n`))
+    }
+    expect(out).toContain('alarm momento-api-events-lost: OK\n')
+    expect(out).toContain('alarm momento-api-rules-throttled: OK\n')
     expect(out).toContain('Created cache inventory.')
     expect(out).toMatch(/Redriven 5, failed 0, skipped 0\./)
     expect(out).toContain('The dead-letter queue is empty')
