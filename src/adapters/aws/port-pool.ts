@@ -41,7 +41,10 @@ export class PortPool {
       queueUrl: options.queueUrl,
     }
     this.slots = Array.from({length: Math.max(1, threads)}, () => {
-      const worker = new Worker(new URL('./port-worker.js', import.meta.url), {workerData, resourceLimits: WORKER_LIMITS})
+      const worker = new Worker(new URL('./port-worker.js', import.meta.url), {
+        workerData,
+        resourceLimits: WORKER_LIMITS,
+      })
       const slot = {worker, busy: 0}
       slot.worker.on('message', (response: PortResponse) => {
         slot.busy--
