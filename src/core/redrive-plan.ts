@@ -14,7 +14,7 @@
  */
 import {createHash} from 'node:crypto'
 
-import {FingerprintTable, hash32} from './fingerprint-table.js'
+import {FingerprintTable, fingerprint96, hash32} from './fingerprint-table.js'
 
 import type {DlqRecord} from './dlq.js'
 import {parseRuleArn} from './dlq-decode.js'
@@ -575,10 +575,19 @@ export function contentIdentity(detailType: string, source: string, detail: unkn
     .digest('base64')
 }
 
-/** Detail type, source, cache, key and topic: cheap, and the same for an event and its dead-lettered copy. */
+/**
+ * Detail type, source, cache, key and topic: cheap, and the same for an event and its dead-lettered copy.
+ * Kept as its 96-bit fingerprint in six UTF-16 units (one flat 32-byte string): the content window holds
+ * 50,000 of these, and as the joined text each kept its pieces (source, detail type, cache, key) as
+ * separate strings, ~300 bytes a publish, ~15 MB the window, measured in a heap snapshot at 100,000. Two
+ * flight keys sharing a fingerprint (~1e-20 in a window) would only compare their content identities too.
+ */
 function flightKey(event: FenceEvent): string {
   const d = event.detail
-  return `${event.detailType}\u0000${event.source}\u0000${part(d['cacheName'])}\u0000${part(d['key'])}\u0000${part(d['key_base64'])}\u0000${part(d['topicName'])}`
+  const [a, b, c] = fingerprint96(
+    `${event.detailType}\u0000${event.source}\u0000${part(d['cacheName'])}\u0000${part(d['key'])}\u0000${part(d['key_base64'])}\u0000${part(d['topicName'])}`,
+  )
+  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16)
 }
 
 function part(value: unknown): string {

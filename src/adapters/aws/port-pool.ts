@@ -18,6 +18,14 @@ import {
   type PortWorkerData,
 } from './port-messages.js'
 
+/**
+ * A worker's heap. What a worker keeps is small (its SDK clients, ~25 MB), but it allocates fast (each
+ * call's request and parsed response are garbage a moment later), and with V8's default young generation
+ * (up to 48 MB on 64-bit) each worker's heap grew to 50–65 MB of mostly garbage. A small young generation
+ * is collected more often (cheap: what survives is little) and keeps each worker near its live size.
+ */
+const WORKER_LIMITS = {maxYoungGenerationSizeMb: 8}
+
 export class PortPool {
   private readonly slots: Array<{worker: Worker; busy: number}>
   private readonly pending = new Map<number, {resolve: (value: unknown) => void; reject: (error: unknown) => void}>()
@@ -33,7 +41,11 @@ export class PortPool {
       queueUrl: options.queueUrl,
     }
     this.slots = Array.from({length: Math.max(1, threads)}, () => {
-      const slot = {worker: new Worker(new URL('./port-worker.js', import.meta.url), {workerData}), busy: 0}
+      const worker = new Worker(new URL('./port-worker.js', import.meta.url), {
+        workerData,
+        resourceLimits: WORKER_LIMITS,
+      })
+      const slot = {worker, busy: 0}
       slot.worker.on('message', (response: PortResponse) => {
         slot.busy--
         const call = this.pending.get(response.id)
