@@ -10,13 +10,9 @@ import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 
-import {
-  CreateApiDestinationCommand,
-  CreateConnectionCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge'
+import {EventBridgeClient} from '@aws-sdk/client-eventbridge'
+
+import {createCacheSetPipeline} from './bench-lib.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 const KEY = 'bench-api-key-not-secret'
@@ -77,45 +73,7 @@ async function once(dir, events) {
   })
   const agent = new Agent({keepAlive: true, maxSockets: 16})
   try {
-    const connection = await eb.send(
-      new CreateConnectionCommand({
-        Name: 'bench',
-        AuthorizationType: 'API_KEY',
-        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: KEY}},
-      }),
-    )
-    const destination = await eb.send(
-      new CreateApiDestinationCommand({
-        Name: 'bench-set',
-        ConnectionArn: connection.ConnectionArn,
-        InvocationEndpoint: `${sandbox.endpoint}/cache/*`,
-        HttpMethod: 'PUT',
-        InvocationRateLimitPerSecond: 1_000_000,
-      }),
-    )
-    await eb.send(new PutRuleCommand({Name: 'bench-set', EventPattern: '{"detail-type":["cacheSet"]}'}))
-    await eb.send(
-      new PutTargetsCommand({
-        Rule: 'bench-set',
-        Targets: [
-          {
-            Id: 'set',
-            Arn: destination.ApiDestinationArn,
-            RoleArn: 'arn:aws:iam::000000000000:role/bench',
-            HttpParameters: {
-              PathParameterValues: ['$.detail.cacheName'],
-              QueryStringParameters: {
-                key: '$.detail.key',
-                key_base64: '$.detail.key_base64',
-                ttl_seconds: '$.detail.ttl',
-              },
-            },
-            InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
-            RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
-          },
-        ],
-      }),
-    )
+    await createCacheSetPipeline(eb, sandbox.endpoint, KEY)
     const bodies = Array.from({length: events / 10}, (_, call) =>
       JSON.stringify({
         Entries: Array.from({length: 10}, (_, i) => ({

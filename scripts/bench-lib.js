@@ -3,6 +3,12 @@ import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {Agent} from 'node:http'
 
+import {
+  CreateApiDestinationCommand,
+  CreateConnectionCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 export const BENCH_API_KEY = 'bench-api-key-not-secret'
@@ -75,6 +81,53 @@ export async function pool(total, concurrency, task) {
   await Promise.all(
     Array.from({length: concurrency}, async () => {
       while (next < total) await task(next++)
+    }),
+  )
+}
+
+/**
+ * The benchmarks' delivery pipeline on a sandbox: a connection, an API destination for cacheSet (with no
+ * practical rate limit: the AWS default of 300/s would cap the pipeline, and the benchmarks measure the
+ * sandbox itself), a rule and its target shaped as the stack's.
+ */
+export async function createCacheSetPipeline(eb, endpoint, apiKey) {
+  const connection = await eb.send(
+    new CreateConnectionCommand({
+      Name: 'bench',
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: apiKey}},
+    }),
+  )
+  const destination = await eb.send(
+    new CreateApiDestinationCommand({
+      Name: 'bench-set',
+      ConnectionArn: connection.ConnectionArn,
+      InvocationEndpoint: `${endpoint}/cache/*`,
+      HttpMethod: 'PUT',
+      InvocationRateLimitPerSecond: 1_000_000,
+    }),
+  )
+  await eb.send(new PutRuleCommand({Name: 'bench-set', EventPattern: '{"detail-type":["cacheSet"]}'}))
+  await eb.send(
+    new PutTargetsCommand({
+      Rule: 'bench-set',
+      Targets: [
+        {
+          Id: 'set',
+          Arn: destination.ApiDestinationArn,
+          RoleArn: 'arn:aws:iam::000000000000:role/bench',
+          HttpParameters: {
+            PathParameterValues: ['$.detail.cacheName'],
+            QueryStringParameters: {
+              key: '$.detail.key',
+              key_base64: '$.detail.key_base64',
+              ttl_seconds: '$.detail.ttl',
+            },
+          },
+          InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
+          RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
+        },
+      ],
     }),
   )
 }

@@ -6,16 +6,18 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {Agent, request} from 'node:http'
 import {cpus, totalmem} from 'node:os'
 
-import {
-  CreateApiDestinationCommand,
-  CreateConnectionCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge'
+import {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/client-sqs'
 
-import {awsConfig, BENCH_API_KEY, median, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
+import {
+  awsConfig,
+  BENCH_API_KEY,
+  createCacheSetPipeline,
+  median,
+  pool,
+  rssMiB,
+  startSandboxProcess,
+} from './bench-lib.js'
 import {benchDecode} from './bench-decode.js'
 import {benchPut} from './bench-put.js'
 import {benchWatch} from './bench-watch.js'
@@ -42,46 +44,7 @@ async function benchEndToEnd(events) {
   for (let run = 0; run < RUNS; run++) {
     const sandbox = await startSandboxProcess()
     const eb = new EventBridgeClient(awsConfig(sandbox.endpoint))
-    const connection = await eb.send(
-      new CreateConnectionCommand({
-        Name: 'bench',
-        AuthorizationType: 'API_KEY',
-        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: BENCH_API_KEY}},
-      }),
-    )
-    const destination = await eb.send(
-      new CreateApiDestinationCommand({
-        Name: 'bench-set',
-        ConnectionArn: connection.ConnectionArn,
-        InvocationEndpoint: `${sandbox.endpoint}/cache/*`,
-        HttpMethod: 'PUT',
-        // The AWS default (300/s) would cap the pipeline; the benchmark measures the sandbox itself.
-        InvocationRateLimitPerSecond: 1_000_000,
-      }),
-    )
-    await eb.send(new PutRuleCommand({Name: 'bench-set', EventPattern: '{"detail-type":["cacheSet"]}'}))
-    await eb.send(
-      new PutTargetsCommand({
-        Rule: 'bench-set',
-        Targets: [
-          {
-            Id: 'set',
-            Arn: destination.ApiDestinationArn,
-            RoleArn: 'arn:aws:iam::000000000000:role/bench',
-            HttpParameters: {
-              PathParameterValues: ['$.detail.cacheName'],
-              QueryStringParameters: {
-                key: '$.detail.key',
-                key_base64: '$.detail.key_base64',
-                ttl_seconds: '$.detail.ttl',
-              },
-            },
-            InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
-            RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
-          },
-        ],
-      }),
-    )
+    await createCacheSetPipeline(eb, sandbox.endpoint, BENCH_API_KEY)
     // The load is raw HTTP with a static SigV4-shaped header (the sandbox checks the header's shape,
     // not the signature): signing every call with the SDK would cost the load generator more CPU than
     // the sandbox spends per event, on a machine with 2 cores.
