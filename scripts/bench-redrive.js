@@ -14,35 +14,47 @@ import {awsConfig, median, pool, rssMiB, startSandboxProcess} from './bench-lib.
 
 const BUS = 'bench-redrive'
 
+/** Dead letter i (a number, or `{{i}}` for the sandbox's seed route) as EventBridge writes it. */
+function deadLetter(time, i) {
+  return {
+    MessageBody: JSON.stringify({
+      version: '0',
+      id: `bench-${i}`,
+      'detail-type': 'cacheSet',
+      source: 'bench',
+      account: '000000000000',
+      time,
+      region: 'us-east-1',
+      resources: [],
+      detail: {cacheName: 'bench', key: `k-${i}`, message: 'v'.repeat(100), ttl: 3600, ttl_seconds: 3600},
+    }),
+    MessageAttributes: {
+      RULE_ARN: {DataType: 'String', StringValue: `arn:aws:events:us-east-1:000000000000:rule/${BUS}/bench`},
+      ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
+      ERROR_MESSAGE: {DataType: 'String', StringValue: 'API destination endpoint returned HTTP 404 (Not Found)'},
+      RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
+    },
+  }
+}
+
+const eventTime = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
 async function fill(sqs, queueUrl, count) {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+  const time = eventTime()
   await pool(count / 10, 16, async (b) => {
-    const Entries = Array.from({length: 10}, (_, j) => {
-      const i = b * 10 + j
-      return {
-        Id: `m${j}`,
-        MessageBody: JSON.stringify({
-          version: '0',
-          id: `bench-${i}`,
-          'detail-type': 'cacheSet',
-          source: 'bench',
-          account: '000000000000',
-          time,
-          region: 'us-east-1',
-          resources: [],
-          detail: {cacheName: 'bench', key: `k-${i}`, message: 'v'.repeat(100), ttl: 3600, ttl_seconds: 3600},
-        }),
-        MessageAttributes: {
-          RULE_ARN: {DataType: 'String', StringValue: `arn:aws:events:us-east-1:000000000000:rule/${BUS}/bench`},
-          ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
-          ERROR_MESSAGE: {DataType: 'String', StringValue: 'API destination endpoint returned HTTP 404 (Not Found)'},
-          RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
-        },
-      }
-    })
+    const Entries = Array.from({length: 10}, (_, j) => ({Id: `m${j}`, ...deadLetter(time, b * 10 + j)}))
     const out = await sqs.send(new SendMessageBatchCommand({QueueUrl: queueUrl, Entries}))
     if (out.Failed?.length) throw new Error(`SendMessageBatch failed ${out.Failed.length}`)
   })
+}
+
+/** The same dead letters through the sandbox's benchmark seed route: a million in seconds, not minutes. */
+async function seed(endpoint, queueUrl, count) {
+  const res = await fetch(`${endpoint}/_sandbox/sqs/seed`, {
+    method: 'POST',
+    body: JSON.stringify({queue: queueUrl, count, messages: [deadLetter(eventTime(), '{{i}}')]}),
+  })
+  if (res.status !== 200) throw new Error(`seed answered ${res.status}: ${await res.text()}`)
 }
 
 function redrive(sandbox, stateDir, queueUrl, rate) {
@@ -208,7 +220,7 @@ export async function benchOutage({runs, quick}) {
   const newQueue = async (count) => {
     await setLatency(sandbox.endpoint, '')
     const {QueueUrl} = await sqs.send(new CreateQueueCommand({QueueName: `bench-outage-${queues++}`}))
-    await fill(sqs, QueueUrl, count)
+    await seed(sandbox.endpoint, QueueUrl, count)
     return QueueUrl
   }
   const redriveRun = async (dir, queueUrl, rate, latency) => {
