@@ -88,29 +88,30 @@ export async function pool(total, concurrency, task) {
 /**
  * The benchmarks' delivery pipeline on a sandbox: a connection, an API destination for cacheSet (with no
  * practical rate limit: the AWS default of 300/s would cap the pipeline, and the benchmarks measure the
- * sandbox itself), a rule and its target shaped as the stack's.
+ * sandbox itself), a rule and its target shaped as the stack's. Returns the rule's and the target's ARNs
+ * (what a dead letter's RULE_ARN and TARGET_ARN name).
  */
-export async function createCacheSetPipeline(eb, endpoint, apiKey) {
+export async function createCacheSetPipeline(eb, endpoint, apiKey, {name = 'bench', rule = 'bench-set'} = {}) {
   const connection = await eb.send(
     new CreateConnectionCommand({
-      Name: 'bench',
+      Name: name,
       AuthorizationType: 'API_KEY',
       AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: apiKey}},
     }),
   )
   const destination = await eb.send(
     new CreateApiDestinationCommand({
-      Name: 'bench-set',
+      Name: `${name}-set`,
       ConnectionArn: connection.ConnectionArn,
       InvocationEndpoint: `${endpoint}/cache/*`,
       HttpMethod: 'PUT',
       InvocationRateLimitPerSecond: 1_000_000,
     }),
   )
-  await eb.send(new PutRuleCommand({Name: 'bench-set', EventPattern: '{"detail-type":["cacheSet"]}'}))
+  const created = await eb.send(new PutRuleCommand({Name: rule, EventPattern: '{"detail-type":["cacheSet"]}'}))
   await eb.send(
     new PutTargetsCommand({
-      Rule: 'bench-set',
+      Rule: rule,
       Targets: [
         {
           Id: 'set',
@@ -130,4 +131,5 @@ export async function createCacheSetPipeline(eb, endpoint, apiKey) {
       ],
     }),
   )
+  return {ruleArn: created.RuleArn, targetArn: destination.ApiDestinationArn}
 }

@@ -57,6 +57,21 @@ async function seed(endpoint, queueUrl, count) {
   if (res.status !== 200) throw new Error(`seed answered ${res.status}: ${await res.text()}`)
 }
 
+/**
+ * The bus and rule the dead letters' RULE_ARN names: redrive checks the rule exists, is enabled and has a
+ * target, or stops (and keeps the messages). It matches no redriven event, so nothing is delivered.
+ */
+async function createRedriveBus(eb, sqs, sinkName) {
+  await eb.send(new CreateEventBusCommand({Name: BUS}))
+  await eb.send(
+    new PutRuleCommand({Name: 'bench', EventBusName: BUS, EventPattern: JSON.stringify({source: ['bench-never']})}),
+  )
+  const {QueueUrl: sink} = await sqs.send(new CreateQueueCommand({QueueName: sinkName}))
+  const sinkArn = (await sqs.send(new GetQueueAttributesCommand({QueueUrl: sink, AttributeNames: ['QueueArn']})))
+    .Attributes.QueueArn
+  await eb.send(new PutTargetsCommand({Rule: 'bench', EventBusName: BUS, Targets: [{Id: 'sink', Arn: sinkArn}]}))
+}
+
 function redrive(sandbox, stateDir, queueUrl, rate) {
   const env = {
     ...process.env,
@@ -81,16 +96,7 @@ export async function benchRedrive({runs, quick}) {
   const eb = new EventBridgeClient(awsConfig(sandbox.endpoint))
   const sqs = new SQSClient(awsConfig(sandbox.endpoint))
   try {
-    await eb.send(new CreateEventBusCommand({Name: BUS}))
-    // The rule RULE_ARN names must exist, be enabled and have a target, or redrive stops (and keeps the
-    // messages). It matches no redriven event, so nothing is delivered.
-    await eb.send(
-      new PutRuleCommand({Name: 'bench', EventBusName: BUS, EventPattern: JSON.stringify({source: ['bench-never']})}),
-    )
-    const {QueueUrl: sink} = await sqs.send(new CreateQueueCommand({QueueName: 'bench-redrive-sink'}))
-    const sinkArn = (await sqs.send(new GetQueueAttributesCommand({QueueUrl: sink, AttributeNames: ['QueueArn']})))
-      .Attributes.QueueArn
-    await eb.send(new PutTargetsCommand({Rule: 'bench', EventBusName: BUS, Targets: [{Id: 'sink', Arn: sinkArn}]}))
+    await createRedriveBus(eb, sqs, 'bench-redrive-sink')
     const bySize = new Map(sizes.map((n) => [n, {whole: [], publish: [], wall: []}]))
     const rates = []
     for (let run = 0; run < runs; run++) {
@@ -231,14 +237,7 @@ export async function benchOutage({runs, quick}) {
     return {summary: JSON.parse(out.stdout), peakMiB: out.peakMiB}
   }
   try {
-    await eb.send(new CreateEventBusCommand({Name: BUS}))
-    await eb.send(
-      new PutRuleCommand({Name: 'bench', EventBusName: BUS, EventPattern: JSON.stringify({source: ['bench-never']})}),
-    )
-    const {QueueUrl: sink} = await sqs.send(new CreateQueueCommand({QueueName: 'bench-outage-sink'}))
-    const sinkArn = (await sqs.send(new GetQueueAttributesCommand({QueueUrl: sink, AttributeNames: ['QueueArn']})))
-      .Attributes.QueueArn
-    await eb.send(new PutTargetsCommand({Rule: 'bench', EventBusName: BUS, Targets: [{Id: 'sink', Arn: sinkArn}]}))
+    await createRedriveBus(eb, sqs, 'bench-outage-sink')
 
     // Throughput and memory of --rate 0, per build, per latency, per size (medians over runs).
     for (const [latencyLabel, latency] of [

@@ -13,15 +13,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {
-  CreateApiDestinationCommand,
-  CreateConnectionCommand,
-  DescribeConnectionCommand,
-  EventBridgeClient,
-  ListConnectionsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge'
+import {DescribeConnectionCommand, EventBridgeClient, ListConnectionsCommand} from '@aws-sdk/client-eventbridge'
 import {GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient} from '@aws-sdk/client-secrets-manager'
 import {
   CreateQueueCommand,
@@ -32,7 +24,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs'
 
-import {awsConfig, BENCH_API_KEY, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
+import {awsConfig, BENCH_API_KEY, createCacheSetPipeline, pool, rssMiB, startSandboxProcess} from './bench-lib.js'
 
 function prng(seed) {
   let a = seed >>> 0
@@ -554,42 +546,7 @@ const KILL_RULE = 'rel-set'
 async function deployCacheSetRule(endpoint) {
   const eb = new EventBridgeClient(awsConfig(endpoint))
   try {
-    const connection = await eb.send(
-      new CreateConnectionCommand({
-        Name: 'rel',
-        AuthorizationType: 'API_KEY',
-        AuthParameters: {ApiKeyAuthParameters: {ApiKeyName: 'Authorization', ApiKeyValue: BENCH_API_KEY}},
-      }),
-    )
-    const destination = await eb.send(
-      new CreateApiDestinationCommand({
-        Name: 'rel-set',
-        ConnectionArn: connection.ConnectionArn,
-        InvocationEndpoint: `${endpoint}/cache/*`,
-        HttpMethod: 'PUT',
-        InvocationRateLimitPerSecond: 1_000_000,
-      }),
-    )
-    const rule = await eb.send(new PutRuleCommand({Name: KILL_RULE, EventPattern: '{"detail-type":["cacheSet"]}'}))
-    await eb.send(
-      new PutTargetsCommand({
-        Rule: KILL_RULE,
-        Targets: [
-          {
-            Id: 'set',
-            Arn: destination.ApiDestinationArn,
-            RoleArn: 'arn:aws:iam::000000000000:role/bench',
-            HttpParameters: {
-              PathParameterValues: ['$.detail.cacheName'],
-              QueryStringParameters: {key: '$.detail.key', ttl_seconds: '$.detail.ttl'},
-            },
-            InputTransformer: {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'},
-            RetryPolicy: {MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60},
-          },
-        ],
-      }),
-    )
-    return {ruleArn: rule.RuleArn, targetArn: destination.ApiDestinationArn}
+    return await createCacheSetPipeline(eb, endpoint, BENCH_API_KEY, {name: 'rel', rule: KILL_RULE})
   } finally {
     eb.destroy()
   }
