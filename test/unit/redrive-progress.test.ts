@@ -1,22 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
 import {progressFraction, progressReporter, progressText} from '../../src/cli/redrive-progress.js'
-import type {RedriveProgress} from '../../src/services/redrive.js'
+import {progressAt} from '../helpers/redrive-progress.js'
 
-const at = (over: Partial<RedriveProgress>): RedriveProgress => ({
-  received: 0,
-  selected: 0,
-  redriven: 0,
-  failed: 0,
-  skipped: 0,
-  recovered: 0,
-  cameBack: 0,
-  rate: 0,
-  rateSource: 'unknown',
-  destinationRate: undefined,
-  held: 0,
-  ...over,
-})
+const at = progressAt
 
 describe('redrive progress', () => {
   it('with a filter, counts against the messages matching, not the whole queue', () => {

@@ -13,8 +13,9 @@ import {FingerprintTable} from '../../src/core/fingerprint-table.js'
 import {HeldMessages} from '../../src/core/held-messages.js'
 import {exportDlq} from '../../src/services/dlq-export.js'
 import {memoryJournal} from '../../src/services/redrive-journal.js'
-import {redriveQueue, type RedriveProgress} from '../../src/services/redrive.js'
+import {redriveQueue} from '../../src/services/redrive.js'
 import {FakeEvents, FakeQueue, rawMessage} from './redrive-fakes.js'
+import {progressAt} from '../helpers/redrive-progress.js'
 
 /**
  * A FakeQueue with SQS's in-flight quota: a receive while `limit` messages are hidden answers OverLimit
@@ -183,20 +184,7 @@ describe('dlq export at scale', () => {
   })
 })
 
-const progress = (over: Partial<RedriveProgress>): RedriveProgress => ({
-  received: 0,
-  selected: 0,
-  redriven: 0,
-  failed: 0,
-  skipped: 0,
-  recovered: 0,
-  cameBack: 0,
-  rate: 0,
-  rateSource: 'unknown',
-  destinationRate: undefined,
-  held: 0,
-  ...over,
-})
+const progress = progressAt
 
 describe('redrive progress at scale', () => {
   it('takes the ETA from the lowest of the measured pace, --rate and the API destination limit, and says which', () => {
