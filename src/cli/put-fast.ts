@@ -27,6 +27,12 @@ const commands: Record<string, CommandClass> = {
 }
 
 /**
+ * The `put` commands the fast path serves: the one list. The build (scripts/bundle-put.js) writes it
+ * into the bundle's first line, where `bin/run.js` reads it before deciding how to run a command.
+ */
+export const FAST_COMMANDS: readonly string[] = Object.keys(commands)
+
+/**
  * What oclif's Config.load needs to run one known command, and no more: package.json without its
  * plugins (help, autocomplete, did-you-mean: for the command line as a whole) and a root plugin that
  * skips the manifest of every command (reading and sorting it is a tenth of a put's start-up).
