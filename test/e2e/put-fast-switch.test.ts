@@ -50,7 +50,10 @@ describe('put fast path: switch and cache keys', () => {
   const put = ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'v']
   /** Run a put; how many oclif files it loaded from node_modules (0 on the fast path). */
   const probed = async (extra: NodeJS.ProcessEnv, bin?: string) => {
-    const result = await runCli(put, {env: {...env, ...extra, NODE_OPTIONS: `--require ${probe}`}, bin})
+    const result = await runCli(put, {
+      env: {...env, ...extra, NODE_OPTIONS: `--require ${probe}`},
+      ...(bin ? {bin} : {}),
+    })
     const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
     return {...result, oclif: (JSON.parse(line.slice(6)) as {oclif?: number}).oclif}
   }
