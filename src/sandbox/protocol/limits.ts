@@ -19,7 +19,7 @@ const MiB = 1024 * KiB
 /** Field names, ids, attributes and other small parts of a request around its big payload. */
 const ENVELOPE = 64 * KiB
 
-/** SQS: message and whole batch at most 1 MiB (aws-semantics SendMessageBatch; sqs/operations/messages.ts). */
+/** SQS: message and whole batch at most 1 MiB (aws-semantics SendMessageBatch; sqs/operations/message-input.ts). */
 const SQS_PAYLOAD = MiB
 /** CloudFormation `TemplateBody` ≤ 51,200 bytes (aws-semantics; cloudformation/template.ts MAX_TEMPLATE_BYTES). */
 const CFN_TEMPLATE = 51_200
