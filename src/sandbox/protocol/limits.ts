@@ -31,7 +31,7 @@ const CFN_TEMPLATE = 51_200
 const CFN_OTHER = 200 * (4096 + 255) + 16 * KiB + 50 * (128 + 256)
 /** Secrets Manager: SecretString/SecretBinary ≤ 65,536 bytes; a resource policy ≤ 20,480. */
 const SECRET_PAYLOAD = 64 * KiB
-/** Momento topic messages are 4 KiB (momento/routes.ts MAX_TOPIC_MESSAGE_BYTES); room for the route's own 400. */
+/** Momento topic messages are 4 KiB (momento/api/topic-publish.ts MAX_TOPIC_MESSAGE_BYTES); room for the route's own 400. */
 const TOPIC_BODY = 64 * KiB
 /** Inspection routes take small JSON documents (a fault rule, a cache name). */
 const INSPECTION_BODY = 64 * KiB
