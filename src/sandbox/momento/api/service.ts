@@ -5,10 +5,10 @@ import type {MomentoOperation} from '../faults.js'
 import type {MomentoState} from '../state.js'
 import {MomentoRequestError, momentoError, parseQuery, redactQuery, type QueryPair} from '../wire.js'
 import {authenticate} from './auth.js'
+import {deleteItem} from './cache-delete.js'
 import {getItem} from './cache-get.js'
 import {setItem} from './cache-set.js'
 import {applyFaults} from './front-door.js'
-import {readKey} from './keys.js'
 import {cacheNotFound, decodeSegment, methodNotAllowed} from './shared.js'
 import {publish} from './topic-publish.js'
 import {subscribe} from './topic-subscribe.js'
@@ -93,8 +93,7 @@ async function serve(
     case 'get':
       return getItem(momento, cache, pairs)
     case 'delete':
-      momento.deleteItem(cache, readKey(pairs, momento.options.maxKeyBytes))
-      return {status: 204}
+      return deleteItem(momento, cache, pairs)
     case 'publish':
       return publish(request, momento, cache, topicName)
     case 'subscribe':

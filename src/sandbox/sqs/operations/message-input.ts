@@ -15,7 +15,7 @@ const DATA_TYPE = /^(String|Number|Binary)(\..{1,256})?$/
  * size limit in 2025 (botocore's SendMessageBatch text: "The maximum allowed individual message size
  * and the maximum total payload size (the sum of the individual lengths of all of the batched
  * messages) are both 1 MiB 1,048,576 bytes"). A service limit, not the queue's MaximumMessageSize,
- * whose ceiling (queues.ts) and default (store.ts) are the same 1 MiB.
+ * whose ceiling (queue-attributes.ts) and default (store.ts) are the same 1 MiB.
  */
 export const MAX_BATCH_BYTES = 1_048_576
 
