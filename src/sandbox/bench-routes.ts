@@ -15,7 +15,7 @@
  */
 import {jsonResponse, type RawResponse, type RestHandler} from './protocol/rest.js'
 import {ServiceError} from './protocol/errors.js'
-import {validateMessage, type ValidatedMessage} from './sqs/operations/messages.js'
+import {validateMessage, type ValidatedMessage} from './sqs/operations/message-input.js'
 
 const SEED_PATH = '/_sandbox/sqs/seed'
 const MEMORY_PATH = '/_sandbox/memory'

@@ -43,7 +43,14 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {inspect, until} from '../helpers/integration.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {
+  clientConfig,
+  CONTRACT_ACCOUNT,
+  CONTRACT_REGION,
+  sandboxOnly,
+  startContractTarget,
+  uniqueName,
+} from '../helpers/sandbox.js'
 
 const INTEGRATION = readFileSync(new URL('../fixtures/cfn/momento-integration.yaml', import.meta.url), 'utf8')
 const CACHE = 'orders'
@@ -55,7 +62,7 @@ let sqs: SQSClient
 let secrets: SecretsManagerClient
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({caches: [CACHE]})
+  sandbox = await startContractTarget({caches: [CACHE]})
   cfn = new CloudFormationClient(clientConfig(sandbox))
   events = new EventBridgeClient(clientConfig(sandbox))
   sqs = new SQSClient(clientConfig(sandbox))
@@ -157,8 +164,12 @@ describe('deploying the Momento integration stack', () => {
         Parameters: integrationParameters(),
       }),
     )
-    expect(created.Id).toMatch(/^arn:aws:cloudformation:us-east-1:000000000000:changeSet\/first\/[\w-]+$/)
-    expect(created.StackId).toMatch(new RegExp(`^arn:aws:cloudformation:us-east-1:000000000000:stack/${stackName}/`))
+    expect(created.Id).toMatch(
+      new RegExp(`^arn:aws:cloudformation:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:changeSet/first/[\\w-]+$`),
+    )
+    expect(created.StackId).toMatch(
+      new RegExp(`^arn:aws:cloudformation:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:stack/${stackName}/`),
+    )
     expect((await describeStack(stackName)).StackStatus).toBe('REVIEW_IN_PROGRESS')
 
     const cs = await changeSetReady(created.Id as string)
@@ -188,10 +199,10 @@ describe('deploying the Momento integration stack', () => {
   it('creates the real objects: connection and its secret, destinations, rules with retry/DLQ, queue and its policy', async () => {
     const out = outputs(stack)
     expect(out['DeadLetterQueueUrl']).toMatch(
-      new RegExp(`^${sandbox.endpoint}/000000000000/${stackName}-DeadLetterQueue-`),
+      new RegExp(`^${sandbox.endpoint}/${CONTRACT_ACCOUNT}/${stackName}-DeadLetterQueue-`),
     )
     expect(out['MomentoEndpoint']).toBe(sandbox.endpoint)
-    expect(out['RoleArn']).toMatch(/^arn:aws:iam::000000000000:role\/.+-TargetRole-[A-Z0-9]{12}$/)
+    expect(out['RoleArn']).toMatch(new RegExp(`^arn:aws:iam::${CONTRACT_ACCOUNT}:role/.+-TargetRole-[A-Z0-9]{12}$`))
     expect(stack.Outputs?.find((o) => o.OutputKey === 'MomentoEndpoint')).toMatchObject({
       Description: 'Base URL the destinations call',
       ExportName: `${stackName}-momento-endpoint`,
@@ -228,7 +239,8 @@ describe('deploying the Momento integration stack', () => {
     ])
   })
 
-  it('delivers a cacheSet through the deployed rule right away', async () => {
+  it('delivers a cacheSet through the deployed rule right away', async (ctx) => {
+    sandboxOnly(ctx, 'reads the item from the Momento emulator (/_sandbox/momento)')
     const key = uniqueName('k')
     const put = await events.send(
       new PutEventsCommand({

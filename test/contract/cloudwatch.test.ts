@@ -12,7 +12,14 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {
+  clientConfig,
+  CONTRACT_ACCOUNT,
+  CONTRACT_REGION,
+  sandboxOnly,
+  startContractTarget,
+  uniqueName,
+} from '../helpers/sandbox.js'
 
 async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
   try {
@@ -32,12 +39,15 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeo
   }
 }
 
+/** AWS evaluates alarms once a minute; the test sandbox does it on its scaled clock, in milliseconds. */
+const SCALED_ALARM_CLOCK = "alarms evaluated on the sandbox's scaled clock (timeScale)"
+
 describe('CloudWatch contract (SDK v3, AWS JSON 1.0)', () => {
   let sandbox: RunningSandbox
   let cw: CloudWatchClient
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox()
+    sandbox = await startContractTarget()
     cw = new CloudWatchClient(clientConfig(sandbox))
   })
   afterAll(async () => {
@@ -183,7 +193,8 @@ describe('CloudWatch contract (SDK v3, AWS JSON 1.0)', () => {
     expect(tooLong.message).toMatch(/alarmNamePrefix/)
   })
 
-  it('evaluates alarms: ALARM on breaching data, OK when it stops (notBreaching), with history and reasons', async () => {
+  it('evaluates alarms: ALARM on breaching data, OK when it stops (notBreaching), with history and reasons', async (ctx) => {
+    sandboxOnly(ctx, SCALED_ALARM_CLOCK)
     const ns = uniqueName('Alarmy')
     const name = uniqueName('depth')
     await cw.send(
@@ -247,10 +258,11 @@ describe('CloudWatch contract (SDK v3, AWS JSON 1.0)', () => {
     expect(await describe()).toBeUndefined()
   })
 
-  it('evaluates a metric-math ratio alarm and records SNS actions as would-be notifications', async () => {
+  it('evaluates a metric-math ratio alarm and records SNS actions as would-be notifications', async (ctx) => {
+    sandboxOnly(ctx, `${SCALED_ALARM_CLOCK}; reads /_sandbox/notifications`)
     const ns = uniqueName('Ratio')
     const name = uniqueName('ratio')
-    const topic = 'arn:aws:sns:us-east-1:000000000000:no-such-topic'
+    const topic = `arn:aws:sns:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:no-such-topic`
     const metric = (m: string) => ({Namespace: ns, MetricName: m, Dimensions: [{Name: 'RuleName', Value: 'r'}]})
     await cw.send(
       new PutMetricAlarmCommand({

@@ -18,9 +18,17 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {
+  clientConfig,
+  CONTRACT_ACCOUNT,
+  CONTRACT_REGION,
+  sandboxOnly,
+  startContractTarget,
+  uniqueName,
+  UNSIGNED_RAW_REQUEST,
+} from '../helpers/sandbox.js'
 
-const ACCOUNT = '000000000000'
+const ACCOUNT = CONTRACT_ACCOUNT
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/invoke-destinations`
 const PATTERN = JSON.stringify({'detail-type': ['cacheSet']})
 
@@ -48,7 +56,7 @@ describe('EventBridge control plane', () => {
   let sandbox: RunningSandbox
   let eb: EventBridgeClient
   beforeAll(async () => {
-    sandbox = await startTestSandbox()
+    sandbox = await startContractTarget()
     eb = new EventBridgeClient(clientConfig(sandbox))
   })
   afterAll(async () => {
@@ -60,7 +68,7 @@ describe('EventBridge control plane', () => {
     it('describes the default bus with no Name, by name and by ARN', async () => {
       const byDefault = await eb.send(new DescribeEventBusCommand({}))
       expect(byDefault.Name).toBe('default')
-      expect(byDefault.Arn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`)
+      expect(byDefault.Arn).toBe(`arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:event-bus/default`)
       expect(byDefault.CreationTime).toBeInstanceOf(Date)
       const byArn = await eb.send(new DescribeEventBusCommand({Name: byDefault.Arn}))
       expect(byArn.Name).toBe('default')
@@ -69,7 +77,7 @@ describe('EventBridge control plane', () => {
     it('creates, lists, describes and deletes a custom bus', async () => {
       const name = uniqueName('bus')
       const created = await eb.send(new CreateEventBusCommand({Name: name, Description: 'test bus'}))
-      expect(created.EventBusArn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${name}`)
+      expect(created.EventBusArn).toBe(`arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:event-bus/${name}`)
       const described = await eb.send(new DescribeEventBusCommand({Name: name}))
       expect(described).toMatchObject({Name: name, Arn: created.EventBusArn, Description: 'test bus'})
       const listed = await eb.send(new ListEventBusesCommand({NamePrefix: name}))
@@ -86,8 +94,8 @@ describe('EventBridge control plane', () => {
 
     it('stores and returns Description, KmsKeyIdentifier and DeadLetterConfig of a bus', async () => {
       const name = uniqueName('bus')
-      const kms = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000000000`
-      const deadLetterConfig = {Arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:bus-dlq`}
+      const kms = `arn:aws:kms:${CONTRACT_REGION}:${ACCOUNT}:key/0a1b2c3d-0000-4000-8000-000000000000`
+      const deadLetterConfig = {Arn: `arn:aws:sqs:${CONTRACT_REGION}:${ACCOUNT}:bus-dlq`}
       const created = await eb.send(
         new CreateEventBusCommand({
           Name: name,
@@ -97,7 +105,7 @@ describe('EventBridge control plane', () => {
         }),
       )
       expect(created).toMatchObject({
-        EventBusArn: `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/${name}`,
+        EventBusArn: `arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:event-bus/${name}`,
         Description: 'encrypted bus',
         KmsKeyIdentifier: kms,
         DeadLetterConfig: deadLetterConfig,
@@ -149,7 +157,8 @@ describe('EventBridge control plane', () => {
       expect(seen).toEqual(names)
     })
 
-    it('answers a missing required member with a ValidationException in AWS words', async () => {
+    it('answers a missing required member with a ValidationException in AWS words', async (ctx) => {
+      sandboxOnly(ctx, UNSIGNED_RAW_REQUEST)
       const res = await rawCall(sandbox, 'CreateEventBus', '{}')
       expect(res.status).toBe(400)
       expect(res.json.__type).toBe('ValidationException')
@@ -158,7 +167,8 @@ describe('EventBridge control plane', () => {
       )
     })
 
-    it('answers wrong-typed members and bad names with ValidationException, never a 500', async () => {
+    it('answers wrong-typed members and bad names with ValidationException, never a 500', async (ctx) => {
+      sandboxOnly(ctx, UNSIGNED_RAW_REQUEST)
       const typed = await rawCall(sandbox, 'DescribeEventBus', '{"Name": 42}')
       expect(typed.status).toBe(400)
       expect(typed.json.__type).toBe('ValidationException')
@@ -172,12 +182,12 @@ describe('EventBridge control plane', () => {
     it('builds rule/<name> on the default bus and rule/<bus>/<name> on a custom bus', async () => {
       const name = uniqueName('rule')
       const onDefault = await eb.send(new PutRuleCommand({Name: name, EventPattern: PATTERN}))
-      expect(onDefault.RuleArn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${name}`)
+      expect(onDefault.RuleArn).toBe(`arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:rule/${name}`)
 
       const bus = uniqueName('bus')
       await eb.send(new CreateEventBusCommand({Name: bus}))
       const onCustom = await eb.send(new PutRuleCommand({Name: name, EventPattern: PATTERN, EventBusName: bus}))
-      expect(onCustom.RuleArn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${bus}/${name}`)
+      expect(onCustom.RuleArn).toBe(`arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:rule/${bus}/${name}`)
 
       const described = await eb.send(new DescribeRuleCommand({Name: name, EventBusName: bus}))
       expect(described).toMatchObject({
@@ -193,7 +203,10 @@ describe('EventBridge control plane', () => {
       const name = uniqueName('rule')
       await eb.send(new PutRuleCommand({Name: name, EventPattern: PATTERN, Description: 'first', State: 'DISABLED'}))
       await eb.send(
-        new PutTargetsCommand({Rule: name, Targets: [{Id: 't1', Arn: 'arn:aws:sqs:us-east-1:000000000000:q'}]}),
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [{Id: 't1', Arn: `arn:aws:sqs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:q`}],
+        }),
       )
       const pattern2 = JSON.stringify({source: ['momento-eb']})
       await eb.send(new PutRuleCommand({Name: name, EventPattern: pattern2}))
@@ -266,7 +279,7 @@ describe('EventBridge control plane', () => {
 
       const first = await eb.send(new ListRulesCommand({EventBusName: bus, NamePrefix: 'r-', Limit: 2}))
       expect(first.Rules?.map((r) => r.Name)).toEqual(['r-a', 'r-b'])
-      expect(first.Rules?.[0]?.Arn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${bus}/r-a`)
+      expect(first.Rules?.[0]?.Arn).toBe(`arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:rule/${bus}/r-a`)
       expect(first.NextToken).toBeTruthy()
       const second = await eb.send(
         new ListRulesCommand({EventBusName: bus, NamePrefix: 'r-', Limit: 2, NextToken: first.NextToken}),
@@ -284,7 +297,10 @@ describe('EventBridge control plane', () => {
       const name = uniqueName('rule')
       await eb.send(new PutRuleCommand({Name: name, EventPattern: PATTERN}))
       await eb.send(
-        new PutTargetsCommand({Rule: name, Targets: [{Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q'}]}),
+        new PutTargetsCommand({
+          Rule: name,
+          Targets: [{Id: 't', Arn: `arn:aws:sqs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:q`}],
+        }),
       )
       const refused = await failure(eb.send(new DeleteRuleCommand({Name: name})))
       expect(refused.name).toBe('ValidationException')
@@ -298,7 +314,10 @@ describe('EventBridge control plane', () => {
       const forced = uniqueName('rule')
       await eb.send(new PutRuleCommand({Name: forced, EventPattern: PATTERN}))
       await eb.send(
-        new PutTargetsCommand({Rule: forced, Targets: [{Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q'}]}),
+        new PutTargetsCommand({
+          Rule: forced,
+          Targets: [{Id: 't', Arn: `arn:aws:sqs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:q`}],
+        }),
       )
       await eb.send(new DeleteRuleCommand({Name: forced, Force: true}))
       expect((await failure(eb.send(new DescribeRuleCommand({Name: forced})))).name).toBe('ResourceNotFoundException')
@@ -316,8 +335,8 @@ describe('EventBridge control plane', () => {
   })
 
   describe('targets', () => {
-    const destinationArn = `arn:aws:events:us-east-1:${ACCOUNT}:api-destination/cache-set/2c0a2b9e-0000-4000-8000-000000000000`
-    const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:dlq`
+    const destinationArn = `arn:aws:events:${CONTRACT_REGION}:${ACCOUNT}:api-destination/cache-set/2c0a2b9e-0000-4000-8000-000000000000`
+    const queueArn = `arn:aws:sqs:${CONTRACT_REGION}:${ACCOUNT}:dlq`
 
     it('stores API destination targets with every member and lists them back', async () => {
       const rule = uniqueName('rule')
@@ -509,7 +528,8 @@ describe('EventBridge control plane', () => {
       '{"Limit": 0, "EventBusName": "", "State": "ON", "Force": "yes", "InvocationRateLimitPerSecond": 0.5}',
     ]
 
-    it('answers odd inputs with a JSON error or a result, never a 500', async () => {
+    it('answers odd inputs with a JSON error or a result, never a 500', async (ctx) => {
+      sandboxOnly(ctx, UNSIGNED_RAW_REQUEST)
       let errors = 0
       for (const operation of operations) {
         for (const body of bodies) {

@@ -31,7 +31,14 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {eventIdFilterPattern} from '../../src/adapters/aws/bus-logs.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {
+  clientConfig,
+  CONTRACT_ACCOUNT,
+  CONTRACT_REGION,
+  EXTERNAL_ENDPOINT,
+  startContractTarget,
+  uniqueName,
+} from '../helpers/sandbox.js'
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -44,10 +51,11 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 let sandbox: RunningSandbox
 let logs: CloudWatchLogsClient
-const clock = Date.parse('2026-12-06T10:00:00Z')
+// The sandbox runs on this fixed clock; another endpoint has its own, so events are stamped from now.
+const clock = EXTERNAL_ENDPOINT ? Date.now() : Date.parse('2026-12-06T10:00:00Z')
 
 beforeAll(async () => {
-  sandbox = await startTestSandbox({now: () => clock})
+  sandbox = await startContractTarget({now: () => clock})
   logs = new CloudWatchLogsClient(clientConfig(sandbox))
 })
 afterAll(async () => {
@@ -76,8 +84,8 @@ describe('log groups', () => {
     expect(out.logGroups?.[0]).toMatchObject({
       logGroupName: name,
       retentionInDays: 14,
-      arn: `arn:aws:logs:us-east-1:000000000000:log-group:${name}:*`,
-      logGroupArn: `arn:aws:logs:us-east-1:000000000000:log-group:${name}`,
+      arn: `arn:aws:logs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:log-group:${name}:*`,
+      logGroupArn: `arn:aws:logs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:log-group:${name}`,
     })
     await logs.send(new DeleteRetentionPolicyCommand({logGroupName: name}))
     const after = await logs.send(new DescribeLogGroupsCommand({logGroupNamePrefix: name}))
@@ -344,7 +352,7 @@ describe('FilterLogEvents', () => {
 describe('vended-log delivery', () => {
   it('connects an event bus to a log group through source, destination and delivery', async () => {
     const group = await groupWithStream([])
-    const busArn = 'arn:aws:events:us-east-1:000000000000:event-bus/default'
+    const busArn = `arn:aws:events:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:event-bus/default`
     const source = await logs.send(
       new PutDeliverySourceCommand({name: uniqueName('src'), resourceArn: busArn, logType: 'ERROR_LOGS'}),
     )
@@ -357,7 +365,7 @@ describe('vended-log delivery', () => {
       new PutDeliveryDestinationCommand({
         name: uniqueName('dst'),
         deliveryDestinationConfiguration: {
-          destinationResourceArn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}:*`,
+          destinationResourceArn: `arn:aws:logs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:log-group:${group}:*`,
         },
       }),
     )
@@ -395,7 +403,7 @@ describe('vended-log delivery', () => {
       logs.send(
         new PutDeliverySourceCommand({
           name: uniqueName('src'),
-          resourceArn: 'arn:aws:events:us-east-1:000000000000:event-bus/nope',
+          resourceArn: `arn:aws:events:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:event-bus/nope`,
           logType: 'INFO_LOGS',
         }),
       ),

@@ -12,9 +12,17 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {
+  clientConfig,
+  CONTRACT_ACCOUNT,
+  CONTRACT_REGION,
+  sandboxOnly,
+  startContractTarget,
+  uniqueName,
+  UNSIGNED_RAW_REQUEST,
+} from '../helpers/sandbox.js'
 
-const ACCOUNT = '000000000000'
+const ACCOUNT = CONTRACT_ACCOUNT
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -29,7 +37,7 @@ describe('Secrets Manager', () => {
   let sandbox: RunningSandbox
   let sm: SecretsManagerClient
   beforeAll(async () => {
-    sandbox = await startTestSandbox()
+    sandbox = await startContractTarget()
     sm = new SecretsManagerClient(clientConfig(sandbox))
   })
   afterAll(async () => {
@@ -42,7 +50,7 @@ describe('Secrets Manager', () => {
     const created = await sm.send(new CreateSecretCommand({Name: name, SecretString: 's3cret', Description: 'd'}))
     expect(created.Name).toBe(name)
     expect(created.ARN).toMatch(
-      new RegExp(`^arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${name}-[A-Za-z0-9]{6}$`),
+      new RegExp(`^arn:aws:secretsmanager:${CONTRACT_REGION}:${ACCOUNT}:secret:${name}-[A-Za-z0-9]{6}$`),
     )
     expect(created.VersionId).toMatch(/^[0-9a-f-]{36}$/)
 
@@ -181,7 +189,8 @@ describe('Secrets Manager', () => {
     expect(again.Name).toBe(name)
   })
 
-  it('answers odd inputs with a JSON error, never a 500', async () => {
+  it('answers odd inputs with a JSON error, never a 500', async (ctx) => {
+    sandboxOnly(ctx, UNSIGNED_RAW_REQUEST)
     const operations = ['CreateSecret', 'GetSecretValue', 'DescribeSecret', 'PutSecretValue', 'UpdateSecret']
     const more = ['DeleteSecret', 'RestoreSecret', 'ListSecrets']
     const body =

@@ -1,37 +1,33 @@
 /**
  * CloudWatch Logs (AWS JSON 1.1, `X-Amz-Target: Logs_20140328.<Op>`, signing name `logs`): log groups,
  * streams and events, FilterLogEvents and GetLogEvents with AWS's paging tokens, and the vended-log
- * delivery objects the event-bus logs go through. One file per group of operations under operations/.
+ * delivery objects the event-bus logs go through. One file per operation under operations/.
  */
 import {validateInput} from '../eventbridge/validation.js'
 import type {AwsService, Operation} from '../protocol/context.js'
 import {ServiceError} from '../protocol/errors.js'
-import {
-  createDelivery,
-  deleteDelivery,
-  deleteDeliveryDestination,
-  deleteDeliverySource,
-  describeDeliveries,
-  describeDeliveryDestinations,
-  describeDeliverySources,
-  getDelivery,
-  getDeliveryDestination,
-  getDeliverySource,
-  putDeliveryDestination,
-  putDeliverySource,
-} from './operations/deliveries.js'
+import {createDelivery} from './operations/create-delivery.js'
+import {createLogGroup} from './operations/create-log-group.js'
+import {createLogStream} from './operations/create-log-stream.js'
+import {deleteDeliveryDestination} from './operations/delete-delivery-destination.js'
+import {deleteDeliverySource} from './operations/delete-delivery-source.js'
+import {deleteDelivery} from './operations/delete-delivery.js'
+import {deleteLogGroup} from './operations/delete-log-group.js'
+import {deleteRetentionPolicy} from './operations/delete-retention-policy.js'
+import {describeDeliveries} from './operations/describe-deliveries.js'
+import {describeDeliveryDestinations} from './operations/describe-delivery-destinations.js'
+import {describeDeliverySources} from './operations/describe-delivery-sources.js'
+import {describeLogGroups} from './operations/describe-log-groups.js'
+import {describeLogStreams} from './operations/describe-log-streams.js'
 import {filterLogEvents} from './operations/filter-log-events.js'
+import {getDeliveryDestination} from './operations/get-delivery-destination.js'
+import {getDeliverySource} from './operations/get-delivery-source.js'
+import {getDelivery} from './operations/get-delivery.js'
 import {getLogEvents} from './operations/get-log-events.js'
-import {
-  createLogGroup,
-  deleteLogGroup,
-  deleteRetentionPolicy,
-  describeLogGroups,
-  putRetentionPolicy,
-  RETENTION_DAYS,
-} from './operations/log-groups.js'
-import {createLogStream, describeLogStreams} from './operations/log-streams.js'
+import {putDeliveryDestination} from './operations/put-delivery-destination.js'
+import {putDeliverySource} from './operations/put-delivery-source.js'
 import {putLogEvents} from './operations/put-log-events.js'
+import {putRetentionPolicy, RETENTION_DAYS} from './operations/put-retention-policy.js'
 import {LOGS_RULES, RETENTION_ENUM_TEXT} from './validation.js'
 
 const HANDLERS: Readonly<Record<string, Operation>> = {

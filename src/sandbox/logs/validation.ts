@@ -5,7 +5,7 @@
  * operations; the delivery operations model ValidationException (service.ts maps them).
  */
 import type {FieldRule, OperationRules} from '../eventbridge/validation.js'
-import {RETENTION_DAYS} from './operations/log-groups.js'
+import {RETENTION_DAYS} from './operations/put-retention-policy.js'
 
 const groupName: FieldRule = {type: 'String', min: 1, max: 512, pattern: '[\\.\\-_/#A-Za-z0-9]+'}
 const groupIdentifier: FieldRule = {type: 'String', min: 1, max: 2048, pattern: '[\\w#+=/:,.@-]*'}

@@ -19,7 +19,7 @@ const MiB = 1024 * KiB
 /** Field names, ids, attributes and other small parts of a request around its big payload. */
 const ENVELOPE = 64 * KiB
 
-/** SQS: message and whole batch at most 1 MiB (aws-semantics SendMessageBatch; sqs/operations/messages.ts). */
+/** SQS: message and whole batch at most 1 MiB (aws-semantics SendMessageBatch; sqs/operations/message-input.ts). */
 const SQS_PAYLOAD = MiB
 /** CloudFormation `TemplateBody` ≤ 51,200 bytes (aws-semantics; cloudformation/template.ts MAX_TEMPLATE_BYTES). */
 const CFN_TEMPLATE = 51_200
@@ -31,7 +31,7 @@ const CFN_TEMPLATE = 51_200
 const CFN_OTHER = 200 * (4096 + 255) + 16 * KiB + 50 * (128 + 256)
 /** Secrets Manager: SecretString/SecretBinary ≤ 65,536 bytes; a resource policy ≤ 20,480. */
 const SECRET_PAYLOAD = 64 * KiB
-/** Momento topic messages are 4 KiB (momento/routes.ts MAX_TOPIC_MESSAGE_BYTES); room for the route's own 400. */
+/** Momento topic messages are 4 KiB (momento/api/topic-publish.ts MAX_TOPIC_MESSAGE_BYTES); room for the route's own 400. */
 const TOPIC_BODY = 64 * KiB
 /** Inspection routes take small JSON documents (a fault rule, a cache name). */
 const INSPECTION_BODY = 64 * KiB

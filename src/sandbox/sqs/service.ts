@@ -1,7 +1,37 @@
-import type {AwsService} from '../protocol/context.js'
-import {messageOperations} from './operations/messages.js'
-import {queueOperations} from './operations/queues.js'
+import type {AwsService, Operation} from '../protocol/context.js'
+import {changeMessageVisibility} from './operations/change-message-visibility.js'
+import {changeMessageVisibilityBatch} from './operations/change-message-visibility-batch.js'
+import {createQueue} from './operations/create-queue.js'
+import {deleteMessage} from './operations/delete-message.js'
+import {deleteMessageBatch} from './operations/delete-message-batch.js'
+import {deleteQueue} from './operations/delete-queue.js'
+import {getQueueAttributes} from './operations/get-queue-attributes.js'
+import {getQueueUrl} from './operations/get-queue-url.js'
+import {listQueues} from './operations/list-queues.js'
+import {purgeQueue} from './operations/purge-queue.js'
+import {receiveMessage} from './operations/receive-message.js'
+import {sendMessage} from './operations/send-message.js'
+import {sendMessageBatch} from './operations/send-message-batch.js'
+import {setQueueAttributes} from './operations/set-queue-attributes.js'
 import {SQS_NAMESPACE, sqsQueryInput, sqsQueryOutput} from './query.js'
+
+/** Handlers by exact AWS operation name, so a grep for an SDK error's operation finds them. */
+const HANDLERS: Readonly<Record<string, Operation>> = {
+  CreateQueue: createQueue,
+  GetQueueUrl: getQueueUrl,
+  ListQueues: listQueues,
+  DeleteQueue: deleteQueue,
+  GetQueueAttributes: getQueueAttributes,
+  SetQueueAttributes: setQueueAttributes,
+  PurgeQueue: purgeQueue,
+  SendMessage: sendMessage,
+  SendMessageBatch: sendMessageBatch,
+  ReceiveMessage: receiveMessage,
+  DeleteMessage: deleteMessage,
+  DeleteMessageBatch: deleteMessageBatch,
+  ChangeMessageVisibility: changeMessageVisibility,
+  ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
+}
 
 /**
  * SQS (standard queues) in both of its wire protocols, chosen per request: AWS JSON 1.0
@@ -15,7 +45,7 @@ export const sqsService: AwsService = {
   queryVersion: '2012-11-05',
   xmlNamespace: SQS_NAMESPACE,
   queryCompatible: true,
-  operations: {...queueOperations, ...messageOperations},
+  operations: HANDLERS,
   queryInput: sqsQueryInput,
   queryOutput: sqsQueryOutput,
 }

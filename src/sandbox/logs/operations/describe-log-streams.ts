@@ -1,17 +1,6 @@
-/** CreateLogStream, DescribeLogStreams. */
 import type {Operation} from '../../protocol/context.js'
-import {ServiceError} from '../../protocol/errors.js'
-import {logGroupArn, retentionCutoff, type LogStream} from '../model.js'
+import {logGroupArn, type LogStream, retentionCutoff} from '../model.js'
 import {byKey, groupNameOf, invalidParameter, logsStore, pageByName, requireGroup} from './shared.js'
-
-export const createLogStream: Operation = (input, ctx) => {
-  const group = requireGroup(logsStore(ctx), input['logGroupName'] as string)
-  const name = input['logStreamName'] as string
-  if (group.streams.has(name))
-    throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists')
-  group.streams.set(name, {name, creationTime: ctx.state.now(), events: [], base: 0, storedBytes: 0})
-  return {}
-}
 
 export const describeLogStreams: Operation = (input, ctx) => {
   const group = requireGroup(logsStore(ctx), groupNameOf(input))
