@@ -293,7 +293,7 @@ describe('EventBridge control plane', () => {
       expect(badToken.name).toBe('ValidationException')
     })
 
-    it('refuses to delete a rule that has targets unless forced; deleting a missing rule is fine', async () => {
+    it('refuses to delete a rule that has targets, Force or not (it is for managed rules); deleting a missing rule is fine', async () => {
       const name = uniqueName('rule')
       await eb.send(new PutRuleCommand({Name: name, EventPattern: PATTERN}))
       await eb.send(
@@ -319,8 +319,10 @@ describe('EventBridge control plane', () => {
           Targets: [{Id: 't', Arn: `arn:aws:sqs:${CONTRACT_REGION}:${CONTRACT_ACCOUNT}:q`}],
         }),
       )
-      await eb.send(new DeleteRuleCommand({Name: forced, Force: true}))
-      expect((await failure(eb.send(new DescribeRuleCommand({Name: forced})))).name).toBe('ResourceNotFoundException')
+      // Force is for managed rules only ("ignored for rules that are not managed rules"): still refused.
+      const forcedRefusal = await failure(eb.send(new DeleteRuleCommand({Name: forced, Force: true})))
+      expect(forcedRefusal.name).toBe('ValidationException')
+      expect((await eb.send(new DescribeRuleCommand({Name: forced}))).Name).toBe(forced)
     })
 
     it('deletes the rules of a deleted bus with it', async () => {
