@@ -158,6 +158,18 @@ describe('streams and events', () => {
     expect(span.message).toBe(
       'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.',
     )
+    // Only the events AWS takes count toward the span: a 20-day-old event is rejected, not a span error.
+    const oldAndNew = await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: group,
+        logStreamName: 's1',
+        logEvents: [
+          {timestamp: clock - 20 * 86_400_000, message: 'ancient'},
+          {timestamp: clock, message: 'fresh'},
+        ],
+      }),
+    )
+    expect(oldAndNew.rejectedLogEventsInfo).toEqual({tooOldLogEventEndIndex: 0})
     const unordered = await failure(
       logs.send(
         new PutLogEventsCommand({

@@ -1,6 +1,6 @@
 /**
  * PutLogEvents (CloudWatch Logs API reference): at most 10,000 events and 1,048,576 bytes (each
- * event's UTF-8 message plus 26 bytes), in chronological order, spanning at most 24 hours. Events
+ * event's UTF-8 message plus 26 bytes), in chronological order, the events it takes spanning at most 24 hours. Events
  * more than 14 days old (or older than the group's retention) or more than 2 hours in the future are
  * not stored and reported in `rejectedLogEventsInfo`. Sequence tokens are ignored, as AWS now ignores
  * them.
@@ -30,12 +30,15 @@ export const putLogEvents: Operation = (input, ctx) => {
   if (bytes > MAX_BATCH_BYTES) {
     throw invalidParameter(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`)
   }
-  const first = events[0]
-  const last = events[events.length - 1]
+  const now = ctx.state.now()
+  // The 24-hour span counts only the events AWS would take (between 14 days old and 2 hours ahead):
+  // the current API reference (read 2026-12-06) says so; older versions counted the whole batch.
+  const valid = events.filter((e) => e.timestamp <= now + TOO_NEW_MS && e.timestamp >= now - TOO_OLD_MS)
+  const first = valid[0]
+  const last = valid[valid.length - 1]
   if (first && last && last.timestamp - first.timestamp > DAY_MS) {
     throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.')
   }
-  const now = ctx.state.now()
   const cutoff = retentionCutoff(group, now)
   let tooOldEnd = -1
   let expiredEnd = -1
