@@ -1,7 +1,7 @@
 import {UsageError} from '../../core/errors.js'
 
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError} from './errors.js'
+import {callContext, translateAwsError, type CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 /** The identity the credentials resolve to (STS GetCallerIdentity). */
@@ -18,10 +18,7 @@ export interface EventBusInfo {
   readonly region: string | undefined
 }
 
-/** Options the error translation needs to name the target in messages. */
-export interface CallOptions {
-  readonly sandboxUrl?: string | undefined
-}
+export type {CallOptions} from './errors.js'
 
 /**
  * Ask STS who the credentials belong to. Throws ConfigError (no region or credentials),
