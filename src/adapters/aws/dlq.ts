@@ -6,6 +6,7 @@
 import type {DlqBatchResult, DlqDepth, DlqHandle, DlqQueuePort, RawDlqMessage} from '../../core/dlq.js'
 import {NotFoundError, RemoteError, UsageError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
+import {describeStack, listStackResources} from './cloudformation.js'
 import {callContext, translateAwsError, type AwsErrorContext} from './errors.js'
 import type {CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
@@ -248,56 +249,40 @@ export async function findStackDlq(reader: StackReader, stack: string): Promise<
 
 /** A StackReader over CloudFormation DescribeStacks and ListStackResources. */
 export function createStackReader(clients: AwsClients, options: CallOptions = {}): StackReader {
-  const fail = (error: unknown, stack: string, action: string) => {
-    const e = error as {name?: string; message?: string}
-    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist" (pitfall 23).
-    if (/does not exist/i.test(e.message ?? '') && (e.name === 'ValidationError' || e.name === 'ValidationException')) {
-      return new NotFoundError(
-        `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
-        {
-          cause: error,
-          code: 'EB_STACK_NOT_FOUND',
-          hints: [
-            'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
-            'Or pass --queue-url with the dead-letter queue directly.',
-          ],
-        },
-      )
-    }
-    return translateAwsError(error, callContext(clients, 'cloudformation', options, `${action} (stack ${stack})`))
-  }
+  const ifMissing = (stack: string) => (cause: unknown) =>
+    cause === undefined
+      ? new NotFoundError(`Stack ${stack} doesn't exist.`, {code: 'EB_STACK_NOT_FOUND'})
+      : new NotFoundError(
+          `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
+          {
+            cause,
+            code: 'EB_STACK_NOT_FOUND',
+            hints: [
+              'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
+              'Or pass --queue-url with the dead-letter queue directly.',
+            ],
+          },
+        )
   return {
     async outputs(stack) {
-      try {
-        const out = await clients.cloudFormation.send(new sdk.cloudFormation.DescribeStacksCommand({StackName: stack}))
-        const found = out.Stacks?.[0]
-        if (!found) throw new NotFoundError(`Stack ${stack} doesn't exist.`, {code: 'EB_STACK_NOT_FOUND'})
-        const map: Record<string, string> = {}
-        for (const o of found.Outputs ?? []) if (o.OutputKey && o.OutputValue) map[o.OutputKey] = o.OutputValue
-        return map
-      } catch (error) {
-        throw fail(error, stack, "Can't read the stack")
-      }
+      const found = await describeStack(clients, stack, {
+        ...options,
+        action: `Can't read the stack (stack ${stack})`,
+        ifMissing: ifMissing(stack),
+      })
+      const map: Record<string, string> = {}
+      for (const [key, value] of Object.entries(found?.outputs ?? {})) if (value) map[key] = value
+      return map
     },
     async resources(stack, type) {
-      const found: Array<{logicalId: string; physicalId: string}> = []
-      try {
-        let token: string | undefined
-        do {
-          const out = await clients.cloudFormation.send(
-            new sdk.cloudFormation.ListStackResourcesCommand({StackName: stack, NextToken: token}),
-          )
-          for (const r of out.StackResourceSummaries ?? []) {
-            if (r.ResourceType === type && r.PhysicalResourceId) {
-              found.push({logicalId: r.LogicalResourceId ?? '', physicalId: r.PhysicalResourceId})
-            }
-          }
-          token = out.NextToken
-        } while (token)
-        return found
-      } catch (error) {
-        throw fail(error, stack, "Can't list the stack's resources")
-      }
+      const resources = await listStackResources(clients, stack, {
+        ...options,
+        action: `Can't list the stack's resources (stack ${stack})`,
+        ifMissing: ifMissing(stack),
+      })
+      return (resources ?? [])
+        .filter((r) => r.resourceType === type && r.physicalId)
+        .map((r) => ({logicalId: r.logicalId, physicalId: r.physicalId}))
     },
   }
 }

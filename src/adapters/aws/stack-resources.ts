@@ -31,7 +31,7 @@ export async function findIntegration(
   stackName: string,
   options: CallOptions = {},
 ): Promise<IntegrationResources> {
-  const resources = await listStackResources(clients, stackName, options)
+  const resources = (await listStackResources(clients, stackName, options)) ?? []
   const missing: string[] = []
   // Resources a rollback or delete removed are still listed, as DELETE_COMPLETE.
   const live = resources.filter((r) => r.physicalId !== '' && !r.status.startsWith('DELETE_COMPLETE'))
