@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
+import {locateDlq} from '../adapters/aws/dlq.js'
+import {createDlqQueue} from '../adapters/aws/sqs.js'
 import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/events.js'
 import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
 import type {ConfigValues} from '../core/config.js'

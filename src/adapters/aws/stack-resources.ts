@@ -20,6 +20,7 @@ import {callContext, translateAwsError} from './errors.js'
 import {createBusLogPort} from './bus-log-config.js'
 import {describeEventBus, type CallOptions} from './identity.js'
 import {sdk} from './sdk.js'
+import {getQueueAttributes} from './sqs.js'
 
 /**
  * The integration deployed by `stackName`: queue URL and ARN (with its depth and policy), rules
@@ -125,10 +126,13 @@ export async function findIntegration(
   const dlqArns = new Set(Object.values(rules).map((rule) => rule.target?.deadLetterArn))
   for (const r of ofType('AWS::SQS::Queue')) {
     try {
-      const out = await clients.sqs.send(
-        new sdk.sqs.GetQueueAttributesCommand({QueueUrl: r.physicalId, AttributeNames: ['All']}),
+      const attrs = await getQueueAttributes(
+        clients,
+        r.physicalId,
+        ['All'],
+        options,
+        `Can't read the attributes of queue ${r.physicalId}`,
       )
-      const attrs = out.Attributes ?? {}
       const candidate = {
         url: r.physicalId,
         arn: attrs['QueueArn'] ?? '',
@@ -138,12 +142,9 @@ export async function findIntegration(
       }
       if (!queue || dlqArns.has(candidate.arn)) queue = candidate
     } catch (error) {
-      if (isMissing(error)) missing.push(r.logicalId)
-      else
-        throw translateAwsError(
-          error,
-          callContext(clients, 'sqs', options, `Can't read the attributes of queue ${r.physicalId}`),
-        )
+      // A queue the stack lists but that is gone (QueueDoesNotExist): reported as missing.
+      if (error instanceof NotFoundError) missing.push(r.logicalId)
+      else throw error
     }
   }
 

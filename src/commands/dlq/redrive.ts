@@ -2,7 +2,8 @@ import {availableParallelism, homedir} from 'node:os'
 
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, locateDlq} from '../../adapters/aws/dlq.js'
+import {locateDlq} from '../../adapters/aws/dlq.js'
+import {createDlqQueue} from '../../adapters/aws/sqs.js'
 import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
 import {PortPool} from '../../adapters/aws/port-pool.js'
 import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
