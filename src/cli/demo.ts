@@ -7,7 +7,7 @@
 import {fetchBusLogRecords} from '../adapters/aws/bus-logs.js'
 import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
 import {createDlqQueue} from '../adapters/aws/sqs.js'
-import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/events.js'
+import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/eventbridge.js'
 import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {probeMomentoCache} from '../adapters/momento/http.js'

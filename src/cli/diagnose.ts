@@ -5,7 +5,7 @@
  */
 import {Flags} from '@oclif/core'
 
-import {apiDestinationEndpoint} from '../adapters/aws/events.js'
+import {apiDestinationEndpoint} from '../adapters/aws/eventbridge.js'
 import {probeMomentoCache, sandboxApiKey} from '../adapters/momento/http.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import {UsageError} from '../core/errors.js'

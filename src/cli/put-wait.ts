@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {locateDlq} from '../adapters/aws/dlq.js'
 import {createDlqQueue} from '../adapters/aws/sqs.js'
-import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/events.js'
+import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/eventbridge.js'
 import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, ExitCode, UsageError} from '../core/errors.js'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/events.js'
+import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/eventbridge.js'
 import {describeAlarms} from '../adapters/aws/metrics.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'

@@ -17,10 +17,10 @@ import type {
   DescribeDeliverySourcesCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs'
 
-import {busLogConfigOf, type BusLogConfig} from '../../core/bus-log-settings.js'
+import type {BusLogConfig} from '../../core/bus-log-settings.js'
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
+import type {CallOptions} from './errors.js'
+import {getBusLogConfig, setBusLogConfig} from './eventbridge.js'
 import {sdk} from './sdk.js'
 
 export interface BusLogDeliveryView {
@@ -40,36 +40,9 @@ export interface BusLogPort {
 const MAX_PAGES = 10
 
 export function createBusLogPort(clients: AwsClients, options: CallOptions = {}): BusLogPort {
-  const describe = async (bus: string) => {
-    try {
-      return await clients.eventBridge.send(new sdk.eventBridge.DescribeEventBusCommand({Name: bus}))
-    } catch (error) {
-      throw translateAwsError(error, callContext(clients, 'eventbridge', options, `Can't read event bus \`${bus}\``))
-    }
-  }
   return {
-    async get(bus) {
-      return busLogConfigOf((await describe(bus)).LogConfig)
-    },
-    async set(bus, config) {
-      const current = await describe(bus)
-      try {
-        await clients.eventBridge.send(
-          new sdk.eventBridge.UpdateEventBusCommand({
-            Name: bus,
-            ...(current.Description === undefined ? {} : {Description: current.Description}),
-            ...(current.KmsKeyIdentifier === undefined ? {} : {KmsKeyIdentifier: current.KmsKeyIdentifier}),
-            ...(current.DeadLetterConfig === undefined ? {} : {DeadLetterConfig: current.DeadLetterConfig}),
-            LogConfig: {Level: config.level, IncludeDetail: config.detail},
-          }),
-        )
-      } catch (error) {
-        throw translateAwsError(
-          error,
-          callContext(clients, 'eventbridge', options, `Can't set the log level of event bus \`${bus}\``),
-        )
-      }
-    },
+    get: (bus) => getBusLogConfig(clients, bus, options),
+    set: (bus, config) => setBusLogConfig(clients, bus, config, options),
     async inspect(busArn, logGroupName) {
       let logGroupExists: boolean | null = null
       let retentionDays: number | null = null

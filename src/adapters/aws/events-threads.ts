@@ -1,6 +1,6 @@
 import type {EventsPort} from '../../core/put-entries.js'
 import type {AwsClients} from './clients.js'
-import {createEventsPort} from './events.js'
+import {createEventsPort} from './eventbridge.js'
 import type {CallOptions} from './identity.js'
 import {PortPool} from './port-pool.js'
 

@@ -16,10 +16,15 @@ import {
 import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
 import {fetchSandboxInfo} from '../momento/http.js'
-import {callContext, translateAwsError} from './errors.js'
+import type {CallOptions} from './errors.js'
 import {createBusLogPort} from './bus-log-config.js'
-import {describeEventBus, type CallOptions} from './identity.js'
-import {sdk} from './sdk.js'
+import {
+  describeApiDestination,
+  describeConnection,
+  describeEventBus,
+  describeRule,
+  listTargetsByRule,
+} from './eventbridge.js'
 import {getQueueAttributes} from './sqs.js'
 
 /**
@@ -45,19 +50,17 @@ export async function findIntegration(
       ],
     })
   }
-  const fail = (action: string) => (error: unknown) =>
-    translateAwsError(error, callContext(clients, 'eventbridge', options, action))
   const ofType = (type: string) => live.filter((r) => r.resourceType === type)
 
   let connection: IntegrationResources['connection']
   for (const r of ofType('AWS::Events::Connection')) {
     const name = nameFromPhysicalId(r.physicalId, 'connection')
     try {
-      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeConnectionCommand({Name: name}))
+      const out = await describeConnection(clients, name, options)
       connection = {name, arn: out.ConnectionArn ?? '', state: out.ConnectionState ?? 'UNKNOWN'}
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe connection ${name}`)(error)
+      else throw error
     }
   }
 
@@ -65,7 +68,7 @@ export async function findIntegration(
   for (const r of ofType('AWS::Events::ApiDestination')) {
     const name = nameFromPhysicalId(r.physicalId, 'api-destination')
     try {
-      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeApiDestinationCommand({Name: name}))
+      const out = await describeApiDestination(clients, name, options)
       const kind = kindOfMethod(out.HttpMethod ?? '')
       if (!kind) continue
       destinations[kind] = {
@@ -79,7 +82,7 @@ export async function findIntegration(
       }
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe API destination ${name}`)(error)
+      else throw error
     }
   }
 
@@ -87,17 +90,12 @@ export async function findIntegration(
   for (const r of ofType('AWS::Events::Rule')) {
     const {name, bus} = ruleNameAndBus(r)
     try {
-      const out = await clients.eventBridge.send(
-        new sdk.eventBridge.DescribeRuleCommand({Name: name, ...(bus ? {EventBusName: bus} : {})}),
-      )
+      const out = await describeRule(clients, name, bus, options)
       const detailTypes = detailTypesOfPattern(out.EventPattern)
       const kind = kindOfDetailTypes(detailTypes)
       if (!kind) continue
-      const targets = await clients.eventBridge.send(
-        new sdk.eventBridge.ListTargetsByRuleCommand({Rule: name, ...(bus ? {EventBusName: bus} : {})}),
-      )
-      const target =
-        (targets.Targets ?? []).find((t) => (t.Arn ?? '').includes(':api-destination/')) ?? targets.Targets?.[0]
+      const targets = await listTargetsByRule(clients, name, bus, options, `Can't describe rule ${name}`)
+      const target = targets.find((t) => (t.Arn ?? '').includes(':api-destination/')) ?? targets[0]
       rules[kind] = {
         logicalId: r.logicalId,
         name: out.Name ?? name,
@@ -117,7 +115,7 @@ export async function findIntegration(
       }
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe rule ${name}`)(error)
+      else throw error
     }
   }
 
@@ -142,8 +140,7 @@ export async function findIntegration(
       }
       if (!queue || dlqArns.has(candidate.arn)) queue = candidate
     } catch (error) {
-      // A queue the stack lists but that is gone (QueueDoesNotExist): reported as missing.
-      if (error instanceof NotFoundError) missing.push(r.logicalId)
+      if (isMissing(error)) missing.push(r.logicalId)
       else throw error
     }
   }
@@ -174,13 +171,12 @@ function ruleNameAndBus(r: StackResourceSummary): {name: string; bus?: string} {
   return {name: id}
 }
 
+/**
+ * A resource the stack lists but that is gone: the calls' NotFoundError (ResourceNotFoundException,
+ * QueueDoesNotExist), reported in `missing` instead of failing the whole look-up.
+ */
 function isMissing(error: unknown): boolean {
-  const name = (error as {name?: unknown})?.name
-  return (
-    name === 'ResourceNotFoundException' ||
-    name === 'QueueDoesNotExist' ||
-    name === 'AWS.SimpleQueueService.NonExistentQueue'
-  )
+  return error instanceof NotFoundError
 }
 
 function where(clients: AwsClients): string {
