@@ -9,7 +9,7 @@ import {OUTPUT, PARAM} from '../../core/stack-template-names.js'
 import {fetchBusLogRecords} from './bus-logs.js'
 import type {AwsClients} from './clients.js'
 import {describeStack} from './cloudformation.js'
-import type {CallOptions} from './identity.js'
+import type {CallOptions} from './errors.js'
 
 /** A stack's (or --log-group's) event-bus log group. */
 export interface LocatedBusLogs {

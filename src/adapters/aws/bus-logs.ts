@@ -7,7 +7,7 @@
 import {parseBusLogRecord, type BusLogRecord} from '../../core/bus-log.js'
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
+import type {CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 /**

@@ -6,7 +6,7 @@
 import type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'
 import type {AwsClients} from './clients.js'
 import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
+import type {CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 export type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'

@@ -1,5 +1,6 @@
+/** STS: who the credentials belong to. */
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError, type CallOptions} from './errors.js'
+import {sendAndTranslate, type CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 /** The identity the credentials resolve to (STS GetCallerIdentity). */
@@ -9,20 +10,13 @@ export interface CallerIdentity {
   readonly userId: string
 }
 
-export type {CallOptions} from './errors.js'
-
 /**
  * Ask STS who the credentials belong to. Throws ConfigError (no region or credentials),
  * AuthError, UnreachableError or RemoteError.
  */
 export async function getCallerIdentity(clients: AwsClients, options: CallOptions = {}): Promise<CallerIdentity> {
-  try {
+  return sendAndTranslate(clients, 'sts', options, "Can't check the AWS identity (STS GetCallerIdentity)", async () => {
     const out = await clients.sts.send(new sdk.sts.GetCallerIdentityCommand({}))
     return {account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? ''}
-  } catch (error) {
-    throw translateAwsError(
-      error,
-      callContext(clients, 'sts', options, "Can't check the AWS identity (STS GetCallerIdentity)"),
-    )
-  }
+  })
 }
