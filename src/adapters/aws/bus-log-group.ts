@@ -6,7 +6,7 @@
 import type {BusLogRecord, BusLogSetting} from '../../core/bus-log.js'
 import {ConfigError, NotFoundError} from '../../core/errors.js'
 import {OUTPUT, PARAM} from '../../core/stack-template-names.js'
-import {fetchBusLogRecords} from './bus-logs.js'
+import {fetchBusLogRecords} from './logs.js'
 import type {AwsClients} from './clients.js'
 import {describeStack} from './cloudformation.js'
 import type {CallOptions} from './errors.js'

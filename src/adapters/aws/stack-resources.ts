@@ -3,6 +3,7 @@
  * API destinations, the rules (on whichever bus), the DLQ and its policy. Works for stacks from
  * Momento's launch button too, whose logical ids and parameters differ from ours.
  */
+import type {BusLogConfig} from '../../core/bus-log-settings.js'
 import {NotFoundError, sandboxNotRunning} from '../../core/errors.js'
 import {
   detailTypesOfPattern,
@@ -17,14 +18,16 @@ import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
 import {fetchSandboxInfo} from '../momento/http.js'
 import type {CallOptions} from './errors.js'
-import {createBusLogPort} from './bus-log-config.js'
 import {
   describeApiDestination,
   describeConnection,
   describeEventBus,
   describeRule,
+  getBusLogConfig,
   listTargetsByRule,
+  setBusLogConfig,
 } from './eventbridge.js'
+import {inspectBusLogDelivery} from './logs.js'
 import {getQueueAttributes} from './sqs.js'
 
 /**
@@ -215,7 +218,13 @@ export function createStackPorts(clients: AwsClients, options: CallOptions = {})
     cfn: createCloudFormationPort(clients, options),
     findIntegration: (stack: string) => findIntegration(clients, stack, options),
     describeEventBus: (name: string) => describeEventBus(clients, name, options),
-    busLogs: createBusLogPort(clients, options),
+    // The bus's log setting (EventBridge) and where its logs go (CloudWatch Logs).
+    busLogs: {
+      get: (bus: string) => getBusLogConfig(clients, bus, options),
+      set: (bus: string, config: BusLogConfig) => setBusLogConfig(clients, bus, config, options),
+      inspect: (busArn: string, logGroupName: string | undefined) =>
+        inspectBusLogDelivery(clients, busArn, logGroupName),
+    },
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
   }
