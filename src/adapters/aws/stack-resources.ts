@@ -4,7 +4,7 @@
  * Momento's launch button too, whose logical ids and parameters differ from ours.
  */
 import type {BusLogConfig} from '../../core/bus-log-settings.js'
-import {NotFoundError, sandboxNotRunning} from '../../core/errors.js'
+import {NotFoundError} from '../../core/errors.js'
 import {
   detailTypesOfPattern,
   kindOfDetailTypes,
@@ -16,7 +16,6 @@ import {
 } from '../../core/stack-plan.js'
 import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
-import {fetchSandboxInfo} from '../momento/http.js'
 import type {CallOptions} from './errors.js'
 import {
   describeApiDestination,
@@ -184,32 +183,6 @@ function isMissing(error: unknown): boolean {
 
 function where(clients: AwsClients): string {
   return clients.target.region ? ` in ${clients.target.region}` : ''
-}
-
-/** The sandbox's own description (`GET <sandbox>/_sandbox/info`). */
-export interface SandboxInfo {
-  readonly apiKey: string
-  readonly region: string
-  readonly accountId: string
-}
-
-/**
- * Read the sandbox's Momento key and region, so `deploy --sandbox` needs no key of its own.
- * Throws UnreachableError when the sandbox doesn't answer.
- */
-export async function readSandboxInfo(sandboxUrl: string, options: {timeoutMs?: number} = {}): Promise<SandboxInfo> {
-  try {
-    // Bounded in time and size; asks for the key by name (`?include=apiKey`).
-    const body = await fetchSandboxInfo(sandboxUrl, options)
-    if (typeof body['apiKey'] !== 'string') throw new Error('no apiKey in the answer')
-    return {
-      apiKey: body['apiKey'],
-      region: typeof body['region'] === 'string' ? body['region'] : 'us-east-1',
-      accountId: typeof body['accountId'] === 'string' ? body['accountId'] : '',
-    }
-  } catch (error) {
-    throw sandboxNotRunning(sandboxUrl, {doing: "Can't read the sandbox's settings", cause: error})
-  }
 }
 
 /** The ports the stack services need, over the run's AWS clients. */
