@@ -8,7 +8,7 @@ import {ConfigError, NotFoundError} from '../../core/errors.js'
 import {OUTPUT, PARAM} from '../../core/stack-template-names.js'
 import {fetchBusLogRecords} from './logs.js'
 import type {AwsClients} from './clients.js'
-import {describeStack} from './cloudformation.js'
+import {describeStack, stackNotFoundError} from './cloudformation.js'
 import type {CallOptions} from './errors.js'
 
 /** A stack's (or --log-group's) event-bus log group. */
@@ -50,18 +50,7 @@ export async function locateBusLogs(
   if (input.logGroupName) return {logGroupName: input.logGroupName, level: undefined, source: 'flag', stack: undefined}
   const {stack} = input
   const found = await describeStack(clients, stack, {...options, action: `Can't read stack ${stack}`})
-  if (!found) {
-    throw new NotFoundError(
-      `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
-      {
-        code: 'EB_STACK_NOT_FOUND',
-        hints: [
-          'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
-          'Or pass --log-group with the event-bus log group directly.',
-        ],
-      },
-    )
-  }
+  if (!found) throw stackNotFoundError(clients, stack, 'Or pass --log-group with the event-bus log group directly.')
   const output = found.outputs[OUTPUT.logGroupName]
   const raw = found.parameters[PARAM.logLevel]?.toUpperCase()
   const level = raw !== undefined && SETTINGS.has(raw) ? (raw as BusLogSetting) : undefined

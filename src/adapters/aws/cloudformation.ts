@@ -1,6 +1,7 @@
 import type {Change, StackEvent as SdkStackEvent} from '@aws-sdk/client-cloudformation'
 
 import type {ChangeSetInfo, CloudFormationPort, ResourceChange, StackEvent, StackInfo} from '../../core/stack-plan.js'
+import {NotFoundError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
 import {sendAndTranslate, type CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
@@ -26,6 +27,26 @@ export function isStackMissingError(error: unknown): boolean {
     typeof e?.message === 'string' &&
     /does not exist/i.test(e.message) &&
     (e.name === 'ValidationError' || e.name === 'ValidationException')
+  )
+}
+
+/**
+ * "Stack X doesn't exist in <region>." (NotFoundError, EB_STACK_NOT_FOUND): how to name the right
+ * stack, and `instead`, the flag that does without one.
+ */
+export function stackNotFoundError(
+  clients: AwsClients,
+  stack: string,
+  instead: string,
+  cause?: unknown,
+): NotFoundError {
+  return new NotFoundError(
+    `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
+    {
+      ...(cause === undefined ? {} : {cause}),
+      code: 'EB_STACK_NOT_FOUND',
+      hints: ['Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.', instead],
+    },
   )
 }
 

@@ -6,7 +6,7 @@
 import type {DlqDepth} from '../../core/dlq.js'
 import {NotFoundError, UsageError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
-import {describeStack, listStackResources} from './cloudformation.js'
+import {describeStack, listStackResources, stackNotFoundError} from './cloudformation.js'
 import type {CallOptions} from './errors.js'
 import {createDlqQueue} from './sqs.js'
 
@@ -65,17 +65,7 @@ export function createStackReader(clients: AwsClients, options: CallOptions = {}
   const ifMissing = (stack: string) => (cause: unknown) =>
     cause === undefined
       ? new NotFoundError(`Stack ${stack} doesn't exist.`, {code: 'EB_STACK_NOT_FOUND'})
-      : new NotFoundError(
-          `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
-          {
-            cause,
-            code: 'EB_STACK_NOT_FOUND',
-            hints: [
-              'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
-              'Or pass --queue-url with the dead-letter queue directly.',
-            ],
-          },
-        )
+      : stackNotFoundError(clients, stack, 'Or pass --queue-url with the dead-letter queue directly.', cause)
   return {
     async outputs(stack) {
       const found = await describeStack(clients, stack, {

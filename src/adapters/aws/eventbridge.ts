@@ -290,13 +290,11 @@ export function createRateDiscovery(clients: AwsClients): (ruleArn: string) => P
 }
 
 async function discoverRate(clients: AwsClients, ruleArn: string): Promise<number | undefined> {
-  const path = /:rule\/(.+)$/.exec(ruleArn)?.[1]
-  if (!path) return undefined
-  const slash = path.lastIndexOf('/')
-  const rule = slash === -1 ? path : path.slice(slash + 1)
-  const bus = slash === -1 ? undefined : path.slice(0, slash)
+  const parsed = parseRuleArn(ruleArn)
+  if (!parsed) return undefined
+  const bus = parsed.bus === 'default' ? undefined : parsed.bus
   let lowest: number | undefined
-  for (const target of await listTargetsByRule(clients, rule, bus, {})) {
+  for (const target of await listTargetsByRule(clients, parsed.name, bus, {})) {
     // arn:aws:events:<region>:<account>:api-destination/<name>/<uuid>
     const name = apiDestinationNameOf(target.Arn ?? '')
     if (!name) continue
