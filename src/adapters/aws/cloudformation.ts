@@ -1,3 +1,8 @@
+/**
+ * CloudFormation: every call this CLI makes to it, each implemented once (DescribeStacks,
+ * ListStackResources, the change-set calls, DescribeStackEvents, DeleteStack), the one detector of a
+ * missing stack and its one "doesn't exist" error. Failures are translated (errors.ts); nothing prints.
+ */
 import type {Change, StackEvent as SdkStackEvent} from '@aws-sdk/client-cloudformation'
 
 import type {ChangeSetInfo, CloudFormationPort, ResourceChange, StackEvent, StackInfo} from '../../core/stack-plan.js'
