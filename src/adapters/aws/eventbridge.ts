@@ -66,8 +66,9 @@ export function describeRule<R = never>(
 }
 
 /**
- * ListTargetsByRule, every page (`bus` undefined: the request names no bus). A rule has at most five
- * targets (EventBridge quota), so this is one call in practice.
+ * ListTargetsByRule, every page (`bus` undefined: the request names no bus). A rule has few targets
+ * (EventBridge's quota is five per rule), so this is one call in practice; every page is followed
+ * all the same, in case the quota changes.
  */
 export function listTargetsByRule<R = never>(
   clients: AwsClients,
