@@ -10,7 +10,7 @@
  */
 import {Flags} from '@oclif/core'
 
-import {fetchBusLogRecords} from '../adapters/aws/bus-logs.js'
+import {fetchBusLogRecords} from '../adapters/aws/logs.js'
 import type {LocatedQueue} from '../adapters/aws/dlq.js'
 import {UsageError} from '../core/errors.js'
 import {OUTPUT} from '../core/stack-template-names.js'

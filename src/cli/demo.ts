@@ -4,11 +4,11 @@
  * reasons), read the decoded dead-letter queue, fix the causes, redrive, and end with the DLQ empty.
  * The same services the other commands use do the work; this module only composes and narrates.
  */
-import {fetchBusLogRecords} from '../adapters/aws/bus-logs.js'
+import {fetchBusLogRecords} from '../adapters/aws/logs.js'
 import {createAwsClients, type AwsClients} from '../adapters/aws/clients.js'
-import {createDlqQueue} from '../adapters/aws/dlq.js'
-import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/events.js'
-import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
+import {createDlqQueue} from '../adapters/aws/sqs.js'
+import {apiDestinationEndpoint, createEventsPort, describeRuleStatus} from '../adapters/aws/eventbridge.js'
+import {describeAlarms, getMetricSeries} from '../adapters/aws/cloudwatch.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {probeMomentoCache} from '../adapters/momento/http.js'
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'

@@ -5,8 +5,9 @@
  */
 import {Flags} from '@oclif/core'
 
-import {apiDestinationEndpoint} from '../adapters/aws/events.js'
-import {probeMomentoCache, sandboxApiKey} from '../adapters/momento/http.js'
+import {apiDestinationEndpoint} from '../adapters/aws/eventbridge.js'
+import {probeMomentoCache} from '../adapters/momento/http.js'
+import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import {UsageError} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
@@ -59,7 +60,9 @@ export async function decoderFromFlags(
   decode = {sandbox: ctx.usingSandbox, suggest: ctx.suggest, ...decode}
   if (flags.diagnose === false) return {decode: plainDecoder(decode), diagnosing: false}
   let apiKey = flags['api-key-stdin'] ? await readApiKeyFromStdin(command) : ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
+  if (!apiKey && ctx.usingSandbox)
+    apiKey = (await readSandboxInfo(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs, onFailure: 'undefined'}))
+      ?.apiKey
   redactor.add(apiKey)
   if (!apiKey) {
     if (flags.diagnose === true) {

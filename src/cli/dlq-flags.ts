@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, type LocatedQueue, locateDlq, queueNameOf} from '../adapters/aws/dlq.js'
+import {type LocatedQueue, locateDlq} from '../adapters/aws/dlq.js'
+import {createDlqQueue, queueNameOf} from '../adapters/aws/sqs.js'
 import {type ConfigValues, DEFAULT_STACK, resolveStack} from '../core/config.js'
 import {DLQ_REASONS, type DlqQueuePort} from '../core/dlq.js'
 import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'

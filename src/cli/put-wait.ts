@@ -1,8 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
-import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/events.js'
-import {createMomentoHttpClient, sandboxApiKey} from '../adapters/momento/http.js'
+import {locateDlq} from '../adapters/aws/dlq.js'
+import {createDlqQueue} from '../adapters/aws/sqs.js'
+import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/eventbridge.js'
+import {createMomentoHttpClient} from '../adapters/momento/http.js'
+import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
@@ -69,7 +71,9 @@ export async function preparePutWait(
   const {ctx} = command
   const endpoint = ctx.momento.endpoint
   let apiKey = ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
+  if (!apiKey && ctx.usingSandbox)
+    apiKey = (await readSandboxInfo(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs, onFailure: 'undefined'}))
+      ?.apiKey
   command.redactor.add(apiKey)
   if (!endpoint || !apiKey) {
     throw new ConfigError('--wait reads the result back from Momento, which needs an endpoint and an API key.', {

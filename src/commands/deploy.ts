@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
-import {sandboxApiKey} from '../adapters/momento/http.js'
+import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {confirmationNeeded} from '../cli/prompt.js'
@@ -266,7 +266,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
         `Note: ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored with --sandbox: the sandbox's own key is used, and yours is sent nowhere.`,
       )
     }
-    const key = await sandboxApiKey(this.ctx.sandboxUrl)
+    const key = (await readSandboxInfo(this.ctx.sandboxUrl, {onFailure: 'undefined'}))?.apiKey
     if (key === undefined) {
       throw sandboxNotRunning(this.ctx.sandboxUrl, {doing: "Can't read the sandbox's key"})
     }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/events.js'
-import {describeAlarms} from '../adapters/aws/metrics.js'
+import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/eventbridge.js'
+import {describeAlarms} from '../adapters/aws/cloudwatch.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveBus, resolveSetting, resolveStack} from '../core/config.js'

@@ -2,8 +2,9 @@ import {spawn} from 'node:child_process'
 
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, createStackReader, findStackDlq, queueNameOf} from '../adapters/aws/dlq.js'
-import {describeAlarms, getMetricSeries} from '../adapters/aws/metrics.js'
+import {createStackReader, findStackDlq} from '../adapters/aws/dlq.js'
+import {describeAlarms, getMetricSeries} from '../adapters/aws/cloudwatch.js'
+import {createDlqQueue, queueNameOf} from '../adapters/aws/sqs.js'
 import {findIntegration} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {withBusLogs} from '../cli/bus-logs.js'

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {describeEventBus, getCallerIdentity} from '../adapters/aws/identity.js'
+import {describeEventBus} from '../adapters/aws/eventbridge.js'
+import {getCallerIdentity} from '../adapters/aws/sts.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveBus} from '../core/config.js'
 

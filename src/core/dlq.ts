@@ -201,7 +201,7 @@ export interface DlqBatchResult {
   failed: Array<{messageId: string; code: string; message: string}>
 }
 
-/** The dead-letter queue as services see it (implemented by src/adapters/aws/dlq.ts). */
+/** The dead-letter queue as services see it (implemented by src/adapters/aws/sqs.ts). */
 export interface DlqQueuePort {
   readonly queueUrl: string
   /** ReceiveMessage with every message and system attribute; up to 10 messages. */

@@ -1,6 +1,6 @@
 /**
  * The shapes of CloudWatch metrics and alarms as the tool uses them: the adapter
- * (src/adapters/aws/metrics.ts) returns them, `top` (top-model.ts) and `status` (alarm-status.ts)
+ * (src/adapters/aws/cloudwatch.ts) returns them, `top` (top-model.ts) and `status` (alarm-status.ts)
  * read them. One definition, here, because core and services import no adapter.
  */
 

@@ -4,7 +4,7 @@
  */
 import {OUTPUT} from '../core/stack-template-names.js'
 
-/** An alarm's state as the port reads it (adapters/aws/metrics.ts `describeAlarms` returns this shape). */
+/** An alarm's state as the port reads it (adapters/aws/cloudwatch.ts `describeAlarms` returns this shape). */
 import type {AlarmView} from '../core/metrics.js'
 
 export type {AlarmView} from '../core/metrics.js'

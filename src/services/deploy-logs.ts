@@ -31,7 +31,7 @@ export interface DeployLogOptions {
   readonly retentionDays?: number | undefined
 }
 
-/** Reads and sets the bus's LogConfig (adapters/aws/bus-log-config.ts). */
+/** Reads and sets the bus's LogConfig (adapters/aws/eventbridge.ts getBusLogConfig, setBusLogConfig). */
 export interface BusLogConfigPort {
   get(bus: string): Promise<BusLogConfig | undefined>
   set(bus: string, config: BusLogConfig): Promise<void>

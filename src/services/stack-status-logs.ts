@@ -8,7 +8,7 @@ import {formatBusLogConfig, type BusLogConfig, type BusLogDetail} from '../core/
 import type {StackInfo} from '../core/stack-plan.js'
 import {OUTPUT, PARAM} from '../core/stack-template-names.js'
 
-/** What status reads about logs (adapters/aws/bus-log-config.ts). */
+/** What status reads about logs (adapters/aws/logs.ts inspectBusLogDelivery). */
 export interface BusLogStatusPort {
   get(bus: string): Promise<BusLogConfig | undefined>
   inspect(

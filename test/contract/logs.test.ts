@@ -29,7 +29,7 @@ import {execFile, spawnSync} from 'node:child_process'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {eventIdFilterPattern} from '../../src/adapters/aws/bus-logs.js'
+import {eventIdFilterPattern} from '../../src/adapters/aws/logs.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {
   clientConfig,

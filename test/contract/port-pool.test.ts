@@ -7,7 +7,7 @@ import {CreateQueueCommand, SendMessageBatchCommand, SQSClient} from '@aws-sdk/c
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createAwsClients} from '../../dist/adapters/aws/clients.js'
-import {createDlqQueue} from '../../dist/adapters/aws/dlq.js'
+import {createDlqQueue} from '../../dist/adapters/aws/sqs.js'
 import {PortPool} from '../../dist/adapters/aws/port-pool.js'
 import {NotFoundError, UnreachableError} from '../../dist/core/errors.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'

@@ -9,7 +9,7 @@ import {EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createAwsClients, type AwsClients} from '../../src/adapters/aws/clients.js'
-import {describeAlarms, getMetricSeries} from '../../src/adapters/aws/metrics.js'
+import {describeAlarms, getMetricSeries} from '../../src/adapters/aws/cloudwatch.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
 import {inspect, until} from '../helpers/integration.js'

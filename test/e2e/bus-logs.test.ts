@@ -25,7 +25,7 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createAwsClients} from '../../src/adapters/aws/clients.js'
-import {fetchBusLogRecords} from '../../src/adapters/aws/bus-logs.js'
+import {fetchBusLogRecords} from '../../src/adapters/aws/logs.js'
 import type {BusLogRecord} from '../../src/core/bus-log.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {deployIntegrationWithSdk, until} from '../helpers/integration.js'

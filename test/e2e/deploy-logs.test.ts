@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {fetchBusLogRecords} from '../../src/adapters/aws/bus-logs.js'
+import {fetchBusLogRecords} from '../../src/adapters/aws/logs.js'
 import {createAwsClients} from '../../src/adapters/aws/clients.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import type {DeployResult} from '../../src/services/deploy.js'

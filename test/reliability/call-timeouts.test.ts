@@ -9,7 +9,7 @@ import {createServer, type Socket} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createAwsClients, type AwsTarget} from '../../dist/adapters/aws/clients.js'
-import {createDlqQueue} from '../../dist/adapters/aws/dlq.js'
+import {createDlqQueue} from '../../dist/adapters/aws/sqs.js'
 import {PortPool} from '../../dist/adapters/aws/port-pool.js'
 import {createMomentoHttpClient} from '../../dist/adapters/momento/http.js'
 import {UnreachableError} from '../../dist/core/errors.js'

@@ -52,7 +52,7 @@ describe('isLoggedAt', () => {
 describe('event-id filter patterns', () => {
   it('fit CloudWatch Logs 1,024-character limit, every id in exactly one chunk', async () => {
     const {chunkEventIds, eventIdFilterPattern, MAX_FILTER_PATTERN_CHARS} =
-      await import('../../src/adapters/aws/bus-logs.js')
+      await import('../../src/adapters/aws/logs.js')
     const ids = Array.from({length: 100}, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
     const chunks = chunkEventIds([...ids, ids[0] as string])
     expect(chunks.flat()).toEqual(ids)

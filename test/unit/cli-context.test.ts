@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {createAwsClients} from '../../src/adapters/aws/clients.js'
-import {regionOfArn} from '../../src/adapters/aws/identity.js'
+import {regionOfArn} from '../../src/adapters/aws/eventbridge.js'
 import {createCliContext, resolveAwsTarget, sandboxUrlFrom} from '../../src/cli/context.js'
 import {parseCallTimeout} from '../../src/cli/flags.js'
 import {resolveOutputMode} from '../../src/cli/output.js'

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {findStackDlq, queueNameOf, type StackReader} from '../../src/adapters/aws/dlq.js'
+import {findStackDlq, type StackReader} from '../../src/adapters/aws/dlq.js'
+import {queueNameOf} from '../../src/adapters/aws/sqs.js'
 import type {DlqHandle, DlqQueuePort, RawDlqMessage} from '../../src/core/dlq.js'
 import {NotFoundError} from '../../src/core/errors.js'
 import {peekDlq, toRecordView} from '../../src/services/dlq-list.js'

@@ -6,12 +6,10 @@
 import type {BusLogRecord, BusLogSetting} from '../../core/bus-log.js'
 import {ConfigError, NotFoundError} from '../../core/errors.js'
 import {OUTPUT, PARAM} from '../../core/stack-template-names.js'
-import {fetchBusLogRecords} from './bus-logs.js'
+import {fetchBusLogRecords} from './logs.js'
 import type {AwsClients} from './clients.js'
-import {isStackMissingError} from './cloudformation.js'
-import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
-import {sdk} from './sdk.js'
+import {describeStack, stackNotFoundError} from './cloudformation.js'
+import type {CallOptions} from './errors.js'
 
 /** A stack's (or --log-group's) event-bus log group. */
 export interface LocatedBusLogs {
@@ -51,28 +49,10 @@ export async function locateBusLogs(
 ): Promise<LocatedBusLogs> {
   if (input.logGroupName) return {logGroupName: input.logGroupName, level: undefined, source: 'flag', stack: undefined}
   const {stack} = input
-  let found
-  try {
-    const out = await clients.cloudFormation.send(new sdk.cloudFormation.DescribeStacksCommand({StackName: stack}))
-    found = out.Stacks?.[0]
-  } catch (error) {
-    if (isStackMissingError(error)) found = undefined
-    else throw translateAwsError(error, callContext(clients, 'cloudformation', options, `Can't read stack ${stack}`))
-  }
-  if (!found) {
-    throw new NotFoundError(
-      `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
-      {
-        code: 'EB_STACK_NOT_FOUND',
-        hints: [
-          'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
-          'Or pass --log-group with the event-bus log group directly.',
-        ],
-      },
-    )
-  }
-  const output = found.Outputs?.find((o) => o.OutputKey === OUTPUT.logGroupName)?.OutputValue
-  const raw = found.Parameters?.find((p) => p.ParameterKey === PARAM.logLevel)?.ParameterValue?.toUpperCase()
+  const found = await describeStack(clients, stack, {...options, action: `Can't read stack ${stack}`})
+  if (!found) throw stackNotFoundError(clients, stack, 'Or pass --log-group with the event-bus log group directly.')
+  const output = found.outputs[OUTPUT.logGroupName]
+  const raw = found.parameters[PARAM.logLevel]?.toUpperCase()
   const level = raw !== undefined && SETTINGS.has(raw) ? (raw as BusLogSetting) : undefined
   if (level === 'OFF')
     throw noBusLogsError(`Stack ${stack} deploys its event bus with logs off (${PARAM.logLevel}=OFF)`)

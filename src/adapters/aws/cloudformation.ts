@@ -1,9 +1,14 @@
+/**
+ * CloudFormation: every call this CLI makes to it, each implemented once (DescribeStacks,
+ * ListStackResources, the change-set calls, DescribeStackEvents, DeleteStack), the one detector of a
+ * missing stack and its one "doesn't exist" error. Failures are translated (errors.ts); nothing prints.
+ */
 import type {Change, StackEvent as SdkStackEvent} from '@aws-sdk/client-cloudformation'
 
 import type {ChangeSetInfo, CloudFormationPort, ResourceChange, StackEvent, StackInfo} from '../../core/stack-plan.js'
+import {NotFoundError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
+import {sendAndTranslate, type CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 /** One resource of a stack, as ListStackResources reports it. */
@@ -16,15 +21,117 @@ export interface StackResourceSummary {
 }
 
 /**
- * DescribeStacks answers a missing stack with a ValidationError whose message contains
- * `Stack with id <name> does not exist`; `aws cloudformation deploy` matches the same text (pitfall 23).
+ * CloudFormation answers a missing stack (DescribeStacks, ListStackResources, …) with a
+ * ValidationError whose message contains `Stack with id <name> does not exist`; `aws cloudformation
+ * deploy` matches the same text (pitfall 23). The case of the text is not documented: matched in
+ * any case. The one detector of a missing stack.
  */
 export function isStackMissingError(error: unknown): boolean {
   const e = error as {name?: unknown; message?: unknown}
   return (
     typeof e?.message === 'string' &&
-    /does not exist/.test(e.message) &&
+    /does not exist/i.test(e.message) &&
     (e.name === 'ValidationError' || e.name === 'ValidationException')
+  )
+}
+
+/**
+ * "Stack X doesn't exist in <region>." (NotFoundError, EB_STACK_NOT_FOUND): how to name the right
+ * stack, and `instead`, the flag that does without one.
+ */
+export function stackNotFoundError(
+  clients: AwsClients,
+  stack: string,
+  instead: string,
+  cause?: unknown,
+): NotFoundError {
+  return new NotFoundError(
+    `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
+    {
+      ...(cause === undefined ? {} : {cause}),
+      code: 'EB_STACK_NOT_FOUND',
+      hints: ['Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.', instead],
+    },
+  )
+}
+
+/** How a stack call reports failure. */
+export interface StackCallOptions extends CallOptions {
+  /** The start of the error message; each operation has its own default. */
+  readonly action?: string | undefined
+  /**
+   * The error to throw when the stack doesn't exist (`cause`: CloudFormation's error, undefined when
+   * DescribeStacks answered with no stack). Without it, a missing stack is `undefined`.
+   */
+  readonly ifMissing?: ((cause: unknown) => Error) | undefined
+}
+
+/** A stack call's failure: a missing stack is `ifMissing`'s error, or undefined. */
+function stackFailure(action: string, options: StackCallOptions) {
+  return {
+    action: options.action ?? action,
+    recover: (error: unknown) => {
+      if (!isStackMissingError(error)) return undefined
+      if (options.ifMissing) throw options.ifMissing(error)
+      return {value: undefined}
+    },
+  }
+}
+
+/** DescribeStacks for one stack: its status, parameters and outputs; undefined when it doesn't exist. */
+export async function describeStack(
+  clients: AwsClients,
+  nameOrId: string,
+  options: StackCallOptions = {},
+): Promise<StackInfo | undefined> {
+  const found = await sendAndTranslate(
+    clients,
+    'cloudformation',
+    options,
+    stackFailure(`Can't describe stack ${nameOrId}`, options),
+    async () =>
+      (await clients.cloudFormation.send(new sdk.cloudFormation.DescribeStacksCommand({StackName: nameOrId})))
+        .Stacks?.[0],
+  )
+  if (found) return toStackInfo(found)
+  if (options.ifMissing) throw options.ifMissing(undefined)
+  return undefined
+}
+
+/** Every resource of a stack (ListStackResources, all pages); undefined when the stack doesn't exist. */
+export async function listStackResources(
+  clients: AwsClients,
+  stackName: string,
+  options: StackCallOptions = {},
+): Promise<StackResourceSummary[] | undefined> {
+  return sendAndTranslate(
+    clients,
+    'cloudformation',
+    options,
+    stackFailure(`Can't list the resources of stack ${stackName}`, options),
+    async () => {
+      const out: StackResourceSummary[] = []
+      let token: string | undefined
+      do {
+        const page = await clients.cloudFormation.send(
+          new sdk.cloudFormation.ListStackResourcesCommand({
+            StackName: stackName,
+            ...(token ? {NextToken: token} : {}),
+          }),
+        )
+        for (const r of page.StackResourceSummaries ?? []) {
+          out.push({
+            logicalId: r.LogicalResourceId ?? '',
+            physicalId: r.PhysicalResourceId ?? '',
+            resourceType: r.ResourceType ?? '',
+            status: r.ResourceStatus ?? '',
+            reason: r.ResourceStatusReason,
+          })
+        }
+        token = page.NextToken
+      } while (token)
+      return out
+    },
   )
 }
 
@@ -34,22 +141,12 @@ export function isStackMissingError(error: unknown): boolean {
  */
 export function createCloudFormationPort(clients: AwsClients, options: CallOptions = {}): CloudFormationPort {
   const cf = () => clients.cloudFormation
-  const fail = (action: string) => (error: unknown) => {
-    throw translateAwsError(error, callContext(clients, 'cloudformation', options, action))
-  }
+  const call = <T>(action: string, run: () => Promise<T>) =>
+    sendAndTranslate(clients, 'cloudformation', options, action, run)
   return {
-    async describeStack(nameOrId) {
-      try {
-        const out = await cf().send(new sdk.cloudFormation.DescribeStacksCommand({StackName: nameOrId}))
-        const stack = out.Stacks?.[0]
-        return stack ? toStackInfo(stack) : undefined
-      } catch (error) {
-        if (isStackMissingError(error)) return undefined
-        return fail(`Can't describe stack ${nameOrId}`)(error)
-      }
-    },
-    async createChangeSet(input) {
-      try {
+    describeStack: (nameOrId) => describeStack(clients, nameOrId, options),
+    createChangeSet: (input) =>
+      call(`Can't create a change set for stack ${input.stackName}`, async () => {
         const out = await cf().send(
           new sdk.cloudFormation.CreateChangeSetCommand({
             StackName: input.stackName,
@@ -66,12 +163,9 @@ export function createCloudFormationPort(clients: AwsClients, options: CallOptio
           }),
         )
         return {id: out.Id ?? input.changeSetName, stackId: out.StackId ?? input.stackName}
-      } catch (error) {
-        return fail(`Can't create a change set for stack ${input.stackName}`)(error)
-      }
-    },
-    async describeChangeSet(changeSetId, stackName) {
-      try {
+      }),
+    describeChangeSet: (changeSetId, stackName) =>
+      call(`Can't read the change set for stack ${stackName}`, async () => {
         const changes: ResourceChange[] = []
         let token: string | undefined
         let info: Omit<ChangeSetInfo, 'changes'> | undefined
@@ -96,30 +190,21 @@ export function createCloudFormationPort(clients: AwsClients, options: CallOptio
           token = out.NextToken
         } while (token)
         return {...info, changes}
-      } catch (error) {
-        return fail(`Can't read the change set for stack ${stackName}`)(error)
-      }
-    },
-    async executeChangeSet(changeSetId, stackName) {
-      try {
+      }),
+    executeChangeSet: (changeSetId, stackName) =>
+      call(`Can't execute the change set for stack ${stackName}`, async () => {
         await cf().send(
           new sdk.cloudFormation.ExecuteChangeSetCommand({ChangeSetName: changeSetId, StackName: stackName}),
         )
-      } catch (error) {
-        fail(`Can't execute the change set for stack ${stackName}`)(error)
-      }
-    },
-    async deleteChangeSet(changeSetId, stackName) {
-      try {
+      }),
+    deleteChangeSet: (changeSetId, stackName) =>
+      call(`Can't delete the change set for stack ${stackName}`, async () => {
         await cf().send(
           new sdk.cloudFormation.DeleteChangeSetCommand({ChangeSetName: changeSetId, StackName: stackName}),
         )
-      } catch (error) {
-        fail(`Can't delete the change set for stack ${stackName}`)(error)
-      }
-    },
-    async stackEvents(stackName, stop) {
-      try {
+      }),
+    stackEvents: (stackName, stop) =>
+      call(`Can't read the events of stack ${stackName}`, async () => {
         const events: StackEvent[] = []
         let token: string | undefined
         do {
@@ -135,51 +220,11 @@ export function createCloudFormationPort(clients: AwsClients, options: CallOptio
           token = out.NextToken
         } while (token)
         return events
-      } catch (error) {
-        return fail(`Can't read the events of stack ${stackName}`)(error)
-      }
-    },
-    async deleteStack(nameOrId) {
-      try {
+      }),
+    deleteStack: (nameOrId) =>
+      call(`Can't delete stack ${nameOrId}`, async () => {
         await cf().send(new sdk.cloudFormation.DeleteStackCommand({StackName: nameOrId}))
-      } catch (error) {
-        fail(`Can't delete stack ${nameOrId}`)(error)
-      }
-    },
-  }
-}
-
-/** Every resource of a stack (ListStackResources, all pages). Throws NotFoundError-free: a missing stack is []. */
-export async function listStackResources(
-  clients: AwsClients,
-  stackName: string,
-  options: CallOptions = {},
-): Promise<StackResourceSummary[]> {
-  const out: StackResourceSummary[] = []
-  let token: string | undefined
-  try {
-    do {
-      const page = await clients.cloudFormation.send(
-        new sdk.cloudFormation.ListStackResourcesCommand({StackName: stackName, ...(token ? {NextToken: token} : {})}),
-      )
-      for (const r of page.StackResourceSummaries ?? []) {
-        out.push({
-          logicalId: r.LogicalResourceId ?? '',
-          physicalId: r.PhysicalResourceId ?? '',
-          resourceType: r.ResourceType ?? '',
-          status: r.ResourceStatus ?? '',
-          reason: r.ResourceStatusReason,
-        })
-      }
-      token = page.NextToken
-    } while (token)
-    return out
-  } catch (error) {
-    if (isStackMissingError(error)) return []
-    throw translateAwsError(
-      error,
-      callContext(clients, 'cloudformation', options, `Can't list the resources of stack ${stackName}`),
-    )
+      }),
   }
 }
 

@@ -1,200 +1,14 @@
 /**
- * The dead-letter queue over SQS (aws-semantics E), and finding it: from `--queue-url`, or from the
- * stack (its `DlqUrl` output, else its AWS::SQS::Queue resource, so Momento's launch-button stack
- * works too). SDK errors are translated to domain errors here; nothing prints.
+ * Finding the dead-letter queue: from `--queue-url`, or from the stack (its `DlqUrl` output, else
+ * its AWS::SQS::Queue resource, so Momento's launch-button stack works too), over CloudFormation
+ * (cloudformation.ts) and SQS (sqs.ts). Nothing prints.
  */
-import type {DlqBatchResult, DlqDepth, DlqHandle, DlqQueuePort, RawDlqMessage} from '../../core/dlq.js'
-import {NotFoundError, RemoteError, UsageError} from '../../core/errors.js'
+import type {DlqDepth} from '../../core/dlq.js'
+import {NotFoundError, UsageError} from '../../core/errors.js'
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError, type AwsErrorContext} from './errors.js'
-import type {CallOptions} from './identity.js'
-import {sdk} from './sdk.js'
-
-/** Short enough that a crashed peek hands the messages back soon; long enough to read a full scan. */
-export const PEEK_VISIBILITY_SECONDS = 30
-
-const BATCH = 10
-
-function context(
-  clients: AwsClients,
-  action: string,
-  options: CallOptions,
-  hints?: readonly string[],
-): AwsErrorContext {
-  return {...callContext(clients, 'sqs', options, action), ...(hints ? {notFoundHints: hints} : {})}
-}
-
-/** The queue's name: the last path segment of its URL. */
-export function queueNameOf(queueUrl: string): string {
-  try {
-    return new URL(queueUrl).pathname.split('/').filter(Boolean).pop() ?? queueUrl
-  } catch {
-    return queueUrl.split('/').filter(Boolean).pop() ?? queueUrl
-  }
-}
-
-const QUEUE_HINTS = [
-  'Check --queue-url (copy it from `aws sqs list-queues` or the stack outputs).',
-  'Or pass --stack NAME to find the queue from the deployed stack.',
-]
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
-function stringMap(
-  input: Record<string, {StringValue?: string | undefined; BinaryValue?: Uint8Array | undefined}> | undefined,
-) {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(input ?? {})) {
-    if (value.StringValue !== undefined) out[name] = value.StringValue
-    else if (value.BinaryValue !== undefined) out[name] = Buffer.from(value.BinaryValue).toString('base64')
-  }
-  return out
-}
-
-/** SQS access to one dead-letter queue. Every call's failure is a domain error (NotFoundError for a missing queue). */
-export function createDlqQueue(clients: AwsClients, queueUrl: string, options: CallOptions = {}): DlqQueuePort {
-  const name = queueNameOf(queueUrl)
-  const fail = (error: unknown, action: string) =>
-    translateAwsError(error, context(clients, `${action} (queue ${name})`, options, QUEUE_HINTS))
-
-  async function batch(
-    handles: readonly DlqHandle[],
-    send: (entries: Array<{Id: string; ReceiptHandle: string}>) => Promise<{
-      Successful?: Array<{Id?: string | undefined}> | undefined
-      Failed?: Array<{Id?: string | undefined; Code?: string | undefined; Message?: string | undefined}> | undefined
-    }>,
-  ): Promise<DlqBatchResult> {
-    const result: DlqBatchResult = {succeeded: [], failed: []}
-    for (const group of chunks(handles, BATCH)) {
-      // Batch ids must be unique and [A-Za-z0-9_-]{1,80}; message ids may not be, so use positions.
-      const entries = group.map((h, i) => ({Id: `m${i}`, ReceiptHandle: h.receiptHandle}))
-      const out = await send(entries)
-      for (const ok of out.Successful ?? []) {
-        const handle = group[Number(ok.Id?.slice(1))]
-        if (handle) result.succeeded.push(handle.messageId)
-      }
-      for (const bad of out.Failed ?? []) {
-        const handle = group[Number(bad.Id?.slice(1))]
-        if (handle) {
-          result.failed.push({
-            messageId: handle.messageId,
-            code: bad.Code ?? 'Unknown',
-            message: bad.Message ?? 'No message.',
-          })
-        }
-      }
-    }
-    return result
-  }
-
-  return {
-    queueUrl,
-    async receive({max, visibilityTimeoutSeconds, waitSeconds}): Promise<RawDlqMessage[]> {
-      try {
-        const out = await clients.sqs.send(
-          new sdk.sqs.ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: Math.max(1, Math.min(BATCH, max)),
-            VisibilityTimeout: visibilityTimeoutSeconds,
-            WaitTimeSeconds: waitSeconds,
-            // Without 'All' the error attributes don't come back at all (pitfall 17).
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['All'],
-          }),
-        )
-        return (out.Messages ?? []).map((m) => ({
-          messageId: m.MessageId ?? '',
-          receiptHandle: m.ReceiptHandle ?? '',
-          body: m.Body ?? '',
-          attributes: stringMap(m.MessageAttributes),
-          systemAttributes: {...(m.Attributes ?? {})} as Record<string, string>,
-        }))
-      } catch (error) {
-        // OverLimit is an HTTP 403 (query-era model): without this it would read as rejected credentials.
-        if (isOverLimitError(error)) {
-          throw new RemoteError(
-            `SQS refused to receive from ${name}: the queue's in-flight quota is reached (OverLimit; about 120,000 ` +
-              'messages received and not yet deleted).',
-            {
-              cause: error,
-              code: 'EB_SQS_OVER_LIMIT',
-              hints: ['Wait for other consumers to delete or release what they hold.'],
-            },
-          )
-        }
-        throw fail(error, "Can't read the dead-letter queue")
-      }
-    },
-    async changeVisibility(handles, seconds) {
-      try {
-        return await batch(handles, (Entries) =>
-          clients.sqs.send(
-            new sdk.sqs.ChangeMessageVisibilityBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: Entries.map((e) => ({...e, VisibilityTimeout: seconds})),
-            }),
-          ),
-        )
-      } catch (error) {
-        throw fail(error, "Can't change message visibility")
-      }
-    },
-    async delete(handles) {
-      try {
-        return await batch(handles, (Entries) =>
-          clients.sqs.send(new sdk.sqs.DeleteMessageBatchCommand({QueueUrl: queueUrl, Entries})),
-        )
-      } catch (error) {
-        throw fail(error, "Can't delete messages")
-      }
-    },
-    async purge() {
-      try {
-        await clients.sqs.send(new sdk.sqs.PurgeQueueCommand({QueueUrl: queueUrl}))
-      } catch (error) {
-        const e = error as {name?: string; Code?: string}
-        if (e.name === 'PurgeQueueInProgress' || /PurgeQueueInProgress/.test(String(e.Code ?? ''))) {
-          throw new RemoteError(`Queue ${name} is already being purged; SQS allows one purge every 60 seconds.`, {
-            cause: error,
-            code: 'EB_PURGE_IN_PROGRESS',
-            hints: ['Wait a minute: the earlier purge is still deleting the messages.'],
-          })
-        }
-        throw fail(error, "Can't purge the dead-letter queue")
-      }
-    },
-    async depth(): Promise<DlqDepth> {
-      try {
-        const out = await clients.sqs.send(
-          new sdk.sqs.GetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            AttributeNames: [
-              'ApproximateNumberOfMessages',
-              'ApproximateNumberOfMessagesNotVisible',
-              'ApproximateNumberOfMessagesDelayed',
-            ],
-          }),
-        )
-        const n = (key: string) => Number(out.Attributes?.[key as 'ApproximateNumberOfMessages'] ?? 0) || 0
-        return {
-          visible: n('ApproximateNumberOfMessages'),
-          inFlight: n('ApproximateNumberOfMessagesNotVisible'),
-          delayed: n('ApproximateNumberOfMessagesDelayed'),
-        }
-      } catch (error) {
-        throw fail(error, "Can't read the dead-letter queue's depth")
-      }
-    },
-  }
-}
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Finding the queue                                                                                */
-/* ------------------------------------------------------------------------------------------------ */
+import {describeStack, listStackResources, stackNotFoundError} from './cloudformation.js'
+import type {CallOptions} from './errors.js'
+import {createDlqQueue} from './sqs.js'
 
 /** What CloudFormation says about a stack, reduced to what finding the DLQ needs. */
 export interface StackReader {
@@ -248,56 +62,30 @@ export async function findStackDlq(reader: StackReader, stack: string): Promise<
 
 /** A StackReader over CloudFormation DescribeStacks and ListStackResources. */
 export function createStackReader(clients: AwsClients, options: CallOptions = {}): StackReader {
-  const fail = (error: unknown, stack: string, action: string) => {
-    const e = error as {name?: string; message?: string}
-    // CloudFormation reports a missing stack as a ValidationError "Stack with id X does not exist" (pitfall 23).
-    if (/does not exist/i.test(e.message ?? '') && (e.name === 'ValidationError' || e.name === 'ValidationException')) {
-      return new NotFoundError(
-        `Stack ${stack} doesn't exist${clients.target.region ? ` in ${clients.target.region}` : ''}.`,
-        {
-          cause: error,
-          code: 'EB_STACK_NOT_FOUND',
-          hints: [
-            'Check --stack (or MOMENTO_EB_STACK / `momento-eb config set stack NAME`) and --region.',
-            'Or pass --queue-url with the dead-letter queue directly.',
-          ],
-        },
-      )
-    }
-    return translateAwsError(error, callContext(clients, 'cloudformation', options, `${action} (stack ${stack})`))
-  }
+  const ifMissing = (stack: string) => (cause: unknown) =>
+    cause === undefined
+      ? new NotFoundError(`Stack ${stack} doesn't exist.`, {code: 'EB_STACK_NOT_FOUND'})
+      : stackNotFoundError(clients, stack, 'Or pass --queue-url with the dead-letter queue directly.', cause)
   return {
     async outputs(stack) {
-      try {
-        const out = await clients.cloudFormation.send(new sdk.cloudFormation.DescribeStacksCommand({StackName: stack}))
-        const found = out.Stacks?.[0]
-        if (!found) throw new NotFoundError(`Stack ${stack} doesn't exist.`, {code: 'EB_STACK_NOT_FOUND'})
-        const map: Record<string, string> = {}
-        for (const o of found.Outputs ?? []) if (o.OutputKey && o.OutputValue) map[o.OutputKey] = o.OutputValue
-        return map
-      } catch (error) {
-        throw fail(error, stack, "Can't read the stack")
-      }
+      const found = await describeStack(clients, stack, {
+        ...options,
+        action: `Can't read the stack (stack ${stack})`,
+        ifMissing: ifMissing(stack),
+      })
+      const map: Record<string, string> = {}
+      for (const [key, value] of Object.entries(found?.outputs ?? {})) if (value) map[key] = value
+      return map
     },
     async resources(stack, type) {
-      const found: Array<{logicalId: string; physicalId: string}> = []
-      try {
-        let token: string | undefined
-        do {
-          const out = await clients.cloudFormation.send(
-            new sdk.cloudFormation.ListStackResourcesCommand({StackName: stack, NextToken: token}),
-          )
-          for (const r of out.StackResourceSummaries ?? []) {
-            if (r.ResourceType === type && r.PhysicalResourceId) {
-              found.push({logicalId: r.LogicalResourceId ?? '', physicalId: r.PhysicalResourceId})
-            }
-          }
-          token = out.NextToken
-        } while (token)
-        return found
-      } catch (error) {
-        throw fail(error, stack, "Can't list the stack's resources")
-      }
+      const resources = await listStackResources(clients, stack, {
+        ...options,
+        action: `Can't list the stack's resources (stack ${stack})`,
+        ifMissing: ifMissing(stack),
+      })
+      return (resources ?? [])
+        .filter((r) => r.resourceType === type && r.physicalId)
+        .map((r) => ({logicalId: r.logicalId, physicalId: r.physicalId}))
     },
   }
 }
@@ -327,12 +115,4 @@ export async function locateDlq(
   // Reading the counts proves the queue exists and is readable; callers may use them as a start.
   const depth = await createDlqQueue(clients, located.queueUrl, options).depth()
   return {...located, depth}
-}
-
-/** The SDK's error for SQS's OverLimit (JSON `__type` OverLimit, or the query code of the same name). */
-function isOverLimitError(error: unknown): boolean {
-  const e = error as {name?: unknown; Code?: unknown; code?: unknown} | null
-  return (
-    typeof e === 'object' && e !== null && (e.name === 'OverLimit' || e.Code === 'OverLimit' || e.code === 'OverLimit')
-  )
 }

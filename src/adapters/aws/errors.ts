@@ -8,7 +8,11 @@ import {
   UnreachableError,
 } from '../../core/errors.js'
 import {isTimeout, TIMEOUT_PROPERTY, type AppliedTimeout, type AwsClients, type AwsServiceId} from './clients.js'
-import type {CallOptions} from './identity.js'
+
+/** Options the error translation needs to name the target in messages. */
+export interface CallOptions {
+  readonly sandboxUrl?: string | undefined
+}
 
 /** What was being attempted when an SDK call failed, for the message and the hints. */
 export interface AwsErrorContext {
@@ -37,6 +41,42 @@ export function callContext(
     region: clients.target.region,
     profile: clients.target.profile,
     sandboxUrl: options.sandboxUrl,
+  }
+}
+
+/** How a failed call is reported: what was being done, and which errors the caller answers itself. */
+export interface CallFailure<R = never> {
+  /** What failed, in the present tense, without a trailing period: "Can't describe stack orders". */
+  readonly action: string
+  /** Hints for a missing resource ("Create it with …"). */
+  readonly notFoundHints?: readonly string[] | undefined
+  /**
+   * Errors the caller answers itself, looked at before translation: `{value}` answers the call with
+   * it, undefined translates the error as usual; it may also throw an error of its own.
+   */
+  readonly recover?: ((error: unknown) => {value: R} | undefined) | undefined
+}
+
+/**
+ * Run `call` (one or more SDK calls to `service`, e.g. every page of a listing); a failure is thrown
+ * translated ({@link translateAwsError}) with the action, the endpoint the call went to, the region,
+ * profile and sandbox. The one place the adapters turn SDK errors into domain errors.
+ */
+export async function sendAndTranslate<T, R = never>(
+  clients: AwsClients,
+  service: AwsServiceId,
+  options: CallOptions,
+  failure: CallFailure<R> | string,
+  call: () => Promise<T>,
+): Promise<T | R> {
+  try {
+    return await call()
+  } catch (error) {
+    const how = typeof failure === 'string' ? {action: failure} : failure
+    const recovered = how.recover?.(error)
+    if (recovered) return recovered.value
+    const context = callContext(clients, service, options, how.action)
+    throw translateAwsError(error, how.notFoundHints ? {...context, notFoundHints: how.notFoundHints} : context)
   }
 }
 

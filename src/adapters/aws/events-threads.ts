@@ -1,7 +1,7 @@
 import type {EventsPort} from '../../core/put-entries.js'
 import type {AwsClients} from './clients.js'
-import {createEventsPort} from './events.js'
-import type {CallOptions} from './identity.js'
+import {createEventsPort} from './eventbridge.js'
+import type {CallOptions} from './errors.js'
 import {PortPool} from './port-pool.js'
 
 /** An EventsPort that must be closed when the work is done. */

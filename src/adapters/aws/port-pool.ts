@@ -9,7 +9,7 @@ import {Worker} from 'node:worker_threads'
 import type {DlqQueuePort} from '../../core/dlq.js'
 import type {EventsPort} from '../../core/put-entries.js'
 import type {AwsClients} from './clients.js'
-import type {CallOptions} from './identity.js'
+import type {CallOptions} from './errors.js'
 import {
   errorFromData,
   type PortName,

@@ -7,8 +7,8 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
 import {createAwsClients} from './clients.js'
-import {createDlqQueue} from './dlq.js'
-import {createEventsPort} from './events.js'
+import {createDlqQueue} from './sqs.js'
+import {createEventsPort} from './eventbridge.js'
 import {errorToData, type PortRequest, type PortResponse, type PortWorkerData} from './port-messages.js'
 
 if (parentPort) {

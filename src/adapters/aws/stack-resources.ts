@@ -3,7 +3,8 @@
  * API destinations, the rules (on whichever bus), the DLQ and its policy. Works for stacks from
  * Momento's launch button too, whose logical ids and parameters differ from ours.
  */
-import {NotFoundError, sandboxNotRunning} from '../../core/errors.js'
+import type {BusLogConfig} from '../../core/bus-log-settings.js'
+import {NotFoundError} from '../../core/errors.js'
 import {
   detailTypesOfPattern,
   kindOfDetailTypes,
@@ -15,11 +16,18 @@ import {
 } from '../../core/stack-plan.js'
 import type {AwsClients} from './clients.js'
 import {createCloudFormationPort, listStackResources, type StackResourceSummary} from './cloudformation.js'
-import {fetchSandboxInfo} from '../momento/http.js'
-import {callContext, translateAwsError} from './errors.js'
-import {createBusLogPort} from './bus-log-config.js'
-import {describeEventBus, type CallOptions} from './identity.js'
-import {sdk} from './sdk.js'
+import type {CallOptions} from './errors.js'
+import {
+  describeApiDestination,
+  describeConnection,
+  describeEventBus,
+  describeRule,
+  getBusLogConfig,
+  listTargetsByRule,
+  setBusLogConfig,
+} from './eventbridge.js'
+import {inspectBusLogDelivery} from './logs.js'
+import {getQueueAttributes} from './sqs.js'
 
 /**
  * The integration deployed by `stackName`: queue URL and ARN (with its depth and policy), rules
@@ -31,7 +39,7 @@ export async function findIntegration(
   stackName: string,
   options: CallOptions = {},
 ): Promise<IntegrationResources> {
-  const resources = await listStackResources(clients, stackName, options)
+  const resources = (await listStackResources(clients, stackName, options)) ?? []
   const missing: string[] = []
   // Resources a rollback or delete removed are still listed, as DELETE_COMPLETE.
   const live = resources.filter((r) => r.physicalId !== '' && !r.status.startsWith('DELETE_COMPLETE'))
@@ -44,19 +52,17 @@ export async function findIntegration(
       ],
     })
   }
-  const fail = (action: string) => (error: unknown) =>
-    translateAwsError(error, callContext(clients, 'eventbridge', options, action))
   const ofType = (type: string) => live.filter((r) => r.resourceType === type)
 
   let connection: IntegrationResources['connection']
   for (const r of ofType('AWS::Events::Connection')) {
     const name = nameFromPhysicalId(r.physicalId, 'connection')
     try {
-      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeConnectionCommand({Name: name}))
+      const out = await describeConnection(clients, name, options)
       connection = {name, arn: out.ConnectionArn ?? '', state: out.ConnectionState ?? 'UNKNOWN'}
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe connection ${name}`)(error)
+      else throw error
     }
   }
 
@@ -64,7 +70,7 @@ export async function findIntegration(
   for (const r of ofType('AWS::Events::ApiDestination')) {
     const name = nameFromPhysicalId(r.physicalId, 'api-destination')
     try {
-      const out = await clients.eventBridge.send(new sdk.eventBridge.DescribeApiDestinationCommand({Name: name}))
+      const out = await describeApiDestination(clients, name, options)
       const kind = kindOfMethod(out.HttpMethod ?? '')
       if (!kind) continue
       destinations[kind] = {
@@ -78,7 +84,7 @@ export async function findIntegration(
       }
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe API destination ${name}`)(error)
+      else throw error
     }
   }
 
@@ -86,17 +92,12 @@ export async function findIntegration(
   for (const r of ofType('AWS::Events::Rule')) {
     const {name, bus} = ruleNameAndBus(r)
     try {
-      const out = await clients.eventBridge.send(
-        new sdk.eventBridge.DescribeRuleCommand({Name: name, ...(bus ? {EventBusName: bus} : {})}),
-      )
+      const out = await describeRule(clients, name, bus, options)
       const detailTypes = detailTypesOfPattern(out.EventPattern)
       const kind = kindOfDetailTypes(detailTypes)
       if (!kind) continue
-      const targets = await clients.eventBridge.send(
-        new sdk.eventBridge.ListTargetsByRuleCommand({Rule: name, ...(bus ? {EventBusName: bus} : {})}),
-      )
-      const target =
-        (targets.Targets ?? []).find((t) => (t.Arn ?? '').includes(':api-destination/')) ?? targets.Targets?.[0]
+      const targets = await listTargetsByRule(clients, name, bus, options, `Can't describe rule ${name}`)
+      const target = targets.find((t) => (t.Arn ?? '').includes(':api-destination/')) ?? targets[0]
       rules[kind] = {
         logicalId: r.logicalId,
         name: out.Name ?? name,
@@ -116,7 +117,7 @@ export async function findIntegration(
       }
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else throw fail(`Can't describe rule ${name}`)(error)
+      else throw error
     }
   }
 
@@ -125,10 +126,13 @@ export async function findIntegration(
   const dlqArns = new Set(Object.values(rules).map((rule) => rule.target?.deadLetterArn))
   for (const r of ofType('AWS::SQS::Queue')) {
     try {
-      const out = await clients.sqs.send(
-        new sdk.sqs.GetQueueAttributesCommand({QueueUrl: r.physicalId, AttributeNames: ['All']}),
+      const attrs = await getQueueAttributes(
+        clients,
+        r.physicalId,
+        ['All'],
+        options,
+        `Can't read the attributes of queue ${r.physicalId}`,
       )
-      const attrs = out.Attributes ?? {}
       const candidate = {
         url: r.physicalId,
         arn: attrs['QueueArn'] ?? '',
@@ -139,11 +143,7 @@ export async function findIntegration(
       if (!queue || dlqArns.has(candidate.arn)) queue = candidate
     } catch (error) {
       if (isMissing(error)) missing.push(r.logicalId)
-      else
-        throw translateAwsError(
-          error,
-          callContext(clients, 'sqs', options, `Can't read the attributes of queue ${r.physicalId}`),
-        )
+      else throw error
     }
   }
 
@@ -173,43 +173,16 @@ function ruleNameAndBus(r: StackResourceSummary): {name: string; bus?: string} {
   return {name: id}
 }
 
+/**
+ * A resource the stack lists but that is gone: the calls' NotFoundError (ResourceNotFoundException,
+ * QueueDoesNotExist), reported in `missing` instead of failing the whole look-up.
+ */
 function isMissing(error: unknown): boolean {
-  const name = (error as {name?: unknown})?.name
-  return (
-    name === 'ResourceNotFoundException' ||
-    name === 'QueueDoesNotExist' ||
-    name === 'AWS.SimpleQueueService.NonExistentQueue'
-  )
+  return error instanceof NotFoundError
 }
 
 function where(clients: AwsClients): string {
   return clients.target.region ? ` in ${clients.target.region}` : ''
-}
-
-/** The sandbox's own description (`GET <sandbox>/_sandbox/info`). */
-export interface SandboxInfo {
-  readonly apiKey: string
-  readonly region: string
-  readonly accountId: string
-}
-
-/**
- * Read the sandbox's Momento key and region, so `deploy --sandbox` needs no key of its own.
- * Throws UnreachableError when the sandbox doesn't answer.
- */
-export async function readSandboxInfo(sandboxUrl: string, options: {timeoutMs?: number} = {}): Promise<SandboxInfo> {
-  try {
-    // Bounded in time and size; asks for the key by name (`?include=apiKey`).
-    const body = await fetchSandboxInfo(sandboxUrl, options)
-    if (typeof body['apiKey'] !== 'string') throw new Error('no apiKey in the answer')
-    return {
-      apiKey: body['apiKey'],
-      region: typeof body['region'] === 'string' ? body['region'] : 'us-east-1',
-      accountId: typeof body['accountId'] === 'string' ? body['accountId'] : '',
-    }
-  } catch (error) {
-    throw sandboxNotRunning(sandboxUrl, {doing: "Can't read the sandbox's settings", cause: error})
-  }
 }
 
 /** The ports the stack services need, over the run's AWS clients. */
@@ -218,7 +191,13 @@ export function createStackPorts(clients: AwsClients, options: CallOptions = {})
     cfn: createCloudFormationPort(clients, options),
     findIntegration: (stack: string) => findIntegration(clients, stack, options),
     describeEventBus: (name: string) => describeEventBus(clients, name, options),
-    busLogs: createBusLogPort(clients, options),
+    // The bus's log setting (EventBridge) and where its logs go (CloudWatch Logs).
+    busLogs: {
+      get: (bus: string) => getBusLogConfig(clients, bus, options),
+      set: (bus: string, config: BusLogConfig) => setBusLogConfig(clients, bus, config, options),
+      inspect: (busArn: string, logGroupName: string | undefined) =>
+        inspectBusLogDelivery(clients, busArn, logGroupName),
+    },
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     now: () => new Date(),
   }

@@ -156,58 +156,6 @@ export function createMomentoHttpClient(
   }
 }
 
-/** Longest a read of the sandbox's `/_sandbox/info` may take. */
-export const SANDBOX_INFO_TIMEOUT_MS = 5000
-/** Largest `/_sandbox/info` answer read: it is a few hundred bytes. */
-const SANDBOX_INFO_MAX_BYTES = 64 * 1024
-
-/**
- * The sandbox's `/_sandbox/info`, with its Momento key (asked for by name: `?include=apiKey`), as
- * parsed JSON. Bounded in time (`timeoutMs`) and size; throws on any failure. Node's fetch sends
- * `sec-fetch-mode: cors` but no `Origin` or `Sec-Fetch-Site`, which the sandbox accepts as "not a
- * browser" (sandbox/protocol/guard.ts).
- */
-export async function fetchSandboxInfo(
-  sandboxUrl: string,
-  options: {timeoutMs?: number} = {},
-): Promise<Record<string, unknown>> {
-  const signal = AbortSignal.timeout(options.timeoutMs ?? SANDBOX_INFO_TIMEOUT_MS)
-  const res = await fetch(`${sandboxUrl.replace(/\/+$/, '')}/_sandbox/info?include=apiKey`, {signal})
-  if (!res.ok) {
-    void res.body?.cancel().catch(() => {})
-    throw new Error(`HTTP ${res.status}`)
-  }
-  const declared = Number(res.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > SANDBOX_INFO_MAX_BYTES) {
-    void res.body?.cancel().catch(() => {})
-    throw new Error(`the answer is ${declared} bytes, more than ${SANDBOX_INFO_MAX_BYTES}`)
-  }
-  const text = await readAtMost(res, SANDBOX_INFO_MAX_BYTES)
-  const parsed = JSON.parse(text) as unknown
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
-  return parsed as Record<string, unknown>
-}
-
-/** The whole body as text, or an error once it passes `max` bytes (the rest is never read). */
-async function readAtMost(res: Response, max: number): Promise<string> {
-  const text = await readBounded(res, max + 1)
-  if (Buffer.byteLength(text) > max) throw new Error(`the answer is more than ${max} bytes`)
-  return text
-}
-
-/** The sandbox's Momento key, from its inspection route (only ever used with `--sandbox`). */
-export async function sandboxApiKey(
-  sandboxUrl: string,
-  options: {timeoutMs?: number} = {},
-): Promise<string | undefined> {
-  try {
-    const info = await fetchSandboxInfo(sandboxUrl, options)
-    return typeof info['apiKey'] === 'string' ? info['apiKey'] : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** Longest a probe waits for Momento: EventBridge's own API destination timeout (aws-semantics B.2). */
 export const PROBE_TIMEOUT_MS = 5000
 /** The key a probe reads. Reading is harmless; a probe never writes (a hit or a miss both mean "cache exists"). */
@@ -272,7 +220,7 @@ function s200(res: Response): boolean {
 }
 
 /** At most `max` bytes of a response body as text; the rest is never read. */
-async function readBounded(res: Response, max: number): Promise<string> {
+export async function readBounded(res: Response, max: number): Promise<string> {
   const reader = res.body?.getReader()
   if (!reader) return ''
   const chunks: Uint8Array[] = []

@@ -2,10 +2,10 @@ import {availableParallelism, homedir} from 'node:os'
 
 import {Flags} from '@oclif/core'
 
-import {createDlqQueue, locateDlq} from '../../adapters/aws/dlq.js'
-import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
+import {locateDlq} from '../../adapters/aws/dlq.js'
+import {createDlqQueue} from '../../adapters/aws/sqs.js'
+import {createEventsPort, createRateDiscovery, describeRuleStatus} from '../../adapters/aws/eventbridge.js'
 import {PortPool} from '../../adapters/aws/port-pool.js'
-import {createRateDiscovery} from '../../adapters/aws/redrive-rate.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {

@@ -5,7 +5,7 @@ import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import type {LocatedQueue} from '../../adapters/aws/dlq.js'
-import {createEventsPort, describeRuleStatus} from '../../adapters/aws/events.js'
+import {createEventsPort, describeRuleStatus} from '../../adapters/aws/eventbridge.js'
 import {editText} from '../../adapters/editor.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {busLogFlags, checkBusLogFlags, withBusLogs} from '../../cli/bus-logs.js'

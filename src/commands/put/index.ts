@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {createEventsPort} from '../../adapters/aws/events.js'
+import {createEventsPort} from '../../adapters/aws/eventbridge.js'
 import {createThreadedEventsPort, type ClosableEventsPort} from '../../adapters/aws/events-threads.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {progressLine} from '../../cli/progress.js'

@@ -1,12 +1,11 @@
 /**
- * CloudWatch metrics and alarms as `top` and `status` need them: every series of one view in one
+ * CloudWatch: metrics and alarms as `top` and `status` need them: every series of one view in one
  * GetMetricData call (up to 500 queries per call, AWS's limit; pages followed), and the state of
  * named alarms in one DescribeAlarms call per 100 names.
  */
 import type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'
 import type {AwsClients} from './clients.js'
-import {callContext, translateAwsError} from './errors.js'
-import type {CallOptions} from './identity.js'
+import {sendAndTranslate, type CallOptions} from './errors.js'
 import {sdk} from './sdk.js'
 
 export type {AlarmView, MetricSeries, MetricSpec, MetricWindow} from '../../core/metrics.js'
@@ -28,9 +27,8 @@ export async function getMetricSeries(
     const chunk = specs.slice(i, i + MAX_METRIC_QUERIES)
     let nextToken: string | undefined
     for (let page = 0; page < 50; page++) {
-      let response
-      try {
-        response = await clients.cloudWatch.send(
+      const response = await sendAndTranslate(clients, 'cloudwatch', options, "Can't read CloudWatch metrics", () =>
+        clients.cloudWatch.send(
           new sdk.cloudWatch.GetMetricDataCommand({
             StartTime: new Date(window.startMs),
             EndTime: new Date(window.endMs),
@@ -50,10 +48,8 @@ export async function getMetricSeries(
             })),
             ...(nextToken ? {NextToken: nextToken} : {}),
           }),
-        )
-      } catch (error) {
-        throw translateAwsError(error, callContext(clients, 'cloudwatch', options, "Can't read CloudWatch metrics"))
-      }
+        ),
+      )
       for (const result of response.MetricDataResults ?? []) {
         if (!result.Id) continue
         let series = out.get(result.Id)
@@ -96,18 +92,15 @@ export async function describeAlarms(
     const chunk = names.slice(i, i + MAX_ALARM_NAMES)
     let nextToken: string | undefined
     for (let page = 0; page < 20; page++) {
-      let response
-      try {
-        response = await clients.cloudWatch.send(
+      const response = await sendAndTranslate(clients, 'cloudwatch', options, "Can't read the stack's alarms", () =>
+        clients.cloudWatch.send(
           new sdk.cloudWatch.DescribeAlarmsCommand({
             AlarmNames: chunk,
             AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
             ...(nextToken ? {NextToken: nextToken} : {}),
           }),
-        )
-      } catch (error) {
-        throw translateAwsError(error, callContext(clients, 'cloudwatch', options, "Can't read the stack's alarms"))
-      }
+        ),
+      )
       for (const alarm of [...(response.MetricAlarms ?? []), ...(response.CompositeAlarms ?? [])]) {
         if (!alarm.AlarmName) continue
         const state = alarm.StateValue
