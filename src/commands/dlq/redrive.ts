@@ -18,7 +18,6 @@ import {
 } from '../../cli/bus-logs.js'
 import {dlqFilterFlags, dlqQueueFlags, filterFromFlags, resolveStack} from '../../cli/dlq-flags.js'
 import {apiKeyStdinFlag, decoderFromFlags, diagnoseFlag} from '../../cli/diagnose.js'
-import {cancelled, confirm, confirmationNeeded} from '../../cli/prompt.js'
 import {progressReporter} from '../../cli/redrive-progress.js'
 import type {DlqQueuePort, DlqRecord} from '../../core/dlq.js'
 import {needsFixWarning, reasonsNeedingFix} from '../../core/dlq-decode.js'
@@ -87,6 +86,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
     '<%= config.bin %> dlq redrive --all --rate 20 --yes --json',
   ]
   static override exitOnInterrupt = false
+  static override confirmFlag = 'yes'
   static override flags = {
     ...dlqQueueFlags,
     ...dlqFilterFlags,
@@ -157,12 +157,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
         ],
       })
     }
-    if (flags.edit && !this.ctx.output.interactive && !flags.yes) {
-      throw confirmationNeeded(
-        '--edit shows the changes and asks before redriving them.',
-        'Pass --yes to redrive the edited events without asking.',
-      )
-    }
+    if (flags.edit) this.requireConfirmation('--edit shows the changes and asks before redriving them.')
     if ((flags.diagnose !== undefined || flags['api-key-stdin']) && !flags['dry-run']) {
       throw new UsageError('--diagnose and --api-key-stdin go with --dry-run.', {
         hints: [
@@ -178,9 +173,7 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       const needing = reasonsNeedingFix(filter.reasons ?? [])
       this.note(`Warning: ${warning}`)
       this.note(`See the fix for each with \`momento-eb dlq list --reason ${needing.join(',')}\`, then redrive.`)
-      if (this.ctx.output.interactive && !flags.yes && !this.jsonEnabled()) {
-        if (!(await this.confirm('Redrive them anyway?'))) throw cancelled('nothing was redriven')
-      }
+      await this.confirmIfAsked('Redrive them anyway?', 'nothing was redriven')
     }
     // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
     const decoder = flags['dry-run']
@@ -323,13 +316,13 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       if (flags.edit) {
         ;({summary, edits} = await this.editAndRedrive(deps, options, ids))
       } else {
-        if (!flags['dry-run'] && !flags.yes && this.ctx.output.interactive && (!ids || ids.size > CONFIRM_ABOVE)) {
+        if (!flags['dry-run'] && !this.confirmedByFlag() && this.canAsk() && (!ids || ids.size > CONFIRM_ABOVE)) {
           const depth = await queue.depth()
           if (depth.visible > CONFIRM_ABOVE) {
-            const ok = await this.confirm(
+            await this.confirmIfAsked(
               `Redrive up to ${flags.limit ?? depth.visible} of ${plural(depth.visible, 'message')} from ${queueUrl}?`,
+              'nothing was redriven',
             )
-            if (!ok) throw cancelled('nothing was redriven')
           }
         }
         if (!this.jsonEnabled() && !flags['dry-run']) {
@@ -460,9 +453,11 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
             `${stillExpired.length === 1 ? 'it' : 'they'} will be skipped (--include-expired sends them).`,
         )
       }
-      if (!this.flags.yes && !(await this.confirm(`Redrive ${toSend.length} edited event(s)?`))) {
-        throw cancelled('nothing was redriven')
-      }
+      await this.confirmStep(
+        '--edit shows the changes and asks before redriving them.',
+        `Redrive ${toSend.length} edited event(s)?`,
+        'nothing was redriven',
+      )
       clearInterval(keepAlive)
       await release(new Set(parsed.removed))
       const summary = await redriveRecords(toSend, deps, {...options, edits: parsed.edits, ids: undefined})
@@ -498,12 +493,6 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       `An earlier redrive (${[...runs].join(', ')}) was interrupted: ${pending.size} message(s) were published but not ` +
         `deleted (journal: ${path}). They are deleted when they show up, without being published again.`,
     )
-  }
-
-  /** Ask a yes/no question on the terminal (only called when interactive). */
-  private async confirm(question: string): Promise<boolean> {
-    if (!this.ctx.output.interactive) return true
-    return confirm(question)
   }
 
   private present(result: RedriveResult, stoppedBy?: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {

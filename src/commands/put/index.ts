@@ -114,6 +114,10 @@ export default class Put extends BaseCommand<typeof Put> {
   /** This command stops cleanly on Ctrl-C itself (finishing the calls in flight). */
   static override exitOnInterrupt = false
 
+  protected override exitCodeFor(result: PutFileResult): number | undefined {
+    return result.failed > 0 ? ExitCode.Partial : undefined
+  }
+
   public async run(): Promise<PutFileResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const entryDefaults = {source: defaults.source, bus: defaults.bus, maxEntryBytes: defaults.maxEntryBytes}
@@ -264,7 +268,6 @@ export default class Put extends BaseCommand<typeof Put> {
       failures: summary.failures,
     }
     this.present(result)
-    if (result.failed > 0) process.exitCode = ExitCode.Partial
     return result
   }
 
