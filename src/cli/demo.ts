@@ -28,7 +28,7 @@ import {busLogDecoder} from '../services/dlq-bus-logs.js'
 import {diagnosingDecoder} from '../services/dlq-diagnose.js'
 import {peekDlq, type PeekResult} from '../services/dlq-list.js'
 import {redriveQueue} from '../services/redrive.js'
-import {memoryJournal} from '../services/redrive-journal.js'
+import {memoryJournal} from '../core/journal.js'
 import {SANDBOX_CREDENTIALS} from './flags.js'
 
 /** How the story is told: plain lines, with a heading per step. */

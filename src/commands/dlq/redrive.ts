@@ -29,14 +29,8 @@ import {DEFAULT_MAX_HELD} from '../../core/held-messages.js'
 import {cacheSetExpiry, SKIP_REASON_TEXT, type SkipReason} from '../../core/redrive-plan.js'
 import {type BatchDecoder, plainDecoder} from '../../services/dlq-diagnose.js'
 import {peekDlq} from '../../services/dlq-list.js'
-import {
-  JournalError,
-  memoryJournal,
-  openJournal,
-  readPending,
-  stateDirFrom,
-  JOURNAL_FILE,
-} from '../../services/redrive-journal.js'
+import {openJournal, readPending} from '../../adapters/journal-file.js'
+import {JOURNAL_FILE, JournalError, memoryJournal, stateDirFrom} from '../../core/journal.js'
 import {
   DEFAULT_REDRIVE_RATE,
   DEFAULT_VISIBILITY_SECONDS,

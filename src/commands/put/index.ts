@@ -32,8 +32,8 @@ import {
   progressPath,
   readProgress,
   settledProgress,
-} from '../../services/put-progress.js'
-import {stateDirFrom} from '../../services/redrive-journal.js'
+} from '../../adapters/put-progress-file.js'
+import {stateDirFrom} from '../../core/journal.js'
 
 /** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
 const THREADED_BATCH = 2000
