@@ -1,0 +1,122 @@
+/**
+ * The ports of one `dlq redrive` (the oclif edge composes them; services/dlq-redrive.ts runs the
+ * workflow): the decoder (a dry run probes Momento when a key is at hand), the queue, PutEvents (over
+ * worker threads when the rate is uncapped), the event bus's log, the journal file, the editor, the
+ * rule checks and the stop signals.
+ */
+import {availableParallelism, homedir} from 'node:os'
+
+import {createDlqQueue, locateDlq} from '../adapters/aws/dlq.js'
+import {createEventsPort, describeRuleStatus} from '../adapters/aws/events.js'
+import {PortPool} from '../adapters/aws/port-pool.js'
+import {createRateDiscovery} from '../adapters/aws/redrive-rate.js'
+import {editText} from '../adapters/editor.js'
+import {openJournal, readPending} from '../adapters/journal-file.js'
+import type {DlqFilter} from '../core/dlq-filter.js'
+import {JOURNAL_FILE, memoryJournal, stateDirFrom} from '../core/journal.js'
+import {type BatchDecoder, plainDecoder} from '../services/dlq-diagnose.js'
+import type {DlqRedrivePorts} from '../services/dlq-redrive.js'
+import type {CommandHost} from './base-command.js'
+import {withBusLogs, type BusLogChoice} from './bus-logs.js'
+import {decoderFromFlags} from './diagnose.js'
+import {resolveStack} from './dlq-flags.js'
+import {listenForStop, type StopSignals} from './stop-signals.js'
+
+export interface RedriveFlags {
+  'queue-url'?: string | undefined
+  stack?: string | undefined
+  'dry-run': boolean
+  edit: boolean
+  rate?: number | undefined
+  'rate-limit': boolean
+  diagnose?: boolean | undefined
+  'api-key-stdin'?: boolean | undefined
+  logs?: boolean | undefined
+  'log-group'?: string | undefined
+}
+
+export interface RedriveSetup {
+  ports: DlqRedrivePorts
+  queueUrl: string
+  /** The pace: --rate, 0 with --no-rate-limit, else undefined (the API destination's limit). */
+  rate: number | undefined
+  decoder: BatchDecoder | undefined
+  logs: BusLogChoice | undefined
+  /** The signals that stopped the run, once it listened for them. */
+  stop(): StopSignals | undefined
+  close(): Promise<void>
+}
+
+/** Compose the run's ports from the flags. `note` says what a signal does (stderr, --json too). */
+export async function redriveSetup(
+  host: CommandHost,
+  flags: RedriveFlags,
+  filter: DlqFilter,
+  note: (line: string) => void,
+): Promise<RedriveSetup> {
+  const {ctx} = host
+  const dryRun = flags['dry-run']
+  // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
+  const decoder = dryRun
+    ? (
+        await decoderFromFlags(ctx, flags, host.redactor, 'momento-eb dlq redrive --dry-run', {
+          region: ctx.target.region,
+        })
+      ).decode
+    : undefined
+  const sandboxUrl = ctx.usingSandbox ? ctx.sandboxUrl : undefined
+  const stack = resolveStack(flags.stack, process.env, host.savedConfig)
+  const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
+  const queueUrl = located.queueUrl
+  const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
+  // With no rate cap the SDK's CPU per call is the limit: spread the calls over worker threads.
+  const threads = Math.min(4, availableParallelism())
+  const pool =
+    rate === 0 && threads > 1 && !dryRun && !flags.edit
+      ? new PortPool(ctx.aws, threads, {sandboxUrl, queueUrl})
+      : undefined
+  const queue = pool?.queuePort(queueUrl) ?? createDlqQueue(ctx.aws, queueUrl, {sandboxUrl})
+  const events = pool?.eventsPort() ?? createEventsPort(ctx.aws, {sandboxUrl})
+  // The reasons matter to a dry run (it shows them) and to --reason (it selects by them): only then is
+  // the event bus's log read, one query per page. A plain redrive publishes whatever the reason.
+  const logs =
+    dryRun || filter.reasons !== undefined
+      ? withBusLogs(
+          ctx,
+          flags,
+          located,
+          decoder ?? plainDecoder({region: ctx.target.region, sandbox: ctx.usingSandbox, suggest: ctx.suggest}),
+          (warning) => {
+            if (!host.jsonEnabled()) host.logToStderr(warning)
+          },
+        )
+      : undefined
+  const stateDir = stateDirFrom(process.env, homedir())
+  const journalPath = `${stateDir}/${JOURNAL_FILE}`
+  let stop: StopSignals | undefined
+  return {
+    queueUrl,
+    rate,
+    decoder: logs?.logGroup ? logs.decode : decoder,
+    logs,
+    stop: () => stop,
+    close: async () => {
+      stop?.release()
+      await pool?.close()
+    },
+    ports: {
+      queue,
+      events,
+      journalPath,
+      openJournal: async (runId) =>
+        dryRun
+          ? memoryJournal(await readPending(journalPath, queueUrl))
+          : openJournal({dir: stateDir, queue: queueUrl, runId}),
+      discoverRate: createRateDiscovery(ctx.aws),
+      // Per rule, on the main thread even with --rate 0: the service makes about one check per rule per round trip.
+      describeRule: (ruleArn) => describeRuleStatus(ctx.aws, ruleArn, {sandboxUrl}),
+      editText: (text, name) => editText(text, {env: process.env, name}),
+      interruptible: () => (stop = listenForStop(note)),
+    },
+  }
+}
