@@ -4,6 +4,7 @@ import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {sandboxApiKey} from '../adapters/momento/http.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
+import {ask} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveSetting, resolveStack} from '../core/config.js'
 import {InterruptedError, sandboxNotRunning, UsageError} from '../core/errors.js'
@@ -132,11 +133,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
                 hints: ['Export MOMENTO_API_KEY, or pipe the key in with --api-key-stdin.'],
               })
             }
-            const {ask: askHidden} = await import('../ui/deploy/prompts.js')
             // The sandbox accepts any key; against AWS the key's shape is checked (as deploy decodes
             // it), up to three tries, before it goes into the stack's secret.
             for (let attempt = 1; ; attempt++) {
-              const key = (await askHidden('Momento API key (hidden): ', {hidden: true})).trim()
+              const key = (await ask('Momento API key (hidden): ', {hidden: true})).trim()
               if (key === '')
                 throw new UsageError('No Momento API key was entered.', {hints: ['Export MOMENTO_API_KEY instead.']})
               const problem = ctx.usingSandbox ? undefined : keyShapeProblem(key)
