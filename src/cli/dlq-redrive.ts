@@ -1,6 +1,6 @@
 /**
- * The ports of one `dlq redrive` (the oclif edge composes them; services/dlq-redrive.ts runs the
- * workflow): the decoder (a dry run probes Momento when a key is at hand), the queue, PutEvents (over
+ * The oclif edge of `dlq redrive`: the flags to a selection and options, the ports of the run
+ * (services/dlq-redrive.ts runs the workflow), and the output. The ports: the decoder (a dry run probes Momento when a key is at hand), the queue, PutEvents (over
  * worker threads when the rate is uncapped), the event bus's log, the journal file, the editor, the
  * rule checks and the stop signals.
  */
@@ -15,12 +15,103 @@ import {openJournal, readPending} from '../adapters/journal-file.js'
 import type {DlqFilter} from '../core/dlq-filter.js'
 import {JOURNAL_FILE, memoryJournal, stateDirFrom} from '../core/journal.js'
 import {type BatchDecoder, plainDecoder} from '../services/dlq-diagnose.js'
-import type {DlqRedrivePorts} from '../services/dlq-redrive.js'
+import {
+  checkRedriveSelection,
+  redriveDlq,
+  warnBeforeRedrive,
+  type DlqRedrivePorts,
+  type RedriveResult,
+} from '../services/dlq-redrive.js'
 import type {CommandHost} from './base-command.js'
-import {withBusLogs, type BusLogChoice} from './bus-logs.js'
+import {busLogSummary, checkBusLogFlags, withBusLogs, type BusLogChoice, type BusLogSummary} from './bus-logs.js'
 import {decoderFromFlags} from './diagnose.js'
-import {resolveStack} from './dlq-flags.js'
-import {listenForStop, type StopSignals} from './stop-signals.js'
+import {filterFromFlags, resolveStack} from './dlq-flags.js'
+import {progressReporter} from './redrive-progress.js'
+import {presentRedrive, showEdits} from './redrive-output.js'
+import {listenForStop, type StopSignal, type StopSignals} from './stop-signals.js'
+
+/** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
+export interface DlqRedriveResult extends RedriveResult {
+  busLogs?: BusLogSummary | undefined
+}
+
+/** What the command lends the run: its declared confirmation, and where it prints. */
+export interface RedriveCommandHooks {
+  /** BaseCommand's check that --edit can be confirmed (EB_CONFIRM_NEEDED off a terminal without --yes). */
+  requireConfirmation(what: string): void
+  /** A y/N question; undefined off a terminal or with --yes. */
+  ask: ((question: string) => Promise<boolean>) | undefined
+  /** stderr is a terminal to draw the progress bar on. */
+  terminal: boolean
+  /** stderr, in --json mode too. */
+  note(line: string): void
+  /** The signal that stopped the run (for its exit code). */
+  stopped(signal: StopSignal | undefined): void
+}
+
+/** The selection and options from the flags, the ports, the run, and its output. */
+export async function redriveFromFlags(
+  host: CommandHost,
+  flags: RedriveFlags & {
+    all: boolean
+    id?: string[] | undefined
+    limit?: number | undefined
+    bus?: string | undefined
+    collapse: boolean
+    'include-expired': boolean
+    'max-in-flight': number
+    'visibility-timeout': number
+  } & Parameters<typeof filterFromFlags>[0],
+  hooks: RedriveCommandHooks,
+): Promise<DlqRedriveResult> {
+  const filter = filterFromFlags(flags)
+  checkBusLogFlags(flags)
+  const diagnosing = flags.diagnose !== undefined || flags['api-key-stdin'] === true
+  const selection = {all: flags.all, ids: flags.id, filter, dryRun: flags['dry-run'], diagnosing}
+  const ids = checkRedriveSelection(selection)
+  if (flags.edit) hooks.requireConfirmation('--edit shows the changes and asks before redriving them.')
+  const out = {log: host.log, logToStderr: host.logToStderr, note: hooks.note}
+  const json = host.jsonEnabled()
+  const callbacks = {
+    note: hooks.note,
+    tell: host.logToStderr,
+    verbose: (line: string) => host.ctx.verbose(line),
+    ask: hooks.ask,
+  }
+  await warnBeforeRedrive(selection, callbacks)
+  const setup = await redriveSetup(host, flags, filter, hooks.note)
+  try {
+    const result: DlqRedriveResult = await redriveDlq(
+      setup.ports,
+      {
+        queueUrl: setup.queueUrl,
+        rate: setup.rate,
+        decoder: setup.decoder,
+        ids,
+        filter,
+        limit: flags.limit,
+        dryRun: flags['dry-run'],
+        edit: flags.edit,
+        bus: flags.bus,
+        collapse: flags.collapse,
+        includeExpired: flags['include-expired'],
+        maxInFlight: flags['max-in-flight'],
+        visibilitySeconds: flags['visibility-timeout'],
+        region: host.ctx.target.region,
+        progress: json ? undefined : (scope) => progressReporter(process.stderr, scope, {terminal: hooks.terminal}),
+        showEdits: json ? undefined : (edits, removed) => showEdits(out, edits, removed),
+      },
+      callbacks,
+    )
+    hooks.stopped(setup.stop()?.stoppedBy)
+    const joined = setup.logs ? busLogSummary(setup.logs) : undefined
+    if (joined) result.busLogs = joined
+    if (!json) presentRedrive(out, result, {stoppedBy: setup.stop()?.stoppedBy, rate: flags.rate})
+    return result
+  } finally {
+    await setup.close()
+  }
+}
 
 export interface RedriveFlags {
   'queue-url'?: string | undefined

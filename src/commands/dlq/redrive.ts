@@ -1,23 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {busLogFlags, busLogSummary, checkBusLogFlags, type BusLogSummary} from '../../cli/bus-logs.js'
-import {dlqFilterFlags, dlqQueueFlags, filterFromFlags} from '../../cli/dlq-flags.js'
-import {redriveSetup, type RedriveSetup} from '../../cli/dlq-redrive.js'
+import {busLogFlags} from '../../cli/bus-logs.js'
+import {dlqFilterFlags, dlqQueueFlags} from '../../cli/dlq-flags.js'
+import {redriveFromFlags, type DlqRedriveResult} from '../../cli/dlq-redrive.js'
 import {apiKeyStdinFlag, diagnoseFlag} from '../../cli/diagnose.js'
 import {confirm} from '../../cli/prompt.js'
-import {progressReporter} from '../../cli/redrive-progress.js'
-import {presentRedrive, showEdits} from '../../cli/redrive-output.js'
-import {EXIT_FOR_SIGNAL} from '../../cli/stop-signals.js'
+import {EXIT_FOR_SIGNAL, type StopSignal} from '../../cli/stop-signals.js'
 import {ExitCode} from '../../core/errors.js'
 import {DEFAULT_MAX_HELD} from '../../core/held-messages.js'
-import {checkRedriveSelection, redriveDlq, warnBeforeRedrive, type RedriveResult} from '../../services/dlq-redrive.js'
 import {DEFAULT_REDRIVE_RATE, DEFAULT_VISIBILITY_SECONDS} from '../../services/redrive.js'
-
-/** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
-export interface DlqRedriveResult extends RedriveResult {
-  busLogs?: BusLogSummary | undefined
-}
 
 export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   static override summary = 'Publish dead-lettered events again, then delete them from the DLQ'
@@ -96,69 +88,22 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   }
 
   protected override exitCodeFor(result: DlqRedriveResult): number | undefined {
-    if (result.interrupted) return EXIT_FOR_SIGNAL[this.setup?.stop()?.stoppedBy ?? 'SIGINT']
+    if (result.interrupted) return EXIT_FOR_SIGNAL[this.stoppedBy ?? 'SIGINT']
     // Failed entries, events that came back failed again downstream, or a run stopped early (the bus, a
     // rule, SQS's OverLimit): the summary is complete and what is left is in the queue, so exit 3, not 0.
     const partly = result.failed > 0 || result.cameBack.total > 0 || result.stoppedBecause !== undefined
     return partly ? ExitCode.Partial : undefined
   }
 
-  private setup: RedriveSetup | undefined
+  private stoppedBy: StopSignal | undefined
 
   public async run(): Promise<DlqRedriveResult> {
-    const {flags} = this
-    const filter = filterFromFlags(flags)
-    checkBusLogFlags(flags)
-    const diagnosing = flags.diagnose !== undefined || flags['api-key-stdin'] === true
-    const selection = {all: flags.all, ids: flags.id, filter, dryRun: flags['dry-run'], diagnosing}
-    const ids = checkRedriveSelection(selection)
-    if (flags.edit) this.requireConfirmation('--edit shows the changes and asks before redriving them.')
-    const out = {
-      log: (l: string) => this.log(l),
-      logToStderr: (l: string) => this.logToStderr(l),
-      note: (l: string) => this.note(l),
-    }
-    const json = this.jsonEnabled()
-    const callbacks = {
-      note: out.note,
-      tell: out.logToStderr,
-      verbose: (line: string) => this.ctx.verbose(line),
-      ask: this.canAsk() && !this.confirmedByFlag() ? (question: string) => confirm(question) : undefined,
-    }
-    await warnBeforeRedrive(selection, callbacks)
-    const setup = (this.setup = await redriveSetup(this.commandHost(), flags, filter, out.note))
-    try {
-      const result: DlqRedriveResult = await redriveDlq(
-        setup.ports,
-        {
-          queueUrl: setup.queueUrl,
-          rate: setup.rate,
-          decoder: setup.decoder,
-          ids,
-          filter,
-          limit: flags.limit,
-          dryRun: flags['dry-run'],
-          edit: flags.edit,
-          bus: flags.bus,
-          collapse: flags.collapse,
-          includeExpired: flags['include-expired'],
-          maxInFlight: flags['max-in-flight'],
-          visibilitySeconds: flags['visibility-timeout'],
-          region: this.ctx.target.region,
-          progress: json
-            ? undefined
-            : (scope) =>
-                progressReporter(process.stderr, scope, {terminal: this.canAsk() && process.stderr.isTTY === true}),
-          showEdits: json ? undefined : (edits, removed) => showEdits(out, edits, removed),
-        },
-        callbacks,
-      )
-      const joined = setup.logs ? busLogSummary(setup.logs) : undefined
-      if (joined) result.busLogs = joined
-      if (!json) presentRedrive(out, result, {stoppedBy: setup.stop()?.stoppedBy, rate: flags.rate})
-      return result
-    } finally {
-      await setup.close()
-    }
+    return redriveFromFlags(this.commandHost(), this.flags, {
+      requireConfirmation: (what) => this.requireConfirmation(what),
+      ask: this.canAsk() && !this.confirmedByFlag() ? (question) => confirm(question) : undefined,
+      terminal: this.canAsk() && process.stderr.isTTY === true,
+      note: (line) => this.note(line),
+      stopped: (signal) => (this.stoppedBy = signal),
+    })
   }
 }
