@@ -280,15 +280,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
-   * A question asked only where someone can answer it: on a terminal without the confirm flag, a y/N
-   * question (a no is `cancelled(declined)`); anywhere else the step goes ahead.
-   */
-  protected async confirmIfAsked(question: string, declined?: string): Promise<void> {
-    if (this.confirmedByFlag() || !this.canAsk()) return
-    if (!(await confirm(question))) throw cancelled(declined)
-  }
-
-  /**
    * The exit code a successful run's result calls for (3 partly done, 1 failed, 8 timed out…), or
    * undefined for 0. Set once, after `run()`, by BaseCommand: commands never set process.exitCode.
    */
