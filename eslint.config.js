@@ -67,6 +67,10 @@ export default tseslint.config(
               group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', '**/adapters/**'],
               message: 'services depend on core ports only.',
             },
+            {
+              group: ['fs', 'fs/*', 'node:fs', 'node:fs/*'],
+              message: "services don't touch the file system directly: put the I/O behind a port in src/adapters/.",
+            },
           ],
         },
       ],

@@ -8,6 +8,7 @@ import type {ConfigValues} from '../core/config.js'
 import {wrapForTerminal} from '../core/text-width.js'
 import {CancelledError, ExitCode, InterruptedError, type MomentoEbError, UsageError} from '../core/errors.js'
 import {createCliContext, type CliContext} from './context.js'
+import {ask, cancelled, confirm, confirmationNeeded} from './prompt.js'
 import {
   errorToJson,
   formatHumanError,
@@ -127,6 +128,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static exitOnInterrupt = true
 
+  /**
+   * The flag that answers yes to this command's confirmations where there is no one to ask (no
+   * terminal, or CI): Shopify CLI's `nonTTYFlagRequirements`, one flag per command. `confirmStep`
+   * and `requireConfirmation` enforce it with one wording and one code (EB_CONFIRM_NEEDED, exit 2).
+   */
+  static confirmFlag: string | undefined = undefined
+
   /** Extra hints when a required flag is missing (`put` points at its subcommands). */
   static missingFlagHints: readonly string[] = []
 
@@ -232,6 +240,58 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected note(line: string): void {
     const text = this.redactor.redact(this.suggestions.text(line))
     process.stderr.write(`${terminalWidth() ? wrapForTerminal(text, terminalWidth() as number) : text}\n`)
+  }
+
+  /** Whether the command's confirm flag (`static confirmFlag`, e.g. --yes) was given. */
+  protected confirmedByFlag(): boolean {
+    const flag = (this.ctor as unknown as typeof BaseCommand).confirmFlag
+    return flag !== undefined && (this.flags as Record<string, unknown>)[flag] === true
+  }
+
+  /** Whether a question can be asked: a terminal on stdin and stdout, and not CI. */
+  protected canAsk(): boolean {
+    return this.ctx.output.interactive
+  }
+
+  /**
+   * Check up front that the step `what` can be confirmed: true when the confirm flag answered yes
+   * already, false when a terminal will be asked, else EB_CONFIRM_NEEDED (exit 2) naming the flag.
+   */
+  protected requireConfirmation(what: string): boolean {
+    if (this.confirmedByFlag()) return true
+    if (this.canAsk()) return false
+    throw confirmationNeeded(what, (this.ctor as unknown as typeof BaseCommand).confirmFlag)
+  }
+
+  /**
+   * Whether a step that must be confirmed goes ahead. With the confirm flag: yes, unasked. On a
+   * terminal: `question` is asked (a y/N question, or `{prompt, typed}`: yes when that text is typed).
+   * Without a terminal: EB_CONFIRM_NEEDED (exit 2) naming the flag, with `what` as the reason.
+   */
+  protected async confirmed(what: string, question: string | {prompt: string; typed: string}): Promise<boolean> {
+    if (this.requireConfirmation(what)) return true
+    if (typeof question === 'string') return confirm(question)
+    return (await ask(question.prompt)) === question.typed
+  }
+
+  /** `confirmed`, with a no ending the run as `cancelled(declined)` (exit 0, "Cancelled: nothing changed"). */
+  protected async confirmStep(what: string, question: string, declined?: string): Promise<void> {
+    if (!(await this.confirmed(what, question))) throw cancelled(declined)
+  }
+
+  /**
+   * The exit code a successful run's result calls for (3 partly done, 1 failed, 8 timed out…), or
+   * undefined for 0. Set once, after `run()`, by BaseCommand: commands never set process.exitCode.
+   */
+  protected exitCodeFor(_result: unknown): number | undefined {
+    return undefined
+  }
+
+  protected override async _run<R>(): Promise<R> {
+    const result = await super._run<R>()
+    const code = result === undefined ? undefined : this.exitCodeFor(result)
+    if (code !== undefined && code !== 0) process.exitCode = code
+    return result
   }
 
   /** What helpers shared by several commands need of the running one (context, output, secrets). */

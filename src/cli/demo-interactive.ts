@@ -1,13 +1,13 @@
 import {spawn} from 'node:child_process'
 
 import type {DemoInteraction} from './demo.js'
+import {confirm} from './prompt.js'
 
 /**
  * The demo's terminal hooks: the real `dlq watch` on the demo's queue (run as a child process that
  * owns the terminal until the user presses q), and a y/N question before each fix.
  */
 export async function interactiveDemo(sandboxUrl: () => string): Promise<DemoInteraction> {
-  const {confirm} = await import('../ui/deploy/prompts.js')
   return {
     confirm: (question) => confirm(question),
     browse: (queue) =>

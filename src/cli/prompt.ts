@@ -91,12 +91,13 @@ export function cancelled(detail?: string): CancelledError {
 }
 
 /**
- * A step needs a confirmation and there is no terminal to ask on (or --json): exit 2,
- * EB_CONFIRM_NEEDED, naming the flag that answers yes.
+ * A step needs a confirmation and there is no one to ask (no terminal, CI, or --json): exit 2,
+ * EB_CONFIRM_NEEDED, naming the flag that answers yes. The one wording: BaseCommand's confirmations
+ * (`confirmFlag`, `confirmStep`) throw it; nothing else builds this error.
  */
-export function confirmationNeeded(what: string, hint = 'Pass --yes to go ahead.'): UsageError {
+export function confirmationNeeded(what: string, flag = 'yes'): UsageError {
   return new UsageError(`${what} That needs a confirmation, and there is no terminal to ask on.`, {
     code: 'EB_CONFIRM_NEEDED',
-    hints: [hint],
+    hints: [`Pass --${flag} to go ahead without asking.`],
   })
 }

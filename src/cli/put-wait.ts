@@ -6,17 +6,17 @@ import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch}
 import {createMomentoHttpClient} from '../adapters/momento/http.js'
 import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {ConfigValues} from '../core/config.js'
-import {ConfigError, ExitCode, UsageError} from '../core/errors.js'
+import {ConfigError, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
-import type {EventJourney} from '../core/event-journey.js'
 import type {MomentoEvent} from '../core/momento-events.js'
-import {putEvent, type PutResult} from '../services/put-event.js'
-import {prepareWait, type PreparedWait, type WaitReport} from '../services/put-wait.js'
+import type {PutResult} from '../services/put-event.js'
+import {publishOne, type PutWait, type PutWaitResult} from '../services/put-one.js'
+import {prepareWait, type WaitReport} from '../services/put-wait.js'
 import type {CliContext} from './context.js'
 import {diagnosingDecoderFor} from './diagnose.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
 import {printPutResult} from './put-output.js'
-import {preparePutTrace, putTraceFlag, runPutTrace} from './put-trace.js'
+import {type PreparedPutTrace, preparePutTrace, putTraceFlag, runPutTrace} from './put-trace.js'
 import type {Redactor} from './redact.js'
 
 /** `--wait`, `--timeout` and where the DLQ is: added to `put cacheSet | cacheDelete | topicPublish`. */
@@ -37,9 +37,6 @@ export const putWaitFlags = {
   ...putTraceFlag,
   ...dlqQueueFlags,
 }
-
-/** What `put … --wait --json` prints: the put result plus the outcome (and with --trace, the journey). */
-export type PutWaitResult = PutResult & WaitReport & {trace?: EventJourney | undefined}
 
 /** Parse --timeout: a duration or a number of seconds. */
 export function parseTimeout(text: string): number {
@@ -66,7 +63,7 @@ export async function preparePutWait(
   command: WaitCommand,
   flags: {timeout?: string | undefined; stack?: string | undefined; 'queue-url'?: string | undefined},
   event: MomentoEvent,
-): Promise<{prepared: PreparedWait; timeoutMs: number}> {
+): Promise<PutWait> {
   const timeoutMs = parseTimeout(flags.timeout ?? '30s')
   const {ctx} = command
   const endpoint = ctx.momento.endpoint
@@ -106,40 +103,11 @@ export async function preparePutWait(
   return {prepared, timeoutMs}
 }
 
-/** Wait, print the outcome on stderr, set the exit code (0 delivered, 1 dead-lettered, 8 timed out). */
-export async function finishPutWait(
-  command: WaitCommand & {jsonEnabled(): boolean},
-  put: PutResult,
-  wait: {prepared: PreparedWait; timeoutMs: number},
-): Promise<PutWaitResult> {
-  if (!command.jsonEnabled() && command.ctx.output.interactive) {
-    command.logToStderr(`Waiting up to ${Math.round(wait.timeoutMs / 1000)}s for delivery…`)
-  }
-  const report = await wait.prepared.wait(put.eventId, wait.timeoutMs)
-  if (!command.jsonEnabled()) {
-    const secs = (report.waitedMs / 1000).toFixed(1)
-    if (report.outcome === 'delivered') command.logToStderr(`Delivered to Momento in ${secs}s.`)
-    else if (report.outcome === 'dead-lettered') {
-      const d = report.deadLetter
-      command.logToStderr(`Dead-lettered after ${secs}s: ${d?.reason ?? 'unknown'} — ${d?.explanation ?? ''}`)
-      if (d?.fix) command.logToStderr(`Fix: ${d.fix}`)
-    } else {
-      command.logToStderr(
-        `Not delivered and not dead-lettered within ${Math.round(wait.timeoutMs / 1000)}s (EventBridge may still be retrying).`,
-      )
-    }
-    for (const note of report.notes) command.logToStderr(`Note: ${note}`)
-  }
-  if (report.outcome === 'dead-lettered') process.exitCode = ExitCode.Failed
-  if (report.outcome === 'timed-out') process.exitCode = ExitCode.TimedOutWaiting
-  return {...put, ...report}
-}
-
 /**
- * Publish one validated event, as every single-event `put` does: with `--wait`, set up the reader
- * and the DLQ first, then publish, print the summary, and wait for the outcome.
+ * Publish one validated event with the ports the flags ask for (services/put-one.ts runs it): with
+ * `--wait`, the reader and the DLQ; with `--trace`, the stack's bus logs.
  */
-export async function publishOne(
+export async function putOne(
   command: WaitCommand & {jsonEnabled(): boolean; log(line: string): void},
   flags: {
     wait?: boolean | undefined
@@ -151,30 +119,37 @@ export async function publishOne(
   event: MomentoEvent,
   defaults: {bus: string; source: string; maxEntryBytes: number},
 ): Promise<PutResult | PutWaitResult> {
-  // --wait opens its Momento subscription and finds the DLQ (and --trace the logs) before anything is published.
-  const wait = flags.wait ? await preparePutWait(command, flags, event) : undefined
-  const tracing = wait && flags.trace ? await preparePutTrace(command, flags) : undefined
-  const publishedAtMs = Date.now()
-  let result: PutResult
-  try {
-    result = await putEvent(createEventsPort(command.ctx.aws, command.ctx), event, defaults)
-  } catch (error) {
-    wait?.prepared.close()
-    throw error
-  }
-  if (!command.jsonEnabled()) printPutResult(command, result)
-  if (!wait) return result
-  const unmatched = await noRuleMatches(command, event, defaults)
-  if (unmatched) {
-    wait.prepared.close()
-    return reportUnmatched(command, result, unmatched, defaults)
-  }
-  const waited = await finishPutWait(command, result, wait)
-  const traced = tracing
-    ? {...waited, trace: await runPutTrace(command, tracing, result.eventId, publishedAtMs, waited)}
-    : waited
-  // Notes that name a command carry this run's context in JSON too (stderr has it through logToStderr).
-  return {...traced, notes: traced.notes.map((note) => command.ctx.suggest.text(note))}
+  const {ctx} = command
+  const json = command.jsonEnabled()
+  return publishOne(
+    {
+      events: createEventsPort(ctx.aws, ctx),
+      prepareWait: flags.wait ? () => preparePutWait(command, flags, event) : undefined,
+      trace: flags.trace
+        ? {
+            prepare: () => preparePutTrace(command, flags),
+            run: (prepared: PreparedPutTrace, eventId: string, publishedAtMs: number, report: WaitReport) =>
+              runPutTrace(command, prepared, eventId, publishedAtMs, report),
+          }
+        : undefined,
+      noRuleMatches: (e, d) => noRuleMatches(command, e, d),
+    },
+    event,
+    defaults,
+    {
+      printPut: (result) => {
+        if (!json) printPutResult(command, result)
+      },
+      tell: (line) => {
+        if (!json) command.logToStderr(line)
+      },
+      waiting: (timeoutMs) => {
+        if (!json && ctx.output.interactive)
+          command.logToStderr(`Waiting up to ${Math.round(timeoutMs / 1000)}s for delivery…`)
+      },
+      suggest: (text) => ctx.suggest.text(text),
+    },
+  )
 }
 
 /**
@@ -200,33 +175,4 @@ async function noRuleMatches(
     ctx.verbose(`Couldn't list the rules on bus ${defaults.bus} (${(error as Error).message.split('\n')[0]}).`)
     return undefined
   }
-}
-
-/** "No rule on bus X matches": exit 1 at once, with where the rules are and how to point there. */
-function reportUnmatched(
-  command: WaitCommand & {jsonEnabled(): boolean},
-  put: PutResult,
-  found: BusRuleMatch,
-  defaults: {bus: string; source: string},
-): PutWaitResult {
-  const what = `detail type ${put.detailType} from source ${defaults.source}`
-  const notes = [
-    found.disabled.length > 0
-      ? `The rules on bus ${found.bus} that match it are disabled (${found.disabled.join(', ')}).`
-      : found.rules === 0
-        ? `Bus ${found.bus} has no rules at all.`
-        : `None of the ${found.rules} rules on bus ${found.bus} matches ${what}.`,
-    'Publish to the bus the stack’s rules listen on (`momento-eb status` shows it) with --bus or ' +
-      '`momento-eb config set bus NAME`, or deploy the rules on this bus with ' +
-      `\`momento-eb deploy --bus ${found.bus}\`.`,
-  ]
-  if (!command.jsonEnabled()) {
-    command.logToStderr(
-      `No rule on bus ${found.bus} matches this event (${what}): EventBridge accepted it and delivered it nowhere.`,
-    )
-    for (const note of notes) command.logToStderr(`Note: ${note}`)
-  }
-  process.exitCode = ExitCode.Failed
-  const shown = notes.map((note) => command.ctx.suggest.text(note))
-  return {...put, outcome: 'unmatched', waitedMs: 0, deadLetter: undefined, notes: shown}
 }

@@ -3,8 +3,10 @@
  * redrawn at the new width when the terminal is resized), else a line at most once a second on stderr
  * (CI logs, a pipe), so a long run is never silent. Both carry an ETA from the pace.
  */
-import {displayWidth, truncateToWidth} from '../core/text-width.js'
 import type {RateSource, RedriveProgress} from '../services/redrive.js'
+import {progressBar, type ProgressBar, type ProgressStream} from './progress.js'
+
+export type {ProgressStream} from './progress.js'
 
 /** What the run knows of its size before it starts. */
 export interface ProgressScope {
@@ -85,101 +87,41 @@ export function progressFraction(p: RedriveProgress, scope: ProgressScope): numb
   return scope.total === 0 ? 1 : Math.min(1, done / scope.total)
 }
 
-/** A stream progress can be drawn on: stderr, or a fake in tests. */
-export interface ProgressStream {
-  write(text: string): unknown
-  /** The terminal's width now (read at every frame). */
-  columns?: number | undefined
-  on?(event: 'resize', listener: () => void): unknown
-  off?(event: 'resize', listener: () => void): unknown
-}
-
 /** Pace over the last PACE_WINDOW_MS (messages done, or read with a filter). */
 const PACE_WINDOW_MS = 10_000
 
-/** Where progress goes: a terminal (bar, in place) or not (a line a second). */
+/** Where progress goes: a terminal (bar, in place) or not (a line a second); see cli/progress.ts. */
 export function progressReporter(
   stream: ProgressStream,
   scope: ProgressScope,
   options: {terminal: boolean; now?: () => number; width?: number},
-) {
+): ProgressBar<RedriveProgress> {
   const now = options.now ?? Date.now
-  const maxBar = options.width ?? 30
-  const every = options.terminal ? 100 : 1_000
-  let last = 0
-  let latest: RedriveProgress | undefined
-  let printed: string | undefined
-  /** Display width of the frame on screen, and the terminal width it was drawn at. */
-  let shown = 0
-  let shownAt = 0
   const samples: Array<{t: number; done: number}> = []
   const doneOf = (p: RedriveProgress) =>
     scope.filtering ? p.received : p.redriven + p.failed + p.skipped + p.recovered
-
   const measuredPace = (): number | undefined => {
     const first = samples[0]
     const lastSample = samples[samples.length - 1]
     if (!first || !lastSample || lastSample.t - first.t < 2_000) return undefined
     return (lastSample.done - first.done) / ((lastSample.t - first.t) / 1000)
   }
-
-  const text = (p: RedriveProgress) => progressText(p, scope, expectedPace(p, measuredPace(), scope))
-
-  const frame = (p: RedriveProgress, columns: number): string => {
-    const words = text(p)
-    // One column is left free: writing the last column makes some terminals wrap at once.
-    const room = columns - 1
-    const bar = Math.min(maxBar, room - displayWidth(words) - 3)
-    if (bar >= 10) {
-      const filled = Math.round(progressFraction(p, scope) * bar)
-      return `[${'#'.repeat(filled)}${'-'.repeat(bar - filled)}] ${words}`
-    }
-    return truncateToWidth(words, room)
-  }
-
-  const draw = (p: RedriveProgress): void => {
-    if (!options.terminal) {
-      printed = `redrive: ${text(p)}\n`
-      stream.write(printed)
-      return
-    }
-    const columns = stream.columns && stream.columns > 0 ? stream.columns : 80
-    const line = frame(p, columns)
-    // A terminal that got narrower has re-flowed the last frame over several rows: go up to its first
-    // row and clear from there. Otherwise clear the one row and draw over it.
-    const rows = shownAt > 0 && columns < shownAt && shown > columns - 1 ? Math.ceil(shown / columns) - 1 : 0
-    const erase = rows > 0 ? `\u001B[${rows}A\r\u001B[J` : '\r\u001B[2K'
-    printed = line
-    shown = displayWidth(line)
-    shownAt = columns
-    stream.write(erase + line)
-  }
-
-  const onResize = () => {
-    if (latest && printed !== undefined) draw(latest)
-  }
-  if (options.terminal) stream.on?.('resize', onResize)
-
+  const bar = progressBar<RedriveProgress>(stream, {
+    ...options,
+    now,
+    label: 'redrive',
+    text: (p) => progressText(p, scope, expectedPace(p, measuredPace(), scope)),
+    fraction: (p) => progressFraction(p, scope),
+  })
   return {
     update(p: RedriveProgress): void {
-      latest = p
       const t = now()
       if (t - (samples[samples.length - 1]?.t ?? -Infinity) >= 250) {
         samples.push({t, done: doneOf(p)})
         while (samples.length > 2 && (samples[0]?.t ?? t) < t - PACE_WINDOW_MS) samples.shift()
       }
-      if (t - last < every) return
-      last = t
-      draw(p)
+      bar.update(p)
     },
-    /** End the bar's line; without a terminal, print the last counts if they were not printed yet. */
-    done(): void {
-      if (options.terminal) {
-        stream.off?.('resize', onResize)
-        if (printed !== undefined) stream.write('\n')
-        return
-      }
-      if (latest && `redrive: ${text(latest)}\n` !== printed) stream.write(`redrive: ${text(latest)}\n`)
-    },
+    done: () => bar.done(),
   }
 }

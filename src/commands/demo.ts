@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {runDemo, type DemoResult} from '../cli/demo.js'
-import {InterruptedError} from '../core/errors.js'
+import {ExitCode, InterruptedError} from '../core/errors.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 
 export default class Demo extends BaseCommand<typeof Demo> {
@@ -24,6 +24,11 @@ export default class Demo extends BaseCommand<typeof Demo> {
     })(),
   }
   static override exitOnInterrupt = false
+
+  /** Messages left because the user declined a fix are the story working, not a failure. */
+  protected override exitCodeFor(result: DemoResult): number | undefined {
+    return !result.dlqEmpty && result.declinedFixes.length === 0 ? ExitCode.Failed : undefined
+  }
 
   public async run(): Promise<DemoResult> {
     const json = this.jsonEnabled()
@@ -50,8 +55,6 @@ export default class Demo extends BaseCommand<typeof Demo> {
         interrupted.signal,
         {failureDetail: this.flags['failure-detail']},
       )
-      // Messages left because the user declined a fix are the story working, not a failure.
-      if (!result.dlqEmpty && result.declinedFixes.length === 0) process.exitCode = 1
       return result
     } catch (error) {
       // Ctrl-C: as a signal, or as a key at one of the demo's questions.

@@ -4,7 +4,7 @@ import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {confirmationNeeded} from '../cli/prompt.js'
+import {ask} from '../cli/prompt.js'
 import {alarmEmailParameter} from '../core/alarm-email.js'
 import {resolveSetting, resolveStack} from '../core/config.js'
 import {InterruptedError, sandboxNotRunning, UsageError} from '../core/errors.js'
@@ -34,6 +34,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
     '<%= config.bin %> deploy --sandbox',
     '<%= config.bin %> deploy --logs info --log-retention 30',
   ]
+  static override confirmFlag = 'yes'
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
     bus: Flags.string({
@@ -102,11 +103,9 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       await view?.finish()
       view = undefined
     }
-    const needYes = (what: string) => confirmationNeeded(what)
-    const ask = async (question: string) => (await import('../ui/deploy/prompts.js')).confirm(question)
     let plainLine = plainEventLines()
     const started = Date.now()
-    const logs = await this.logOptions(interactive, needYes, ask)
+    const logs = await this.logOptions()
     try {
       const result = await deployStack(
         {
@@ -134,11 +133,10 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
                 hints: ['Export MOMENTO_API_KEY, or pipe the key in with --api-key-stdin.'],
               })
             }
-            const {ask: askHidden} = await import('../ui/deploy/prompts.js')
             // The sandbox accepts any key; against AWS the key's shape is checked (as deploy decodes
             // it), up to three tries, before it goes into the stack's secret.
             for (let attempt = 1; ; attempt++) {
-              const key = (await askHidden('Momento API key (hidden): ', {hidden: true})).trim()
+              const key = (await ask('Momento API key (hidden): ', {hidden: true})).trim()
               if (key === '')
                 throw new UsageError('No Momento API key was entered.', {hints: ['Export MOMENTO_API_KEY instead.']})
               const problem = ctx.usingSandbox ? undefined : keyShapeProblem(key)
@@ -155,19 +153,18 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           },
           confirmRecreate: async (stack) => {
             const what = `Stack ${stack.name} is ROLLBACK_COMPLETE (its create failed) and must be deleted before it can be created again.`
-            if (this.flags.yes) return true
-            if (!interactive) throw needYes(what)
-            this.note(what)
-            return ask('Delete it and create it again?')
+            if (this.canAsk() && !this.confirmedByFlag()) this.note(what)
+            return this.confirmed(what, 'Delete it and create it again?')
           },
           onPlan: (plan, action) => {
             this.progress = {stackName, phase: 'planned'}
             this.showPlan(stackName, plan, action)
           },
           confirmDestructivePlan: async () => {
-            if (this.flags.yes) return true
-            if (!interactive) throw needYes('The plan removes or replaces resources.')
-            return ask('The plan removes or replaces resources. Go ahead?')
+            return this.confirmed(
+              'The plan removes or replaces resources.',
+              'The plan removes or replaces resources. Go ahead?',
+            )
           },
           onStart: async ({phase, startedAt}) => {
             this.progress = {stackName, phase}
@@ -220,11 +217,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
   }
 
   /** --logs, --log-detail, --log-retention; full detail puts cache values in the logs, so it is confirmed. */
-  private async logOptions(
-    interactive: boolean,
-    needYes: (what: string) => UsageError,
-    ask: (question: string) => Promise<boolean>,
-  ): Promise<DeployLogOptions> {
+  private async logOptions(): Promise<DeployLogOptions> {
     const retention = this.flags['log-retention']
     if (retention !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
       throw new UsageError(`--log-retention ${retention} isn't a retention CloudWatch Logs offers.`, {
@@ -232,12 +225,13 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
       })
     }
     const detail = this.flags['log-detail']
-    if (detail === 'full' && !this.flags.yes) {
-      const what =
-        '--log-detail full writes every event’s detail (the cache values) into the log group, readable by anyone who can read its logs, for as long as it keeps them.'
-      if (!interactive) throw needYes(what)
+    const what =
+      '--log-detail full writes every event’s detail (the cache values) into the log group, readable by anyone who can read its logs, for as long as it keeps them.'
+    if (detail === 'full' && !this.requireConfirmation(what)) {
       this.note(`Warning: ${what}`)
-      if (!(await ask('Log full event details?'))) throw new DeployCancelledError('Cancelled: nothing was changed.')
+      if (!(await this.confirmed(what, 'Log full event details?'))) {
+        throw new DeployCancelledError('Cancelled: nothing was changed.')
+      }
     }
     return {
       level: this.flags.logs?.toUpperCase() as DeployLogOptions['level'],

@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {confirmationNeeded} from '../cli/prompt.js'
 import {resolveStack} from '../core/config.js'
 import type {StackEvent} from '../core/stack-plan.js'
 import {destroyStack, type DestroyResult} from '../services/destroy.js'
@@ -16,6 +15,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     'follows it until DELETE_COMPLETE. On a terminal it asks you to type the stack name; otherwise --yes is ' +
     'required (exit 2 without it). An unknown stack exits 1.'
   static override examples = ['<%= config.bin %> destroy', '<%= config.bin %> destroy --stack momento-api --yes --json']
+  static override confirmFlag = 'yes'
   static override flags = {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
     yes: Flags.boolean({char: 'y', summary: 'Delete without asking.'}),
@@ -34,12 +34,10 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
               `Warning: the DLQ still holds ${plural(dlqMessages, 'message')}; they will be lost with the stack.`,
             )
           }
-          if (this.flags.yes) return true
-          if (!ctx.output.interactive) {
-            throw confirmationNeeded(`Deleting stack ${stack.name} can't be undone.`, 'Pass --yes to delete it.')
-          }
-          const {ask} = await import('../ui/deploy/prompts.js')
-          return (await ask(`Type the stack name (${stack.name}) to delete it: `)) === stack.name
+          return this.confirmed(`Deleting stack ${stack.name} can't be undone.`, {
+            prompt: `Type the stack name (${stack.name}) to delete it: `,
+            typed: stack.name,
+          })
         },
         onStart: ({startedAt}) => {
           if (live) view = live.startProgressView(`Deleting stack ${stackName}`, {color: ctx.output.color, startedAt})

@@ -23,6 +23,10 @@ export default class Status extends BaseCommand<typeof Status> {
     stack: Flags.string({summary: 'Stack name. Default: MOMENTO_EB_STACK, then `config set stack`, then momento-api.'}),
   }
 
+  protected override exitCodeFor(report: StackStatusReport): number | undefined {
+    return report.problems.some((p) => p.severity === 'error') ? ExitCode.Failed : undefined
+  }
+
   public async run(): Promise<StackStatusReport> {
     const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
     const ports = createStackPorts(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl})
@@ -41,7 +45,6 @@ export default class Status extends BaseCommand<typeof Status> {
     const busProblem =
       report.rules.length > 0 ? await this.busCheck([...new Set(report.rules.map((r) => r.bus))]) : undefined
     if (busProblem) report.problems.unshift(busProblem)
-    if (report.problems.some((p) => p.severity === 'error')) process.exitCode = ExitCode.Failed
     // Fixes that name a command name it with this run's context (--sandbox, --stack…), in JSON too.
     const shown: StackStatusReport = {
       ...report,

@@ -81,6 +81,11 @@ export default class Top extends BaseCommand<typeof Top> {
   /** Leaving the dashboard or a --follow stream (q, Ctrl-C, SIGTERM) is success. */
   static override exitOnInterrupt = false
 
+  /** A one-off snapshot that could not read everything is partly done (3). */
+  protected override exitCodeFor(snapshot: TopSnapshot): number | undefined {
+    return snapshotDegraded(snapshot) ? ExitCode.Partial : undefined
+  }
+
   public async run(): Promise<TopSnapshot | void> {
     const controller = new AbortController()
     const stop = () => controller.abort()
@@ -107,7 +112,6 @@ export default class Top extends BaseCommand<typeof Top> {
       }
       const snapshot = await service.refresh(controller.signal, {waitForSample: true})
       if (snapshotDegraded(snapshot)) {
-        process.exitCode = ExitCode.Partial
         for (const line of problems(snapshot)) this.note(line)
       }
       // Off a terminal the snapshot is JSON even without --json.

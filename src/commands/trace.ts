@@ -7,7 +7,7 @@ import {parseTimeout} from '../cli/put-wait.js'
 import {parseSince} from '../core/dlq-filter.js'
 import {UsageError} from '../core/errors.js'
 import {type EventJourney, journeyLines} from '../core/event-journey.js'
-import {type TraceEnd, traceEvent} from '../services/trace.js'
+import {exitCodeOfTrace, type TraceEnd, traceEvent} from '../services/trace.js'
 
 /** What `trace --json` prints: the journey, plus where it was read and how the lookup ended. */
 export type TraceJson = EventJourney & {
@@ -74,6 +74,10 @@ export default class Trace extends BaseCommand<typeof Trace> {
   }
   /** Ctrl-C stops the polling and prints the journey so far (exit 130). */
   static override exitOnInterrupt = false
+
+  protected override exitCodeFor(result: TraceJson): number {
+    return exitCodeOfTrace(result.end, result)
+  }
 
   public async run(): Promise<TraceJson> {
     const eventId = checkEventId(this.args.eventId)
@@ -148,7 +152,6 @@ export default class Trace extends BaseCommand<typeof Trace> {
       if (result.end === 'timed-out') this.logToStderr(`Not final after --timeout ${Math.round(timeoutMs / 1000)}s.`)
       if (result.end === 'aborted') this.logToStderr('Stopped (Ctrl-C).')
     }
-    process.exitCode = result.exitCode
     return {
       ...journey,
       logGroupName: located.logGroupName,

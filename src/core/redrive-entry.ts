@@ -205,3 +205,8 @@ export function diffDetail(before: Record<string, unknown>, after: Record<string
   }
   return changes
 }
+
+/** One changed field in words: `ttl: 60 → 600` (`(absent)` for a field added or removed). */
+export function formatFieldChange(c: FieldChange): string {
+  return `${c.field}: ${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`
+}

@@ -54,7 +54,7 @@ import {
   type PlannedSend,
   type SkipReason,
 } from '../core/redrive-plan.js'
-import type {JournalPort, PendingDelete} from './redrive-journal.js'
+import type {JournalPort, PendingDelete} from '../core/journal.js'
 
 /** The default pace when the API destination's rate can't be found: below Momento's 100 ops/s default. */
 export const DEFAULT_REDRIVE_RATE = 50

@@ -80,6 +80,11 @@ export function exitCodeOfJourney(journey: EventJourney): number {
   return journey.outcome === 'delivered' ? ExitCode.Ok : ExitCode.Failed
 }
 
+/** The exit code a trace ends with: 130 when it was stopped, else the journey's (see exitCodeOfJourney). */
+export function exitCodeOfTrace(end: TraceEnd, journey: EventJourney): number {
+  return end === 'aborted' ? ExitCode.Interrupted : exitCodeOfJourney(journey)
+}
+
 /**
  * Look the event up once, or with `follow` poll until its journey is final (and settled: see
  * `settleMs`), the timeout passes (exit 8) or the signal aborts (exit 130). Fetch errors are
@@ -105,7 +110,7 @@ export async function traceEvent(ports: TracePorts, options: TraceOptions): Prom
     end,
     polls,
     waitedMs: now() - startedAt,
-    exitCode: end === 'aborted' ? ExitCode.Interrupted : exitCodeOfJourney(journey),
+    exitCode: exitCodeOfTrace(end, journey),
   })
 
   for (;;) {

@@ -38,6 +38,22 @@ class Succeeds extends BaseCommand<typeof Succeeds> {
   }
 }
 
+/** A command with a confirmation (--yes stands in for it off a terminal) and an exit code from its result. */
+class Confirms extends BaseCommand<typeof Confirms> {
+  static override confirmFlag = 'yes'
+  static override flags = {
+    yes: Flags.boolean({summary: 'Do not ask.'}),
+    failed: Flags.integer({default: 0}),
+  }
+  protected override exitCodeFor(result: {failed: number}): number | undefined {
+    return result.failed > 0 ? 3 : undefined
+  }
+  public async run(): Promise<{failed: number}> {
+    await this.confirmStep('This deletes everything.', 'Delete everything?')
+    return {failed: this.flags.failed}
+  }
+}
+
 describe('BaseCommand error → exit code mapping (in process)', () => {
   let out: string
   let err: string
@@ -55,6 +71,7 @@ describe('BaseCommand error → exit code mapping (in process)', () => {
     })
   })
   afterEach(() => {
+    vi.unstubAllEnvs()
     vi.restoreAllMocks()
     process.exitCode = undefined
   })
@@ -112,5 +129,28 @@ describe('BaseCommand error → exit code mapping (in process)', () => {
     await Succeeds.run(['--json', '--region', 'eu-west-1'], ROOT)
     expect(process.exitCode).toBeUndefined()
     expect(JSON.parse(out)).toEqual({ok: true, region: 'eu-west-1'})
+  })
+
+  it('a confirmation without a terminal and without its flag: EB_CONFIRM_NEEDED, exit 2, naming the flag', async () => {
+    // CI is never a terminal to ask on, whatever the test runner's stdio is.
+    vi.stubEnv('CI', '1')
+    await Confirms.run(['--json'], ROOT)
+    expect(process.exitCode).toBe(2)
+    const {error} = JSON.parse(out) as {error: {code: string; message: string; hints: string[]}}
+    expect(error.code).toBe('EB_CONFIRM_NEEDED')
+    expect(error.message).toBe(
+      'This deletes everything. That needs a confirmation, and there is no terminal to ask on.',
+    )
+    expect(error.hints).toEqual(['Pass --yes to go ahead without asking.'])
+  })
+
+  it('the confirm flag answers yes; the exit code comes from the result, set once by BaseCommand', async () => {
+    await Confirms.run(['--yes', '--json'], ROOT)
+    expect(process.exitCode).toBeUndefined()
+    expect(JSON.parse(out)).toEqual({failed: 0})
+    out = ''
+    await Confirms.run(['--yes', '--failed', '2', '--json'], ROOT)
+    expect(process.exitCode).toBe(3)
+    expect(JSON.parse(out)).toEqual({failed: 2})
   })
 })

@@ -19,7 +19,7 @@ import {plainDecoder} from '../../src/services/dlq-diagnose.js'
 import {exportDlq} from '../../src/services/dlq-export.js'
 import {peekDlq} from '../../src/services/dlq-list.js'
 import {DlqWatchFeed} from '../../src/services/dlq-watch.js'
-import {memoryJournal} from '../../src/services/redrive-journal.js'
+import {memoryJournal} from '../../src/core/journal.js'
 import {redriveQueue} from '../../src/services/redrive.js'
 import {FakeEvents, FakeQueue, rawMessage, RULE_DEFAULT} from './redrive-fakes.js'
 

@@ -4,8 +4,14 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {exportRecords} from '../../src/commands/dlq/watch.js'
+import {writeNdjsonFile} from '../../src/adapters/ndjson-file.js'
+import type {DlqRecord} from '../../src/core/dlq.js'
+import {recordLines} from '../../src/services/dlq-watch-run.js'
 import {record} from './dlq-watch-fixtures.js'
+
+/** What the `x` key does: the records' NDJSON lines to a new file. */
+const exportRecords = (records: DlqRecord[], redact: (text: string) => string, path?: string) =>
+  writeNdjsonFile(recordLines(records, redact), path)
 
 describe('dlq watch export (x)', () => {
   let dir: string

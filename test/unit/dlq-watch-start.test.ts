@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {startEarly} from '../../src/commands/dlq/watch.js'
+import {startEarly} from '../../src/services/dlq-watch-run.js'
 import {firstFrameLines} from '../../src/ui/dlq/first-frame.js'
 import type {SampleStats} from '../../src/ui/dlq/sample-text.js'
 

@@ -24,7 +24,7 @@ import {
   progressPath,
   readProgress,
   settledProgress,
-} from '../../src/services/put-progress.js'
+} from '../../src/adapters/put-progress-file.js'
 
 describe('put --file progress state', () => {
   let dir: string

@@ -17,14 +17,8 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {
-  JOURNAL_FILE,
-  type JournalPort,
-  memoryJournal,
-  openJournal,
-  readPending,
-  stateDirFrom,
-} from '../../src/services/redrive-journal.js'
+import {openJournal, readPending} from '../../src/adapters/journal-file.js'
+import {JOURNAL_FILE, type JournalPort, memoryJournal, stateDirFrom} from '../../src/core/journal.js'
 import {RedriveAbortedError, redriveQueue} from '../../src/services/redrive.js'
 import {FakeEvents, FakeQueue, rawMessage} from './redrive-fakes.js'
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {progressLine} from '../../src/cli/progress.js'
 import {progressFraction, progressReporter, progressText} from '../../src/cli/redrive-progress.js'
 import {progressAt} from '../helpers/redrive-progress.js'
 
@@ -39,5 +40,21 @@ describe('redrive progress', () => {
       'redrive: 10/10 redriven 10 failed 0 skipped 0\n',
     ])
     expect(written.join('')).not.toContain('\r')
+  })
+})
+
+describe('one progress bar for put --file and dlq redrive', () => {
+  it("put --file's bar is the shared one: fitted, redrawn in place, and its last counts drawn at the end", () => {
+    const written: string[] = []
+    const bar = progressLine({write: (t: string) => written.push(t) > 0, columns: 80}, 10)
+    bar.update({sent: 1, failed: 0, retried: 0})
+    // Within 100 ms of the first frame: not drawn yet, but done() draws the final counts.
+    bar.update({sent: 9, failed: 1, retried: 2})
+    bar.done()
+    expect(written).toEqual([
+      '\r\u001B[2K[###---------------------------] 1/10 sent 1 failed 0 retried 0',
+      '\r\u001B[2K[##############################] 10/10 sent 9 failed 1 retried 2',
+      '\n',
+    ])
   })
 })

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {RemoteError} from '../../src/core/errors.js'
-import {memoryJournal} from '../../src/services/redrive-journal.js'
+import {memoryJournal} from '../../src/core/journal.js'
 import type {RuleStatus} from '../../src/core/redrive-plan.js'
 import {redriveQueue, redriveRecords, type RedriveDeps} from '../../src/services/redrive.js'
 import {deadLetterEverything, FakeEvents, FakeQueue, rawMessage, record, RULE_ON_BUS} from './redrive-fakes.js'

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {dlqQueueFlags, openDlqFromFlags} from '../../cli/dlq-flags.js'
-import {ask, cancelled, confirmationNeeded} from '../../cli/prompt.js'
+import {ask, cancelled} from '../../cli/prompt.js'
 import {plural} from '../../core/text-width.js'
 
 /** What `dlq purge --json` prints. */
@@ -24,20 +24,18 @@ export default class DlqPurge extends BaseCommand<typeof DlqPurge> {
     '<%= config.bin %> dlq purge --yes --json',
     '<%= config.bin %> dlq export --file dlq.ndjson && <%= config.bin %> dlq purge --yes',
   ]
+  static override confirmFlag = 'yes'
   static override flags = {
     ...dlqQueueFlags,
     yes: Flags.boolean({char: 'y', summary: 'Purge without asking.'}),
   }
 
   public async run(): Promise<DlqPurgeResult> {
-    const interactive = this.ctx.output.interactive && !this.jsonEnabled()
-    if (!this.flags.yes && !interactive) {
-      throw confirmationNeeded('dlq purge deletes every message.', 'Pass --yes to purge without asking.')
-    }
+    const asking = !this.requireConfirmation('dlq purge deletes every message.')
     const {queue, located, name} = await openDlqFromFlags(this.ctx, this.flags, this.savedConfig)
     const depth = await queue.depth()
     const count = depth.visible + depth.inFlight + depth.delayed
-    if (!this.flags.yes) {
+    if (asking) {
       const inFlight = depth.inFlight > 0 ? ` (${depth.inFlight} of them in flight)` : ''
       this.logToStderr(
         `This deletes about ${plural(count, 'message')}${inFlight} from ${name}; they can't be recovered.`,

@@ -1,8 +1,9 @@
 import {BaseCommand} from '../../cli/base-command.js'
-import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags} from '../../cli/put-wait.js'
 import {keyFlags, putFlags, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
+import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
 
 export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
   static override summary = 'Publish a cacheDelete event: remove an item from a Momento cache'
@@ -16,6 +17,10 @@ export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
     ...putWaitFlags,
   }
 
+  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
+    return exitCodeOfPut(result)
+  }
+
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
@@ -25,6 +30,6 @@ export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
       key_base64: this.flags['key-base64'],
     })
     if (!validation.ok) throw invalidEventError('The cacheDelete event', validation.issues)
-    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
+    return putOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }

@@ -11,9 +11,10 @@ import {
   cacheSetMessageLimit,
   resolvePutDefaults,
 } from '../../cli/put-support.js'
-import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
+import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
 
 export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
   static override summary = 'Publish a cacheSet event: store a value in a Momento cache'
@@ -36,6 +37,10 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
     ...putWaitFlags,
   }
 
+  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
+    return exitCodeOfPut(result)
+  }
+
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
@@ -48,6 +53,6 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
       message,
     })
     if (!validation.ok) throw invalidEventError('The cacheSet event', validation.issues)
-    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
+    return putOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }

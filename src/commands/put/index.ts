@@ -32,8 +32,8 @@ import {
   progressPath,
   readProgress,
   settledProgress,
-} from '../../services/put-progress.js'
-import {stateDirFrom} from '../../services/redrive-journal.js'
+} from '../../adapters/put-progress-file.js'
+import {stateDirFrom} from '../../core/journal.js'
 
 /** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
 const THREADED_BATCH = 2000
@@ -113,6 +113,10 @@ export default class Put extends BaseCommand<typeof Put> {
 
   /** This command stops cleanly on Ctrl-C itself (finishing the calls in flight). */
   static override exitOnInterrupt = false
+
+  protected override exitCodeFor(result: PutFileResult): number | undefined {
+    return result.failed > 0 ? ExitCode.Partial : undefined
+  }
 
   public async run(): Promise<PutFileResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
@@ -264,7 +268,6 @@ export default class Put extends BaseCommand<typeof Put> {
       failures: summary.failures,
     }
     this.present(result)
-    if (result.failed > 0) process.exitCode = ExitCode.Partial
     return result
   }
 

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {publishOne, putWaitFlags, type PutWaitResult} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags} from '../../cli/put-wait.js'
 import {
   messageFlags,
   putFlags,
@@ -12,6 +12,7 @@ import {
 } from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
+import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
 
 export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish> {
   static override summary = 'Publish a topicPublish event: send a message to a Momento topic'
@@ -28,12 +29,16 @@ export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish>
     ...putWaitFlags,
   }
 
+  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
+    return exitCodeOfPut(result)
+  }
+
   public async run(): Promise<PutResult | PutWaitResult> {
     const defaults = resolvePutDefaults(this.flags, process.env, this.savedConfig)
     const cacheName = requireCache(defaults)
     const message = await readMessage(this.flags, process.stdin, TOPIC_MESSAGE_LIMIT)
     const validation = validateDetail('topicPublish', {cacheName, topicName: this.flags.topic, message})
     if (!validation.ok) throw invalidEventError('The topicPublish event', validation.issues)
-    return publishOne(this.commandHost(), this.flags, validation.event, defaults)
+    return putOne(this.commandHost(), this.flags, validation.event, defaults)
   }
 }

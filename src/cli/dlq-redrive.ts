@@ -1,0 +1,213 @@
+/**
+ * The oclif edge of `dlq redrive`: the flags to a selection and options, the ports of the run
+ * (services/dlq-redrive.ts runs the workflow), and the output. The ports: the decoder (a dry run probes Momento when a key is at hand), the queue, PutEvents (over
+ * worker threads when the rate is uncapped), the event bus's log, the journal file, the editor, the
+ * rule checks and the stop signals.
+ */
+import {availableParallelism, homedir} from 'node:os'
+
+import {locateDlq} from '../adapters/aws/dlq.js'
+import {createEventsPort, createRateDiscovery, describeRuleStatus} from '../adapters/aws/eventbridge.js'
+import {PortPool} from '../adapters/aws/port-pool.js'
+import {createDlqQueue} from '../adapters/aws/sqs.js'
+import {editText} from '../adapters/editor.js'
+import {openJournal, readPending} from '../adapters/journal-file.js'
+import type {DlqFilter} from '../core/dlq-filter.js'
+import {JOURNAL_FILE, memoryJournal, stateDirFrom} from '../core/journal.js'
+import {type BatchDecoder, plainDecoder} from '../services/dlq-diagnose.js'
+import {
+  checkRedriveSelection,
+  redriveDlq,
+  warnBeforeRedrive,
+  type DlqRedrivePorts,
+  type RedriveResult,
+} from '../services/dlq-redrive.js'
+import type {CommandHost} from './base-command.js'
+import {busLogSummary, checkBusLogFlags, withBusLogs, type BusLogChoice, type BusLogSummary} from './bus-logs.js'
+import {decoderFromFlags} from './diagnose.js'
+import {filterFromFlags, resolveStack} from './dlq-flags.js'
+import {progressReporter} from './redrive-progress.js'
+import {presentRedrive, showEdits} from './redrive-output.js'
+import {listenForStop, type StopSignal, type StopSignals} from './stop-signals.js'
+
+/** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
+export interface DlqRedriveResult extends RedriveResult {
+  busLogs?: BusLogSummary | undefined
+}
+
+/** What the command lends the run: its declared confirmation, and where it prints. */
+export interface RedriveCommandHooks {
+  /** BaseCommand's check that --edit can be confirmed (EB_CONFIRM_NEEDED off a terminal without --yes). */
+  requireConfirmation(what: string): void
+  /** A y/N question; undefined off a terminal or with --yes. */
+  ask: ((question: string) => Promise<boolean>) | undefined
+  /** stderr is a terminal to draw the progress bar on. */
+  terminal: boolean
+  /** stderr, in --json mode too. */
+  note(line: string): void
+  /** The signal that stopped the run (for its exit code). */
+  stopped(signal: StopSignal | undefined): void
+}
+
+/** The selection and options from the flags, the ports, the run, and its output. */
+export async function redriveFromFlags(
+  host: CommandHost,
+  flags: RedriveFlags & {
+    all: boolean
+    id?: string[] | undefined
+    limit?: number | undefined
+    bus?: string | undefined
+    collapse: boolean
+    'include-expired': boolean
+    'max-in-flight': number
+    'visibility-timeout': number
+  } & Parameters<typeof filterFromFlags>[0],
+  hooks: RedriveCommandHooks,
+): Promise<DlqRedriveResult> {
+  const filter = filterFromFlags(flags)
+  checkBusLogFlags(flags)
+  const diagnosing = flags.diagnose !== undefined || flags['api-key-stdin'] === true
+  const selection = {all: flags.all, ids: flags.id, filter, dryRun: flags['dry-run'], diagnosing}
+  const ids = checkRedriveSelection(selection)
+  if (flags.edit) hooks.requireConfirmation('--edit shows the changes and asks before redriving them.')
+  const out = {log: host.log, logToStderr: host.logToStderr, note: hooks.note}
+  const json = host.jsonEnabled()
+  const callbacks = {
+    note: hooks.note,
+    tell: host.logToStderr,
+    verbose: (line: string) => host.ctx.verbose(line),
+    ask: hooks.ask,
+  }
+  await warnBeforeRedrive(selection, callbacks)
+  const setup = await redriveSetup(host, flags, filter, hooks.note)
+  try {
+    const result: DlqRedriveResult = await redriveDlq(
+      setup.ports,
+      {
+        queueUrl: setup.queueUrl,
+        rate: setup.rate,
+        decoder: setup.decoder,
+        ids,
+        filter,
+        limit: flags.limit,
+        dryRun: flags['dry-run'],
+        edit: flags.edit,
+        bus: flags.bus,
+        collapse: flags.collapse,
+        includeExpired: flags['include-expired'],
+        maxInFlight: flags['max-in-flight'],
+        visibilitySeconds: flags['visibility-timeout'],
+        region: host.ctx.target.region,
+        progress: json ? undefined : (scope) => progressReporter(process.stderr, scope, {terminal: hooks.terminal}),
+        showEdits: json ? undefined : (edits, removed) => showEdits(out, edits, removed),
+      },
+      callbacks,
+    )
+    hooks.stopped(setup.stop()?.stoppedBy)
+    const joined = setup.logs ? busLogSummary(setup.logs) : undefined
+    if (joined) result.busLogs = joined
+    if (!json) presentRedrive(out, result, {stoppedBy: setup.stop()?.stoppedBy, rate: flags.rate})
+    return result
+  } finally {
+    await setup.close()
+  }
+}
+
+export interface RedriveFlags {
+  'queue-url'?: string | undefined
+  stack?: string | undefined
+  'dry-run': boolean
+  edit: boolean
+  rate?: number | undefined
+  'rate-limit': boolean
+  diagnose?: boolean | undefined
+  'api-key-stdin'?: boolean | undefined
+  logs?: boolean | undefined
+  'log-group'?: string | undefined
+}
+
+export interface RedriveSetup {
+  ports: DlqRedrivePorts
+  queueUrl: string
+  /** The pace: --rate, 0 with --no-rate-limit, else undefined (the API destination's limit). */
+  rate: number | undefined
+  decoder: BatchDecoder | undefined
+  logs: BusLogChoice | undefined
+  /** The signals that stopped the run, once it listened for them. */
+  stop(): StopSignals | undefined
+  close(): Promise<void>
+}
+
+/** Compose the run's ports from the flags. `note` says what a signal does (stderr, --json too). */
+export async function redriveSetup(
+  host: CommandHost,
+  flags: RedriveFlags,
+  filter: DlqFilter,
+  note: (line: string) => void,
+): Promise<RedriveSetup> {
+  const {ctx} = host
+  const dryRun = flags['dry-run']
+  // A dry run shows each message's reason as `dlq list` does, probing Momento when a key is at hand.
+  const decoder = dryRun
+    ? (
+        await decoderFromFlags(ctx, flags, host.redactor, 'momento-eb dlq redrive --dry-run', {
+          region: ctx.target.region,
+        })
+      ).decode
+    : undefined
+  const sandboxUrl = ctx.usingSandbox ? ctx.sandboxUrl : undefined
+  const stack = resolveStack(flags.stack, process.env, host.savedConfig)
+  const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
+  const queueUrl = located.queueUrl
+  const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
+  // With no rate cap the SDK's CPU per call is the limit: spread the calls over worker threads.
+  const threads = Math.min(4, availableParallelism())
+  const pool =
+    rate === 0 && threads > 1 && !dryRun && !flags.edit
+      ? new PortPool(ctx.aws, threads, {sandboxUrl, queueUrl})
+      : undefined
+  const queue = pool?.queuePort(queueUrl) ?? createDlqQueue(ctx.aws, queueUrl, {sandboxUrl})
+  const events = pool?.eventsPort() ?? createEventsPort(ctx.aws, {sandboxUrl})
+  // The reasons matter to a dry run (it shows them) and to --reason (it selects by them): only then is
+  // the event bus's log read, one query per page. A plain redrive publishes whatever the reason.
+  const logs =
+    dryRun || filter.reasons !== undefined
+      ? withBusLogs(
+          ctx,
+          flags,
+          located,
+          decoder ?? plainDecoder({region: ctx.target.region, sandbox: ctx.usingSandbox, suggest: ctx.suggest}),
+          (warning) => {
+            if (!host.jsonEnabled()) host.logToStderr(warning)
+          },
+        )
+      : undefined
+  const stateDir = stateDirFrom(process.env, homedir())
+  const journalPath = `${stateDir}/${JOURNAL_FILE}`
+  let stop: StopSignals | undefined
+  return {
+    queueUrl,
+    rate,
+    decoder: logs?.logGroup ? logs.decode : decoder,
+    logs,
+    stop: () => stop,
+    close: async () => {
+      stop?.release()
+      await pool?.close()
+    },
+    ports: {
+      queue,
+      events,
+      journalPath,
+      openJournal: async (runId) =>
+        dryRun
+          ? memoryJournal(await readPending(journalPath, queueUrl))
+          : openJournal({dir: stateDir, queue: queueUrl, runId}),
+      discoverRate: createRateDiscovery(ctx.aws),
+      // Per rule, on the main thread even with --rate 0: the service makes about one check per rule per round trip.
+      describeRule: (ruleArn) => describeRuleStatus(ctx.aws, ruleArn, {sandboxUrl}),
+      editText: (text, name) => editText(text, {env: process.env, name}),
+      interruptible: () => (stop = listenForStop(note)),
+    },
+  }
+}
