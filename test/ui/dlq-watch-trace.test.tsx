@@ -34,6 +34,7 @@ function feedOf(records: DlqRecord[]): FeedSource {
         arrivalsPerSecond: 0,
         goneTotal: 0,
         loaded: true,
+        known: records.length,
       }
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), {once: true}))
     },

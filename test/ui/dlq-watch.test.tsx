@@ -37,6 +37,7 @@ function manualFeed() {
         arrivalsPerSecond: 0,
         goneTotal: 0,
         loaded: true,
+        known: added.length,
         ...extra,
       })
       wake?.()

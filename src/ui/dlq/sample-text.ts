@@ -1,28 +1,15 @@
 import {formatAge} from '../../core/dlq-filter.js'
 import {plural} from '../../core/text-width.js'
 import type {NameCount} from '../../services/dlq-tally.js'
+import type {WatchStats} from '../../services/dlq-watch.js'
 
 /**
  * The words of `dlq watch`'s summary of a queue it has not read in full: what is a count and what is
  * an estimate, and from how much. Pure (the clock comes in), so its wording is tested directly.
  */
 
-/** The summary's inputs: the feed's stats (see `WatchStats`), as the view keeps them. */
-export interface SampleStats {
-  /** Distinct messages read and counted (exactly). */
-  readonly read: number
-  readonly byReason: readonly NameCount[]
-  readonly byCache: readonly NameCount[]
-  readonly byType: readonly NameCount[]
-  readonly oldestSentAt: number | undefined
-  /** visible + in flight + delayed by SQS's counts. */
-  readonly depthTotal: number | undefined
-  /** One whole sweep is done: `read` is the queue, not a sample. */
-  readonly complete: boolean
-  readonly newByDepth: number
-  readonly kept: number
-  readonly windowSize: number
-}
+/** The summary's inputs: the feed's stats, less what the summary doesn't show (delayed messages). */
+export type SampleStats = Omit<WatchStats, 'delayed'>
 
 function n(value: number): string {
   return value.toLocaleString('en-US')

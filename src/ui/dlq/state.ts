@@ -10,11 +10,9 @@ import type {SampleStats} from './sample-text.js'
  * to carry out, identified by a sequence number). Nothing here touches Ink, the clock or the network.
  */
 
-/** Messages in the queue as SQS counts them (approximate). */
-export interface QueueDepth {
-  readonly visible: number
-  readonly inFlight: number
-}
+import type {QueueDepth} from '../../services/dlq-watch.js'
+
+export type {QueueDepth}
 
 /** What the user can ask for from the keyboard. */
 export type Intent =

@@ -1,21 +1,10 @@
 import {useEffect} from 'react'
 
-import type {DlqRecord} from '../../../core/dlq.js'
-import type {SampleStats} from '../sample-text.js'
-import type {QueueDepth, WatchEvent} from '../state.js'
+import type {DlqWatchUpdate} from '../../../services/dlq-watch.js'
+import type {WatchEvent} from '../state.js'
 
-/** One update of the live feed (the shape `DlqWatchFeed.updates` yields). */
-export interface FeedUpdate {
-  readonly added: readonly DlqRecord[]
-  readonly gone: readonly string[]
-  readonly depth: QueueDepth | undefined
-  readonly arrivalsPerSecond: number
-  readonly goneTotal: number
-  readonly loaded: boolean
-  readonly error?: Error | undefined
-  readonly evicted?: readonly string[] | undefined
-  readonly stats?: SampleStats | undefined
-}
+/** One update of the live feed: the type `DlqWatchFeed.updates` yields, declared once (in the service). */
+export type FeedUpdate = DlqWatchUpdate
 
 /** Anything that yields feed updates until the signal aborts. */
 export interface FeedSource {
