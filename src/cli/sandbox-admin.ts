@@ -3,7 +3,7 @@
  * The sandbox is at MOMENTO_EB_SANDBOX_URL (default http://127.0.0.1:4566), the same place
  * `--sandbox` points every other command at.
  */
-import {RemoteError, sandboxNotRunning, UsageError} from '../core/errors.js'
+import {NotFoundError, RemoteError, sandboxNotRunning, UsageError} from '../core/errors.js'
 import {sandboxUrlFrom} from './context.js'
 
 /** What a sandbox admin route answered. */
@@ -62,4 +62,12 @@ export async function sandboxAdmin(
       ? undefined
       : String((parsed as {description?: unknown}).description ?? '') || undefined
   return {status: response.status, body: parsed, description}
+}
+
+/** The sandbox answered 404 for a cache: it has none of that name. */
+export function sandboxCacheNotFound(name: string): NotFoundError {
+  return new NotFoundError(`The sandbox has no cache ${name}.`, {
+    code: 'EB_CACHE_NOT_FOUND',
+    hints: ['See them with `momento-eb sandbox cache list`.'],
+  })
 }

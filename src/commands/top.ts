@@ -23,6 +23,7 @@ import {
 import {DETAIL_TYPES} from '../core/stack-template-names.js'
 import {peekDlq} from '../services/dlq-list.js'
 import {DEFAULT_SAMPLE_LIMIT, TopService, type TopSources} from '../services/top.js'
+import {untilExit} from '../ui/until-exit.js'
 
 export default class Top extends BaseCommand<typeof Top> {
   static override summary = 'A live dashboard: rates, failures, latency, the DLQ and alarms, per rule'
@@ -256,13 +257,7 @@ export default class Top extends BaseCommand<typeof Top> {
       }),
       {exitOnCtrlC: false, maxFps: 30},
     )
-    const stop = () => instance.unmount()
-    signal.addEventListener('abort', stop, {once: true})
-    try {
-      await instance.waitUntilExit()
-    } finally {
-      signal.removeEventListener('abort', stop)
-    }
+    await untilExit(instance, signal)
     if (ended.how === 'dlq-watch' && !signal.aborted) await this.openDlqWatch(target)
   }
 

@@ -7,6 +7,7 @@ import {enterAlternateScreen} from '../alternate-screen.js'
 import type {WatchActions} from './actions.js'
 import {firstFrameLines} from './first-frame.js'
 import type {FeedSource, FeedUpdate} from './hooks/use-feed.js'
+import {untilExit} from '../until-exit.js'
 
 /** How long the view's modules wait for the first poll before they load anyway. */
 const FIRST_POLL_WAIT_MS = 1_500
@@ -81,14 +82,7 @@ async function mountView(
     }),
     {exitOnCtrlC: false, maxFps: 60},
   )
-  // SIGINT from outside (kill -INT) or SIGTERM: leave the view as `q` does.
-  const stop = () => instance.unmount()
-  signal.addEventListener('abort', stop, {once: true})
-  try {
-    await instance.waitUntilExit()
-  } finally {
-    signal.removeEventListener('abort', stop)
-  }
+  await untilExit(instance, signal)
 }
 
 /**

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../../cli/base-command.js'
-import {sandboxAdmin, sandboxUrl} from '../../../cli/sandbox-admin.js'
-import {NotFoundError, RemoteError} from '../../../core/errors.js'
+import {sandboxAdmin, sandboxCacheNotFound, sandboxUrl} from '../../../cli/sandbox-admin.js'
+import {RemoteError} from '../../../core/errors.js'
 
 export default class SandboxCacheDelete extends BaseCommand<typeof SandboxCacheDelete> {
   static override summary = 'Delete a Momento cache, and its items, from the running sandbox'
@@ -24,12 +24,7 @@ export default class SandboxCacheDelete extends BaseCommand<typeof SandboxCacheD
       undefined,
       this.flags['call-timeout'],
     )
-    if (answer.status === 404) {
-      throw new NotFoundError(`The sandbox has no cache ${name}.`, {
-        code: 'EB_CACHE_NOT_FOUND',
-        hints: ['See them with `momento-eb sandbox cache list`.'],
-      })
-    }
+    if (answer.status === 404) throw sandboxCacheNotFound(name)
     if (answer.status !== 204) {
       throw new RemoteError(`The sandbox answered ${answer.status} deleting cache ${name}.`, {
         hints: [answer.description ?? 'Check the sandbox output.'],

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../cli/base-command.js'
-import {sandboxAdmin, sandboxUrl} from '../../../cli/sandbox-admin.js'
+import {sandboxAdmin, sandboxCacheNotFound, sandboxUrl} from '../../../cli/sandbox-admin.js'
 import {NotFoundError, RemoteError} from '../../../core/errors.js'
 
 /** One item as `sandbox cache items --json` prints it (value as text, or base64 when it isn't UTF-8). */
@@ -41,12 +41,7 @@ export default class SandboxCacheItems extends BaseCommand<typeof SandboxCacheIt
       undefined,
       this.flags['call-timeout'],
     )
-    if (answer.status === 404) {
-      throw new NotFoundError(`The sandbox has no cache ${name}.`, {
-        code: 'EB_CACHE_NOT_FOUND',
-        hints: ['See them with `momento-eb sandbox cache list`.'],
-      })
-    }
+    if (answer.status === 404) throw sandboxCacheNotFound(name)
     const all = (answer.body as {items?: unknown} | undefined)?.items
     if (answer.status !== 200 || !Array.isArray(all)) {
       throw new RemoteError(`The sandbox at ${url} answered ${answer.status} listing the items of ${name}.`, {
