@@ -23,8 +23,11 @@ const MEMORY_PATH = '/_sandbox/memory'
 const MAX_SEED = 5_000_000
 const SLICE = 10_000
 
-export const seedRoute: RestHandler = async (request, state) => {
-  if (request.url.pathname !== SEED_PATH) return undefined
+// Not async itself: every Momento call passes this route, and an async function's promise per call costs.
+export const seedRoute: RestHandler = (request, state) =>
+  request.url.pathname === SEED_PATH ? seed(request, state) : undefined
+
+const seed: RestHandler = async (request, state) => {
   if (request.method !== 'POST') return jsonResponse(405, {message: `Use POST on ${SEED_PATH}.`}, {allow: 'POST'})
   const refuse = (message: string): RawResponse => jsonResponse(400, {message, description: message})
   let input: Record<string, unknown>

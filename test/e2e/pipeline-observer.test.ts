@@ -2,9 +2,16 @@
  * The pipeline tells its observers every step of an event, in order, for a delivered event and for
  * one Momento refuses (the base of the sandbox's event-bus logs and metrics).
  */
-import {EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {cloudWatchOf} from '../../src/sandbox/cloudwatch/model.js'
 import type {ObservedAttempt, ObservedOutcome, PipelineObserver} from '../../src/sandbox/pipeline/observer.js'
 import {pipelineOf} from '../../src/sandbox/pipeline/pipeline.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
@@ -77,5 +84,40 @@ describe('pipeline observers', () => {
     expect(outcome?.outcome).toBe('dead-lettered')
     expect(outcome?.httpStatus).toBe(404)
     expect(steps.find((s) => s.eventId === ok && s.step === 'invocationEnded')?.outcome?.outcome).toBe('delivered')
+  })
+
+  it('report all the rules an event matched one after another: MatchedEvents counts events, TriggeredRules matches', async () => {
+    const eb = new EventBridgeClient(clientConfig(sandbox))
+    const bus = uniqueName('multi')
+    try {
+      await eb.send(new CreateEventBusCommand({Name: bus}))
+      for (const rule of ['first', 'second']) {
+        await eb.send(new PutRuleCommand({Name: rule, EventBusName: bus, EventPattern: '{"source":["multi"]}'}))
+        // A queue that does not exist: the invocation fails, the match still counts.
+        const Arn = `arn:aws:sqs:us-east-1:000000000000:${bus}-none`
+        await eb.send(new PutTargetsCommand({Rule: rule, EventBusName: bus, Targets: [{Id: 't', Arn}]}))
+      }
+      const out = await eb.send(
+        new PutEventsCommand({
+          Entries: [1, 2, 3].map((n) => ({EventBusName: bus, Source: 'multi', DetailType: 'x', Detail: `{"n":${n}}`})),
+        }),
+      )
+      const ids = (out.Entries ?? []).map((e) => e.EventId as string)
+      expect(ids).toHaveLength(3)
+      await until('six outcomes', async () =>
+        steps.filter((s) => ids.includes(s.eventId) && s.step === 'invocationEnded').length >= 6 ? true : undefined,
+      )
+      const matched = steps.filter((s) => ids.includes(s.eventId) && s.step === 'ruleMatched').map((s) => s.eventId)
+      expect(matched).toEqual([ids[0], ids[0], ids[1], ids[1], ids[2], ids[2]])
+
+      const metrics = cloudWatchOf(sandbox.state).region('us-east-1').metrics
+      const sum = (name: string, dims: Record<string, string>) =>
+        metrics.get('AWS/Events', name, dims)?.sums.reduce((a, b) => a + b, 0)
+      expect(sum('MatchedEvents', {EventBusName: bus})).toBe(3)
+      expect(sum('TriggeredRules', {EventBusName: bus, RuleName: 'first'})).toBe(3)
+      expect(sum('TriggeredRules', {EventBusName: bus, RuleName: 'second'})).toBe(3)
+    } finally {
+      eb.destroy()
+    }
   })
 })

@@ -206,15 +206,31 @@ export function createAwsClients(target: AwsTarget = {}): AwsClients {
  */
 function boundCalls(client: Destroyable, callTimeoutMs: number): void {
   const send = client.send.bind(client)
+  // Any options at all make the SDK resolve the command's middleware stack again, and drop its cache
+  // for every command of the client (cacheMiddleware above): one long poll with options made the next
+  // DeleteMessageBatch resolve its stack anew too (~6% of a redrive's SDK CPU). Calls that only need a
+  // longer attempt limit use handlers resolved once per command class and limit, kept here.
+  const withLimit = new Map<number, WeakMap<object, (command: unknown) => Promise<{output: unknown}>>>()
+  const sendWithLimit = (command: ResolvableCommand, requestTimeout: number): Promise<unknown> => {
+    let handlers = withLimit.get(requestTimeout)
+    if (!handlers) withLimit.set(requestTimeout, (handlers = new WeakMap()))
+    let handler = handlers.get(command.constructor)
+    if (!handler) {
+      const config = (client as unknown as {config: unknown}).config
+      handler = command.resolveMiddleware(client.middlewareStack, config, {requestTimeout})
+      handlers.set(command.constructor, handler)
+    }
+    return handler(command).then((result) => result.output)
+  }
   client.send = (command: unknown, ...rest: unknown[]) => {
     if (rest.length > 1 || typeof rest[0] === 'function') return send(command, ...rest)
     const requestTimeout = attemptTimeoutMs(callTimeoutMs, (command as {input?: unknown}).input)
-    // Options only when the limit differs from the client's: any options at all make the SDK resolve
-    // the command's middleware stack again instead of using its cache (cacheMiddleware above).
     const sent =
       requestTimeout === callTimeoutMs && rest[0] === undefined
         ? send(command)
-        : send(command, {requestTimeout, ...(rest[0] as object | undefined)})
+        : rest[0] === undefined && isResolvable(command)
+          ? sendWithLimit(command, requestTimeout)
+          : send(command, {requestTimeout, ...(rest[0] as object | undefined)})
     return sent.catch((error: unknown) => {
       if (isTimeout(error)) {
         const applied: AppliedTimeout = {
@@ -226,6 +242,20 @@ function boundCalls(client: Destroyable, callTimeoutMs: number): void {
       throw error
     })
   }
+}
+
+/** An SDK command: it resolves its handler from the client's middleware stack and config. */
+interface ResolvableCommand {
+  readonly constructor: object
+  resolveMiddleware(
+    stack: unknown,
+    config: unknown,
+    options: {requestTimeout: number},
+  ): (command: unknown) => Promise<{output: unknown}>
+}
+
+function isResolvable(command: unknown): command is ResolvableCommand {
+  return typeof (command as {resolveMiddleware?: unknown} | null)?.resolveMiddleware === 'function'
 }
 
 /** A timed-out attempt: the handler's request, connection or socket timeout, or Node's ETIMEDOUT. */

@@ -43,6 +43,14 @@ export class MetricSeriesData {
     const second = Math.floor(atMs / 1000)
     const n = this.seconds.length
     let i = n
+    // Most data land in the newest bucket (the pipeline's, a dozen per event): no search for them.
+    if (n > 0 && this.seconds[n - 1] === second) {
+      this.sums[n - 1] = (this.sums[n - 1] as number) + sum
+      this.counts[n - 1] = (this.counts[n - 1] as number) + count
+      this.mins[n - 1] = Math.min(this.mins[n - 1] as number, min)
+      this.maxs[n - 1] = Math.max(this.maxs[n - 1] as number, max)
+      return
+    }
     if (n > 0 && (this.seconds[n - 1] as number) >= second) {
       i = this.indexAtOrAfter(second)
       if (this.seconds[i] === second) {

@@ -263,11 +263,16 @@ export function busLogObserver(state: SandboxState): PipelineObserver {
       )
     },
     invocationEnded(inv, event, outcome, atMs) {
-      const r = invocations.get(inv.invocationId) ?? {}
-      if (invocations.size > 0) invocations.delete(inv.invocationId)
+      // Nothing is remembered below TRACE or FULL detail (the default stack's ERROR level): no lookup.
+      let remembered: Remembered | undefined
+      if (invocations.size > 0) {
+        remembered = invocations.get(inv.invocationId)
+        if (remembered) invocations.delete(inv.invocationId)
+      }
       const setting = settingOf(inv)
       // Delivered: one INFO record. Failed: ERROR records.
       if (!setting || (outcome.outcome === 'delivered' && !isLoggedAt('INVOCATION_SUCCESS', setting.level))) return
+      const r = remembered ?? {}
       const base = (status: string): BusLogDetails => ({
         ...invocationDetails(inv),
         total_attempts: outcome.attempts,

@@ -76,7 +76,10 @@ export interface PipelineObserver {
   received?(bus: ObservedBus, event: ObservedEvent, atMs: number): void
   /** No enabled rule with targets on the bus matched the event. */
   noRuleMatched?(bus: ObservedBus, event: ObservedEvent, atMs: number): void
-  /** The event matched a rule; one invocation per target follows. */
+  /**
+   * The event matched a rule; one invocation per target follows. All the rules one event matched are
+   * reported one after another, with the same `event` object (the metrics count MatchedEvents on it).
+   */
   ruleMatched?(
     bus: ObservedBus,
     event: ObservedEvent,
