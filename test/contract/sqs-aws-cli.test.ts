@@ -20,7 +20,7 @@ const run = promisify(execFile)
 interface AwsCli {
   path: string
   version: string
-  python?: string
+  python?: string | undefined
 }
 
 /** The interpreter on a script's `#!` line when it is a Python; for a pyenv shim, the script it runs. */
