@@ -49,7 +49,14 @@ describe('dlq redrive crash and resume at 100,000 messages', () => {
     sqs = new SQSClient(clientConfig(sandbox))
     integration = await deployIntegrationWithSdk(sandbox)
     home = tempHome()
-    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
+    // A call timeout far above the default 10 s: with the machine loaded (a full suite beside other jobs) this
+    // process's sandbox has gone more than 10 s without answering a DeleteMessageBatch, and the run then
+    // ended on its own (exit 5) before the kill. This test is about crashes, not slow endpoints.
+    env = cleanEnv(home.home, {
+      MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+      MOMENTO_EB_STATE_DIR: `${home.home}/state`,
+      MOMENTO_EB_CALL_TIMEOUT: '60s',
+    })
     await seedDlq(sandbox, integration, await cacheSetTarget(sandbox, integration), COUNT, 'crash')
     expect(await depth()).toBe(COUNT)
   }, 180_000)
