@@ -53,7 +53,7 @@ function expectNoStack(result: CliResult): void {
   expect(result.stdout, show(result)).not.toMatch(/\n\s+at .+:\d+:\d+/)
 }
 
-describe('momento-eb (built CLI, spawned)', () => {
+describe('momento-eb (built CLI)', () => {
   let sandbox: RunningSandbox
   let home: ReturnType<typeof tempHome>
   let deadEndpoint: string
@@ -69,10 +69,17 @@ describe('momento-eb (built CLI, spawned)', () => {
   })
 
   const env = (extra: Record<string, string | undefined> = {}) => cleanEnv(home.home, extra)
+  /**
+   * In the test process (runCliInProcess): a spawn costs about a second of CPU. Spawned still: the
+   * first --help (the binary as installed runs), the `sandbox` command (a server that ends on a signal)
+   * and the runs that need a process (a socket the test holds open, signals).
+   */
+  const run = (args: readonly string[], options: {env: NodeJS.ProcessEnv; timeoutMs?: number}) =>
+    runCli(args, {...options, inProcess: true})
 
   describe('exit codes', () => {
     it('0: whoami against the sandbox prints account, region, endpoint and bus ARN', async () => {
-      const r = await runCli(['whoami'], {env: env(awsEnv(sandbox.endpoint))})
+      const r = await run(['whoami'], {env: env(awsEnv(sandbox.endpoint))})
       expect(r.code, show(r)).toBe(0)
       expect(r.stdout).toContain('account   000000000000')
       expect(r.stdout).toContain('region    us-east-1')
@@ -82,7 +89,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('1: a bus that does not exist names the bus, the cause and a fix', async () => {
-      const r = await runCli(['whoami', '--event-bus', 'no-such-bus'], {env: env(awsEnv(sandbox.endpoint))})
+      const r = await run(['whoami', '--event-bus', 'no-such-bus'], {env: env(awsEnv(sandbox.endpoint))})
       expect(r.code, show(r)).toBe(1)
       expect(r.stdout).toBe('')
       expect(r.stderr).toContain("Error: Can't find event bus `no-such-bus`")
@@ -93,12 +100,12 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('2: an unknown flag is a usage error, in human and JSON mode', async () => {
-      const human = await runCli(['whoami', '--no-such-flag'], {env: env()})
+      const human = await run(['whoami', '--no-such-flag'], {env: env()})
       expect(human.code, show(human)).toBe(2)
       expect(human.stderr).toContain('Error: Unknown flag --no-such-flag.')
       expect(human.stderr).toContain('code EB_USAGE')
 
-      const json = await runCli(['whoami', '--no-such-flag', '--json'], {env: env()})
+      const json = await run(['whoami', '--no-such-flag', '--json'], {env: env()})
       expect(json.code, show(json)).toBe(2)
       const body = stdoutJson(json) as ErrorEnvelope
       expect(body.error.code).toBe('EB_USAGE')
@@ -109,23 +116,23 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('2: a flag without its value, and an invalid endpoint URL, are usage errors too', async () => {
-      const missing = await runCli(['whoami', '--region'], {env: env()})
+      const missing = await run(['whoami', '--region'], {env: env()})
       expect(missing.code, show(missing)).toBe(2)
       expect(missing.stderr).toContain('--region expects a value')
 
-      const badUrl = await runCli(['whoami', '--endpoint-url', 'ftp://x', '--json'], {env: env()})
+      const badUrl = await run(['whoami', '--endpoint-url', 'ftp://x', '--json'], {env: env()})
       expect(badUrl.code, show(badUrl)).toBe(2)
       expect((stdoutJson(badUrl) as ErrorEnvelope).error.message).toContain('http:// or https://')
     })
 
     it('2: arguments a command does not take', async () => {
-      const r = await runCli(['whoami', 'extra'], {env: env()})
+      const r = await run(['whoami', 'extra'], {env: env()})
       expect(r.code, show(r)).toBe(2)
       expect(r.stderr).toContain("`momento-eb whoami` doesn't take the arguments `extra`.")
     })
 
     it('4: no region anywhere names --region, AWS_REGION and the profile', async () => {
-      const r = await runCli(['whoami'], {
+      const r = await run(['whoami'], {
         env: env({AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(4)
@@ -138,7 +145,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('4: no credentials anywhere suggests --profile and --sandbox', async () => {
-      const r = await runCli(['whoami', '--json'], {
+      const r = await run(['whoami', '--json'], {
         env: env({AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(4)
@@ -150,7 +157,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('4: an unknown profile is a config error naming the profile', async () => {
-      const r = await runCli(['whoami', '--profile', 'nope', '--region', 'us-east-1'], {
+      const r = await run(['whoami', '--profile', 'nope', '--region', 'us-east-1'], {
         env: env({AWS_ENDPOINT_URL: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(4)
@@ -158,13 +165,13 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('5: an unreachable endpoint names it; under --json the exit code is kept', async () => {
-      const human = await runCli(['whoami'], {env: env(awsEnv(deadEndpoint))})
+      const human = await run(['whoami'], {env: env(awsEnv(deadEndpoint))})
       expect(human.code, show(human)).toBe(5)
       expect(human.stderr).toContain(`(endpoint ${deadEndpoint})`)
       expect(human.stderr).toContain('ECONNREFUSED')
       expectNoStack(human)
 
-      const json = await runCli(['whoami', '--json'], {env: env(awsEnv(deadEndpoint))})
+      const json = await run(['whoami', '--json'], {env: env(awsEnv(deadEndpoint))})
       expect(json.code, show(json)).toBe(5)
       const body = stdoutJson(json) as ErrorEnvelope
       expect(body.error).toMatchObject({code: 'EB_UNREACHABLE', exitCode: 5})
@@ -173,7 +180,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('5: --sandbox with no sandbox running suggests `momento-eb sandbox`', async () => {
-      const r = await runCli(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
+      const r = await run(['whoami', '--sandbox'], {env: env({MOMENTO_EB_SANDBOX_URL: deadEndpoint})})
       expect(r.code, show(r)).toBe(5)
       expect(r.stderr).toContain('no sandbox answers at')
       expect(r.stderr).toContain('Start it in another terminal: `momento-eb sandbox`.')
@@ -201,7 +208,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('MOMENTO_EB_DEBUG=1 adds the stack trace', async () => {
-      const r = await runCli(['whoami'], {env: env({...awsEnv(deadEndpoint), MOMENTO_EB_DEBUG: '1'})})
+      const r = await run(['whoami'], {env: env({...awsEnv(deadEndpoint), MOMENTO_EB_DEBUG: '1'})})
       expect(r.code, show(r)).toBe(5)
       expect(r.stderr).toMatch(/\n\s+at /)
     })
@@ -209,7 +216,7 @@ describe('momento-eb (built CLI, spawned)', () => {
 
   describe('--json success', () => {
     it('whoami --json prints the result object only', async () => {
-      const r = await runCli(['whoami', '--json'], {env: env(awsEnv(sandbox.endpoint))})
+      const r = await run(['whoami', '--json'], {env: env(awsEnv(sandbox.endpoint))})
       expect(r.code, show(r)).toBe(0)
       expect(stdoutJson(r)).toEqual({
         account: '000000000000',
@@ -222,7 +229,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('MOMENTO_EB_CONTENT_TYPE=json turns JSON on without the flag', async () => {
-      const r = await runCli(['whoami'], {env: env({...awsEnv(sandbox.endpoint), MOMENTO_EB_CONTENT_TYPE: 'json'})})
+      const r = await run(['whoami'], {env: env({...awsEnv(sandbox.endpoint), MOMENTO_EB_CONTENT_TYPE: 'json'})})
       expect(r.code, show(r)).toBe(0)
       expect((stdoutJson(r) as {account: string}).account).toBe('000000000000')
     })
@@ -230,13 +237,13 @@ describe('momento-eb (built CLI, spawned)', () => {
 
   describe('endpoints and the --sandbox shortcut', () => {
     it('--sandbox uses MOMENTO_EB_SANDBOX_URL with throwaway credentials and us-east-1', async () => {
-      const r = await runCli(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})})
+      const r = await run(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})})
       expect(r.code, show(r)).toBe(0)
       expect(stdoutJson(r)).toMatchObject({region: 'us-east-1', endpoint: sandbox.endpoint})
     })
 
     it('--verbose says where calls go, on stderr only', async () => {
-      const r = await runCli(['whoami', '--sandbox', '--verbose', '--json'], {
+      const r = await run(['whoami', '--sandbox', '--verbose', '--json'], {
         env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(0)
@@ -246,7 +253,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('--sandbox honours --region', async () => {
-      const r = await runCli(['whoami', '--sandbox', '--region', 'eu-west-1', '--json'], {
+      const r = await run(['whoami', '--sandbox', '--region', 'eu-west-1', '--json'], {
         env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(0)
@@ -254,7 +261,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('--sandbox wins over AWS_ENDPOINT_URL and ignores the shell’s credentials', async () => {
-      const r = await runCli(['whoami', '--sandbox', '--json'], {
+      const r = await run(['whoami', '--sandbox', '--json'], {
         env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, AWS_ENDPOINT_URL: deadEndpoint, AWS_PROFILE: 'missing'}),
       })
       expect(r.code, show(r)).toBe(0)
@@ -262,14 +269,14 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('--sandbox and --endpoint-url together are a usage error', async () => {
-      const r = await runCli(['whoami', '--sandbox', '--endpoint-url', sandbox.endpoint], {env: env()})
+      const r = await run(['whoami', '--sandbox', '--endpoint-url', sandbox.endpoint], {env: env()})
       expect(r.code, show(r)).toBe(2)
       expect(r.stderr).toContain('--endpoint-url')
     })
 
     it('AWS_ENDPOINT_URL_STS beats AWS_ENDPOINT_URL for STS only', async () => {
       // STS goes to the live sandbox through its own variable; EventBridge follows the dead global one.
-      const r = await runCli(['whoami', '--json'], {
+      const r = await run(['whoami', '--json'], {
         env: env({...awsEnv(deadEndpoint), AWS_ENDPOINT_URL_STS: sandbox.endpoint}),
       })
       expect(r.code, show(r)).toBe(5)
@@ -279,7 +286,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('AWS_ENDPOINT_URL_EVENTBRIDGE beats AWS_ENDPOINT_URL', async () => {
-      const r = await runCli(['whoami', '--json'], {
+      const r = await run(['whoami', '--json'], {
         env: env({
           ...awsEnv(sandbox.endpoint),
           AWS_ENDPOINT_URL: sandbox.endpoint,
@@ -291,7 +298,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('--endpoint-url beats every AWS_ENDPOINT_URL* variable', async () => {
-      const r = await runCli(['whoami', '--endpoint-url', sandbox.endpoint, '--json'], {
+      const r = await run(['whoami', '--endpoint-url', sandbox.endpoint, '--json'], {
         env: env({
           ...awsEnv(deadEndpoint),
           AWS_ENDPOINT_URL_STS: deadEndpoint,
@@ -306,7 +313,7 @@ describe('momento-eb (built CLI, spawned)', () => {
   describe('secrets', () => {
     it('never prints MOMENTO_API_KEY, even when it appears in an error', async () => {
       const secret = 'super-secret-momento-key-123'
-      const r = await runCli(['whoami', '--event-bus', secret], {
+      const r = await run(['whoami', '--event-bus', secret], {
         env: env({...awsEnv(sandbox.endpoint), MOMENTO_API_KEY: secret}),
       })
       expect(r.code, show(r)).toBe(1)
@@ -325,19 +332,19 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('--help describes each topic by what it is for, not by one of its commands', async () => {
-      const r = await runCli(['--help'], {env: env()})
+      const r = await run(['--help'], {env: env()})
       expect(r.code, show(r)).toBe(0)
       const topics = r.stdout.slice(r.stdout.indexOf('TOPICS'), r.stdout.indexOf('COMMANDS')).replace(/\s+/g, ' ')
       expect(topics).toContain('config Saved defaults for cache, bus, source, stack and region')
       expect(topics).toContain('dlq Read, watch, redrive, export and purge the dead-letter queue')
       expect(topics).toContain('put Publish validated cacheSet, cacheDelete, topicPublish events')
       expect(topics).not.toMatch(/Save dead-letter queue messages|Show the value a setting resolves to/)
-      const dlq = await runCli(['dlq', '--help'], {env: env()})
+      const dlq = await run(['dlq', '--help'], {env: env()})
       expect(dlq.stdout.split('\n')[0]).toBe('Read, watch, redrive, export and purge the dead-letter queue')
     })
 
     it('a mistyped command suggests the right one without prompting and exits 2', async () => {
-      const r = await runCli(['sandbx'], {env: env(), timeoutMs: 10_000})
+      const r = await run(['sandbx'], {env: env(), timeoutMs: 10_000})
       expect(r.timedOut, show(r)).toBe(false)
       expect(r.code, show(r)).toBe(2)
       expect(r.stderr).toContain("`sandbx` isn't a momento-eb command.")
@@ -345,7 +352,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('a mistyped command under --json prints the error envelope', async () => {
-      const r = await runCli(['whoamii', '--json'], {env: env(), timeoutMs: 10_000})
+      const r = await run(['whoamii', '--json'], {env: env(), timeoutMs: 10_000})
       expect(r.code, show(r)).toBe(2)
       const body = stdoutJson(r) as ErrorEnvelope
       expect(body.error).toMatchObject({code: 'EB_UNKNOWN_COMMAND', exitCode: 2})
@@ -353,25 +360,25 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('autocomplete --help works', async () => {
-      const r = await runCli(['autocomplete', '--help'], {env: env()})
+      const r = await run(['autocomplete', '--help'], {env: env()})
       expect(r.code, show(r)).toBe(0)
       expect(r.stdout).toContain('autocomplete')
       expect(r.stdout).toMatch(/bash|zsh/)
     })
 
     it('exit-codes prints the table, and --json the same rows', async () => {
-      const human = await runCli(['exit-codes'], {env: env()})
+      const human = await run(['exit-codes'], {env: env()})
       expect(human.code, show(human)).toBe(0)
       expect(human.stdout).toMatch(/^ {2}5 {2}unreachable/m)
       expect(human.stdout).toMatch(/^130 {2}interrupted/m)
 
-      const json = await runCli(['exit-codes', '--json'], {env: env()})
+      const json = await run(['exit-codes', '--json'], {env: env()})
       const rows = (stdoutJson(json) as {exitCodes: {code: number}[]}).exitCodes.map((row) => row.code)
       expect(rows).toEqual([0, 1, 2, 3, 4, 5, 8, 129, 130, 143])
     })
 
     it('exit-codes documents a closed stdout (exit 0, quietly), a full disk (1) and bad URLs or stack names (2)', async () => {
-      const json = await runCli(['exit-codes', '--json'], {env: env()})
+      const json = await run(['exit-codes', '--json'], {env: env()})
       const rows = (stdoutJson(json) as {exitCodes: {code: number; meaning: string}[]}).exitCodes
       const meaning = (code: number) => rows.find((row) => row.code === code)?.meaning
       expect(meaning(0)).toMatch(/stdout closed by its reader \(`\| head`\)/)
@@ -381,7 +388,7 @@ describe('momento-eb (built CLI, spawned)', () => {
     })
 
     it('environment documents the variables', async () => {
-      const r = await runCli(['environment'], {env: env()})
+      const r = await run(['environment'], {env: env()})
       expect(r.code, show(r)).toBe(0)
       for (const name of [
         'AWS_REGION',
@@ -427,7 +434,7 @@ describe('momento-eb (built CLI, spawned)', () => {
         expect(await info.text()).not.toContain(TEST_API_KEY)
         const asked = (await (await fetch(`${ready.endpoint}/_sandbox/info?include=apiKey`)).json()) as object
         expect(asked).toMatchObject({apiKey: TEST_API_KEY})
-        const who = await runCli(['whoami', '--sandbox', '--json'], {
+        const who = await run(['whoami', '--sandbox', '--json'], {
           env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint}),
         })
         expect(who.code, show(who)).toBe(0)
@@ -494,7 +501,7 @@ describe('momento-eb (built CLI, spawned)', () => {
       expect(browser.status).toBe(403)
       expect(browser.body).not.toContain(TEST_API_KEY)
       // deploy/put --sandbox read the key through the same route, with Node's fetch.
-      const who = await runCli(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint})})
+      const who = await run(['whoami', '--sandbox', '--json'], {env: env({MOMENTO_EB_SANDBOX_URL: ready.endpoint})})
       expect(who.code, show(who)).toBe(0)
       child.kill('SIGTERM')
       expect((await done).code).toBe(0)
@@ -523,7 +530,7 @@ describe('momento-eb (built CLI, spawned)', () => {
         ['--region', 'mars'],
         ['--region', 'US-EAST-1'],
       ]) {
-        const r = await runCli(['whoami', '--sandbox', ...args, '--json'], {
+        const r = await run(['whoami', '--sandbox', ...args, '--json'], {
           env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint}),
         })
         expect(r.code, show(r)).toBe(2)
@@ -531,7 +538,7 @@ describe('momento-eb (built CLI, spawned)', () => {
         expect(body.error.message).toContain(`"${args[1]}" is not an AWS region name`)
         expect(body.error.hints.join('\n')).toContain('us-east-1')
       }
-      const fromEnv = await runCli(['whoami', '--sandbox', '--json'], {
+      const fromEnv = await run(['whoami', '--sandbox', '--json'], {
         env: env({MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, AWS_REGION: 'mars'}),
       })
       expect(fromEnv.code, show(fromEnv)).toBe(2)

@@ -3,23 +3,30 @@ import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
-import {openTerminal} from '../helpers/terminal.js'
+import {openTerminal, TERMINAL_POLL_MS} from '../helpers/terminal.js'
 
-describe('demo', () => {
-  let home: {home: string; cleanup(): void}
+// Concurrent: a demo spends most of its 10 s waiting on its sandbox's timers, not computing. Each test
+// has a HOME of its own, and each demo its own sandbox on a free port.
+describe.concurrent('demo', () => {
+  const homes: {home: string; cleanup(): void}[] = []
+  const newHome = () => {
+    const home = tempHome()
+    homes.push(home)
+    return home
+  }
   // Detailed: Momento's status and body are in ERROR_MESSAGE. The first test runs the default (opaque).
-  const demoEnv = () => cleanEnv(home.home, {MOMENTO_EB_SANDBOX_FAILURE_DETAIL: 'detailed'})
-  beforeAll(() => {
-    home = tempHome()
+  const demoEnv = (home: {home: string}) => cleanEnv(home.home, {MOMENTO_EB_SANDBOX_FAILURE_DETAIL: 'detailed'})
+  afterAll(() => {
+    for (const home of homes) home.cleanup()
   })
-  afterAll(() => home.cleanup())
 
   it('tells the story in plain text and ends with the dead-letter queue empty', async () => {
     // The default sandbox writes Momento's errors as AWS may: without status or body.
+    const home = newHome()
     const result = await runCli(['demo'], {env: cleanEnv(home.home), timeoutMs: 90_000})
     expect(result.code, show(result)).toBe(0)
     const out = result.stdout
@@ -66,7 +73,7 @@ describe('demo', () => {
   })
 
   it('--json returns the summary and keeps the story on stderr', async () => {
-    const result = await runCli(['demo', '--json'], {env: demoEnv(), timeoutMs: 90_000})
+    const result = await runCli(['demo', '--json'], {env: demoEnv(newHome()), timeoutMs: 90_000})
     expect(result.code, show(result)).toBe(0)
     const summary = JSON.parse(result.stdout)
     expect(summary).toMatchObject({
@@ -83,7 +90,7 @@ describe('demo', () => {
 
   it('cleans up on Ctrl-C', async () => {
     const {spawnCli, collect} = await import('../helpers/cli.js')
-    const child = spawnCli(['demo'], {env: demoEnv()})
+    const child = spawnCli(['demo'], {env: demoEnv(newHome())})
     // Interrupt once the sandbox is up and the deploy has started.
     await new Promise<void>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -102,6 +109,7 @@ describe('demo', () => {
     'on a terminal (80×24), answering the default "N" at every prompt, explains what N does, ends and says what came back',
     async () => {
       // A server of its own: nothing else's tmux sessions can take this one down.
+      const home = newHome()
       const socket = `eb-demo-${process.pid}`
       const session = 'demo'
       const status = join(home.home, 'demo-exit')
@@ -114,7 +122,15 @@ describe('demo', () => {
       // The whole history: the story scrolls past 24 lines.
       const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session)
       const waitScreen = (what: string, predicate: (s: string) => boolean, ms = 60_000) =>
-        until(what, async () => (predicate(screen()) ? screen() : undefined), ms).catch((error: Error) => {
+        until(
+          what,
+          async () => {
+            const shown = screen()
+            return predicate(shown) ? shown : undefined
+          },
+          ms,
+          TERMINAL_POLL_MS,
+        ).catch((error: Error) => {
           throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
         })
       tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command)
@@ -128,11 +144,14 @@ describe('demo', () => {
         expect(before).toContain('and the demo ends there')
         // Enter: the default answer, N.
         tmux('send-keys', '-t', session, 'Enter')
-        await until('the demo to end', async () => (existsSync(status) ? true : undefined), 60_000).catch(
-          (error: Error) => {
-            throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-          },
-        )
+        await until(
+          'the demo to end',
+          async () => (existsSync(status) ? true : undefined),
+          60_000,
+          TERMINAL_POLL_MS,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
+        })
         const out = screen()
         expect(readFileSync(status, 'utf8').trim(), out).toBe('0')
         expect(out).toContain('Left cache inventory missing')
@@ -149,6 +168,7 @@ describe('demo', () => {
   it.skipIf(!hasTmux)(
     'on a terminal, Ctrl-C at the question exits 130 with a calm line, and the sandbox is closed',
     async () => {
+      const home = newHome()
       const t = openTerminal(['demo'], {env: {...cleanEnv(home.home), CI: undefined}, cwd: home.home})
       try {
         await t.waitFor('the watch view', (s) => s.includes('q quit'), 60_000)

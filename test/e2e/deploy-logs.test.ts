@@ -18,7 +18,7 @@ import {createAwsClients} from '../../src/adapters/aws/clients.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import type {DeployResult} from '../../src/services/deploy.js'
 import type {StackStatusReport} from '../../src/services/stack-status.js'
-import {cleanEnv, runCli, show, stdoutJson, tempHome, type CliResult} from '../helpers/cli.js'
+import {cleanEnv, type CliResult, runCliInProcess, show, stdoutJson, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
@@ -45,7 +45,7 @@ describe('deploy --logs, status, destroy', () => {
     home.cleanup()
   })
 
-  const cli = (args: string[]): Promise<CliResult> => runCli(args, {env, timeoutMs: 60_000})
+  const cli = (args: string[]): Promise<CliResult> => runCliInProcess(args, {env, timeoutMs: 60_000})
   const bus = () => events.send(new DescribeEventBusCommand({Name: 'default'}))
 
   it('refuses a retention CloudWatch Logs does not offer, and full detail without --yes off a terminal', async () => {

@@ -26,7 +26,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import type {DeployResult} from '../../src/services/deploy.js'
-import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {cleanEnv, runCliInProcess, show, stdoutJson, tempHome} from '../helpers/cli.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 import {hasTmux, openTerminal, overwideLines, type Terminal} from '../helpers/terminal.js'
 
@@ -58,10 +58,13 @@ describe('deploy that replaces the rules', () => {
 
   const deploy = async (stack: string, bus: string) => {
     // --logs off: this view is about the rules (the logs' move is tested below).
-    const result = await runCli(['deploy', '--sandbox', '--stack', stack, '--bus', bus, '--logs', 'off', '--yes'], {
-      env,
-      timeoutMs: 60_000,
-    })
+    const result = await runCliInProcess(
+      ['deploy', '--sandbox', '--stack', stack, '--bus', bus, '--logs', 'off', '--yes'],
+      {
+        env,
+        timeoutMs: 60_000,
+      },
+    )
     expect(result.code, show(result)).toBe(0)
     return result
   }
@@ -180,7 +183,7 @@ describe('deploy to another bus with the event-bus logs on', () => {
   it('one deploy moves it: the old bus gets its setting back, the new one the level, destroy restores both', async () => {
     const stack = uniqueName('moved')
     const cli = (...args: string[]) =>
-      runCli([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
+      runCliInProcess([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
     const first = await cli('deploy', '--bus', 'old-a', '--logs', 'error')
     expect(first.code, show(first)).toBe(0)
     expect(await levelOf('old-a')).toBe('ERROR')
@@ -209,7 +212,7 @@ describe('deploy to another bus with the event-bus logs on', () => {
   it('--logs off with a new --bus: the old bus gets its own setting back, the new bus is not touched', async () => {
     const stack = uniqueName('moved-off')
     const cli = (...args: string[]) =>
-      runCli([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
+      runCliInProcess([...args, '--sandbox', '--stack', stack, '--yes'], {env, timeoutMs: 60_000})
     const first = await cli('deploy', '--bus', 'old-b', '--logs', 'info')
     expect(first.code, show(first)).toBe(0)
     expect(await levelOf('old-b')).toBe('INFO')

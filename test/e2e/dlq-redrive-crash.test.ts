@@ -5,13 +5,13 @@
  * could have been in flight at each kill. The sandbox's clock is moved on after each kill so the
  * messages the killed run held become visible again (their 60 s visibility timeout runs out).
  */
-import {EventBridgeClient, ListTargetsByRuleCommand} from '@aws-sdk/client-eventbridge'
-import {SendMessageBatchCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {UNCAPPED_LOOPS} from '../../src/services/redrive.js'
 import {cleanEnv, collect, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {cacheSetTarget, seedDlq} from '../helpers/dlq-fill.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
@@ -50,54 +50,20 @@ describe('dlq redrive crash safety', () => {
     sqs = new SQSClient(clientConfig(sandbox))
     integration = await deployIntegrationWithSdk(sandbox)
     home = tempHome()
-    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
-    // DLQ-shaped messages, as EventBridge writes them (aws-semantics C), for the stack's cacheSet rule and
-    // its real target (redrive checks that the rule still targets TARGET_ARN).
-    const eb = new EventBridgeClient(clientConfig(sandbox))
-    const ruleName = integration.ruleArns.cacheSet.split('/').pop() as string
-    const targetArn = (await eb.send(new ListTargetsByRuleCommand({Rule: ruleName}))).Targets?.[0]?.Arn as string
-    eb.destroy()
+    // A call timeout far above the default 10 s: with the machine loaded (a full suite beside other jobs) this
+    // process's sandbox has gone more than 10 s without answering a DeleteMessageBatch, and the run then
+    // ended on its own (exit 5) before the kill. This test is about crashes, not slow endpoints.
+    env = cleanEnv(home.home, {
+      MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+      MOMENTO_EB_STATE_DIR: `${home.home}/state`,
+      MOMENTO_EB_CALL_TIMEOUT: '60s',
+    })
+    // DLQ-shaped messages, as EventBridge writes them, for the stack's cacheSet rule and its real target
+    // (redrive checks that the rule still targets TARGET_ARN), stored through the sandbox's seed route:
+    // the subject is the redrive, not 1,000 SendMessageBatch calls.
+    const targetArn = await cacheSetTarget(sandbox, integration)
     expect(targetArn).toMatch(/:api-destination\//)
-    const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-    const batches = Array.from({length: COUNT / 10}, (_, b) => b)
-    const send = async (b: number) => {
-      const Entries = Array.from({length: 10}, (_, j) => {
-        const i = b * 10 + j
-        return {
-          Id: `m${j}`,
-          MessageBody: JSON.stringify({
-            version: '0',
-            id: `orig-${i}`,
-            'detail-type': 'cacheSet',
-            source: 'crash-test',
-            account: '000000000000',
-            time,
-            region: 'us-east-1',
-            resources: [],
-            detail: {cacheName: 'crash', key: `k-${i}`, message: `v-${i}`, ttl: 3600, ttl_seconds: 3600},
-          }),
-          MessageAttributes: {
-            RULE_ARN: {DataType: 'String', StringValue: integration.ruleArns.cacheSet},
-            TARGET_ARN: {DataType: 'String', StringValue: targetArn},
-            ERROR_CODE: {DataType: 'String', StringValue: 'ERROR_FROM_TARGET'},
-            ERROR_MESSAGE: {
-              DataType: 'String',
-              StringValue:
-                'API destination endpoint returned HTTP 404 (Not Found): {"status":404,"title":"Not Found","description":"Cache not found"}',
-            },
-            RETRY_ATTEMPTS: {DataType: 'String', StringValue: '0'},
-          },
-        }
-      })
-      const out = await sqs.send(new SendMessageBatchCommand({QueueUrl: integration.dlqUrl, Entries}))
-      expect(out.Failed ?? []).toEqual([])
-    }
-    let next = 0
-    await Promise.all(
-      Array.from({length: 16}, async () => {
-        while (next < batches.length) await send(next++)
-      }),
-    )
+    await seedDlq(sandbox, integration, targetArn, COUNT, 'crash')
     expect(await depth()).toBe(COUNT)
   }, 120_000)
 
@@ -155,6 +121,8 @@ describe('dlq redrive crash safety', () => {
         return found.length >= COUNT ? found : undefined
       },
       60_000,
+      // Each look serializes 10,000 items in this process, where the sandbox is delivering the last of them.
+      250,
     )
     expect(new Set(keys).size).toBe(COUNT)
     const deliveries = await until('deliveries settle', async () => {

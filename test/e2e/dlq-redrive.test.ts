@@ -182,11 +182,13 @@ describe('dlq redrive', () => {
 
   it('--edit says before the editor opens that an event TTL already ran out, and again if the edit did not fix it', async () => {
     await createCache('short')
-    // A 1-second TTL and both keys: dead-lettered at once (400), and its TTL gone a second later.
+    // A 1-second TTL and both keys: dead-lettered at once (400). Its time is 5 s ago, so its TTL is gone
+    // already (the CLI counts the TTL from the event's time), without waiting for it.
     const out = await eb.send(
       new PutEventsCommand({
         Entries: [
           {
+            Time: new Date(Date.now() - 5_000),
             Source: 'test',
             DetailType: 'cacheSet',
             Detail: JSON.stringify({cacheName: 'short', key: 'k', key_base64: 'Yg', message: 'm', ttl: 1}),
@@ -196,7 +198,6 @@ describe('dlq redrive', () => {
     )
     const eventId = out.Entries?.[0]?.EventId as string
     await until('the short-lived event in the DLQ', async () => ((await total()) >= 1 ? true : undefined))
-    await new Promise((resolve) => setTimeout(resolve, 1_500))
     const dir = mkdtempSync(join(tmpdir(), 'momento-eb-editor-'))
     try {
       // The editor only says it opened (on stderr, in order with the CLI's own lines) and fixes the keys.

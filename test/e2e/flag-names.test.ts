@@ -13,13 +13,22 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, collect, firstStdoutLine, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {
+  cleanEnv,
+  collect,
+  firstStdoutLine,
+  runCliInProcess,
+  show,
+  spawnCli,
+  stdoutJson,
+  tempHome,
+} from '../helpers/cli.js'
 import {inspect} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 /** The flag lines of a command's help at 80 columns (`  -y, --yes  …`, `      --stack=<value>  …`, `  --port=<value>`). */
 async function flagLines(env: NodeJS.ProcessEnv, ...command: string[]): Promise<{text: string; flags: string[]}> {
-  const result = await runCli([...command, '--help'], {env: {...env, COLUMNS: '80', NO_COLOR: '1'}})
+  const result = await runCliInProcess([...command, '--help'], {env: {...env, COLUMNS: '80', NO_COLOR: '1'}})
   expect(result.code, show(result)).toBe(0)
   const flags = [...result.stdout.matchAll(/^ {2}(?:-\w, | {4})?(--[\w-]+)(?:=<|\.\.\.| {2}|$)/gm)].map(
     (m) => m[1] as string,
@@ -83,7 +92,7 @@ describe('flag names against a sandbox', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
   let env: NodeJS.ProcessEnv
-  const cli = (args: string[]) => runCli([...args, '--sandbox'], {env, timeoutMs: 60_000})
+  const cli = (args: string[]) => runCliInProcess([...args, '--sandbox'], {env, timeoutMs: 60_000})
 
   beforeAll(async () => {
     sandbox = await startTestSandbox()

@@ -55,7 +55,7 @@ describe('observability acceptance: logs, trace, dlq join, top, alarms (opaque m
   let ids: Record<MixCase, string>
   let outputs: Record<string, string>
   const stack = uniqueName('observed')
-  const cli = (args: string[]) => runCli([...args, '--sandbox'], {env, timeoutMs: 60_000})
+  const cli = (args: string[]) => runCli([...args, '--sandbox'], {env, timeoutMs: 60_000, inProcess: true})
   const top = async () => {
     const run = await cli(['top', '--stack', stack, '--json', '--window', '5m'])
     expect(run.code, show(run)).toBe(0)

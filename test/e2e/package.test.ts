@@ -1,11 +1,31 @@
 /**
  * The npm package: `npm pack` holds the built code, the manifest and the bundled runtime
  * dependencies (so it installs with no network) and nothing else; installed globally it runs.
+ *
+ * Packing (npm walks every bundled dependency: about 25 s of CPU here) and installing the tarball
+ * (about 35 s) are done once per content: the tarball's file list and the installed prefix are kept in
+ * the temporary directory under a hash of everything the package is made of (see `packageKey`), and a
+ * run with the same content reuses them. Any change to the built code, the manifest, package.json, the
+ * lock files or the npm and Node versions is a new key: packed and installed again.
+ * MOMENTO_EB_TEST_PACKAGE_CACHE=0 packs and installs every time.
  */
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -15,21 +35,119 @@ interface PackedFile {
   path: string
 }
 
+/**
+ * The V8 code cache the build writes beside the put bundle: it differs from build to build (it is
+ * made from the bundle, which is in the key), so it is left out of the key and copied into a reused
+ * install instead.
+ */
+const CODE_CACHE = 'dist/put-fast.cjs.cache'
+
+/** Files under `dir`, relative to ROOT, sorted. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = []
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, {withFileTypes: true})) {
+      const full = join(path, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else out.push(relative(ROOT, full))
+    }
+  }
+  walk(join(ROOT, dir))
+  return out.sort()
+}
+
+/** A hash of what `npm pack` and `npm install` make the package from. */
+function packageKey(): string {
+  const hash = createHash('sha256')
+  hash.update(`node ${process.version}\n`)
+  hash.update(`npm ${execFileSync('npm', ['--version'], {encoding: 'utf8'}).trim()}\n`)
+  const files = [
+    'package.json',
+    'package-lock.json',
+    'node_modules/.package-lock.json',
+    'README.md',
+    'oclif.manifest.json',
+    ...filesUnder('bin'),
+    ...filesUnder('dist').filter((file) => file !== CODE_CACHE),
+  ]
+  for (const file of files) {
+    const path = join(ROOT, file)
+    hash.update(`${file}\0`)
+    hash.update(existsSync(path) ? readFileSync(path) : '(missing)')
+    hash.update('\0')
+  }
+  return hash.digest('hex').slice(0, 32)
+}
+
+/** What the tests need from a pack and an install: the tarball's files and the install's prefix. */
+interface Packed {
+  files: string[]
+  prefix: string
+}
+
+/** `npm pack`, then `npm install -g` of the tarball with no network, into `dir`. */
+function packAndInstall(dir: string): Packed {
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const [info] = JSON.parse(out) as Array<{filename: string; files: PackedFile[]}>
+  const files = (info?.files ?? []).map((f) => f.path)
+  const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')) as string)
+  const prefix = join(dir, 'global')
+  execFileSync('npm', ['install', '-g', tarball, '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {...process.env, npm_config_cache: join(dir, 'empty-cache')},
+  })
+  rmSync(join(dir, 'empty-cache'), {recursive: true, force: true})
+  rmSync(tarball)
+  writeFileSync(join(dir, 'files.json'), JSON.stringify(files))
+  return {files, prefix}
+}
+
+/**
+ * The package for this content: from the cache when an earlier run packed the same content, else
+ * packed and installed now (and kept, under its key, for the next run). Entries unused for a day go.
+ */
+function packageFor(scratch: string): Packed {
+  if (process.env['MOMENTO_EB_TEST_PACKAGE_CACHE'] === '0') return packAndInstall(scratch)
+  const cache = join(tmpdir(), 'momento-eb-package-test')
+  mkdirSync(cache, {recursive: true})
+  const entry = join(cache, packageKey())
+  if (!existsSync(join(entry, 'files.json'))) {
+    const building = mkdtempSync(`${entry}.building-`)
+    packAndInstall(building)
+    try {
+      renameSync(building, entry)
+    } catch {
+      // Another run stored the same content first: use its copy.
+      rmSync(building, {recursive: true, force: true})
+    }
+  }
+  const now = new Date()
+  utimesSync(entry, now, now)
+  for (const other of readdirSync(cache)) {
+    const path = join(cache, other)
+    if (path !== entry && now.getTime() - statSync(path).mtimeMs > 86_400_000) {
+      rmSync(path, {recursive: true, force: true})
+    }
+  }
+  const prefix = join(entry, 'global')
+  // This build's code cache (see CODE_CACHE), as a fresh install would have it.
+  copyFileSync(join(ROOT, CODE_CACHE), join(prefix, 'lib', 'node_modules', 'momento-eb', CODE_CACHE))
+  return {files: JSON.parse(readFileSync(join(entry, 'files.json'), 'utf8')) as string[], prefix}
+}
+
 describe('npm package', () => {
   let dir: string
   let files: string[]
-  let tarball: string
+  let prefix: string
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'momento-eb-pack-'))
-    const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    })
-    const [info] = JSON.parse(out) as Array<{filename: string; files: PackedFile[]}>
-    files = (info?.files ?? []).map((f) => f.path)
-    tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')) as string)
+    ;({files, prefix} = packageFor(dir))
     // Packing the bundled dependencies took over 120 s in a CI run with three test files at a time on 2 cores.
   }, 300_000)
   afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -62,12 +180,6 @@ describe('npm package', () => {
   })
 
   it('installs globally with no network and runs --help and demo', async () => {
-    const prefix = join(dir, 'global')
-    execFileSync('npm', ['install', '-g', tarball, '--prefix', prefix, '--offline', '--no-audit', '--no-fund'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {...process.env, npm_config_cache: join(dir, 'empty-cache')},
-    })
     const bin = join(prefix, 'bin', 'momento-eb')
     const help = execFileSync(bin, ['--help'], {encoding: 'utf8', env: cleanEnv(dir)})
     expect(help).toContain('put')

@@ -17,7 +17,10 @@ import {BIN, type CliResult, cleanEnv, collect, logSpawn, runCli, show, spawnCli
 import {inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
-const LINES = 20_000
+// Enough that a stop at STOP_AT events is mid-file with room to spare (a put sends a few thousand events
+// a second here), few enough that three stopped and resumed files don't cost a minute.
+const LINES = 6_000
+const STOP_AT = 1_000
 const CONCURRENCY = 4
 
 interface Counters {
@@ -83,13 +86,18 @@ describe('put --file --resume', () => {
     const before = await matched()
     const child = spawnCli(args, {env: runEnv})
     const done = collect(child, 60_000)
-    await until('the first 2,000 events', async () => ((await matched()) - before >= 2000 ? true : undefined), 30_000)
+    await until(
+      `the first ${STOP_AT} events`,
+      async () => ((await matched()) - before >= STOP_AT ? true : undefined),
+      30_000,
+    )
     child.kill(signal)
     const stopped = await done
     // It really stopped part-way.
     const atStop = (await matched()) - before
     expect(atStop, show(stopped)).toBeLessThan(LINES)
-    const resumed = await runCli([...args, '--resume'], {env: runEnv, timeoutMs: 60_000})
+    // The stop needs a process (a signal); the resumed run does not.
+    const resumed = await runCli([...args, '--resume'], {env: runEnv, timeoutMs: 60_000, inProcess: true})
     expect(resumed.code, show(resumed)).toBe(0)
     await until(`all ${LINES} events`, async () => ((await matched()) - before >= LINES ? true : undefined), 30_000)
     // Give a straggler (a duplicate) time to show up before counting.

@@ -7,7 +7,7 @@ import {ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, SQSClient} f
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {awsEnv, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {awsEnv, cleanEnv, runCliInProcess, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, TEST_API_KEY} from '../helpers/sandbox.js'
 
@@ -43,7 +43,7 @@ describe('put --wait', () => {
   })
 
   const put = (args: string[], extra: Record<string, string | undefined> = {}) =>
-    runCli(['put', ...args, '--sandbox', '--wait', '--queue-url', integration.dlqUrl, '--json'], {
+    runCliInProcess(['put', ...args, '--sandbox', '--wait', '--queue-url', integration.dlqUrl, '--json'], {
       env: {...env, ...extra},
     })
 
@@ -78,7 +78,7 @@ describe('put --wait', () => {
     expect(out).toMatchObject({outcome: 'dead-lettered', deadLetter: {reason: 'cache-not-found', cache: 'nope'}})
     expect(out.deadLetter.event.id).toBe(out.eventId)
 
-    const human = await runCli(
+    const human = await runCliInProcess(
       [
         'put',
         'topicPublish',
@@ -138,7 +138,7 @@ describe('put --wait', () => {
     } finally {
       sqs.destroy()
     }
-    const help = await runCli(['put', 'cacheSet', '--help'], {env: {...env, COLUMNS: '80'}})
+    const help = await runCliInProcess(['put', 'cacheSet', '--help'], {env: {...env, COLUMNS: '80'}})
     expect(help.stdout.replace(/\s+/g, ' ')).toContain("raises every DLQ message's ApproximateReceiveCount by one")
   })
 
@@ -181,7 +181,7 @@ describe('put --wait', () => {
     expect(unmatched).toMatchObject({outcome: 'unmatched', waitedMs: 0})
     // The suggested commands keep the run's context in JSON too (deploy takes no --queue-url).
     expect(unmatched.notes.join(' ')).toContain('`momento-eb deploy --bus no-rules --sandbox`')
-    const human = await runCli(
+    const human = await runCliInProcess(
       [
         'put',
         'topicPublish',
@@ -207,7 +207,7 @@ describe('put --wait', () => {
   })
 
   it('refuses --wait without a Momento endpoint and key, before publishing (exit 4)', async () => {
-    const run = await runCli(
+    const run = await runCliInProcess(
       ['put', 'cacheSet', '--wait', '--cache', 'orders', '--key', 'k', '--ttl', '60', '--message', 'x'],
       {env: {...env, ...awsEnv(sandbox.endpoint), MOMENTO_API_KEY: undefined}},
     )
@@ -238,7 +238,7 @@ describe('put --wait', () => {
   })
 
   it('plain put without --wait is unchanged', async () => {
-    const run = await runCli(
+    const run = await runCliInProcess(
       ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'p', '--ttl', '60', '--message', 'x'],
       {env},
     )

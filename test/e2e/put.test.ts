@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {type CliResult, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
+import {cleanEnv, type CliResult, runCliInProcess, show, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, inspect, until} from '../helpers/integration.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
 
@@ -36,7 +36,7 @@ describe('put', () => {
   })
 
   const put = (args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> =>
-    runCli(['put', ...args], {env: {...env, ...extraEnv}})
+    runCliInProcess(['put', ...args], {env: {...env, ...extraEnv}})
   const items = async () => (await inspect<Items>(sandbox, '/_sandbox/momento/caches/orders/items')).items
   const matched = async () => (await inspect<Counters>(sandbox, '/_sandbox/deliveries?limit=0')).counters.matchedEvents
 
@@ -151,11 +151,13 @@ describe('put', () => {
   it('config defaults apply below flags and env vars', async () => {
     const configured = {...env, XDG_CONFIG_HOME: join(home.home, 'xdg')}
     mkdirSync(join(home.home, 'xdg'), {recursive: true})
-    const saved = await runCli(['config', 'set', 'cache', 'orders'], {env: configured})
+    const saved = await runCliInProcess(['config', 'set', 'cache', 'orders'], {env: configured})
     expect(saved.code, show(saved)).toBe(0)
-    const get = await runCli(['config', 'get', 'cache', '--json'], {env: {...configured, MOMENTO_EB_CACHE: 'envcache'}})
+    const get = await runCliInProcess(['config', 'get', 'cache', '--json'], {
+      env: {...configured, MOMENTO_EB_CACHE: 'envcache'},
+    })
     expect(JSON.parse(get.stdout)).toEqual({key: 'cache', value: 'envcache', origin: 'env'})
-    const set = await runCli(
+    const set = await runCliInProcess(
       ['put', 'cacheSet', '--sandbox', '--key', 'cfg', '--ttl', '30', '--message', 'x', '--json'],
       {
         env: configured,
@@ -163,7 +165,7 @@ describe('put', () => {
     )
     expect(set.code, show(set)).toBe(0)
     expect(JSON.parse(set.stdout).detail.cacheName).toBe('orders')
-    const bad = await runCli(['config', 'set', 'cache', 'no spaces'], {env: configured})
+    const bad = await runCliInProcess(['config', 'set', 'cache', 'no spaces'], {env: configured})
     expect(bad.code, show(bad)).toBe(2)
   })
 
@@ -276,12 +278,12 @@ describe('put', () => {
     })
 
     it('no credentials or region: exit 4', async () => {
-      const noRegion = await runCli(['put', 'cacheDelete', '--cache', 'orders', '--key', 'k'], {
+      const noRegion = await runCliInProcess(['put', 'cacheDelete', '--cache', 'orders', '--key', 'k'], {
         env: {...env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL: sandbox.endpoint},
       })
       expect(noRegion.code, show(noRegion)).toBe(4)
       expect(noRegion.stderr).toMatch(/region/i)
-      const noCredentials = await runCli(
+      const noCredentials = await runCliInProcess(
         ['put', 'cacheDelete', '--cache', 'orders', '--key', 'k', '--region', 'us-east-1'],
         {
           env: {...env, AWS_ENDPOINT_URL: sandbox.endpoint},

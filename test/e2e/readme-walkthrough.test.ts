@@ -36,7 +36,8 @@ describe("README's sandbox walkthrough", () => {
     const env = cleanEnv(home, {MOMENTO_EB_SANDBOX_URL: endpoint})
     const results: string[] = []
     for (const step of steps(blocks[1] as string)) {
-      const result = await runCli(step.args, {env, timeoutMs: 60_000})
+      // In the test process: the sandbox is the README's own (spawned, above); its steps need no process.
+      const result = await runCli(step.args, {env, timeoutMs: 60_000, inProcess: true})
       expect(result.code, `${step.line}\n${show(result)}`).toBe(step.exitCode)
       results.push(result.stdout + result.stderr)
     }
@@ -44,7 +45,7 @@ describe("README's sandbox walkthrough", () => {
     expect(all).toMatch(/DELIVERED — Delivered to Momento after 1 attempt/)
     expect(all).toMatch(/cache-not-found/)
     expect(all).toMatch(/redriven 1, failed 0, skipped 0/)
-    const status = await runCli(['status', '--sandbox', '--json'], {env})
+    const status = await runCli(['status', '--sandbox', '--json'], {env, inProcess: true})
     expect(status.code, show(status)).toBe(0)
     expect((stdoutJson(status) as {dlq: {visible: number; inFlight: number}}).dlq).toMatchObject({
       visible: 0,

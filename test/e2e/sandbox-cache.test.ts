@@ -7,7 +7,7 @@ import {createServer} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, collect, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
+import {cleanEnv, collect, runCliInProcess, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {inspect, until} from '../helpers/integration.js'
 import {startTestSandbox, TEST_API_KEY} from '../helpers/sandbox.js'
 
@@ -30,7 +30,7 @@ describe('sandbox cache', () => {
     home.cleanup()
   })
 
-  const cli = (...args: string[]) => runCli(['sandbox', 'cache', ...args], {env})
+  const cli = (...args: string[]) => runCliInProcess(['sandbox', 'cache', ...args], {env})
   const names = async () => (await inspect<Caches>(sandbox, '/_sandbox/momento/caches')).caches.map((c) => c.name)
 
   it('list on a sandbox with no caches says how to add one', async () => {
@@ -106,7 +106,7 @@ describe('sandbox cache', () => {
   })
 
   it('fault add makes Momento fail, fault list shows it, fault clear heals it', async () => {
-    const fault = (...args: string[]) => runCli(['sandbox', 'fault', ...args], {env})
+    const fault = (...args: string[]) => runCliInProcess(['sandbox', 'fault', ...args], {env})
     const added = await fault('add', '503@carts')
     expect(added.code, show(added)).toBe(0)
     expect(added.stdout).toMatch(/Added fault fault-\d+: 503@carts\./)
@@ -123,7 +123,7 @@ describe('sandbox cache', () => {
   })
 
   it('fault add refuses a rule that does not parse (exit 2), before calling the sandbox', async () => {
-    const result = await runCli(['sandbox', 'fault', 'add', 'cacheSet:500:abc'], {env})
+    const result = await runCliInProcess(['sandbox', 'fault', 'add', 'cacheSet:500:abc'], {env})
     expect(result.code, show(result)).toBe(2)
     expect(result.stderr).toMatch(/Fault spec/)
     expect(result.stderr).not.toMatch(/Unexpected failure/)
@@ -138,7 +138,7 @@ describe('sandbox cache', () => {
         server.close(() => resolve(address.port))
       })
     })
-    const result = await runCli(['sandbox', 'cache', 'list'], {
+    const result = await runCliInProcess(['sandbox', 'cache', 'list'], {
       env: {...env, MOMENTO_EB_SANDBOX_URL: `http://127.0.0.1:${port}`},
     })
     expect(result.code, show(result)).toBe(5)

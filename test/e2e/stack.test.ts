@@ -55,8 +55,9 @@ describe('deploy, status, destroy', () => {
     home.cleanup()
   })
 
+  // In the test process: none of these needs a process of its own (Ctrl-C during deploy, below, spawns).
   const cli = (args: string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> =>
-    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
+    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000, inProcess: true})
   const noKeyIn = (result: CliResult) => {
     expect(result.stdout).not.toContain(sandbox.apiKey)
     expect(result.stderr).not.toContain(sandbox.apiKey)
@@ -499,7 +500,11 @@ describe("deploy --sandbox never takes the operator's key", () => {
 
   it('uses the sandbox key whatever MOMENTO_API_KEY says: the key is nowhere in the sandbox or the output, and deliveries work', async () => {
     const env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_API_KEY: REAL_KEY})
-    const result = await runCli(['deploy', '--sandbox', '--stack', 'key-sweep', '--json'], {env, timeoutMs: 60_000})
+    const result = await runCli(['deploy', '--sandbox', '--stack', 'key-sweep', '--json'], {
+      env,
+      timeoutMs: 60_000,
+      inProcess: true,
+    })
     expect(result.code, show(result)).toBe(0)
     expect(result.stdout + result.stderr).not.toContain(REAL_KEY)
     const deployed = stdoutJson(result) as DeployResult
@@ -517,7 +522,7 @@ describe("deploy --sandbox never takes the operator's key", () => {
     // A delivery through the stack reaches Momento (with the operator's key it would be a 401).
     const put = await runCli(
       ['put', 'cacheSet', '--sandbox', '--cache', 'orders', '--key', 'swept', '--ttl', '60', '--message', 'ok'],
-      {env, timeoutMs: 30_000},
+      {env, timeoutMs: 30_000, inProcess: true},
     )
     expect(put.code, show(put)).toBe(0)
     await until('the item in Momento', async () =>

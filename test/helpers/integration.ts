@@ -128,14 +128,22 @@ export async function deployIntegrationWithSdk(
   }
 }
 
-/** Poll `probe` until it returns a value (not undefined) or the deadline passes. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Poll `probe` every `intervalMs` until it returns a value (not undefined) or the deadline passes.
+ * Probes that start a process (tmux capture-pane) poll less often: each costs CPU the tests share.
+ */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
 }
 

@@ -26,6 +26,9 @@ export interface Terminal {
 
 let sessions = 0
 
+/** How often `waitFor` and `exitCode` look. */
+export const TERMINAL_POLL_MS = 100
+
 /** Run `momento-eb ...args` in a fresh terminal of `columns`×`rows`, in `cwd`, with exactly `env`. */
 export function openTerminal(
   args: readonly string[],
@@ -60,10 +63,25 @@ export function openTerminal(
   return {
     keys: (...keys) => void tmux('send-keys', '-t', session, ...keys),
     screen,
+    // Every look at the screen starts a tmux process (and blocks this worker while it runs): one a poll,
+    // every 100 ms.
     waitFor: (what, predicate, ms = 30_000) =>
-      until(what, async () => (predicate(screen()) ? screen() : undefined), ms).catch(failWithScreen),
+      until(
+        what,
+        async () => {
+          const shown = screen()
+          return predicate(shown) ? shown : undefined
+        },
+        ms,
+        TERMINAL_POLL_MS,
+      ).catch(failWithScreen),
     exitCode: async (ms = 30_000) => {
-      await until('the command to end', async () => (existsSync(status) ? true : undefined), ms).catch(failWithScreen)
+      await until(
+        'the command to end',
+        async () => (existsSync(status) ? true : undefined),
+        ms,
+        TERMINAL_POLL_MS,
+      ).catch(failWithScreen)
       return Number(readFileSync(status, 'utf8').trim())
     },
     close: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
