@@ -122,7 +122,13 @@ export function createSandboxServer(options: SandboxOptions & {host?: string} = 
     if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
     else socket.destroy()
   })
-  server.keepAliveTimeout = 5_000
+  // Idle keep-alive connections stay open 65 s. The SDK's agent keeps idle sockets with no limit of
+  // its own and reuses them; a server that closes them sooner (Node's default is 5 s) races with a
+  // request just written on one, which fails with ECONNRESET (seen in tests under load). AWS doesn't
+  // document its endpoints' idle timeout; 60 s is the usual load-balancer default, so a client here
+  // meets no close AWS wouldn't give it. (Node 20 applies the headers timeout only to a request in
+  // progress, not to an idle kept-alive connection.)
+  server.keepAliveTimeout = 65_000
   return {
     server,
     state,
