@@ -13,7 +13,8 @@ import {renderStackTemplate} from '../core/stack-template-text.js'
 import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
 import type {DeployLogOptions} from '../services/deploy-logs.js'
 import {formatElapsed, plainEventLines} from '../ui/deploy/state.js'
-import {sandboxApiKey, stackPorts} from '../wiring/stack.js'
+import {sandboxApiKey} from '../wiring/sandbox.js'
+import {stackPorts} from '../wiring/stack.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Create or update the Momento integration stack (CloudFormation)'

@@ -3,7 +3,6 @@ import {describeAlarms} from '../adapters/aws/cloudwatch.js'
 import {describeEventBus, rulesMatchingEvents, sampleEventFor, type BusRuleMatch} from '../adapters/aws/eventbridge.js'
 import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {getCallerIdentity} from '../adapters/aws/sts.js'
-import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {StackStatusPorts} from '../services/stack-status.js'
 import type {WiringContext} from './context.js'
 
@@ -47,9 +46,4 @@ export function callerIdentity(ctx: Pick<WiringContext, 'aws' | 'sandboxUrl'>) {
 /** The bus (DescribeEventBus); `busFlag` names where its name came from, for messages. */
 export function eventBus(ctx: Pick<WiringContext, 'aws' | 'sandboxUrl'>, name: string, busFlag: string) {
   return describeEventBus(ctx.aws, name, {sandboxUrl: ctx.sandboxUrl, busFlag})
-}
-
-/** The running sandbox's Momento key, or undefined when its info route can't be read. */
-export async function sandboxApiKey(sandboxUrl: string): Promise<string | undefined> {
-  return (await readSandboxInfo(sandboxUrl, {onFailure: 'undefined'}))?.apiKey
 }
