@@ -1,5 +1,8 @@
-/** What the CLI reads from a running sandbox (its info route). */
+/** The sandbox as the CLI sees it: the credentials it accepts, and what its info route says. */
 import {readSandboxInfo} from '../adapters/sandbox-info.js'
+
+/** Throwaway credentials the sandbox accepts. */
+export const SANDBOX_CREDENTIALS = {accessKeyId: 'test', secretAccessKey: 'test'} as const
 
 /**
  * The running sandbox's Momento key, or undefined when its info route can't be read. `timeoutMs`
