@@ -20,7 +20,7 @@ import {filterFromFlags, resolveStack} from './dlq-flags.js'
 import {progressReporter} from './redrive-progress.js'
 import {presentRedrive, showEdits} from './redrive-output.js'
 import {listenForStop, type StopSignal, type StopSignals} from './stop-signals.js'
-import {redriveAdapters} from '../wiring/dlq.js'
+import {redriveAdapters} from '../wiring/dlq-actions.js'
 
 /** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
 export interface DlqRedriveResult extends RedriveResult {

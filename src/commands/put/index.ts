@@ -33,7 +33,7 @@ import {
   closeEventsPort,
   eventsPort,
   publishPort,
-} from '../../wiring/put.js'
+} from '../../wiring/put-file.js'
 import {stateDirFrom} from '../../core/journal.js'
 
 /**
