@@ -48,6 +48,7 @@ export default tseslint.config(
                 'node:http',
                 '**/adapters/**',
                 '**/sandbox/**',
+                '**/wiring/**',
               ],
               message: 'core is pure: no I/O or framework imports.',
             },
@@ -64,12 +65,54 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@aws-sdk/*', 'ink', 'react', '@oclif/*', '**/adapters/**'],
+              group: [
+                '@aws-sdk/*',
+                'ink',
+                'react',
+                '@oclif/*',
+                '**/adapters/**',
+                '**/ui/**',
+                '**/cli/**',
+                '**/wiring/**',
+              ],
               message: 'services depend on core ports only.',
             },
             {
               group: ['fs', 'fs/*', 'node:fs', 'node:fs/*'],
               message: "services don't touch the file system directly: put the I/O behind a port in src/adapters/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/commands/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/**'],
+              message: 'commands and cli call services; adapters are wired in src/wiring',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/wiring/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['ink', 'react', '@oclif/*', '**/ui/**', '**/cli/**', '**/commands/**'],
+              message:
+                'wiring builds adapters and hands services their ports: no UI, no oclif, and never the edge that calls it.',
             },
           ],
         },
@@ -83,7 +126,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            {group: ['@aws-sdk/*', '@oclif/*', '**/adapters/**', '**/sandbox/**'], message: 'ui renders state only.'},
+            {
+              group: ['@aws-sdk/*', '@oclif/*', '**/adapters/**', '**/sandbox/**', '**/wiring/**'],
+              message: 'ui renders state only.',
+            },
           ],
         },
       ],

@@ -3,10 +3,10 @@ import {join} from 'node:path'
 
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
-import {configFilePath, loadConfig} from '../adapters/config-file.js'
 import type {ConfigValues} from '../core/config.js'
 import {wrapForTerminal} from '../core/text-width.js'
 import {CancelledError, ExitCode, InterruptedError, type MomentoEbError, UsageError} from '../core/errors.js'
+import {loadSavedConfig} from '../wiring/config.js'
 import {createCliContext, type CliContext} from './context.js'
 import {ask, cancelled, confirm, confirmationNeeded} from './prompt.js'
 import {
@@ -165,7 +165,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
     this.suggestions = this.suggestionsFor(raw)
-    this.savedConfig = await loadConfig(configFilePath(this.config.configDir))
+    this.savedConfig = await loadSavedConfig(this.config.configDir)
     // Precedence for the region: --region, then AWS_REGION (both via the flag), then the saved config,
     // then the profile's region (the SDK's own chain).
     const withRegion = this.flags as {region?: string | undefined}

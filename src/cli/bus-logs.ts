@@ -10,12 +10,12 @@
  */
 import {Flags} from '@oclif/core'
 
-import {fetchBusLogRecords} from '../adapters/aws/logs.js'
-import type {LocatedQueue} from '../adapters/aws/dlq.js'
 import {UsageError} from '../core/errors.js'
 import {OUTPUT} from '../core/stack-template-names.js'
-import {busLogDecoder, type BusLogJoinStatus, type BusLogLookup} from '../services/dlq-bus-logs.js'
+import {busLogDecoder, type BusLogJoinStatus} from '../services/dlq-bus-logs.js'
 import type {BatchDecoder} from '../services/dlq-diagnose.js'
+import {pacedLookup} from '../wiring/bus-logs.js'
+import type {LocatedQueue} from '../wiring/dlq.js'
 import type {CliContext} from './context.js'
 
 export const busLogFlags = {
@@ -60,14 +60,6 @@ export function checkLogGroupName(name: string): void {
     )
   }
 }
-
-/**
- * CloudWatch Logs answers FilterLogEvents at most 5 times a second per account and Region, a hard
- * quota (AWS Knowledge Center, "cloudwatch-logs-throttling"): lookups start at least this far apart,
- * leaving room for other readers. A lookup may make more than one call (ids beyond one filter
- * pattern, result pages), so this paces lookups, not every call.
- */
-export const LOOKUP_INTERVAL_MS = 250
 
 /** After a failed lookup, pages go without logs for this long before the next try. */
 export const LOOKUP_RETRY_AFTER_MS = 60_000
@@ -154,16 +146,5 @@ export function busLogSummary(choice: BusLogChoice): BusLogSummary | undefined {
     lookups: status.lookups,
     decided: status.decided,
     ...(status.failure ? {failure: status.failure} : {}),
-  }
-}
-
-function pacedLookup(ctx: CliContext, logGroupName: string): BusLogLookup {
-  const callOptions = {sandboxUrl: ctx.usingSandbox ? ctx.sandboxUrl : undefined}
-  let nextAt = 0
-  return async ({eventIds, startTimeMs}) => {
-    const wait = nextAt - Date.now()
-    nextAt = Math.max(Date.now(), nextAt) + LOOKUP_INTERVAL_MS
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-    return fetchBusLogRecords(ctx.aws, {logGroupName, eventIds, startTimeMs}, callOptions)
   }
 }

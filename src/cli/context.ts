@@ -1,4 +1,3 @@
-import {createAwsClients, DEFAULT_CALL_TIMEOUT_MS, type AwsClients, type AwsTarget} from '../adapters/aws/clients.js'
 import {UsageError} from '../core/errors.js'
 import {AWS_REGION_NAMES, REGION_NAME} from '../core/regions.js'
 import {DEFAULT_SANDBOX_URL, SANDBOX_CREDENTIALS, SANDBOX_REGION, type GlobalFlagValues} from './flags.js'
@@ -6,31 +5,27 @@ import {resolveOutputMode, type OutputMode} from './output.js'
 import type {Redactor} from './redact.js'
 import {PLAIN_SUGGESTIONS, type SuggestionRenderer} from './suggest-context.js'
 import {suggestValue} from './suggest.js'
+import {
+  type AwsTarget,
+  DEFAULT_CALL_TIMEOUT_MS,
+  lazyAwsClients,
+  type MomentoTarget,
+  type WiringContext,
+} from '../wiring/context.js'
 
-/** Where the Momento HTTP API is and the key to use. The key comes from MOMENTO_API_KEY only. */
-export interface MomentoTarget {
-  readonly endpoint: string | undefined
-  readonly apiKey: string | undefined
-  /** Longest one Momento HTTP call may wait (--call-timeout), in ms; long polls add their wait. */
-  readonly callTimeoutMs: number
-}
+export type {MomentoTarget} from '../wiring/context.js'
 
-/** What one command run needs from the outside world, resolved once. */
-export interface CliContext {
+/**
+ * What one command run needs from the outside world, resolved once. The AWS clients (`aws`, built on
+ * first access), `momento`, `sandboxUrl`, `usingSandbox` and `verbose` are the WiringContext that
+ * src/wiring builds the ports from.
+ */
+export interface CliContext extends WiringContext {
   readonly output: OutputMode
   /** The AWS target the clients are built for (only what was set explicitly). */
   readonly target: AwsTarget
-  readonly momento: MomentoTarget
-  /** True with `--sandbox`. */
-  readonly usingSandbox: boolean
-  /** The URL `--sandbox` uses (MOMENTO_EB_SANDBOX_URL or the default), for messages and hints. */
-  readonly sandboxUrl: string
-  /** The AWS clients, built on first access. */
-  readonly aws: AwsClients
   /** Renders suggested commands with the context the user ran this one with (--sandbox, --stack…). */
   readonly suggest: SuggestionRenderer
-  /** Write a context line to stderr when --verbose is on. */
-  verbose(line: string): void
   /** Release the clients. BaseCommand calls it when the run ends. */
   destroy(): void
 }
@@ -117,10 +112,10 @@ export function createCliContext(inputs: ContextInputs): CliContext {
     apiKey,
     callTimeoutMs: flags['call-timeout'] ?? DEFAULT_CALL_TIMEOUT_MS,
   }
-  let clients: AwsClients | undefined
   const verbose = (line: string) => {
     if (output.verbose) inputs.stderr.write(`${inputs.redactor.redact(line)}\n`)
   }
+  const aws = lazyAwsClients(target, verbose)
   if (usingSandbox && (output.interactive || output.verbose)) {
     inputs.stderr.write(`Using the sandbox at ${sandboxUrl} (region ${target.region ?? SANDBOX_REGION}).\n`)
     const explicit = flags['momento-endpoint']
@@ -136,20 +131,11 @@ export function createCliContext(inputs: ContextInputs): CliContext {
     sandboxUrl,
     suggest: inputs.suggest ?? PLAIN_SUGGESTIONS,
     get aws() {
-      if (!clients) {
-        clients = createAwsClients(target)
-        verbose(
-          `AWS: region ${target.region ?? '(from profile)'}, profile ${target.profile ?? '(default chain)'}, ` +
-            `endpoint ${target.endpoint ?? '(SDK default or AWS_ENDPOINT_URL*)'}, ` +
-            `call timeout ${(target.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS) / 1000} s per attempt`,
-        )
-      }
-      return clients
+      return aws.clients
     },
     verbose,
     destroy() {
-      clients?.destroy()
-      clients = undefined
+      aws.destroy()
     },
   }
 }

@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 
-import type {DemoInteraction} from './demo.js'
+import type {DemoInteraction} from '../services/demo.js'
 import {confirm} from './prompt.js'
 
 /**

@@ -5,9 +5,6 @@
  */
 import {Flags} from '@oclif/core'
 
-import {apiDestinationEndpoint} from '../adapters/aws/eventbridge.js'
-import {probeMomentoCache} from '../adapters/momento/http.js'
-import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
 import {UsageError} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
@@ -15,6 +12,8 @@ import {type BatchDecoder, diagnosingDecoder, type DiagnosisOptions, plainDecode
 import {readApiKeyFromStdin} from './api-key.js'
 import type {CliContext} from './context.js'
 import type {Redactor} from './redact.js'
+import {momentoProbePorts} from '../wiring/dlq.js'
+import {sandboxApiKey} from '../wiring/sandbox.js'
 
 /** `--diagnose` (on by default when a key is available). */
 export const diagnoseFlag = {
@@ -60,9 +59,7 @@ export async function decoderFromFlags(
   decode = {sandbox: ctx.usingSandbox, suggest: ctx.suggest, ...decode}
   if (flags.diagnose === false) return {decode: plainDecoder(decode), diagnosing: false}
   let apiKey = flags['api-key-stdin'] ? await readApiKeyFromStdin(command) : ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox)
-    apiKey = (await readSandboxInfo(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs, onFailure: 'undefined'}))
-      ?.apiKey
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
   redactor.add(apiKey)
   if (!apiKey) {
     if (flags.diagnose === true) {
@@ -92,13 +89,9 @@ export function diagnosingDecoderFor(
 ): BatchDecoder {
   decode = {sandbox: ctx.usingSandbox, suggest: ctx.suggest, ...decode}
   const key = decodeMomentoKey(apiKey)
-  const callOptions = {sandboxUrl: ctx.usingSandbox ? ctx.sandboxUrl : undefined}
-  return diagnosingDecoder(
-    decode,
-    {
-      endpointOfTarget: (arn) => apiDestinationEndpoint(ctx.aws, arn, callOptions),
-      probe: (endpoint, cache) => probeMomentoCache(endpoint, apiKey, cache),
-    },
-    {fallbackEndpoint: ctx.momento.endpoint ?? key.baseUrl, keyRegion: key.region, ...diagnosis},
-  )
+  return diagnosingDecoder(decode, momentoProbePorts(ctx, apiKey), {
+    fallbackEndpoint: ctx.momento.endpoint ?? key.baseUrl,
+    keyRegion: key.region,
+    ...diagnosis,
+  })
 }

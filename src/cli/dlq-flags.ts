@@ -1,13 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import {type LocatedQueue, locateDlq} from '../adapters/aws/dlq.js'
-import {createDlqQueue, queueNameOf} from '../adapters/aws/sqs.js'
 import {type ConfigValues, DEFAULT_STACK, resolveStack} from '../core/config.js'
-import {DLQ_REASONS, type DlqQueuePort} from '../core/dlq.js'
+import {DLQ_REASONS} from '../core/dlq.js'
 import {type DlqFilter, parseReasons, parseSince} from '../core/dlq-filter.js'
 import {UsageError} from '../core/errors.js'
 import type {CliContext} from './context.js'
 import {suggestValue} from './suggest.js'
+import {openDlq, type OpenedDlq} from '../wiring/dlq.js'
 
 /** The stack `--stack` defaults to when nothing else names one. */
 export {DEFAULT_STACK, resolveStack}
@@ -125,12 +124,7 @@ function unknownValue(flag: string, value: string, known: readonly string[]): Us
   })
 }
 
-/** An opened dead-letter queue: the port, where it was found, and its name for messages. */
-export interface OpenedDlq {
-  queue: DlqQueuePort
-  located: LocatedQueue
-  name: string
-}
+export type {OpenedDlq} from '../wiring/dlq.js'
 
 /**
  * Find and open the DLQ from `--queue-url`, else the stack (--stack > MOMENTO_EB_STACK > saved > default).
@@ -145,12 +139,11 @@ export async function openDlqFromFlags(
   if (queueUrl !== undefined) checkQueueUrl(queueUrl)
   // With --queue-url no stack is looked up, so a stack name from the environment doesn't matter.
   const stack = queueUrl ? '' : resolveStack(flags.stack, process.env, config)
-  const options = {sandboxUrl: ctx.sandboxUrl}
-  const located = await locateDlq(ctx.aws, {queueUrl, stack}, options)
-  ctx.verbose(
-    `DLQ: ${located.queueUrl} (${located.source === 'flag' ? '--queue-url' : `stack ${stack}, ${located.source}`})`,
+  return openDlq(ctx, {queueUrl, stack}, (located) =>
+    ctx.verbose(
+      `DLQ: ${located.queueUrl} (${located.source === 'flag' ? '--queue-url' : `stack ${stack}, ${located.source}`})`,
+    ),
   )
-  return {queue: createDlqQueue(ctx.aws, located.queueUrl, options), located, name: queueNameOf(located.queueUrl)}
 }
 
 /**

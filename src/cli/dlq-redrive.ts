@@ -4,16 +4,7 @@
  * worker threads when the rate is uncapped), the event bus's log, the journal file, the editor, the
  * rule checks and the stop signals.
  */
-import {availableParallelism, homedir} from 'node:os'
-
-import {locateDlq} from '../adapters/aws/dlq.js'
-import {createEventsPort, createRateDiscovery, describeRuleStatus} from '../adapters/aws/eventbridge.js'
-import {PortPool} from '../adapters/aws/port-pool.js'
-import {createDlqQueue} from '../adapters/aws/sqs.js'
-import {editText} from '../adapters/editor.js'
-import {openJournal, readPending} from '../adapters/journal-file.js'
 import type {DlqFilter} from '../core/dlq-filter.js'
-import {JOURNAL_FILE, memoryJournal, stateDirFrom} from '../core/journal.js'
 import {type BatchDecoder, plainDecoder} from '../services/dlq-diagnose.js'
 import {
   checkRedriveSelection,
@@ -29,6 +20,7 @@ import {filterFromFlags, resolveStack} from './dlq-flags.js'
 import {progressReporter} from './redrive-progress.js'
 import {presentRedrive, showEdits} from './redrive-output.js'
 import {listenForStop, type StopSignal, type StopSignals} from './stop-signals.js'
+import {redriveAdapters} from '../wiring/dlq-actions.js'
 
 /** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
 export interface DlqRedriveResult extends RedriveResult {
@@ -155,19 +147,11 @@ export async function redriveSetup(
         })
       ).decode
     : undefined
-  const sandboxUrl = ctx.usingSandbox ? ctx.sandboxUrl : undefined
   const stack = resolveStack(flags.stack, process.env, host.savedConfig)
-  const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl})
-  const queueUrl = located.queueUrl
   const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
-  // With no rate cap the SDK's CPU per call is the limit: spread the calls over worker threads.
-  const threads = Math.min(4, availableParallelism())
-  const pool =
-    rate === 0 && threads > 1 && !dryRun && !flags.edit
-      ? new PortPool(ctx.aws, threads, {sandboxUrl, queueUrl})
-      : undefined
-  const queue = pool?.queuePort(queueUrl) ?? createDlqQueue(ctx.aws, queueUrl, {sandboxUrl})
-  const events = pool?.eventsPort() ?? createEventsPort(ctx.aws, {sandboxUrl})
+  // The DLQ, and PutEvents over worker threads when the rate is uncapped (src/wiring/dlq.ts).
+  const adapters = await redriveAdapters(ctx, {queueUrl: flags['queue-url'], stack}, {rate, dryRun, edit: flags.edit})
+  const {located, queueUrl} = adapters
   // The reasons matter to a dry run (it shows them) and to --reason (it selects by them): only then is
   // the event bus's log read, one query per page. A plain redrive publishes whatever the reason.
   const logs =
@@ -182,8 +166,6 @@ export async function redriveSetup(
           },
         )
       : undefined
-  const stateDir = stateDirFrom(process.env, homedir())
-  const journalPath = `${stateDir}/${JOURNAL_FILE}`
   let stop: StopSignals | undefined
   return {
     queueUrl,
@@ -193,20 +175,10 @@ export async function redriveSetup(
     stop: () => stop,
     close: async () => {
       stop?.release()
-      await pool?.close()
+      await adapters.close()
     },
     ports: {
-      queue,
-      events,
-      journalPath,
-      openJournal: async (runId) =>
-        dryRun
-          ? memoryJournal(await readPending(journalPath, queueUrl))
-          : openJournal({dir: stateDir, queue: queueUrl, runId}),
-      discoverRate: createRateDiscovery(ctx.aws),
-      // Per rule, on the main thread even with --rate 0: the service makes about one check per rule per round trip.
-      describeRule: (ruleArn) => describeRuleStatus(ctx.aws, ruleArn, {sandboxUrl}),
-      editText: (text, name) => editText(text, {env: process.env, name}),
+      ...adapters.ports,
       interruptible: () => (stop = listenForStop(note)),
     },
   }

@@ -2,14 +2,14 @@
  * The `t` key of `dlq watch`: the journey of the selected message's event, from the event bus's
  * logs (one lookup: a dead-lettered event's journey is already final).
  */
-import {busLogFetcher, type LocatedBusLogs, locateBusLogs} from '../adapters/aws/bus-log-group.js'
-import type {LocatedQueue} from '../adapters/aws/dlq.js'
 import type {ConfigValues} from '../core/config.js'
 import type {DlqRecord} from '../core/dlq.js'
 import {UsageError} from '../core/errors.js'
 import type {EventJourney} from '../core/event-journey.js'
 import {OUTPUT} from '../core/stack-template-names.js'
 import {traceEvent} from '../services/trace.js'
+import {busLogRecords, type LocatedBusLogs, locateStackBusLogs} from '../wiring/bus-logs.js'
+import type {LocatedQueue} from '../wiring/dlq.js'
 import type {CliContext} from './context.js'
 import {resolveStack} from './dlq-flags.js'
 
@@ -61,10 +61,10 @@ export function createDlqTracer(
   }
   return async (record, eventId) => {
     try {
-      located ??= locateBusLogs(ctx.aws, where(), ctx)
+      located ??= locateStackBusLogs(ctx, where(), ctx)
       const logs = await located
       const result = await traceEvent(
-        {fetchRecords: busLogFetcher(ctx.aws, logs.logGroupName, ctx)},
+        {fetchRecords: busLogRecords(ctx, logs.logGroupName, ctx)},
         {eventId, sinceMs: traceWindowStart(record), level: logs.level},
       )
       return result.journey

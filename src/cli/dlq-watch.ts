@@ -3,19 +3,14 @@
  * stdout (off a terminal, or --json) or mount the terminal view (src/ui/dlq/watch-screen.ts) with the
  * actions of services/dlq-watch-run.ts over the adapters.
  */
-import {homedir} from 'node:os'
 
-import type {LocatedQueue} from '../adapters/aws/dlq.js'
-import {createEventsPort, describeRuleStatus} from '../adapters/aws/eventbridge.js'
-import {editText} from '../adapters/editor.js'
-import {openJournal} from '../adapters/journal-file.js'
-import {writeNdjsonFile} from '../adapters/ndjson-file.js'
 import type {DlqQueuePort} from '../core/dlq.js'
 import {isFiltering, type DlqFilter} from '../core/dlq-filter.js'
-import {stateDirFrom} from '../core/journal.js'
 import {DlqWatchFeed} from '../services/dlq-watch.js'
 import {filtered, startEarly, watchActions, watchLines} from '../services/dlq-watch-run.js'
 import {watchInTerminal} from '../ui/dlq/watch-screen.js'
+import {watchActionAdapters} from '../wiring/dlq-actions.js'
+import type {LocatedQueue} from '../wiring/dlq.js'
 import type {CommandHost} from './base-command.js'
 import {checkBusLogFlags, withBusLogs} from './bus-logs.js'
 import {createDlqTracer} from './dlq-trace.js'
@@ -98,22 +93,22 @@ export async function watchDlq(
 /** The adapters behind the view's actions. */
 function actionPorts(host: CommandHost, flags: WatchFlags, queue: DlqQueuePort, located: LocatedQueue) {
   const {ctx} = host
+  const adapters = watchActionAdapters(ctx, queue)
   return {
     queue,
-    events: createEventsPort(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
-    describeRule: (ruleArn: string) => describeRuleStatus(ctx.aws, ruleArn, {sandboxUrl: ctx.sandboxUrl}),
-    openJournal: (runId: string) =>
-      openJournal({dir: stateDirFrom(process.env, homedir()), queue: queue.queueUrl, runId}),
+    events: adapters.events,
+    describeRule: adapters.describeRule,
+    openJournal: adapters.openJournal,
     editText: async (text: string, name: string) => {
       try {
-        return await editText(text, {env: process.env, name})
+        return await adapters.editText(text, name)
       } finally {
         // A full-screen editor leaves the alternate screen when it quits: go back to it for the view.
         const {returnToAlternateScreen} = await import('../ui/alternate-screen.js')
         returnToAlternateScreen(process.stdout)
       }
     },
-    writeNdjson: writeNdjsonFile,
+    writeNdjson: adapters.writeNdjson,
     trace: createDlqTracer(ctx, flags, host.savedConfig, located),
     redact: (text: string) => host.redactor.redact(text),
   }

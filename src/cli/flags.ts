@@ -4,8 +4,7 @@ import {Flags} from '@oclif/core'
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:4566'
 /** Region `--sandbox` uses unless --region or AWS_REGION says otherwise. */
 export const SANDBOX_REGION = 'us-east-1'
-/** Throwaway credentials the sandbox accepts. */
-export const SANDBOX_CREDENTIALS = {accessKeyId: 'test', secretAccessKey: 'test'} as const
+export {SANDBOX_CREDENTIALS} from '../wiring/sandbox.js'
 
 const GLOBAL = 'GLOBAL'
 

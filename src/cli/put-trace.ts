@@ -5,11 +5,11 @@
  */
 import {Flags} from '@oclif/core'
 
-import {busLogFetcher, type LocatedBusLogs, locateBusLogs} from '../adapters/aws/bus-log-group.js'
 import type {ConfigValues} from '../core/config.js'
 import {type EventJourney, journeyLines} from '../core/event-journey.js'
 import type {WaitReport} from '../services/put-wait.js'
 import {traceEvent} from '../services/trace.js'
+import {busLogRecords, type LocatedBusLogs, locateStackBusLogs} from '../wiring/bus-logs.js'
 import type {CliContext} from './context.js'
 import {resolveStack} from './dlq-flags.js'
 
@@ -43,7 +43,7 @@ export async function preparePutTrace(
 ): Promise<PreparedPutTrace> {
   try {
     const stack = resolveStack(flags.stack, process.env, command.savedConfig)
-    return {located: await locateBusLogs(command.ctx.aws, {stack}, {sandboxUrl: command.ctx.sandboxUrl})}
+    return {located: await locateStackBusLogs(command.ctx, {stack}, {sandboxUrl: command.ctx.sandboxUrl})}
   } catch (error) {
     const e = error as {message?: string; hints?: readonly string[]}
     return {unavailable: [e.message ?? String(error), ...(e.hints ?? []).slice(0, 1)].join(' ')}
@@ -71,7 +71,7 @@ export async function runPutTrace(
   const errorsOnly = located.level === undefined || located.level === 'ERROR'
   try {
     const result = await traceEvent(
-      {fetchRecords: busLogFetcher(command.ctx.aws, located.logGroupName, {sandboxUrl: command.ctx.sandboxUrl})},
+      {fetchRecords: busLogRecords(command.ctx, located.logGroupName, {sandboxUrl: command.ctx.sandboxUrl})},
       {
         eventId,
         // A minute of slack for clock skew between this machine and AWS.

@@ -1,10 +1,5 @@
 import {Flags} from '@oclif/core'
 
-import {locateDlq} from '../adapters/aws/dlq.js'
-import {createDlqQueue} from '../adapters/aws/sqs.js'
-import {createEventsPort, rulesMatchingEvent, sampleEventFor, type BusRuleMatch} from '../adapters/aws/eventbridge.js'
-import {createMomentoHttpClient} from '../adapters/momento/http.js'
-import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
@@ -12,6 +7,9 @@ import type {MomentoEvent} from '../core/momento-events.js'
 import type {PutResult} from '../services/put-event.js'
 import {publishOne, type PutWait, type PutWaitResult} from '../services/put-one.js'
 import {prepareWait, type WaitReport} from '../services/put-wait.js'
+import {openDlq} from '../wiring/dlq.js'
+import {busRulesMatchingEvent, type BusRuleMatch, eventsPort, momentoReader} from '../wiring/put.js'
+import {sandboxApiKey} from '../wiring/sandbox.js'
 import type {CliContext} from './context.js'
 import {diagnosingDecoderFor} from './diagnose.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
@@ -68,9 +66,7 @@ export async function preparePutWait(
   const {ctx} = command
   const endpoint = ctx.momento.endpoint
   let apiKey = ctx.momento.apiKey
-  if (!apiKey && ctx.usingSandbox)
-    apiKey = (await readSandboxInfo(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs, onFailure: 'undefined'}))
-      ?.apiKey
+  if (!apiKey && ctx.usingSandbox) apiKey = await sandboxApiKey(ctx.sandboxUrl, {timeoutMs: ctx.momento.callTimeoutMs})
   command.redactor.add(apiKey)
   if (!endpoint || !apiKey) {
     throw new ConfigError('--wait reads the result back from Momento, which needs an endpoint and an API key.', {
@@ -87,8 +83,7 @@ export async function preparePutWait(
   // An invalid stack name is a usage error (exit 2), not a queue that can't be found.
   const stack = flags['queue-url'] ? '' : resolveStack(flags.stack, process.env, command.savedConfig)
   try {
-    const located = await locateDlq(ctx.aws, {queueUrl: flags['queue-url'], stack}, {sandboxUrl: ctx.sandboxUrl})
-    dlq = createDlqQueue(ctx.aws, located.queueUrl, {sandboxUrl: ctx.sandboxUrl})
+    dlq = (await openDlq(ctx, {queueUrl: flags['queue-url'], stack})).queue
   } catch (error) {
     if (flags['queue-url']) throw error
     command.logToStderr(
@@ -96,7 +91,7 @@ export async function preparePutWait(
     )
   }
   const prepared = await prepareWait(event, {
-    momento: createMomentoHttpClient(endpoint, apiKey, {callTimeoutMs: ctx.momento.callTimeoutMs}),
+    momento: momentoReader(ctx.momento, endpoint, apiKey),
     dlq,
     decoder: diagnosingDecoderFor(ctx, apiKey),
   })
@@ -123,7 +118,7 @@ export async function putOne(
   const json = command.jsonEnabled()
   return publishOne(
     {
-      events: createEventsPort(ctx.aws, ctx),
+      events: eventsPort(ctx),
       prepareWait: flags.wait ? () => preparePutWait(command, flags, event) : undefined,
       trace: flags.trace
         ? {
@@ -163,13 +158,12 @@ async function noRuleMatches(
 ): Promise<BusRuleMatch | undefined> {
   const {ctx} = command
   try {
-    const sample = sampleEventFor({
+    const found = await busRulesMatchingEvent(ctx, defaults.bus, {
       source: defaults.source,
       detailType: event.detailType,
       detail: event.detail,
       region: ctx.target.region,
     })
-    const found = await rulesMatchingEvent(ctx.aws, defaults.bus, sample, {sandboxUrl: ctx.sandboxUrl})
     return found.matching.length === 0 ? found : undefined
   } catch (error) {
     ctx.verbose(`Couldn't list the rules on bus ${defaults.bus} (${(error as Error).message.split('\n')[0]}).`)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {runDemo, type DemoResult} from '../cli/demo.js'
+import {runDemo, type DemoResult} from '../wiring/demo.js'
 import {ExitCode, InterruptedError} from '../core/errors.js'
 import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
 

@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core'
 
-import {createStackPorts} from '../adapters/aws/stack-resources.js'
-import {readSandboxInfo} from '../adapters/sandbox-info.js'
 import {readApiKeyFromStdin} from '../cli/api-key.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {ask} from '../cli/prompt.js'
@@ -15,6 +13,8 @@ import {renderStackTemplate} from '../core/stack-template-text.js'
 import {DeployCancelledError, deployStack, type DeployResult} from '../services/deploy.js'
 import type {DeployLogOptions} from '../services/deploy-logs.js'
 import {formatElapsed, plainEventLines} from '../ui/deploy/state.js'
+import {sandboxApiKey} from '../wiring/sandbox.js'
+import {stackPorts} from '../wiring/stack.js'
 
 export default class Deploy extends BaseCommand<typeof Deploy> {
   static override summary = 'Create or update the Momento integration stack (CloudFormation)'
@@ -124,7 +124,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
           logs,
           region: ctx.target.region,
         },
-        createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}),
+        stackPorts(ctx),
         {
           onNotice: (message) => this.note(`Warning: ${message}`),
           requestApiKey: async () => {
@@ -260,7 +260,7 @@ export default class Deploy extends BaseCommand<typeof Deploy> {
         `Note: ${ignored.join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored with --sandbox: the sandbox's own key is used, and yours is sent nowhere.`,
       )
     }
-    const key = (await readSandboxInfo(this.ctx.sandboxUrl, {onFailure: 'undefined'}))?.apiKey
+    const key = await sandboxApiKey(this.ctx.sandboxUrl)
     if (key === undefined) {
       throw sandboxNotRunning(this.ctx.sandboxUrl, {doing: "Can't read the sandbox's key"})
     }

@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../core/config.js'
 import type {StackEvent} from '../core/stack-plan.js'
 import {destroyStack, type DestroyResult} from '../services/destroy.js'
 import {formatEventLine} from '../ui/deploy/state.js'
 import {plural} from '../core/text-width.js'
+import {stackPorts} from '../wiring/stack.js'
 
 export default class Destroy extends BaseCommand<typeof Destroy> {
   static override summary = 'Delete the integration stack and everything in it, DLQ included'
@@ -27,7 +27,7 @@ export default class Destroy extends BaseCommand<typeof Destroy> {
     const live = ctx.output.interactive && !this.jsonEnabled() ? await import('../ui/deploy/render.js') : undefined
     let view: {event(e: StackEvent): void; finish(): Promise<void>} | undefined
     try {
-      const result = await destroyStack(stackName, createStackPorts(ctx.aws, {sandboxUrl: ctx.sandboxUrl}), {
+      const result = await destroyStack(stackName, stackPorts(ctx), {
         confirm: async ({stack, dlqMessages}) => {
           if (dlqMessages) {
             this.note(

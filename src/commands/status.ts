@@ -1,14 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import {rulesMatchingEvents, sampleEventFor} from '../adapters/aws/eventbridge.js'
-import {describeAlarms} from '../adapters/aws/cloudwatch.js'
-import {createStackPorts} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveBus, resolveSetting, resolveStack} from '../core/config.js'
 import {ExitCode} from '../core/errors.js'
 import {decodeMomentoKey} from '../core/momento-key.js'
 import {displayWidth} from '../core/text-width.js'
 import {getStackStatus, type StackStatusReport, type StatusProblem} from '../services/stack-status.js'
+import {busRulesMatchingKinds, stackStatusPorts} from '../wiring/stack.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary = 'Show the integration stack, the state of its resources, and what needs fixing'
@@ -29,19 +27,9 @@ export default class Status extends BaseCommand<typeof Status> {
 
   public async run(): Promise<StackStatusReport> {
     const stackName = resolveStack(this.flags.stack, process.env, this.savedConfig)
-    const ports = createStackPorts(this.ctx.aws, {sandboxUrl: this.ctx.sandboxUrl})
+    const ports = stackStatusPorts(this.ctx)
     const key = this.ctx.momento.apiKey ? decodeMomentoKey(this.ctx.momento.apiKey) : undefined
-    const report = await getStackStatus(
-      stackName,
-      {
-        describeStack: ports.cfn.describeStack,
-        findIntegration: ports.findIntegration,
-        describeAlarms: (names) => describeAlarms(this.ctx.aws, names, {sandboxUrl: this.ctx.sandboxUrl}),
-        busLogs: ports.busLogs,
-        describeEventBus: ports.describeEventBus,
-      },
-      {key},
-    )
+    const report = await getStackStatus(stackName, ports, {key})
     const busProblem =
       report.rules.length > 0 ? await this.busCheck([...new Set(report.rules.map((r) => r.bus))]) : undefined
     if (busProblem) report.problems.unshift(busProblem)
@@ -68,12 +56,7 @@ export default class Status extends BaseCommand<typeof Status> {
     const kinds = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
     let found
     try {
-      found = await rulesMatchingEvents(
-        this.ctx.aws,
-        bus.value,
-        kinds.map((detailType) => sampleEventFor({source: source?.value ?? 'momento-eb', detailType})),
-        {sandboxUrl: this.ctx.sandboxUrl},
-      )
+      found = await busRulesMatchingKinds(this.ctx, bus.value, source?.value ?? 'momento-eb', kinds)
     } catch (error) {
       this.ctx.verbose(`Couldn't list the rules on bus ${bus.value}: ${(error as Error).message.split('\n')[0]}`)
       return undefined

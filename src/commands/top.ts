@@ -2,15 +2,11 @@ import {spawn} from 'node:child_process'
 
 import {Flags} from '@oclif/core'
 
-import {createStackReader, findStackDlq} from '../adapters/aws/dlq.js'
-import {describeAlarms, getMetricSeries} from '../adapters/aws/cloudwatch.js'
-import {createDlqQueue, queueNameOf} from '../adapters/aws/sqs.js'
-import {findIntegration} from '../adapters/aws/stack-resources.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {withBusLogs} from '../cli/bus-logs.js'
 import {decoderFromFlags} from '../cli/diagnose.js'
 import {resolveStack} from '../core/config.js'
-import {AuthError, ExitCode, NotFoundError} from '../core/errors.js'
+import {AuthError, ExitCode} from '../core/errors.js'
 import {
   parseWindow,
   snapshotDegraded,
@@ -18,12 +14,11 @@ import {
   TOP_WINDOW_KEYS,
   type TopSnapshot,
   type TopTarget,
-  targetFromOutputs,
 } from '../core/top-model.js'
-import {DETAIL_TYPES} from '../core/stack-template-names.js'
 import {peekDlq} from '../services/dlq-list.js'
 import {DEFAULT_SAMPLE_LIMIT, TopService, type TopSources} from '../services/top.js'
 import {untilExit} from '../ui/until-exit.js'
+import {resolveTopTarget, topAdapters} from '../wiring/top.js'
 
 export default class Top extends BaseCommand<typeof Top> {
   static override summary = 'A live dashboard: rates, failures, latency, the DLQ and alarms, per rule'
@@ -124,52 +119,22 @@ export default class Top extends BaseCommand<typeof Top> {
     }
   }
 
-  /** The rules, bus, DLQ and alarms of the stack: its outputs first, its resources when they say nothing. */
   /** The stack's outputs (BusLogGroupName: the DLQ sample joins the event bus's log, as `dlq list` does). */
   private stackOutputs: Record<string, string> | undefined
 
+  /** The rules, bus, DLQ and alarms of the stack: its outputs first, its resources when they say nothing. */
   private async resolveTarget(): Promise<TopTarget> {
     const stack = resolveStack(this.flags.stack, process.env, this.savedConfig)
-    const options = {sandboxUrl: this.ctx.sandboxUrl}
-    const reader = createStackReader(this.ctx.aws, options)
-    const outputs = await reader.outputs(stack)
+    const {target, outputs} = await resolveTopTarget(this.ctx, stack)
     this.stackOutputs = outputs
-    let target = targetFromOutputs(stack, outputs)
-    if (target.rules.length < DETAIL_TYPES.length) {
-      // Momento's launch-button stack has no rule outputs: find the rules by type and pattern.
-      const found = await findIntegration(this.ctx.aws, stack, options)
-      const rules = DETAIL_TYPES.flatMap((kind) => {
-        const rule = found.rules[kind]
-        return rule ? [{detailType: kind, ruleName: rule.name, ruleArn: rule.arn}] : []
-      })
-      if (rules.length > target.rules.length) target = {...target, rules, bus: found.bus ?? target.bus}
-    }
-    if (target.rules.length === 0) {
-      throw new NotFoundError(`Stack ${stack} has no rules of the integration (cacheSet, cacheDelete, topicPublish).`, {
-        code: 'EB_NO_RULES',
-        hints: ['Check --stack, or redeploy with `momento-eb deploy`.'],
-      })
-    }
-    try {
-      const dlq = await findStackDlq(reader, stack)
-      target = {...target, dlq: {queueUrl: dlq.queueUrl, queueName: queueNameOf(dlq.queueUrl)}}
-    } catch (error) {
-      // A stack without a DLQ still has metrics to show; the dashboard says the DLQ is missing.
-      if (!(error instanceof NotFoundError)) throw error
-      this.ctx.verbose(`No DLQ: ${error.message}`)
-    }
-    this.ctx.verbose(
-      `top: stack ${stack}, bus ${target.bus}, rules ${target.rules.map((r) => r.ruleName).join(', ')}, ` +
-        `DLQ ${target.dlq?.queueUrl ?? 'none'}, alarms ${target.alarms.map((a) => a.name).join(', ') || 'none'}`,
-    )
     return target
   }
 
   /** The AWS adapters as the service's sources; each failure says which source and why, in one line. */
   private sources(target: TopTarget): TopSources {
     const clients = this.ctx.aws
-    const options = {sandboxUrl: this.ctx.sandboxUrl}
-    const queue = target.dlq ? createDlqQueue(clients, target.dlq.queueUrl, options) : undefined
+    const adapters = topAdapters(this.ctx, target)
+    const queue = adapters.queue
     const redact = (text: string) => this.redactor.redact(text)
     // One line: the adapter's message, what the service itself said, and for a refusal the permission to add.
     const explain = (permission?: string) => (error: unknown) => {
@@ -183,9 +148,8 @@ export default class Top extends BaseCommand<typeof Top> {
       throw new Error(redact(`${message}${said}${allow}`))
     }
     return {
-      metrics: (specs, range) =>
-        getMetricSeries(clients, specs, range, options).catch(explain('cloudwatch:GetMetricData')),
-      alarms: (names) => describeAlarms(clients, names, options).catch(explain('cloudwatch:DescribeAlarms')),
+      metrics: (specs, range) => adapters.metrics(specs, range).catch(explain('cloudwatch:GetMetricData')),
+      alarms: (names) => adapters.alarms(names).catch(explain('cloudwatch:DescribeAlarms')),
       depth: async () => {
         if (!queue) throw new Error('no DLQ')
         const d = await queue.depth().catch(explain('sqs:GetQueueAttributes'))

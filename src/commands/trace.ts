@@ -1,6 +1,5 @@
 import {Args, Flags} from '@oclif/core'
 
-import {busLogFetcher, type LocatedBusLogs, locateBusLogs} from '../adapters/aws/bus-log-group.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveStack} from '../cli/dlq-flags.js'
 import {parseTimeout} from '../cli/put-wait.js'
@@ -8,6 +7,7 @@ import {parseSince} from '../core/dlq-filter.js'
 import {UsageError} from '../core/errors.js'
 import {type EventJourney, journeyLines} from '../core/event-journey.js'
 import {exitCodeOfTrace, type TraceEnd, traceEvent} from '../services/trace.js'
+import {busLogRecords, type LocatedBusLogs, locateStackBusLogs} from '../wiring/bus-logs.js'
 
 /** What `trace --json` prints: the journey, plus where it was read and how the lookup ended. */
 export type TraceJson = EventJourney & {
@@ -92,7 +92,7 @@ export default class Trace extends BaseCommand<typeof Trace> {
     }
     const stack = logGroup ? '' : resolveStack(this.flags.stack, process.env, this.savedConfig)
     const options = {sandboxUrl: this.ctx.sandboxUrl}
-    const located = await locateBusLogs(this.ctx.aws, {logGroupName: logGroup, stack}, options)
+    const located = await locateStackBusLogs(this.ctx, {logGroupName: logGroup, stack}, options)
     this.ctx.verbose(
       `Bus logs: ${located.logGroupName} (${located.source === 'flag' ? '--log-group' : `stack ${stack}`})`,
     )
@@ -126,7 +126,7 @@ export default class Trace extends BaseCommand<typeof Trace> {
     let result
     try {
       result = await traceEvent(
-        {fetchRecords: busLogFetcher(this.ctx.aws, located.logGroupName, options)},
+        {fetchRecords: busLogRecords(this.ctx, located.logGroupName, options)},
         {
           eventId,
           sinceMs,

@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {describeEventBus} from '../adapters/aws/eventbridge.js'
-import {getCallerIdentity} from '../adapters/aws/sts.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {resolveBus} from '../core/config.js'
+import {callerIdentity, eventBus} from '../wiring/stack.js'
 
 /** What `whoami --json` prints. */
 export interface WhoamiResult {
@@ -35,16 +34,12 @@ export default class Whoami extends BaseCommand<typeof Whoami> {
   }
 
   public async run(): Promise<WhoamiResult> {
-    const {aws, sandboxUrl} = this.ctx
-    const options = {sandboxUrl}
+    const {aws} = this.ctx
     // Identity first: it fails with the clearest message when region or credentials are missing.
-    const identity = await getCallerIdentity(aws, options)
+    const identity = await callerIdentity(this.ctx)
     // The bus `put` publishes to: the same resolution as every command (flag, env, config, default).
     const busName = resolveBus(this.flags.bus, process.env, this.savedConfig)
-    const bus = await describeEventBus(aws, busName.value, {
-      ...options,
-      busFlag: busName.origin === 'flag' ? '--bus' : busName.from,
-    })
+    const bus = await eventBus(this.ctx, busName.value, busName.origin === 'flag' ? '--bus' : busName.from)
     const result: WhoamiResult = {
       account: identity.account,
       arn: identity.arn,

@@ -3,7 +3,7 @@
  * into the sandbox, publish a realistic mix of events (some fail for different reasons), read the
  * decoded dead-letter queue, fix the causes, redrive, and end with the DLQ empty. The same services
  * the other commands use do the work; this module only composes and narrates, over `DemoWorld` (the
- * sandbox and the adapters, wired by src/cli/demo.ts).
+ * sandbox and the adapters, wired by src/wiring/demo.ts).
  */
 import type {DlqQueuePort, DlqRecord} from '../core/dlq.js'
 import {DEFAULT_STACK} from '../core/config.js'

@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import type {DlqRecord} from '../../src/core/dlq.js'
 import {buildJourney} from '../../src/core/event-journey.js'
-import type {WatchActions} from '../../src/ui/dlq/actions.js'
+import type {WatchActions} from '../../src/core/dlq-watch-actions.js'
 import type {FeedSource} from '../../src/ui/dlq/hooks/use-feed.js'
 import {intentForKey} from '../../src/ui/dlq/keys.js'
 import {WatchApp} from '../../src/ui/dlq/WatchApp.js'

@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library'
 import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import type {DlqRecord} from '../../src/core/dlq.js'
-import type {RedriveCounts, WatchActions} from '../../src/ui/dlq/actions.js'
+import type {RedriveCounts, WatchActions} from '../../src/core/dlq-watch-actions.js'
 import type {FeedSource, FeedUpdate} from '../../src/ui/dlq/hooks/use-feed.js'
 import type {WatchState} from '../../src/ui/dlq/state.js'
 import {WatchApp} from '../../src/ui/dlq/WatchApp.js'

@@ -1,6 +1,6 @@
-import {configFilePath} from '../../adapters/config-file.js'
 import {LocalCommand} from '../../cli/base-command.js'
 import {CONFIG_KEYS, DEFAULT_STACK, resolveSetting} from '../../core/config.js'
+import {savedConfigPath} from '../../wiring/config.js'
 
 interface SettingRow {
   key: string
@@ -41,7 +41,7 @@ export default class ConfigList extends LocalCommand<typeof ConfigList> {
         description: key.description,
       }
     })
-    const file = configFilePath(this.config.configDir)
+    const file = savedConfigPath(this.config.configDir)
     if (!this.jsonEnabled()) {
       for (const s of settings) {
         this.log(

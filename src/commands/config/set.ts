@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
 
-import {configFilePath, saveConfig} from '../../adapters/config-file.js'
 import {LocalCommand} from '../../cli/base-command.js'
 import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
 import {UsageError} from '../../core/errors.js'
+import {savedConfigPath, saveSavedConfig} from '../../wiring/config.js'
 
 export default class ConfigSet extends LocalCommand<typeof ConfigSet> {
   static override summary = 'Save a default (cache, bus, source, stack, region)'
@@ -26,8 +26,8 @@ export default class ConfigSet extends LocalCommand<typeof ConfigSet> {
         ],
       })
     }
-    const file = configFilePath(this.config.configDir)
-    await saveConfig(file, {...this.savedConfig, [key.name]: this.args.value})
+    const file = savedConfigPath(this.config.configDir)
+    await saveSavedConfig(this.config.configDir, {...this.savedConfig, [key.name]: this.args.value})
     if (!this.jsonEnabled()) this.logToStderr(`Saved ${key.name}=${this.args.value} in ${file}`)
     return {key: key.name, value: this.args.value, file}
   }

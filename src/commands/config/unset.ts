@@ -1,6 +1,6 @@
-import {configFilePath, saveConfig} from '../../adapters/config-file.js'
 import {LocalCommand} from '../../cli/base-command.js'
 import {configKeyArg, requireConfigKey} from '../../cli/config-args.js'
+import {saveSavedConfig} from '../../wiring/config.js'
 
 export default class ConfigUnset extends LocalCommand<typeof ConfigUnset> {
   static override summary = 'Forget a saved default'
@@ -11,7 +11,7 @@ export default class ConfigUnset extends LocalCommand<typeof ConfigUnset> {
     const key = requireConfigKey(this.args.key)
     const removed = this.savedConfig[key.name] !== undefined
     const rest = Object.fromEntries(Object.entries(this.savedConfig).filter(([k]) => k !== key.name))
-    if (removed) await saveConfig(configFilePath(this.config.configDir), rest)
+    if (removed) await saveSavedConfig(this.config.configDir, rest)
     if (!this.jsonEnabled()) this.logToStderr(removed ? `Removed ${key.name}.` : `${key.name} wasn't set.`)
     return {key: key.name, removed}
   }

@@ -1,12 +1,10 @@
 import {closeSync, constants, createReadStream, openSync, rmdirSync, unlinkSync, writeSync} from 'node:fs'
 import {mkdtemp} from 'node:fs/promises'
-import {availableParallelism, homedir, tmpdir} from 'node:os'
+import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {Flags} from '@oclif/core'
 
-import {createEventsPort} from '../../adapters/aws/eventbridge.js'
-import {createThreadedEventsPort, type ClosableEventsPort} from '../../adapters/aws/events-threads.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {progressLine} from '../../cli/progress.js'
 import {putFlags, resolvePutDefaults} from '../../cli/put-support.js'
@@ -32,11 +30,11 @@ import {
   progressPath,
   readProgress,
   settledProgress,
-} from '../../adapters/put-progress-file.js'
+  closeEventsPort,
+  eventsPort,
+  publishPort,
+} from '../../wiring/put-file.js'
 import {stateDirFrom} from '../../core/journal.js'
-
-/** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
-const THREADED_BATCH = 2000
 
 /**
  * The most stdin `put --file -` takes. Stdin is read once, validated as it streams and spooled to an
@@ -205,7 +203,7 @@ export default class Put extends BaseCommand<typeof Put> {
       )
     }
     // PutEvents accepts unknown buses silently: check the ones the file addresses before sending.
-    const direct = createEventsPort(this.ctx.aws, this.ctx)
+    const direct = eventsPort(this.ctx)
     for (const bus of report.buses) await direct.describeEventBus(bus)
 
     const writer = identity && stateFile ? this.progressWriter(stateFile) : undefined
@@ -225,9 +223,7 @@ export default class Put extends BaseCommand<typeof Put> {
     record(0, {failures: []}, false)
 
     // Large batches spread the SDK's per-call work over worker threads (one per core, at most 4).
-    const threads = Math.min(4, availableParallelism())
-    const port =
-      toSend >= THREADED_BATCH && threads > 1 ? createThreadedEventsPort(this.ctx.aws, threads, this.ctx) : direct
+    const port = publishPort(this.ctx, direct, toSend)
     const progress =
       this.ctx.output.interactive && process.stderr.isTTY ? progressLine(process.stderr, toSend) : undefined
     let summary: PublishSummary
@@ -250,7 +246,7 @@ export default class Put extends BaseCommand<typeof Put> {
       throw error
     } finally {
       progress?.done()
-      if ('close' in port) await (port as ClosableEventsPort).close()
+      await closeEventsPort(port)
       writer?.close()
     }
     const by = stoppedBy()

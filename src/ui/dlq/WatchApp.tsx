@@ -2,7 +2,7 @@ import {useApp, useInput, useStdin, useStdout} from 'ink'
 import {useCallback, useEffect, useReducer, useRef, type ReactElement} from 'react'
 
 import type {Theme} from '../theme.js'
-import type {WatchActions} from './actions.js'
+import type {WatchActions} from '../../core/dlq-watch-actions.js'
 import {useEffectRunner} from './hooks/use-effect-runner.js'
 import {useFeed, type FeedSource} from './hooks/use-feed.js'
 import {intentForKey, splitKeys} from './keys.js'

@@ -4,7 +4,7 @@
  */
 import type {DlqWatchFeed} from '../../services/dlq-watch.js'
 import {enterAlternateScreen} from '../alternate-screen.js'
-import type {WatchActions} from './actions.js'
+import type {WatchActions} from '../../core/dlq-watch-actions.js'
 import {firstFrameLines} from './first-frame.js'
 import type {FeedSource, FeedUpdate} from './hooks/use-feed.js'
 import {untilExit} from '../until-exit.js'

@@ -1,6 +1,6 @@
 import {useEffect, useRef} from 'react'
 
-import type {WatchActions} from '../actions.js'
+import type {WatchActions} from '../../../core/dlq-watch-actions.js'
 import type {Effect, WatchEvent} from '../state.js'
 
 function message(error: unknown): string {

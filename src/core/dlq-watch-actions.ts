@@ -1,5 +1,9 @@
-import type {DlqRecord} from '../../core/dlq.js'
-import type {EventJourney} from '../../core/event-journey.js'
+/**
+ * The side effects the `dlq watch` view can ask for (ui/dlq/), implemented by services/dlq-watch-run.ts
+ * over the adapters: the contract between the view and the workflow, so neither imports the other.
+ */
+import type {DlqRecord} from './dlq.js'
+import type {EventJourney} from './event-journey.js'
 
 /** Counts a redrive reports while it runs. */
 export interface RedriveCounts {

@@ -1,7 +1,7 @@
 /**
- * The oclif edge of `momento-eb demo`: start the sandbox in-process, point the adapters at it, and
- * let services/demo.ts tell the story. Always closes the sandbox, also when `signal` aborts (Ctrl-C)
- * or a step fails.
+ * The world of `momento-eb demo`: start the sandbox in-process, point the adapters at it, and let
+ * services/demo.ts tell the story (commands/demo.ts is its oclif edge). Always closes the sandbox,
+ * also when `signal` aborts (Ctrl-C) or a step fails.
  */
 import {fetchBusLogRecords} from '../adapters/aws/logs.js'
 import {createAwsClients} from '../adapters/aws/clients.js'
@@ -20,7 +20,7 @@ import {
   type DemoResult,
   type DemoWorld,
 } from '../services/demo.js'
-import {SANDBOX_CREDENTIALS} from './flags.js'
+import {SANDBOX_CREDENTIALS} from './sandbox.js'
 
 export type {DemoInteraction, DemoNarrator, DemoResult} from '../services/demo.js'
 

@@ -1,0 +1,43 @@
+/**
+ * The ports of `put --file`: PutEvents spread over worker threads for large batches, and the progress
+ * record that `--resume` reads.
+ */
+import {availableParallelism} from 'node:os'
+
+import {createThreadedEventsPort, type ClosableEventsPort} from '../adapters/aws/events-threads.js'
+import type {EventsPort} from '../core/put-entries.js'
+import type {WiringContext} from './context.js'
+
+export {eventsPort} from './put.js'
+
+// The progress record of `put --file` (a file in the state directory, adapters/put-progress-file.ts).
+export {
+  type FileIdentity,
+  fileIdentity,
+  identityMismatch,
+  ProgressWriter,
+  progressPath,
+  readProgress,
+  settledProgress,
+} from '../adapters/put-progress-file.js'
+
+/** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
+const THREADED_BATCH = 2000
+
+/**
+ * The port to publish `count` events with: `direct` itself, or for large batches one that spreads the
+ * SDK's per-call work over worker threads (one per core, at most 4). Close it with {@link closeEventsPort}.
+ */
+export function publishPort(
+  ctx: Pick<WiringContext, 'aws' | 'sandboxUrl'>,
+  direct: EventsPort,
+  count: number,
+): EventsPort {
+  const threads = Math.min(4, availableParallelism())
+  return count >= THREADED_BATCH && threads > 1 ? createThreadedEventsPort(ctx.aws, threads, ctx) : direct
+}
+
+/** Release a port from {@link publishPort} (its worker threads, if any). */
+export async function closeEventsPort(port: EventsPort): Promise<void> {
+  if ('close' in port) await (port as ClosableEventsPort).close()
+}
