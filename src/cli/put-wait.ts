@@ -1,15 +1,16 @@
-import {Flags} from '@oclif/core'
+import {type Command, Flags} from '@oclif/core'
 
 import type {ConfigValues} from '../core/config.js'
 import {ConfigError, UsageError} from '../core/errors.js'
 import {parseDuration} from '../core/dlq-filter.js'
 import type {MomentoEvent} from '../core/momento-events.js'
 import type {PutResult} from '../services/put-event.js'
-import {publishOne, type PutWait, type PutWaitResult} from '../services/put-one.js'
+import {exitCodeOfPut, publishOne, type PutWait, type PutWaitResult} from '../services/put-one.js'
 import {prepareWait, type WaitReport} from '../services/put-wait.js'
 import {openDlq} from '../wiring/dlq.js'
 import {busRulesMatchingEvent, type BusRuleMatch, eventsPort, momentoReader} from '../wiring/put.js'
 import {sandboxApiKey} from '../wiring/sandbox.js'
+import {BaseCommand} from './base-command.js'
 import type {CliContext} from './context.js'
 import {diagnosingDecoderFor} from './diagnose.js'
 import {dlqQueueFlags, resolveStack} from './dlq-flags.js'
@@ -168,5 +169,12 @@ async function noRuleMatches(
   } catch (error) {
     ctx.verbose(`Couldn't list the rules on bus ${defaults.bus} (${(error as Error).message.split('\n')[0]}).`)
     return undefined
+  }
+}
+
+/** The three single-event puts (`put cacheSet | cacheDelete | topicPublish`): their exit code comes from the result. */
+export abstract class SinglePutCommand<T extends typeof Command> extends BaseCommand<T> {
+  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
+    return exitCodeOfPut(result)
   }
 }

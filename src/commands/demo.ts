@@ -1,9 +1,7 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand} from '../cli/base-command.js'
 import {runDemo, type DemoResult} from '../wiring/demo.js'
 import {ExitCode, InterruptedError} from '../core/errors.js'
-import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
+import {failureDetailFlag} from '../cli/sandbox-flags.js'
 
 export default class Demo extends BaseCommand<typeof Demo> {
   static override summary = 'Tell the whole story on an embedded sandbox, with no AWS account'
@@ -15,13 +13,7 @@ export default class Demo extends BaseCommand<typeof Demo> {
     'Everything is cleaned up on exit and on Ctrl-C.'
   static override examples = ['<%= config.bin %> demo', '<%= config.bin %> demo --json']
   static override flags = {
-    'failure-detail': Flags.option({
-      summary:
-        'What the DLQ says about an HTTP error from Momento: opaque (no status, no body, the worst case AWS may write) or detailed.',
-      options: FAILURE_DETAILS,
-      env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
-      default: 'opaque' as FailureDetail,
-    })(),
+    'failure-detail': failureDetailFlag(),
   }
   static override exitOnInterrupt = false
 

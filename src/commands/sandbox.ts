@@ -7,7 +7,7 @@ import {DEFAULT_SANDBOX_URL} from '../cli/flags.js'
 import {MomentoEbError, UsageError} from '../core/errors.js'
 import {formatLatency, parseLatencySpec, type LatencySettings} from '../sandbox/latency.js'
 import {parseFaultSpec, parseRateLimitSpec, type FaultRule, type RateLimit} from '../sandbox/momento/faults.js'
-import {FAILURE_DETAILS, type FailureDetail} from '../sandbox/pipeline/failures.js'
+import {failureDetailFlag} from '../cli/sandbox-flags.js'
 import {canonicalHost} from '../sandbox/protocol/guard.js'
 import {startSandbox, type RunningSandbox} from '../sandbox/server.js'
 
@@ -102,13 +102,7 @@ MOMENTO_EB_SANDBOX_API_KEY.`
       aliases: ['rate-limit'],
       parse: async (input) => parseRateLimitSpec(input),
     })(),
-    'failure-detail': Flags.option({
-      summary:
-        'What the DLQ says about an HTTP error from Momento: opaque (no status, no body, the worst case AWS may write) or detailed.',
-      options: FAILURE_DETAILS,
-      env: 'MOMENTO_EB_SANDBOX_FAILURE_DETAIL',
-      default: 'opaque' as FailureDetail,
-    })(),
+    'failure-detail': failureDetailFlag(),
     latency: Flags.custom<LatencySettings>({
       summary:
         'Added latency of the AWS APIs: aws (typical figures), off, or <service>=<ms>[~<jitter>],… e.g. sqs=15~5,events=20.',

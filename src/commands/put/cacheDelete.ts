@@ -1,11 +1,10 @@
-import {BaseCommand} from '../../cli/base-command.js'
-import {putOne, putWaitFlags} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags, SinglePutCommand} from '../../cli/put-wait.js'
 import {keyFlags, putFlags, requireCache, resolvePutDefaults} from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
-import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
+import type {PutWaitResult} from '../../services/put-one.js'
 
-export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
+export default class PutCacheDelete extends SinglePutCommand<typeof PutCacheDelete> {
   static override summary = 'Publish a cacheDelete event: remove an item from a Momento cache'
   static override examples = [
     '<%= config.bin %> put cacheDelete --cache orders --key order-1',
@@ -15,10 +14,6 @@ export default class PutCacheDelete extends BaseCommand<typeof PutCacheDelete> {
     ...putFlags,
     ...keyFlags,
     ...putWaitFlags,
-  }
-
-  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
-    return exitCodeOfPut(result)
   }
 
   public async run(): Promise<PutResult | PutWaitResult> {

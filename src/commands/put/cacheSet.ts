@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../cli/base-command.js'
 import {ttlFromFlag} from '../../cli/flags.js'
 import {
   keyFlags,
@@ -11,12 +10,12 @@ import {
   cacheSetMessageLimit,
   resolvePutDefaults,
 } from '../../cli/put-support.js'
-import {putOne, putWaitFlags} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags, SinglePutCommand} from '../../cli/put-wait.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
-import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
+import type {PutWaitResult} from '../../services/put-one.js'
 
-export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
+export default class PutCacheSet extends SinglePutCommand<typeof PutCacheSet> {
   static override summary = 'Publish a cacheSet event: store a value in a Momento cache'
   static override description =
     'Validates the event first (one non-empty key of at most 4,096 bytes, a TTL from 1 to 86400 seconds, a ' +
@@ -35,10 +34,6 @@ export default class PutCacheSet extends BaseCommand<typeof PutCacheSet> {
     ttl: Flags.string({summary: 'Time to live: whole seconds (300) or a duration (90s, 5m, 1h30m), 1 s to 24 h.'}),
     ...messageFlags,
     ...putWaitFlags,
-  }
-
-  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
-    return exitCodeOfPut(result)
   }
 
   public async run(): Promise<PutResult | PutWaitResult> {

@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../cli/base-command.js'
-import {putOne, putWaitFlags} from '../../cli/put-wait.js'
+import {putOne, putWaitFlags, SinglePutCommand} from '../../cli/put-wait.js'
 import {
   messageFlags,
   putFlags,
@@ -12,9 +11,9 @@ import {
 } from '../../cli/put-support.js'
 import {validateDetail} from '../../core/momento-events.js'
 import {invalidEventError, type PutResult} from '../../services/put-event.js'
-import {exitCodeOfPut, type PutWaitResult} from '../../services/put-one.js'
+import type {PutWaitResult} from '../../services/put-one.js'
 
-export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish> {
+export default class PutTopicPublish extends SinglePutCommand<typeof PutTopicPublish> {
   static override summary = 'Publish a topicPublish event: send a message to a Momento topic'
   static override description =
     'Topic messages are limited to 4 KiB (Momento’s hard limit); longer ones are refused here.'
@@ -27,10 +26,6 @@ export default class PutTopicPublish extends BaseCommand<typeof PutTopicPublish>
     topic: Flags.string({summary: 'Momento topic name.'}),
     ...messageFlags,
     ...putWaitFlags,
-  }
-
-  protected override exitCodeFor(result: PutResult | PutWaitResult): number | undefined {
-    return exitCodeOfPut(result)
   }
 
   public async run(): Promise<PutResult | PutWaitResult> {
