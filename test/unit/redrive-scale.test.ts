@@ -158,6 +158,29 @@ describe('redrive under the in-flight quota', () => {
   })
 })
 
+describe('dlq redrive --dry-run at scale', () => {
+  it('hands every entry over as it is planned, keeps only the first 1,000 and counts all by reason, and sends nothing', async () => {
+    const queue = new LimitedQueue(2_500, 1_000)
+    const events = new FakeEvents()
+    const streamed: string[] = []
+    const summary = await redriveQueue(
+      {queue, events, journal: memoryJournal(), sleep: noSleep},
+      {rate: 0, workers: 8, maxHeld: 600, dryRun: true, waitSeconds: 0, onEntry: (e) => streamed.push(e.messageId)},
+    )
+    expect(streamed).toHaveLength(2_500)
+    expect(new Set(streamed).size).toBe(2_500)
+    expect(summary.redriven).toBe(2_500)
+    // Bounded: the summary lists the first 1,000 (those streamed first), the counts cover every entry.
+    expect(summary.entries.map((e) => e.messageId)).toEqual(streamed.slice(0, 1_000))
+    expect(summary.entryReasons.reduce((n, r) => n + r.count, 0)).toBe(2_500)
+    expect(summary.entryReasons[0]).toMatchObject({reason: summary.entries[0]?.reason})
+    expect(events.calls).toBe(0)
+    expect(queue.messages.size).toBe(2_500)
+    expect(queue.hidden()).toBe(0)
+    expect(queue.peak).toBeLessThanOrEqual(600 + 8 * 10)
+  })
+})
+
 describe('dlq export at scale', () => {
   it('streams every message once with a bounded hidden window, deletes nothing and releases everything', async () => {
     const queue = new LimitedQueue(5_000, 500)

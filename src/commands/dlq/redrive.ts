@@ -308,6 +308,8 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
       includeExpired: flags['include-expired'],
       rate,
       dryRun: flags['dry-run'],
+      // A dry run prints each entry as it is planned (stdout stays the exact entries), not all at the end.
+      onEntry: flags['dry-run'] && !this.jsonEnabled() ? ({entry}) => this.log(JSON.stringify(entry)) : undefined,
       decoder: run.decoder,
       visibilitySeconds: flags['visibility-timeout'],
       // Besides the held ones, each receive loop has at most one batch of 10 hidden while it works on it.
@@ -509,14 +511,11 @@ export default class DlqRedrive extends BaseCommand<typeof DlqRedrive> {
   private present(result: RedriveResult, stoppedBy?: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
     if (this.jsonEnabled()) return
     if (result.dryRun) {
-      for (const {entry} of result.entries) this.log(JSON.stringify(entry))
-      // Why each one is in the DLQ, and what decided it (stderr: stdout stays the exact entries).
-      const why = new Map<string, number>()
-      for (const {reason, evidence} of result.entries) {
-        const key = `${reason} [evidence: ${evidence}]`
-        why.set(key, (why.get(key) ?? 0) + 1)
+      // The entries went to stdout as they were planned (onEntry); why each one is in the DLQ, and what
+      // decided it, on stderr.
+      for (const {reason, evidence, count} of result.entryReasons) {
+        this.logToStderr(`${count} × ${reason} [evidence: ${evidence}]`)
       }
-      for (const [reason, n] of why) this.logToStderr(`${n} × ${reason}`)
     }
     for (const f of result.failures.slice(0, 50)) this.logToStderr(`${f.messageId}: ${f.errorCode}: ${f.errorMessage}`)
     const reasons = Object.entries(result.skippedByReason)
