@@ -97,7 +97,10 @@ describe('FingerprintTable', () => {
     // A u32 column stores 32 bits: 4 bytes a key instead of 8.
     const narrow = new FingerprintTable(['u32'])
     const wide = new FingerprintTable(1)
-    for (let i = 0; i < 10_000; i++) (narrow.add(`k${i}`), wide.add(`k${i}`))
+    for (let i = 0; i < 10_000; i++) {
+      narrow.add(`k${i}`)
+      wide.add(`k${i}`)
+    }
     expect(wide.bytes - narrow.bytes).toBe(Math.ceil(10_000 / 4096) * 4096 * 4)
   })
 })
