@@ -12,7 +12,8 @@
  * 2–4 times that.)
  *
  * Two different strings share a fingerprint with a probability of about n² / 2^97 (1e-17 for a million
- * keys); callers whose decision could lose data on such a collision say which way it falls.
+ * keys; n² / 2^65, 3e-8, with 64-bit fingerprints); callers say which way a collision falls, and only
+ * tables whose collisions are harmless use 64 bits.
  */
 
 /** Three 32-bit hashes of a string in one pass (FNV-1a-like mixing, then a murmur3 finaliser each). */
@@ -59,15 +60,22 @@ export class FingerprintTable {
   private capacity: number
   /** Entry number + 1 per slot; 0 = empty. */
   private index: Uint32Array
-  /** Chunks of CHUNK × 3 words: the fingerprints, in insertion order. */
+  /** Chunks of CHUNK × `words` words: the fingerprints, in insertion order. */
   private readonly keys: Uint32Array[] = []
+  /** 32-bit words of fingerprint kept per key: 3 (96 bits) or 2 (64 bits). */
+  private readonly words: 2 | 3
   /** Per column, chunks of CHUNK values. */
   private readonly values: Array<Array<Float64Array | Uint32Array>>
   private readonly types: readonly ColumnType[]
   private count = 0
 
-  /** `columns`: how many f64 value columns, or each column's type. */
-  constructor(columns: number | readonly ColumnType[] = 0, initialCapacity = 1024) {
+  /**
+   * `columns`: how many f64 value columns, or each column's type. `bits` 64 keeps 8 bytes of
+   * fingerprint a key instead of 12, for a table whose collisions are harmless (a pair of a million
+   * keys collides with a probability of about 3e-8 instead of 1e-17).
+   */
+  constructor(columns: number | readonly ColumnType[] = 0, initialCapacity = 1024, options: {bits?: 64 | 96} = {}) {
+    this.words = options.bits === 64 ? 2 : 3
     this.types = typeof columns === 'number' ? Array.from({length: Math.max(columns, 0)}, () => 'f64') : columns
     this.values = this.types.map(() => [])
     let capacity = 16
@@ -141,24 +149,24 @@ export class FingerprintTable {
 
   private matches(entry: number, w0: number, w1: number, w2: number): boolean {
     const chunk = this.keys[entry >>> CHUNK_BITS] as Uint32Array
-    const at = (entry & CHUNK_MASK) * 3
-    return chunk[at] === w0 && chunk[at + 1] === w1 && chunk[at + 2] === w2
+    const at = (entry & CHUNK_MASK) * this.words
+    return chunk[at] === w0 && chunk[at + 1] === w1 && (this.words === 2 || chunk[at + 2] === w2)
   }
 
   private append(w0: number, w1: number, w2: number): number {
     const entry = this.count++
     const c = entry >>> CHUNK_BITS
     if (c === this.keys.length) {
-      this.keys.push(new Uint32Array(CHUNK * 3))
+      this.keys.push(new Uint32Array(CHUNK * this.words))
       this.types.forEach((type, column) =>
         this.values[column]?.push(type === 'u32' ? new Uint32Array(CHUNK) : new Float64Array(CHUNK)),
       )
     }
     const chunk = this.keys[c] as Uint32Array
-    const at = (entry & CHUNK_MASK) * 3
+    const at = (entry & CHUNK_MASK) * this.words
     chunk[at] = w0
     chunk[at + 1] = w1
-    chunk[at + 2] = w2
+    if (this.words === 3) chunk[at + 2] = w2
     return entry
   }
 
@@ -169,7 +177,7 @@ export class FingerprintTable {
     const mask = this.capacity - 1
     for (let entry = 0; entry < this.count; entry++) {
       const chunk = this.keys[entry >>> CHUNK_BITS] as Uint32Array
-      const at = (entry & CHUNK_MASK) * 3
+      const at = (entry & CHUNK_MASK) * this.words
       let i = startOf(chunk[at] as number, chunk[at + 1] as number) & mask
       while (this.index[i] !== 0) i = (i + 1) & mask
       this.index[i] = entry + 1

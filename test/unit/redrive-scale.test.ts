@@ -102,6 +102,16 @@ describe('FingerprintTable', () => {
       wide.add(`k${i}`)
     }
     expect(wide.bytes - narrow.bytes).toBe(Math.ceil(10_000 / 4096) * 4096 * 4)
+    // 64-bit fingerprints: 8 bytes a key instead of 12, the same answers.
+    const short = new FingerprintTable(0, 1024, {bits: 64})
+    const long = new FingerprintTable(0)
+    for (let i = 0; i < 10_000; i++) {
+      expect(short.add(`m${i}`)).toBe(true)
+      long.add(`m${i}`)
+    }
+    expect(short.add('m42')).toBe(false)
+    expect(short.has('m10000')).toBe(false)
+    expect(long.bytes - short.bytes).toBe(Math.ceil(10_000 / 4096) * 4096 * 4)
   })
 })
 
