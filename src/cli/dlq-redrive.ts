@@ -92,6 +92,8 @@ export async function redriveFromFlags(
         region: host.ctx.target.region,
         progress: json ? undefined : (scope) => progressReporter(process.stderr, scope, {terminal: hooks.terminal}),
         showEdits: json ? undefined : (edits, removed) => showEdits(out, edits, removed),
+        // A dry run prints each entry as it is planned (stdout stays the exact entries), not all at the end.
+        onEntry: flags['dry-run'] && !json ? ({entry}) => out.log(JSON.stringify(entry)) : undefined,
       },
       callbacks,
     )

@@ -36,14 +36,11 @@ export function presentRedrive(
 ): void {
   const {stoppedBy} = options
   if (result.dryRun) {
-    for (const {entry} of result.entries) out.log(JSON.stringify(entry))
-    // Why each one is in the DLQ, and what decided it (stderr: stdout stays the exact entries).
-    const why = new Map<string, number>()
-    for (const {reason, evidence} of result.entries) {
-      const key = `${reason} [evidence: ${evidence}]`
-      why.set(key, (why.get(key) ?? 0) + 1)
+    // The entries went to stdout as they were planned (onEntry); why each one is in the DLQ, and what
+    // decided it, on stderr.
+    for (const {reason, evidence, count} of result.entryReasons) {
+      out.logToStderr(`${count} × ${reason} [evidence: ${evidence}]`)
     }
-    for (const [reason, n] of why) out.logToStderr(`${n} × ${reason}`)
   }
   for (const f of result.failures.slice(0, 50)) out.logToStderr(`${f.messageId}: ${f.errorCode}: ${f.errorMessage}`)
   const reasons = Object.entries(result.skippedByReason)

@@ -138,10 +138,11 @@ const STATUS_CODES: readonly WinnerStatus[] = ['planned', 'published', 'failed']
 
 /**
  * The newest event per cache and key sent so far in one run, and whether it was published. Keys only,
- * as 96-bit fingerprints (no values, no key text): 36 bytes a slot at 2–4 slots a key, so 1,000,000
- * distinct keys hold ~75 MB. Newest-wins must hold for the whole run (an older event published after a
- * newer one would put an old value back), so this can't be a bounded window. Two keys sharing a fingerprint
- * (~1e-17 at a million keys) would make the older of their events count as superseded.
+ * as 96-bit fingerprints (no key text): 12 bytes of fingerprint, 24 of values and an 8–16 byte share
+ * of the hash index a key, so 1,000,000 distinct keys hold ~44 MB. Newest-wins must hold for the whole
+ * run (an older event published after a newer one would put an old value back), so this can't be a
+ * bounded window. Two keys sharing a fingerprint (~1e-17 at a million keys) would make the older of
+ * their events count as superseded.
  */
 export class CollapseState {
   /** Columns: event time, SentTimestamp, tie × 4 + status (a uint32 × 4 + 2 bits is exact in a double). */
@@ -417,10 +418,14 @@ export const CONTENT_WINDOW = 50_000
 export class RunFence {
   /**
    * EventId → local time the PutEvents call that returned it started, for every event of the run (a
-   * fingerprint table: ~40 bytes an event, so 1,000,000 events cost ~40 MB, not ~150). A fingerprint
-   * collision can only make a message look like one of this run's returns: it is then left in the queue.
+   * table of 64-bit fingerprints: ~20 bytes an event, so 1,000,000 events cost ~20 MB, not ~150). A
+   * collision (about 3e-8 at a million) can only make a message look like one of this run's returns: it
+   * is then left in the queue for the next run.
+   * The time is kept as whole ms after `timeBase` in 32 bits (see callTime).
    */
-  private readonly ids = new FingerprintTable(1)
+  private readonly ids = new FingerprintTable(['u32'], 1024, {bits: 64})
+  /** 2^31 ms (24.8 days) before the start: the zero of the 32-bit call times. */
+  private readonly timeBase: number
   /**
    * Flight key → this run's publishes not matched yet (one, or several for one cache and key): only the
    * latest CONTENT_WINDOW of them (their content hash, not the event), so the fallback stays bounded on a
@@ -441,7 +446,18 @@ export class RunFence {
     /** Local epoch ms when the run started. */
     readonly startedAt: number,
     private readonly allowanceMs = CLOCK_SKEW_ALLOWANCE_MS,
-  ) {}
+  ) {
+    this.timeBase = startedAt - 2 ** 31
+  }
+
+  /**
+   * A call's start time as 32 bits: whole ms after timeBase, rounded down and capped. Both errors make
+   * the time read back earlier, never later: a smaller calledAt gives a larger skewAtMost and a later
+   * cut-off, the safe direction (a new message let through, never a pre-run message held back).
+   */
+  private callTime(calledAt: number): number {
+    return Math.min(2 ** 32 - 1, Math.max(0, Math.floor(calledAt - this.timeBase)))
+  }
 
   /** SentTimestamp (SQS clock, epoch ms) above which a message arrived after the run started. */
   get cutoff(): number {
@@ -477,7 +493,7 @@ export class RunFence {
       else this.inFlight.delete(k)
     }
     for (const p of published) {
-      this.ids.set(this.ids.slot(p.eventId), 0, calledAt)
+      this.ids.set(this.ids.slot(p.eventId), 0, this.callTime(calledAt))
       const key = ticket.keys[p.index]
       const event = ticket.events[p.index]
       if (this.idsWork || key === undefined || event === undefined) continue
@@ -521,7 +537,7 @@ export class RunFence {
     if (id !== undefined) {
       const found = this.ids.find(id)
       if (found >= 0) {
-        const calledAt = this.ids.get(found, 0)
+        const calledAt = this.timeBase + this.ids.get(found, 0)
         if (!this.idsWork) {
           this.unmatched.clear()
           this.unmatchedCount = 0

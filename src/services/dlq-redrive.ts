@@ -93,6 +93,8 @@ export interface DlqRedriveOptions {
   /** With a redrive that isn't a dry run or an edit: a progress reporter for the run's scope. */
   progress?:
     ((scope: {total: number; filtering: boolean}) => {update(p: RedriveProgress): void; done(): void}) | undefined
+  /** A dry run's entries, each as it is planned (the summary keeps only the first 1,000). */
+  onEntry?: RedriveOptions['onEntry']
   /** Show the edits (--edit, before the confirmation). */
   showEdits?: ((edits: RedriveEdit[], removed: string[]) => void) | undefined
 }
@@ -176,6 +178,7 @@ export async function redriveDlq(
     includeExpired: options.includeExpired,
     rate,
     dryRun: options.dryRun,
+    onEntry: options.onEntry,
     decoder: options.decoder,
     visibilitySeconds: options.visibilitySeconds,
     // Besides the held ones, each receive loop has at most one batch of 10 hidden while it works on it.

@@ -55,6 +55,7 @@ import {
   type SkipReason,
 } from '../core/redrive-plan.js'
 import type {JournalPort, PendingDelete} from '../core/journal.js'
+import {useLeanHeap} from './lean-heap.js'
 
 /** The default pace when the API destination's rate can't be found: below Momento's 100 ops/s default. */
 export const DEFAULT_REDRIVE_RATE = 50
@@ -107,6 +108,11 @@ export interface RedriveOptions {
   rate?: number | undefined
   /** Plan and report the entries; publish and delete nothing. */
   dryRun?: boolean
+  /**
+   * With `dryRun`: each entry the run would send, as it is planned (the summary keeps only the first
+   * 1,000 in `entries`, and counts by reason and evidence for all of them).
+   */
+  onEntry?: ((entry: DryRunEntry) => void) | undefined
   /**
    * Decodes each received batch (joined with the event bus's log, and with `--dry-run --diagnose`
    * probing Momento); default: the decoder alone.
@@ -218,8 +224,13 @@ export interface RedriveSummary {
   recovered: number
   /** Earlier runs that left published-but-not-deleted messages, as read from the journal at start. */
   interruptedRuns: Array<{runId: string; time: string; pending: number}>
-  /** The entries a dry run would send (by message id), with the decoded reason and its evidence. */
-  entries: Array<{messageId: string; reason: DlqReason; evidence: DlqEvidence; entry: PutEntry}>
+  /**
+   * The first 1,000 entries a dry run would send (by message id), with the decoded reason and its
+   * evidence (`onEntry` is given every one; `redriven` counts them all).
+   */
+  entries: DryRunEntry[]
+  /** How many entries a dry run would send, by decoded reason and its evidence (in order of first sight). */
+  entryReasons: Array<{reason: DlqReason; evidence: DlqEvidence; count: number}>
   /** For redriven messages: old event id → new event id. */
   eventIds: Array<{messageId: string; oldEventId: string | undefined; newEventId: string}>
   interrupted: boolean
@@ -264,6 +275,14 @@ export interface RedriveSummary {
   publishMs: number
 }
 
+/** One entry a dry run would send. */
+export interface DryRunEntry {
+  messageId: string
+  reason: DlqReason
+  evidence: DlqEvidence
+  entry: PutEntry
+}
+
 /** Thrown when a whole call failed (network, auth): carries what was done before. */
 export class RedriveAbortedError extends Error {
   constructor(
@@ -289,6 +308,7 @@ const RECENT_WINNERS = 10_000
  * throws RedriveAbortedError when a whole call fails.
  */
 export async function redriveQueue(deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveSummary> {
+  useLeanHeap()
   const run = new RedriveRun(deps, options)
   return run.drain()
 }
@@ -326,11 +346,12 @@ class RedriveRun {
   /** Receives in a row that brought nothing from before the run. */
   private idle = 0
   /**
-   * Every message id received this run (a message that comes back is not processed twice), as
-   * fingerprints: ~40 bytes a message, so ~40 MB for 1,000,000 (a Set of the ids would be ~100 MB).
-   * A collision makes a new message look seen: it is left in the queue, never lost.
+   * Every message id received this run (a message that comes back is not processed twice), as 64-bit
+   * fingerprints: 8 bytes a message plus an 8–16 byte share of the index, so ~16 MB for 1,000,000 (a
+   * Set of the ids would be ~100 MB). A collision (about 3e-8 at a million) makes a new message look
+   * seen: it is left in the queue for the next run, never lost.
    */
-  private readonly seen = new FingerprintTable(0, 4096)
+  private readonly seen = new FingerprintTable(0, 4096, {bits: 64})
   /**
    * Messages left in the queue this run that it keeps hidden, with their latest handle: at most
    * maxHeld (the oldest are released beyond it), the rest released at the end.
@@ -357,6 +378,8 @@ class RedriveRun {
   private readonly inFlightWinner = new Map<string, string>()
   /** Cache and key → the new event id of its published winner, for the latest RECENT_WINNERS. */
   private readonly recentWinners = new Map<string, string>()
+  /** A dry run's entries counted by reason and evidence (few keys). */
+  private readonly entryReasons = new Map<string, {reason: DlqReason; evidence: DlqEvidence; count: number}>()
   private stopping = false
   private fatal: unknown
   private selectedCount = 0
@@ -414,6 +437,7 @@ class RedriveRun {
       recovered: 0,
       interruptedRuns: [...runs.values()],
       entries: [],
+      entryReasons: [],
       eventIds: [],
       interrupted: false,
       stoppedBecause: undefined,
@@ -742,7 +766,14 @@ class RedriveRun {
       for (const s of plan.send) {
         this.held.set(s.record.messageId, s.record.receiptHandle)
         const {messageId, reason, evidence} = s.record
-        this.summary.entries.push({messageId, reason, evidence, entry: s.entry})
+        const entry: DryRunEntry = {messageId, reason, evidence, entry: s.entry}
+        // Streamed to the caller; only the first MAX_LISTED kept, so a dry run of millions is bounded.
+        this.options.onEntry?.(entry)
+        if (this.summary.entries.length < MAX_LISTED) this.summary.entries.push(entry)
+        const key = `${reason}\n${evidence}`
+        const counted = this.entryReasons.get(key)
+        if (counted) counted.count++
+        else this.entryReasons.set(key, {reason, evidence, count: 1})
         this.summary.redriven++
       }
       return this.report()
@@ -1128,6 +1159,7 @@ class RedriveRun {
       const depth = await this.deps.queue.depth().catch(() => undefined)
       if (depth) this.summary.leftInQueue = depth.visible + depth.inFlight + depth.delayed
     }
+    this.summary.entryReasons = [...this.entryReasons.values()]
     this.summary.rateSource = this.rateSource
     this.summary.destinationRate = this.destinationRate
     this.summary.interrupted = this.options.signal?.aborted === true
