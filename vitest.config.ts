@@ -41,7 +41,8 @@ const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/ui/**/*.test.tsx', 'test
 
 export default defineConfig({
   test: {
-    // Ink writes a lone newline on unmount when CI is set, which clobbers the last frame (style guide, Part 2 fact 6).
+    // Ink writes a lone newline on unmount when CI is set, which clobbers the last frame
+    // (docs/reference/aws-facts.md#ink-ci-newline).
     env: {CI: 'false', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
     testTimeout: 30_000,
     hookTimeout: 30_000,

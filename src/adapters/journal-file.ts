@@ -1,9 +1,10 @@
 /**
  * The redrive journal's file (its port is src/core/journal.ts): an append-only NDJSON file in the
- * user's state directory that makes redrive safe to kill at any instant (prior-art §3.6, §5.2). For every message it records `published` (the
- * new event id came back) before the SQS delete is sent, and `deleted` after. A later run reads it:
- * a message that was published but never deleted is deleted when it shows up again, and not published
- * a second time. Only ids are kept: no event bodies, no keys, nothing secret.
+ * user's state directory that makes redrive safe to kill at any instant
+ * (docs/reference/aws-facts.md#redrive-crash-safety, #redrive-semantics-safe). For every message it records
+ * `published` (the new event id came back) before the SQS delete is sent, and `deleted` after. A later run
+ * reads it: a message that was published but never deleted is deleted when it shows up again, and not
+ * published a second time. Only ids are kept: no event bodies, no keys, nothing secret.
  */
 import {
   closeSync,

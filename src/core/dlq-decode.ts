@@ -1,8 +1,8 @@
 /**
  * Decode one dead-letter queue message into a {@link DlqRecord}: the original event, where it failed
  * (rule, bus, target), what Momento or EventBridge said, and a reason from the closed set with an
- * explanation and a fix (aws-semantics C.1–C.3, prior-art §4). Pure and tolerant: whatever SQS hands
- * over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
+ * explanation and a fix (docs/reference/aws-facts.md#dlq-messages, #quotas). Pure and tolerant: whatever SQS
+ * hands over (unknown codes, missing attributes, non-JSON bodies, the newer event-bus failure document) is
  * decoded into a record, never thrown.
  */
 import {type BusLogRecord, dedupeBusLogRecords} from './bus-log.js'
@@ -111,7 +111,10 @@ export interface RuleArnParts {
   name: string
 }
 
-/** Parse a rule ARN; `rule/<name>` lives on the default bus, `rule/<bus>/<name>` on `<bus>` (pitfall 2). */
+/**
+ * Parse a rule ARN; `rule/<name>` lives on the default bus, `rule/<bus>/<name>` on `<bus>`
+ * (docs/reference/aws-facts.md#rule-arn-format).
+ */
 export function parseRuleArn(arn: string | undefined): RuleArnParts | undefined {
   if (!arn) return undefined
   const match = /^arn:[^:]*:events:([^:]*):([^:]*):rule\/(.+)$/.exec(arn.trim())
@@ -208,7 +211,10 @@ export function toDlqEvent(value: unknown): DlqEvent | undefined {
   }
 }
 
-/** The newer event-bus failure document (prior-art §4): one document, possibly several events. */
+/**
+ * The newer event-bus failure document (docs/reference/aws-facts.md#quotas): one document, possibly several
+ * events.
+ */
 interface V2Document {
   events: DlqEvent[]
   errorCode: string | undefined
@@ -387,9 +393,10 @@ export function decodeDlqMessages(raws: readonly RawDlqMessage[], options: Decod
 }
 
 /**
- * What the retry attributes say (aws-semantics B.2, C.2): an exhausted condition or any retry means
- * EventBridge retried (401/407/409/429/5xx, timeout, connection failure); RETRY_ATTEMPTS=0 without
- * an exhausted condition means it did not (other 4xx, or an EventBridge-side refusal).
+ * What the retry attributes say (docs/reference/aws-facts.md#eb-api-destination, #dlq-attributes): an
+ * exhausted condition or any retry means EventBridge retried (401/407/409/429/5xx, timeout, connection
+ * failure); RETRY_ATTEMPTS=0 without an exhausted condition means it did not (other 4xx, or an
+ * EventBridge-side refusal).
  */
 export function retryPatternOf(r: Pick<DlqRecord, 'retryAttempts' | 'exhaustedRetryCondition'>): RetryPattern {
   if (r.exhaustedRetryCondition !== undefined) return 'retried'
@@ -398,18 +405,19 @@ export function retryPatternOf(r: Pick<DlqRecord, 'retryAttempts' | 'exhaustedRe
 }
 
 /**
- * Real AWS wordings (public captures of API destination DLQ messages, aws-semantics C.2): a timeout
- * is `UNKNOWN` with "Timeout calling endpoint for API Destination: socket closed.", an unreachable
- * endpoint `SDK_CLIENT_ERROR` with "API destination endpoint cannot be reached.".
+ * Real AWS wordings (public captures of API destination DLQ messages,
+ * docs/reference/aws-facts.md#dlq-attributes): a timeout is `UNKNOWN` with "Timeout calling endpoint for API
+ * Destination: socket closed.", an unreachable endpoint `SDK_CLIENT_ERROR` with "API destination endpoint
+ * cannot be reached.".
  */
 const TIMEOUT_TEXT = /\btimed?\s?out\b/i
 const UNREACHABLE_TEXT =
   /cannot be reached|can't be reached|unable to connect|connection refused|ECONNREFUSED|ENOTFOUND/i
 
 /**
- * ERROR_CODEs EventBridge lists for failures on its own side (aws-semantics C.2). Any other code,
- * `UNKNOWN` and `ERROR_FROM_TARGET` included, may stand for an answer of the endpoint: AWS does not
- * publish which code an API destination's HTTP error gets, so the decoder assumes the least.
+ * ERROR_CODEs EventBridge lists for failures on its own side (docs/reference/aws-facts.md#dlq-attributes).
+ * Any other code, `UNKNOWN` and `ERROR_FROM_TARGET` included, may stand for an answer of the endpoint: AWS
+ * does not publish which code an API destination's HTTP error gets, so the decoder assumes the least.
  */
 const EVENTBRIDGE_SIDE_CODES = new Set([
   'CROSS_ACCOUNT_INGESTION_FAILED',
@@ -496,7 +504,8 @@ function classify(r: DlqRecord, probe: DecodeOptions['probe']): Classified {
   const finding = probe?.(r.cache)
   switch (r.retryPattern) {
     case 'not-retried': {
-      // The event itself shows the two 400s Momento documents for a key (aws-semantics A.2).
+      // The event itself shows the two 400s Momento documents for a key
+      // (docs/reference/aws-facts.md#momento-http-api).
       if (r.event && r.key !== undefined && r.keyBase64 !== undefined)
         return {reason: 'both-keys', evidence: 'retry-pattern'}
       if (r.event && r.detailType !== 'topicPublish' && !r.key && !r.keyBase64) {

@@ -1,6 +1,6 @@
 /**
- * Dead-letter queue messages as momento-eb understands them (aws-semantics C). Shared by the
- * decoder, `dlq list | export | redrive | purge`, `dlq watch` and `put --wait`.
+ * Dead-letter queue messages as momento-eb understands them (docs/reference/aws-facts.md#dlq-messages).
+ * Shared by the decoder, `dlq list | export | redrive | purge`, `dlq watch` and `put --wait`.
  */
 
 /** Why Momento (or EventBridge) refused an event: a closed set, so every reason has a fix. */
@@ -25,8 +25,8 @@ export const DLQ_REASONS = [
 export type DlqReason = (typeof DLQ_REASONS)[number]
 
 /**
- * What decided a record's reason, strongest first (aws-semantics C.2): the event-bus log's HTTP
- * status for the event, a live probe of Momento with the operator's key, the retry pattern of the
+ * What decided a record's reason, strongest first (docs/reference/aws-facts.md#dlq-attributes): the event-bus
+ * log's HTTP status for the event, a live probe of Momento with the operator's key, the retry pattern of the
  * DLQ attributes (RETRY_ATTEMPTS and EXHAUSTED_RETRY_CONDITION), the text of ERROR_CODE and
  * ERROR_MESSAGE, or nothing at all.
  */
@@ -36,7 +36,7 @@ export type DlqEvidence = (typeof DLQ_EVIDENCE)[number]
 /**
  * What the retry attributes say about the failure, whatever the text says. EventBridge retries 401,
  * 407, 409, 429, 5xx, timeouts and connection failures, and dead-letters other 4xx at once
- * (aws-semantics B.2):
+ * (docs/reference/aws-facts.md#eb-api-destination):
  * - `not-retried`: RETRY_ATTEMPTS=0 and no EXHAUSTED_RETRY_CONDITION, so a 4xx such as 400, 403,
  *   404 or 413 (or an EventBridge-side refusal, which ERROR_CODE then names);
  * - `retried`: retries were made or exhausted, so 401/407/409/429/5xx, a timeout or a connection

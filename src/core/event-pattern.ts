@@ -1,6 +1,6 @@
 /**
- * EventBridge event-pattern matching (aws-semantics D.2). Pure: used by the sandbox's rule engine
- * and TestEventPattern, and by the CLI.
+ * EventBridge event-pattern matching (docs/reference/aws-facts.md#eb-event-patterns). Pure: used by the
+ * sandbox's rule engine and TestEventPattern, and by the CLI.
  *
  * A pattern is validated and compiled once into a tree of closures; matching an event then only
  * walks the fields the pattern names, so simple patterns match millions of events per second.
@@ -37,7 +37,7 @@ export const MAX_EVENT_PATTERN_LENGTH = 4096
 /** Most alternative sub-patterns that `$or` nesting may expand to before the pattern is "too complex". */
 export const MAX_OR_COMBINATIONS = 1000
 
-/** Numeric operands must lie in this range (aws-semantics D.2). */
+/** Numeric operands must lie in this range (docs/reference/aws-facts.md#eb-event-patterns). */
 export const NUMERIC_LIMIT = 5e9
 
 /**

@@ -1,34 +1,40 @@
 /**
- * The three Momento detail types EventBridge carries (aws-semantics A.1): one declarative schema per
- * type, and the single validator that `put`, batch input, the DLQ decoder and edit-then-redrive share.
+ * The three Momento detail types EventBridge carries (docs/reference/aws-facts.md#momento-detail-types): one
+ * declarative schema per type, and the single validator that `put`, batch input, the DLQ decoder and
+ * edit-then-redrive share.
  */
 
 import {deliveredBodyBytes} from './stack-template.js'
 
-/** Momento's maximum TTL for on-demand caches (aws-semantics A.4). */
+/** Momento's maximum TTL for on-demand caches (docs/reference/aws-facts.md#momento-limits). */
 export const MAX_TTL_SECONDS = 86_400
 /**
- * Momento's hard limit on a topic message, in bytes of the body Momento receives (aws-semantics
- * A.4). The limits page says "4 KB"; its earlier version said "4KiB per published message", so 4096.
+ * Momento's hard limit on a topic message, in bytes of the body Momento receives
+ * (docs/reference/aws-facts.md#momento-limits). The limits page says "4 KB"; its earlier version said "4KiB
+ * per published message", so 4096.
  */
 export const MAX_TOPIC_MESSAGE_BYTES = 4096
 /**
- * Momento's item size limit: key plus value, as Momento receives them (aws-semantics A.4). The page
- * says "5 MB"; we take the smaller reading (5,000,000, not 5 MiB) as the worst case. Through
- * EventBridge an entry is at most 256 KiB (1 MB reported) anyway, so this bites only with a
- * --max-entry-bytes no bus accepts; it is checked so the two limits never disagree silently.
+ * Momento's item size limit: key plus value, as Momento receives them
+ * (docs/reference/aws-facts.md#momento-limits). The page says "5 MB"; we take the smaller reading (5,000,000,
+ * not 5 MiB) as the worst case. Through EventBridge an entry is at most 256 KiB (1 MB reported) anyway, so
+ * this bites only with a --max-entry-bytes no bus accepts; it is checked so the two limits never disagree
+ * silently.
  */
 export const MAX_ITEM_BYTES = 5_000_000
 /**
  * The longest cache key put accepts, in bytes (of the text's UTF-8, or of the key_base64 bytes).
- * Momento publishes no separate key limit (its limits page lists the item size only; aws-semantics
- * A.4 "UNCONFIRMED"), so this is our own documented cap, chosen as the worst case: a key travels in
- * the query string of the API destination's URL (percent-encoded, up to 3 bytes per byte), and
- * request lines much above 8–16 KiB are refused by common HTTP front ends. 4 KiB keeps the URL
+ * Momento publishes no separate key limit (its limits page lists the item size only;
+ * docs/reference/aws-facts.md#momento-limits "UNCONFIRMED"), so this is our own documented cap, chosen as the
+ * worst case: a key travels in the query string of the API destination's URL (percent-encoded, up to 3 bytes
+ * per byte), and request lines much above 8–16 KiB are refused by common HTTP front ends. 4 KiB keeps the URL
  * under 16 KiB in the worst case. The sandbox's Momento refuses longer keys with a 400.
  */
 export const MAX_KEY_BYTES = 4096
-/** PutEvents' documented entry limit; configurable because a 1 MB limit is reported (UNCONFIRMED, A.4/D.1). */
+/**
+ * PutEvents' documented entry limit; configurable because a 1 MB limit is reported (UNCONFIRMED,
+ * docs/reference/aws-facts.md#momento-limits, #eb-put-events).
+ */
 export const DEFAULT_MAX_ENTRY_BYTES = 262_144
 
 export const DETAIL_TYPES = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
@@ -41,7 +47,10 @@ export interface CacheSetDetail {
   message: string
   /** Seconds; the field Momento's docs name. */
   ttl: number
-  /** The same value under the name the generator behind Momento's template maps (pitfall 3). */
+  /**
+   * The same value under the name the generator behind Momento's template maps
+   * (docs/reference/aws-facts.md#ttl-field-name).
+   */
   ttl_seconds: number
 }
 
@@ -96,8 +105,9 @@ export function isDetailType(value: unknown): value is DetailType {
 }
 
 // Momento documents no character rules for cache and topic names; its CloudFormation resource type
-// uses this pattern, so treat it as the plausible set (aws-semantics A.4, UNCONFIRMED for the service).
-// The names also land in a URL path, where '/', '?', '#' or spaces would route the call elsewhere.
+// uses this pattern, so treat it as the plausible set (docs/reference/aws-facts.md#momento-limits,
+// UNCONFIRMED for the service). The names also land in a URL path, where '/', '?', '#' or spaces would route
+// the call elsewhere.
 const NAME_PATTERN = /^[A-Za-z0-9._-]{1,255}$/
 
 function checkName(field: string, value: unknown, what: string, issues: ValidationIssue[]): string | undefined {
@@ -131,7 +141,10 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
 }
 
-/** Unpadded base64url, the form Momento's docs show for `key_base64` (aws-semantics A.2). */
+/**
+ * Unpadded base64url, the form Momento's docs show for `key_base64`
+ * (docs/reference/aws-facts.md#momento-http-api).
+ */
 export function toBase64Url(bytes: Buffer): string {
   return bytes.toString('base64url')
 }
@@ -343,7 +356,10 @@ export function validateDetail(detailType: unknown, detail: unknown): Validation
   return {ok: true, event: {detailType, detail: {cacheName, ...key, message, ttl, ttl_seconds: ttl}}}
 }
 
-/** What a PutEvents entry for an event counts against the size limit (aws-semantics D.1). */
+/**
+ * What a PutEvents entry for an event counts against the size limit
+ * (docs/reference/aws-facts.md#eb-put-events).
+ */
 export function entrySize(entry: {Source: string; DetailType: string; Detail: string; Resources?: readonly string[]}) {
   let size = Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail)
   for (const resource of entry.Resources ?? []) size += Buffer.byteLength(resource)

@@ -1,6 +1,6 @@
 /**
- * Read what a Momento API key says about where it works (aws-semantics A.5), without checking its
- * signature and without ever returning the key itself: the result is safe to print.
+ * Read what a Momento API key says about where it works (docs/reference/aws-facts.md#momento-api-keys),
+ * without checking its signature and without ever returning the key itself: the result is safe to print.
  *
  * - v1 keys are standard base64 of `{"api_key": "<jwt>", "endpoint": "<cell-host>"}`.
  * - Legacy auth tokens are JWTs whose claims carry `c` (the cache host, `cache.<cell-host>`).

@@ -162,7 +162,8 @@ export function checkSource(value: unknown, field = 'Source'): ValidationIssue |
   if (!isWellFormed(value)) {
     return {field, message: `${field} has an unpaired surrogate (invalid Unicode).`, hint: 'Fix the \\uD8xx escapes.'}
   }
-  // Customer events may not use an `aws.` source (aws-semantics D.1): PutEvents fails the entry.
+  // Customer events may not use an `aws.` source (docs/reference/aws-facts.md#eb-put-events): PutEvents fails
+  // the entry.
   if (value.startsWith('aws.')) {
     return {
       field,
@@ -282,7 +283,7 @@ export function parseEventLine(line: string, defaults: EntryDefaults): LineResul
   return sizeIssue ? {ok: false, issues: [sizeIssue]} : {ok: true, entry}
 }
 
-/** PutEvents per-entry error codes worth retrying (aws-semantics D.1). */
+/** PutEvents per-entry error codes worth retrying (docs/reference/aws-facts.md#eb-put-events). */
 export const RETRYABLE_ENTRY_ERRORS: ReadonlySet<string> = new Set(['ThrottlingException', 'InternalFailure'])
 
 /** Most entries one PutEvents call takes. */

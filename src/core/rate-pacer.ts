@@ -1,9 +1,9 @@
 /**
- * Pacing for redrive (prior-art §0.4, §4: pacing, not parallelism, is the design problem). A token
- * bucket kept as one "next free slot" time (GCRA), so a caller reserves n messages and learns how long
- * to wait before sending them; concurrent callers get consecutive slots. On throttling the rate halves
- * (at most once per cooldown, so one burst of rejections counts once) and then climbs back linearly
- * (AIMD), the way TCP shares a link it can't see. Pure: the clock is injected.
+ * Pacing for redrive (docs/reference/aws-facts.md#redrive-pacing, #quotas: pacing, not parallelism, is the
+ * design problem). A token bucket kept as one "next free slot" time (GCRA), so a caller reserves n messages
+ * and learns how long to wait before sending them; concurrent callers get consecutive slots. On throttling
+ * the rate halves (at most once per cooldown, so one burst of rejections counts once) and then climbs back
+ * linearly (AIMD), the way TCP shares a link it can't see. Pure: the clock is injected.
  */
 
 export interface PacerOptions {

@@ -1,5 +1,5 @@
 /**
- * Turning a dead-lettered event back into a PutEvents entry (aws-semantics E, "Redrive = re-publish"),
+ * Turning a dead-lettered event back into a PutEvents entry (docs/reference/aws-facts.md#redrive-republish),
  * and the edit-then-redrive file format: what the operator sees in $EDITOR, how it is read back and
  * validated with the same schemas `put` uses, and the per-field difference shown before sending.
  */
@@ -9,7 +9,8 @@ import type {PutEntry} from './put-entries.js'
 
 /**
  * The bus a rule lives on, from its ARN: `…:rule/<name>` is on `default`, `…:rule/<bus>/<name>` on
- * `<bus>` (aws-semantics C.2, pitfall 2). Undefined when the text is not a rule ARN.
+ * `<bus>` (docs/reference/aws-facts.md#dlq-attributes, #rule-arn-format). Undefined when the text is not a
+ * rule ARN.
  */
 export function busFromRuleArn(ruleArn: string | undefined): string | undefined {
   if (!ruleArn) return undefined

@@ -1,5 +1,5 @@
 /**
- * What a redrive sends and what it leaves alone (prior-art §5.2, "semantics-safe redrive"). Pure: a
+ * What a redrive sends and what it leaves alone (docs/reference/aws-facts.md#redrive-semantics-safe). Pure: a
  * window of decoded DLQ records in, the PutEvents entries to send and the skipped records (with
  * reasons) out.
  *
@@ -10,7 +10,8 @@
  *   once that one is published, so no later run can send them.
  * - Expiry: a cacheSet whose event time + TTL has passed would store a value that should already be
  *   gone; it is skipped.
- * - Bodies that are not event envelopes can't be published again (aws-semantics C.1, pitfall 16).
+ * - Bodies that are not event envelopes can't be published again (docs/reference/aws-facts.md#dlq-body,
+ *   #dlq-body-not-envelope).
  */
 import {createHash} from 'node:crypto'
 
@@ -394,9 +395,9 @@ export const CONTENT_WINDOW = 50_000
  *
  * Three signals, in order:
  * 1. Event id. PutEvents returns an EventId per entry; the event EventBridge dead-letters is the event
- *    itself (aws-semantics C.1), so its envelope `id` is that EventId. Exact, no clock involved.
- *    While a PutEvents is in flight its ids are not known yet, and its events can already be back in
- *    the DLQ (a 404 is not retried): a message for the same cache and key (or topic) as an in-flight
+ *    itself (docs/reference/aws-facts.md#dlq-body), so its envelope `id` is that EventId. Exact, no clock
+ *    involved. While a PutEvents is in flight its ids are not known yet, and its events can already be back
+ *    in the DLQ (a 404 is not retried): a message for the same cache and key (or topic) as an in-flight
  *    entry is `undecided` until the call answers, never published on a guess. (Only a short wait, so
  *    the key is coarse and cheap.)
  * 2. Content (belt and braces, in case an envelope id ever differs from the EventId): detail type,

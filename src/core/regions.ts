@@ -1,6 +1,6 @@
 /**
- * Momento's public cells per AWS region (aws-semantics A.3). The HTTP API of a cell lives at
- * `https://api.cache.<cell-host>`, where the cell host is `<cell>.prod.a.momentohq.com`.
+ * Momento's public cells per AWS region (docs/reference/aws-facts.md#momento-regions). The HTTP API of a cell
+ * lives at `https://api.cache.<cell-host>`, where the cell host is `<cell>.prod.a.momentohq.com`.
  */
 
 /** One Momento region: the AWS region, its cell and the HTTP API base URL. */

@@ -1,6 +1,6 @@
 /**
- * Stack lifecycle decisions (aws-semantics F) and the ports the deploy, status and destroy services
- * use. Pure: the adapters fill the ports with CloudFormation, EventBridge and SQS calls.
+ * Stack lifecycle decisions (docs/reference/aws-facts.md#cfn-deploy) and the ports the deploy, status and
+ * destroy services use. Pure: the adapters fill the ports with CloudFormation, EventBridge and SQS calls.
  */
 
 /** A stack as DescribeStacks reports it (only what the CLI uses). */
@@ -72,10 +72,16 @@ export type Sleep = (ms: number) => Promise<void>
 /** What deploy does, decided from the stack's current status. */
 export type DeployDecision =
   | {readonly kind: 'create'}
-  /** REVIEW_IN_PROGRESS: a CREATE change set was never executed; create again (pitfall 26). */
+  /**
+   * REVIEW_IN_PROGRESS: a CREATE change set was never executed; create again
+   * (docs/reference/aws-facts.md#review-in-progress).
+   */
   | {readonly kind: 'create-over-review'}
   | {readonly kind: 'update'}
-  /** ROLLBACK_COMPLETE: a failed create; only delete-then-create helps (pitfall 25). */
+  /**
+   * ROLLBACK_COMPLETE: a failed create; only delete-then-create helps
+   * (docs/reference/aws-facts.md#rollback-complete).
+   */
   | {readonly kind: 'recreate'}
   /** Another operation is running: wait for it, then decide again. */
   | {readonly kind: 'wait'; readonly status: string}
@@ -122,12 +128,18 @@ export function deployOutcome(status: string): 'running' | 'succeeded' | 'failed
   return 'running'
 }
 
-/** Statuses a healthy, usable stack can be in. UPDATE_ROLLBACK_COMPLETE is one (pitfall 25). */
+/**
+ * Statuses a healthy, usable stack can be in. UPDATE_ROLLBACK_COMPLETE is one
+ * (docs/reference/aws-facts.md#rollback-complete).
+ */
 export function isStackHealthy(status: string): boolean {
   return status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'UPDATE_ROLLBACK_COMPLETE'
 }
 
-/** CloudFormation's way of saying an update changes nothing: a FAILED change set (pitfall 24). */
+/**
+ * CloudFormation's way of saying an update changes nothing: a FAILED change set
+ * (docs/reference/aws-facts.md#no-op-change-set).
+ */
 export function isNoChangeReason(reason: string | undefined): boolean {
   if (!reason) return false
   return (
@@ -196,8 +208,9 @@ export function summarizePlan(plan: readonly PlanRow[]): string {
 
 /**
  * Parameters for CreateChangeSet: explicit values win; on an update, parameters the running stack
- * already has keep their previous value; on a create, `UsePreviousValue` is invalid (pitfall 26), so
- * anything without a value falls back to the template default by being left out.
+ * already has keep their previous value; on a create, `UsePreviousValue` is invalid
+ * (docs/reference/aws-facts.md#review-in-progress), so anything without a value falls back to the template
+ * default by being left out.
  */
 export function buildParameters(
   explicit: Readonly<Record<string, string | undefined>>,

@@ -1,13 +1,14 @@
 /**
- * The CloudFormation template `momento-eb deploy` uses, as plain data (aws-semantics B, F).
+ * The CloudFormation template `momento-eb deploy` uses, as plain data
+ * (docs/reference/aws-facts.md#integration-stack, #cfn-deploy).
  *
  * One API-key connection carries the Momento key (raw, in the Authorization header), three API
  * destinations call the Momento HTTP API, three rules on the bus route `cacheSet`, `cacheDelete` and
  * `topicPublish` to them with a bounded retry policy, and failures land in an SQS dead-letter queue
  * whose policy lets exactly those three rules write to it (Momento's launch-button stack has no such
- * policy, so its failures are lost: pitfall 1). The key is a NoEcho parameter and never an output.
- * Imports only its own parts and names: `put` reads the targets' body templates from here (deliveredBody); stack-template-text.ts
- * renders the template as YAML or JSON.
+ * policy, so its failures are lost: docs/reference/aws-facts.md#no-dlq-policy). The key is a NoEcho parameter
+ * and never an output. Imports only its own parts and names: `put` reads the targets' body templates from
+ * here (deliveredBody); stack-template-text.ts renders the template as YAML or JSON.
  */
 
 import {alarmsPart} from './stack-template-alarms.js'
@@ -19,15 +20,16 @@ export {DETAIL_TYPES, LOGICAL, OUTPUT, PARAM, type DetailType} from './stack-tem
 
 /**
  * Retry defaults. EventBridge retries 429, 5xx and timeouts with exponential backoff; its own
- * defaults (185 attempts / 24 h) hide failures for a day (pitfall 13). 12 attempts within an hour
- * ride out a burst over Momento's 100 ops/s limit or a short outage, yet a poison event reaches the
- * DLQ (where `momento-eb` can show it) within the hour. 4xx other than 429 are never retried anyway.
+ * defaults (185 attempts / 24 h) hide failures for a day (docs/reference/aws-facts.md#which-failures-retry).
+ * 12 attempts within an hour ride out a burst over Momento's 100 ops/s limit or a short outage, yet a poison
+ * event reaches the DLQ (where `momento-eb` can show it) within the hour. 4xx other than 429 are never
+ * retried anyway.
  */
 export const DEFAULT_MAX_RETRY_ATTEMPTS = 12
 export const DEFAULT_MAX_EVENT_AGE_SECONDS = 3600
 /**
- * Momento's default account limit is 100 cache operations per second (prior-art §4). Calling faster
- * only turns the excess into 429s that burn retries; at 100/s bursts queue inside EventBridge.
+ * Momento's default account limit is 100 cache operations per second (docs/reference/aws-facts.md#quotas).
+ * Calling faster only turns the excess into 429s that burn retries; at 100/s bursts queue inside EventBridge.
  */
 export const DEFAULT_INVOCATION_RATE_LIMIT = 100
 
@@ -42,7 +44,7 @@ const arnOf = (logical: string) => ({'Fn::GetAtt': [logical, 'Arn']})
 // Why not a region map: the old template took the base URL from `Fn::FindInMap` on `AWS::Region`
 // inside an `Fn::If` branch, and CloudFormation resolves FindInMap eagerly, failing the whole
 // template with "Unable to get mapping for …" in a region the map lacks even when that branch is
-// not taken (aws-cloudformation-templates #271; aws-semantics corrections of 2026-12-06). Why not
+// not taken (aws-cloudformation-templates #271; docs/reference/aws-facts.md#corrections-2026-12-06). Why not
 // `Fn::FindInMap` with `DefaultValue`: that needs the `AWS::LanguageExtensions` transform, which
 // needs CAPABILITY_AUTO_EXPAND, turns every deploy into a transform run, and which our sandbox (like
 // several emulators) does not process; and the CLI has to work the URL out anyway (key cell vs stack
@@ -63,8 +65,9 @@ function destination(method: string, path: string, description: string) {
   }
 }
 
-// JSONPath values resolve against the original event (B.3); a missing field becomes an empty query
-// value, which Momento treats as absent, so `key` and `key_base64` can both be mapped.
+// JSONPath values resolve against the original event (docs/reference/aws-facts.md#eb-rule-target); a missing
+// field becomes an empty query value, which Momento treats as absent, so `key` and `key_base64` can both be
+// mapped.
 const KEYS = {key: '$.detail.key', key_base64: '$.detail.key_base64'}
 
 /** An input transformer as the template declares it. */
@@ -73,7 +76,8 @@ export interface InputTransformer {
   readonly InputTemplate: string
 }
 
-// The message goes in as a JSON string literal: Momento stores `"hello"` with the quotes (B.4).
+// The message goes in as a JSON string literal: Momento stores `"hello"` with the quotes
+// (docs/reference/aws-facts.md#eb-input-transformer).
 const MESSAGE: InputTransformer = {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'}
 
 /** The body template of each target that sends a body (cacheDelete sends none). */
@@ -85,9 +89,9 @@ export const INPUT_TRANSFORMERS: Readonly<Record<'cacheSet' | 'topicPublish', In
 /**
  * The HTTP body a target of this template sends for an event's detail: the target's InputTemplate
  * with each `<name>` replaced by the detail field its `$.detail.<field>` path names. Strings are
- * spliced in raw, escaping nothing, as EventBridge does inside a quoted placeholder (B.4); a missing
- * field produces nothing. `put` validates sizes against this, so a change to the template above
- * changes what counts against Momento's limits with it.
+ * spliced in raw, escaping nothing, as EventBridge does inside a quoted placeholder
+ * (docs/reference/aws-facts.md#eb-input-transformer); a missing field produces nothing. `put` validates sizes
+ * against this, so a change to the template above changes what counts against Momento's limits with it.
  */
 export function deliveredBody(detailType: keyof typeof INPUT_TRANSFORMERS, detail: Readonly<Record<string, unknown>>) {
   const {InputPathsMap, InputTemplate} = INPUT_TRANSFORMERS[detailType]
@@ -112,7 +116,8 @@ export function deliveredBodyBytes(
 /**
  * Headers the topicPublish target sets. Momento's publish documents `text/plain` (UTF-8) or
  * `application/octet-stream`; API destinations send `application/json; charset=utf-8` unless a
- * `Content-Type` header parameter overrides it, which AWS honours since 2024-02-29 (B.4, pitfall 6).
+ * `Content-Type` header parameter overrides it, which AWS honours since 2024-02-29
+ * (docs/reference/aws-facts.md#eb-input-transformer, #content-type).
  */
 export const TOPIC_PUBLISH_HEADERS: Readonly<Record<string, string>> = {'Content-Type': 'text/plain'}
 

@@ -473,7 +473,8 @@ function jsonErrorBody(error: ServiceError, namespace?: string): string {
 function jsonError(service: AwsService, error: ServiceError): RawResponse {
   const headers = jsonHeaders(service.jsonVersion ?? '1.1')
   if (service.queryCompatible) {
-    // SQS's JSON errors carry the legacy query code too (aws-semantics G.4); always send it.
+    // SQS's JSON errors carry the legacy query code too (docs/reference/aws-facts.md#wire-errors); always
+    // send it.
     headers['x-amzn-query-error'] = `${error.options.queryCode ?? error.code};${error.fault}`
   }
   const namespace = service.signingName === 'sqs' ? 'com.amazonaws.sqs' : undefined

@@ -1,7 +1,7 @@
 /**
  * `momento-eb deploy`: create or update the integration stack through a change set, the way
- * `aws cloudformation deploy` does (aws-semantics F), with the decisions a person has to make
- * (recreate a failed stack, accept a plan that deletes or replaces something) asked through
+ * `aws cloudformation deploy` does (docs/reference/aws-facts.md#cfn-deploy), with the decisions a person has
+ * to make (recreate a failed stack, accept a plan that deletes or replaces something) asked through
  * callbacks. Never prints: progress goes out through `onEvent` and `onNotice`.
  */
 import {CancelledError, ConflictError, RemoteError, TimeoutWaitingError, UsageError} from '../core/errors.js'
@@ -308,10 +308,10 @@ async function restoreOldBus(port: BusLogConfigPort, old: StackInfo, notice: (me
 }
 
 /**
- * AWS requires API-destination endpoints to be HTTPS (aws-semantics B.2 and the corrections of
- * 2026-12-06). Whether CreateApiDestination itself refuses http:// is UNCONFIRMED, so refuse it
- * here, before any AWS call, rather than risk a failed create (or a destination that never works).
- * Only the sandbox serves Momento over http://.
+ * AWS requires API-destination endpoints to be HTTPS
+ * (docs/reference/aws-facts.md#eb-api-destination, #corrections-2026-12-06). Whether CreateApiDestination
+ * itself refuses http:// is UNCONFIRMED, so refuse it here, before any AWS call, rather than risk a failed
+ * create (or a destination that never works). Only the sandbox serves Momento over http://.
  */
 export function requireHttpsEndpoint(url: string): void {
   let protocol: string | undefined

@@ -2,10 +2,10 @@
  * Joining DLQ messages with the event bus's log records of their events (issue 11, part 3).
  *
  * AWS's DLQ message for an API destination's HTTP error may carry neither the status nor Momento's
- * answer (aws-semantics C.2); the bus's log records of the event do (`error.http_status_code`,
- * `error.error_message`, `details.target_response_body` per attempt). This decoder wraps another
- * (the plain or the diagnosing one): for each page of messages it makes ONE lookup for all their
- * event ids, then decodes the page with the records found, so the log decides ahead of every other
+ * answer (docs/reference/aws-facts.md#dlq-attributes); the bus's log records of the event do
+ * (`error.http_status_code`, `error.error_message`, `details.target_response_body` per attempt). This decoder
+ * wraps another (the plain or the diagnosing one): for each page of messages it makes ONE lookup for all
+ * their event ids, then decodes the page with the records found, so the log decides ahead of every other
  * signal and records it decided cost no probe of Momento.
  *
  * A lookup that fails (log group gone, access denied, a timeout) never fails the command: the page is

@@ -2,9 +2,9 @@
  * Decoding DLQ messages in batches, with an optional live diagnosis of Momento (`--diagnose`).
  *
  * AWS's DLQ message for an API destination's HTTP error may carry neither the status nor Momento's
- * answer (aws-semantics C.2), so the retry pattern often narrows a failure to a class ("refused
- * without retry: 400, 403 or 404"). When the operator's Momento key is at hand, one read-only probe
- * per distinct endpoint and cache settles the class: does the cache exist, is the key accepted, does
+ * answer (docs/reference/aws-facts.md#dlq-attributes), so the retry pattern often narrows a failure to a
+ * class ("refused without retry: 400, 403 or 404"). When the operator's Momento key is at hand, one read-only
+ * probe per distinct endpoint and cache settles the class: does the cache exist, is the key accepted, does
  * the endpoint answer within 5 s, does the key belong to the endpoint's region. Probes are
  * remembered for the whole run, so a page of 1,000 messages for one cache costs one probe.
  */

@@ -98,7 +98,8 @@ export async function peekDlq(queue: DlqQueuePort, options: PeekOptions = {}): P
 
 /**
  * The scan of `dlq list`: when is a small queue read? SQS gives two kinds of evidence, neither enough
- * alone (aws-semantics E; SQS developer guide, "Amazon SQS short and long polling"):
+ * alone (docs/reference/aws-facts.md#sqs-dlq-operations; SQS developer guide, "Amazon SQS short and long
+ * polling"):
  *
  * - A short poll (WaitTimeSeconds 0) samples only some of SQS's servers, so an empty or short answer
  *   proves nothing: it may come back empty while the queue holds messages. This scan never uses one.
@@ -171,7 +172,10 @@ async function peekWithDepth(queue: DlqQueuePort, options: PeekOptions): Promise
   return {records, scanned: seen.size, truncated, releaseFailures, handles: [...seen.values()], depth}
 }
 
-/** Remember each message of a batch (its latest receipt handle: older ones may no longer work, aws-semantics E); the ones not seen before. */
+/**
+ * Remember each message of a batch (its latest receipt handle: older ones may no longer work,
+ * docs/reference/aws-facts.md#sqs-dlq-operations); the ones not seen before.
+ */
 function noteBatch(seen: Map<string, DlqHandle>, batch: readonly RawDlqMessage[]): RawDlqMessage[] {
   const fresh: RawDlqMessage[] = []
   for (const raw of batch) {

@@ -9,8 +9,8 @@ import {idKeyText, QueueTally, type TallySnapshot} from './dlq-tally.js'
  * Peeking: each round receives a few batches of 10 with a short visibility timeout (only a safety
  * net in case the process dies) and makes them visible again at once, before the next round. Nothing
  * is deleted and nothing stays hidden for more than one round trip, so the integration and other
- * tools are not disturbed (aws-semantics E). Receiving raises ApproximateReceiveCount; the DLQ has no
- * redrive policy of its own, so that is harmless.
+ * tools are not disturbed (docs/reference/aws-facts.md#sqs-dlq-operations). Receiving raises
+ * ApproximateReceiveCount; the DLQ has no redrive policy of its own, so that is harmless.
  *
  * A queue is read as a rotation: released messages go to the back, so successive rounds walk the
  * whole queue. A round that returns a message already seen in the current sweep (or nothing at all)

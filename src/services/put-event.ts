@@ -22,8 +22,8 @@ export function invalidEventError(what: string, issues: readonly ValidationIssue
 
 /**
  * Publish one validated event: check the bus exists first (PutEvents accepts unknown buses
- * silently, pitfall 9), then PutEvents. Throws NotFoundError for a missing bus, UsageError for an
- * oversized entry, RemoteError when EventBridge refuses the entry.
+ * silently, docs/reference/aws-facts.md#unknown-bus-accepted), then PutEvents. Throws NotFoundError for a
+ * missing bus, UsageError for an oversized entry, RemoteError when EventBridge refuses the entry.
  */
 export async function putEvent(
   port: EventsPort,

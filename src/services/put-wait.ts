@@ -74,7 +74,10 @@ export interface PreparedWait {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
-/** The bytes the documented `"<message>"` input template stores: the message in quotes (pitfall 5). */
+/**
+ * The bytes the documented `"<message>"` input template stores: the message in quotes
+ * (docs/reference/aws-facts.md#quoted-message).
+ */
 export function templatedValues(message: string): string[] {
   return [`"${message}"`, JSON.stringify(message), message]
 }
@@ -160,7 +163,7 @@ export async function prepareWait(
       const deadline = start + timeoutMs
       let nextDlq = start
       // SQS has no read without a receive: every peek raises the ApproximateReceiveCount of each message
-      // it sees (aws-semantics D, "Receiving increments ApproximateReceiveCount"). Say how much.
+      // it sees (docs/reference/aws-facts.md#redrive-republish). Say how much.
       const peeked = {times: 0, messages: new Set<string>()}
       const withPeekNote = (report: WaitReport): WaitReport => {
         if (peeked.messages.size === 0) return report

@@ -1,6 +1,8 @@
 /**
  * Redrive: publish dead-lettered events again and delete each message only after its entry came back
- * with an EventId (aws-semantics E, "Redrive = re-publish"; pitfalls 9, 10, 15–17).
+ * with an EventId (docs/reference/aws-facts.md#redrive-republish;
+ * docs/reference/aws-facts.md#unknown-bus-accepted, #partial-failures, #no-native-redrive,
+ * #dlq-body-not-envelope, #receive-all-attributes).
  *
  * Safety, in order of the calls for one batch of at most 10 messages:
  * 1. ReceiveMessage with a visibility timeout (60 s by default, extended while a batch is slow).

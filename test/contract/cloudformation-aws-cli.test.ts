@@ -1,7 +1,8 @@
 /**
  * `aws cloudformation deploy` (the official CLI, as found on PATH) against the sandbox: create,
  * a no-op redeploy ("No changes to deploy"), an update through UsePreviousValue, events, and
- * delete (aws-semantics F, pitfalls 23 and 24). Skipped, with a message, when there is no `aws`.
+ * delete (docs/reference/aws-facts.md#cfn-deploy, #stack-missing-message, #no-op-change-set). Skipped, with a
+ * message, when there is no `aws`.
  */
 import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'

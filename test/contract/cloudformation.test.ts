@@ -1,7 +1,8 @@
 /**
  * The sandbox's CloudFormation through the real @aws-sdk/client-cloudformation (query protocol),
  * checking what stacks create with the EventBridge, SQS and Secrets Manager clients, and that a
- * freshly deployed integration stack delivers a cacheSet to Momento (aws-semantics F, B, G).
+ * freshly deployed integration stack delivers a cacheSet to Momento (docs/reference/aws-facts.md#cfn-deploy,
+ * #integration-stack, #wire-protocols).
  */
 import {readFileSync} from 'node:fs'
 

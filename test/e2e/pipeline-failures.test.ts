@@ -1,7 +1,8 @@
 /**
  * How API destination calls fail, end to end through the real SDK clients: which answers are
- * retried, what EventBridge writes to the DLQ for each failure (aws-semantics B.2, C.2), the
- * `failureDetail` modes, and the headers that reach the endpoint (B.2, B.4).
+ * retried, what EventBridge writes to the DLQ for each failure
+ * (docs/reference/aws-facts.md#eb-api-destination, #dlq-attributes), the `failureDetail` modes, and the
+ * headers that reach the endpoint (docs/reference/aws-facts.md#eb-api-destination, #eb-input-transformer).
  */
 import {createServer, type IncomingHttpHeaders, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'

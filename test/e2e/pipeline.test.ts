@@ -1,6 +1,7 @@
 /**
  * End to end: PutEvents → rule → API destination → Momento route on one sandbox, driven by the real
- * SDK clients over HTTP, with failures dead-lettered to SQS (aws-semantics B.3, C).
+ * SDK clients over HTTP, with failures dead-lettered to SQS (docs/reference/aws-facts.md#eb-rule-target,
+ * #dlq-messages).
  */
 import {
   CreateApiDestinationCommand,
@@ -121,7 +122,7 @@ describe('delivery pipeline end to end', () => {
     goneDestinationName = uniqueName('gone')
     const goneDestination = await destination(goodConnection, '/cache/*', 'PUT', goneDestinationName)
 
-    // Targets as aws-semantics B.3 recommends.
+    // Targets as docs/reference/aws-facts.md#eb-rule-target recommends.
     const retry = {MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 86_400}
     const setTarget = (arn: string, dlq = dlqArn): Target => ({
       Id: 'cacheSet-rule',

@@ -63,7 +63,8 @@ describe('put', () => {
     })
     expect(result.eventId).toMatch(/^[0-9a-f-]{36}$/)
     const item = await until('the item', async () => (await items()).find((i) => i.key === 'o-1'))
-    // The stack's `"<message>"` template stores the value as a JSON string literal (pitfall 5).
+    // The stack's `"<message>"` template stores the value as a JSON string literal
+    // (docs/reference/aws-facts.md#quoted-message).
     expect(item.value).toBe('"hello"')
     expect(item.ttlRemainingSeconds).toBeGreaterThan(290)
     expect(item.ttlRemainingSeconds).toBeLessThanOrEqual(300)
@@ -207,7 +208,8 @@ describe('put', () => {
         /message is missing/,
       ],
       [
-        // The stack's "<message>" template makes it a 4,098-byte body: over Momento's 4 KiB (A.4, B.4).
+        // The stack's "<message>" template makes it a 4,098-byte body: over Momento's 4 KiB
+        // (docs/reference/aws-facts.md#momento-limits, #eb-input-transformer).
         'a 4,096-byte topic message',
         () => ['topicPublish', '--sandbox', '--cache', 'orders', '--topic', 't', '--message', 'x'.repeat(4096)],
         /4,096 bytes; the stack delivers it as 4,098 bytes .*2 bytes over Momento's topic message limit of 4,096 bytes[^]*at most 4,094 bytes/,

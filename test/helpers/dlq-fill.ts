@@ -1,7 +1,7 @@
 /**
- * Fill a DLQ with messages shaped as EventBridge writes them (aws-semantics C) for the stack's cacheSet
- * rule and its real target (redrive checks that the rule still targets TARGET_ARN), through SQS's
- * SendMessageBatch over HTTP, 32 batches at a time.
+ * Fill a DLQ with messages shaped as EventBridge writes them (docs/reference/aws-facts.md#dlq-messages) for
+ * the stack's cacheSet rule and its real target (redrive checks that the rule still targets TARGET_ARN),
+ * through SQS's SendMessageBatch over HTTP, 32 batches at a time.
  */
 import {EventBridgeClient, ListTargetsByRuleCommand} from '@aws-sdk/client-eventbridge'
 import {GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient} from '@aws-sdk/client-sqs'

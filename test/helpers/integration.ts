@@ -87,7 +87,8 @@ export async function deployIntegrationWithSdk(
         ...base,
         Id: 'topicPublish-rule',
         Arn: await destination('/topics/*/*', 'POST'),
-        // As the stack's template: Momento documents text/plain for publish (aws-semantics B.4).
+        // As the stack's template: Momento documents text/plain for publish
+        // (docs/reference/aws-facts.md#eb-input-transformer).
         HttpParameters: {
           PathParameterValues: ['$.detail.cacheName', '$.detail.topicName'],
           HeaderParameters: {'Content-Type': 'text/plain'},

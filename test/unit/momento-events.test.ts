@@ -59,7 +59,8 @@ describe('validateDetail', () => {
 
   it('counts a topic message as the stack delivers it: 4,094 bytes fit, 4,096 are refused with the numbers', () => {
     const topic = (message: string) => validateDetail('topicPublish', {cacheName: 'c', topicName: 't', message})
-    // The topicPublish template `"<message>"` adds two bytes; Momento's limit is 4,096 (A.4, B.4).
+    // The topicPublish template `"<message>"` adds two bytes; Momento's limit is 4,096
+    // (docs/reference/aws-facts.md#momento-limits, #eb-input-transformer).
     expect(topic('x'.repeat(MAX_TOPIC_MESSAGE_BYTES - 2)).ok).toBe(true)
     for (const [size, over] of [
       [4095, 1],

@@ -19,7 +19,7 @@ export interface MessageSpec {
   body?: string
 }
 
-/** A DLQ message as EventBridge writes it (aws-semantics C). */
+/** A DLQ message as EventBridge writes it (docs/reference/aws-facts.md#dlq-messages). */
 export function rawMessage(spec: MessageSpec): RawDlqMessage {
   const detailType = spec.detailType ?? 'cacheSet'
   const detail = spec.detail ?? {cacheName: 'orders', key: `k-${spec.id}`, message: 'v', ttl: 3600, ttl_seconds: 3600}

@@ -288,7 +288,7 @@ describe('TokenBucket', () => {
   })
 })
 
-describe('DLQ policy (aws-semantics B.6)', () => {
+describe('DLQ policy (docs/reference/aws-facts.md#eb-dlq-policy)', () => {
   const queueArn = 'arn:aws:sqs:us-east-1:000000000000:dlq'
   const ruleArn = 'arn:aws:events:us-east-1:000000000000:rule/cache-set'
   const request = {queueArn, sourceArn: ruleArn, sourceAccount: '000000000000'}

@@ -109,7 +109,7 @@ describe('stack template', () => {
     }
   })
 
-  it('maps path, query and body as B.3 recommends', () => {
+  it('maps path, query and body as docs/reference/aws-facts.md#eb-rule-target recommends', () => {
     const message = {InputPathsMap: {message: '$.detail.message'}, InputTemplate: '"<message>"'}
     const set = resources[LOGICAL.rule.cacheSet].Properties.Targets[0]
     expect(set.HttpParameters).toEqual({
@@ -126,14 +126,16 @@ describe('stack template', () => {
     const pub = resources[LOGICAL.rule.topicPublish].Properties.Targets[0]
     expect(pub.HttpParameters).toEqual({
       PathParameterValues: ['$.detail.cacheName', '$.detail.topicName'],
-      // Momento documents text/plain or application/octet-stream for publish (B.4).
+      // Momento documents text/plain or application/octet-stream for publish
+      // (docs/reference/aws-facts.md#eb-input-transformer).
       HeaderParameters: {'Content-Type': 'text/plain'},
     })
     expect(pub.InputTransformer).toEqual(message)
   })
 
   it("computes the delivered body from the targets' own input templates", () => {
-    // Strings are spliced in raw: quotes added, nothing escaped (B.4).
+    // Strings are spliced in raw: quotes added, nothing escaped
+    // (docs/reference/aws-facts.md#eb-input-transformer).
     expect(deliveredBody('topicPublish', {message: 'say "hi"'})).toBe('"say "hi""')
     expect(deliveredBody('cacheSet', {message: 'héllo'})).toBe('"héllo"')
     expect(deliveredBodyBytes('topicPublish', {message: 'x'.repeat(4096)})).toBe(4098)

@@ -67,7 +67,7 @@ export const CONNECT_TIMEOUT_MS = 3_000
 /**
  * The limit of one attempt of `input`'s call: the call timeout, plus the server's own wait for a
  * long poll (SQS ReceiveMessage's WaitTimeSeconds, 0–20 s: SQS holds the request open that long
- * before answering empty; aws-semantics E, "set the HTTP timeout > WaitTimeSeconds").
+ * before answering empty; docs/reference/aws-facts.md#sqs-dlq-operations).
  */
 export function attemptTimeoutMs(callTimeoutMs: number, input: unknown): number {
   const wait = (input as {WaitTimeSeconds?: unknown} | undefined)?.WaitTimeSeconds

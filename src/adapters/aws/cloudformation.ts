@@ -23,8 +23,8 @@ export interface StackResourceSummary {
 /**
  * CloudFormation answers a missing stack (DescribeStacks, ListStackResources, …) with a
  * ValidationError whose message contains `Stack with id <name> does not exist`; `aws cloudformation
- * deploy` matches the same text (pitfall 23). The case of the text is not documented: matched in
- * any case. The one detector of a missing stack.
+ * deploy` matches the same text (docs/reference/aws-facts.md#stack-missing-message). The case of the text is
+ * not documented: matched in any case. The one detector of a missing stack.
  */
 export function isStackMissingError(error: unknown): boolean {
   const e = error as {name?: unknown; message?: unknown}

@@ -1,6 +1,7 @@
 /**
- * SQS (aws-semantics E): the dead-letter queue's calls (receive, visibility, delete, purge, depth)
- * and GetQueueAttributes. SDK errors are translated to domain errors here; nothing prints.
+ * SQS (docs/reference/aws-facts.md#sqs-dlq-operations): the dead-letter queue's calls (receive, visibility,
+ * delete, purge, depth) and GetQueueAttributes. SDK errors are translated to domain errors here; nothing
+ * prints.
  */
 import type {DlqBatchResult, DlqDepth, DlqHandle, DlqQueuePort, RawDlqMessage} from '../../core/dlq.js'
 import {RemoteError} from '../../core/errors.js'
@@ -130,7 +131,8 @@ export function createDlqQueue(clients: AwsClients, queueUrl: string, options: C
               MaxNumberOfMessages: Math.max(1, Math.min(BATCH, max)),
               VisibilityTimeout: visibilityTimeoutSeconds,
               WaitTimeSeconds: waitSeconds,
-              // Without 'All' the error attributes don't come back at all (pitfall 17).
+              // Without 'All' the error attributes don't come back at all
+              // (docs/reference/aws-facts.md#receive-all-attributes).
               MessageAttributeNames: ['All'],
               MessageSystemAttributeNames: ['All'],
             }),

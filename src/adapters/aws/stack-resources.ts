@@ -159,7 +159,8 @@ function nameFromPhysicalId(physicalId: string, kind: string): string {
 }
 
 // A rule's physical id is its name, `<bus>|<name>` on a custom bus, or its ARN
-// (`rule/<name>` on the default bus, `rule/<bus>/<name>` otherwise: pitfall 2).
+// (`rule/<name>` on the default bus, `rule/<bus>/<name>` otherwise:
+// docs/reference/aws-facts.md#rule-arn-format).
 function ruleNameAndBus(r: StackResourceSummary): {name: string; bus?: string} {
   const id = r.physicalId
   if (id.includes('|')) {

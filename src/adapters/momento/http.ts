@@ -1,7 +1,8 @@
 /**
- * A tiny client for the two Momento HTTP API reads `put --wait` needs (aws-semantics A.2): get an
- * item, and long-poll a topic. The key travels in the Authorization header only (never the URL,
- * so it can't leak into logs), raw, without "Bearer" (pitfall 7).
+ * A tiny client for the two Momento HTTP API reads `put --wait` needs
+ * (docs/reference/aws-facts.md#momento-http-api): get an item, and long-poll a topic. The key travels in the
+ * Authorization header only (never the URL, so it can't leak into logs), raw, without "Bearer"
+ * (docs/reference/aws-facts.md#raw-authorization).
  */
 import type {MomentoProbeFinding} from '../../core/dlq.js'
 import {AuthError, MomentoEbError, UnreachableError} from '../../core/errors.js'
@@ -156,7 +157,10 @@ export function createMomentoHttpClient(
   }
 }
 
-/** Longest a probe waits for Momento: EventBridge's own API destination timeout (aws-semantics B.2). */
+/**
+ * Longest a probe waits for Momento: EventBridge's own API destination timeout
+ * (docs/reference/aws-facts.md#eb-api-destination).
+ */
 export const PROBE_TIMEOUT_MS = 5000
 /** The key a probe reads. Reading is harmless; a probe never writes (a hit or a miss both mean "cache exists"). */
 const PROBE_ITEM_KEY = 'momento-eb-diagnose-probe'
@@ -200,7 +204,8 @@ export async function probeMomentoCache(
   const s = res.status
   if (s === 200) return finding('ok', `cache ${cache} exists and the key is accepted ${at}`, s)
   if (s === 404) {
-    // Momento's GET tells a miss ("Key Not Found") from a missing cache by the body (aws-semantics A.2).
+    // Momento's GET tells a miss ("Key Not Found") from a missing cache by the body
+    // (docs/reference/aws-facts.md#momento-http-api).
     if (/key not found/i.test(body)) return finding('ok', `cache ${cache} exists and the key is accepted ${at}`, s)
     if (/cache not found/i.test(body)) return finding('cache-not-found', `no cache ${cache} ${at} (${said(s)})`, s)
     return finding('other-status', `Momento answers 404 ${at} without saying whether cache ${cache} exists`, s)

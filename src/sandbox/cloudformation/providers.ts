@@ -210,7 +210,8 @@ const apiDestination: ResourceProvider = {
 
 /**
  * Physical id (and `Ref`) of a rule: its name, or `<bus>|<name>` on a custom bus. The latter is
- * what LocalStack returns; AWS's exact form is UNCONFIRMED (aws-semantics B.3), so it lives here only.
+ * what LocalStack returns; AWS's exact form is UNCONFIRMED (docs/reference/aws-facts.md#eb-rule-target), so
+ * it lives here only.
  */
 export function rulePhysicalId(busName: string, ruleName: string): string {
   return busName === 'default' ? ruleName : `${busName}|${ruleName}`

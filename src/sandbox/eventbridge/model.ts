@@ -118,7 +118,10 @@ export function createEventsStore(region: string, accountId: string, now: number
   return store
 }
 
-/** Rule ARN as AWS builds it: `rule/<name>` on the default bus, `rule/<bus>/<name>` elsewhere (pitfall 2). */
+/**
+ * Rule ARN as AWS builds it: `rule/<name>` on the default bus, `rule/<bus>/<name>` elsewhere
+ * (docs/reference/aws-facts.md#rule-arn-format).
+ */
 export function ruleArn(region: string, accountId: string, busName: string, ruleName: string): string {
   const path = busName === 'default' ? ruleName : `${busName}/${ruleName}`
   return `arn:aws:events:${region}:${accountId}:rule/${path}`

@@ -3,7 +3,7 @@
  *
  * Rules let tests and demos make the emulated Momento misbehave the way the real one can: throttling
  * (429), server faults (500/503) and slow answers (latency beyond EventBridge's 5-second API
- * destination timeout, aws-semantics pitfall 14).
+ * destination timeout, docs/reference/aws-facts.md#destination-timeout).
  */
 
 /** The data-plane operations a fault rule can be scoped to. */

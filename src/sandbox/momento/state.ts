@@ -28,8 +28,9 @@ export interface MomentoOptions {
    */
   maxItemBytes?: number
   /**
-   * Longest key in bytes. Default 4096. Momento publishes no key limit (aws-semantics A.4), so the
-   * sandbox refuses what the CLI refuses (MAX_KEY_BYTES in core/momento-events.ts), with a 400.
+   * Longest key in bytes. Default 4096. Momento publishes no key limit
+   * (docs/reference/aws-facts.md#momento-limits), so the sandbox refuses what the CLI refuses (MAX_KEY_BYTES
+   * in core/momento-events.ts), with a 400.
    */
   maxKeyBytes?: number
 }

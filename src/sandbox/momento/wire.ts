@@ -1,8 +1,9 @@
 import type {RawResponse} from '../protocol/rest.js'
 
 /**
- * A Momento-style error: JSON `{status, title, description}` (aws-semantics A.2). The titles follow
- * the ones Momento's HTTP API is described with; the descriptions are the sandbox's own words.
+ * A Momento-style error: JSON `{status, title, description}` (docs/reference/aws-facts.md#momento-http-api).
+ * The titles follow the ones Momento's HTTP API is described with; the descriptions are the sandbox's own
+ * words.
  */
 export function momentoError(
   status: number,
@@ -85,7 +86,10 @@ function percentDecode(text: string): Buffer {
   return Buffer.from(bytes)
 }
 
-/** Values of `name`, leaving out empty ones: EventBridge renders a missing JSONPath field as `name=` (pitfall 4). */
+/**
+ * Values of `name`, leaving out empty ones: EventBridge renders a missing JSONPath field as `name=`
+ * (docs/reference/aws-facts.md#empty-query-values).
+ */
 export function presentValues(pairs: readonly QueryPair[], name: string): Buffer[] {
   return pairs.filter((pair) => pair.name === name && pair.value.length > 0).map((pair) => pair.value)
 }
@@ -97,8 +101,9 @@ export function redactQuery(pairs: readonly QueryPair[]): string {
 
 /**
  * Decode a `key_base64` value. Momento documents base64url without padding; the sandbox also takes
- * padded input and the standard alphabet (UNCONFIRMED for Momento, aws-semantics A.2), normalising
- * all of them to the same bytes so any spelling addresses the same item.
+ * padded input and the standard alphabet (UNCONFIRMED for Momento,
+ * docs/reference/aws-facts.md#momento-http-api), normalising all of them to the same bytes so any spelling
+ * addresses the same item.
  * @throws MomentoRequestError (400) when the value is not base64 in either alphabet.
  */
 export function decodeBase64Key(text: string): Buffer {

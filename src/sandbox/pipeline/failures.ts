@@ -1,6 +1,6 @@
 /**
  * Why one target invocation failed, whether EventBridge retries it, and how the failure is written
- * to the dead-letter queue (aws-semantics B.2, C.2).
+ * to the dead-letter queue (docs/reference/aws-facts.md#eb-api-destination, #dlq-attributes).
  */
 import {STATUS_CODES} from 'node:http'
 
@@ -20,7 +20,8 @@ export type FailureKind = AttemptFailure['kind']
 /**
  * How much an HTTP error answer's DLQ message says (the `failureDetail` sandbox option):
  * - `opaque` (default): no status and no body, as the public captures of real AWS DLQ messages
- *   suggest (aws-semantics C.2): tools built for the sandbox then work against AWS too.
+ *   suggest (docs/reference/aws-facts.md#dlq-attributes): tools built for the sandbox then work against AWS
+ *   too.
  * - `detailed`: the status and the (truncated) response body in `ERROR_MESSAGE`, as emulators do.
  */
 export type FailureDetail = 'opaque' | 'detailed'
@@ -32,8 +33,8 @@ export const FAILURE_DETAILS: readonly FailureDetail[] = ['opaque', 'detailed']
  * `ERROR_CODE` written to the DLQ for each failure category: one table so the sandbox's choices are
  * easy to revisit.
  * - `timeout` and `network`: the codes of public captures of real AWS DLQ messages from API
- *   destinations (C.2): a timeout is `UNKNOWN` (not `TIMEOUT`), an unreachable endpoint
- *   (refused, DNS, TLS) is `SDK_CLIENT_ERROR`.
+ *   destinations (docs/reference/aws-facts.md#dlq-attributes): a timeout is `UNKNOWN` (not `TIMEOUT`), an
+ *   unreachable endpoint (refused, DNS, TLS) is `SDK_CLIENT_ERROR`.
  * - `http`: AWS's code for an endpoint's error answer is unconfirmed. This is the `detailed` code,
  *   the one emulators use for every answer of the endpoint (429 included); `opaque` mode writes
  *   {@link OPAQUE_HTTP_ERROR_CODE} instead.
@@ -57,13 +58,22 @@ export const DLQ_ERROR_CODES: Readonly<Record<FailureKind, string>> = {
  */
 export const OPAQUE_HTTP_ERROR_CODE = 'UNKNOWN'
 
-/** Prefix of every `ERROR_MESSAGE` AWS writes for an API destination call that failed (C.2). */
+/**
+ * Prefix of every `ERROR_MESSAGE` AWS writes for an API destination call that failed
+ * (docs/reference/aws-facts.md#dlq-attributes).
+ */
 export const API_DESTINATION_ERROR_PREFIX = 'Unable to invoke ApiDestination endpoint: '
 
-/** `ERROR_MESSAGE` of a timeout, word for word from real AWS DLQ messages (C.2). */
+/**
+ * `ERROR_MESSAGE` of a timeout, word for word from real AWS DLQ messages
+ * (docs/reference/aws-facts.md#dlq-attributes).
+ */
 export const TIMEOUT_MESSAGE = `${API_DESTINATION_ERROR_PREFIX}Timeout calling endpoint for API Destination: socket closed.`
 
-/** `ERROR_MESSAGE` of an unreachable endpoint (refused, DNS, TLS), word for word from real AWS DLQ messages (C.2). */
+/**
+ * `ERROR_MESSAGE` of an unreachable endpoint (refused, DNS, TLS), word for word from real AWS DLQ messages
+ * (docs/reference/aws-facts.md#dlq-attributes).
+ */
 export const UNREACHABLE_MESSAGE = `${API_DESTINATION_ERROR_PREFIX}API destination endpoint cannot be reached.`
 
 /**
@@ -75,13 +85,17 @@ export const OPAQUE_HTTP_MESSAGE = `${API_DESTINATION_ERROR_PREFIX}The endpoint 
 /** Longest response body quoted in `ERROR_MESSAGE` and in the delivery log. */
 export const MAX_QUOTED_BODY = 1024
 
-/** HTTP statuses below 500 that EventBridge retries (B.2: "401, 407, 409, 429, and 5xx"). */
+/**
+ * HTTP statuses below 500 that EventBridge retries (docs/reference/aws-facts.md#eb-api-destination: "401,
+ * 407, 409, 429, and 5xx").
+ */
 const RETRIED_STATUSES: ReadonlySet<number> = new Set([401, 407, 409, 429])
 
 /**
  * Whether EventBridge retries after this failure: 401, 407, 409, 429, 5xx, timeouts and connection
  * errors are retried; 1xx, 3xx and other 4xx answers (400, 403, 404, 413, …), missing resources and
- * permissions are not (current eb-api-destinations.html, "API destination error codes"; B.2, C.2).
+ * permissions are not (current eb-api-destinations.html, "API destination error codes";
+ * docs/reference/aws-facts.md#eb-api-destination, #dlq-attributes).
  */
 export function isRetryable(failure: AttemptFailure): boolean {
   switch (failure.kind) {

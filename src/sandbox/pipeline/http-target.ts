@@ -1,7 +1,8 @@
 /**
- * Building the HTTP request EventBridge sends to an API destination (aws-semantics B.1–B.4):
- * path wildcards, query string and headers from the target, the connection's parameters and
- * authorization on top (the connection wins on conflicts, pitfall 30), and the fixed headers.
+ * Building the HTTP request EventBridge sends to an API destination
+ * (docs/reference/aws-facts.md#integration-stack): path wildcards, query string and headers from the target,
+ * the connection's parameters and authorization on top (the connection wins on conflicts,
+ * docs/reference/aws-facts.md#connection-params-win), and the fixed headers.
  */
 import type {ApiDestination, Connection, Target} from '../eventbridge/model.js'
 import {compileTargetInput, type InputContext, type InputRenderer} from './input-transformer.js'
@@ -9,7 +10,7 @@ import {compileParameterValue, type ParameterValue} from './json-path.js'
 
 /**
  * Headers EventBridge sends on every API destination call, whatever the target or connection says
- * (aws-semantics B.2). `Content-Length` and `Host` are added by the HTTP client.
+ * (docs/reference/aws-facts.md#eb-api-destination). `Content-Length` and `Host` are added by the HTTP client.
  *
  * `Connection: close` is what AWS sends, and the delivery log shows it; on the wire the sandbox
  * keeps connections alive instead (see {@link LOGGED_NOT_SENT}).
@@ -24,8 +25,9 @@ export const FIXED_HEADERS: Readonly<Record<string, string>> = {
 /**
  * The default `Content-Type`. Since 2024-02-29 EventBridge honours a `Content-Type` header parameter
  * on the target (`HttpParameters.HeaderParameters`) or the connection
- * (`InvocationHttpParameters.HeaderParameters`, which wins on conflicts, pitfall 30); only without
- * one is this sent (aws-semantics B.4, pitfall 6).
+ * (`InvocationHttpParameters.HeaderParameters`, which wins on conflicts,
+ * docs/reference/aws-facts.md#connection-params-win); only without one is this sent
+ * (docs/reference/aws-facts.md#eb-input-transformer, #content-type).
  */
 export const DEFAULT_CONTENT_TYPE = 'application/json; charset=utf-8'
 

@@ -1,6 +1,7 @@
 /**
- * Target input: what EventBridge sends as the body of a target invocation (aws-semantics B.3, B.4).
- * Everything here is compiled once per target and rendered per event.
+ * Target input: what EventBridge sends as the body of a target invocation
+ * (docs/reference/aws-facts.md#eb-rule-target, #eb-input-transformer). Everything here is compiled once per
+ * target and rendered per event.
  */
 import type {InputTransformer, Target} from '../eventbridge/model.js'
 import {compileJsonPath} from './json-path.js'
@@ -46,16 +47,17 @@ type Segment = string | {lookup: Lookup; quoted: boolean}
 /**
  * Compile an `InputTransformer`.
  *
- * Placement rules (aws-semantics B.4): a placeholder inside a JSON string (`"…<v>…"`) splices the
- * value raw; outside a string, a string value is written as a quoted JSON string and numbers,
- * booleans, null, objects and arrays as JSON; a variable whose path is missing in the event writes
+ * Placement rules (docs/reference/aws-facts.md#eb-input-transformer): a placeholder inside a JSON string
+ * (`"…<v>…"`) splices the value raw; outside a string, a string value is written as a quoted JSON string and
+ * numbers, booleans, null, objects and arrays as JSON; a variable whose path is missing in the event writes
  * nothing. `<name>` that is neither declared nor reserved stays literal text.
  *
  * Embedded quotes and newlines: EventBridge documents that substituted strings are not escaped, so
  * a value spliced inside quotes is inserted verbatim. A `message` of `say "hi"` in the template
  * `"<message>"` therefore yields the body `"say "hi""`, which is not valid JSON, exactly as on AWS
- * (pitfall 5). Producers that want a valid JSON literal pre-escape the value. A template that is a
- * JSON string keeps its quotes: `"<message>"` with `hello` is the 7 bytes `"hello"`.
+ * (docs/reference/aws-facts.md#quoted-message). Producers that want a valid JSON literal pre-escape the
+ * value. A template that is a JSON string keeps its quotes: `"<message>"` with `hello` is the 7 bytes
+ * `"hello"`.
  */
 export function compileInputTransformer(transformer: InputTransformer): InputRenderer {
   const variables = new Map<string, Lookup>()

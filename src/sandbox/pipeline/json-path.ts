@@ -64,7 +64,8 @@ function walk(root: unknown, steps: readonly Step[]): unknown {
 
 /**
  * A target parameter value (path, query string or header): a whole JSONPath, resolved against the
- * original event, or a literal. Paths never match part of a value (aws-semantics B.3).
+ * original event, or a literal. Paths never match part of a value
+ * (docs/reference/aws-facts.md#eb-rule-target).
  */
 export interface ParameterValue {
   /** The value as sent: missing fields are `''`, numbers and booleans stringified, objects as JSON. */
@@ -80,9 +81,9 @@ export function compileParameterValue(text: string): ParameterValue {
 
 /**
  * How EventBridge renders a selected value in a URL or header: a missing field becomes the empty
- * string (observed on AWS, aws-semantics B.3 and pitfall 4), scalars their text, structures JSON.
- * A JSON `null` is also rendered empty: producers use it for "no value", and `key_base64=null`
- * would otherwise reach Momento as a second key.
+ * string (observed on AWS, docs/reference/aws-facts.md#eb-rule-target, #empty-query-values), scalars their
+ * text, structures JSON. A JSON `null` is also rendered empty: producers use it for "no value", and
+ * `key_base64=null` would otherwise reach Momento as a second key.
  */
 export function stringifyParameter(value: unknown): string {
   if (value === undefined || value === null) return ''

@@ -1,6 +1,7 @@
 /**
  * The delivery pipeline: rules matched against events PutEvents accepted, then each target invoked
- * with EventBridge's retry, rate-limit and dead-letter behaviour (aws-semantics B.2–B.6, C).
+ * with EventBridge's retry, rate-limit and dead-letter behaviour
+ * (docs/reference/aws-facts.md#integration-stack, #dlq-messages).
  *
  * One pipeline per sandbox, created on first use. Everything runs in the background (tracked with
  * `state.track`) and stops promptly when `state.closing` aborts: pending waits resolve at once and
@@ -44,7 +45,10 @@ import {
 export interface IngestedEvent {
   /** The envelope: `version, id, detail-type, source, account, time, region, resources, detail`. */
   readonly event: Record<string, unknown>
-  /** The envelope as JSON: the default target input and the DLQ message body (C.1). */
+  /**
+   * The envelope as JSON: the default target input and the DLQ message body
+   * (docs/reference/aws-facts.md#dlq-body).
+   */
   readonly json: string
   readonly id: string
   /** ISO time of ingestion (`<aws.events.event.ingestion-time>`). */
@@ -71,7 +75,10 @@ const MAX_IN_FLIGHT = 128
 const API_DESTINATION_ARN = /^arn:aws[\w-]*:events:([a-z0-9-]+):(\d{12}):api-destination\/([^/]+)(?:\/|$)/
 const SQS_ARN = /^arn:aws[\w-]*:sqs:([a-z0-9-]+):(\d{12}):([^:/]+)$/
 const CONNECTION_ARN = /:connection\/([^/]+)(?:\/|$)/
-/** Connection states in which EventBridge cannot authorize calls (B.1: the destination goes INACTIVE). */
+/**
+ * Connection states in which EventBridge cannot authorize calls (docs/reference/aws-facts.md#eb-connection:
+ * the destination goes INACTIVE).
+ */
 const UNUSABLE_CONNECTION_STATES = new Set(['DEAUTHORIZED', 'DEAUTHORIZING', 'DELETING', 'FAILED_CONNECTIVITY'])
 
 /** A matched (event, rule, target) as one delivery works on it. */
@@ -118,10 +125,11 @@ export class DeliveryPipeline {
   private readonly buckets = new Map<string, TokenBucket>()
   private readonly sleepers = new Set<{timer: NodeJS.Timeout; resolve: (completed: boolean) => void}>()
   private readonly policyVerdicts = new Map<string, boolean>()
-  // EventBridge sends `Connection: close` on every call (B.2). The sandbox's sender keeps connections
-  // alive instead: a fresh TCP connection per event cannot sustain thousands of events per second, and
-  // endpoints cannot tell the difference in what they are asked to do. The delivery log still shows
-  // the header as AWS sends it (http-target.ts, LOGGED_NOT_SENT). Created on the first call.
+  // EventBridge sends `Connection: close` on every call (docs/reference/aws-facts.md#eb-api-destination). The
+  // sandbox's sender keeps connections alive instead: a fresh TCP connection per event cannot sustain
+  // thousands of events per second, and endpoints cannot tell the difference in what they are asked to do.
+  // The delivery log still shows the header as AWS sends it (http-target.ts, LOGGED_NOT_SENT). Created on the
+  // first call.
   private senderInstance: HttpSender | undefined
   private get sender(): HttpSender {
     this.senderInstance ??= createWorkerSender()
@@ -176,7 +184,8 @@ export class DeliveryPipeline {
 
   private route(region: string, busName: string, events: readonly IngestedEvent[]): void {
     const store = this.state.region(region).events
-    // A bus that does not exist has no rules: its events are accepted and go nowhere (pitfall 9).
+    // A bus that does not exist has no rules: its events are accepted and go nowhere
+    // (docs/reference/aws-facts.md#unknown-bus-accepted).
     const bus = store.buses.get(busName)
     if (!bus) return
     const rules: {rule: Rule; pattern: CompiledPattern}[] = []
@@ -470,7 +479,8 @@ export class DeliveryPipeline {
     const queue =
       match[1] === delivery.region ? this.state.region(delivery.region).sqs.queueByArn(target.Arn) : undefined
     if (!queue) return fail('no-resource', `Queue ${target.Arn} does not exist.`)
-    // SQS targets need the same resource policy as DLQs (B.6): PutTargets adds none.
+    // SQS targets need the same resource policy as DLQs (docs/reference/aws-facts.md#eb-dlq-policy):
+    // PutTargets adds none.
     if (!this.policyAllows(queue.attributes()['Policy'], queue.arn, delivery.ruleArn)) {
       return fail(
         'no-permissions',
@@ -607,10 +617,13 @@ export class DeliveryPipeline {
     )
   }
 
-  /** Send the original event to the DLQ (C.1, C.2). @returns why it could not be sent, if it could not. */
+  /**
+   * Send the original event to the DLQ (docs/reference/aws-facts.md#dlq-body, #dlq-attributes). @returns why
+   * it could not be sent, if it could not.
+   */
   private writeToDlq(delivery: Delivery, dlqArn: string, attributes: Record<string, string>): string | undefined {
     const match = SQS_ARN.exec(dlqArn)
-    // DLQs must be in the rule's region (B.6).
+    // DLQs must be in the rule's region (docs/reference/aws-facts.md#eb-dlq-policy).
     const queue =
       match && match[1] === delivery.region ? this.state.region(delivery.region).sqs.queueByArn(dlqArn) : undefined
     if (!queue) return `Queue ${dlqArn} does not exist in ${delivery.region}.`

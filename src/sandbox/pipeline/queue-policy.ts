@@ -1,6 +1,7 @@
 /**
- * Does an SQS queue's resource policy let EventBridge send to it on behalf of a rule? (aws-semantics
- * B.6, pitfall 1.) A small IAM evaluator: explicit Deny beats Allow, no matching Allow means no.
+ * Does an SQS queue's resource policy let EventBridge send to it on behalf of a rule?
+ * (docs/reference/aws-facts.md#eb-dlq-policy, #no-dlq-policy.) A small IAM evaluator: explicit Deny beats
+ * Allow, no matching Allow means no.
  */
 
 /** Who is asking, for what. */

@@ -1,7 +1,8 @@
 /**
- * EventBridge's retry schedule for a target (aws-semantics B.2, B.3): exponential backoff with
- * jitter, `Retry-After` honoured, bounded by the target's `RetryPolicy`. All times here are
- * simulated milliseconds; the pipeline scales them by `timeScale` before waiting.
+ * EventBridge's retry schedule for a target (docs/reference/aws-facts.md#eb-api-destination,
+ * #eb-rule-target): exponential backoff with jitter, `Retry-After` honoured, bounded by the target's
+ * `RetryPolicy`. All times here are simulated milliseconds; the pipeline scales them by `timeScale` before
+ * waiting.
  */
 import type {Target} from '../eventbridge/model.js'
 
@@ -41,7 +42,10 @@ export function backoffDelayMs(retry: number, random: () => number = Math.random
   return ceiling / 2 + (random() * ceiling) / 2
 }
 
-/** A parsed `Retry-After`: a wait in milliseconds, or `stop` (a negative value ends retries, B.2). */
+/**
+ * A parsed `Retry-After`: a wait in milliseconds, or `stop` (a negative value ends retries,
+ * docs/reference/aws-facts.md#eb-api-destination).
+ */
 export type RetryAfter = number | 'stop'
 
 /**

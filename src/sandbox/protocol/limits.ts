@@ -19,9 +19,15 @@ const MiB = 1024 * KiB
 /** Field names, ids, attributes and other small parts of a request around its big payload. */
 const ENVELOPE = 64 * KiB
 
-/** SQS: message and whole batch at most 1 MiB (aws-semantics SendMessageBatch; sqs/operations/message-input.ts). */
+/**
+ * SQS: message and whole batch at most 1 MiB (docs/reference/aws-facts.md#sqs-dlq-operations;
+ * sqs/operations/message-input.ts).
+ */
 const SQS_PAYLOAD = MiB
-/** CloudFormation `TemplateBody` ≤ 51,200 bytes (aws-semantics; cloudformation/template.ts MAX_TEMPLATE_BYTES). */
+/**
+ * CloudFormation `TemplateBody` ≤ 51,200 bytes (docs/reference/aws-facts.md#cfn-deploy;
+ * cloudformation/template.ts MAX_TEMPLATE_BYTES).
+ */
 const CFN_TEMPLATE = 51_200
 /**
  * The rest of a CloudFormation request's legal content: 200 parameters of ≤ 4,096-byte values

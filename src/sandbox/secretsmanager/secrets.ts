@@ -1,6 +1,6 @@
 /**
  * The Secrets Manager store's rules, shared by the operations and by EventBridge connections
- * (which keep their credentials in a secret the way AWS does, aws-semantics B.1).
+ * (which keep their credentials in a secret the way AWS does, docs/reference/aws-facts.md#eb-connection).
  */
 import {createHash} from 'node:crypto'
 

@@ -2,8 +2,9 @@ import {ServiceError} from '../protocol/errors.js'
 
 /**
  * SQS errors. The first code is what the JSON protocol puts in `__type`; `queryCode` is the
- * legacy code the query protocol and the `x-amzn-query-error` header carry (aws-semantics G.4).
- * Statuses follow the model's `awsQueryError` traits (ReceiptHandleIsInvalid is 404, purge 403).
+ * legacy code the query protocol and the `x-amzn-query-error` header carry
+ * (docs/reference/aws-facts.md#wire-errors). Statuses follow the model's `awsQueryError` traits
+ * (ReceiptHandleIsInvalid is 404, purge 403).
  */
 function sqsError(code: string, queryCode: string, message: string, status = 400): ServiceError {
   return new ServiceError(code, message, status, {queryCode})

@@ -8,8 +8,8 @@ export function md5OfBody(body: string): string {
 }
 
 /**
- * `MD5OfMessageAttributes` per the SQS algorithm (aws-semantics E, last paragraph): attributes in
- * name order, each as length-prefixed name, length-prefixed data type, one transport byte (1 for
+ * `MD5OfMessageAttributes` per the SQS algorithm (docs/reference/aws-facts.md#sqs-attribute-md5): attributes
+ * in name order, each as length-prefixed name, length-prefixed data type, one transport byte (1 for
  * String/Number, 2 for Binary) and the length-prefixed value. Undefined when there are none.
  * The bytes are laid out in one buffer and hashed at once (a receive renders this for every message).
  */

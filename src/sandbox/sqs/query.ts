@@ -54,7 +54,8 @@ function normalize(node: QueryTree): unknown {
 /**
  * Query parameters → the JSON-shaped input: `Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=60`
  * becomes `{Attributes: {VisibilityTimeout: '60'}}`, `AttributeName.1=All` becomes
- * `{AttributeNames: ['All']}`, `SendMessageBatchRequestEntry.N.*` becomes `Entries` (G.5).
+ * `{AttributeNames: ['All']}`, `SendMessageBatchRequestEntry.N.*` becomes `Entries`
+ * (docs/reference/aws-facts.md#wire-protocols).
  */
 export function sqsQueryInput(_operation: string, params: URLSearchParams): Record<string, unknown> {
   return normalize(queryParamTree(params)) as Record<string, unknown>
@@ -106,7 +107,10 @@ function batchResult(entryElement: string, output: Record<string, unknown>, entr
   )
 }
 
-/** The JSON-shaped output of an SQS operation as its query-protocol XML document (flattened lists, G.5). */
+/**
+ * The JSON-shaped output of an SQS operation as its query-protocol XML document (flattened lists,
+ * docs/reference/aws-facts.md#wire-protocols).
+ */
 export function sqsQueryOutput(operation: string, output: unknown, requestId: string): string {
   const o = (output ?? {}) as Record<string, unknown>
   let result: string | undefined

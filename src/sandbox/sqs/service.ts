@@ -36,7 +36,8 @@ const HANDLERS: Readonly<Record<string, Operation>> = {
 /**
  * SQS (standard queues) in both of its wire protocols, chosen per request: AWS JSON 1.0
  * (`X-Amz-Target: AmazonSQS.<Op>`, current SDKs) and query/XML (`Action=<Op>&Version=2012-11-05`,
- * older CLIs). JSON errors also carry `x-amzn-query-error` with the legacy code (G.4).
+ * older CLIs). JSON errors also carry `x-amzn-query-error` with the legacy code
+ * (docs/reference/aws-facts.md#wire-errors).
  */
 export const sqsService: AwsService = {
   signingName: 'sqs',

@@ -85,7 +85,8 @@ export const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/
 
 /**
  * The queue a request names. `QueueUrl` may be a full URL (any host: only the path counts) or a
- * bare name, as moto accepts (G.3); old query clients POST to the queue URL's path instead.
+ * bare name, as moto accepts (docs/reference/aws-facts.md#wire-protocols); old query clients POST to the
+ * queue URL's path instead.
  */
 export function resolveQueue(input: Record<string, unknown>, ctx: RequestContext, store: SqsStore): SqsQueue {
   const url = optionalString(input, 'QueueUrl')

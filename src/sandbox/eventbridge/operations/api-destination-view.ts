@@ -5,7 +5,8 @@ import {defined} from './shared.js'
 
 /**
  * AWS wants HTTPS; the sandbox also takes `http://` so destinations can point at the local Momento
- * emulator (aws-semantics B.2, pitfall 32). Anything that is not an absolute http(s) URL is refused.
+ * emulator (docs/reference/aws-facts.md#eb-api-destination, #https-endpoints). Anything that is not an
+ * absolute http(s) URL is refused.
  */
 export function checkInvocationEndpoint(endpoint: string): void {
   let url: URL | undefined

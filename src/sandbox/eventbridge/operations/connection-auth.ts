@@ -16,7 +16,7 @@ const MEMBER_OF: Record<AuthorizationType, 'ApiKeyAuthParameters' | 'BasicAuthPa
 
 /**
  * Require the auth parameters of `type` and no other kind: AWS stores exactly one set of
- * credentials per connection (aws-semantics B.1).
+ * credentials per connection (docs/reference/aws-facts.md#eb-connection).
  */
 export function checkAuthMatchesType(type: AuthorizationType, auth: AuthParameters): void {
   const wanted = MEMBER_OF[type]
@@ -64,8 +64,8 @@ function invocationParametersOf(auth: AuthParameters): Record<string, SecretPara
 /**
  * The JSON the connection's secret holds: the credentials of its authorization type and, when the
  * connection has them, its `invocation_http_parameters`. Key names follow LocalStack's emulation;
- * AWS's own layout is not documented (aws-semantics B.1), so nothing outside the sandbox should
- * depend on it.
+ * AWS's own layout is not documented (docs/reference/aws-facts.md#eb-connection), so nothing outside the
+ * sandbox should depend on it.
  */
 export function secretStringOf(type: AuthorizationType, auth: AuthParameters): string {
   const invocation = invocationParametersOf(auth)

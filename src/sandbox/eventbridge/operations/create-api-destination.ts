@@ -4,7 +4,7 @@ import type {ApiDestination} from '../model.js'
 import {checkInvocationEndpoint} from './api-destination-view.js'
 import {connectionByArn, defined, epochSeconds, eventsStore} from './shared.js'
 
-/** Default invocation rate (aws-semantics B.2: 300 per provider docs). */
+/** Default invocation rate (docs/reference/aws-facts.md#eb-api-destination: 300 per provider docs). */
 const DEFAULT_RATE_LIMIT = 300
 
 /** CreateApiDestination: the connection must exist; the destination starts `ACTIVE`. */

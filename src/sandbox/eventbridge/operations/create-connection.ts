@@ -7,7 +7,8 @@ import {defined, epochSeconds, eventsStore} from './shared.js'
 
 /**
  * CreateConnection: stores the credentials in a Secrets Manager secret of the same region named
- * `events!connection/<name>/<uuid>` and owned by `events`, as AWS does (aws-semantics B.1).
+ * `events!connection/<name>/<uuid>` and owned by `events`, as AWS does
+ * (docs/reference/aws-facts.md#eb-connection).
  */
 export const createConnection: Operation = (input, ctx) => {
   const name = input['Name'] as string

@@ -1,6 +1,6 @@
 /**
- * PutEvents (aws-semantics D.1): validate up to ten entries one by one, answer with index-aligned
- * results, and hand the accepted events to the delivery pipeline, which routes them after the
+ * PutEvents (docs/reference/aws-facts.md#eb-put-events): validate up to ten entries one by one, answer with
+ * index-aligned results, and hand the accepted events to the delivery pipeline, which routes them after the
  * response is on its way.
  */
 import {randomUUID} from 'node:crypto'
@@ -135,7 +135,8 @@ function checkEntry(
   // An unpaired surrogate (raw, or a lone `\ud800` escape) has no UTF-8 form, so the Detail isn't
   // valid JSON text as RFC 8259 §8.1 requires. AWS's handling is undocumented; the worst case for a
   // client is acceptance and a silent drop later, so refuse the entry here, as PutEvents refuses
-  // malformed detail (PutEventsResultEntry ErrorCode MalformedDetail, aws-semantics D.1).
+  // malformed detail (PutEventsResultEntry ErrorCode MalformedDetail,
+  // docs/reference/aws-facts.md#eb-put-events).
   if (!isWellFormed(detailText) || (detailText.includes('\\u') && !wellFormedDeep(detail))) {
     return {ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.'}
   }

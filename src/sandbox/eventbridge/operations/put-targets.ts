@@ -3,7 +3,7 @@ import {ServiceError, validationError} from '../../protocol/errors.js'
 import type {Target} from '../model.js'
 import {busNameOf, eventsStore, requireRule} from './shared.js'
 
-/** Service quotas of PutTargets (aws-semantics B.3). */
+/** Service quotas of PutTargets (docs/reference/aws-facts.md#eb-rule-target). */
 const MAX_TARGETS_PER_CALL = 10
 const MAX_TARGETS_PER_RULE = 5
 

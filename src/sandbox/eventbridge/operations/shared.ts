@@ -13,7 +13,10 @@ export function epochSeconds(ctx: RequestContext): number {
   return Math.floor(ctx.state.now()) / 1000
 }
 
-/** `EventBusName` may be a name or an event-bus ARN (aws-semantics D.1); absent means `default`. */
+/**
+ * `EventBusName` may be a name or an event-bus ARN (docs/reference/aws-facts.md#eb-put-events); absent means
+ * `default`.
+ */
 export function busNameOf(value: unknown): string {
   if (typeof value !== 'string') return 'default'
   const marker = ':event-bus/'

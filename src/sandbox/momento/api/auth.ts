@@ -6,9 +6,9 @@ import {MomentoRequestError, presentValues, type QueryPair} from '../wire.js'
 
 /**
  * The key goes in the `Authorization` header (raw, as Momento's examples send it) or in `token`,
- * never both (aws-semantics A.2, pitfall 7). `Bearer <key>` is REJECTED with "Invalid authorization
- * header format": Momento documents only the raw form, and a strict sandbox surfaces a template that
- * adds `Bearer` before it reaches the real service.
+ * never both (docs/reference/aws-facts.md#momento-http-api, #raw-authorization). `Bearer <key>` is REJECTED
+ * with "Invalid authorization header format": Momento documents only the raw form, and a strict sandbox
+ * surfaces a template that adds `Bearer` before it reaches the real service.
  */
 export function authenticate(request: RawRequest, momento: MomentoState, pairs: readonly QueryPair[]): void {
   const header = request.headers.authorization?.trim()

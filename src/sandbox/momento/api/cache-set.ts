@@ -5,10 +5,10 @@ import {MomentoRequestError, presentValues, type QueryPair} from '../wire.js'
 import {readKey} from './keys.js'
 
 /**
- * Momento's TTL ceiling for on-demand caches (aws-semantics A.4). Above it the sandbox CLAMPS rather
- * than answering 400: Momento's TTL course says an over-long TTL is set back to 24 h, and clamping
- * keeps an event with `ttl: 604800` from landing in the DLQ in the sandbox when it would likely be
- * stored on Momento. Whether the HTTP API clamps or rejects is UNCONFIRMED; the response carries
+ * Momento's TTL ceiling for on-demand caches (docs/reference/aws-facts.md#momento-limits). Above it the
+ * sandbox CLAMPS rather than answering 400: Momento's TTL course says an over-long TTL is set back to 24 h,
+ * and clamping keeps an event with `ttl: 604800` from landing in the DLQ in the sandbox when it would likely
+ * be stored on Momento. Whether the HTTP API clamps or rejects is UNCONFIRMED; the response carries
  * `x-sandbox-ttl-clamped` so the choice is visible.
  */
 export const MAX_TTL_SECONDS = 86_400
@@ -33,8 +33,8 @@ export function setItem(
 ): RawResponse {
   const key = readKey(pairs, momento.options.maxKeyBytes)
   const {ttl, clamped} = readTtl(pairs)
-  // Momento limits key plus value (aws-semantics A.4); how its HTTP API reports a breach is
-  // undocumented, so the sandbox uses a plain 400, which EventBridge does not retry either way.
+  // Momento limits key plus value (docs/reference/aws-facts.md#momento-limits); how its HTTP API reports a
+  // breach is undocumented, so the sandbox uses a plain 400, which EventBridge does not retry either way.
   if (key.length + request.body.length > momento.options.maxItemBytes) {
     throw new MomentoRequestError(
       400,

@@ -2,7 +2,8 @@ import {decodeBase64Key, MomentoRequestError, presentValues, type QueryPair} fro
 
 /**
  * The key bytes from `key` (text) or `key_base64`. Exactly one must be present; an empty value
- * counts as absent because EventBridge sends `key_base64=` when the event has no such field (pitfall 4).
+ * counts as absent because EventBridge sends `key_base64=` when the event has no such field
+ * (docs/reference/aws-facts.md#empty-query-values).
  */
 export function readKey(pairs: readonly QueryPair[], maxKeyBytes: number): Buffer {
   const key = readKeyBytes(pairs)

@@ -5,9 +5,9 @@ import {momentoError, utf8OrUndefined} from '../wire.js'
 
 /**
  * Topic message limit in bytes of the body Momento receives: "4 KB" on Momento's limits page, which
- * earlier read "4KiB per published message", so 4096 (aws-semantics A.4). The sandbox answers 400
- * above it. Through the stack the body is the `"<message>"` template's output, two bytes longer than
- * the message; the CLI (core/momento-events.ts, same limit) counts those bytes before sending.
+ * earlier read "4KiB per published message", so 4096 (docs/reference/aws-facts.md#momento-limits). The
+ * sandbox answers 400 above it. Through the stack the body is the `"<message>"` template's output, two bytes
+ * longer than the message; the CLI (core/momento-events.ts, same limit) counts those bytes before sending.
  */
 export const MAX_TOPIC_MESSAGE_BYTES = 4096
 
@@ -16,7 +16,8 @@ export const MAX_TOPIC_MESSAGE_BYTES = 4096
  * `application/octet-stream` for binary); its own `curl -d` example sends
  * `application/x-www-form-urlencoded`, so that is accepted as text too (the body is the message, not
  * decoded). `application/json` is what API destinations send unless a `Content-Type` header parameter
- * overrides it (pitfall 6); how Momento treats it is UNCONFIRMED: the sandbox accepts it as text.
+ * overrides it (docs/reference/aws-facts.md#content-type); how Momento treats it is UNCONFIRMED: the sandbox
+ * accepts it as text.
  */
 const TEXT_TYPES = new Set(['text/plain', 'application/json', 'application/x-www-form-urlencoded'])
 const BINARY_TYPES = new Set(['application/octet-stream'])

@@ -110,7 +110,10 @@ export function checkHandle(check: HandleCheck, handle: string): void {
   )
 }
 
-/** The `http://<request Host>/<account>/<name>` URL that routes back to this sandbox (G.3). */
+/**
+ * The `http://<request Host>/<account>/<name>` URL that routes back to this sandbox
+ * (docs/reference/aws-facts.md#wire-protocols).
+ */
 export function queueUrl(ctx: RequestContext, name: string): string {
   return `http://${ctx.host}/${ctx.accountId}/${name}`
 }

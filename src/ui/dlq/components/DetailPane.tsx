@@ -78,7 +78,8 @@ export function buildDetailLines(record: DlqRecord): Line[] {
     ...field('Sent', record.sentAt),
     {label: 'Reason', text: `${record.reason}${status ? ` (${status})` : ''}`, tone: reasonTone(record.reason)},
     ...field('Why', record.explanation),
-    // What decided the reason, and what a probe of Momento found (aws-semantics C.2).
+    // What decided the reason, and what a probe of Momento found
+    // (docs/reference/aws-facts.md#dlq-attributes).
     ...field('Evidence', `${record.evidence}${record.diagnosis ? ` · ${record.diagnosis.detail}` : ''}`),
     ...field('Fix', record.fix, 'ok'),
     ...field('Run', record.fixCommand, 'accent'),
