@@ -11,15 +11,7 @@ import type {WiringContext} from './context.js'
 export {eventsPort} from './put.js'
 
 // The progress record of `put --file` (a file in the state directory, adapters/put-progress-file.ts).
-export {
-  type FileIdentity,
-  fileIdentity,
-  identityMismatch,
-  ProgressWriter,
-  progressPath,
-  readProgress,
-  settledProgress,
-} from '../adapters/put-progress-file.js'
+export {fileIdentity, ProgressWriter, progressPath, readProgress} from '../adapters/put-progress-file.js'
 
 /** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
 const THREADED_BATCH = 2000

@@ -22,14 +22,12 @@ import {
   type PublishSummary,
   publishEntries,
 } from '../../services/publish-events.js'
+import {type FileIdentity, identityMismatch, settledProgress} from '../../core/put-progress.js'
 import {
-  type FileIdentity,
   fileIdentity,
-  identityMismatch,
   ProgressWriter,
   progressPath,
   readProgress,
-  settledProgress,
   closeEventsPort,
   eventsPort,
   publishPort,
