@@ -1,25 +1,18 @@
 /**
- * The ports of `put --file`: PutEvents spread over worker threads for large batches, and the progress
- * record that `--resume` reads.
+ * The ports of `put --file`: the input (a file, or stdin spooled to a private temp file), PutEvents
+ * spread over worker threads for large batches, and the progress record that `--resume` reads.
  */
-import {availableParallelism} from 'node:os'
+import {availableParallelism, homedir} from 'node:os'
 
 import {createThreadedEventsPort, type ClosableEventsPort} from '../adapters/aws/events-threads.js'
+import {ProgressWriter, progressPath, readProgress} from '../adapters/put-progress-file.js'
+import {stateDirFrom} from '../core/journal.js'
 import type {EventsPort} from '../core/put-entries.js'
+import type {PutFilePorts, PutProgressStore} from '../services/put-file.js'
 import type {WiringContext} from './context.js'
+import {eventsPort} from './put.js'
 
-export {eventsPort} from './put.js'
-
-// The progress record of `put --file` (a file in the state directory, adapters/put-progress-file.ts).
-export {
-  type FileIdentity,
-  fileIdentity,
-  identityMismatch,
-  ProgressWriter,
-  progressPath,
-  readProgress,
-  settledProgress,
-} from '../adapters/put-progress-file.js'
+export {MAX_STDIN_BYTES, openPutInput, type PutInput} from '../adapters/put-input.js'
 
 /** Batches at least this long use worker threads for PutEvents (start-up costs ~0.1 s per thread). */
 const THREADED_BATCH = 2000
@@ -40,4 +33,23 @@ export function publishPort(
 /** Release a port from {@link publishPort} (its worker threads, if any). */
 export async function closeEventsPort(port: EventsPort): Promise<void> {
   if ('close' in port) await (port as ClosableEventsPort).close()
+}
+
+/** The progress records of `put --file`: one file per input file in the state directory (adapters/put-progress-file.ts). */
+export function progressStore(env: NodeJS.ProcessEnv = process.env): PutProgressStore {
+  return {
+    pathFor: (identity) => progressPath(stateDirFrom(env, homedir()), identity),
+    read: readProgress,
+    writer: (path) => new ProgressWriter(path),
+  }
+}
+
+/** The ports services/put-file.ts runs with. */
+export function putFilePorts(ctx: Pick<WiringContext, 'aws' | 'sandboxUrl'>): PutFilePorts {
+  return {
+    events: () => eventsPort(ctx),
+    publishPort: (direct, count) => publishPort(ctx, direct, count),
+    closePublishPort: closeEventsPort,
+    progress: progressStore(),
+  }
 }

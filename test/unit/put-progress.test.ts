@@ -16,15 +16,8 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {
-  fileIdentity,
-  identityMismatch,
-  MAX_FAILED_LINES,
-  ProgressWriter,
-  progressPath,
-  readProgress,
-  settledProgress,
-} from '../../src/adapters/put-progress-file.js'
+import {fileIdentity, ProgressWriter, progressPath, readProgress} from '../../src/adapters/put-progress-file.js'
+import {identityMismatch, MAX_FAILED_LINES, settledProgress} from '../../src/core/put-progress.js'
 
 describe('put --file progress state', () => {
   let dir: string
