@@ -36,6 +36,9 @@ describe('every command’s help at 80 columns (issue 13 review)', () => {
   // can be copied; everything else fits.
   // In the test process (runCliInProcess: stdout is a pipe-like stream with no columns, as a spawned
   // CLI's): 37 spawns cost about 37 s of CPU. The root help above runs in a process of its own.
+  // This file must run in a worker of its own (the isolated project, hence test/e2e): oclif reads the
+  // help width once, when @oclif/core loads, and in a worker shared with other files it had loaded
+  // before bin/run.js could set it (help then wrapped at 80 and indented to 82).
   it.each(ids)('%s --help fits 80 columns and has an example', async (id) => {
     const result = await runCliInProcess([...id.split(':'), '--help'], {
       cwd: ROOT,
