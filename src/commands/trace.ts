@@ -1,38 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {resolveStack} from '../cli/dlq-flags.js'
-import {parseTimeout} from '../cli/put-wait.js'
-import {parseSince} from '../core/dlq-filter.js'
-import {UsageError} from '../core/errors.js'
-import {type EventJourney, journeyLines} from '../core/event-journey.js'
-import {exitCodeOfTrace, type TraceEnd, traceEvent} from '../services/trace.js'
-import {busLogRecords, type LocatedBusLogs, locateStackBusLogs} from '../wiring/bus-logs.js'
-
-/** What `trace --json` prints: the journey, plus where it was read and how the lookup ended. */
-export type TraceJson = EventJourney & {
-  logGroupName: string
-  stack: string | undefined
-  end: TraceEnd
-  polls: number
-  waitedMs: number
-}
-
-/** EventBridge event ids are UUIDs (PutEvents' EventId, the envelope's `id`). */
-const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** Check EVENT_ID; throws UsageError (exit 2) with where to find a real one. */
-export function checkEventId(value: string): string {
-  const id = value.trim()
-  if (EVENT_ID.test(id)) return id.toLowerCase()
-  throw new UsageError(`${JSON.stringify(value)} isn't an EventBridge event id.`, {
-    code: 'EB_BAD_EVENT_ID',
-    hints: [
-      'Event ids are UUIDs such as 6f1c2b9e-3d4a-4c1e-9b8a-2f7e5d4c3b2a.',
-      '`momento-eb put …` prints the id of the event it publishes; `momento-eb dlq list --json` shows it as event.id.',
-    ],
-  })
-}
+import {traceFromFlags, type TraceJson} from '../cli/trace.js'
+import {exitCodeOfTrace} from '../services/trace.js'
 
 export default class Trace extends BaseCommand<typeof Trace> {
   static override summary = "Show one event's journey from the event bus's logs: attempts, statuses, outcome"
@@ -80,91 +50,6 @@ export default class Trace extends BaseCommand<typeof Trace> {
   }
 
   public async run(): Promise<TraceJson> {
-    const eventId = checkEventId(this.args.eventId)
-    const now = Date.now()
-    const sinceMs = parseSince(this.flags.since ?? '24h', now) ?? now - 86_400_000
-    const timeoutMs = parseTimeout(this.flags.timeout ?? '2m')
-    const logGroup = this.flags['log-group']
-    if (logGroup !== undefined && logGroup.trim() === '') {
-      throw new UsageError('--log-group is empty.', {
-        hints: ['Give the log group name, or leave it out to use the stack.'],
-      })
-    }
-    const stack = logGroup ? '' : resolveStack(this.flags.stack, process.env, this.savedConfig)
-    const options = {sandboxUrl: this.ctx.sandboxUrl}
-    const located = await locateStackBusLogs(this.ctx, {logGroupName: logGroup, stack}, options)
-    this.ctx.verbose(
-      `Bus logs: ${located.logGroupName} (${located.source === 'flag' ? '--log-group' : `stack ${stack}`})`,
-    )
-
-    const controller = new AbortController()
-    let interrupts = 0
-    const onSignal = () => {
-      // A second Ctrl-C doesn't wait for the call in flight.
-      if (++interrupts > 1) process.exit(130)
-      controller.abort()
-    }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-
-    const follow = this.flags.follow
-    const live = this.ctx.output.interactive && !this.jsonEnabled()
-    const view = live
-      ? (await import('../ui/trace/render.js')).startTraceView({
-          eventId,
-          source: sourceText(located),
-          following: follow,
-          timeoutMs: follow ? timeoutMs : undefined,
-          color: this.ctx.output.color,
-        })
-      : undefined
-    if (!live && follow && !this.jsonEnabled()) {
-      this.logToStderr(
-        `Following event ${eventId} in ${located.logGroupName} for up to ${Math.round(timeoutMs / 1000)}s…`,
-      )
-    }
-    let result
-    try {
-      result = await traceEvent(
-        {fetchRecords: busLogRecords(this.ctx, located.logGroupName, options)},
-        {
-          eventId,
-          sinceMs,
-          follow,
-          timeoutMs,
-          level: located.level,
-          signal: controller.signal,
-          onUpdate: (journey) => view?.update(journey),
-        },
-      )
-    } catch (error) {
-      await view?.stop()
-      throw error
-    } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-    // Notes that name a command (`momento-eb deploy --logs error`) carry this run's context, in JSON too.
-    const journey = {...result.journey, notes: result.journey.notes.map((note) => this.suggestions.text(note))}
-    if (view) await view.finish(result.end, journey)
-    else if (!this.jsonEnabled()) {
-      for (const line of journeyLines(journey)) this.log(line)
-      if (result.end === 'timed-out') this.logToStderr(`Not final after --timeout ${Math.round(timeoutMs / 1000)}s.`)
-      if (result.end === 'aborted') this.logToStderr('Stopped (Ctrl-C).')
-    }
-    return {
-      ...journey,
-      logGroupName: located.logGroupName,
-      stack: located.stack,
-      end: result.end,
-      polls: result.polls,
-      waitedMs: result.waitedMs,
-    }
+    return traceFromFlags(this.commandHost(), this.args.eventId, this.flags, (text) => this.suggestions.text(text))
   }
-}
-
-function sourceText(located: LocatedBusLogs): string {
-  const where = located.source === 'flag' ? '--log-group' : `stack ${located.stack}`
-  const level = located.level ? `, level ${located.level}` : ''
-  return `log group ${located.logGroupName} (${where})${level}`
 }

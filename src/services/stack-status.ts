@@ -262,3 +262,73 @@ async function busArnOf(stack: StackInfo, ports: StackStatusPorts): Promise<stri
   if (!bus || !ports.describeEventBus) return undefined
   return (await ports.describeEventBus(bus).catch(() => undefined))?.arn
 }
+
+/** Where `put` publishes: the resolved bus (and where it came from) and source. */
+export interface PutTarget {
+  bus: {value: string; origin: string; from: string}
+  source: string
+}
+
+/** The rules on a bus that match a sample event of each kind (ListRules + the event pattern). */
+export type RulesMatchingKinds = (
+  bus: string,
+  source: string,
+  kinds: readonly string[],
+) => Promise<Array<{matching: readonly unknown[]}>>
+
+/**
+ * `status`: the stack's report, with the bus check first among its problems when the stack has rules.
+ * `verbose` hears why the rules could not be listed.
+ */
+export async function stackStatusWithBusCheck(
+  stackName: string,
+  ports: StackStatusPorts,
+  options: {
+    key?: MomentoKeyInfo | undefined
+    put: PutTarget
+    rulesMatchingKinds: RulesMatchingKinds
+    verbose(line: string): void
+  },
+): Promise<StackStatusReport> {
+  const report = await getStackStatus(stackName, ports, {key: options.key})
+  const busProblem =
+    report.rules.length > 0 ? await busCheck([...new Set(report.rules.map((r) => r.bus))], options) : undefined
+  if (busProblem) report.problems.unshift(busProblem)
+  return report
+}
+
+/**
+ * Whether the events `put` publishes (to the bus MOMENTO_EB_BUS / `config set bus` / default names,
+ * with the resolved source) match a rule there (ListRules): a bus without a matching rule takes
+ * every event and delivers it nowhere. An error when the bus was chosen (env or config), a warning
+ * for the default bus (producers other than `put` may publish elsewhere). Undefined when fine, or
+ * when the rules can't be listed (the other checks still stand).
+ */
+async function busCheck(
+  ruleBuses: readonly string[],
+  options: {put: PutTarget; rulesMatchingKinds: RulesMatchingKinds; verbose(line: string): void},
+): Promise<StatusProblem | undefined> {
+  const {bus, source} = options.put
+  const kinds = ['cacheSet', 'cacheDelete', 'topicPublish'] as const
+  let found
+  try {
+    found = await options.rulesMatchingKinds(bus.value, source, kinds)
+  } catch (error) {
+    options.verbose(`Couldn't list the rules on bus ${bus.value}: ${(error as Error).message.split('\n')[0]}`)
+    return undefined
+  }
+  const unmatched = kinds.filter((_, i) => found[i]?.matching.length === 0)
+  if (unmatched.length === 0) return undefined
+  return {
+    severity: bus.origin === 'default' ? 'warning' : 'error',
+    resource: null,
+    problem:
+      `No rule on bus ${bus.value} (${bus.from}, where \`put\` publishes) matches ${unmatched.join(', ')}` +
+      `${ruleBuses.length > 0 ? `; the stack's rules listen on ${ruleBuses.join(', ')}` : ''}: ` +
+      'events published there are accepted and delivered nowhere.',
+    fix:
+      ruleBuses.length > 0
+        ? `Publish where the rules are (\`momento-eb config set bus ${ruleBuses[0]}\`), or move the rules with \`momento-eb deploy --bus ${bus.value}\`.`
+        : `Deploy the rules on it with \`momento-eb deploy --bus ${bus.value}\`.`,
+  }
+}

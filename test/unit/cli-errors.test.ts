@@ -405,7 +405,7 @@ describe('wrapForTerminal', () => {
 
 describe('status details at 80 columns', () => {
   it('puts a value too long for the line under the values column, whole; leaves the rest alone', async () => {
-    const {hangLongValue} = await import('../../src/commands/status.js')
+    const {hangLongValue} = await import('../../src/cli/status.js')
     const arn = `arn:aws:events:us-east-1:000000000000:rule/${'x'.repeat(50)}`
     expect(hangLongValue(`output       CacheSetRuleArn     ${arn}`, 80)).toEqual([
       'output       CacheSetRuleArn',
