@@ -236,3 +236,40 @@ export async function exportDlq(
   summary.perSecond = summary.durationMs > 0 ? Math.round(summary.scanned / (summary.durationMs / 1000)) : 0
   return summary
 }
+
+/** Where an export's lines go and how it ends: `commit` after a whole export, `abort` (the partial file removed) after a failure. */
+export interface ExportTarget {
+  sink: LineSink
+  commit(): Promise<void>
+  abort(): Promise<void>
+}
+
+/** `dlq export`'s run: the export into `target`, committed when it completed and aborted when it failed. */
+export async function exportDlqTo(
+  queue: DlqQueuePort,
+  target: ExportTarget,
+  options: {
+    filter: DlqFilter
+    limit: number | undefined
+    decoder: BatchDecoder
+    /** --max-in-flight: the export's share of SQS's in-flight quota. */
+    maxInFlight: number
+  },
+): Promise<DlqExportSummary> {
+  let summary
+  try {
+    summary = await exportDlq(queue, target.sink, {
+      filter: options.filter,
+      limit: options.limit,
+      decoder: options.decoder,
+      // One batch of 10 per loop may be hidden besides the held ones.
+      maxHeld: Math.max(10, options.maxInFlight - EXPORT_LOOPS * 10),
+      loops: EXPORT_LOOPS,
+    })
+  } catch (error) {
+    await target.abort()
+    throw error
+  }
+  await target.commit()
+  return summary
+}

@@ -5,7 +5,7 @@
  */
 import type {DlqDepth, DlqHandle, DlqQueuePort, DlqRecord, RawDlqMessage} from '../core/dlq.js'
 import type {DecodeOptions} from '../core/dlq-decode.js'
-import {type DlqFilter, matchesFilter} from '../core/dlq-filter.js'
+import {type DlqFilter, type DlqSummary, matchesFilter, summarize} from '../core/dlq-filter.js'
 import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
 
 /** Options of {@link peekDlq}. */
@@ -234,4 +234,50 @@ export type DlqRecordView = Omit<DlqRecord, 'receiptHandle'>
 export function toRecordView(record: DlqRecord): DlqRecordView {
   const {receiptHandle: _handle, ...view} = record
   return view
+}
+
+/** What `dlq list` found (its JSON, but for the event bus's log join). Receipt handles are left out. */
+export interface DlqListing {
+  queueUrl: string
+  /** Distinct messages read (matching the filters or not). */
+  scanned: number
+  /** Matching messages shown. */
+  count: number
+  /** True when --limit stopped the scan (more may match). */
+  truncated: boolean
+  summary: DlqSummary
+  records: DlqRecordView[]
+  /** SQS's own counts as last read (GetQueueAttributes: approximate, lagging up to a minute). */
+  depth?: DlqDepth | undefined
+}
+
+/**
+ * `dlq list`'s run: peek at the queue found at `located` (its counts, read when it was looked up, are
+ * the scan's starting counts) and summarise the matching records by reason.
+ */
+export async function listDlq(
+  queue: DlqQueuePort,
+  located: {queueUrl: string; depth?: DlqDepth | undefined},
+  options: {limit: number | undefined; filter: DlqFilter; decoder: BatchDecoder},
+): Promise<{listing: DlqListing; records: DlqRecord[]; releaseFailures: number}> {
+  // The stop rule that uses the queue's counts as evidence (explained at peekWithDepth): a small queue
+  // answers in about one round trip instead of two empty one-second long polls.
+  // The lookup's counts (read to check the queue, a round trip ago) are the scan's starting counts.
+  const peek = await peekDlq(queue, {
+    limit: options.limit,
+    filter: options.filter,
+    decoder: options.decoder,
+    stopOnDepth: true,
+    startDepth: located.depth,
+  })
+  const listing: DlqListing = {
+    queueUrl: located.queueUrl,
+    scanned: peek.scanned,
+    count: peek.records.length,
+    truncated: peek.truncated,
+    summary: summarize(peek.records),
+    records: peek.records.map(toRecordView),
+    ...(peek.depth ? {depth: peek.depth} : {}),
+  }
+  return {listing, records: peek.records, releaseFailures: peek.releaseFailures}
 }

@@ -22,8 +22,12 @@ import {
   type TopSnapshot,
   type TopTarget,
   type TopWindowKey,
+  summarizeSample,
   windowRange,
 } from '../core/top-model.js'
+import type {DlqQueuePort} from '../core/dlq.js'
+import type {BatchDecoder} from './dlq-diagnose.js'
+import {peekDlq} from './dlq-list.js'
 
 /** Where the data comes from (the command wires the AWS adapters; tests pass fakes). */
 export interface TopSources {
@@ -290,4 +294,23 @@ export class TopService {
   async settled(): Promise<void> {
     await this.sampling
   }
+}
+
+/**
+ * The DLQ sample of `top`: at most `limit` messages peeked at and their reasons summarised. A peek:
+ * received with a short visibility timeout and released at once; nothing is deleted, but each
+ * message's receive count goes up by one per sample (so at most once per 30 s).
+ */
+export async function sampleDlq(queue: DlqQueuePort, limit: number, decoder: BatchDecoder): Promise<DlqSampleValue> {
+  const peek = await peekDlq(queue, {
+    limit,
+    decoder,
+    visibilityTimeoutSeconds: 30,
+    // A 1 s long poll, as `dlq list`: SQS answers a short poll from a sample of its servers, which
+    // can miss the messages of a small queue. It runs in the background, so the wait costs nothing.
+    waitSeconds: 1,
+    maxEmptyReceives: 2,
+    maxScanned: limit,
+  })
+  return summarizeSample(peek.records, limit, peek.truncated)
 }

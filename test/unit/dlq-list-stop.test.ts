@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {depthNote, emptyQueueText} from '../../src/commands/dlq/list.js'
+import {depthNote, emptyQueueText} from '../../src/cli/dlq-list.js'
 import type {DlqBatchResult, DlqDepth, DlqHandle, DlqQueuePort, RawDlqMessage} from '../../src/core/dlq.js'
 import {peekDlq} from '../../src/services/dlq-list.js'
 import {rawMessage} from './dlq-watch-fixtures.js'

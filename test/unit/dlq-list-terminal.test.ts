@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {terminalListing} from '../../src/commands/dlq/list.js'
+import {terminalListing} from '../../src/cli/dlq-list.js'
 import {summarize} from '../../src/core/dlq-filter.js'
 import {displayWidth} from '../../src/core/text-width.js'
 import {record} from './dlq-watch-fixtures.js'
