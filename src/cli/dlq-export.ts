@@ -10,6 +10,7 @@ import type {CommandHost} from './base-command.js'
 import {busLogSummary, checkBusLogFlags, withBusLogs, type BusLogSummary} from './bus-logs.js'
 import {filterFromFlags, openDlqFromFlags} from './dlq-flags.js'
 import {openExportTarget} from '../wiring/dlq-export.js'
+import {useLeanHeap} from './lean-heap.js'
 
 /** What `dlq export --json` prints (with `--file -` the lines themselves go to stdout instead). */
 export interface DlqExportResult extends DlqExportSummary {
@@ -31,6 +32,7 @@ export type DlqExportFlags = Parameters<typeof filterFromFlags>[0] &
 
 /** `dlq export`: check the flags, open the queue and the target, export, and say what was written. */
 export async function exportFromFlags(host: CommandHost, flags: DlqExportFlags): Promise<DlqExportResult> {
+  useLeanHeap()
   const {ctx} = host
   const filter = filterFromFlags(flags)
   checkBusLogFlags(flags)

@@ -21,6 +21,7 @@ import {progressReporter} from './redrive-progress.js'
 import {presentRedrive, showEdits} from './redrive-output.js'
 import {listenForStop, type StopSignal, type StopSignals} from './stop-signals.js'
 import {redriveAdapters} from '../wiring/dlq-actions.js'
+import {useLeanHeap} from './lean-heap.js'
 
 /** What `dlq redrive --json` prints: the run's summary and edits, and the event bus's log join when one was read. */
 export interface DlqRedriveResult extends RedriveResult {
@@ -56,6 +57,7 @@ export async function redriveFromFlags(
   } & Parameters<typeof filterFromFlags>[0],
   hooks: RedriveCommandHooks,
 ): Promise<DlqRedriveResult> {
+  useLeanHeap()
   const filter = filterFromFlags(flags)
   checkBusLogFlags(flags)
   const diagnosing = flags.diagnose !== undefined || flags['api-key-stdin'] === true

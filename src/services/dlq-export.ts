@@ -18,7 +18,6 @@ import {FingerprintTable} from '../core/fingerprint-table.js'
 import {DEFAULT_MAX_HELD, HeldMessages} from '../core/held-messages.js'
 import {type BatchDecoder, plainDecoder} from './dlq-diagnose.js'
 import {type DlqRecordView, toRecordView} from './dlq-list.js'
-import {useLeanHeap} from './lean-heap.js'
 import {isOverLimit, QUOTA_SUSPECT_HELD} from './redrive.js'
 
 /** One NDJSON line of an export: the message as SQS gave it (minus the receipt handle) and its decoding. */
@@ -86,7 +85,6 @@ export async function exportDlq(
   sink: LineSink,
   options: ExportOptions = {},
 ): Promise<DlqExportSummary> {
-  useLeanHeap()
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
   const started = now()

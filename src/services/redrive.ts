@@ -57,7 +57,6 @@ import {
   type SkipReason,
 } from '../core/redrive-plan.js'
 import type {JournalPort, PendingDelete} from '../core/journal.js'
-import {useLeanHeap} from './lean-heap.js'
 
 /** The default pace when the API destination's rate can't be found: below Momento's 100 ops/s default. */
 export const DEFAULT_REDRIVE_RATE = 50
@@ -310,7 +309,6 @@ const RECENT_WINNERS = 10_000
  * throws RedriveAbortedError when a whole call fails.
  */
 export async function redriveQueue(deps: RedriveDeps, options: RedriveOptions = {}): Promise<RedriveSummary> {
-  useLeanHeap()
   const run = new RedriveRun(deps, options)
   return run.drain()
 }

@@ -1,5 +1,7 @@
 /**
- * A smaller heap for the long scans of a huge DLQ (`dlq redrive --all`, `dlq export`). They allocate
+ * A smaller heap for the long scans of a huge DLQ (`dlq redrive --all`, `dlq export`), set by those
+ * commands' edge, not by the services: it changes the whole process, which a service run inside a
+ * test, the demo or `dlq watch` has no business doing. The scans allocate
  * fast (every message is parsed, decoded, journaled and dropped a moment later) while what they keep is
  * small and flat, and V8 sizes the old generation from the allocation rate: with its default growing
  * factor (up to 4×) the main thread's heap reached 137 MB against 48 MB live on an export of 100,000
