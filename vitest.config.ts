@@ -39,6 +39,17 @@ class LongestFirst extends BaseSequencer {
  */
 const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/ui/**/*.test.tsx', 'test/commands/**/*.test.ts']
 
+/**
+ * The journeys (e2e, contract, reliability) share a module cache per worker too: a fresh process per
+ * file cost about 0.8 s of CPU in imports alone, 60 s over the suite. It is safe because every file
+ * starts its own sandbox on a free port in its own temporary HOME, the in-process CLI runner restores
+ * `process.env`, the working directory and `process.exitCode` after each command, and a worker runs
+ * one file at a time. A file that depends on the process as it was at start-up runs alone in
+ * ISOLATED: `root-help` (oclif reads the help width once, when it loads).
+ */
+const JOURNEYS = ['test/e2e/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/reliability/**/*.test.ts']
+const ISOLATED = ['test/e2e/root-help.test.ts']
+
 export default defineConfig({
   test: {
     // Ink writes a lone newline on unmount when CI is set, which clobbers the last frame
@@ -55,14 +66,8 @@ export default defineConfig({
     sequence: {sequencer: LongestFirst},
     projects: [
       {extends: true, test: {name: 'shared-modules', include: SHARED_MODULES, isolate: false}},
-      {
-        extends: true,
-        test: {
-          name: 'isolated',
-          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-          exclude: SHARED_MODULES,
-        },
-      },
+      {extends: true, test: {name: 'journeys', include: JOURNEYS, exclude: ISOLATED, isolate: false}},
+      {extends: true, test: {name: 'isolated', include: ISOLATED}},
     ],
   },
 })

@@ -79,6 +79,9 @@ describe('dlq redrive crash and resume at 100,000 messages', () => {
       'redrive progress',
       async () => ((await depth()) <= target || child.exitCode !== null ? true : undefined),
       120_000,
+      // Each probe is an SDK call and a sandbox request (about 1.5 ms of CPU): at the default 25 ms,
+      // 6 % of a core for the whole run; a kill point 250 ms later is as random.
+      250,
     )
     child.kill('SIGKILL')
     const killed = await done
