@@ -59,7 +59,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   {
     code: ExitCode.HungUp,
     name: 'hung-up',
-    meaning: 'stopped by SIGHUP (the terminal closed; `dlq redrive` after finishing the calls in flight)',
+    meaning:
+      'stopped by SIGHUP (the terminal closed; `put --file` and `dlq redrive` after finishing the calls in flight)',
   },
   {
     code: ExitCode.Interrupted,

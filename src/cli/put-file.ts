@@ -1,14 +1,15 @@
 /**
- * The oclif edge of `put --file`: the flags to options, the stop signals (Ctrl-C and SIGTERM finish
- * the calls in flight; a second one leaves at once), the input and the ports (wiring/put-file.ts), and
- * the output. services/put-file.ts runs the workflow.
+ * The oclif edge of `put --file`: the flags to options, the stop signals (Ctrl-C, SIGTERM and SIGHUP
+ * finish the calls in flight; a second one leaves at once: cli/stop-signals.ts), the input and the
+ * ports (wiring/put-file.ts), and the output. services/put-file.ts runs the workflow.
  */
-import {ExitCode, UsageError} from '../core/errors.js'
-import {publishFile, type PutFileResult, type PutStopSignal} from '../services/put-file.js'
+import {UsageError} from '../core/errors.js'
+import {publishFile, type PutFileResult} from '../services/put-file.js'
 import {openPutInput, putFilePorts, type PutInput} from '../wiring/put-file.js'
 import type {CommandHost} from './base-command.js'
 import {progressLine} from './progress.js'
 import {resolvePutDefaults} from './put-support.js'
+import {listenForStop} from './stop-signals.js'
 
 export type {PutFileResult} from '../services/put-file.js'
 
@@ -56,28 +57,18 @@ export async function putFileFromFlags(
     if (!args.includes('--resume')) args.push('--resume')
     return [hooks.bin, ...args].map(shellQuote).join(' ')
   }
-  const controller = new AbortController()
-  let stopped: PutStopSignal | undefined
-  const onSignal = (signal: PutStopSignal) => (): void => {
-    if (stopped) {
-      // A second signal: leave now. Progress is on disk up to the last settled batch.
-      hooks.note(
-        flags.file === '-'
-          ? 'Stopping at once: the calls in flight may or may not have been accepted.'
-          : `Stopping at once. To send the rest: ${resumeCommand()} (the calls in flight may be sent again).`,
-      )
-      process.exit(signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated)
-    }
-    stopped = signal
-    hooks.note(`\nStopping (${signal}): waiting for the PutEvents calls in flight (Ctrl-C again to quit now)…`)
-    controller.abort(new Error(signal))
+  const stop = listenForStop(hooks.note, {
+    first: (signal) => `\nStopping (${signal}): waiting for the PutEvents calls in flight (Ctrl-C again to quit now)…`,
+    // Progress is on disk up to the last settled batch.
+    again: () =>
+      flags.file === '-'
+        ? 'Stopping at once: the calls in flight may or may not have been accepted.'
+        : `Stopping at once. To send the rest: ${resumeCommand()} (the calls in flight may be sent again).`,
     // Stdin may be blocked waiting for data that never comes: stop reading it.
-    if (flags.file === '-') process.stdin.destroy()
-  }
-  const onSigint = onSignal('SIGINT')
-  const onSigterm = onSignal('SIGTERM')
-  process.on('SIGINT', onSigint)
-  process.on('SIGTERM', onSigterm)
+    onFirst: () => {
+      if (flags.file === '-') process.stdin.destroy()
+    },
+  })
   let input: PutInput | undefined
   try {
     input = await openPutInput(flags.file)
@@ -89,8 +80,8 @@ export async function putFileFromFlags(
         resume: flags.resume,
         skipInvalid: flags['skip-invalid'],
         concurrency: flags.concurrency,
-        signal: controller.signal,
-        stoppedBy: () => stopped,
+        signal: stop.signal,
+        stoppedBy: () => stop.stoppedBy,
       },
       {
         note: hooks.note,
@@ -106,8 +97,7 @@ export async function putFileFromFlags(
     return result
   } finally {
     input?.cleanup()
-    process.off('SIGINT', onSigint)
-    process.off('SIGTERM', onSigterm)
+    stop.release()
   }
 }
 

@@ -1,12 +1,12 @@
 /**
- * Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal went away) stop a long run the
- * same way: the first aborts the run's signal (the calls in flight finish, the rest is released), a
- * second leaves at once with the signal's exit code (130, 143, 129). Which one stopped the run is kept
- * for its exit code.
+ * Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal went away) stop a long run
+ * (`dlq redrive`, `put --file`) the same way: the first aborts the run's signal (the calls in flight
+ * finish, the rest is released or recorded), a second leaves at once with the signal's exit code
+ * (130, 143, 129). Which one stopped the run is kept for its exit code and message.
  */
-import {ExitCode} from '../core/errors.js'
+import {ExitCode, type StopSignal} from '../core/errors.js'
 
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP'
+export type {StopSignal} from '../core/errors.js'
 
 /** The exit code of a run stopped by each signal (128 + its number). */
 export const EXIT_FOR_SIGNAL = {
@@ -22,28 +22,49 @@ export interface StopSignals {
   release(): void
 }
 
-/** Listen for the three signals until `release()`; `say` tells what happens (it may fail on SIGHUP). */
-export function listenForStop(say: (line: string) => void): StopSignals {
+/** What a run says when it is stopped, and what else it does on the first signal. */
+export interface StopWording {
+  /** Said on the first signal: what the run does now. */
+  first(signal: StopSignal): string
+  /** Said on a second signal, before leaving at once. */
+  again(): string
+  /** Done on the first signal, after aborting (e.g. stop reading a stdin that may never end). */
+  onFirst?(): void
+}
+
+/** A redrive's wording: the calls in flight finish, the rest is released. */
+const RELEASE_THE_REST: StopWording = {
+  first: (signal) =>
+    signal === 'SIGINT'
+      ? '\nStopping: finishing what is in flight (Ctrl-C again to quit now)…'
+      : `\nStopping (${signal}): finishing what is in flight, then releasing the rest…`,
+  // The journal keeps what was published; nothing is lost.
+  again: () => 'Stopping at once; the next run finishes what was in flight.',
+}
+
+/**
+ * Listen for the three signals until `release()`; `say` tells what happens. On SIGHUP the terminal may
+ * be gone, so a failed `say` never stops the clean-up or the exit.
+ */
+export function listenForStop(say: (line: string) => void, wording: StopWording = RELEASE_THE_REST): StopSignals {
   const controller = new AbortController()
   let stoppedBy: StopSignal | undefined
-  const onSignal = (signal: StopSignal) => () => {
-    if (controller.signal.aborted) {
-      // A second signal: leave now. The journal keeps what was published; nothing is lost.
-      say('Stopping at once; the next run finishes what was in flight.')
-      process.exit(EXIT_FOR_SIGNAL[signal])
-    }
-    stoppedBy = signal
-    // On SIGHUP the terminal may be gone: a failed write to it must not stop the clean-up.
+  const trySay = (line: string) => {
     try {
-      say(
-        signal === 'SIGINT'
-          ? '\nStopping: finishing what is in flight (Ctrl-C again to quit now)…'
-          : `\nStopping (${signal}): finishing what is in flight, then releasing the rest…`,
-      )
+      say(line)
     } catch {
       // Nowhere to say it.
     }
-    controller.abort()
+  }
+  const onSignal = (signal: StopSignal) => () => {
+    if (controller.signal.aborted) {
+      trySay(wording.again())
+      process.exit(EXIT_FOR_SIGNAL[signal])
+    }
+    stoppedBy = signal
+    trySay(wording.first(signal))
+    controller.abort(new Error(signal))
+    wording.onFirst?.()
   }
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, onSignal(signal)] as const)
   for (const [signal, handler] of handlers) process.on(signal, handler)

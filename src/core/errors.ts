@@ -167,3 +167,24 @@ export class TerminatedError extends MomentoEbError {
     super(message, {code: 'EB_TERMINATED', ...options})
   }
 }
+
+/** Stopped by SIGHUP: the terminal went away (128 + 1). Exit 129. */
+export class HungUpError extends MomentoEbError {
+  override readonly exitCode = ExitCode.HungUp
+  constructor(message = 'Hung up.', options: ErrorOptions = {}) {
+    super(message, {code: 'EB_HUNG_UP', ...options})
+  }
+}
+
+/** The signals that stop a long run (Ctrl-C, a service manager or `kill`, the terminal going away). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP'
+
+/** How a run stopped by each signal starts its message ("Interrupted (SIGINT): …"). */
+export const STOPPED_BY: Record<StopSignal, string> = {SIGINT: 'Interrupted', SIGTERM: 'Terminated', SIGHUP: 'Hung up'}
+
+/** The error of a run stopped by `signal`: its class, and so its exit code (130, 143, 129), follow the signal. */
+export function stoppedError(signal: StopSignal, message: string, options: ErrorOptions = {}): MomentoEbError {
+  if (signal === 'SIGINT') return new InterruptedError(message, options)
+  if (signal === 'SIGTERM') return new TerminatedError(message, options)
+  return new HungUpError(message, options)
+}

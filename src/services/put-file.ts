@@ -4,7 +4,7 @@
  * after each batch so an interrupted run can be resumed. The edge (cli/put-file.ts) opens the input,
  * listens for the stop signals and prints the result; the ports come from wiring/put-file.ts.
  */
-import {InterruptedError, TerminatedError, UsageError} from '../core/errors.js'
+import {type MomentoEbError, type StopSignal, STOPPED_BY, stoppedError, UsageError} from '../core/errors.js'
 import type {EntryDefaults, EventsPort} from '../core/put-entries.js'
 import {type FileIdentity, identityMismatch, type PutProgress, settledProgress} from '../core/put-progress.js'
 import {LineTooLongError, type OpenInput, type ValidationReport, validateLines, validEntries} from './event-lines.js'
@@ -30,8 +30,8 @@ export interface PutFileResult {
   failures: EntryFailure[]
 }
 
-/** The signals that stop `put --file` cleanly. */
-export type PutStopSignal = 'SIGINT' | 'SIGTERM'
+/** The signals that stop `put --file` cleanly (the calls in flight finish, progress is recorded). */
+export type PutStopSignal = StopSignal
 
 /** The input, opened so that it can be read twice (validated, then sent). */
 export interface PutFileInput {
@@ -92,7 +92,7 @@ export interface PutFileHooks {
 
 const fmt = (n: number) => n.toLocaleString('en-US')
 
-/** Publish the input's events; throws a usage error (nothing sent) for invalid input, Interrupted/Terminated when stopped. */
+/** Publish the input's events; throws a usage error (nothing sent) for invalid input, the stop signal's error (exit 130, 143, 129) when stopped. */
 export async function publishFile(
   input: PutFileInput,
   ports: PutFilePorts,
@@ -187,7 +187,7 @@ export async function publishFile(
   }
   const by = stoppedBy()
   if (summary.stopped && by)
-    throw stoppedError(by, summary, toSend, identity !== undefined && !recordFailed, writer?.path, hooks)
+    throw stoppedRunError(by, summary, toSend, identity !== undefined && !recordFailed, writer?.path, hooks)
   return {
     file: label,
     lines: report.lines,
@@ -239,32 +239,32 @@ function progressWriter(
   }
 }
 
-function stoppedError(
+function stoppedRunError(
   by: PutStopSignal,
   summary: PublishSummary,
   toSend: number,
   resumable: boolean,
   stateFile: string | undefined,
   hooks: Pick<PutFileHooks, 'resumeCommand'>,
-): InterruptedError | TerminatedError {
+): MomentoEbError {
   const unsent = summary.failures.filter((f) => f.errorCode === 'Interrupted').length
   const message =
-    `${by === 'SIGINT' ? 'Interrupted' : 'Terminated'} (${by}): ${fmt(summary.sent)} of ${fmt(toSend)} events were sent` +
+    `${STOPPED_BY[by]} (${by}): ${fmt(summary.sent)} of ${fmt(toSend)} events were sent` +
     `${summary.failed - unsent > 0 ? `, ${fmt(summary.failed - unsent)} failed` : ''}; the rest were not sent.` +
     (resumable ? ` Progress is recorded in ${stateFile}.` : '')
   const hints = resumable
     ? [`To send the rest: ${hooks.resumeCommand()}`]
     : ['Stdin cannot be resumed: save the events to a file and send it with --file PATH.']
-  const options = {hints, code: by === 'SIGINT' ? 'EB_INTERRUPTED' : 'EB_TERMINATED'}
-  return by === 'SIGINT' ? new InterruptedError(message, options) : new TerminatedError(message, options)
+  return stoppedError(by, message, {hints})
 }
 
 /** An error of the validation pass as the user should see it. */
 function readError(error: unknown, label: string, stoppedBy: PutStopSignal | undefined): Error {
-  if (stoppedBy) {
-    const message = `${stoppedBy === 'SIGINT' ? 'Interrupted' : 'Terminated'} (${stoppedBy}) while validating ${label}: nothing was sent.`
-    return stoppedBy === 'SIGINT' ? new InterruptedError(message) : new TerminatedError(message)
-  }
+  if (stoppedBy)
+    return stoppedError(
+      stoppedBy,
+      `${STOPPED_BY[stoppedBy]} (${stoppedBy}) while validating ${label}: nothing was sent.`,
+    )
   if (error instanceof LineTooLongError) {
     return new UsageError(`${label}: ${error.message}, so nothing was sent: this doesn't look like NDJSON of events.`, {
       code: 'EB_INVALID_INPUT',

@@ -1,5 +1,5 @@
 /**
- * `put --file` stopped part-way (Ctrl-C, SIGTERM, SIGKILL) and resumed with --resume: every line
+ * `put --file` stopped part-way (Ctrl-C, SIGTERM, SIGHUP, SIGKILL) and resumed with --resume: every line
  * reaches EventBridge, and only a kill can repeat any (at most the batches in flight). Deliveries are
  * counted by the sandbox: a rule on the default bus sends every cacheDelete event to an SQS queue,
  * and `/_sandbox/deliveries` counts each matched event.
@@ -112,6 +112,7 @@ describe('put --file --resume', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)(
     '%s mid-file: exit %i with the command to resume; --resume sends the rest, no duplicates',
     async (signal, code) => {
