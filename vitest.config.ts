@@ -12,7 +12,6 @@ const LONGEST_FIRST = [
   'test/e2e/package.test.ts',
   'test/e2e/demo.test.ts',
   'test/e2e/dlq-redrive.test.ts',
-  'test/e2e/dlq-redrive-crash.test.ts',
   'test/e2e/stack.test.ts',
   'test/e2e/put-resume.test.ts',
   'test/e2e/dlq-redrive-rule.test.ts',
