@@ -2,40 +2,28 @@
  * `aws cloudformation deploy` (the official CLI, as found on PATH) against the sandbox: create,
  * a no-op redeploy ("No changes to deploy"), an update through UsePreviousValue, events, and
  * delete (docs/reference/aws-facts.md#cfn-deploy, #stack-missing-message, #no-op-change-set). Skipped, with a
- * message, when there is no `aws`.
+ * message, when there is no `aws`. Every command runs in one Python process (test/helpers/aws-cli.ts).
  */
-import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {findCliOnPath, isolatedCliEnv, startCli, type CliDriver} from '../helpers/aws-cli.js'
 import {startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
-const run = promisify(execFile)
 const TEMPLATE = fileURLToPath(new URL('../fixtures/cfn/momento-integration.yaml', import.meta.url))
 
-async function findCli(): Promise<{path: string; version: string} | undefined> {
-  try {
-    const {stdout} = await run('which', ['aws'])
-    const path = stdout.trim()
-    const version = await run(path, ['--version'], {timeout: 30_000})
-    return {path, version: (version.stdout || version.stderr).trim()}
-  } catch {
-    return undefined
-  }
-}
-
-const cli = await findCli()
+const cli = await findCliOnPath()
 if (!cli) console.warn('cloudformation-aws-cli.test.ts: no `aws` on PATH; skipping the AWS CLI deploy tests.')
 
 describe.skipIf(!cli)(`aws cloudformation deploy (${cli?.version ?? 'no CLI'})`, () => {
   let sandbox: RunningSandbox
   let home: string
+  let driver: CliDriver | undefined
   const stackName = uniqueName('cli-stack')
 
   beforeAll(async () => {
@@ -43,36 +31,19 @@ describe.skipIf(!cli)(`aws cloudformation deploy (${cli?.version ?? 'no CLI'})`,
     // (30 s between polls) never have to wait.
     sandbox = await startTestSandbox({timeScale: 0})
     home = mkdtempSync(join(tmpdir(), 'cfn-aws-cli-'))
+    // One Python process runs every command of the file (test/helpers/aws-cli.ts).
+    if (cli) driver = startCli(cli, isolatedCliEnv(home, {AWS_DEFAULT_REGION: 'us-east-1'}), 90_000)
   })
   afterAll(async () => {
+    await driver?.close()
     await sandbox.close()
     rmSync(home, {recursive: true, force: true})
   })
 
   /** Run `aws cloudformation <args>`; resolves with the exit code and both streams. */
   async function aws(...args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-    const env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      AWS_PAGER: '',
-      AWS_DEFAULT_OUTPUT: 'json',
-    }
-    try {
-      const {stdout, stderr} = await run(
-        cli?.path ?? 'aws',
-        ['--endpoint-url', sandbox.endpoint, 'cloudformation', ...args],
-        {env, timeout: 90_000},
-      )
-      return {code: 0, stdout, stderr}
-    } catch (error) {
-      const e = error as {code?: number; stdout?: string; stderr?: string}
-      return {code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? ''}
-    }
+    if (!driver) throw new Error('no AWS CLI driver: the suite should have been skipped')
+    return driver.invoke(['--endpoint-url', sandbox.endpoint, 'cloudformation', ...args])
   }
 
   const deployArgs = (...overrides: string[]) => [
@@ -119,7 +90,21 @@ describe.skipIf(!cli)(`aws cloudformation deploy (${cli?.version ?? 'no CLI'})`,
     expect(events.filter((e) => e.ResourceStatus === 'CREATE_COMPLETE')).toHaveLength(11)
   }, 60_000)
 
+  /**
+   * The CLI names change sets `awscli-cloudformation-package-deploy-<epoch seconds>`, and the executed
+   * one stays on the stack (and v1 leaves a no-op one in place): a deploy within the same second as the
+   * last collides with it (AlreadyExistsException). Whether AWS keeps an executed change set's name
+   * taken is not verified; the sandbox does (the worst case). Each CLI start took about a second,
+   * which hid this; with one CLI process per file the deploys come milliseconds apart, so every
+   * deploy after the first starts in the next second.
+   */
+  async function nextSecond(): Promise<void> {
+    const second = Math.floor(Date.now() / 1000)
+    while (Math.floor(Date.now() / 1000) === second) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+
   it('a second deploy without changes prints "No changes to deploy"', async () => {
+    await nextSecond()
     const result = await aws(...deployArgs(`MomentoApiKey=${sandbox.apiKey}`, `MomentoEndpoint=${sandbox.endpoint}`))
     expect(`${result.stdout}${result.stderr}`).toContain(`No changes to deploy. Stack ${stackName} is up to date`)
     // CLI v1 fails on an empty change set by default (exit 255); v2 does not.
@@ -127,11 +112,8 @@ describe.skipIf(!cli)(`aws cloudformation deploy (${cli?.version ?? 'no CLI'})`,
   }, 120_000)
 
   it('an update keeps the other parameters through UsePreviousValue', async () => {
-    // The CLI names change sets `awscli-cloudformation-package-deploy-<epoch seconds>` and v1 leaves the
-    // no-op one in place: a deploy within the same second collides with it (AlreadyExistsException),
-    // on AWS as here. Start in the next second.
-    const second = Math.floor(Date.now() / 1000)
-    while (Math.floor(Date.now() / 1000) === second) await new Promise((resolve) => setTimeout(resolve, 50))
+    // v1 leaves the no-op change set in place; on AWS as here a same-named one collides with it.
+    await nextSecond()
     const result = await aws(...deployArgs('RetryAttempts=4'))
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
     expect(result.stdout).toContain(`Successfully created/updated stack - ${stackName}`)

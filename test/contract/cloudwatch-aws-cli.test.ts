@@ -2,64 +2,45 @@
  * CloudWatch with the installed AWS CLI: botocore ≥1.3x speaks Smithy RPC v2 CBOR to CloudWatch
  * (its model lists `protocols: [smithy-rpc-v2-cbor, json, query]`), so this checks the sandbox's
  * CBOR endpoint end to end: put-metric-data, get-metric-data (timestamps as CBOR tag 1),
- * put-metric-alarm, describe-alarms, and an error with its query-compatible code.
+ * put-metric-alarm, describe-alarms, and an error with its query-compatible code. Every command runs
+ * in one Python process (test/helpers/aws-cli.ts).
  */
-import {execFile} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {findCliOnPath, isolatedCliEnv, startCli, type CliDriver} from '../helpers/aws-cli.js'
 import {startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
-const run = promisify(execFile)
+const cli = await findCliOnPath()
+if (!cli) console.warn('cloudwatch-aws-cli.test.ts: no `aws` on PATH; skipping.')
 
-async function hasCli(): Promise<boolean> {
-  try {
-    await run('aws', ['--version'], {timeout: 30_000})
-    return true
-  } catch {
-    return false
-  }
-}
-const available = await hasCli()
-if (!available) console.warn('cloudwatch-aws-cli.test.ts: no `aws` on PATH; skipping.')
-
-describe.skipIf(!available)('CloudWatch with the AWS CLI (RPC v2 CBOR)', () => {
+describe.skipIf(!cli)('CloudWatch with the AWS CLI (RPC v2 CBOR)', () => {
   let sandbox: RunningSandbox
   let home: string
+  let driver: CliDriver | undefined
 
   beforeAll(async () => {
     sandbox = await startTestSandbox()
     home = mkdtempSync(join(tmpdir(), 'cw-aws-cli-'))
+    // One Python process runs every command of the file (test/helpers/aws-cli.ts).
+    if (cli) driver = startCli(cli, isolatedCliEnv(home))
   })
   afterAll(async () => {
+    await driver?.close()
     await sandbox.close()
     rmSync(home, {recursive: true, force: true})
   })
 
   async function cw(...args: string[]): Promise<{code: number; json: Record<string, unknown>; stderr: string}> {
-    const env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_CONFIG_FILE: join(home, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-      AWS_PAGER: '',
-      AWS_DEFAULT_OUTPUT: 'json',
-    }
+    if (!driver) throw new Error('no AWS CLI driver: the suite should have been skipped')
     const argv = ['--endpoint-url', sandbox.endpoint, '--region', 'us-east-1', 'cloudwatch', ...args]
-    try {
-      const {stdout, stderr} = await run('aws', argv, {env, timeout: 60_000})
-      return {code: 0, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr}
-    } catch (error) {
-      const failed = error as {code?: number; stderr?: string}
-      return {code: failed.code ?? -1, json: {}, stderr: failed.stderr ?? ''}
-    }
+    const {code, stdout, stderr} = await driver.invoke(argv)
+    if (code !== 0) return {code, json: {}, stderr}
+    return {code, json: stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {}, stderr}
   }
 
   it('puts and reads metrics, creates and describes an alarm, reports errors', {timeout: 120_000}, async () => {

@@ -1,170 +1,13 @@
-import {execFile, spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {createInterface} from 'node:readline'
-import {promisify} from 'node:util'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {findClis, isolatedCliEnv, startCli, type CliDriver} from '../helpers/aws-cli.js'
 import {startTestSandbox, uniqueName} from '../helpers/sandbox.js'
-
-const run = promisify(execFile)
-
-/**
- * An AWS CLI to test: its executable, its version line, and (when it is a Python script: the pip and
- * the distro CLIs are) the Python interpreter that runs it.
- */
-interface AwsCli {
-  path: string
-  version: string
-  python?: string | undefined
-}
-
-/** The interpreter on a script's `#!` line when it is a Python; for a pyenv shim, the script it runs. */
-async function pythonOf(path: string): Promise<string | undefined> {
-  const shebang = (file: string) => {
-    const first = readFileSync(file, 'utf8').slice(0, 200).split('\n')[0] ?? ''
-    const match = /^#!\s*(\S*python[0-9.]*)\s*$/.exec(first)
-    return match?.[1]
-  }
-  try {
-    const direct = shebang(path)
-    if (direct) return direct
-    if (!path.includes('/shims/')) return undefined
-    const {stdout} = await run('pyenv', ['which', 'aws'], {timeout: 30_000})
-    return shebang(stdout.trim())
-  } catch {
-    return undefined
-  }
-}
-
-/** Every `aws` binary on PATH plus the distro one, with its version line. Async: the sandbox runs in this process. */
-async function findClis(): Promise<AwsCli[]> {
-  const paths = new Set<string>()
-  try {
-    const {stdout} = await run('which', ['-a', 'aws'])
-    for (const line of stdout.split('\n')) if (line.trim()) paths.add(line.trim())
-  } catch {
-    // `which` exits 1 when there is no aws on PATH.
-  }
-  paths.add('/usr/bin/aws')
-  const unique = new Map<string, string>()
-  for (const path of paths) {
-    try {
-      // /bin/aws and /usr/bin/aws are one file when /bin links to /usr/bin.
-      const real = realpathSync(path)
-      if (![...unique.values()].includes(real)) unique.set(path, real)
-    } catch {
-      // Not installed.
-    }
-  }
-  const found = await Promise.all(
-    [...unique.keys()].map(async (path): Promise<AwsCli | undefined> => {
-      try {
-        const {stdout, stderr} = await run(path, ['--version'], {timeout: 30_000})
-        return {path, version: (stdout || stderr).trim(), python: await pythonOf(path)}
-      } catch {
-        return undefined // Not runnable.
-      }
-    }),
-  )
-  // Two shims can point at the same install; test each CLI version once.
-  const versions = new Set<string>()
-  return found.filter((cli): cli is AwsCli => {
-    if (!cli || versions.has(cli.version)) return false
-    versions.add(cli.version)
-    return true
-  })
-}
-
-/**
- * Runs AWS CLI commands in one Python process: each line on stdin is an argv, run through the CLI's
- * own entry point (`awscli.clidriver`'s driver, what the `aws` script calls), its stdout and stderr
- * captured, and answered with one JSON line. Both CLI generations here are Python; starting Python and
- * importing botocore costs 0.5 to 1 s of CPU, which a process per command paid 26 times. One driver
- * serves every command (its session loads the SQS model once: about 10 ms a command instead of
- * 100 ms); each command parses its own argv, and all of them share the environment and global options.
- */
-const DRIVER = `
-import io, json, sys
-import awscli.clidriver
-
-real_stdout = sys.stdout
-driver = awscli.clidriver.create_clidriver()
-for line in sys.stdin:
-    out, err = io.StringIO(), io.StringIO()
-    sys.stdout, sys.stderr = out, err
-    try:
-        code = driver.main(json.loads(line))
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 1
-    except BaseException as e:
-        err.write(repr(e))
-        code = 255
-    finally:
-        sys.stdout, sys.stderr = real_stdout, sys.__stderr__
-    real_stdout.write(json.dumps({"code": code or 0, "stdout": out.getvalue(), "stderr": err.getvalue()}) + "\\n")
-    real_stdout.flush()
-`
-
-/** One AWS CLI command's exit code and output. */
-interface Invocation {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** The CLI in one process (DRIVER) when it is a Python script, else a process per command. */
-function startCli(cli: AwsCli, env: NodeJS.ProcessEnv): {invoke(argv: string[]): Promise<Invocation>; close(): void} {
-  if (!cli.python) {
-    return {
-      async invoke(argv) {
-        try {
-          const {stdout, stderr} = await run(cli.path, argv, {env, timeout: 60_000})
-          return {code: 0, stdout, stderr}
-        } catch (error) {
-          const failed = error as {code?: number; stdout?: string; stderr?: string}
-          return {code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? ''}
-        }
-      },
-      close() {},
-    }
-  }
-  const child = spawn(cli.python, ['-c', DRIVER], {env, stdio: ['pipe', 'pipe', 'pipe']})
-  let stderr = ''
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const lines = createInterface({input: child.stdout})
-  const waiting: ((line: string) => void)[] = []
-  lines.on('line', (line) => waiting.shift()?.(line))
-  let queue: Promise<unknown> = Promise.resolve()
-  return {
-    invoke(argv) {
-      const answer = queue.then(
-        () =>
-          new Promise<Invocation>((resolveAnswer, reject) => {
-            const timer = setTimeout(
-              () => reject(new Error(`aws ${argv.join(' ')}: no answer in 60 s. ${stderr}`)),
-              60_000,
-            )
-            waiting.push((line) => {
-              clearTimeout(timer)
-              resolveAnswer(JSON.parse(line) as Invocation)
-            })
-            child.stdin.write(`${JSON.stringify(argv)}\n`)
-          }),
-      )
-      queue = answer.catch(() => undefined)
-      return answer
-    },
-    close() {
-      child.stdin.end()
-      child.kill()
-    },
-  }
-}
 
 const clis = await findClis()
 if (clis.length === 0) {
@@ -189,18 +32,9 @@ describe.skipIf(clis.length === 0)('SQS with the real AWS CLIs', () => {
   })
 
   describe.each(clis)('$version', (cli) => {
-    let driver: ReturnType<typeof startCli>
+    let driver: CliDriver
     beforeAll(() => {
-      driver = startCli(cli, {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HOME: home,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_CONFIG_FILE: join(home, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-        AWS_PAGER: '',
-        AWS_DEFAULT_OUTPUT: 'json',
-      })
+      driver = startCli(cli, isolatedCliEnv(home))
     })
     afterAll(() => driver?.close())
 
