@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # The one test command: `npm test` (README) and .ci/run both run this.
-# Builds first (command and e2e tests run the built CLI), runs every Vitest suite, then prints
+# Builds first when the sources changed (command and e2e tests run the built CLI), runs every Vitest suite, then prints
 # the plain closing line `N passed, N failed` that CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# A build that would change nothing is skipped: dist/.build-inputs holds the hash of what it was built
+# from (scripts/build-inputs.js). MOMENTO_EB_SKIP_BUILD=1 skips it regardless (CI builds just before).
 if [ "${MOMENTO_EB_SKIP_BUILD:-}" != "1" ]; then
-  npm run build --silent || { echo "0 passed, 1 failed"; exit 1; }
+  if node scripts/build-inputs.js check; then
+    echo "dist/ is up to date with the sources: not rebuilding (npm run build forces it)"
+  else
+    npm run build --silent || { echo "0 passed, 1 failed"; exit 1; }
+  fi
 fi
 
 mkdir -p .test-results
