@@ -71,8 +71,10 @@ describe('momento-eb (built CLI)', () => {
   const env = (extra: Record<string, string | undefined> = {}) => cleanEnv(home.home, extra)
   /**
    * In the test process (runCliInProcess): a spawn costs about a second of CPU. Spawned still: the
-   * first --help (the binary as installed runs), the `sandbox` command (a server that ends on a signal)
-   * and the runs that need a process (a socket the test holds open, signals).
+   * first --help (the binary as installed runs), the `sandbox` servers (they end on a signal), a
+   * `sandbox` on a port in use (its failed start leaves the sandbox's metrics timer running, harmless in
+   * a process that exits, not in the test worker) and the runs that need a process (signals). A
+   * `sandbox` refused at its flags never listens: in the test process.
    */
   const run = (args: readonly string[], options: {env: NodeJS.ProcessEnv; timeoutMs?: number}) =>
     runCli(args, {...options, inProcess: true})
@@ -509,7 +511,7 @@ describe('momento-eb (built CLI)', () => {
 
     it('an empty --host is refused (exit 2) instead of listening on every interface', async () => {
       for (const host of ['', '  ']) {
-        const r = await runCli(['sandbox', '--port', '0', '--host', host, '--json'], {env: env()})
+        const r = await run(['sandbox', '--port', '0', '--host', host, '--json'], {env: env(), timeoutMs: 10_000})
         expect(r.code, show(r)).toBe(2)
         const body = stdoutJson(r) as ErrorEnvelope
         expect(body.error.message).toContain('--host')
@@ -519,7 +521,7 @@ describe('momento-eb (built CLI)', () => {
 
     it('an --allow-host with a port or a scheme is refused (exit 2)', async () => {
       for (const name of ['devbox.test:8080', 'http://devbox.test', '']) {
-        const r = await runCli(['sandbox', '--port', '0', '--allow-host', name, '--json'], {env: env()})
+        const r = await run(['sandbox', '--port', '0', '--allow-host', name, '--json'], {env: env(), timeoutMs: 10_000})
         expect(r.code, show(r)).toBe(2)
         expect((stdoutJson(r) as ErrorEnvelope).error.hints.join('\n')).toContain('--allow-host devbox.lan')
       }
@@ -545,7 +547,7 @@ describe('momento-eb (built CLI)', () => {
     })
 
     it('a bad --fault spec is a usage error', async () => {
-      const r = await runCli(['sandbox', '--port', '0', '--fault', 'explode'], {env: env()})
+      const r = await run(['sandbox', '--port', '0', '--fault', 'explode'], {env: env(), timeoutMs: 10_000})
       expect(r.code, show(r)).toBe(2)
       expect(r.stderr).toContain('explode')
     })

@@ -15,8 +15,9 @@ describe('the bus from `config set bus`, for every command', () => {
   let home: {home: string; cleanup(): void}
   let env: NodeJS.ProcessEnv
   const stack = uniqueName('bus')
+  // In the test process: nothing here needs a process of its own (a spawn costs ~1 s of CPU).
   const cli = (args: string[], extra: Record<string, string | undefined> = {}) =>
-    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000})
+    runCli(args, {env: {...env, ...extra}, timeoutMs: 60_000, inProcess: true})
   const put = (extra: Record<string, string | undefined> = {}) =>
     cli(
       [

@@ -144,16 +144,18 @@ describe('put --file --resume', () => {
       JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: `s-${i}`}})
     writeFileSync(file, `${line(1)}\n${line(2)}\n`)
     const runEnv = {...env, MOMENTO_EB_STATE_DIR: join(home.home, 'state-small')}
-    const none = await runCli(['put', '--file', file, '--sandbox', '--resume'], {env: runEnv})
+    const put = (args: string[]) =>
+      runCli(['put', '--file', file, '--sandbox', ...args], {env: runEnv, inProcess: true})
+    const none = await put(['--resume'])
     expect(none.code, show(none)).toBe(2)
     expect(none.stderr).toMatch(/No progress is recorded/)
-    const first = await runCli(['put', '--file', file, '--sandbox'], {env: runEnv})
+    const first = await put([])
     expect(first.code, show(first)).toBe(0)
-    const again = await runCli(['put', '--file', file, '--sandbox', '--resume', '--json'], {env: runEnv})
+    const again = await put(['--resume', '--json'])
     expect(again.code, show(again)).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({sent: 0, skippedAlreadySent: 2})
     writeFileSync(file, `${line(1)}\n${line(2)}\n${line(3)}\n`)
-    const changed = await runCli(['put', '--file', file, '--sandbox', '--resume'], {env: runEnv})
+    const changed = await put(['--resume'])
     expect(changed.code, show(changed)).toBe(2)
     expect(changed.stderr).toMatch(/another version of the file: its size changed/)
   })
@@ -161,26 +163,23 @@ describe('put --file --resume', () => {
   it('stdin is spooled to a file that is gone at once, on success, on bad input and on SIGKILL', async () => {
     const tmp = mkdtempSync(join(home.home, 'tmp-'))
     const runEnv = {...env, TMPDIR: tmp}
-    const feed = (input: string | undefined) => {
-      logSpawn(['put', '--file'])
-      logSpawn(['put', '--file'])
-      const child = spawn(process.execPath, [BIN, 'put', '--file', '-', '--sandbox'], {
-        env: runEnv,
-        cwd: home.home,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      })
-      if (input !== undefined) child.stdin.end(input)
-      return child
-    }
     const good = `${JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'orders', key: 'in'}})}\n`
-    const ok = await collect(feed(good), 20_000)
+    // To the end of stdin: in the test process (TMPDIR is read from the run's env). Killed mid-read: spawned.
+    const fed = (stdin: string) =>
+      runCli(['put', '--file', '-', '--sandbox'], {env: runEnv, timeoutMs: 20_000, inProcess: true, stdin})
+    const ok = await fed(good)
     expect(ok.code, show(ok)).toBe(0)
     expect(readdirSync(tmp)).toEqual([])
-    const bad = await collect(feed(`${good}{bad\n`), 20_000)
+    const bad = await fed(`${good}{bad\n`)
     expect(bad.code, show(bad)).toBe(2)
     expect(readdirSync(tmp)).toEqual([])
     // Still reading stdin: the spool already has no name, so a kill leaves nothing behind.
-    const open = feed(undefined)
+    logSpawn(['put', '--file'])
+    const open = spawn(process.execPath, [BIN, 'put', '--file', '-', '--sandbox'], {
+      env: runEnv,
+      cwd: home.home,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     open.stdin.write(good)
     const killed = collect(open, 20_000)
     const fdDir = `/proc/${open.pid}/fd`

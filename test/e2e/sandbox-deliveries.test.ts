@@ -22,7 +22,8 @@ describe('sandbox deliveries', () => {
   let sandbox: RunningSandbox
   let home: {home: string; cleanup(): void}
   let env: NodeJS.ProcessEnv
-  const cli = (...args: string[]) => runCli(['sandbox', 'deliveries', ...args], {env})
+  // In the test process: a client of a running sandbox needs no process of its own (a spawn costs ~1 s of CPU).
+  const cli = (...args: string[]) => runCli(['sandbox', 'deliveries', ...args], {env, inProcess: true})
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({caches: ['orders']})
@@ -112,6 +113,7 @@ describe('sandbox deliveries', () => {
     })
     const result = await runCli(['sandbox', 'deliveries'], {
       env: {...env, MOMENTO_EB_SANDBOX_URL: `http://127.0.0.1:${port}`},
+      inProcess: true,
     })
     expect(result.code, show(result)).toBe(5)
     expect(result.stderr).toContain(`No sandbox answers at http://127.0.0.1:${port}.`)

@@ -28,7 +28,11 @@ describe('sandbox latency', () => {
     home.cleanup()
   })
 
-  const cli = (...args: string[]) => runCli(['sandbox', 'latency', ...args], {env})
+  /**
+   * In the test process: `sandbox latency` is a client of the running sandbox, and a `sandbox --latency`
+   * refused at its flags never listens. Spawned: the sandbox servers, which run until a signal.
+   */
+  const cli = (...args: string[]) => runCli(['sandbox', 'latency', ...args], {env, inProcess: true})
 
   it('set, show and clear change the running sandbox', async () => {
     const none = await cli('show')
@@ -68,10 +72,10 @@ describe('sandbox latency', () => {
   })
 
   it('sandbox --latency with a bad spec exits 2 naming the service it guesses', async () => {
-    const r = await runCli(['sandbox', '--port', '0', '--latency', 'sqs=15,cloudformaton=60'], {env})
+    const r = await runCli(['sandbox', '--port', '0', '--latency', 'sqs=15,cloudformaton=60'], {env, inProcess: true})
     expect(r.code, show(r)).toBe(2)
     expect(r.stderr).toContain('Did you mean "cloudformation"?')
-    const malformed = await runCli(['sandbox', '--port', '0', '--latency', 'sqs:15'], {env})
+    const malformed = await runCli(['sandbox', '--port', '0', '--latency', 'sqs:15'], {env, inProcess: true})
     expect(malformed.code, show(malformed)).toBe(2)
     expect(malformed.stderr).toContain('<service>=<ms>[~<jitter>]')
   })

@@ -60,16 +60,21 @@ describe.concurrent('a silent endpoint', () => {
     home?.cleanup()
   })
 
-  /** Run with every AWS call sent to the silent server (AWS_ENDPOINT_URL; plus --endpoint-url unless told not to). */
+  /**
+   * Run with every AWS call sent to the silent server (AWS_ENDPOINT_URL; plus --endpoint-url unless told
+   * not to). Spawned: whether the process ends (no socket or timer left to keep it alive) is the point.
+   * `inProcess` for a run whose subject is its output, once a spawned run of the same command shows it ends.
+   */
   const run = async (
     args: string[],
-    options: {flag?: boolean; env?: Record<string, string | undefined>; boundMs?: number} = {},
+    options: {flag?: boolean; env?: Record<string, string | undefined>; boundMs?: number; inProcess?: boolean} = {},
   ): Promise<CliResult & {ms: number}> => {
     const started = Date.now()
     const withFlags = options.flag === false ? args : [...args, '--endpoint-url', silent.url, '--call-timeout', '1s']
     const result = await runCli(withFlags, {
       env: cleanEnv(home.home, {...awsEnv(silent.url), ...options.env}),
       timeoutMs: options.boundMs ?? boundMs(3),
+      inProcess: options.inProcess ?? false,
     })
     return {...result, ms: Date.now() - started}
   }
@@ -92,7 +97,7 @@ describe.concurrent('a silent endpoint', () => {
   })
 
   it('whoami --json: the error envelope says so too', async () => {
-    const result = await run(['whoami', '--json'], {env: {AWS_MAX_ATTEMPTS: '1'}})
+    const result = await run(['whoami', '--json'], {env: {AWS_MAX_ATTEMPTS: '1'}, inProcess: true})
     expect(result.timedOut, show(result)).toBe(false)
     expect(result.code, show(result)).toBe(5)
     const out = JSON.parse(result.stdout) as {error: {code: string; message: string; hints: string[]}}
@@ -196,13 +201,15 @@ describe.concurrent('a silent endpoint', () => {
       {
         env: cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_API_KEY: TEST_API_KEY}),
         timeoutMs: boundMs(1),
+        // The spawned `put --wait` above shows the process ends; this one is about --sandbox and the flag.
+        inProcess: true,
       },
     )
     expectUnreachable({...result, ms: Date.now() - started}, silent.url)
   })
 
   it('a bad --call-timeout is a usage error (exit 2)', async () => {
-    const result = await run(['whoami', '--call-timeout', 'soon'], {flag: false})
+    const result = await run(['whoami', '--call-timeout', 'soon'], {flag: false, inProcess: true})
     expect(result.code, show(result)).toBe(2)
     expect(result.stderr).toMatch(/--call-timeout/)
   })
