@@ -41,7 +41,7 @@ function stdoutTarget(): string | undefined {
 
 /**
  * Replace oclif's stdout 'error' listener (it swallows EPIPE but rethrows everything else, which
- * crashes the run with a stack trace). EPIPE: the reader stopped reading, so the run carries on
+ * crashes the run with a stack trace). EPIPE (or EIO from a terminal that hung up): the reader is gone, so the run carries on
  * quietly (whatever it was doing finishes) and exits 0: see `momento-eb exit-codes`. Anything else
  * (ENOSPC under `> file`): report it once on stderr with the fix, and exit 1 at the end. stderr
  * errors are dropped: there is nowhere left to report them.
@@ -50,7 +50,8 @@ function watchStdio(): void {
   process.stdout.removeAllListeners('error')
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (stdoutState.state !== 'ok') return
-    if (isBrokenPipe(error)) {
+    // EIO on a terminal: it hung up (the window closed). Like a closed pipe, nobody is left to read.
+    if (isBrokenPipe(error) || (error.code === 'EIO' && process.stdout.isTTY)) {
       stdoutState.state = 'closed'
       return
     }

@@ -32,7 +32,6 @@ export type DlqExportFlags = Parameters<typeof filterFromFlags>[0] &
 
 /** `dlq export`: check the flags, open the queue and the target, export, and say what was written. */
 export async function exportFromFlags(host: CommandHost, flags: DlqExportFlags): Promise<DlqExportResult> {
-  useLeanHeap()
   const {ctx} = host
   const filter = filterFromFlags(flags)
   checkBusLogFlags(flags)
@@ -59,6 +58,8 @@ export async function exportFromFlags(host: CommandHost, flags: DlqExportFlags):
       if (!host.jsonEnabled()) host.logToStderr(warning)
     },
   )
+  // The scan starts here: a run refused at its flags, its queue or its file leaves the process's heap as it was.
+  useLeanHeap()
   const summary = await exportDlqTo(queue, target, {
     filter,
     limit: flags.limit,

@@ -57,7 +57,6 @@ export async function redriveFromFlags(
   } & Parameters<typeof filterFromFlags>[0],
   hooks: RedriveCommandHooks,
 ): Promise<DlqRedriveResult> {
-  useLeanHeap()
   const filter = filterFromFlags(flags)
   checkBusLogFlags(flags)
   const diagnosing = flags.diagnose !== undefined || flags['api-key-stdin'] === true
@@ -74,6 +73,8 @@ export async function redriveFromFlags(
   }
   await warnBeforeRedrive(selection, callbacks)
   const setup = await redriveSetup(host, flags, filter, hooks.note)
+  // The scan starts here: a run refused at its flags or its setup leaves the process's heap as it was.
+  useLeanHeap()
   try {
     const result: DlqRedriveResult = await redriveDlq(
       setup.ports,

@@ -4,6 +4,8 @@
  * finish, the rest is released or recorded), a second leaves at once with the signal's exit code
  * (130, 143, 129). Which one stopped the run is kept for its exit code and message.
  */
+import {closeSync, openSync} from 'node:fs'
+
 import {ExitCode, type StopSignal} from '../core/errors.js'
 
 export type {StopSignal} from '../core/errors.js'
@@ -43,6 +45,30 @@ const RELEASE_THE_REST: StopWording = {
 }
 
 /**
+ * At exit, Node restores the terminal modes of the standard descriptors that were terminals when it
+ * started, and Node 20 aborts (a native assertion, SIGABRT, exit 134 instead of 129) when that fails,
+ * as it does once the terminal has hung up (nodejs/node#51519; the check was removed by
+ * nodejs/node#58200 in later lines, not in 20). When this process has no terminal left (/dev/tty
+ * can't be opened), there is nothing to restore: the descriptors are closed so Node skips them.
+ * Everything was written by then (terminal, file and pipe writes are synchronous on Linux).
+ */
+function forgetHungUpTerminal(): void {
+  try {
+    closeSync(openSync('/dev/tty', 'r'))
+    return // The terminal is still there (a `kill -HUP` from elsewhere): Node restores it as usual.
+  } catch {
+    // ENXIO: the controlling terminal is gone.
+  }
+  for (const fd of [0, 1, 2]) {
+    try {
+      closeSync(fd)
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+/**
  * Listen for the three signals until `release()`; `say` tells what happens. On SIGHUP the terminal may
  * be gone, so a failed `say` never stops the clean-up or the exit.
  */
@@ -57,6 +83,7 @@ export function listenForStop(say: (line: string) => void, wording: StopWording 
     }
   }
   const onSignal = (signal: StopSignal) => () => {
+    if (signal === 'SIGHUP' && stoppedBy !== 'SIGHUP') process.once('exit', forgetHungUpTerminal)
     if (controller.signal.aborted) {
       trySay(wording.again())
       process.exit(EXIT_FOR_SIGNAL[signal])
