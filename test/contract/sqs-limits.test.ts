@@ -21,6 +21,7 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {isolatedCliEnv} from '../helpers/aws-cli.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 const run = promisify(execFile)
@@ -180,16 +181,7 @@ describe('SQS in-flight quota and receive size', () => {
     {timeout: 120_000},
     async (path) => {
       const {url} = await queueInFlight(LIMIT + 1, 1)
-      const env = {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HOME: home,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_CONFIG_FILE: join(home, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-        AWS_PAGER: '',
-        AWS_MAX_ATTEMPTS: '1',
-      }
+      const env = isolatedCliEnv(home, {AWS_MAX_ATTEMPTS: '1'})
       const argv = [
         '--endpoint-url',
         sandbox.endpoint,
