@@ -219,10 +219,22 @@ describe('trace', () => {
       const story = serverErrorStory(now - 3000).map((r) => ({...r, event_id: id}))
       await write(story.slice(0, 8), 'late')
       const child = spawnCli(
-        ['trace', id, '--sandbox', '--log-group', group, '--follow', '--timeout', '30s', '--json'],
+        ['trace', id, '--sandbox', '--log-group', group, '--follow', '--timeout', '30s', '--json', '--verbose'],
         {env},
       )
+      // The rest is written 1.5 s after the CLI says where it reads (its first poll starts then), not
+      // after the spawn: under load the CLI took longer than 1.5 s to start, its first poll then saw
+      // every record, and `polls` was 1.
+      let stderr = ''
+      const reading = new Promise<void>((resolve) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (stderr.includes('Bus logs:')) resolve()
+        })
+      })
       const result = collect(child, 40_000)
+      // (If the CLI ends without saying it, the assertions below say why.)
+      await Promise.race([reading, result])
       await new Promise((resolve) => setTimeout(resolve, 1500))
       await write(story.slice(8), 'late')
       const run = await result
