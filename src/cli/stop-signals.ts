@@ -1,8 +1,9 @@
 /**
  * Ctrl-C, SIGTERM (a service manager, `kill`) and SIGHUP (the terminal went away) stop a long run
  * (`dlq redrive`, `put --file`) the same way: the first aborts the run's signal (the calls in flight
- * finish, the rest is released or recorded), a second leaves at once with the signal's exit code
- * (130, 143, 129). Which one stopped the run is kept for its exit code and message.
+ * finish, the rest is released or recorded), a second Ctrl-C or SIGTERM leaves at once with the
+ * signal's exit code (130, 143; a repeated SIGHUP is ignored: see `onSignal`). Which one stopped the
+ * run is kept for its exit code (129 for SIGHUP) and message.
  */
 import {closeSync, openSync} from 'node:fs'
 
@@ -68,6 +69,10 @@ function forgetHungUpTerminal(): void {
   }
 }
 
+function ignoreRepeatedHangUp(): void {
+  // The terminal is already gone; the run is ending with 129.
+}
+
 /**
  * Listen for the three signals until `release()`; `say` tells what happens. On SIGHUP the terminal may
  * be gone, so a failed `say` never stops the clean-up or the exit.
@@ -82,9 +87,17 @@ export function listenForStop(say: (line: string) => void, wording: StopWording 
       // Nowhere to say it.
     }
   }
+  let hungUp = false
   const onSignal = (signal: StopSignal) => () => {
-    if (signal === 'SIGHUP' && stoppedBy !== 'SIGHUP') process.once('exit', forgetHungUpTerminal)
+    if (signal === 'SIGHUP' && !hungUp) {
+      hungUp = true
+      process.once('exit', forgetHungUpTerminal)
+    }
     if (controller.signal.aborted) {
+      // Closing a terminal sends SIGHUP more than once (the kernel to the foreground process group, an
+      // interactive shell again to each of its jobs): it is never a request to quit now, as a second
+      // Ctrl-C or SIGTERM is. The calls in flight still finish.
+      if (signal === 'SIGHUP') return
       trySay(wording.again())
       process.exit(EXIT_FOR_SIGNAL[signal])
     }
@@ -102,6 +115,9 @@ export function listenForStop(say: (line: string) => void, wording: StopWording 
     },
     release() {
       for (const [signal, handler] of handlers) process.off(signal, handler)
+      // A repeated SIGHUP can still come while the run prints its summary and exits; with no listener
+      // Node's default would end the process by the signal instead of its exit code (129).
+      if (hungUp) process.on('SIGHUP', ignoreRepeatedHangUp)
     },
   }
 }

@@ -3,13 +3,15 @@
 # becomes a session leader with a new pseudo-terminal as its controlling terminal and as its stdin,
 # stdout and stderr (the terminal's output is read and kept, so the command never blocks writing).
 # A line on this script's stdin closes the terminal: the kernel sends the command SIGHUP and its
-# terminal reads and writes fail from then on. Prints one JSON line: how the command ended and the
+# terminal reads and writes fail from then on; then a second SIGHUP, as the user's shell would send. Prints one JSON line: how the command ended and the
 # last of what it wrote to the terminal.
 import json
 import os
 import pty
 import select
+import signal
 import sys
+import time
 
 pid, master = pty.fork()
 if pid == 0:
@@ -27,6 +29,12 @@ while not hang_up:
     if sys.stdin in ready:
         hang_up = True
 os.close(master)
+# An interactive shell that loses its terminal sends SIGHUP again to each of its jobs: so does this.
+time.sleep(0.2)  # after the kernel's, as the shell's comes: two signals, not one merged
+try:
+    os.kill(pid, signal.SIGHUP)
+except ProcessLookupError:
+    pass
 _, status = os.waitpid(pid, 0)
 print(json.dumps({
     'code': os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
