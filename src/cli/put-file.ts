@@ -58,7 +58,10 @@ export async function putFileFromFlags(
     return [hooks.bin, ...args].map(shellQuote).join(' ')
   }
   const stop = listenForStop(hooks.note, {
-    first: (signal) => `\nStopping (${signal}): waiting for the PutEvents calls in flight (Ctrl-C again to quit now)…`,
+    // After SIGHUP there is no terminal to press Ctrl-C on (and the line may reach only a log).
+    first: (signal) =>
+      `\nStopping (${signal}): waiting for the PutEvents calls in flight` +
+      `${signal === 'SIGHUP' ? '' : ' (Ctrl-C again to quit now)'}…`,
     // Progress is on disk up to the last settled batch.
     again: () =>
       flags.file === '-'

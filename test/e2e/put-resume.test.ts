@@ -110,15 +110,17 @@ describe('put --file --resume', () => {
     Number(/([\d,]+) of [\d,]+ events were sent/.exec(result.stderr)?.[1]?.replace(/,/g, ''))
 
   it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
+    ['SIGINT', 130, true],
+    ['SIGTERM', 143, true],
+    // No terminal is left to press Ctrl-C on.
+    ['SIGHUP', 129, false],
   ] as const)(
     '%s mid-file: exit %i with the command to resume; --resume sends the rest, no duplicates',
-    async (signal, code) => {
+    async (signal, code, ctrlCHint) => {
       const {stopped, resumed, total} = await stopAndResume(signal.toLowerCase(), signal)
       expect(stopped.code, show(stopped)).toBe(code)
       expect(stopped.stderr).toMatch(/waiting for the PutEvents calls in flight/)
+      expect(stopped.stderr.includes('(Ctrl-C again to quit now)')).toBe(ctrlCHint)
       expect(stopped.stderr).toMatch(/To send the rest: momento-eb put --file \S+ --sandbox --concurrency 4 --resume/)
       expect(stopped.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/)
       const sent = sentOf(stopped)
