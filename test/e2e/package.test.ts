@@ -38,7 +38,7 @@ import {join, relative} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cleanEnv, ROOT, runCli, show} from '../helpers/cli.js'
+import {cleanEnv, oclifFilesLoaded, ROOT, runCli, show, writeOclifProbe} from '../helpers/cli.js'
 
 interface PackedFile {
   path: string
@@ -224,19 +224,14 @@ describe('npm package', () => {
     expect(help).toContain('dlq')
     // A single put runs from the bundle in the installed package (whatever file times npm gave it):
     // here against no sandbox (exit 5), loading no oclif file.
-    const probe = join(dir, 'probe.cjs')
-    writeFileSync(
-      probe,
-      `process.on('exit', () => process.stderr.write('OCLIF_FILES ' +
-        Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length + '\\n'))`,
-    )
+    const probe = writeOclifProbe(dir)
     const put = await runCli(['put', 'cacheDelete', '--sandbox', '--cache', 'c', '--key', 'k', '--json'], {
       env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9', NODE_OPTIONS: `--require ${probe}`}),
       bin,
     })
     expect(put.code, show(put)).toBe(5)
     expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_SANDBOX_NOT_RUNNING', exitCode: 5}})
-    expect(put.stderr).toContain('OCLIF_FILES 0')
+    expect(oclifFilesLoaded(put.stderr)).toBe(0)
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)
     expect(demo.stdout).toContain('The dead-letter queue is empty')

@@ -3,13 +3,13 @@
  * bundle with an accepted code cache, and what a person sees is what the oclif path gives.
  */
 import {spawnSync} from 'node:child_process' // only for a child that needs no sandbox
-import {cpSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {cpSync, statSync, symlinkSync, utimesSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, cleanEnv, ROOT, runCli, show, tempHome} from '../helpers/cli.js'
+import {BIN, cleanEnv, oclifFilesLoaded, ROOT, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
 
 describe('put fast path', () => {
@@ -22,14 +22,7 @@ describe('put fast path', () => {
     sandbox = await startTestSandbox({caches: ['orders']})
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
-    // Preloaded into the CLI: at exit, say which of oclif's own files were loaded from node_modules.
-    probe = join(home.home, 'probe.cjs')
-    writeFileSync(
-      probe,
-      `process.on('exit', () => process.stderr.write('PROBE ' + JSON.stringify({
-        oclif: Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length,
-      }) + '\\n'))`,
-    )
+    probe = writeOclifProbe(home.home)
   })
   afterAll(async () => {
     await sandbox.close()
@@ -39,8 +32,7 @@ describe('put fast path', () => {
   // Async: the sandbox runs in this process, so a synchronous spawn would keep it from answering.
   const probed = async (args: string[]) => {
     const result = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`}})
-    const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
-    return {...result, probe: JSON.parse(line.slice(6)) as {oclif?: number}}
+    return {...result, probe: {oclif: oclifFilesLoaded(result.stderr)}}
   }
 
   it('runs put cacheSet, cacheDelete and topicPublish without loading oclif from node_modules', async () => {
@@ -78,8 +70,7 @@ describe('put fast path', () => {
       bin: join(copy, 'bin', 'run.js'),
     })
     expect(result.code, show(result)).toBe(0)
-    const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
-    expect((JSON.parse(line.slice(6)) as {oclif?: number}).oclif).toBeGreaterThan(0)
+    expect(oclifFilesLoaded(result.stderr)).toBeGreaterThan(0)
   })
 
   it('has a code cache this Node.js accepts', () => {

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {BIN, cleanEnv, ROOT, runCli, show, tempHome} from '../helpers/cli.js'
+import {BIN, cleanEnv, oclifFilesLoaded, ROOT, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
 
 const nodeEval = (code: string) => spawnSync(process.execPath, ['-e', code], {encoding: 'utf8', cwd: ROOT})
@@ -27,14 +27,7 @@ describe('put fast path: switch and cache keys', () => {
     sandbox = await startTestSandbox({caches: ['orders']})
     home = tempHome()
     env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
-    // Preloaded into the CLI: at exit, say how many of oclif's own files were loaded from node_modules.
-    probe = join(home.home, 'probe.cjs')
-    writeFileSync(
-      probe,
-      `process.on('exit', () => process.stderr.write('PROBE ' + JSON.stringify({
-        oclif: Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length,
-      }) + '\\n'))`,
-    )
+    probe = writeOclifProbe(home.home)
     // The built package at another path, as an install or a moved checkout has it (no tsconfig.json).
     moved = join(home.home, 'elsewhere', 'momento-eb')
     for (const part of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) {
@@ -54,8 +47,7 @@ describe('put fast path: switch and cache keys', () => {
       env: {...env, ...extra, NODE_OPTIONS: `--require ${probe}`},
       ...(bin ? {bin} : {}),
     })
-    const line = result.stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}'
-    return {...result, oclif: (JSON.parse(line.slice(6)) as {oclif?: number}).oclif}
+    return {...result, oclif: oclifFilesLoaded(result.stderr)}
   }
 
   it('MOMENTO_EB_NO_FAST_PATH=1 runs the put through oclif, with the same result', async () => {

@@ -1,6 +1,6 @@
 import {spawn, type ChildProcess} from 'node:child_process'
 import {Console} from 'node:console'
-import {appendFileSync, mkdtempSync, rmSync} from 'node:fs'
+import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -326,4 +326,25 @@ export function stdoutJson(result: CliResult): unknown {
   } catch {
     throw new Error(`stdout is not JSON.\n${show(result)}`)
   }
+}
+
+/**
+ * Write a preload into `dir` that says, when the CLI exits, how many of oclif's own files it loaded from
+ * node_modules (the put fast path loads none). Run the CLI with `NODE_OPTIONS: --require <the path>`
+ * and read the count with `oclifFilesLoaded(result.stderr)`.
+ */
+export function writeOclifProbe(dir: string): string {
+  const path = join(dir, 'oclif-probe.cjs')
+  writeFileSync(
+    path,
+    `process.on('exit', () => process.stderr.write('OCLIF_FILES ' +
+      Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length + '\\n'))`,
+  )
+  return path
+}
+
+/** The count `writeOclifProbe`'s preload printed; undefined when it printed none (the process died first). */
+export function oclifFilesLoaded(stderr: string): number | undefined {
+  const match = /^OCLIF_FILES (\d+)$/m.exec(stderr)
+  return match ? Number(match[1]) : undefined
 }
