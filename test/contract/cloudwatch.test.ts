@@ -16,19 +16,11 @@ import {
   clientConfig,
   CONTRACT_ACCOUNT,
   CONTRACT_REGION,
+  failure,
   sandboxOnly,
   startContractTarget,
   uniqueName,
 } from '../helpers/sandbox.js'
-
-async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 async function waitFor<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs

@@ -20,19 +20,10 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, failure, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 const ACCOUNT = '000000000000'
 const API_KEY = 'momento-key-THAT-MUST-NOT-LEAK-0123456789'
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('EventBridge connections and API destinations', () => {
   let sandbox: RunningSandbox

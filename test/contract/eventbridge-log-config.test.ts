@@ -11,7 +11,7 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, failure, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 let sandbox: RunningSandbox
 let events: EventBridgeClient
@@ -24,15 +24,6 @@ afterAll(async () => {
   events.destroy()
   await sandbox.close()
 })
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('LogConfig', () => {
   it('is set at creation and returned by DescribeEventBus', async () => {

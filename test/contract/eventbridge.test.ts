@@ -22,6 +22,7 @@ import {
   clientConfig,
   CONTRACT_ACCOUNT,
   CONTRACT_REGION,
+  failure,
   sandboxOnly,
   startContractTarget,
   uniqueName,
@@ -31,16 +32,6 @@ import {
 const ACCOUNT = CONTRACT_ACCOUNT
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/invoke-destinations`
 const PATTERN = JSON.stringify({'detail-type': ['cacheSet']})
-
-/** The error a rejected promise carries, for assertions on `name` and `message`. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** POST a raw JSON 1.1 EventBridge call, for inputs the SDK would refuse to send. */
 async function rawCall(sandbox: RunningSandbox, operation: string, body: string) {

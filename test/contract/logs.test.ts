@@ -36,18 +36,10 @@ import {
   CONTRACT_ACCOUNT,
   CONTRACT_REGION,
   EXTERNAL_ENDPOINT,
+  failure,
   startContractTarget,
   uniqueName,
 } from '../helpers/sandbox.js'
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 let sandbox: RunningSandbox
 let logs: CloudWatchLogsClient

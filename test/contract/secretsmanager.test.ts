@@ -16,6 +16,7 @@ import {
   clientConfig,
   CONTRACT_ACCOUNT,
   CONTRACT_REGION,
+  failure,
   sandboxOnly,
   startContractTarget,
   uniqueName,
@@ -23,15 +24,6 @@ import {
 } from '../helpers/sandbox.js'
 
 const ACCOUNT = CONTRACT_ACCOUNT
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('Secrets Manager', () => {
   let sandbox: RunningSandbox

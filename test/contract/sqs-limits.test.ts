@@ -22,19 +22,10 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {isolatedCliEnv} from '../helpers/aws-cli.js'
-import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
+import {clientConfig, failure, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 const run = promisify(execFile)
 const LIMIT = 25
-
-async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 /** Every distinct AWS CLI (the pyenv v1 speaks JSON, the distro v2.9 the query protocol). */
 async function findClis(): Promise<string[]> {

@@ -25,6 +25,7 @@ import {
   CONTRACT_ACCOUNT,
   CONTRACT_REGION,
   EXTERNAL_ENDPOINT,
+  failure,
   sandboxOnly,
   startContractTarget,
   startTestSandbox,
@@ -32,16 +33,6 @@ import {
 } from '../helpers/sandbox.js'
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex')
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('SQS (JSON 1.0 via @aws-sdk/client-sqs)', () => {
   let sandbox: RunningSandbox

@@ -153,3 +153,16 @@ export function clientConfig(sandbox: {endpoint: string}, region?: string) {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 10)}`
 }
+
+/**
+ * The error a call that must fail rejected with (its `name`, `message` and HTTP status), or a failure
+ * of the test when it succeeded.
+ */
+export async function failure(promise: Promise<unknown>): Promise<Error & {$metadata?: {httpStatusCode?: number}}> {
+  try {
+    await promise
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected the call to fail')
+}
