@@ -41,8 +41,9 @@ function stdoutTarget(): string | undefined {
 
 /**
  * Replace oclif's stdout 'error' listener (it swallows EPIPE but rethrows everything else, which
- * crashes the run with a stack trace). EPIPE (or EIO from a terminal that hung up): the reader is gone, so the run carries on
- * quietly (whatever it was doing finishes) and exits 0: see `momento-eb exit-codes`. Anything else
+ * crashes the run with a stack trace). EPIPE, or EIO from a terminal that hung up: the reader is gone,
+ * so the run carries on quietly (whatever it was doing finishes) and exits with its own code (0, or
+ * 129 after the SIGHUP of a closed terminal): see `momento-eb exit-codes`. Anything else
  * (ENOSPC under `> file`): report it once on stderr with the fix, and exit 1 at the end. stderr
  * errors are dropped: there is nowhere left to report them.
  */

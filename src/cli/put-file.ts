@@ -1,7 +1,7 @@
 /**
  * The oclif edge of `put --file`: the flags to options, the stop signals (Ctrl-C, SIGTERM and SIGHUP
- * finish the calls in flight; a second one leaves at once: cli/stop-signals.ts), the input and the
- * ports (wiring/put-file.ts), and the output. services/put-file.ts runs the workflow.
+ * finish the calls in flight; a second Ctrl-C or SIGTERM leaves at once: cli/stop-signals.ts), the
+ * input and the ports (wiring/put-file.ts), and the output. services/put-file.ts runs the workflow.
  */
 import {UsageError} from '../core/errors.js'
 import {publishFile, type PutFileResult} from '../services/put-file.js'

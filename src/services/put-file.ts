@@ -30,9 +30,6 @@ export interface PutFileResult {
   failures: EntryFailure[]
 }
 
-/** The signals that stop `put --file` cleanly (the calls in flight finish, progress is recorded). */
-export type PutStopSignal = StopSignal
-
 /** The input, opened so that it can be read twice (validated, then sent). */
 export interface PutFileInput {
   open: OpenInput
@@ -75,7 +72,7 @@ export interface PutFileOptions {
   /** Aborted by the first stop signal: the calls in flight finish, nothing more is sent. */
   signal: AbortSignal
   /** The signal that stopped the run, if one did. */
-  stoppedBy: () => PutStopSignal | undefined
+  stoppedBy: () => StopSignal | undefined
 }
 
 /** What the edge lends the run: where it prints, and the command line that resumes it. */
@@ -240,7 +237,7 @@ function progressWriter(
 }
 
 function stoppedRunError(
-  by: PutStopSignal,
+  by: StopSignal,
   summary: PublishSummary,
   toSend: number,
   resumable: boolean,
@@ -259,7 +256,7 @@ function stoppedRunError(
 }
 
 /** An error of the validation pass as the user should see it. */
-function readError(error: unknown, label: string, stoppedBy: PutStopSignal | undefined): Error {
+function readError(error: unknown, label: string, stoppedBy: StopSignal | undefined): Error {
   if (stoppedBy)
     return stoppedError(
       stoppedBy,

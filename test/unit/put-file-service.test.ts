@@ -5,7 +5,7 @@
  */
 import {describe, expect, it} from 'vitest'
 
-import {type MomentoEbError, UsageError} from '../../src/core/errors.js'
+import {type MomentoEbError, type StopSignal, UsageError} from '../../src/core/errors.js'
 import type {EventsPort, PutEntry, PutEntryResult} from '../../src/core/put-entries.js'
 import type {FileIdentity, PutProgress} from '../../src/core/put-progress.js'
 import {
@@ -14,7 +14,6 @@ import {
   type PutFileInput,
   type PutFileOptions,
   type PutFilePorts,
-  type PutStopSignal,
 } from '../../src/services/put-file.js'
 
 const identity: FileIdentity = {
@@ -85,7 +84,7 @@ function ports(events: EventsPort, store: ReturnType<typeof memoryStore>['store'
   return {events: () => events, publishPort: (direct) => direct, closePublishPort: async () => {}, progress: store}
 }
 
-function options(over: Partial<PutFileOptions> = {}, stoppedBy?: () => PutStopSignal | undefined): PutFileOptions {
+function options(over: Partial<PutFileOptions> = {}, stoppedBy?: () => StopSignal | undefined): PutFileOptions {
   return {
     entryDefaults: {source: 'test', bus: 'default', maxEntryBytes: 256 * 1024},
     resume: false,
@@ -216,7 +215,7 @@ describe('publishFile (services/put-file.ts) over fake ports', () => {
       ['SIGHUP', 129],
     ] as const) {
       const controller = new AbortController()
-      let stopped: PutStopSignal | undefined
+      let stopped: StopSignal | undefined
       const events = fakeEvents(new Set(), () => {
         if (!stopped) {
           stopped = signal
@@ -243,7 +242,7 @@ describe('publishFile (services/put-file.ts) over fake ports', () => {
 
   it('stdin (no identity) records nothing and says it cannot be resumed when stopped', async () => {
     const controller = new AbortController()
-    let stopped: PutStopSignal | undefined
+    let stopped: StopSignal | undefined
     const events = fakeEvents(new Set(), () => {
       stopped = 'SIGINT'
       controller.abort()
