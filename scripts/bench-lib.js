@@ -1,6 +1,7 @@
 // Helpers shared by the benchmark scripts: medians, a sandbox child process, RSS, SDK config.
 import {spawn} from 'node:child_process'
 import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {Agent} from 'node:http'
 
 import {
@@ -20,13 +21,19 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-/** Start `momento-eb sandbox` as a child process; resolves with its ready line and pid. */
-export function startSandboxProcess(extraArgs = []) {
+/**
+ * Start `momento-eb sandbox` as a child process; resolves with its ready line and pid. `dir`: the
+ * checkout to run it from; `nodeArgs`: node flags (default BENCH_SANDBOX_NODE_ARGS).
+ */
+export function startSandboxProcess(
+  extraArgs = [],
+  {dir = process.cwd(), nodeArgs = process.env.BENCH_SANDBOX_NODE_ARGS} = {},
+) {
   const child = spawn(
     process.execPath,
     [
-      ...(process.env.BENCH_SANDBOX_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      'bin/run.js',
+      ...(nodeArgs?.split(' ').filter(Boolean) ?? []),
+      join(dir, 'bin/run.js'),
       'sandbox',
       '--port',
       '0',
@@ -37,7 +44,7 @@ export function startSandboxProcess(extraArgs = []) {
       API_KEY,
       ...extraArgs,
     ],
-    {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
+    {cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, MOMENTO_EB_SANDBOX_API_KEY: ''}},
   )
   return new Promise((resolve, reject) => {
     let buffer = ''

@@ -8,35 +8,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand} from '@aws-sdk/client-eventbridge'
 import {CreateQueueCommand, GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
-import {awsConfig, median} from './bench-lib.js'
+import {awsConfig, median, startSandboxProcess} from './bench-lib.js'
 const [count = '100000', rounds = '3', ...dirs] = process.argv.slice(2)
 const BUS = 'bench-redrive'
 const cpuMs = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
   return (Number(f[11]) + Number(f[12])) * 10
-}
-function startSb(dir) {
-  const args = [
-    ...(process.env.SB_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    join(dir, 'bin/run.js'),
-    'sandbox',
-    '--port',
-    '0',
-    '--json',
-    '--cache',
-    'bench',
-    '--api-key',
-    'bench-api-key-not-secret',
-  ]
-  const child = spawn(process.execPath, args, {cwd: dir, stdio: ['ignore', 'pipe', 'inherit']})
-  return new Promise((resolve) => {
-    let b = ''
-    child.stdout.on('data', (c) => {
-      b += c
-      const n = b.indexOf('\n')
-      if (n >= 0) resolve({...JSON.parse(b.slice(0, n)), child})
-    })
-  })
 }
 const deadLetter = (time) => ({
   MessageBody: JSON.stringify({
@@ -58,7 +35,7 @@ const deadLetter = (time) => ({
   },
 })
 async function once(dir, n, q) {
-  const sb = await startSb(dir)
+  const sb = await startSandboxProcess([], {dir, nodeArgs: process.env.SB_NODE_ARGS})
   const eb = new EventBridgeClient(awsConfig(sb.endpoint))
   const sqs = new SQSClient(awsConfig(sb.endpoint))
   const stateDir = mkdtempSync(join(tmpdir(), 'rd-'))
@@ -86,7 +63,7 @@ async function once(dir, n, q) {
       CI: 'true',
     }
     const nodeArgs = process.env.CLI_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-    const sb0 = cpuMs(sb.child.pid)
+    const sb0 = cpuMs(sb.pid)
     const t0 = performance.now()
     const cli = spawn(
       process.env.CLI_WRAP ?? process.execPath,
@@ -127,7 +104,7 @@ async function once(dir, n, q) {
     const code = await new Promise((r) => cli.on('exit', r))
     clearInterval(timer)
     const wall = performance.now() - t0
-    const sbCpu = cpuMs(sb.child.pid) - sb0
+    const sbCpu = cpuMs(sb.pid) - sb0
     if (code !== 0) throw new Error(`redrive exited ${code}: ${err.slice(-2000)}`)
     const s = JSON.parse(out)
     if (s.redriven !== n) throw new Error(`redrove ${s.redriven}`)
@@ -144,8 +121,7 @@ async function once(dir, n, q) {
     eb.destroy()
     sqs.destroy()
     rmSync(stateDir, {recursive: true, force: true})
-    sb.child.kill('SIGTERM')
-    await new Promise((r) => sb.child.once('exit', r))
+    await sb.stop()
   }
 }
 const results = new Map(dirs.map((d) => [d, []]))
