@@ -46,27 +46,38 @@ const RELEASE_THE_REST: StopWording = {
 }
 
 /**
- * At exit, Node restores the terminal modes of the standard descriptors that were terminals when it
- * started, and Node 20 aborts (a native assertion, SIGABRT, exit 134 instead of 129) when that fails,
- * as it does once the terminal has hung up (nodejs/node#51519; the check was removed by
- * nodejs/node#58200 in later lines, not in 20). When this process has no terminal left (/dev/tty
- * can't be opened), there is nothing to restore: the descriptors are closed so Node skips them.
- * Everything was written by then (terminal, file and pipe writes are synchronous on Linux).
+ * How a run that got SIGHUP ends, from its `exit` event. Two things go wrong in Node 20's own way out:
+ * - At exit, Node restores the terminal modes of the standard descriptors that were terminals when it
+ *   started, and aborts (a native assertion, SIGABRT, exit 134 instead of 129) when that fails, as it
+ *   does once the terminal has hung up (nodejs/node#51519; the check was removed by nodejs/node#58200
+ *   in later lines, not in 20). When this process has no terminal left (/dev/tty can't be opened),
+ *   there is nothing to restore: the descriptors are closed so Node skips them. Everything was written
+ *   by then (terminal, file and pipe writes are synchronous on Linux).
+ * - A process whose event loop empties tears its environment down after the `exit` event, and closing
+ *   the signal listeners there puts SIGHUP back to its default action: the shell's repeated SIGHUP
+ *   (see `onSignal`) landing in that window killed the run by the signal instead of 129 (seen under
+ *   load, about one run in four). `process.exit` from here leaves without that teardown, the
+ *   listeners still in place. It skips the `exit` listeners registered after this one, which are
+ *   only those added after the SIGHUP (none in this CLI).
  */
-function forgetHungUpTerminal(): void {
+function endHungUpRun(code: number): void {
+  let terminalGone = false
   try {
     closeSync(openSync('/dev/tty', 'r'))
-    return // The terminal is still there (a `kill -HUP` from elsewhere): Node restores it as usual.
+    // The terminal is still there (a `kill -HUP` from elsewhere): Node restores it as usual.
   } catch {
-    // ENXIO: the controlling terminal is gone.
+    terminalGone = true // ENXIO: the controlling terminal is gone.
   }
-  for (const fd of [0, 1, 2]) {
-    try {
-      closeSync(fd)
-    } catch {
-      // Already closed.
+  if (terminalGone) {
+    for (const fd of [0, 1, 2]) {
+      try {
+        closeSync(fd)
+      } catch {
+        // Already closed.
+      }
     }
   }
+  process.exit(code)
 }
 
 function ignoreRepeatedHangUp(): void {
@@ -91,7 +102,7 @@ export function listenForStop(say: (line: string) => void, wording: StopWording 
   const onSignal = (signal: StopSignal) => () => {
     if (signal === 'SIGHUP' && !hungUp) {
       hungUp = true
-      process.once('exit', forgetHungUpTerminal)
+      process.once('exit', endHungUpRun)
     }
     if (controller.signal.aborted) {
       // Closing a terminal sends SIGHUP more than once (the kernel to the foreground process group, an
