@@ -3,8 +3,8 @@ import {BaseSequencer, type TestSpecification} from 'vitest/node'
 
 /**
  * The order files start in. The suite is CPU-bound on 2 cores, but a third of its files mostly wait
- * (on a terminal, a long poll, a timer, a rate cap): those start first, beside the 100,000-message
- * crash test (80 s of CPU), so that their waits overlap with its computing and the CPU-heavy files
+ * (on a terminal, a long poll, a timer, a rate cap): those start first (in CI beside the release
+ * checks, the longest files), so that their waits overlap with computing and the CPU-heavy files
  * fill the end. Started last, they left the machine a third idle for the last 40 s. Within the
  * groups, longest first. A file missing from the list runs after these, in Vitest's default order
  * (from its results cache in node_modules/.vite, which every worktree sharing node_modules
@@ -12,8 +12,9 @@ import {BaseSequencer, type TestSpecification} from 'vitest/node'
  * is of its project.
  */
 const START_FIRST = [
-  // 80 s of CPU on its own: the critical path.
-  'test/e2e/dlq-redrive-crash-100k.test.ts',
+  // Release checks (`npm run test:ci` only). 80 s and 35 s of CPU: the critical path there.
+  'test/release/dlq-redrive-crash-100k.test.ts',
+  'test/release/package.test.ts',
   // Mostly waiting (wall several times their CPU).
   'test/e2e/dlq-redrive.test.ts',
   'test/e2e/dlq-redrive-rule.test.ts',
@@ -29,7 +30,7 @@ const START_FIRST = [
   'test/e2e/trace.test.ts',
   'test/e2e/dlq-redrive-unfixed.test.ts',
   // Computing.
-  'test/e2e/package.test.ts',
+  'test/e2e/dlq-redrive-crash.test.ts',
   'test/e2e/dlq-outage.test.ts',
   'test/e2e/put-resume.test.ts',
   'test/e2e/readme-walkthrough.test.ts',
@@ -66,6 +67,13 @@ const SHARED_MODULES = ['test/unit/**/*.test.ts', 'test/ui/**/*.test.tsx', 'test
 const JOURNEYS = ['test/e2e/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/reliability/**/*.test.ts']
 const ISOLATED = ['test/e2e/root-help.test.ts']
 
+/**
+ * Release checks: the installed npm package, and crash-and-resume at 100,000 messages (the same
+ * journey runs at 10,000 in the journeys). Together about 115 s of CPU, half the rest of the suite's:
+ * CI runs them on every change (`npm run test:ci`); `npm test`, the pre-push run, leaves them out.
+ */
+const RELEASE = ['test/release/**/*.test.ts']
+
 export default defineConfig({
   test: {
     // Ink writes a lone newline on unmount when CI is set, which clobbers the last frame
@@ -86,6 +94,7 @@ export default defineConfig({
       {extends: true, test: {name: 'shared-modules', include: SHARED_MODULES, isolate: false}},
       {extends: true, test: {name: 'journeys', include: JOURNEYS, exclude: ISOLATED, isolate: false}},
       {extends: true, test: {name: 'isolated', include: ISOLATED}},
+      {extends: true, test: {name: 'release', include: RELEASE, isolate: false}},
     ],
   },
 })

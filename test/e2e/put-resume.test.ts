@@ -18,8 +18,10 @@ import {inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 // Enough that a stop at STOP_AT events is mid-file with room to spare (a put sends a few thousand events
-// a second here), few enough that three stopped and resumed files don't cost a minute.
-const LINES = 6_000
+// a second here, and stops within a poll and the batches in flight: tens of events past STOP_AT), few
+// enough that four stopped and resumed files cost little (each event is a PutEvents entry and an SQS
+// delivery in the sandbox).
+const LINES = 3_000
 const STOP_AT = 1_000
 const CONCURRENCY = 4
 

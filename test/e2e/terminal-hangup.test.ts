@@ -98,7 +98,7 @@ describe.skipIf(!python)('the terminal closes mid-run', () => {
   })
 
   it('put --file: exit 129, progress recorded, --resume sends the rest', async () => {
-    const LINES = 6_000
+    const LINES = 3_000
     const file = join(home.home, 'events.ndjson')
     const line = (i: number) =>
       JSON.stringify({detailType: 'cacheDelete', detail: {cacheName: 'hup-put', key: `k${i}`}})
