@@ -17,6 +17,7 @@ import {listStacks} from './operations/list-stacks.js'
 import {updateStack} from './operations/update-stack.js'
 import {validateTemplate} from './operations/validate-template.js'
 import {CLOUDFORMATION_NAMESPACE, cloudFormationQueryInput, cloudFormationQueryOutput} from './query.js'
+import {validateCloudFormation} from './validation.js'
 
 /** Handlers by exact AWS operation name, so a grep for an SDK error's operation finds them. */
 const HANDLERS: Readonly<Record<string, Operation>> = {
@@ -39,6 +40,14 @@ const HANDLERS: Readonly<Record<string, Operation>> = {
   ValidateTemplate: validateTemplate,
 }
 
+/** Check the operation's field rules (validation.ts) before its handler. */
+function validated(name: string, handler: Operation): Operation {
+  return (input, ctx) => {
+    validateCloudFormation(name, input)
+    return handler(input, ctx)
+  }
+}
+
 /**
  * CloudFormation (query protocol, `Action=<Op>&Version=2010-05-15`): change sets, stacks, events
  * and resources, applied in the background to the sandbox's own EventBridge, SQS and Secrets
@@ -48,7 +57,7 @@ export const cloudformationService: AwsService = {
   signingName: 'cloudformation',
   queryVersion: '2010-05-15',
   xmlNamespace: CLOUDFORMATION_NAMESPACE,
-  operations: HANDLERS,
+  operations: Object.fromEntries(Object.entries(HANDLERS).map(([name, handler]) => [name, validated(name, handler)])),
   queryInput: cloudFormationQueryInput,
   queryOutput: cloudFormationQueryOutput,
 }

@@ -27,7 +27,19 @@ export type FieldRule =
   | (BaseRule & {type: 'Boolean'})
   | (BaseRule & {type: 'Timestamp'})
   | (BaseRule & {type: 'Blob'; min?: number; max?: number})
-  | (BaseRule & {type: 'List'; min?: number; max?: number; member: FieldRule})
+  | (BaseRule & {
+      type: 'List'
+      min?: number
+      max?: number
+      member: FieldRule
+      /**
+       * Report the violations of the (string) members once, on the list itself, as CloudFormation
+       * does: `Value '[A, B]' at 'capabilities' failed to satisfy constraint: Member must satisfy
+       * constraint: [Member must satisfy enum value set: […]]`. Without it each member is reported
+       * at `<list>.<n>.member`.
+       */
+      reportOnList?: boolean
+    })
   | (BaseRule & {type: 'Map'; min?: number; max?: number; key: FieldRule; value: FieldRule})
   | (BaseRule & {type: 'Structure'; members: Readonly<Record<string, FieldRule>>})
 
@@ -74,10 +86,12 @@ interface Findings {
  */
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/
 
+const CONSTRAINT = 'failed to satisfy constraint: '
+
 function check(value: unknown, rule: FieldRule, path: string, findings: Findings): void {
   const errors = findings.constraints
   const fail = (constraint: string): void => {
-    errors.push(`Value ${show(value, rule)} at '${path}' failed to satisfy constraint: ${constraint}`)
+    errors.push(`Value ${show(value, rule)} at '${path}' ${CONSTRAINT}${constraint}`)
   }
   if (value === undefined || value === null) {
     if (rule.required) fail('Member must not be null')
@@ -131,6 +145,24 @@ function check(value: unknown, rule: FieldRule, path: string, findings: Findings
       }
       if (rule.max !== undefined && value.length > rule.max) {
         fail(`Member must have length less than or equal to ${rule.max}`)
+      }
+      if (rule.reportOnList) {
+        const inner: Findings = {constraints: [], parameters: []}
+        value.forEach((item: unknown, index) => {
+          check(item, {...rule.member, required: true}, `${path}.${index + 1}.member`, inner)
+        })
+        const constraints = [
+          ...new Set(inner.constraints.map((e) => e.slice(e.lastIndexOf(CONSTRAINT) + CONSTRAINT.length))),
+        ]
+        if (constraints.length > 0) {
+          // How AWS words several different member violations is not known: all are listed.
+          const shown = rule.sensitive ? "'***'" : `'[${value.map(String).join(', ')}]'`
+          errors.push(
+            `Value ${shown} at '${path}' ${CONSTRAINT}Member must satisfy constraint: [${constraints.join(', ')}]`,
+          )
+        }
+        findings.parameters.push(...inner.parameters)
+        return
       }
       value.forEach((item: unknown, index) => {
         // A null list member is always an error, whatever the member rule says.

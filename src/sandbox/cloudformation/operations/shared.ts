@@ -9,7 +9,7 @@ import {checkCapabilities, MAX_TEMPLATE_BYTES, readTemplate} from '../template.j
 /** How NoEcho parameter values read back. */
 export const NO_ECHO_MASK = '****'
 
-export const NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/
+const NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/
 
 const IN_PROGRESS = /_IN_PROGRESS$/
 
@@ -28,6 +28,10 @@ export function list<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : []
 }
 
+/**
+ * A required string member. CLOUDFORMATION_RULES has already refused a missing one with this very
+ * message; the check stays so a handler never runs on a non-string.
+ */
 export function requiredString(input: Record<string, unknown>, key: string): string {
   const value = input[key]
   if (typeof value !== 'string' || value === '') {
@@ -38,6 +42,10 @@ export function requiredString(input: Record<string, unknown>, key: string): str
   return value
 }
 
+/**
+ * A stack name of at most 128 characters, or an ARN: what CreateStack's `StackName` (no pattern in
+ * the model) and CreateChangeSet's (a pattern, but no maximum length) are held to beyond the rules.
+ */
 export function checkName(value: string, member: string): void {
   if (value.length > 128 || (!NAME.test(value) && !value.startsWith('arn:'))) {
     throw validation(
