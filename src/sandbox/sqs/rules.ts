@@ -4,10 +4,14 @@
  * each with its kind, required-ness and range. validation.ts walks a request against its table
  * before the handler runs; the handlers keep the checks that need the store or several members.
  *
- * Kinds and ranges follow the botocore SQS model (2012-11-05); integer ranges are the ones AWS's API
- * reference documents (the model carries none). A `then` check runs at its member's place because
- * the handler ran it there before this table existed: moving it after the walk would change which
- * error a request with two problems gets.
+ * Kinds and required-ness follow the botocore SQS model (2012-11-05, botocore 1.43), except where a
+ * comment says otherwise. The model has no min/max traits: the integer ranges are the ones its member
+ * documentation (and the developer guide, for ReceiveMessage's VisibilityTimeout and WaitTimeSeconds)
+ * states. Members the model has and the sandbox ignores (FIFO's MessageGroupId and
+ * MessageDeduplicationId, the reserved list values of message attributes) are not listed.
+ *
+ * A `then` check runs at its member's place because the handler ran it there before this table
+ * existed: moving it after the walk would change which error a request with two problems gets.
  */
 import {invalidParameterValue, unsupportedOperation} from './errors.js'
 import {MESSAGE_MEMBERS} from './operations/message-input.js'
@@ -108,6 +112,8 @@ export const SQS_RULES = {
       entryShape: 'ChangeMessageVisibilityBatchRequestEntry',
       entry: {
         ReceiptHandle: {kind: 'string', required: true},
+        // Not required in the model (the entry shape requires Id and ReceiptHandle only); the sandbox
+        // has always refused an entry without it.
         VisibilityTimeout: {...visibilityTimeout, required: true},
       },
     },

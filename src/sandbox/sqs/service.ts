@@ -46,7 +46,8 @@ function validated(name: SqsOperationName): Operation {
  * SQS (standard queues) in both of its wire protocols, chosen per request: AWS JSON 1.0
  * (`X-Amz-Target: AmazonSQS.<Op>`, current SDKs) and query/XML (`Action=<Op>&Version=2012-11-05`,
  * older CLIs). JSON errors also carry `x-amzn-query-error` with the legacy code
- * (docs/reference/aws-facts.md#wire-errors).
+ * (docs/reference/aws-facts.md#wire-errors). Each operation's input is walked against its table in
+ * rules.ts (SQS_RULES) before its handler runs, as EventBridge's is against EVENTBRIDGE_RULES.
  */
 export const sqsService: AwsService = {
   signingName: 'sqs',

@@ -100,7 +100,7 @@ function checkBody(checked: Checked): void {
 }
 
 /** `MessageAttributes`: a map of at most 10, each checked by validateAttribute; `{}` reads as none. */
-function validateAttributes(raw: unknown): Record<string, WireAttributeValue> | undefined {
+function validateMessageAttributes(raw: unknown): Record<string, WireAttributeValue> | undefined {
   if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParameterValue('MessageAttributes must be a map.')
   const entries = Object.entries(raw as Record<string, unknown>)
   if (entries.length > 10) {
@@ -115,7 +115,7 @@ function validateAttributes(raw: unknown): Record<string, WireAttributeValue> | 
 export const MESSAGE_MEMBERS: OperationRules = {
   MessageBody: {kind: 'string', required: true, then: checkBody},
   DelaySeconds: {kind: 'integer', min: 0, max: 900},
-  MessageAttributes: {kind: 'custom', check: validateAttributes},
+  MessageAttributes: {kind: 'custom', check: validateMessageAttributes},
   MessageSystemAttributes: {kind: 'custom', check: validateSystemAttributes},
 }
 
