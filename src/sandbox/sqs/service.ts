@@ -14,9 +14,11 @@ import {sendMessage} from './operations/send-message.js'
 import {sendMessageBatch} from './operations/send-message-batch.js'
 import {setQueueAttributes} from './operations/set-queue-attributes.js'
 import {SQS_NAMESPACE, sqsQueryInput, sqsQueryOutput} from './query.js'
+import {SQS_RULES, type SqsOperationName} from './rules.js'
+import {checkMembers, type SqsOperation} from './validation.js'
 
 /** Handlers by exact AWS operation name, so a grep for an SDK error's operation finds them. */
-const HANDLERS: Readonly<Record<string, Operation>> = {
+const HANDLERS: Readonly<Record<SqsOperationName, SqsOperation>> = {
   CreateQueue: createQueue,
   GetQueueUrl: getQueueUrl,
   ListQueues: listQueues,
@@ -33,11 +35,19 @@ const HANDLERS: Readonly<Record<string, Operation>> = {
   ChangeMessageVisibilityBatch: changeMessageVisibilityBatch,
 }
 
+/** Walk the request against the operation's table (rules.ts), then run the handler on the checked values. */
+function validated(name: SqsOperationName): Operation {
+  const rules = SQS_RULES[name]
+  const handler = HANDLERS[name]
+  return (input, ctx) => handler(checkMembers(rules, input, ctx), ctx)
+}
+
 /**
  * SQS (standard queues) in both of its wire protocols, chosen per request: AWS JSON 1.0
  * (`X-Amz-Target: AmazonSQS.<Op>`, current SDKs) and query/XML (`Action=<Op>&Version=2012-11-05`,
  * older CLIs). JSON errors also carry `x-amzn-query-error` with the legacy code
- * (docs/reference/aws-facts.md#wire-errors).
+ * (docs/reference/aws-facts.md#wire-errors). Each operation's input is walked against its table in
+ * rules.ts (SQS_RULES) before its handler runs, as EventBridge's is against EVENTBRIDGE_RULES.
  */
 export const sqsService: AwsService = {
   signingName: 'sqs',
@@ -46,7 +56,7 @@ export const sqsService: AwsService = {
   queryVersion: '2012-11-05',
   xmlNamespace: SQS_NAMESPACE,
   queryCompatible: true,
-  operations: HANDLERS,
+  operations: Object.fromEntries(Object.keys(HANDLERS).map((name) => [name, validated(name as SqsOperationName)])),
   queryInput: sqsQueryInput,
   queryOutput: sqsQueryOutput,
 }

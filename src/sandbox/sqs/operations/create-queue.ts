@@ -1,21 +1,14 @@
-import type {Operation} from '../../protocol/context.js'
-import {invalidParameterValue, queueNameExists, unsupportedOperation} from '../errors.js'
-import {QUEUE_NAME, requiredString, stringMap} from '../validation.js'
-import {validateAttributes} from './queue-attributes.js'
+import {queueNameExists} from '../errors.js'
+import type {SqsOperation} from '../validation.js'
 import {queueUrl, storeOf} from './shared.js'
 
-export const createQueue: Operation = (input, ctx) => {
-  const name = requiredString(input, 'QueueName')
-  const requested = stringMap(input, 'Attributes')
-  if (name.endsWith('.fifo') || requested['FifoQueue'] === 'true') {
-    throw unsupportedOperation('FIFO queues are not supported by the momento-eb sandbox.')
-  }
-  if (!QUEUE_NAME.test(name)) {
-    throw invalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length')
-  }
+export const createQueue: SqsOperation = (request, ctx) => {
+  const name = request.requiredString('QueueName')
+  const requested = request.map('Attributes')
+  // FIFO, the name's characters and the attribute values were checked after Attributes (rules.ts).
+  const attributes = request.derived<Record<string, string>>('Attributes')
+  const tags = request.map('tags')
   const store = storeOf(ctx)
-  const attributes = validateAttributes(requested, store)
-  const tags = stringMap(input, 'tags')
   const existing = store.get(name)
   if (existing) {
     // Idempotent only when every attribute the caller names has the value the queue already has.

@@ -1,11 +1,10 @@
-import type {Operation} from '../../protocol/context.js'
-import {requiredString} from '../validation.js'
-import {checkHandle, eachEntry, queueOf} from './shared.js'
+import type {SqsOperation} from '../validation.js'
+import {checkHandle, eachEntry} from './shared.js'
 
-export const deleteMessageBatch: Operation = (input, ctx) => {
-  const queue = queueOf(input, ctx)
-  return eachEntry(input, 'DeleteMessageBatchRequestEntry', (entry) => {
-    const handle = requiredString(entry, 'ReceiptHandle')
+export const deleteMessageBatch: SqsOperation = (request) => {
+  const queue = request.queue
+  return eachEntry(request.entries('Entries'), (entry) => {
+    const handle = entry.requiredString('ReceiptHandle')
     checkHandle(queue.deleteMessage(handle), handle)
   })
 }

@@ -1,10 +1,8 @@
-import type {Operation} from '../../protocol/context.js'
-import {requiredString} from '../validation.js'
-import {checkHandle, queueOf} from './shared.js'
+import type {SqsOperation} from '../validation.js'
+import {checkHandle} from './shared.js'
 
-export const deleteMessage: Operation = (input, ctx) => {
-  const queue = queueOf(input, ctx)
-  const handle = requiredString(input, 'ReceiptHandle')
-  checkHandle(queue.deleteMessage(handle), handle)
+export const deleteMessage: SqsOperation = (request) => {
+  const handle = request.requiredString('ReceiptHandle')
+  checkHandle(request.queue.deleteMessage(handle), handle)
   return {}
 }

@@ -1,12 +1,10 @@
-import type {Operation} from '../../protocol/context.js'
 import {invalidAttributeName} from '../errors.js'
-import {resolveQueue, stringList} from '../validation.js'
+import type {SqsOperation} from '../validation.js'
 import {queueAttributes, READABLE} from './queue-attributes.js'
-import {storeOf} from './shared.js'
 
-export const getQueueAttributes: Operation = (input, ctx) => {
-  const queue = resolveQueue(input, ctx, storeOf(ctx))
-  const names = stringList(input, 'AttributeNames')
+export const getQueueAttributes: SqsOperation = (request, ctx) => {
+  const queue = request.queue
+  const names = request.list('AttributeNames')
   for (const name of names) {
     if (name !== 'All' && !READABLE.has(name)) throw invalidAttributeName(`Unknown Attribute ${name}.`)
   }

@@ -1,12 +1,11 @@
-import type {Operation} from '../../protocol/context.js'
 import {invalidParameterValue} from '../errors.js'
-import {QUEUE_NAME, optionalInt, optionalString} from '../validation.js'
+import {QUEUE_NAME, type SqsOperation} from '../validation.js'
 import {queueUrl, storeOf} from './shared.js'
 
-export const listQueues: Operation = (input, ctx) => {
-  const prefix = optionalString(input, 'QueueNamePrefix') ?? ''
-  const maxResults = optionalInt(input, 'MaxResults', 1, 1000)
-  const token = optionalString(input, 'NextToken')
+export const listQueues: SqsOperation = (request, ctx) => {
+  const prefix = request.string('QueueNamePrefix') ?? ''
+  const maxResults = request.int('MaxResults')
+  const token = request.string('NextToken')
   if (token !== undefined && maxResults === undefined) {
     throw invalidParameterValue('MaxResults is a mandatory parameter when you provide a value for NextToken.')
   }

@@ -1,8 +1,12 @@
-/** Checks of a message to send (SendMessage, SendMessageBatch entries, the benchmark seed route). */
+/**
+ * A message to send (SendMessage, SendMessageBatch entries, the benchmark seed route): its members'
+ * rules (MESSAGE_MEMBERS, part of SQS_RULES in rules.ts) and the checkers they name, then the size
+ * check against the queue.
+ */
 import {ServiceError} from '../../protocol/errors.js'
 import {invalidMessageContents, invalidParameterValue} from '../errors.js'
 import type {SqsQueue, WireAttributeValue} from '../store.js'
-import {optionalInt, requiredString} from '../validation.js'
+import {type Checked, checkMembers, type OperationRules} from '../validation.js'
 
 // Characters SQS allows in a body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
 // eslint-disable-next-line no-control-regex
@@ -55,9 +59,7 @@ export function entrySize(entry: Record<string, unknown>): number {
  * formatted X-Ray trace header string"). The sandbox checks the name, type and characters but not
  * the X-Ray header format, and the wording of these three errors is ours: AWS's is not published.
  */
-function validateSystemAttributes(entry: Record<string, unknown>): string | undefined {
-  const raw = entry['MessageSystemAttributes']
-  if (raw === undefined || raw === null) return undefined
+function validateSystemAttributes(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw invalidParameterValue('MessageSystemAttributes must be a map.')
   let traceHeader: string | undefined
@@ -84,9 +86,9 @@ function validateSystemAttributes(entry: Record<string, unknown>): string | unde
   return traceHeader
 }
 
-/** Check one SendMessage(-Batch entry) input against SQS's rules (also for the benchmark seed route). */
-export function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): ValidatedMessage {
-  const body = requiredString(entry, 'MessageBody')
+/** The body is not empty and holds only the characters SQS allows (run right after MessageBody). */
+function checkBody(checked: Checked): void {
+  const body = checked.requiredString('MessageBody')
   if (body.length === 0) {
     throw invalidParameterValue('The request must contain the parameter MessageBody.')
   }
@@ -95,28 +97,49 @@ export function validateMessage(entry: Record<string, unknown>, queue: SqsQueue)
       'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
     )
   }
-  const delaySeconds = optionalInt(entry, 'DelaySeconds', 0, 900)
-  const raw = entry['MessageAttributes']
-  let wireAttributes: Record<string, WireAttributeValue> | undefined
-  if (raw !== undefined && raw !== null) {
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParameterValue('MessageAttributes must be a map.')
-    const entries = Object.entries(raw as Record<string, unknown>)
-    if (entries.length > 10) {
-      throw invalidParameterValue(`Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`)
-    }
-    wireAttributes = {}
-    for (const [name, value] of entries) wireAttributes[name] = validateAttribute(name, value)
-    if (entries.length === 0) wireAttributes = undefined
+}
+
+/** `MessageAttributes`: a map of at most 10, each checked by validateAttribute; `{}` reads as none. */
+function validateMessageAttributes(raw: unknown): Record<string, WireAttributeValue> | undefined {
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalidParameterValue('MessageAttributes must be a map.')
+  const entries = Object.entries(raw as Record<string, unknown>)
+  if (entries.length > 10) {
+    throw invalidParameterValue(`Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`)
   }
-  const traceHeader = validateSystemAttributes(entry)
-  const size = entrySize(entry)
+  const wireAttributes: Record<string, WireAttributeValue> = {}
+  for (const [name, value] of entries) wireAttributes[name] = validateAttribute(name, value)
+  return entries.length === 0 ? undefined : wireAttributes
+}
+
+/** The members of a message to send, in the order they are checked (table order = check order). */
+export const MESSAGE_MEMBERS: OperationRules = {
+  MessageBody: {kind: 'string', required: true, then: checkBody},
+  DelaySeconds: {kind: 'integer', min: 0, max: 900},
+  MessageAttributes: {kind: 'custom', check: validateMessageAttributes},
+  MessageSystemAttributes: {kind: 'custom', check: validateSystemAttributes},
+}
+
+/** A message whose members passed MESSAGE_MEMBERS, once its size fits the queue's MaximumMessageSize. */
+export function messageOf(checked: Checked, queue: SqsQueue): ValidatedMessage {
+  const size = entrySize(checked.input)
   const limit = queue.number('MaximumMessageSize')
   if (size > limit) {
     throw invalidParameterValue(
       `One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`,
     )
   }
-  return {body, delaySeconds, wireAttributes, traceHeader, size}
+  return {
+    body: checked.requiredString('MessageBody'),
+    delaySeconds: checked.int('DelaySeconds'),
+    wireAttributes: checked.value<Record<string, WireAttributeValue>>('MessageAttributes'),
+    traceHeader: checked.value<string>('MessageSystemAttributes'),
+    size,
+  }
+}
+
+/** Check one message input outside a request walk (the benchmark seed route). */
+export function validateMessage(entry: Record<string, unknown>, queue: SqsQueue): ValidatedMessage {
+  return messageOf(checkMembers(MESSAGE_MEMBERS, entry), queue)
 }
 
 /**

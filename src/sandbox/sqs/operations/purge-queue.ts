@@ -1,10 +1,8 @@
-import type {Operation} from '../../protocol/context.js'
 import {purgeQueueInProgress} from '../errors.js'
-import {resolveQueue} from '../validation.js'
-import {storeOf} from './shared.js'
+import type {SqsOperation} from '../validation.js'
 
-export const purgeQueue: Operation = (input, ctx) => {
-  const queue = resolveQueue(input, ctx, storeOf(ctx))
+export const purgeQueue: SqsOperation = (request, ctx) => {
+  const queue = request.queue
   const now = ctx.state.now()
   if (now - queue.lastPurgeAt < 60_000) throw purgeQueueInProgress(queue.name)
   queue.purge(now)

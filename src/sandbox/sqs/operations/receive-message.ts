@@ -1,9 +1,7 @@
-import type {Operation} from '../../protocol/context.js'
 import {overLimit} from '../errors.js'
 import {md5OfMessageAttributes} from '../md5.js'
 import {fromWire, type ReceivedMessage, type WireAttributeValue} from '../store.js'
-import {optionalInt, optionalString, stringList} from '../validation.js'
-import {queueOf} from './shared.js'
+import type {SqsOperation} from '../validation.js'
 
 const SYSTEM_ATTRIBUTES = [
   'SenderId',
@@ -62,17 +60,13 @@ function render(received: ReceivedMessage, systemNames: ReadonlySet<string>, att
   }
 }
 
-export const receiveMessage: Operation = async (input, ctx) => {
-  const queue = queueOf(input, ctx)
-  const max = optionalInt(input, 'MaxNumberOfMessages', 1, 10) ?? 1
-  const visibility = optionalInt(input, 'VisibilityTimeout', 0, 43_200) ?? queue.number('VisibilityTimeout')
-  const wait = optionalInt(input, 'WaitTimeSeconds', 0, 20) ?? queue.number('ReceiveMessageWaitTimeSeconds')
-  const systemNames = new Set([
-    ...stringList(input, 'AttributeNames'),
-    ...stringList(input, 'MessageSystemAttributeNames'),
-  ])
-  const attributeNames = stringList(input, 'MessageAttributeNames')
-  optionalString(input, 'ReceiveRequestAttemptId')
+export const receiveMessage: SqsOperation = async (request, ctx) => {
+  const queue = request.queue
+  const max = request.int('MaxNumberOfMessages') ?? 1
+  const visibility = request.int('VisibilityTimeout') ?? queue.number('VisibilityTimeout')
+  const wait = request.int('WaitTimeSeconds') ?? queue.number('ReceiveMessageWaitTimeSeconds')
+  const systemNames = new Set([...request.list('AttributeNames'), ...request.list('MessageSystemAttributeNames')])
+  const attributeNames = request.list('MessageAttributeNames')
   // longPollScale: a test knob (SandboxOptions), 1 outside tests.
   const deadline = ctx.state.now() + wait * 1000 * ctx.state.options.longPollScale
   // At the in-flight quota a short poll fails with OverLimit; a long poll waits (and may end empty).

@@ -1,10 +1,9 @@
-import type {Operation} from '../../protocol/context.js'
-import {validateMessage} from './message-input.js'
-import {queueOf, store} from './shared.js'
+import type {SqsOperation} from '../validation.js'
+import {messageOf} from './message-input.js'
+import {store} from './shared.js'
 
-export const sendMessage: Operation = (input, ctx) => {
-  const queue = queueOf(input, ctx)
-  const sent = store(queue, validateMessage(input, queue), ctx)
+export const sendMessage: SqsOperation = (request, ctx) => {
+  const sent = store(request.queue, messageOf(request, request.queue), ctx)
   return {
     MD5OfMessageBody: sent.MD5OfMessageBody,
     MD5OfMessageAttributes: sent.MD5OfMessageAttributes,

@@ -1,24 +1,11 @@
-/** Helpers the SQS operations share: the queue a request names, storing a send, batch entries, receipt handles. */
+/** Helpers the SQS operations share: storing a send, batch entries, receipt handles, queue URLs. */
 import type {RequestContext} from '../../protocol/context.js'
 import {ServiceError} from '../../protocol/errors.js'
-import {
-  batchEntryIdsNotDistinct,
-  emptyBatchRequest,
-  invalidBatchEntryId,
-  invalidParameterValue,
-  messageNotInflight,
-  missingParameter,
-  receiptHandleIsInvalid,
-  tooManyEntriesInBatchRequest,
-} from '../errors.js'
+import {invalidParameterValue, messageNotInflight, receiptHandleIsInvalid} from '../errors.js'
 import type {SentMessage} from '../model.js'
 import type {HandleCheck, SqsQueue, SqsStore} from '../store.js'
-import {BATCH_ENTRY_ID, objectList, resolveQueue} from '../validation.js'
+import type {BatchEntry, Checked} from '../validation.js'
 import type {ValidatedMessage} from './message-input.js'
-
-export function queueOf(input: Record<string, unknown>, ctx: RequestContext): SqsQueue {
-  return resolveQueue(input, ctx, ctx.state.region(ctx.region).sqs)
-}
 
 /** The access key of the SigV4 credential, which stands in for the IAM principal id in SenderId. */
 function senderIdOf(ctx: RequestContext): string {
@@ -47,25 +34,6 @@ export interface BatchFailure {
   Message: string
 }
 
-/**
- * Batch-level checks shared by the three batch operations; returns the entries. `entryShape` is
- * the operation's entry shape, which AWS names when the batch is empty.
- */
-export function batchEntries(input: Record<string, unknown>, entryShape: string): Record<string, unknown>[] {
-  if (input['Entries'] === undefined) throw missingParameter('Entries')
-  const entries = objectList(input, 'Entries')
-  if (entries.length === 0) throw emptyBatchRequest(entryShape)
-  if (entries.length > 10) throw tooManyEntriesInBatchRequest(entries.length)
-  const seen = new Set<string>()
-  for (const entry of entries) {
-    const id = entry['Id']
-    if (typeof id !== 'string' || !BATCH_ENTRY_ID.test(id)) throw invalidBatchEntryId()
-    if (seen.has(id)) throw batchEntryIdsNotDistinct(id)
-    seen.add(id)
-  }
-  return entries
-}
-
 export function failure(id: string, error: unknown): BatchFailure {
   if (!(error instanceof ServiceError)) throw error
   return {
@@ -76,21 +44,20 @@ export function failure(id: string, error: unknown): BatchFailure {
   }
 }
 
-/** Apply `each` to every entry of a batch: entries that throw are reported as failures, not the call. */
-export function eachEntry(
-  input: Record<string, unknown>,
-  entryShape: string,
-  each: (entry: Record<string, unknown>) => void,
-) {
+/**
+ * Apply `each` to every checked entry of a batch: entries whose members failed their rules, or that
+ * throw, are reported as failures, not the call.
+ */
+export function eachEntry(entries: readonly BatchEntry[], each: (entry: Checked) => void) {
   const Successful: {Id: string}[] = []
   const Failed: BatchFailure[] = []
-  for (const entry of batchEntries(input, entryShape)) {
-    const id = entry['Id'] as string
+  for (const entry of entries) {
     try {
-      each(entry)
-      Successful.push({Id: id})
+      if (entry.error) throw entry.error
+      each(entry.checked)
+      Successful.push({Id: entry.id})
     } catch (error) {
-      Failed.push(failure(id, error))
+      Failed.push(failure(entry.id, error))
     }
   }
   return {Successful, Failed}
