@@ -48,7 +48,6 @@ export async function redriveFromFlags(
   flags: RedriveFlags & {
     all: boolean
     id?: string[] | undefined
-    limit?: number | undefined
     bus?: string | undefined
     collapse: boolean
     'include-expired': boolean
@@ -117,6 +116,8 @@ export interface RedriveFlags {
   edit: boolean
   rate?: number | undefined
   'rate-limit': boolean
+  /** At most this many messages (also decides whether an uncapped run starts worker threads). */
+  limit?: number | undefined
   diagnose?: boolean | undefined
   'api-key-stdin'?: boolean | undefined
   logs?: boolean | undefined
@@ -154,8 +155,12 @@ export async function redriveSetup(
     : undefined
   const stack = resolveStack(flags.stack, process.env, host.savedConfig)
   const rate = flags.rate ?? (flags['rate-limit'] ? undefined : 0)
-  // The DLQ, and PutEvents over worker threads when the rate is uncapped (src/wiring/dlq.ts).
-  const adapters = await redriveAdapters(ctx, {queueUrl: flags['queue-url'], stack}, {rate, dryRun, edit: flags.edit})
+  // The DLQ, and the calls over worker threads when the rate is uncapped and the queue large (src/wiring/dlq-actions.ts).
+  const adapters = await redriveAdapters(
+    ctx,
+    {queueUrl: flags['queue-url'], stack},
+    {rate, dryRun, edit: flags.edit, limit: flags.limit},
+  )
   const {located, queueUrl} = adapters
   // The reasons matter to a dry run (it shows them) and to --reason (it selects by them): only then is
   // the event bus's log read, one query per page. A plain redrive publishes whatever the reason.

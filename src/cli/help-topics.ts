@@ -130,6 +130,11 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
     description: 'added latency of the sandbox’s AWS APIs when --latency isn’t given (aws, off or sqs=15~5,…)',
   },
   {
+    name: 'MOMENTO_EB_REDRIVE_THREADS_FROM',
+    description:
+      'queue depth from which an uncapped `dlq redrive` spreads its calls over worker threads (default 2000; 0: always)',
+  },
+  {
     name: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
     description: 'multiplier for the sandbox’s simulated waits when --time-scale isn’t given (1 is AWS-like)',
   },

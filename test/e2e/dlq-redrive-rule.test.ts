@@ -111,7 +111,12 @@ describe('dlq redrive: the rule and stale values', () => {
     sqs = new SQSClient(clientConfig(sandbox))
     integration = await deployIntegrationWithSdk(sandbox)
     home = tempHome()
-    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint, MOMENTO_EB_STATE_DIR: `${home.home}/state`})
+    env = cleanEnv(home.home, {
+      MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+      MOMENTO_EB_STATE_DIR: `${home.home}/state`,
+      // `--rate 0` runs here are meant to take the worker-thread path, which a queue this small would not.
+      MOMENTO_EB_REDRIVE_THREADS_FROM: '0',
+    })
   })
 
   afterEach(async () => {
