@@ -16,7 +16,7 @@ import {cacheSetTarget, fillDlq, queueCounts} from '../helpers/dlq-fill.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
-const COUNT = 2_000
+const COUNT = 1_200
 const QUOTA = 400
 /** Every tenth message is for cache `orders`, the rest for `other`. */
 const cacheOf = (i: number) => (i % 10 === 0 ? 'orders' : 'other')
@@ -104,7 +104,7 @@ describe('dlq redrive and export beyond the in-flight quota', () => {
     expect(await queueCounts(sqs, integration.dlqUrl)).toEqual({visible: COUNT, hidden: 0})
   }, 120_000)
 
-  it('a filtered redrive (--cache) over 5× the quota redrives every match and hands every other message back', async () => {
+  it('a filtered redrive (--cache) over 3× the quota redrives every match and hands every other message back', async () => {
     // The default --max-in-flight (50,000) is far above this queue's quota: the run meets it (empty long
     // polls while messages are visible) and must release what it holds to read on.
     const result = await redrive(['--cache', 'orders'])

@@ -21,7 +21,7 @@ import {clientConfig, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 // a second here, and stops within a poll and the batches in flight: tens of events past STOP_AT), few
 // enough that four stopped and resumed files cost little (each event is a PutEvents entry and an SQS
 // delivery in the sandbox).
-const LINES = 3_000
+const LINES = 2_000
 const STOP_AT = 1_000
 const CONCURRENCY = 4
 

@@ -6,7 +6,7 @@
  * published and not yet deleted at a kill). The sandbox's clock is moved on after each kill so what the
  * killed run held becomes visible again.
  *
- * Two sizes use it: 10,000 in `npm test` (test/e2e/dlq-redrive-crash.test.ts) and 100,000 in the
+ * Two sizes use it: 5,000 in `npm test` (test/e2e/dlq-redrive-crash.test.ts) and 100,000 in the
  * release checks CI runs (test/release/dlq-redrive-crash-100k.test.ts, about 80 s of CPU).
  */
 import {SQSClient} from '@aws-sdk/client-sqs'

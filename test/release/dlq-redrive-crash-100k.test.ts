@@ -2,7 +2,7 @@
  * Crash and resume at outage scale (issue 12's acceptance): the journey of
  * test/helpers/crash-resume.ts at 100,000 dead letters with three SIGKILLs. About 80 s of CPU, so it
  * is a release check (`npm run test:ci`, what CI runs), not part of `npm test`, which runs the same
- * journey at 10,000.
+ * journey at 5,000 with two kills.
  */
 import {describeCrashResume} from '../helpers/crash-resume.js'
 
