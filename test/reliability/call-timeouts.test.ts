@@ -13,6 +13,7 @@ import {createDlqQueue} from '../../dist/adapters/aws/sqs.js'
 import {PortPool} from '../../dist/adapters/aws/port-pool.js'
 import {createMomentoHttpClient} from '../../dist/adapters/momento/http.js'
 import {UnreachableError} from '../../dist/core/errors.js'
+import {UNCAPPED_LOOPS} from '../../dist/services/redrive.js'
 
 /** Accepts TCP connections and never answers. */
 async function silentServer() {
@@ -110,6 +111,31 @@ describe('call timeouts', () => {
     clients.destroy()
     expect(error).toBeInstanceOf(UnreachableError)
     expect((error as Error).message).toContain('within 400 ms')
+  })
+
+  it("an uncapped redrive's 64 loops can all wait on a long poll at once on one client (not 50, the SDK's default)", async () => {
+    // What reached the endpoint: how many requests it held at the same time.
+    let open = 0
+    let most = 0
+    const server = await slowServer(() => {
+      open++
+      most = Math.max(most, open)
+      setTimeout(() => open--, 600)
+      return {delayMs: 600, json: {}}
+    })
+    const clients = createAwsClients(target(server.url, 2_000))
+    const queue = createDlqQueue(clients, `${server.url}/000000000000/q`)
+    try {
+      await Promise.all(
+        Array.from({length: UNCAPPED_LOOPS}, () =>
+          queue.receive({max: 10, visibilityTimeoutSeconds: 5, waitSeconds: 1}),
+        ),
+      )
+    } finally {
+      clients.destroy()
+      await server.close()
+    }
+    expect(most).toBe(UNCAPPED_LOOPS)
   })
 
   it('a long poll gets its wait on top of the limit: an empty 2 s poll answering after 1.2 s succeeds', async () => {
