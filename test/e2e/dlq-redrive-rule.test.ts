@@ -18,12 +18,20 @@ import {
   PutEventsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge'
-import {GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {SQSClient} from '@aws-sdk/client-sqs'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
-import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
+import {queueCounts} from '../helpers/dlq-fill.js'
+import {
+  cacheItems,
+  createSandboxCache,
+  deployIntegrationWithSdk,
+  type Integration,
+  inspect,
+  until,
+} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
 interface Counters {
@@ -49,16 +57,8 @@ describe('dlq redrive: the rule and stale values', () => {
   let sqs: SQSClient
 
   const total = async () => {
-    const out = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: integration.dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    )
-    return (
-      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-    )
+    const d = await queueCounts(sqs, integration.dlqUrl)
+    return d.visible + d.hidden
   }
   const counters = async () => (await inspect<{counters: Counters}>(sandbox, '/_sandbox/deliveries?limit=0')).counters
   /** The counters once nothing has moved for a while (deliveries are asynchronous). */
@@ -69,20 +69,8 @@ describe('dlq redrive: the rule and stale values', () => {
       const b = await counters()
       return JSON.stringify(a) === JSON.stringify(b) ? b : undefined
     })
-  const items = async (cache: string) =>
-    (
-      await inspect<{items?: Array<{key: string | null; value?: string}>}>(
-        sandbox,
-        `/_sandbox/momento/caches/${cache}/items`,
-      )
-    ).items ?? []
-  const createCache = async (name: string) => {
-    const res = await fetch(`${sandbox.endpoint}/_sandbox/momento/caches`, {
-      method: 'POST',
-      body: JSON.stringify({name}),
-    })
-    expect(res.status).toBeLessThan(300)
-  }
+  const items = (cache: string) => cacheItems(sandbox, cache)
+  const createCache = (name: string) => createSandboxCache(sandbox, name)
   /** `count` cacheSet events for a cache that doesn't exist yet: all dead-lettered. */
   const deadLetter = async (cache: string, count: number) => {
     for (let i = 0; i < count; i += 10) {

@@ -6,11 +6,12 @@
  * on both paths: paced (default rate, main thread) and `--rate 0` (worker threads).
  */
 import {EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
-import {GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, show, stdoutJson, tempHome} from '../helpers/cli.js'
+import {queueCounts} from '../helpers/dlq-fill.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 import {hasTmux, openTerminal} from '../helpers/terminal.js'
@@ -39,18 +40,7 @@ describe('dlq redrive when the cause is not fixed', () => {
   let eb: EventBridgeClient
   let sqs: SQSClient
 
-  const depth = async () => {
-    const out = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: integration.dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    )
-    return {
-      visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0),
-      hidden: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    }
-  }
+  const depth = () => queueCounts(sqs, integration.dlqUrl)
   const counters = async () => (await inspect<{counters: Counters}>(sandbox, '/_sandbox/deliveries?limit=0')).counters
   /** The counters once nothing has moved for a while (deliveries are asynchronous). */
   const settled = () =>

@@ -153,3 +153,24 @@ export async function inspect<T>(sandbox: {endpoint: string}, path: string): Pro
   const res = await fetch(`${sandbox.endpoint}${path}`)
   return (await res.json()) as T
 }
+
+/** The items the sandbox's Momento holds in `cache` (what reached Momento). */
+export async function cacheItems(
+  sandbox: {endpoint: string},
+  cache: string,
+): Promise<Array<{key: string | null; value?: string}>> {
+  return (
+    (
+      await inspect<{items?: Array<{key: string | null; value?: string}>}>(
+        sandbox,
+        `/_sandbox/momento/caches/${cache}/items`,
+      )
+    ).items ?? []
+  )
+}
+
+/** Create a cache in the sandbox's Momento (the fix for a cache-not-found dead letter). */
+export async function createSandboxCache(sandbox: {endpoint: string}, name: string): Promise<void> {
+  const res = await fetch(`${sandbox.endpoint}/_sandbox/momento/caches`, {method: 'POST', body: JSON.stringify({name})})
+  if (res.status >= 300) throw new Error(`creating cache ${name} in the sandbox: HTTP ${res.status}`)
+}

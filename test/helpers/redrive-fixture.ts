@@ -8,12 +8,13 @@
 import {join} from 'node:path'
 
 import {EventBridgeClient, PutEventsCommand} from '@aws-sdk/client-eventbridge'
-import {GetQueueAttributesCommand, SQSClient} from '@aws-sdk/client-sqs'
+import {SQSClient} from '@aws-sdk/client-sqs'
 import {afterAll, beforeAll, expect} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, runCli, tempHome} from './cli.js'
-import {deployIntegrationWithSdk, type Integration, inspect} from './integration.js'
+import {queueCounts} from './dlq-fill.js'
+import {cacheItems, createSandboxCache, deployIntegrationWithSdk, type Integration} from './integration.js'
 import {clientConfig, startTestSandbox} from './sandbox.js'
 
 /** `dlq redrive --json`'s summary, as far as the tests read it. */
@@ -37,36 +38,13 @@ export function redriveFixture() {
   let env: NodeJS.ProcessEnv
   let eb: EventBridgeClient
   let sqs: SQSClient
-  const depth = async () => {
-    const out = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: integration.dlqUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    )
-    return {
-      visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0),
-      hidden: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
-    }
-  }
+  const depth = () => queueCounts(sqs, integration.dlqUrl)
   const total = async () => {
     const d = await depth()
     return d.visible + d.hidden
   }
-  const items = async (cache: string) =>
-    (
-      await inspect<{items?: Array<{key: string | null; value?: string}>}>(
-        sandbox,
-        `/_sandbox/momento/caches/${cache}/items`,
-      )
-    ).items ?? []
-  const createCache = async (name: string) => {
-    const res = await fetch(`${sandbox.endpoint}/_sandbox/momento/caches`, {
-      method: 'POST',
-      body: JSON.stringify({name}),
-    })
-    expect(res.status).toBeLessThan(300)
-  }
+  const items = (cache: string) => cacheItems(sandbox, cache)
+  const createCache = (name: string) => createSandboxCache(sandbox, name)
   const publishSets = async (cache: string, count: number, extra: Record<string, unknown> = {}) => {
     for (let i = 0; i < count; i += 10) {
       const Entries = Array.from({length: Math.min(10, count - i)}, (_, j) => ({
