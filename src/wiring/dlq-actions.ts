@@ -51,11 +51,10 @@ const THREADED_REDRIVE = 2000
  * while a large queue on one thread would take several times as long.
  */
 export async function worthThreads(queue: DlqQueuePort, limit: number | undefined): Promise<boolean> {
-  const configured = Number(process.env['MOMENTO_EB_REDRIVE_THREADS_FROM'])
-  const from =
-    process.env['MOMENTO_EB_REDRIVE_THREADS_FROM'] !== undefined && Number.isInteger(configured) && configured >= 0
-      ? configured
-      : THREADED_REDRIVE
+  // Unset, empty or not a count: the default (Number('') would read as 0, "always").
+  const setting = process.env['MOMENTO_EB_REDRIVE_THREADS_FROM']?.trim()
+  const configured = setting ? Number(setting) : NaN
+  const from = Number.isInteger(configured) && configured >= 0 ? configured : THREADED_REDRIVE
   if (from === 0) return true
   if (limit !== undefined && limit < from) return false
   const depth = await queue.depth().catch(() => undefined)

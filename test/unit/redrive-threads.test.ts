@@ -60,5 +60,8 @@ describe('worthThreads', () => {
     process.env['MOMENTO_EB_REDRIVE_THREADS_FROM'] = 'lots'
     expect(await worthThreads(queueOf(depth(1_999)).queue, undefined)).toBe(false)
     expect(await worthThreads(queueOf(depth(2_000)).queue, undefined)).toBe(true)
+    // Empty is unset, not 0 ("always").
+    process.env['MOMENTO_EB_REDRIVE_THREADS_FROM'] = ''
+    expect(await worthThreads(queueOf(depth(20)).queue, undefined)).toBe(false)
   })
 })
