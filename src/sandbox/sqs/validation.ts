@@ -1,6 +1,6 @@
 /**
  * The SQS input walker. Each operation's members are declared in rules.ts (SQS_RULES) as data: kind,
- * required-ness, integer range. `checkRequest` walks a request's members in the table's order before
+ * required-ness, integer range. `checkMembers` walks a request's members in the table's order before
  * the handler runs, raising SQS's own errors (MissingParameter, InvalidParameterValue, batch errors)
  * in SQS's wording, and hands the handler a `Checked` of typed values. The table order is the check
  * order: for a request with two problems, the member declared first wins.
