@@ -1,6 +1,6 @@
 /**
  * Redrive and export on a DLQ larger than SQS lets anyone hold in flight: the sandbox's queue allows
- * only 400 in-flight messages (as a standard queue allows ~120,000; at the quota a long poll comes back
+ * only 200 in-flight messages (as a standard queue allows ~120,000; at the quota a long poll comes back
  * empty). The built CLI over HTTP; what reached Momento and what is left in the queue are asserted.
  */
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
@@ -16,8 +16,8 @@ import {cacheSetTarget, fillDlq, queueCounts} from '../helpers/dlq-fill.js'
 import {deployIntegrationWithSdk, type Integration, inspect, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
 
-const COUNT = 1_200
-const QUOTA = 400
+const COUNT = 600
+const QUOTA = 200
 /** Every tenth message is for cache `orders`, the rest for `other`. */
 const cacheOf = (i: number) => (i % 10 === 0 ? 'orders' : 'other')
 
@@ -69,7 +69,7 @@ describe('dlq redrive and export beyond the in-flight quota', () => {
         '--file',
         file,
         '--max-in-flight',
-        '300',
+        '150',
         '--json',
       ],
       {env, timeoutMs: 120_000},
@@ -77,7 +77,7 @@ describe('dlq redrive and export beyond the in-flight quota', () => {
     expect(result.code, show(result)).toBe(0)
     const summary = stdoutJson(result) as {exported: number; scanned: number; maxHeld: number; perSecond: number}
     expect(summary).toMatchObject({exported: COUNT, scanned: COUNT})
-    expect(summary.maxHeld).toBeLessThanOrEqual(300)
+    expect(summary.maxHeld).toBeLessThanOrEqual(150)
     expect(summary.perSecond).toBeGreaterThan(0)
     const ids = readFileSync(file, 'utf8')
       .split('\n')
@@ -135,12 +135,12 @@ describe('dlq redrive and export beyond the in-flight quota', () => {
   }, 180_000)
 
   it('with --max-in-flight below the quota it never meets the quota', async () => {
-    const result = await redrive(['--cache', 'other', '--limit', '500', '--max-in-flight', '300'])
+    const result = await redrive(['--cache', 'other', '--limit', '250', '--max-in-flight', '150'])
     expect(result.code, show(result)).toBe(0)
     const summary = stdoutJson(result) as {redriven: number; overLimit: number; maxHeldSeen: number}
-    expect(summary.redriven).toBe(500)
+    expect(summary.redriven).toBe(250)
     expect(summary.overLimit).toBe(0)
-    expect(summary.maxHeldSeen).toBeLessThanOrEqual(300)
-    expect(await queueCounts(sqs, integration.dlqUrl)).toEqual({visible: COUNT * 0.9 - 500, hidden: 0})
+    expect(summary.maxHeldSeen).toBeLessThanOrEqual(150)
+    expect(await queueCounts(sqs, integration.dlqUrl)).toEqual({visible: COUNT * 0.9 - 250, hidden: 0})
   }, 180_000)
 })
