@@ -14,7 +14,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, collect, spawnCli, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
-import {openTerminal} from '../helpers/terminal.js'
+import {openTerminal, TERMINAL_POLL_MS} from '../helpers/terminal.js'
 
 describe('dlq watch', () => {
   let sandbox: RunningSandbox
@@ -140,7 +140,15 @@ describe('dlq watch', () => {
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
     const screen = () => tmux('capture-pane', '-p', '-t', session)
     const waitScreen = (what: string, predicate: (s: string) => boolean) =>
-      until(what, async () => (predicate(screen()) ? screen() : undefined), 15_000).catch((error: Error) => {
+      until(
+        what,
+        async () => {
+          const shown = screen()
+          return predicate(shown) ? shown : undefined
+        },
+        15_000,
+        TERMINAL_POLL_MS,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
       })
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command)
@@ -215,7 +223,15 @@ describe('dlq watch', () => {
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
     const screen = () => tmux('capture-pane', '-p', '-t', session)
     const waitScreen = (what: string, predicate: (s: string) => boolean) =>
-      until(what, async () => (predicate(screen()) ? screen() : undefined), 15_000).catch((error: Error) => {
+      until(
+        what,
+        async () => {
+          const shown = screen()
+          return predicate(shown) ? shown : undefined
+        },
+        15_000,
+        TERMINAL_POLL_MS,
+      ).catch((error: Error) => {
         throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
       })
     const before = await settledCounters(sandbox.endpoint)

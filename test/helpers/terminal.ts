@@ -149,10 +149,15 @@ export function openShell(options: {env: NodeJS.ProcessEnv; cwd: string; columns
       tmux('send-keys', '-t', 'sh', '-l', `${command}; echo "${marker} exit=$?"`)
       tmux('send-keys', '-t', 'sh', 'Enter')
       const pattern = new RegExp(`^${marker} exit=(\\d+)$`, 'm')
+      // One look a poll, at the terminals' pace: each look starts a tmux process and blocks this worker.
       const done = await until(
         `"${command}" to end`,
-        async () => (pattern.test(screen()) ? screen() : undefined),
+        async () => {
+          const shown = screen()
+          return pattern.test(shown) ? shown : undefined
+        },
         ms,
+        TERMINAL_POLL_MS,
       ).catch((error: Error) => {
         throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
       })
