@@ -2,48 +2,81 @@
 // The momento-eb command. This file is CommonJS (bin/package.json), which starts a few milliseconds
 // sooner than an ES module: for a single `put` start-up is most of the wall time.
 //
-// A single `put cacheSet | cacheDelete | topicPublish` runs from dist/put-fast.cjs, one file that
-// the build bundles from src/cli/put-fast.ts (the same command classes, run through oclif's own
-// Command.run), compiled with the V8 code cache the build saved next to it. Loading it skips
-// resolving and compiling hundreds of module files. Everything else, and any help request, goes
-// through oclif's execute() as usual; so does everything when MOMENTO_EB_NO_FAST_PATH is set (to
-// anything but 0 or an empty string), for debugging. See docs/architecture.md, "The put fast path".
+// Short commands start from a bundle (see FAST_PATHS below): a single `put cacheSet | cacheDelete |
+// topicPublish` from dist/put-fast.cjs, and every other command but the terminal applications, when
+// no standard stream is a terminal, from dist/commands-fast.cjs. The build bundles them from
+// src/cli/put-fast.ts and src/cli/commands-fast.ts (the same command classes, run through oclif's own
+// Command.run) and saves V8's code cache next to each. Loading one skips resolving and compiling
+// hundreds of module files. Everything else, and any help request, goes through oclif's execute() as
+// usual; so does everything when MOMENTO_EB_NO_FAST_PATH is set (to anything but 0 or an empty
+// string), for debugging. See docs/architecture.md, "The start-up fast paths".
 'use strict'
 const {closeSync, openSync, readFileSync, readSync, statSync} = require('node:fs')
 const {dirname, join} = require('node:path')
 const {Script} = require('node:vm')
 
 const root = join(__dirname, '..')
-const bundle = join(root, 'dist', 'put-fast.cjs')
-const bundleCache = `${bundle}.cache`
-/**
- * The bundle's first line, written by the build: `//momento-eb-put-fast {"id":…,"commands":[…]}`. The
- * commands are src/cli/put-fast.ts's list (the only one); the id is the build's, and the code cache
- * starts with the same header line, so a cache is only ever used with the bundle it was made from.
- */
-const HEADER = '//momento-eb-put-fast '
-/**
- * The name V8 gives the compiled bundle, in stack traces. Not its absolute path: V8 stores the name in
- * the code cache and, when it accepts the cache, keeps the stored name (Node 20), so a cache made at
- * the build's path would name that path in every stack trace of a moved checkout or an installed
- * package. A name relative to the package makes the cache the same wherever the package is.
- */
-const SCRIPT_NAME = 'momento-eb/dist/put-fast.cjs'
 
-/** The bundle's header (see HEADER), or undefined when there is no bundle or it has none. */
-function bundleHeader() {
+/**
+ * The two start-up fast paths, each a bundle the build makes (scripts/bundle-fast.js) with V8's code
+ * cache next to it:
+ * - `put`: a single `put cacheSet | cacheDelete | topicPublish` (src/cli/put-fast.ts). Small (oclif and
+ *   the EventBridge client), so a put starts in about a third of the CPU.
+ * - `commands`: every other command but the terminal applications (src/cli/commands-fast.ts), when no
+ *   standard stream is a terminal (scripts, CI, pipes). On a terminal the live views load Ink, which
+ *   has top-level await and can't be required from a bundle: those runs take oclif's normal path.
+ *
+ * Each bundle's first line is a header written by the build: `<header>{"id":…,"commands":[…]}`. The
+ * commands are the module's FAST_COMMANDS (the only list); the id is the build's, and the code cache
+ * starts with the same header line, so a cache is only ever used with the bundle it was made from.
+ *
+ * `scriptName` is the name V8 gives the compiled bundle, in stack traces. Not its absolute path: V8
+ * stores the name in the code cache and, when it accepts the cache, keeps the stored name (Node 20),
+ * so a cache made at the build's path would name that path in every stack trace of a moved checkout or
+ * an installed package. A name relative to the package makes the cache the same wherever it is.
+ */
+const FAST_PATHS = {
+  put: fastPath('put-fast', 'cli/put-fast.js'),
+  commands: fastPath('commands-fast', 'cli/commands-fast.js'),
+}
+
+function fastPath(name, compiled) {
+  const file = join(root, 'dist', `${name}.cjs`)
+  return {
+    name,
+    bundle: file,
+    bundleCache: `${file}.cache`,
+    header: `//momento-eb-${name} `,
+    scriptName: `momento-eb/dist/${name}.cjs`,
+    /** The compiled module the bundle is made from (see bundleIsCurrent). */
+    compiled: join(root, 'dist', compiled),
+    /** The bundle's exports, loaded once (a process runs one command; the tests' in-process runner, many). */
+    loaded: undefined,
+  }
+}
+
+/** The put bundle's names, as the build and the tests have used them. */
+const bundle = FAST_PATHS.put.bundle
+const bundleCache = FAST_PATHS.put.bundleCache
+const HEADER = FAST_PATHS.put.header
+const SCRIPT_NAME = FAST_PATHS.put.scriptName
+
+/** A bundle's header (see FAST_PATHS), or undefined when there is no bundle or it has none. */
+function bundleHeader(path) {
   let fd
   try {
-    fd = openSync(bundle, 'r')
+    fd = openSync(path.bundle, 'r')
   } catch (error) {
     if (error.code === 'ENOENT') return undefined
     throw error
   }
   try {
-    const head = Buffer.alloc(512)
+    // The header is one line of a few hundred bytes (the commands bundle's lists about thirty ids).
+    const head = Buffer.alloc(8192)
     const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8')
-    const line = text.slice(0, text.indexOf('\n'))
-    return line.startsWith(HEADER) ? JSON.parse(line.slice(HEADER.length)) : undefined
+    const end = text.indexOf('\n')
+    const line = end === -1 ? '' : text.slice(0, end)
+    return line.startsWith(path.header) ? JSON.parse(line.slice(path.header.length)) : undefined
   } finally {
     closeSync(fd)
   }
@@ -55,31 +88,74 @@ function fastPathOff() {
   return value !== undefined && value !== '' && value !== '0'
 }
 
-/** Whether argv (as after `momento-eb`) is a single put the bundle serves (its header lists the commands). */
-function servesFast(argv) {
+/** Whether argv (as after `momento-eb`) is a single put the put bundle serves (its header lists the commands). */
+function servesPut(argv) {
   if (argv[0] !== 'put' || fastPathOff()) return false
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return false
-  const header = bundleHeader()
+  const header = bundleHeader(FAST_PATHS.put)
   return header !== undefined && header.commands.includes(argv[1])
 }
 
+/** Whether any standard stream is a terminal (then Ink may be loaded: see FAST_PATHS). */
+function onTerminal() {
+  return Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY)
+}
+
 /**
- * Compile and run the bundle as a CommonJS module. `cacheFile` is the code cache file's content: used
- * when its header line is the bundle's (else the bundle simply compiles; V8 itself rejects a cache made
- * by another Node.js build, but checks only the length of the source it was made for). Returns the
- * exports and the compiled script (the build saves the cache from it).
+ * The command argv names and its arguments, when the commands bundle serves it and this run may use
+ * it; else undefined.
  */
-function loadBundle(cacheFile) {
-  const source = readFileSync(bundle, 'utf8')
+function commandsBundleId(argv) {
+  if (fastPathOff() || argv.length === 0 || onTerminal()) return undefined
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return undefined
+  const header = bundleHeader(FAST_PATHS.commands)
+  if (header === undefined) return undefined
+  const id = spacedCommandId(argv, header.commands, header.withArgs)
+  return header.commands.includes(id) ? {id, args: argv.slice(id.split(':').length)} : undefined
+}
+
+/**
+ * The command id oclif reads from argv with topics separated by spaces (@oclif/core 4,
+ * help/util.js collateSpacedCmdIDFromArgs), over `ids` (the bundle's) of which `withArgs` take
+ * positional arguments. A word goes into the id while it continues a known id; past a whole command,
+ * a further word ends it only if that command takes arguments: `whoami extra` is the id
+ * `whoami:extra`, which no command has, and oclif's command_not_found hook answers it. The commands
+ * the bundle leaves out change nothing here: none is a prefix of one it serves.
+ */
+function spacedCommandId(argv, ids, withArgs) {
+  const usable = new Set(ids.flatMap((id) => id.split(':').map((_, i, parts) => parts.slice(0, i + 1).join(':'))))
+  const words = []
+  for (const arg of argv) {
+    if (usable.has([...words, arg].join(':'))) words.push(arg)
+    else if (arg.includes('=') || arg.startsWith('-') || withArgs.includes(words.join(':'))) break
+    else words.push(arg)
+  }
+  return words.join(':')
+}
+
+/**
+ * Compile and run a bundle (`path`: FAST_PATHS.put unless given) as a CommonJS module. `cacheFile` is
+ * the code cache file's content: used when its header line is the bundle's (else the bundle simply
+ * compiles; V8 itself rejects a cache made by another Node.js build, but checks only the length of the
+ * source it was made for). Returns the exports and the compiled script (the build saves the cache from it).
+ */
+function loadBundle(cacheFile, path = FAST_PATHS.put) {
+  const source = readFileSync(path.bundle, 'utf8')
   const header = source.slice(0, source.indexOf('\n') + 1)
   const cachedData =
-    cacheFile && header.startsWith(HEADER) && cacheFile.subarray(0, header.length).toString('utf8') === header
+    cacheFile && header.startsWith(path.header) && cacheFile.subarray(0, header.length).toString('utf8') === header
       ? cacheFile.subarray(header.length)
       : undefined
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`
-  const script = new Script(wrapper, {filename: SCRIPT_NAME, ...(cachedData ? {cachedData} : {})})
+  const script = new Script(wrapper, {filename: path.scriptName, ...(cachedData ? {cachedData} : {})})
   const mod = {exports: {}}
-  script.runInThisContext()(mod.exports, require('node:module').createRequire(bundle), mod, bundle, dirname(bundle))
+  script.runInThisContext()(
+    mod.exports,
+    require('node:module').createRequire(path.bundle),
+    mod,
+    path.bundle,
+    dirname(path.bundle),
+  )
   return {exports: mod.exports, script, header}
 }
 
@@ -93,28 +169,31 @@ function readOptional(file) {
 }
 
 /**
- * Whether the bundle is there and current. In a source checkout (one with tsconfig.json) `npm run build`
- * makes the bundle last, so a bundle older than the compiled code means `tsc` ran alone since, and oclif
- * runs the put. An installed package is never recompiled (and npm does not keep file times).
+ * Whether a bundle is there and current. In a source checkout (one with tsconfig.json) `npm run build`
+ * makes the bundles last, so a bundle older than the compiled code means `tsc` ran alone since, and oclif
+ * runs the command. An installed package is never recompiled (and npm does not keep file times).
  */
-function bundleIsCurrent() {
-  const bundled = statSync(bundle, {throwIfNoEntry: false})
+function bundleIsCurrent(path) {
+  const bundled = statSync(path.bundle, {throwIfNoEntry: false})
   if (bundled === undefined) return false
   if (statSync(join(root, 'tsconfig.json'), {throwIfNoEntry: false}) === undefined) return true
-  const compiled = statSync(join(root, 'dist', 'cli', 'put-fast.js'), {throwIfNoEntry: false})
+  const compiled = statSync(path.compiled, {throwIfNoEntry: false})
   return compiled !== undefined && bundled.mtimeMs >= compiled.mtimeMs
 }
 
-/** The bundle's exports, loaded once (a process runs one command; the tests' in-process runner, many). */
-let fast
-function fastExports() {
-  fast ??= loadBundle(readOptional(bundleCache)).exports
-  return fast
+function fastExports(path) {
+  path.loaded ??= loadBundle(readOptional(path.bundleCache), path).exports
+  return path.loaded
 }
 
 async function main(argv) {
-  if (servesFast(argv) && bundleIsCurrent()) {
-    await fastExports().runFast(argv, root)
+  if (servesPut(argv) && bundleIsCurrent(FAST_PATHS.put)) {
+    await fastExports(FAST_PATHS.put).runFast(argv, root)
+    return
+  }
+  const command = commandsBundleId(argv)
+  if (command && bundleIsCurrent(FAST_PATHS.commands)) {
+    await fastExports(FAST_PATHS.commands).runFast(command.id, command.args, root)
     return
   }
   // help and autocomplete come from oclif plugins, which know no --json: answered here (see help-json.ts).
@@ -139,5 +218,6 @@ async function helpJson(argv) {
 
 if (require.main === module) main(process.argv.slice(2))
 
-// `main` is exported for the tests' in-process runner (test/helpers/cli.ts), which runs commands as this file does.
-module.exports = {bundle, bundleCache, HEADER, loadBundle, main, root, SCRIPT_NAME}
+// `main` is exported for the tests' in-process runner (test/helpers/cli.ts), which runs commands as this file does;
+// `spacedCommandId` for test/unit/commands-fast-id.test.ts, which holds it to oclif's own reading.
+module.exports = {bundle, bundleCache, FAST_PATHS, HEADER, loadBundle, main, root, SCRIPT_NAME, spacedCommandId}

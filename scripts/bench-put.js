@@ -95,7 +95,43 @@ export async function benchPut({runs, quick}) {
       {name: 'momento-eb --version', cmd: process.execPath, args: ['bin/run.js', '--version']},
       ...awsClis().map((cli) => ({name: `${cli.name} --version`, cmd: cli.path, args: ['--version']})),
     ]
+    // The other commands' fast path (src/cli/commands-fast.ts) against oclif's normal path.
+    const noFastPath = {...env, MOMENTO_EB_NO_FAST_PATH: '1'}
+    const startups = [
+      {name: 'momento-eb whoami --sandbox', cmd: process.execPath, args: ['bin/run.js', 'whoami', '--sandbox']},
+      {
+        name: 'momento-eb whoami --sandbox through oclif (MOMENTO_EB_NO_FAST_PATH=1)',
+        cmd: process.execPath,
+        args: ['bin/run.js', 'whoami', '--sandbox'],
+        env: noFastPath,
+      },
+      {name: 'momento-eb template', cmd: process.execPath, args: ['bin/run.js', 'template']},
+      {
+        name: 'momento-eb template through oclif (MOMENTO_EB_NO_FAST_PATH=1)',
+        cmd: process.execPath,
+        args: ['bin/run.js', 'template'],
+        env: noFastPath,
+      },
+    ]
     const repeat = quick ? 3 : 7 * runs
+    const startupTimes = new Map(startups.map((t) => [t.name, []]))
+    for (let i = 0; i < repeat; i++) {
+      for (const tool of startups) startupTimes.get(tool.name).push(timeRun(tool.cmd, tool.args, tool.env ?? env))
+    }
+    for (const [i, tool] of startups.entries()) {
+      const m = median(startupTimes.get(tool.name))
+      // Each odd row is the even row's command through oclif.
+      const ratio =
+        i % 2 === 1
+          ? ` (the fast path is ${(median(startupTimes.get(startups[i - 1].name)) / m).toFixed(2)}× its time)`
+          : ''
+      rows.push({
+        name: `cold ${tool.name} (${repeat} runs, interleaved)`,
+        value: `${Math.round(m)} ms${ratio}`,
+        target: '',
+        pass: true,
+      })
+    }
     for (const group of [tools, versions]) {
       const times = new Map(group.map((t) => [t.name, []]))
       for (let i = 0; i < repeat; i++) {

@@ -43,7 +43,7 @@ function state() {
     ...filesUnder('src'),
     ...filesUnder('bin'),
     'scripts/build-inputs.js',
-    'scripts/bundle-put.js',
+    'scripts/bundle-fast.js',
     'scripts/sort-manifest.js',
     'tsconfig.json',
     'package.json',

@@ -191,14 +191,14 @@ describe('top', () => {
       const screen = () => tmux('capture-pane', '-p', '-t', session)
       const waitScreen = (what: string, predicate: (s: string) => boolean, ms = 30_000) =>
         until(
-        what,
-        async () => {
-          const shown = screen()
-          return predicate(shown) ? shown : undefined
-        },
-        ms,
-        TERMINAL_POLL_MS,
-      ).catch((error: Error) => {
+          what,
+          async () => {
+            const shown = screen()
+            return predicate(shown) ? shown : undefined
+          },
+          ms,
+          TERMINAL_POLL_MS,
+        ).catch((error: Error) => {
           throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
         })
       tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command)

@@ -178,12 +178,14 @@ describe('npm package', () => {
     expect(own).toContain('bin/package.json')
     expect(own).toContain('dist/put-fast.cjs')
     expect(own).toContain('dist/put-fast.cjs.cache')
+    expect(own).toContain('dist/commands-fast.cjs')
+    expect(own).toContain('dist/commands-fast.cjs.cache')
     expect(own).toContain('oclif.manifest.json')
     expect(own).toContain('dist/commands/put/cacheSet.js')
     expect(own).toContain('dist/sandbox/server.js')
     const unexpected = own.filter(
       (f) =>
-        !/^(bin\/run\.js|bin\/package\.json|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js|dist\/put-fast\.cjs(\.cache)?)$/.test(
+        !/^(bin\/run\.js|bin\/package\.json|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js|dist\/(?:put|commands)-fast\.cjs(\.cache)?)$/.test(
           f,
         ),
     )

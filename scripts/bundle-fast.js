@@ -1,0 +1,135 @@
+// Bundles the two start-up fast paths (bin/run.js, FAST_PATHS) into one CommonJS file each and saves
+// V8's code cache for each next to it (`<bundle>.cache`): see bin/run.js for why and how it uses them.
+// - dist/put-fast.cjs: a single put (src/cli/put-fast.ts, built to dist/cli/put-fast.js);
+// - dist/commands-fast.cjs: every other command but the terminal applications (src/cli/commands-fast.ts).
+//
+// A bundle's first line is a header: `//momento-eb-<name> {"id":…,"commands":[…]}`, with the commands
+// its module serves (FAST_COMMANDS; bin/run.js reads the list from here) and an id new with every
+// build. The cache file starts with the same line, then V8's data: bin/run.js uses a cache only with the
+// bundle whose header it repeats (V8 checks just the source's length, and runs the cached code of
+// another source of the same length).
+import {randomUUID} from 'node:crypto'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import {tmpdir} from 'node:os'
+import {join, relative} from 'node:path'
+
+import {build} from 'esbuild'
+
+import {FAST_COMMANDS as COMMANDS_FAST, WITH_ARGS} from '../dist/cli/commands-fast.js'
+import {FAST_COMMANDS as PUT_FAST} from '../dist/cli/put-fast.js'
+import {startSandbox} from '../dist/sandbox/server.js'
+
+// bin/run.js loads the bundles; a cache must be made from the very source it compiles.
+const {FAST_PATHS, loadBundle, root} = createRequire(import.meta.url)('../bin/run.js')
+const dist = join(root, 'dist')
+
+// sdk.ts loads each client package lazily through createRequire(import.meta.url); in a bundle the
+// same lazy require() must name the packages literally so esbuild includes them (still lazily run).
+// The only other import.meta.url (the worker threads' script, next to port-pool.js) becomes that
+// module's own file URL in dist/, computed from where the bundle is (dist/): the workers load dist's
+// modules as usual.
+const importMetaPlugin = {
+  name: 'bundled-import-meta',
+  setup(b) {
+    b.onLoad({filter: /[\\/]dist[\\/].*\.js$/}, async (args) => {
+      const text = await readFile(args.path, 'utf8')
+      if (!text.includes('import.meta')) return undefined
+      if (/adapters[\\/]aws[\\/]sdk\.js$/.test(args.path)) {
+        const line = 'const require = createRequire(import.meta.url);'
+        if (!text.includes(line)) throw new Error(`${args.path}: expected "${line}"`)
+        return {contents: text.replace(line, ''), loader: 'js'}
+      }
+      const own = JSON.stringify(relative(dist, args.path).split('\\').join('/'))
+      const url = `require('node:url').pathToFileURL(require('node:path').join(__dirname, ${own})).href`
+      return {contents: text.replaceAll('import.meta.url', url), loader: 'js'}
+    })
+  },
+}
+
+/** What each bundle serves, leaves out, and runs once before its cache is saved. */
+const BUNDLES = [
+  {
+    path: FAST_PATHS.put,
+    header: {commands: PUT_FAST},
+    // oclif requires TypeScript only to run .ts commands in development; a put needs only EventBridge
+    // (and SQS for --wait's DLQ lookup, which then loads from node_modules as usual).
+    external: ['typescript', '@aws-sdk/client-cloudformation', '@aws-sdk/client-sqs', '@aws-sdk/client-sts'],
+    warmUp: (exports) =>
+      exports.runFast(
+        ['put', 'cacheSet', '--sandbox', '--cache', 'warm-up', '--key', 'k', '--ttl', '60', '--message', 'm'],
+        root,
+      ),
+  },
+  {
+    path: FAST_PATHS.commands,
+    header: {commands: COMMANDS_FAST, withArgs: WITH_ARGS},
+    // Ink (and React with it) only draws on a terminal, and a terminal run never takes this path: Ink has
+    // top-level await, which a require() can't load. Left out, so they are never in the bundle.
+    external: ['typescript', 'ink', 'react', 'react/*'],
+    warmUp: async (exports) => {
+      await exports.runFast('whoami', ['--sandbox', '--json'], root)
+      // No stack on the warm-up sandbox: exit 1, after a real DescribeStacks round trip.
+      await exports.runFast('status', ['--sandbox', '--json'], root)
+      process.exitCode = undefined
+    },
+  },
+]
+
+for (const spec of BUNDLES) await makeBundle(spec)
+
+async function makeBundle({path, header: lists, external, warmUp}) {
+  const header = `${path.header}${JSON.stringify({id: randomUUID(), ...lists})}\n`
+  await build({
+    entryPoints: [relative(root, path.compiled)],
+    outfile: path.bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: {js: header.trimEnd()},
+    // import() becomes require(): a script compiled from a code cache on Node 20 has no dynamic-import
+    // callback, and every import() left in the bundle (oclif's plugin loader, the SDK's IMDS client)
+    // is of a file or built-in module that require() loads as well.
+    supported: {'dynamic-import': false},
+    external,
+    plugins: [importMetaPlugin],
+  })
+  // V8's cache holds the functions compiled so far, so first run real commands (against an in-process
+  // sandbox, output discarded): the cache then covers flag parsing, the SDK's request path and the
+  // output too, not only the bundle's top level.
+  const {exports, script, header: written} = loadBundle(undefined, path)
+  if (written !== header)
+    throw new Error(`${path.bundle}: expected the header ${header.trim()}, found ${written.trim()}`)
+  await inWarmUpWorld(path.name, () => warmUp(exports))
+  await writeFile(path.bundleCache, Buffer.concat([Buffer.from(header), script.createCachedData()]))
+}
+
+async function inWarmUpWorld(name, run) {
+  const sandbox = await startSandbox({port: 0})
+  const configDir = await mkdtemp(join(tmpdir(), 'momento-eb-build-'))
+  const saved = {env: {...process.env}, out: process.stdout.write, err: process.stderr.write}
+  Object.assign(process.env, {
+    MOMENTO_EB_SANDBOX_URL: sandbox.endpoint,
+    MOMENTO_EB_CONFIG_DIR: configDir,
+    MOMENTO_EB_STATE_DIR: join(configDir, 'state'),
+    AWS_ACCESS_KEY_ID: 'build',
+    AWS_SECRET_ACCESS_KEY: 'build',
+    AWS_REGION: 'us-east-1',
+  })
+  let output = ''
+  process.stdout.write = process.stderr.write = (chunk) => ((output += chunk), true)
+  try {
+    await run()
+  } finally {
+    process.stdout.write = saved.out
+    process.stderr.write = saved.err
+    process.env = saved.env
+    await sandbox.close()
+    await rm(configDir, {recursive: true, force: true})
+  }
+  if (process.exitCode) throw new Error(`The ${name} warm-up failed (exit ${process.exitCode}): ${output}`)
+}

@@ -1,0 +1,77 @@
+/**
+ * The start-up fast path of every command but a put and the terminal applications (bin/run.js,
+ * src/cli/commands-fast.ts): without a terminal it runs from the bundle, loading no oclif file from
+ * node_modules, and a person or script sees exactly what oclif's normal path shows: the same exit
+ * code, stdout and stderr, for successes, usage errors, a missing or unknown argument (oclif's
+ * command_not_found hook) and JSON errors. On a terminal the normal path runs (the live views load
+ * Ink): the terminal tests (readme-walkthrough-terminal, prompts, stack) cover that path.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {cleanEnv, oclifFilesLoaded, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
+import {startTestSandbox} from '../helpers/sandbox.js'
+
+describe('commands fast path', () => {
+  let sandbox: RunningSandbox
+  let home: {home: string; cleanup(): void}
+  let env: NodeJS.ProcessEnv
+  let probe: string
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox()
+    home = tempHome()
+    env = cleanEnv(home.home, {MOMENTO_EB_SANDBOX_URL: sandbox.endpoint})
+    probe = writeOclifProbe(home.home)
+  })
+  afterAll(async () => {
+    await sandbox.close()
+    home.cleanup()
+  })
+
+  /** Spawned (a process of its own, stdin not a terminal), with the probe that counts oclif's files. */
+  const probed = async (args: string[], extra: Record<string, string> = {}) => {
+    const result = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`, ...extra}})
+    const stderr = result.stderr.replace(/^OCLIF_FILES \d+\n/m, '')
+    return {...result, stderr, oclif: oclifFilesLoaded(result.stderr)}
+  }
+
+  it('runs whoami, status, template and config from the bundle, and through oclif with MOMENTO_EB_NO_FAST_PATH', async () => {
+    for (const args of [['whoami', '--sandbox'], ['status', '--sandbox', '--json'], ['template'], ['config', 'list']]) {
+      const [fast, normal] = await Promise.all([probed(args), probed(args, {MOMENTO_EB_NO_FAST_PATH: '1'})])
+      expect(fast.oclif, show(fast)).toBe(0)
+      expect(normal.oclif, show(normal)).toBeGreaterThan(0)
+    }
+  })
+
+  // Each line, both ways, side by side: none changes the sandbox or the HOME.
+  it.each([
+    [['whoami', '--sandbox', '--json']],
+    [['status', '--sandbox', '--json', '--stack', 'nope']],
+    [['whoami', '--region']],
+    [['whoami', '--bogus']],
+    [['whoami', '--endpoint-url', 'ftp://x', '--json']],
+    [['trace']],
+    [['config', 'get', 'nope']],
+    [['dlq', 'redrive', '--sandbox', '--queue-url', 'http://127.0.0.1:9/000000000000/q']],
+    [['whoami', 'extra']],
+  ])('%j: the same exit code, stdout and stderr as through oclif', async (args) => {
+    const [fast, normal] = await Promise.all([probed(args), probed(args, {MOMENTO_EB_NO_FAST_PATH: '1'})])
+    expect(normal.oclif).toBeGreaterThan(0)
+    expect({code: fast.code, stdout: fast.stdout, stderr: fast.stderr}).toEqual({
+      code: normal.code,
+      stdout: normal.stdout,
+      stderr: normal.stderr,
+    })
+  })
+
+  it("leaves a line no served command takes (oclif's command_not_found hook answers it) and help to oclif", async () => {
+    const extra = await probed(['whoami', 'extra'])
+    expect(extra.code, show(extra)).toBe(2)
+    expect(extra.stderr).toContain("`momento-eb whoami` doesn't take the arguments `extra`.")
+    expect(extra.oclif).toBeGreaterThan(0)
+    const help = await probed(['status', '--help'])
+    expect(help.code, show(help)).toBe(0)
+    expect(help.oclif).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,102 @@
+/**
+ * bin/run.js reads a command's id from argv itself, to decide whether the commands bundle serves it
+ * (src/cli/commands-fast.ts): that reading must be oclif's (@oclif/core's normalizeArgv with topics
+ * separated by spaces), or a command line would run a different command, or miss oclif's
+ * command_not_found hook, on the fast path. Compared on thousands of command lines drawn from the
+ * words of the real command ids, arguments and flags.
+ */
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {join} from 'node:path'
+
+import {Config} from '@oclif/core'
+import {normalizeArgv} from '@oclif/core/help'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {BIN, ROOT} from '../helpers/cli.js'
+
+const {spacedCommandId} = createRequire(import.meta.url)(BIN) as {
+  spacedCommandId(argv: readonly string[], ids: readonly string[], withArgs: readonly string[]): string
+}
+
+/** The commands bundle's header: the ids it serves and those that take arguments. */
+function bundleLists(): {commands: string[]; withArgs: string[]} {
+  const line = readFileSync(join(ROOT, 'dist', 'commands-fast.cjs'), 'utf8').split('\n', 1)[0] as string
+  return JSON.parse(line.slice(line.indexOf('{'))) as {commands: string[]; withArgs: string[]}
+}
+
+/** mulberry32: a tiny deterministic PRNG, so a failing line replays. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe("the commands bundle reads a command's id as oclif does", () => {
+  let config: Config
+  let lists: {commands: string[]; withArgs: string[]}
+  beforeAll(async () => {
+    config = await Config.load(ROOT)
+    lists = bundleLists()
+  })
+
+  const oclifId = (argv: string[]) => normalizeArgv(config, [...argv])[0] ?? ''
+
+  it('serves every command but put, dlq watch, top and demo, and knows which take arguments', () => {
+    const all = config.commands.map((c) => c.id)
+    const left = all.filter((id) => !lists.commands.includes(id)).sort()
+    expect(left).toEqual(
+      [
+        ...['autocomplete', 'autocomplete:create', 'autocomplete:script', 'help'],
+        ...['demo', 'dlq:watch', 'put', 'put:cacheDelete', 'put:cacheSet', 'put:topicPublish', 'top'],
+      ].sort(),
+    )
+    for (const id of lists.commands) {
+      const command = config.findCommand(id)
+      const takesArgs = command?.strict === false || Object.keys(command?.args ?? {}).length > 0
+      expect(lists.withArgs.includes(id), id).toBe(takesArgs)
+    }
+  })
+
+  it('agrees with oclif on 3,000 command lines wherever either names a command the bundle serves', () => {
+    const ids = config.commands.map((c) => c.id.split(':'))
+    const words = [...new Set(ids.flat())]
+    const others = ['extra', 'x', 'orders', 'a=b', '--json', '--sandbox', '-h', '--stack', 'nope']
+    const pool = [...words, ...others]
+    const rand = prng(20261206)
+    const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)] as T
+    let served = 0
+    for (let i = 0; i < 3000; i++) {
+      // Half the lines start with a real command's words (whole or cut short), half with any word.
+      const start = rand() < 0.5 ? pick(ids).slice(0, 1 + Math.floor(rand() * 3)) : [pick(pool)]
+      const argv = [...start, ...Array.from({length: Math.floor(rand() * 3)}, () => pick(pool))]
+      const ours = spacedCommandId(argv, lists.commands, lists.withArgs)
+      const theirs = oclifId(argv)
+      if (lists.commands.includes(ours) || lists.commands.includes(theirs)) {
+        served++
+        expect(ours, argv.join(' ')).toBe(theirs)
+      }
+    }
+    // Many lines name a served command: the comparison is not vacuous.
+    expect(served).toBeGreaterThan(400)
+  })
+
+  it('reads the lines that matter as oclif does', () => {
+    for (const argv of [
+      ['whoami', 'extra'],
+      ['config', 'set', 'cache', 'orders'],
+      ['sandbox', 'cache', 'create', 'c1', '--sandbox'],
+      ['sandbox', '--port', '0'],
+      ['dlq', 'redrive', '--all'],
+      ['trace', 'abc'],
+      ['dlq', 'watch'],
+    ]) {
+      expect(spacedCommandId(argv, lists.commands, lists.withArgs), argv.join(' ')).toBe(oclifId(argv))
+    }
+  })
+})
