@@ -219,7 +219,7 @@ describe('npm package', () => {
     expect(bundled.filter((path) => !(path in lock.packages) || lock.packages[path]?.dev)).toEqual([])
   })
 
-  it('installed globally as npm lays it out, runs --help, a put from the bundle and demo', async () => {
+  it('installed globally as npm lays it out, runs --help, a put and status from the bundles, and demo', async () => {
     const bin = join(prefix, 'bin', 'momento-eb')
     const help = execFileSync(bin, ['--help'], {encoding: 'utf8', env: cleanEnv(dir)})
     expect(help).toContain('put')
@@ -234,6 +234,14 @@ describe('npm package', () => {
     expect(put.code, show(put)).toBe(5)
     expect(JSON.parse(put.stdout)).toMatchObject({error: {code: 'EB_SANDBOX_NOT_RUNNING', exitCode: 5}})
     expect(oclifFilesLoaded(put.stderr)).toBe(0)
+    // So does any other short command without a terminal (the commands bundle): status, the same way.
+    const status = await runCli(['status', '--sandbox', '--json'], {
+      env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9', NODE_OPTIONS: `--require ${probe}`}),
+      bin,
+    })
+    expect(status.code, show(status)).toBe(5)
+    expect(JSON.parse(status.stdout)).toMatchObject({error: {code: 'EB_SANDBOX_NOT_RUNNING', exitCode: 5}})
+    expect(oclifFilesLoaded(status.stderr)).toBe(0)
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)
     expect(demo.stdout).toContain('The dead-letter queue is empty')
