@@ -64,6 +64,9 @@ const BUNDLES = [
   {
     path: FAST_PATHS.commands,
     header: {commands: COMMANDS_FAST, withArgs: WITH_ARGS},
+    // The commands whose code can't load Ink (nothing they import, statically or not, reaches it): they
+    // run from the bundle on a terminal too (bin/run.js).
+    terminalSafe: true,
     // Ink (and React with it) only draws on a terminal, and a terminal run never takes this path: Ink has
     // top-level await, which a require() can't load. Left out, so they are never in the bundle.
     external: ['typescript', 'ink', 'react', 'react/*'],
@@ -78,9 +81,8 @@ const BUNDLES = [
 
 for (const spec of BUNDLES) await makeBundle(spec)
 
-async function makeBundle({path, header: lists, external, warmUp}) {
-  const header = `${path.header}${JSON.stringify({id: randomUUID(), ...lists})}\n`
-  await build({
+async function makeBundle({path, header: lists, external, warmUp, terminalSafe}) {
+  const options = {
     entryPoints: [relative(root, path.compiled)],
     outfile: path.bundle,
     bundle: true,
@@ -90,14 +92,19 @@ async function makeBundle({path, header: lists, external, warmUp}) {
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
-    banner: {js: header.trimEnd()},
     // import() becomes require(): a script compiled from a code cache on Node 20 has no dynamic-import
     // callback, and every import() left in the bundle (oclif's plugin loader, the SDK's IMDS client)
     // is of a file or built-in module that require() loads as well.
     supported: {'dynamic-import': false},
     external,
     plugins: [importMetaPlugin],
-  })
+  }
+  // The first build only reads the module graph (no output): which commands can reach Ink.
+  const safe = terminalSafe
+    ? inkFreeCommands((await build({...options, write: false, metafile: true})).metafile, lists.commands)
+    : undefined
+  const header = `${path.header}${JSON.stringify({id: randomUUID(), ...lists, ...(safe ? {terminalSafe: safe} : {})})}\n`
+  await build({...options, banner: {js: header.trimEnd()}})
   // V8's cache holds the functions compiled so far, so first run real commands (against an in-process
   // sandbox, output discarded): the cache then covers flag parsing, the SDK's request path and the
   // output too, not only the bundle's top level.
@@ -132,4 +139,28 @@ async function inWarmUpWorld(name, run) {
     await rm(configDir, {recursive: true, force: true})
   }
   if (process.exitCode) throw new Error(`The ${name} warm-up failed (exit ${process.exitCode}): ${output}`)
+}
+
+/**
+ * Of `ids` (oclif ids), those whose command module can't reach Ink through any import, static or
+ * dynamic (esbuild's metafile: every input with what it imports). A command module is
+ * dist/commands/<words>.js, or <words>/index.js for a topic's own command.
+ */
+function inkFreeCommands(metafile, ids) {
+  const reachesInk = new Map()
+  const visit = (input) => {
+    if (reachesInk.has(input)) return reachesInk.get(input)
+    reachesInk.set(input, false)
+    const found = (metafile.inputs[input]?.imports ?? []).some((edge) =>
+      edge.external ? edge.path === 'ink' || edge.path.startsWith('ink/') : visit(edge.path),
+    )
+    reachesInk.set(input, found)
+    return found
+  }
+  return ids.filter((id) => {
+    const words = id.split(':').join('/')
+    const file = [`dist/commands/${words}.js`, `dist/commands/${words}/index.js`].find((f) => f in metafile.inputs)
+    if (file === undefined) throw new Error(`bundle-fast: no module for the command ${id} in the bundle`)
+    return !visit(file)
+  })
 }

@@ -1,15 +1,15 @@
 /**
  * The start-up fast path for every command that isn't a `put` (src/cli/put-fast.ts) or a terminal
- * application (`dlq watch`, `top`, `demo`: they run for minutes, and Ink can't load from a bundle),
- * when no standard stream is a terminal: scripts, CI, pipes (bin/run.js decides).
+ * application (`dlq watch`, `top`, `demo`: they run for minutes, and Ink can't load from a bundle).
  *
- * A command is a cold process, and loading code was most of a short one's time: about 0.35 s of CPU
+ * A command is a cold process, and loading code was most of a short one's time: about 0.3 s of CPU
  * through oclif's `execute` (the manifest, @oclif/core, the command and the SDK from hundreds of
  * files). The build bundles this module, these commands and what they import into one CommonJS file,
  * `dist/commands-fast.cjs`, with V8's code cache. It runs the very same command classes through
  * oclif's own `Command.run`, so the behaviour is the normal path's; only the loading differs. On a
- * terminal every command takes the normal path: the live views (deploy's progress, trace's timeline)
- * load Ink, which has top-level await and so can't be required from a bundle.
+ * terminal bin/run.js uses it only for the commands whose code can't reach Ink (the build reads that
+ * from the module graph): deploy's and destroy's progress and trace's timeline load Ink, which has
+ * top-level await and so can't be required from a bundle.
  */
 import ConfigGet from '../commands/config/get.js'
 import ConfigList from '../commands/config/list.js'

@@ -3,14 +3,15 @@
  * src/cli/commands-fast.ts): without a terminal it runs from the bundle, loading no oclif file from
  * node_modules, and a person or script sees exactly what oclif's normal path shows: the same exit
  * code, stdout and stderr, for successes, usage errors, a missing or unknown argument (oclif's
- * command_not_found hook) and JSON errors. On a terminal the normal path runs (the live views load
- * Ink): the terminal tests (readme-walkthrough-terminal, prompts, stack) cover that path.
+ * command_not_found hook) and JSON errors. On a terminal it serves only the commands that can't load
+ * Ink (deploy's, destroy's and trace's live views do): those take the normal path there.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, oclifFilesLoaded, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
+import {hasTmux, openTerminal} from '../helpers/terminal.js'
 
 describe('commands fast path', () => {
   let sandbox: RunningSandbox
@@ -74,4 +75,27 @@ describe('commands fast path', () => {
     expect(help.code, show(help)).toBe(0)
     expect(help.oclif).toBeGreaterThan(0)
   })
+
+  it.skipIf(!hasTmux)(
+    'on a terminal: whoami from the bundle; deploy, whose progress view loads Ink, through oclif',
+    async () => {
+      const onTerminal = async (args: string[], done: (screen: string) => boolean) => {
+        const t = openTerminal(args, {env: {...env, CI: undefined, NODE_OPTIONS: `--require ${probe}`}, cwd: home.home})
+        try {
+          const code = await t.exitCode(60_000)
+          const screen = await t.waitFor('the probe line', (s) => /OCLIF_FILES \d+/.test(s) && done(s))
+          return {code, screen, oclif: oclifFilesLoaded(screen.replace(/^.*(OCLIF_FILES \d+).*$/m, '$1'))}
+        } finally {
+          t.close()
+        }
+      }
+      const whoami = await onTerminal(['whoami', '--sandbox'], (s) => s.includes('000000000000'))
+      expect(whoami.code, whoami.screen).toBe(0)
+      expect(whoami.oclif, whoami.screen).toBe(0)
+      const deploy = await onTerminal(['deploy', '--sandbox', '--yes'], (s) => s.includes('CREATE_COMPLETE'))
+      expect(deploy.code, deploy.screen).toBe(0)
+      expect(deploy.oclif, deploy.screen).toBeGreaterThan(0)
+    },
+    90_000,
+  )
 })

@@ -19,10 +19,16 @@ const {spacedCommandId} = createRequire(import.meta.url)(BIN) as {
   spacedCommandId(argv: readonly string[], ids: readonly string[], withArgs: readonly string[]): string
 }
 
-/** The commands bundle's header: the ids it serves and those that take arguments. */
-function bundleLists(): {commands: string[]; withArgs: string[]} {
+interface Lists {
+  commands: string[]
+  withArgs: string[]
+  terminalSafe: string[]
+}
+
+/** The commands bundle's header: the ids it serves, those that take arguments, those safe on a terminal. */
+function bundleLists(): Lists {
   const line = readFileSync(join(ROOT, 'dist', 'commands-fast.cjs'), 'utf8').split('\n', 1)[0] as string
-  return JSON.parse(line.slice(line.indexOf('{'))) as {commands: string[]; withArgs: string[]}
+  return JSON.parse(line.slice(line.indexOf('{'))) as Lists
 }
 
 /** mulberry32: a tiny deterministic PRNG, so a failing line replays. */
@@ -39,7 +45,7 @@ function prng(seed: number): () => number {
 
 describe("the commands bundle reads a command's id as oclif does", () => {
   let config: Config
-  let lists: {commands: string[]; withArgs: string[]}
+  let lists: Lists
   beforeAll(async () => {
     config = await Config.load(ROOT)
     lists = bundleLists()
@@ -61,6 +67,15 @@ describe("the commands bundle reads a command's id as oclif does", () => {
       const takesArgs = command?.strict === false || Object.keys(command?.args ?? {}).length > 0
       expect(lists.withArgs.includes(id), id).toBe(takesArgs)
     }
+  })
+
+  it('runs on a terminal only the commands whose code cannot reach Ink (the live views of deploy, destroy, trace)', () => {
+    expect(lists.commands.filter((id) => !lists.terminalSafe.includes(id)).sort()).toEqual([
+      'deploy',
+      'destroy',
+      'trace',
+    ])
+    expect(lists.terminalSafe.every((id) => lists.commands.includes(id))).toBe(true)
   })
 
   it('agrees with oclif on 3,000 command lines wherever either names a command the bundle serves', () => {
