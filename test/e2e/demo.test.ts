@@ -7,7 +7,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import {BIN, cleanEnv, runCli, show, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
-import {openTerminal, TERMINAL_POLL_MS} from '../helpers/terminal.js'
+import {openTerminal, TERMINAL_POLL_MS, waitForScreen} from '../helpers/terminal.js'
 
 // Concurrent: a demo spends most of its 10 s waiting on its sandbox's timers, not computing. Each test
 // has a HOME of its own, and each demo its own sandbox on a free port.
@@ -122,17 +122,7 @@ describe.concurrent('demo', () => {
       // The whole history: the story scrolls past 24 lines.
       const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session)
       const waitScreen = (what: string, predicate: (s: string) => boolean, ms = 60_000) =>
-        until(
-          what,
-          async () => {
-            const shown = screen()
-            return predicate(shown) ? shown : undefined
-          },
-          ms,
-          TERMINAL_POLL_MS,
-        ).catch((error: Error) => {
-          throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-        })
+        waitForScreen(what, screen, predicate, ms)
       tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command)
       try {
         await waitScreen('the watch view', (s) => s.includes('q quit'))

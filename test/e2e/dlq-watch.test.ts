@@ -14,7 +14,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {BIN, cleanEnv, collect, spawnCli, tempHome} from '../helpers/cli.js'
 import {deployIntegrationWithSdk, type Integration, until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox} from '../helpers/sandbox.js'
-import {openTerminal, TERMINAL_POLL_MS} from '../helpers/terminal.js'
+import {openTerminal, waitForScreen} from '../helpers/terminal.js'
 
 describe('dlq watch', () => {
   let sandbox: RunningSandbox
@@ -140,17 +140,7 @@ describe('dlq watch', () => {
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
     const screen = () => tmux('capture-pane', '-p', '-t', session)
     const waitScreen = (what: string, predicate: (s: string) => boolean) =>
-      until(
-        what,
-        async () => {
-          const shown = screen()
-          return predicate(shown) ? shown : undefined
-        },
-        15_000,
-        TERMINAL_POLL_MS,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-      })
+      waitForScreen(what, screen, predicate, 15_000)
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command)
     try {
       // The first frame may be the plain-text one drawn while the view loads (no list yet): wait for the list.
@@ -223,17 +213,7 @@ describe('dlq watch', () => {
     const tmux = (...args: string[]) => execFileSync('tmux', args, {encoding: 'utf8'})
     const screen = () => tmux('capture-pane', '-p', '-t', session)
     const waitScreen = (what: string, predicate: (s: string) => boolean) =>
-      until(
-        what,
-        async () => {
-          const shown = screen()
-          return predicate(shown) ? shown : undefined
-        },
-        15_000,
-        TERMINAL_POLL_MS,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-      })
+      waitForScreen(what, screen, predicate, 15_000)
     const before = await settledCounters(sandbox.endpoint)
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command)
     try {

@@ -18,7 +18,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {awsEnv, BIN, cleanEnv, type CliResult, runCli, show, spawnCli, stdoutJson, tempHome} from '../helpers/cli.js'
 import {until} from '../helpers/integration.js'
 import {clientConfig, startTestSandbox, uniqueName, TEST_LONG_POLL_SCALE} from '../helpers/sandbox.js'
-import {TERMINAL_POLL_MS} from '../helpers/terminal.js'
+import {waitForScreen} from '../helpers/terminal.js'
 
 describe('top', () => {
   let sandbox: RunningSandbox
@@ -190,17 +190,7 @@ describe('top', () => {
       const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'})
       const screen = () => tmux('capture-pane', '-p', '-t', session)
       const waitScreen = (what: string, predicate: (s: string) => boolean, ms = 30_000) =>
-        until(
-          what,
-          async () => {
-            const shown = screen()
-            return predicate(shown) ? shown : undefined
-          },
-          ms,
-          TERMINAL_POLL_MS,
-        ).catch((error: Error) => {
-          throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-        })
+        waitForScreen(what, screen, predicate, ms)
       tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', command)
       try {
         let s = await waitScreen('the dashboard with the DLQ sample', (x) => x.includes('cache-not-found'))

@@ -63,18 +63,7 @@ export function openTerminal(
   return {
     keys: (...keys) => void tmux('send-keys', '-t', session, ...keys),
     screen,
-    // Every look at the screen starts a tmux process (and blocks this worker while it runs): one a poll,
-    // every 100 ms.
-    waitFor: (what, predicate, ms = 30_000) =>
-      until(
-        what,
-        async () => {
-          const shown = screen()
-          return predicate(shown) ? shown : undefined
-        },
-        ms,
-        TERMINAL_POLL_MS,
-      ).catch(failWithScreen),
+    waitFor: (what, predicate, ms = 30_000) => waitForScreen(what, screen, predicate, ms),
     exitCode: async (ms = 30_000) => {
       await until(
         'the command to end',
@@ -86,6 +75,30 @@ export function openTerminal(
     },
     close: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
   }
+}
+
+/**
+ * Wait until `screen()` (a tmux capture) satisfies `predicate`, for at most `ms`; resolves with that
+ * screen, or throws with the last one. Every look starts a tmux process and blocks this worker while
+ * it runs: one look a poll, every TERMINAL_POLL_MS.
+ */
+export function waitForScreen(
+  what: string,
+  screen: () => string,
+  predicate: (screen: string) => boolean,
+  ms = 30_000,
+): Promise<string> {
+  return until(
+    what,
+    async () => {
+      const shown = screen()
+      return predicate(shown) ? shown : undefined
+    },
+    ms,
+    TERMINAL_POLL_MS,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
+  })
 }
 
 export function shellQuote(text: string): string {
@@ -149,18 +162,7 @@ export function openShell(options: {env: NodeJS.ProcessEnv; cwd: string; columns
       tmux('send-keys', '-t', 'sh', '-l', `${command}; echo "${marker} exit=$?"`)
       tmux('send-keys', '-t', 'sh', 'Enter')
       const pattern = new RegExp(`^${marker} exit=(\\d+)$`, 'm')
-      // One look a poll, at the terminals' pace: each look starts a tmux process and blocks this worker.
-      const done = await until(
-        `"${command}" to end`,
-        async () => {
-          const shown = screen()
-          return pattern.test(shown) ? shown : undefined
-        },
-        ms,
-        TERMINAL_POLL_MS,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- screen ---\n${screen()}`)
-      })
+      const done = await waitForScreen(`"${command}" to end`, screen, (shown) => pattern.test(shown), ms)
       const typed = done.indexOf(`; echo "${marker} exit=$?"`)
       const end = done.search(pattern)
       const output = done.slice(done.indexOf('\n', typed) + 1, end)

@@ -14,6 +14,7 @@ import {normalizeArgv} from '@oclif/core/help'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {BIN, ROOT} from '../helpers/cli.js'
+import {prng} from '../helpers/prng.js'
 
 const {spacedCommandId} = createRequire(import.meta.url)(BIN) as {
   spacedCommandId(argv: readonly string[], ids: readonly string[], withArgs: readonly string[]): string
@@ -29,18 +30,6 @@ interface Lists {
 function bundleLists(): Lists {
   const line = readFileSync(join(ROOT, 'dist', 'commands-fast.cjs'), 'utf8').split('\n', 1)[0] as string
   return JSON.parse(line.slice(line.indexOf('{'))) as Lists
-}
-
-/** mulberry32: a tiny deterministic PRNG, so a failing line replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe("the commands bundle reads a command's id as oclif does", () => {

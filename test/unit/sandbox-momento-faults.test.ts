@@ -8,18 +8,7 @@ import {
   RateLimiter,
   validateFaultRule,
 } from '../../src/sandbox/momento/faults.js'
-
-/** mulberry32: a tiny seeded PRNG so probability tests are repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {prng} from '../helpers/prng.js'
 
 describe('parseFaultSpec', () => {
   it.each([
@@ -117,7 +106,7 @@ describe('FaultSet', () => {
 
   it('applies a probability through the injected random source', () => {
     // Given a seeded random source and p = 0.3
-    const faults = new FaultSet(seeded(42))
+    const faults = new FaultSet(prng(42))
     faults.add('500:p=0.3')
     // When many requests arrive
     let hits = 0
@@ -125,7 +114,7 @@ describe('FaultSet', () => {
     // Then about 30% of them are hit (the seed makes this exact and repeatable)
     expect(hits).toBeGreaterThan(520)
     expect(hits).toBeLessThan(680)
-    const again = new FaultSet(seeded(42))
+    const again = new FaultSet(prng(42))
     again.add('500:p=0.3')
     let hitsAgain = 0
     for (let i = 0; i < 2000; i++) if (again.decide('c', 'get')) hitsAgain++
