@@ -3,8 +3,8 @@
 // sooner than an ES module: for a single `put` start-up is most of the wall time.
 //
 // Short commands start from a bundle (see FAST_PATHS below): a single `put cacheSet | cacheDelete |
-// topicPublish` from dist/put-fast.cjs, and every other command but the terminal applications from
-// dist/commands-fast.cjs (on a terminal, only those that can't load Ink). The build bundles them from
+// topicPublish` from dist/put-fast.cjs, and every other command from dist/commands-fast.cjs (on a
+// terminal, only those that can't load Ink). The build bundles them from
 // src/cli/put-fast.ts and src/cli/commands-fast.ts (the same command classes, run through oclif's own
 // Command.run) and saves V8's code cache next to each. Loading one skips resolving and compiling
 // hundreds of module files. Everything else, and any help request, goes through oclif's execute() as
@@ -22,11 +22,10 @@ const root = join(__dirname, '..')
  * cache next to it:
  * - `put`: a single `put cacheSet | cacheDelete | topicPublish` (src/cli/put-fast.ts). Small (oclif and
  *   the EventBridge client), so a put starts in about a third of the CPU.
- * - `commands`: every other command but the terminal applications (src/cli/commands-fast.ts). On a
- *   terminal, only those whose code can't reach Ink (the header's `terminalSafe`, which the build reads
- *   from the module graph): the live views (deploy's progress, trace's timeline) load Ink, which has
- *   top-level await and can't be required from a bundle, so on a terminal those commands take oclif's
- *   normal path.
+ * - `commands`: every other command (src/cli/commands-fast.ts). On a terminal, only those whose code
+ *   can't reach Ink (the header's `terminalSafe`, which the build reads from the module graph): the
+ *   live views (deploy's progress, trace's timeline, `dlq watch`, `top`) load Ink on a terminal, and Ink has top-level await, which a require() from a bundle can't load. So on a
+ *   terminal those commands take oclif's normal path.
  *
  * Each bundle's first line is a header written by the build: `<header>{"id":…,"commands":[…]}`. The
  * commands are the module's FAST_COMMANDS (the only list); the id is the build's, and the code cache

@@ -1,26 +1,30 @@
 /**
- * The start-up fast path for every command that isn't a `put` (src/cli/put-fast.ts) or a terminal
- * application (`dlq watch`, `top`, `demo`: they run for minutes, and Ink can't load from a bundle).
+ * The start-up fast path for every command that isn't a `put` (src/cli/put-fast.ts).
  *
  * A command is a cold process, and loading code was most of a short one's time: about 0.3 s of CPU
  * through oclif's `execute` (the manifest, @oclif/core, the command and the SDK from hundreds of
  * files). The build bundles this module, these commands and what they import into one CommonJS file,
  * `dist/commands-fast.cjs`, with V8's code cache. It runs the very same command classes through
- * oclif's own `Command.run`, so the behaviour is the normal path's; only the loading differs. On a
- * terminal bin/run.js uses it only for the commands whose code can't reach Ink (the build reads that
- * from the module graph): deploy's and destroy's progress and trace's timeline load Ink, which has
- * top-level await and so can't be required from a bundle.
+ * oclif's own `Command.run`, so the behaviour is the normal path's; only the loading differs.
+ *
+ * Ink is never in the bundle: it has top-level await, so a require() can't load it. The views that
+ * draw with it (deploy's and destroy's progress, trace's timeline, `dlq watch`, `top`) import it
+ * dynamically, and only on a terminal (the demo's terminal view is a `dlq watch` child process). So on a terminal bin/run.js uses the
+ * bundle only for the commands whose code can't reach Ink (the build reads that from the module
+ * graph); without one, for every command here.
  */
 import ConfigGet from '../commands/config/get.js'
 import ConfigList from '../commands/config/list.js'
 import ConfigSet from '../commands/config/set.js'
 import ConfigUnset from '../commands/config/unset.js'
+import Demo from '../commands/demo.js'
 import Deploy from '../commands/deploy.js'
 import Destroy from '../commands/destroy.js'
 import DlqExport from '../commands/dlq/export.js'
 import DlqList from '../commands/dlq/list.js'
 import DlqPurge from '../commands/dlq/purge.js'
 import DlqRedrive from '../commands/dlq/redrive.js'
+import DlqWatch from '../commands/dlq/watch.js'
 import Environment from '../commands/environment.js'
 import ExitCodes from '../commands/exit-codes.js'
 import Sandbox from '../commands/sandbox.js'
@@ -37,6 +41,7 @@ import SandboxLatencySet from '../commands/sandbox/latency/set.js'
 import SandboxLatencyShow from '../commands/sandbox/latency/show.js'
 import Status from '../commands/status.js'
 import Template from '../commands/template.js'
+import Top from '../commands/top.js'
 import Trace from '../commands/trace.js'
 import Version from '../commands/version.js'
 import Whoami from '../commands/whoami.js'
@@ -47,12 +52,14 @@ const commands: Record<string, CommandClass> = {
   'config:list': ConfigList,
   'config:set': ConfigSet,
   'config:unset': ConfigUnset,
+  demo: Demo,
   deploy: Deploy,
   destroy: Destroy,
   'dlq:export': DlqExport,
   'dlq:list': DlqList,
   'dlq:purge': DlqPurge,
   'dlq:redrive': DlqRedrive,
+  'dlq:watch': DlqWatch,
   environment: Environment,
   'exit-codes': ExitCodes,
   sandbox: Sandbox,
@@ -69,6 +76,7 @@ const commands: Record<string, CommandClass> = {
   'sandbox:latency:show': SandboxLatencyShow,
   status: Status,
   template: Template,
+  top: Top,
   trace: Trace,
   version: Version,
   whoami: Whoami,

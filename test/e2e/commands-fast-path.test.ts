@@ -1,10 +1,10 @@
 /**
- * The start-up fast path of every command but a put and the terminal applications (bin/run.js,
- * src/cli/commands-fast.ts): without a terminal it runs from the bundle, loading no oclif file from
- * node_modules, and a person or script sees exactly what oclif's normal path shows: the same exit
- * code, stdout and stderr, for successes, usage errors, a missing or unknown argument (oclif's
- * command_not_found hook) and JSON errors. On a terminal it serves only the commands that can't load
- * Ink (deploy's, destroy's and trace's live views do): those take the normal path there.
+ * The start-up fast path of every command but a put (bin/run.js, src/cli/commands-fast.ts): without a
+ * terminal it runs from the bundle, loading no oclif file from node_modules, and a person or script
+ * sees exactly what oclif's normal path shows: the same exit code, stdout and stderr, for successes,
+ * usage errors, a missing or unknown argument (oclif's command_not_found hook) and JSON errors. On a
+ * terminal it serves only the commands that can't load Ink (the live views of deploy, destroy and
+ * trace, dlq watch and top do): those take the normal path there.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -56,6 +56,9 @@ describe('commands fast path', () => {
     [['config', 'get', 'nope']],
     [['dlq', 'redrive', '--sandbox', '--queue-url', 'http://127.0.0.1:9/000000000000/q']],
     [['whoami', 'extra']],
+    // The terminal applications without a terminal: no stack on this sandbox, so each says so.
+    [['top', '--sandbox', '--json']],
+    [['dlq', 'watch', '--sandbox', '--json']],
   ])('%j: the same exit code, stdout and stderr as through oclif', async (args) => {
     const [fast, normal] = await Promise.all([probed(args), probed(args, {MOMENTO_EB_NO_FAST_PATH: '1'})])
     expect(normal.oclif).toBeGreaterThan(0)
