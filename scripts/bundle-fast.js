@@ -16,7 +16,7 @@ import {join, relative} from 'node:path'
 
 import {build} from 'esbuild'
 
-import {FAST_COMMANDS as COMMANDS_FAST, WITH_ARGS} from '../dist/cli/commands-fast.js'
+import {commandsWithArgs, FAST_COMMANDS as COMMANDS_FAST} from '../dist/cli/commands-fast.js'
 import {FAST_COMMANDS as PUT_FAST} from '../dist/cli/put-fast.js'
 import {startSandbox} from '../dist/sandbox/server.js'
 
@@ -63,7 +63,7 @@ const BUNDLES = [
   },
   {
     path: FAST_PATHS.commands,
-    header: {commands: COMMANDS_FAST, withArgs: WITH_ARGS},
+    header: {commands: COMMANDS_FAST, withArgs: await commandsWithArgs()},
     // The commands whose code can't load Ink (nothing they import, statically or not, reaches it): they
     // run from the bundle on a terminal too (bin/run.js).
     terminalSafe: true,

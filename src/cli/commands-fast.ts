@@ -13,73 +13,45 @@
  * bundle only for the commands whose code can't reach Ink (the build reads that from the module
  * graph); without one, for every command here.
  */
-import ConfigGet from '../commands/config/get.js'
-import ConfigList from '../commands/config/list.js'
-import ConfigSet from '../commands/config/set.js'
-import ConfigUnset from '../commands/config/unset.js'
-import Demo from '../commands/demo.js'
-import Deploy from '../commands/deploy.js'
-import Destroy from '../commands/destroy.js'
-import DlqExport from '../commands/dlq/export.js'
-import DlqList from '../commands/dlq/list.js'
-import DlqPurge from '../commands/dlq/purge.js'
-import DlqRedrive from '../commands/dlq/redrive.js'
-import DlqWatch from '../commands/dlq/watch.js'
-import Environment from '../commands/environment.js'
-import ExitCodes from '../commands/exit-codes.js'
-import Sandbox from '../commands/sandbox.js'
-import SandboxCacheCreate from '../commands/sandbox/cache/create.js'
-import SandboxCacheDelete from '../commands/sandbox/cache/delete.js'
-import SandboxCacheItems from '../commands/sandbox/cache/items.js'
-import SandboxCacheList from '../commands/sandbox/cache/list.js'
-import SandboxDeliveries from '../commands/sandbox/deliveries.js'
-import SandboxFaultAdd from '../commands/sandbox/fault/add.js'
-import SandboxFaultClear from '../commands/sandbox/fault/clear.js'
-import SandboxFaultList from '../commands/sandbox/fault/list.js'
-import SandboxLatencyClear from '../commands/sandbox/latency/clear.js'
-import SandboxLatencySet from '../commands/sandbox/latency/set.js'
-import SandboxLatencyShow from '../commands/sandbox/latency/show.js'
-import Status from '../commands/status.js'
-import Template from '../commands/template.js'
-import Top from '../commands/top.js'
-import Trace from '../commands/trace.js'
-import Version from '../commands/version.js'
-import Whoami from '../commands/whoami.js'
 import {type CommandClass, runCommandClass} from './fast-run.js'
 
-const commands: Record<string, CommandClass> = {
-  'config:get': ConfigGet,
-  'config:list': ConfigList,
-  'config:set': ConfigSet,
-  'config:unset': ConfigUnset,
-  demo: Demo,
-  deploy: Deploy,
-  destroy: Destroy,
-  'dlq:export': DlqExport,
-  'dlq:list': DlqList,
-  'dlq:purge': DlqPurge,
-  'dlq:redrive': DlqRedrive,
-  'dlq:watch': DlqWatch,
-  environment: Environment,
-  'exit-codes': ExitCodes,
-  sandbox: Sandbox,
-  'sandbox:cache:create': SandboxCacheCreate,
-  'sandbox:cache:delete': SandboxCacheDelete,
-  'sandbox:cache:items': SandboxCacheItems,
-  'sandbox:cache:list': SandboxCacheList,
-  'sandbox:deliveries': SandboxDeliveries,
-  'sandbox:fault:add': SandboxFaultAdd,
-  'sandbox:fault:clear': SandboxFaultClear,
-  'sandbox:fault:list': SandboxFaultList,
-  'sandbox:latency:clear': SandboxLatencyClear,
-  'sandbox:latency:set': SandboxLatencySet,
-  'sandbox:latency:show': SandboxLatencyShow,
-  status: Status,
-  template: Template,
-  top: Top,
-  trace: Trace,
-  version: Version,
-  whoami: Whoami,
+/**
+ * Each command's module, loaded when it runs: the bundle then evaluates only what that command imports
+ * (esbuild keeps a dynamically imported module lazy), as oclif's normal path does.
+ */
+const commands: Record<string, () => Promise<{default: CommandClass}>> = {
+  'config:get': () => import('../commands/config/get.js'),
+  'config:list': () => import('../commands/config/list.js'),
+  'config:set': () => import('../commands/config/set.js'),
+  'config:unset': () => import('../commands/config/unset.js'),
+  demo: () => import('../commands/demo.js'),
+  deploy: () => import('../commands/deploy.js'),
+  destroy: () => import('../commands/destroy.js'),
+  'dlq:export': () => import('../commands/dlq/export.js'),
+  'dlq:list': () => import('../commands/dlq/list.js'),
+  'dlq:purge': () => import('../commands/dlq/purge.js'),
+  'dlq:redrive': () => import('../commands/dlq/redrive.js'),
+  'dlq:watch': () => import('../commands/dlq/watch.js'),
+  environment: () => import('../commands/environment.js'),
+  'exit-codes': () => import('../commands/exit-codes.js'),
+  sandbox: () => import('../commands/sandbox.js'),
+  'sandbox:cache:create': () => import('../commands/sandbox/cache/create.js'),
+  'sandbox:cache:delete': () => import('../commands/sandbox/cache/delete.js'),
+  'sandbox:cache:items': () => import('../commands/sandbox/cache/items.js'),
+  'sandbox:cache:list': () => import('../commands/sandbox/cache/list.js'),
+  'sandbox:deliveries': () => import('../commands/sandbox/deliveries.js'),
+  'sandbox:fault:add': () => import('../commands/sandbox/fault/add.js'),
+  'sandbox:fault:clear': () => import('../commands/sandbox/fault/clear.js'),
+  'sandbox:fault:list': () => import('../commands/sandbox/fault/list.js'),
+  'sandbox:latency:clear': () => import('../commands/sandbox/latency/clear.js'),
+  'sandbox:latency:set': () => import('../commands/sandbox/latency/set.js'),
+  'sandbox:latency:show': () => import('../commands/sandbox/latency/show.js'),
+  status: () => import('../commands/status.js'),
+  template: () => import('../commands/template.js'),
+  top: () => import('../commands/top.js'),
+  trace: () => import('../commands/trace.js'),
+  version: () => import('../commands/version.js'),
+  whoami: () => import('../commands/whoami.js'),
 }
 
 /**
@@ -89,13 +61,21 @@ const commands: Record<string, CommandClass> = {
  */
 export const FAST_COMMANDS: readonly string[] = Object.keys(commands)
 
-/** Those of FAST_COMMANDS that take positional arguments (bin/run.js reads a command's words as oclif does). */
-export const WITH_ARGS: readonly string[] = FAST_COMMANDS.filter((id) => {
-  const Cmd = commands[id] as CommandClass
-  return Cmd.strict === false || Object.keys(Cmd.args ?? {}).length > 0
-})
+/**
+ * Those of FAST_COMMANDS that take positional arguments (bin/run.js reads a command's words as oclif
+ * does). For the build, which writes them into the bundle's header: it loads every command.
+ */
+export async function commandsWithArgs(): Promise<string[]> {
+  const found: string[] = []
+  for (const id of FAST_COMMANDS) {
+    const Cmd = (await (commands[id] as () => Promise<{default: CommandClass}>)()).default
+    if (Cmd.strict === false || Object.keys(Cmd.args ?? {}).length > 0) found.push(id)
+  }
+  return found
+}
 
 /** Run command `id` with `args` (argv after the command's words), the CLI rooted at `root`. */
 export async function runFast(id: string, args: readonly string[], root: string): Promise<void> {
-  await runCommandClass(commands[id] as CommandClass, id, args, root)
+  const Cmd = (await (commands[id] as () => Promise<{default: CommandClass}>)()).default
+  await runCommandClass(Cmd, id, args, root)
 }
