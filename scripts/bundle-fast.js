@@ -72,8 +72,10 @@ const BUNDLES = [
     external: ['typescript', 'ink', 'react', 'react/*'],
     warmUp: async (exports) => {
       await exports.runFast('whoami', ['--sandbox', '--json'], root)
+      if (process.exitCode) throw new Error(`The commands warm-up's whoami failed (exit ${process.exitCode})`)
       // No stack on the warm-up sandbox: exit 1, after a real DescribeStacks round trip.
       await exports.runFast('status', ['--sandbox', '--json'], root)
+      if (process.exitCode !== 1) throw new Error(`The commands warm-up's status ended ${process.exitCode ?? 0}, not 1`)
       process.exitCode = undefined
     },
   },
