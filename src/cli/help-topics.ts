@@ -135,6 +135,10 @@ export const ENVIRONMENT: readonly EnvVarRow[] = [
       'queue depth from which an uncapped `dlq redrive` spreads its calls over worker threads (default 2000; 0: always)',
   },
   {
+    name: 'MOMENTO_EB_NO_FAST_PATH',
+    description: 'any value but 0 or empty: start every command through oclif, not from the bundles (for debugging)',
+  },
+  {
     name: 'MOMENTO_EB_SANDBOX_TIME_SCALE',
     description: 'multiplier for the sandbox’s simulated waits when --time-scale isn’t given (1 is AWS-like)',
   },
