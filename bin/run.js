@@ -22,10 +22,11 @@ const root = join(__dirname, '..')
  * cache next to it:
  * - `put`: a single `put cacheSet | cacheDelete | topicPublish` (src/cli/put-fast.ts). Small (oclif and
  *   the EventBridge client), so a put starts in about a third of the CPU.
- * - `commands`: every other command (src/cli/commands-fast.ts). On a terminal, only those whose code
- *   can't reach Ink (the header's `terminalSafe`, which the build reads from the module graph): the
- *   live views (deploy's progress, trace's timeline, `dlq watch`, `top`) load Ink on a terminal, and Ink has top-level await, which a require() from a bundle can't load. So on a
- *   terminal those commands take oclif's normal path.
+ * - `commands`: every other command (src/cli/commands-fast.ts). The live views (deploy's and destroy's
+ *   progress, trace's timeline, `dlq watch`, `top`) draw with Ink on a terminal, and Ink has top-level
+ *   await, which a require() (or a bundle) can't load: so on a terminal, before running one of the
+ *   commands that can reach Ink (the header's `inkCommands`, which the build reads from the module
+ *   graph), this file loads Ink with a real import() and hands it to the bundle (INK_GLOBAL).
  *
  * Each bundle's first line is a header written by the build: `<header>{"id":…,"commands":[…]}`. The
  * commands are the module's FAST_COMMANDS (the only list); the id is the build's, and the code cache
@@ -55,6 +56,12 @@ function fastPath(name, compiled) {
     loaded: undefined,
   }
 }
+
+/**
+ * Where the commands bundle finds Ink (`globalThis[Symbol.for(INK_GLOBAL)]`): its `ink` is a stand-in
+ * that hands out this object (scripts/bundle-fast.js).
+ */
+const INK_GLOBAL = 'momento-eb.ink'
 
 /** The put bundle's names, as the build and the tests have used them. */
 const bundle = FAST_PATHS.put.bundle
@@ -97,25 +104,23 @@ function servesPut(argv) {
   return header !== undefined && header.commands.includes(argv[1])
 }
 
-/** Whether any standard stream is a terminal (then a command may load Ink: see FAST_PATHS). */
+/** Whether any standard stream is a terminal (then a command may draw with Ink: see FAST_PATHS). */
 function onTerminal() {
   return Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY)
 }
 
 /**
- * The command argv names and its arguments, when the commands bundle serves it and this run may use
- * it; else undefined.
+ * The command argv names, its arguments and whether this run loads Ink first (a command that can draw
+ * with it, on a terminal), when the commands bundle serves it and this run may use it; else undefined.
  */
 function commandsBundleId(argv) {
   if (fastPathOff() || argv.length === 0) return undefined
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return undefined
   const header = bundleHeader(FAST_PATHS.commands)
-  if (header === undefined) return undefined
+  if (header === undefined || !Array.isArray(header.inkCommands)) return undefined
   const id = spacedCommandId(argv, header.commands, header.withArgs)
   if (!header.commands.includes(id)) return undefined
-  // On a terminal, only the commands whose code can't reach Ink (the build's terminalSafe list).
-  if (onTerminal() && !(header.terminalSafe ?? []).includes(id)) return undefined
-  return {id, args: argv.slice(id.split(':').length)}
+  return {id, args: argv.slice(id.split(':').length), ink: header.inkCommands.includes(id) && onTerminal()}
 }
 
 /**
@@ -197,6 +202,7 @@ async function main(argv) {
   }
   const command = commandsBundleId(argv)
   if (command && bundleIsCurrent(FAST_PATHS.commands)) {
+    if (command.ink) globalThis[Symbol.for(INK_GLOBAL)] ??= await import('ink')
     await fastExports(FAST_PATHS.commands).runFast(command.id, command.args, root)
     return
   }
@@ -224,4 +230,15 @@ if (require.main === module) main(process.argv.slice(2))
 
 // `main` is exported for the tests' in-process runner (test/helpers/cli.ts), which runs commands as this file does;
 // `spacedCommandId` for test/unit/commands-fast-id.test.ts, which holds it to oclif's own reading.
-module.exports = {bundle, bundleCache, FAST_PATHS, HEADER, loadBundle, main, root, SCRIPT_NAME, spacedCommandId}
+module.exports = {
+  bundle,
+  bundleCache,
+  FAST_PATHS,
+  HEADER,
+  INK_GLOBAL,
+  loadBundle,
+  main,
+  root,
+  SCRIPT_NAME,
+  spacedCommandId,
+}

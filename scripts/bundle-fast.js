@@ -1,7 +1,7 @@
 // Bundles the two start-up fast paths (bin/run.js, FAST_PATHS) into one CommonJS file each and saves
 // V8's code cache for each next to it (`<bundle>.cache`): see bin/run.js for why and how it uses them.
 // - dist/put-fast.cjs: a single put (src/cli/put-fast.ts, built to dist/cli/put-fast.js);
-// - dist/commands-fast.cjs: every other command but the terminal applications (src/cli/commands-fast.ts).
+// - dist/commands-fast.cjs: every other command (src/cli/commands-fast.ts).
 //
 // A bundle's first line is a header: `//momento-eb-<name> {"id":…,"commands":[…]}`, with the commands
 // its module serves (FAST_COMMANDS; bin/run.js reads the list from here) and an id new with every
@@ -21,7 +21,7 @@ import {FAST_COMMANDS as PUT_FAST} from '../dist/cli/put-fast.js'
 import {startSandbox} from '../dist/sandbox/server.js'
 
 // bin/run.js loads the bundles; a cache must be made from the very source it compiles.
-const {FAST_PATHS, loadBundle, root} = createRequire(import.meta.url)('../bin/run.js')
+const {FAST_PATHS, INK_GLOBAL, loadBundle, root} = createRequire(import.meta.url)('../bin/run.js')
 const dist = join(root, 'dist')
 
 // sdk.ts loads each client package lazily through createRequire(import.meta.url); in a bundle the
@@ -47,6 +47,26 @@ const importMetaPlugin = {
   },
 }
 
+/**
+ * The commands bundle's stand-in for `ink`: a module that hands out the Ink module bin/run.js puts
+ * under Symbol.for(INK_GLOBAL) before it runs a command that draws with it (`inkCommands` in the
+ * header). Ink has top-level await, so neither a require() nor a bundle can load it; bin/run.js loads
+ * it with a real import() from node_modules, as oclif's path does. React stays external (a require()
+ * from node_modules), so Ink and the views share its one copy.
+ */
+const preloadedInkPlugin = {
+  name: 'preloaded-ink',
+  setup(b) {
+    b.onResolve({filter: /^ink$/}, () => ({path: 'ink', namespace: 'preloaded-ink'}))
+    b.onLoad({filter: /.*/, namespace: 'preloaded-ink'}, () => ({
+      loader: 'js',
+      contents: `const ink = globalThis[Symbol.for(${JSON.stringify(INK_GLOBAL)})]
+if (ink === undefined) throw new Error('momento-eb: Ink was not loaded before a view that draws with it (bin/run.js loads it for the header\\'s inkCommands on a terminal). MOMENTO_EB_NO_FAST_PATH=1 runs the command through oclif.')
+module.exports = ink`,
+    }))
+  },
+}
+
 /** What each bundle serves, leaves out, and runs once before its cache is saved. */
 const BUNDLES = [
   {
@@ -64,12 +84,12 @@ const BUNDLES = [
   {
     path: FAST_PATHS.commands,
     header: {commands: COMMANDS_FAST, withArgs: await commandsWithArgs()},
-    // The commands whose code can't load Ink (nothing they import, statically or not, reaches it): they
-    // run from the bundle on a terminal too (bin/run.js).
-    terminalSafe: true,
-    // Ink (and React with it) only draws on a terminal, and a terminal run never takes this path: Ink has
-    // top-level await, which a require() can't load. Left out, so they are never in the bundle.
-    external: ['typescript', 'ink', 'react', 'react/*'],
+    // The commands whose code can reach Ink (anything they import, statically or not): on a terminal,
+    // bin/run.js loads Ink before it runs one of them (see preloadedInkPlugin).
+    listInkCommands: true,
+    // Ink is the stand-in above; React comes from node_modules, the one copy Ink uses too.
+    external: ['typescript', 'react', 'react/*'],
+    plugins: [preloadedInkPlugin],
     warmUp: async (exports) => {
       await exports.runFast('whoami', ['--sandbox', '--json'], root)
       if (process.exitCode) throw new Error(`The commands warm-up's whoami failed (exit ${process.exitCode})`)
@@ -83,7 +103,7 @@ const BUNDLES = [
 
 for (const spec of BUNDLES) await makeBundle(spec)
 
-async function makeBundle({path, header: lists, external, warmUp, terminalSafe}) {
+async function makeBundle({path, header: lists, external, plugins = [], warmUp, listInkCommands}) {
   const options = {
     entryPoints: [relative(root, path.compiled)],
     outfile: path.bundle,
@@ -99,13 +119,13 @@ async function makeBundle({path, header: lists, external, warmUp, terminalSafe})
     // is of a file or built-in module that require() loads as well.
     supported: {'dynamic-import': false},
     external,
-    plugins: [importMetaPlugin],
+    plugins: [importMetaPlugin, ...plugins],
   }
   // The first build only reads the module graph (no output): which commands can reach Ink.
-  const safe = terminalSafe
-    ? inkFreeCommands((await build({...options, write: false, metafile: true})).metafile, lists.commands)
+  const ink = listInkCommands
+    ? inkCommands((await build({...options, write: false, metafile: true})).metafile, lists.commands)
     : undefined
-  const header = `${path.header}${JSON.stringify({id: randomUUID(), ...lists, ...(safe ? {terminalSafe: safe} : {})})}\n`
+  const header = `${path.header}${JSON.stringify({id: randomUUID(), ...lists, ...(ink ? {inkCommands: ink} : {})})}\n`
   await build({...options, banner: {js: header.trimEnd()}})
   // V8's cache holds the functions compiled so far, so first run real commands (against an in-process
   // sandbox, output discarded): the cache then covers flag parsing, the SDK's request path and the
@@ -144,18 +164,17 @@ async function inWarmUpWorld(name, run) {
 }
 
 /**
- * Of `ids` (oclif ids), those whose command module can't reach Ink through any import, static or
- * dynamic (esbuild's metafile: every input with what it imports). A command module is
- * dist/commands/<words>.js, or <words>/index.js for a topic's own command.
+ * Of `ids` (oclif ids), those whose command module can reach Ink through any import, static or
+ * dynamic (esbuild's metafile: every input with what it imports; Ink is preloadedInkPlugin's module).
+ * A command module is dist/commands/<words>.js, or <words>/index.js for a topic's own command.
  */
-function inkFreeCommands(metafile, ids) {
+function inkCommands(metafile, ids) {
   const reachesInk = new Map()
   const visit = (input) => {
+    if (input === 'preloaded-ink:ink') return true
     if (reachesInk.has(input)) return reachesInk.get(input)
     reachesInk.set(input, false)
-    const found = (metafile.inputs[input]?.imports ?? []).some((edge) =>
-      edge.external ? edge.path === 'ink' || edge.path.startsWith('ink/') : visit(edge.path),
-    )
+    const found = (metafile.inputs[input]?.imports ?? []).some((edge) => !edge.external && visit(edge.path))
     reachesInk.set(input, found)
     return found
   }
@@ -163,6 +182,6 @@ function inkFreeCommands(metafile, ids) {
     const words = id.split(':').join('/')
     const file = [`dist/commands/${words}.js`, `dist/commands/${words}/index.js`].find((f) => f in metafile.inputs)
     if (file === undefined) throw new Error(`bundle-fast: no module for the command ${id} in the bundle`)
-    return !visit(file)
+    return visit(file)
   })
 }

@@ -7,11 +7,11 @@
  * `dist/commands-fast.cjs`, with V8's code cache. It runs the very same command classes through
  * oclif's own `Command.run`, so the behaviour is the normal path's; only the loading differs.
  *
- * Ink is never in the bundle: it has top-level await, so a require() can't load it. The views that
- * draw with it (deploy's and destroy's progress, trace's timeline, `dlq watch`, `top`) import it
- * dynamically, and only on a terminal (the demo's terminal view is a `dlq watch` child process). So on a terminal bin/run.js uses the
- * bundle only for the commands whose code can't reach Ink (the build reads that from the module
- * graph); without one, for every command here.
+ * Ink is never in the bundle: it has top-level await, so neither a require() nor a bundle can load it.
+ * The views that draw with it (deploy's and destroy's progress, trace's timeline, `dlq watch`, `top`)
+ * do so only on a terminal (the demo's terminal view is a `dlq watch` child process); there bin/run.js
+ * loads Ink with a real import() before running one of those commands, and the bundle's `ink` hands
+ * that module out (scripts/bundle-fast.js, preloadedInkPlugin).
  */
 import {type CommandClass, runCommandClass} from './fast-run.js'
 

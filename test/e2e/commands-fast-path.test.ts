@@ -3,15 +3,15 @@
  * terminal it runs from the bundle, loading no oclif file from node_modules, and a person or script
  * sees exactly what oclif's normal path shows: the same exit code, stdout and stderr, for successes,
  * usage errors, a missing or unknown argument (oclif's command_not_found hook) and JSON errors. On a
- * terminal it serves only the commands that can't load Ink (the live views of deploy, destroy and
- * trace, dlq watch and top do): those take the normal path there.
+ * terminal it serves every command too: for those that draw with Ink (deploy, destroy, trace, dlq
+ * watch, top), bin/run.js loads Ink first and hands it to the bundle.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {cleanEnv, oclifFilesLoaded, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
-import {hasTmux, openTerminal} from '../helpers/terminal.js'
+import {hasTmux, openTerminal, type Terminal} from '../helpers/terminal.js'
 
 describe('commands fast path', () => {
   let sandbox: RunningSandbox
@@ -83,11 +83,16 @@ describe('commands fast path', () => {
   })
 
   it.skipIf(!hasTmux)(
-    'on a terminal: whoami from the bundle; deploy, whose progress view loads Ink, through oclif',
+    "on a terminal, from the bundle: whoami, deploy's live progress and dlq watch's keys (Ink loaded first, one React)",
     async () => {
-      const onTerminal = async (args: string[], done: (screen: string) => boolean) => {
+      const onTerminal = async (
+        args: string[],
+        done: (screen: string) => boolean,
+        keys?: (t: Terminal) => Promise<void>,
+      ) => {
         const t = openTerminal(args, {env: {...env, CI: undefined, NODE_OPTIONS: `--require ${probe}`}, cwd: home.home})
         try {
+          await keys?.(t)
           const code = await t.exitCode(60_000)
           const screen = await t.waitFor('the probe line', (s) => /OCLIF_FILES \d+/.test(s) && done(s))
           return {code, screen, oclif: oclifFilesLoaded(screen.replace(/^.*(OCLIF_FILES \d+).*$/m, '$1'))}
@@ -98,9 +103,26 @@ describe('commands fast path', () => {
       const whoami = await onTerminal(['whoami', '--sandbox'], (s) => s.includes('000000000000'))
       expect(whoami.code, whoami.screen).toBe(0)
       expect(whoami.oclif, whoami.screen).toBe(0)
+      // The progress view draws each resource as it completes (Ink), then the stack's outputs.
       const deploy = await onTerminal(['deploy', '--sandbox', '--yes'], (s) => s.includes('CREATE_COMPLETE'))
       expect(deploy.code, deploy.screen).toBe(0)
-      expect(deploy.oclif, deploy.screen).toBeGreaterThan(0)
+      expect(deploy.oclif, deploy.screen).toBe(0)
+      expect(deploy.screen).toMatch(/✓ DeadLetterQueue +CREATE_COMPLETE/)
+      // The watch reads keys through React hooks (Ink's useInput): with two copies of React they throw.
+      const watch = await onTerminal(
+        ['dlq', 'watch', '--sandbox'],
+        () => true,
+        async (t) => {
+          await t.waitFor('the empty queue', (s) => s.includes('no messages'))
+          t.keys('?')
+          await t.waitFor('the help overlay', (s) => s.includes('open details'))
+          t.keys('?')
+          await t.waitFor('the list again', (s) => !s.includes('open details'))
+          t.keys('q')
+        },
+      )
+      expect(watch.code, watch.screen).toBe(0)
+      expect(watch.oclif, watch.screen).toBe(0)
     },
     90_000,
   )
