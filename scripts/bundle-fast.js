@@ -102,6 +102,42 @@ const BUNDLES = [
 ]
 
 for (const spec of BUNDLES) await makeBundle(spec)
+await makeInkBundle()
+
+/**
+ * Ink and what it imports (about 530 files) as one ES module, dist/ink-fast.mjs: bin/run.js imports it
+ * for a command that draws with Ink on a terminal (loading Ink from node_modules took about 0.6 s of CPU,
+ * this file about 0.2 s). An ES module, as Ink has top-level await; so no V8 code cache (Node 20 has
+ * none for ES modules). React is left out: the bundle's require() (from dist/, made with createRequire)
+ * loads node_modules' copy, the same the commands bundle's views use. Ink's React Devtools module
+ * (imported only when DEV=true, and needing react-devtools-core, which momento-eb doesn't install) is
+ * left out too: its import fails as it does through node_modules, with Ink's own warning.
+ */
+async function makeInkBundle() {
+  await build({
+    stdin: {contents: "export * from 'ink'", resolveDir: root, loader: 'js'},
+    outfile: FAST_PATHS.ink.bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    external: ['react', 'react/*'],
+    banner: {
+      js: "import {createRequire as __momentoEbRequire} from 'node:module';const require=__momentoEbRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: 'ink-devtools-left-out',
+        setup(b) {
+          b.onResolve({filter: /^\.\/devtools\.js$/}, () => ({path: './devtools.js', external: true}))
+        },
+      },
+    ],
+  })
+}
 
 async function makeBundle({path, header: lists, external, plugins = [], warmUp, listInkCommands}) {
   const options = {

@@ -9,7 +9,15 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {cleanEnv, oclifFilesLoaded, runCli, show, tempHome, writeOclifProbe} from '../helpers/cli.js'
+import {
+  cleanEnv,
+  oclifFilesLoaded,
+  reconcilerFilesLoaded,
+  runCli,
+  show,
+  tempHome,
+  writeOclifProbe,
+} from '../helpers/cli.js'
 import {startTestSandbox} from '../helpers/sandbox.js'
 import {hasTmux, openTerminal, type Terminal} from '../helpers/terminal.js'
 
@@ -33,7 +41,7 @@ describe('commands fast path', () => {
   /** Spawned (a process of its own, stdin not a terminal), with the probe that counts oclif's files. */
   const probed = async (args: string[], extra: Record<string, string> = {}) => {
     const result = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`, ...extra}})
-    const stderr = result.stderr.replace(/^OCLIF_FILES \d+\n/m, '')
+    const stderr = result.stderr.replace(/^OCLIF_FILES \d+ RECONCILER_FILES \d+\n/m, '')
     return {...result, stderr, oclif: oclifFilesLoaded(result.stderr)}
   }
 
@@ -83,7 +91,7 @@ describe('commands fast path', () => {
   })
 
   it.skipIf(!hasTmux)(
-    "on a terminal, from the bundle: whoami, deploy's live progress and dlq watch's keys (Ink loaded first, one React)",
+    "on a terminal, from the bundles: whoami, deploy's live progress and dlq watch's keys (Ink's bundle loaded first, one React)",
     async () => {
       const onTerminal = async (
         args: string[],
@@ -94,8 +102,9 @@ describe('commands fast path', () => {
         try {
           await keys?.(t)
           const code = await t.exitCode(60_000)
-          const screen = await t.waitFor('the probe line', (s) => /OCLIF_FILES \d+/.test(s) && done(s))
-          return {code, screen, oclif: oclifFilesLoaded(screen.replace(/^.*(OCLIF_FILES \d+).*$/m, '$1'))}
+          const screen = await t.waitFor('the probe line', (s) => /RECONCILER_FILES \d+/.test(s) && done(s))
+          const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+).*$/m, '$1')
+          return {code, screen, oclif: oclifFilesLoaded(probeLine), reconciler: reconcilerFilesLoaded(probeLine)}
         } finally {
           t.close()
         }
@@ -107,6 +116,8 @@ describe('commands fast path', () => {
       const deploy = await onTerminal(['deploy', '--sandbox', '--yes'], (s) => s.includes('CREATE_COMPLETE'))
       expect(deploy.code, deploy.screen).toBe(0)
       expect(deploy.oclif, deploy.screen).toBe(0)
+      // Ink came from its bundle (dist/ink-fast.mjs), which holds its renderer: none from node_modules.
+      expect(deploy.reconciler, deploy.screen).toBe(0)
       expect(deploy.screen).toMatch(/✓ DeadLetterQueue +CREATE_COMPLETE/)
       // The watch reads keys through React hooks (Ink's useInput): with two copies of React they throw.
       const watch = await onTerminal(
@@ -123,6 +134,7 @@ describe('commands fast path', () => {
       )
       expect(watch.code, watch.screen).toBe(0)
       expect(watch.oclif, watch.screen).toBe(0)
+      expect(watch.reconciler, watch.screen).toBe(0)
     },
     90_000,
   )

@@ -330,21 +330,31 @@ export function stdoutJson(result: CliResult): unknown {
 
 /**
  * Write a preload into `dir` that says, when the CLI exits, how many of oclif's own files it loaded from
- * node_modules (the put fast path loads none). Run the CLI with `NODE_OPTIONS: --require <the path>`
- * and read the count with `oclifFilesLoaded(result.stderr)`.
+ * node_modules (the put fast path loads none), and after it (a command that drew with Ink) how many of
+ * react-reconciler's: Ink's renderer, which Ink loaded from node_modules brings in as CommonJS files and
+ * Ink's bundle (dist/ink-fast.mjs) holds inside. Run the CLI with `NODE_OPTIONS: --require <the path>`
+ * and read the counts with `oclifFilesLoaded(…)` and `reconcilerFilesLoaded(…)`.
  */
 export function writeOclifProbe(dir: string): string {
   const path = join(dir, 'oclif-probe.cjs')
   writeFileSync(
     path,
-    `process.on('exit', () => process.stderr.write('OCLIF_FILES ' +
-      Object.keys(require.cache).filter((f) => f.includes('/node_modules/@oclif/core/')).length + '\\n'))`,
+    `process.on('exit', () => {
+      const count = (part) => Object.keys(require.cache).filter((f) => f.includes(part)).length
+      process.stderr.write('OCLIF_FILES ' + count('/node_modules/@oclif/core/') + ' RECONCILER_FILES ' + count('/node_modules/react-reconciler/') + '\\n')
+    })`,
   )
   return path
 }
 
+/** The react-reconciler count `writeOclifProbe`'s preload printed; undefined when it printed none. */
+export function reconcilerFilesLoaded(stderr: string): number | undefined {
+  const match = /RECONCILER_FILES (\d+)$/m.exec(stderr)
+  return match ? Number(match[1]) : undefined
+}
+
 /** The count `writeOclifProbe`'s preload printed; undefined when it printed none (the process died first). */
 export function oclifFilesLoaded(stderr: string): number | undefined {
-  const match = /^OCLIF_FILES (\d+)$/m.exec(stderr)
+  const match = /^OCLIF_FILES (\d+)( |$)/m.exec(stderr)
   return match ? Number(match[1]) : undefined
 }

@@ -32,7 +32,7 @@ export const TERMINAL_POLL_MS = 100
 /** Run `momento-eb ...args` in a fresh terminal of `columns`×`rows`, in `cwd`, with exactly `env`. */
 export function openTerminal(
   args: readonly string[],
-  options: {env: NodeJS.ProcessEnv; cwd: string; columns?: number; rows?: number},
+  options: {env: NodeJS.ProcessEnv; cwd: string; columns?: number; rows?: number; bin?: string},
 ): Terminal {
   const socket = `fh-test-${process.pid}-${++sessions}`
   const session = 'cli'
@@ -42,7 +42,7 @@ export function openTerminal(
     .map(([k, v]) => `${k}=${shellQuote(String(v))}`)
     .join(' ')
   logSpawn(args)
-  const argv = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
+  const argv = [process.execPath, options.bin ?? BIN, ...args].map(shellQuote).join(' ')
   const command = `cd ${shellQuote(options.cwd)} && env -i ${vars} ${argv}; echo $? > ${shellQuote(status)}; sleep 60`
   const tmux = (...a: string[]) => execFileSync('tmux', ['-L', socket, ...a], {encoding: 'utf8'})
   tmux(

@@ -38,7 +38,8 @@ import {join, relative} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cleanEnv, oclifFilesLoaded, ROOT, runCli, show, writeOclifProbe} from '../helpers/cli.js'
+import {cleanEnv, oclifFilesLoaded, reconcilerFilesLoaded, ROOT, runCli, show, writeOclifProbe} from '../helpers/cli.js'
+import {hasTmux, openTerminal} from '../helpers/terminal.js'
 
 interface PackedFile {
   path: string
@@ -180,12 +181,13 @@ describe('npm package', () => {
     expect(own).toContain('dist/put-fast.cjs.cache')
     expect(own).toContain('dist/commands-fast.cjs')
     expect(own).toContain('dist/commands-fast.cjs.cache')
+    expect(own).toContain('dist/ink-fast.mjs')
     expect(own).toContain('oclif.manifest.json')
     expect(own).toContain('dist/commands/put/cacheSet.js')
     expect(own).toContain('dist/sandbox/server.js')
     const unexpected = own.filter(
       (f) =>
-        !/^(bin\/run\.js|bin\/package\.json|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js|dist\/(?:put|commands)-fast\.cjs(\.cache)?)$/.test(
+        !/^(bin\/run\.js|bin\/package\.json|oclif\.manifest\.json|package\.json|README\.md|dist\/.+\.js|dist\/(?:put|commands)-fast\.cjs(\.cache)?|dist\/ink-fast\.mjs)$/.test(
           f,
         ),
     )
@@ -242,6 +244,25 @@ describe('npm package', () => {
     expect(status.code, show(status)).toBe(5)
     expect(JSON.parse(status.stdout)).toMatchObject({error: {code: 'EB_SANDBOX_NOT_RUNNING', exitCode: 5}})
     expect(oclifFilesLoaded(status.stderr)).toBe(0)
+    // On a terminal, a command that draws with Ink loads Ink's bundle from the package first (none of
+    // Ink's renderer from node_modules), then fails as it should: no sandbox (exit 5).
+    if (hasTmux) {
+      const t = openTerminal(['top', '--sandbox'], {
+        env: cleanEnv(dir, {MOMENTO_EB_SANDBOX_URL: 'http://127.0.0.1:9', NODE_OPTIONS: `--require ${probe}`}),
+        cwd: dir,
+        bin,
+      })
+      try {
+        expect(await t.exitCode(60_000), t.screen()).toBe(5)
+        const screen = await t.waitFor('the probe line', (s) => /RECONCILER_FILES \d+/.test(s))
+        const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+).*$/m, '$1')
+        expect(oclifFilesLoaded(probeLine), screen).toBe(0)
+        expect(reconcilerFilesLoaded(probeLine), screen).toBe(0)
+        expect(screen).toContain('sandbox')
+      } finally {
+        t.close()
+      }
+    }
     const demo = await runCli(['demo'], {env: cleanEnv(dir), timeoutMs: 90_000, bin})
     expect(demo.code, show(demo)).toBe(0)
     expect(demo.stdout).toContain('The dead-letter queue is empty')
