@@ -4,7 +4,7 @@
 //
 // Short commands start from a bundle (see FAST_PATHS below): a single `put cacheSet | cacheDelete |
 // topicPublish` from dist/put-fast.cjs, and every other command from dist/commands-fast.cjs (on a
-// terminal, only those that can't load Ink). The build bundles them from
+// terminal, with Ink from dist/ink-fast.mjs for those that draw with it). The build bundles them from
 // src/cli/put-fast.ts and src/cli/commands-fast.ts (the same command classes, run through oclif's own
 // Command.run) and saves V8's code cache next to each. Loading one skips resolving and compiling
 // hundreds of module files. Everything else, and any help request, goes through oclif's execute() as

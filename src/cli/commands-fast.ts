@@ -1,5 +1,6 @@
 /**
- * The start-up fast path for every command that isn't a `put` (src/cli/put-fast.ts).
+ * The start-up fast path for every command but a single put (src/cli/put-fast.ts serves those), and for
+ * `put --file`.
  *
  * A command is a cold process, and loading code was most of a short one's time: about 0.3 s of CPU
  * through oclif's `execute` (the manifest, @oclif/core, the command and the SDK from hundreds of
@@ -33,6 +34,8 @@ const commands: Record<string, () => Promise<{default: CommandClass}>> = {
   'dlq:redrive': () => import('../commands/dlq/redrive.js'),
   'dlq:watch': () => import('../commands/dlq/watch.js'),
   environment: () => import('../commands/environment.js'),
+  // `put --file`; a single `put cacheSet | cacheDelete | topicPublish` has its own bundle (put-fast.ts).
+  put: () => import('../commands/put/index.js'),
   'exit-codes': () => import('../commands/exit-codes.js'),
   sandbox: () => import('../commands/sandbox.js'),
   'sandbox:cache:create': () => import('../commands/sandbox/cache/create.js'),

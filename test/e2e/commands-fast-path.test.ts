@@ -67,6 +67,9 @@ describe('commands fast path', () => {
     [['config', 'get', 'nope']],
     [['dlq', 'redrive', '--sandbox', '--queue-url', 'http://127.0.0.1:9/000000000000/q']],
     [['whoami', 'extra']],
+    // `put --file` is served here (a single put has its own bundle): a file that isn't there.
+    [['put', '--file', 'missing.ndjson', '--sandbox', '--json']],
+    [['put', '--file', 'missing.ndjson', '--sandbox']],
     // The terminal applications without a terminal: no stack on this sandbox, so each says so.
     [['top', '--sandbox', '--json']],
     [['dlq', 'watch', '--sandbox', '--json']],
