@@ -89,11 +89,17 @@ describe('SQS store holding an outage', () => {
     for (let i = 0; i < N; i++) queue.send({body: eventJson(i), messageAttributes: dlqAttributes(i)})
     const full = heapAfterGc()
     const now = Date.now()
+    // One assertion over what failed: an expect() a message cost about a second of CPU.
+    const refused: unknown[] = []
     for (;;) {
       const batch = queue.receive(10, 60, now)
       if (batch.length === 0) break
-      for (const item of batch) expect(queue.deleteMessage(item.receiptHandle)).toEqual({ok: true})
+      for (const item of batch) {
+        const deleted = queue.deleteMessage(item.receiptHandle)
+        if (JSON.stringify(deleted) !== '{"ok":true}') refused.push(deleted)
+      }
     }
+    expect(refused).toEqual([])
     expect(queue.counts(now)).toEqual({visible: 0, inflight: 0, delayed: 0})
     const after = heapAfterGc()
     expect(after - before).toBeLessThan((full - before) / 10)
