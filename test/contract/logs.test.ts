@@ -25,12 +25,13 @@ import {
   PutLogEventsCommand,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs'
-import {execFile, spawnSync} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {promisify} from 'node:util'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {eventIdFilterPattern} from '../../src/adapters/aws/logs.js'
 import type {RunningSandbox} from '../../src/sandbox/server.js'
+import {findCliOnPath} from '../helpers/aws-cli.js'
 import {
   clientConfig,
   CONTRACT_ACCOUNT,
@@ -416,8 +417,8 @@ describe('vended-log delivery', () => {
   })
 })
 
-const awsCli = spawnSync('aws', ['--version'], {encoding: 'utf8'})
-describe.skipIf(awsCli.status !== 0)('AWS CLI', () => {
+const awsCli = await findCliOnPath()
+describe.skipIf(awsCli === undefined)('AWS CLI', () => {
   it('aws logs describe-log-groups and filter-log-events work against the sandbox', async () => {
     const group = await groupWithStream([{timestamp: clock, message: JSON.stringify({event_id: 'cli-1'})}])
     const env = {

@@ -21,36 +21,14 @@ import {
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {RunningSandbox} from '../../src/sandbox/server.js'
-import {isolatedCliEnv} from '../helpers/aws-cli.js'
+import {findClis, isolatedCliEnv} from '../helpers/aws-cli.js'
 import {clientConfig, failure, startTestSandbox, uniqueName} from '../helpers/sandbox.js'
 
 const run = promisify(execFile)
 const LIMIT = 25
 
 /** Every distinct AWS CLI (the pyenv v1 speaks JSON, the distro v2.9 the query protocol). */
-async function findClis(): Promise<string[]> {
-  const paths = new Set<string>(['/usr/bin/aws'])
-  try {
-    const {stdout} = await run('which', ['-a', 'aws'])
-    for (const line of stdout.split('\n')) if (line.trim()) paths.add(line.trim())
-  } catch {
-    // no aws on PATH
-  }
-  const found: string[] = []
-  const versions = new Set<string>()
-  for (const path of paths) {
-    try {
-      const {stdout, stderr} = await run(path, ['--version'], {timeout: 30_000})
-      const version = (stdout || stderr).trim()
-      if (!versions.has(version)) found.push(path)
-      versions.add(version)
-    } catch {
-      // not installed
-    }
-  }
-  return found
-}
-const clis = await findClis()
+const clis = (await findClis()).map((cli) => cli.path)
 
 describe('SQS in-flight quota and receive size', () => {
   let sandbox: RunningSandbox
