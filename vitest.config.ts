@@ -99,11 +99,13 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // Vitest's default on 2 cores is one worker (cores - 1), and many journeys spend their time
-    // waiting on child processes, timers and sockets. Measured on 2 cores (`npm test`): 3 workers
-    // 121 s, 4 95–98 s, 5 90–93 s, 6 101 s, 7 106 s (more workers, more CPU per file: the processes
-    // contend). `--maxWorkers` on the command line does not reach the projects below (they extend
-    // this config and keep this value): MOMENTO_EB_TEST_WORKERS sets it.
-    maxWorkers: Number(process.env['MOMENTO_EB_TEST_WORKERS']) || 5,
+    // waiting on child processes, timers and sockets. Measured on 2 cores (`npm test`), 2026-12-07, with
+    // the terminal applications started from the bundles: 4 workers 91.9, 97.9 s (the cores 84–86 %
+    // busy); 5 workers 85.4, 92.3, 93.8, 98.9, 99.1 s; 6 workers 88.6, 88.8, 88.8, 94.8 s (97 % busy);
+    // 7 workers 107 s (more CPU per file: the processes contend). Runs alternated; the machine's speed
+    // drifted by a third in the hour. `--maxWorkers` on the command line does not reach the projects
+    // below (they extend this config and keep this value): MOMENTO_EB_TEST_WORKERS sets it.
+    maxWorkers: Number(process.env['MOMENTO_EB_TEST_WORKERS']) || 6,
     sequence: {sequencer: StartOrder},
     projects: [
       {extends: true, test: {name: 'suite', include: [...UNITS, ...JOURNEYS], exclude: ISOLATED, isolate: false}},
