@@ -50,9 +50,10 @@ const importMetaPlugin = {
 /**
  * The commands bundle's stand-in for `ink`: a module that hands out the Ink module bin/run.js puts
  * under Symbol.for(INK_GLOBAL) before it runs a command that draws with it (`inkCommands` in the
- * header). Ink has top-level await, so neither a require() nor a bundle can load it; bin/run.js loads
- * it with a real import() from node_modules, as oclif's path does. React stays external (a require()
- * from node_modules), so Ink and the views share its one copy.
+ * header). Ink has top-level await, so neither a require() nor this bundle can load it; bin/run.js
+ * loads it with a real import(): Ink's own ES-module bundle (makeInkBundle below), or node_modules'
+ * Ink when that is missing. React stays external (a require() from node_modules) in both bundles, so
+ * Ink and the views share its one copy.
  */
 const preloadedInkPlugin = {
   name: 'preloaded-ink',
