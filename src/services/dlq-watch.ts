@@ -95,6 +95,11 @@ export interface DlqWatchOptions {
   readonly concurrency?: number
   /** Most messages read per poll (default 2,000). */
   readonly maxPerPoll?: number
+  /**
+   * Most messages read per poll once the queue has been read through once (default 500): the later
+   * sweeps only look for what changed, so they go at a pace instead of back to back.
+   */
+  readonly steadyPerPoll?: number
   /** Most time spent reading per poll, in ms (default 750). */
   readonly pollBudgetMs?: number
   /** Pause after a finished sweep, in ms (default 1,000). */
@@ -163,15 +168,6 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-/** The result of one poll, before it is turned into an update. */
-interface PollResult {
-  readonly added: DlqRecord[]
-  readonly gone: string[]
-  readonly evicted: string[]
-  /** The poll stopped at its cap or budget: more to read right away. */
-  readonly more: boolean
-}
-
 /** A record the window keeps, with its latest receipt handle and its sort key. */
 interface Kept {
   record: DlqRecord
@@ -191,6 +187,7 @@ export class DlqWatchFeed {
   private readonly visibility: number
   private readonly concurrency: number
   private readonly maxPerPoll: number
+  private readonly steadyPerPoll: number
   private readonly budgetMs: number
   private readonly firstBudgetMs: number
   private readonly intervalMs: number
@@ -214,11 +211,14 @@ export class DlqWatchFeed {
   private newByDepth = 0
   private forgottenSinceDepth = 0
   private goneTotal = 0
-  private forgotten: string[] = []
   private arrivals: number[] = []
   private paused = 0
   private polls = 0
   private readonly pool = new Map<string, string>()
+  /** Read since the last update, not yet reported (kept across a failed poll). */
+  private pendingAdded: DlqRecord[] = []
+  private pendingGone: string[] = []
+  private pendingEvicted: string[] = []
   /** Records the view is reading (selected, or open in the detail pane): never trimmed from the window. */
   private held: ReadonlySet<string> = new Set()
 
@@ -228,6 +228,7 @@ export class DlqWatchFeed {
     this.visibility = options.visibilitySeconds ?? 5
     this.concurrency = Math.max(1, options.concurrency ?? 4)
     this.maxPerPoll = Math.max(10, options.maxPerPoll ?? 2_000)
+    this.steadyPerPoll = Math.max(10, Math.min(this.maxPerPoll, options.steadyPerPoll ?? 500))
     this.budgetMs = options.pollBudgetMs ?? 750
     this.firstBudgetMs = options.firstPollBudgetMs ?? Math.min(250, this.budgetMs)
     this.intervalMs = options.intervalMs ?? 1_000
@@ -286,7 +287,7 @@ export class DlqWatchFeed {
       const counted = this.tally.remove(id)
       const kept = this.window.delete(id)
       if (counted || kept) {
-        this.forgotten.push(id)
+        this.pendingGone.push(id)
         this.goneTotal++
         this.forgottenSinceDepth++
       }
@@ -296,7 +297,14 @@ export class DlqWatchFeed {
   /**
    * Poll until `signal` aborts, yielding one update per poll. The first poll's error is thrown (a
    * missing queue or bad credentials should end the command); later errors are yielded in
-   * `error` and retried with backoff (1 s doubling to 10 s).
+   * `error` and retried with backoff (1 s doubling to 10 s). What a failed poll had read before it
+   * failed is counted and comes in that update: a receive that times out halfway through a poll must
+   * not lose the records read before it.
+   *
+   * Pace: until the first sweep closes, polls follow each other at once (the operator is waiting for
+   * the counts); after it, `intervalMs` apart, each reading at most `steadyPerPoll` messages. On AWS
+   * every 10 messages read cost two requests, so a 6,000-message queue re-read back to back would
+   * cost about 1,200 requests a second for nothing new; paced, a sweep of it takes 12 polls.
    */
   async *updates(signal: AbortSignal): AsyncGenerator<DlqWatchUpdate> {
     let failures = 0
@@ -304,31 +312,33 @@ export class DlqWatchFeed {
     while (!signal.aborted) {
       while (this.paused > 0 && !signal.aborted) await this.sleep(50, signal)
       if (signal.aborted) return
-      let result: PollResult
+      let more: boolean
       try {
-        result = await this.poll(signal)
+        more = await this.poll(signal)
       } catch (error) {
         if (first) throw error
         failures++
-        yield this.update(
-          {added: [], gone: [], evicted: [], more: false},
-          error instanceof Error ? error : new Error(String(error)),
-        )
+        yield this.update(error instanceof Error ? error : new Error(String(error)))
         await this.sleep(Math.min(10_000, 1_000 * 2 ** (failures - 1)), signal)
         continue
       }
       first = false
       failures = 0
       if (signal.aborted) return
-      yield this.update(result)
-      if (result.more) await this.sleep(0, signal)
+      yield this.update()
+      if (more && !this.loaded) await this.sleep(0, signal)
       else await this.sleep(this.intervalMs, signal)
     }
   }
 
-  private update(result: PollResult, error?: Error): DlqWatchUpdate {
-    const gone = this.forgotten.length > 0 ? [...this.forgotten, ...result.gone] : result.gone
-    this.forgotten = []
+  private update(error?: Error): DlqWatchUpdate {
+    this.trimWindow()
+    const added = this.pendingAdded
+    const evicted = this.pendingEvicted
+    const gone = this.pendingGone
+    this.pendingAdded = []
+    this.pendingEvicted = []
+    this.pendingGone = []
     const now = this.now()
     const windowStart = now - this.rateWindowMs
     if (this.arrivals.length > 0 && (this.arrivals[0] as number) < windowStart) {
@@ -336,14 +346,14 @@ export class DlqWatchFeed {
     }
     const seconds = Math.min(this.rateWindowMs, Math.max(1_000, now - this.startedAt)) / 1000
     return {
-      added: result.added,
+      added,
       gone,
       depth: this.depth,
       arrivalsPerSecond: this.arrivals.length / seconds,
       goneTotal: this.goneTotal,
       loaded: this.loaded,
       known: this.tally.read,
-      ...(result.evicted.length > 0 ? {evicted: result.evicted} : {}),
+      ...(evicted.length > 0 ? {evicted} : {}),
       stats: this.stats(),
       ...(error ? {error} : {}),
     }
@@ -377,22 +387,29 @@ export class DlqWatchFeed {
     this.lastTotal = total
   }
 
-  /** One poll: rounds of receive-then-release until the sweep closes, the cap or the budget. */
-  private async poll(signal: AbortSignal): Promise<PollResult> {
+  /**
+   * One poll: rounds of receive-then-release until the sweep closes, the cap or the budget. Returns
+   * true when it stopped at the cap or the budget (more to read). What it reads goes to the pending
+   * lists, so a poll that throws halfway keeps what it read.
+   *
+   * When does a sweep end? Not at a short batch: a short poll on AWS samples some of SQS's servers
+   * and, on a queue under about 1,000 messages, usually returns fewer than asked, even none while
+   * messages are there (the ReceiveMessage reference; docs/reference/aws-facts.md#sqs-dlq-operations).
+   * It ends when a round returns a message this sweep already read (the rotation came round; on AWS,
+   * which promises no order, that can come early), when a whole round comes back empty, or when a
+   * round comes back short and this sweep has read as many messages as the queue holds (its depth at
+   * the start of the poll). None of these proves the queue was read whole, so the view calls the
+   * counts the total only when what was read reaches the queue's depth (`unread` in
+   * ui/dlq/sample-text.ts).
+   */
+  private async poll(signal: AbortSignal): Promise<boolean> {
     const started = this.now()
     const budget = this.polls++ === 0 ? this.firstBudgetMs : this.budgetMs
-    const added: DlqRecord[] = []
-    const gone: string[] = []
-    const evicted: string[] = []
+    const cap = this.loaded ? this.steadyPerPoll : this.maxPerPoll
     let read = 0
     const depthRequest = this.port.depth()
     // Don't leave a rejection unhandled while the rounds run; it is awaited below.
     depthRequest.catch(() => undefined)
-    const finish = async (more: boolean): Promise<PollResult> => {
-      this.setDepth(await depthRequest)
-      this.trimWindow(added, evicted)
-      return {added, gone, evicted, more}
-    }
     for (;;) {
       if (signal.aborted) break
       const batches = await Promise.all(
@@ -413,9 +430,7 @@ export class DlqWatchFeed {
           ),
       )
       read += messages.length
-      // A short batch means the visible messages ran out in this round: the sweep is complete.
-      const exhausted = batches.some((b) => b.length < 10)
-      let closed = messages.length === 0
+      let closed = false
       const fresh: RawDlqMessage[] = []
       const freshIds = new Set<string>()
       for (const message of messages) {
@@ -423,7 +438,7 @@ export class DlqWatchFeed {
         const last = this.tally.lastSweep(id)
         if (last === this.sweep || freshIds.has(id)) {
           // Seen in this sweep already: the rotation came round.
-          if (!closed) gone.push(...(await this.closeSweep(depthRequest)))
+          if (!closed) this.pendingGone.push(...(await this.closeSweep(depthRequest)))
           closed = true
         }
         const kept = this.window.get(id)
@@ -448,24 +463,37 @@ export class DlqWatchFeed {
             handle: raw.receiptHandle,
             sentMs: sentMsOf(record),
           })
-          added.push(record)
+          this.pendingAdded.push(record)
         }
       }
-      if (!closed && exhausted) {
-        gone.push(...(await this.closeSweep(depthRequest)))
+      if (
+        !closed &&
+        (messages.length === 0 || (batches.some((b) => b.length < 10) && (await this.readAll(depthRequest))))
+      ) {
+        this.pendingGone.push(...(await this.closeSweep(depthRequest)))
         closed = true
-      } else if (messages.length === 0 && !closed) gone.push(...(await this.closeSweep(depthRequest)))
-      if (closed) return finish(false)
-      if (read >= this.maxPerPoll || this.now() - started >= budget) return finish(true)
+      }
+      if (closed) break
+      if (read >= cap || this.now() - started >= budget) {
+        this.setDepth(await depthRequest)
+        return true
+      }
     }
-    return finish(false)
+    this.setDepth(await depthRequest)
+    return false
+  }
+
+  /** True when this sweep has read as many messages as the queue holds (visible and in flight). */
+  private async readAll(depthRequest: Promise<{visible: number; inFlight: number}>): Promise<boolean> {
+    const depth = await depthRequest
+    return this.sweepRead >= depth.visible + depth.inFlight
   }
 
   /**
    * Keep the newest `windowSize` records (plus any held one): drop the oldest beyond it. Records added
-   * in this poll and dropped at once never reach the view; older ones leave it as `evicted`.
+   * since the last update and dropped at once never reach the view; older ones leave it as `evicted`.
    */
-  private trimWindow(added: DlqRecord[], evicted: string[]): void {
+  private trimWindow(): void {
     const over = this.window.size - this.windowSize
     if (over <= 0) return
     const oldest = [...this.window.entries()]
@@ -477,11 +505,9 @@ export class DlqWatchFeed {
       this.window.delete(id)
       dropped.add(id)
     }
-    const stillAdded = added.filter((r) => !dropped.has(r.messageId))
-    const addedIds = new Set(added.map((r) => r.messageId))
-    for (const id of dropped) if (!addedIds.has(id)) evicted.push(id)
-    added.length = 0
-    added.push(...stillAdded)
+    const addedIds = new Set(this.pendingAdded.map((r) => r.messageId))
+    this.pendingAdded = this.pendingAdded.filter((r) => !dropped.has(r.messageId))
+    for (const id of dropped) if (!addedIds.has(id)) this.pendingEvicted.push(id)
   }
 
   /** A message first seen after the first sweep and sent after the watch started (the backlog is not an arrival). */

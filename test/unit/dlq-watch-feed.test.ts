@@ -4,6 +4,7 @@ import type {DlqBatchResult, DlqHandle, RawDlqMessage} from '../../src/core/dlq.
 import {decodeDlqMessage} from '../../src/core/dlq-decode.js'
 import {DlqWatchFeed, type DlqWatchPort, type DlqWatchUpdate} from '../../src/services/dlq-watch.js'
 import {plainDecoder} from '../../src/services/dlq-diagnose.js'
+import {reasonParts, type SampleStats} from '../../src/ui/dlq/sample-text.js'
 import {rawMessage} from './dlq-watch-fixtures.js'
 
 /**
@@ -18,6 +19,13 @@ class FakeQueue implements DlqWatchPort {
   receives = 0
   maxHidden = 0
   failNext: Error | undefined
+  /** Fail the receive with this number (1-based), once. */
+  failAtReceive: {n: number; error: Error} | undefined
+  /**
+   * Like an AWS short poll on a small queue: each receive samples some servers and returns fewer
+   * messages than asked (cycling 0, 1, 2, 3), even none while messages are there.
+   */
+  sampled = false
 
   add(...messages: RawDlqMessage[]): void {
     this.visible.push(...messages)
@@ -35,8 +43,13 @@ class FakeQueue implements DlqWatchPort {
       throw error
     }
     this.receives++
+    if (this.failAtReceive?.n === this.receives) {
+      const {error} = this.failAtReceive
+      this.failAtReceive = undefined
+      throw error
+    }
     expect(options.visibilityTimeoutSeconds).toBeLessThanOrEqual(10)
-    const out = this.visible.splice(0, options.max)
+    const out = this.visible.splice(0, this.sampled ? Math.min(options.max, this.receives % 4) : options.max)
     for (const m of out) this.hidden.set(m.messageId, m)
     this.maxHidden = Math.max(this.maxHidden, this.hidden.size)
     return out.map((m) => ({...m, receiptHandle: `${m.messageId}#${this.receives}`}))
@@ -163,6 +176,71 @@ describe('dlq watch feed', () => {
     expect(updates[1]?.gone).toEqual(['msg-000001'])
     expect(updates[1]?.goneTotal).toBe(1)
     expect(feed.latestHandle('msg-000001')).toBeUndefined()
+  })
+
+  it('on short batches (an AWS short poll samples some servers) reads on, and never calls a part the total', async () => {
+    // Given 60 messages and receives that return 0–3 of the 10 asked for
+    const queue = new FakeQueue()
+    queue.sampled = true
+    queue.add(...Array.from({length: 60}, (_, i) => rawMessage(i)))
+    const feed = feedFor(queue)
+    // When the feed polls until it has read everything
+    const updates = await take(feed, 40, (u) => {
+      // Then no update claims exact totals while it has read less than the queue holds
+      const stats = u.stats as SampleStats
+      if (stats.read < 60) expect(reasonParts(stats).lead).not.toMatch(/total/)
+    })
+    expect(updates.reduce((n, u) => n + u.added.length, 0)).toBe(60)
+    const last = updates.at(-1)?.stats as SampleStats
+    expect(reasonParts(last).lead).toBe('60 total: ')
+    expect(queue.hidden.size).toBe(0)
+  })
+
+  it('a poll that fails halfway keeps what it read: those records come with the error update', async () => {
+    // Given 100 messages read 20 a round (2 receives), and the fourth receive times out
+    const queue = new FakeQueue()
+    queue.add(...Array.from({length: 100}, (_, i) => rawMessage(i)))
+    let polls = 0
+    const feed = feedFor(queue, {maxPerPoll: 40})
+    const updates = await take(feed, 3, () => {
+      polls++
+      if (polls === 1) queue.failAtReceive = {n: queue.receives + 4, error: new Error('call timed out')}
+    })
+    expect(updates[1]?.error?.message).toBe('call timed out')
+    expect(updates[1]?.added.length).toBeGreaterThan(0)
+    // Every message reached the view once: none was counted and then dropped with the failed poll.
+    const ids = updates.flatMap((u) => u.added.map((r) => r.messageId))
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(updates[2]?.stats?.read).toBe(ids.length)
+  })
+
+  it('after the first sweep, polls go intervalMs apart and read at most steadyPerPoll', async () => {
+    // Given 300 messages, 100 a poll while loading and 40 a poll after
+    const queue = new FakeQueue()
+    queue.add(...Array.from({length: 300}, (_, i) => rawMessage(i)))
+    const sleeps: number[] = []
+    const feed = new DlqWatchFeed({
+      port: queue,
+      decode: plainDecoder(),
+      concurrency: 2,
+      maxPerPoll: 100,
+      steadyPerPoll: 40,
+      intervalMs: 1_000,
+      sleep: async (ms) => {
+        sleeps.push(ms)
+      },
+    })
+    const receivesAt: number[] = []
+    const updates = await take(feed, 8, () => receivesAt.push(queue.receives))
+    // Loading: back to back (sleep 0) until the sweep closed, then 1 s between polls
+    const loadedAt = updates.findIndex((u) => u.loaded)
+    expect(loadedAt).toBeGreaterThan(0)
+    expect(sleeps.slice(0, loadedAt)).toEqual(Array.from({length: loadedAt}, () => 0))
+    expect(sleeps.slice(loadedAt)).toEqual(Array.from({length: sleeps.length - loadedAt}, () => 1_000))
+    // Each later poll read at most two rounds of 20 (40 messages, 4 receives), not 100
+    const perPoll = receivesAt.slice(loadedAt + 1).map((r, i) => r - (receivesAt[loadedAt + i] as number))
+    expect(perPoll.length).toBeGreaterThan(3)
+    expect(Math.max(...perPoll)).toBe(4)
   })
 
   it('throws the first poll error, then reports later ones and keeps going', async () => {

@@ -168,6 +168,17 @@ describe('the summary wording', () => {
     })
     expect(sampleLine(all, now)).toBe('1,000,000 messages read · showing the newest 5,000 · peeking, nothing is held')
   })
+
+  it('after a sweep that read less than the queue holds, exact counts of what was read, never "total"', () => {
+    // A sweep closed (a receive timed out and left a batch hidden, the rotation came round early on
+    // AWS, or 1,010 are new or in flight elsewhere): the depth says 6,000, 4,990 were read.
+    const short = {...base, read: 4_990, depthTotal: 6_000, complete: true, kept: 4_990}
+    expect(isSample(short)).toBe(false)
+    expect(reasonParts({...short, byReason: [{name: 'timeout', count: 4_990}]})).toEqual({
+      lead: '4,990 read of ≈6,000: ',
+      parts: [{reason: 'timeout', text: 'timeout 4,990'}],
+    })
+  })
 })
 
 describe('dlq watch feed at scale', () => {
