@@ -12,6 +12,7 @@ import type {RunningSandbox} from '../../src/sandbox/server.js'
 import {
   cleanEnv,
   oclifFilesLoaded,
+  reactDevFilesLoaded,
   reconcilerFilesLoaded,
   runCli,
   show,
@@ -41,7 +42,7 @@ describe('commands fast path', () => {
   /** Spawned (a process of its own, stdin not a terminal), with the probe that counts oclif's files. */
   const probed = async (args: string[], extra: Record<string, string> = {}) => {
     const result = await runCli(args, {env: {...env, NODE_OPTIONS: `--require ${probe}`, ...extra}})
-    const stderr = result.stderr.replace(/^OCLIF_FILES \d+ RECONCILER_FILES \d+\n/m, '')
+    const stderr = result.stderr.replace(/^OCLIF_FILES \d+ RECONCILER_FILES \d+ REACT_DEV_FILES \d+\n/m, '')
     return {...result, stderr, oclif: oclifFilesLoaded(result.stderr)}
   }
 
@@ -105,9 +106,15 @@ describe('commands fast path', () => {
         try {
           await keys?.(t)
           const code = await t.exitCode(60_000)
-          const screen = await t.waitFor('the probe line', (s) => /RECONCILER_FILES \d+/.test(s) && done(s))
-          const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+).*$/m, '$1')
-          return {code, screen, oclif: oclifFilesLoaded(probeLine), reconciler: reconcilerFilesLoaded(probeLine)}
+          const screen = await t.waitFor('the probe line', (s) => /REACT_DEV_FILES \d+/.test(s) && done(s))
+          const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+ REACT_DEV_FILES \d+).*$/m, '$1')
+          return {
+            code,
+            screen,
+            oclif: oclifFilesLoaded(probeLine),
+            reconciler: reconcilerFilesLoaded(probeLine),
+            reactDev: reactDevFilesLoaded(probeLine),
+          }
         } finally {
           t.close()
         }
@@ -121,6 +128,8 @@ describe('commands fast path', () => {
       expect(deploy.oclif, deploy.screen).toBe(0)
       // Ink came from its bundle (dist/ink-fast.mjs), which holds its renderer: none from node_modules.
       expect(deploy.reconciler, deploy.screen).toBe(0)
+      // React's production build (NODE_ENV, set by bin/run.js when unset): no development file.
+      expect(deploy.reactDev, deploy.screen).toBe(0)
       expect(deploy.screen).toMatch(/✓ DeadLetterQueue +CREATE_COMPLETE/)
       // The watch reads keys through React hooks (Ink's useInput): with two copies of React they throw.
       const watch = await onTerminal(
@@ -138,6 +147,7 @@ describe('commands fast path', () => {
       expect(watch.code, watch.screen).toBe(0)
       expect(watch.oclif, watch.screen).toBe(0)
       expect(watch.reconciler, watch.screen).toBe(0)
+      expect(watch.reactDev, watch.screen).toBe(0)
     },
     90_000,
   )

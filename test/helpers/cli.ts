@@ -332,8 +332,10 @@ export function stdoutJson(result: CliResult): unknown {
  * Write a preload into `dir` that says, when the CLI exits, how many of oclif's own files it loaded from
  * node_modules (the put fast path loads none), and after it (a command that drew with Ink) how many of
  * react-reconciler's: Ink's renderer, which Ink loaded from node_modules brings in as CommonJS files and
- * Ink's bundle (dist/ink-fast.mjs) holds inside. Run the CLI with `NODE_OPTIONS: --require <the path>`
- * and read the counts with `oclifFilesLoaded(…)` and `reconcilerFilesLoaded(…)`.
+ * Ink's bundle (dist/ink-fast.mjs) holds inside; and React's development builds (bin/run.js sets
+ * NODE_ENV=production when it is unset, so a view runs React's production build). Run the CLI with
+ * `NODE_OPTIONS: --require <the path>` and read the counts with `oclifFilesLoaded(…)`,
+ * `reconcilerFilesLoaded(…)` and `reactDevFilesLoaded(…)`.
  */
 export function writeOclifProbe(dir: string): string {
   const path = join(dir, 'oclif-probe.cjs')
@@ -341,7 +343,9 @@ export function writeOclifProbe(dir: string): string {
     path,
     `process.on('exit', () => {
       const count = (part) => Object.keys(require.cache).filter((f) => f.includes(part)).length
-      process.stderr.write('OCLIF_FILES ' + count('/node_modules/@oclif/core/') + ' RECONCILER_FILES ' + count('/node_modules/react-reconciler/') + '\\n')
+      // Loaded (run), not only lexed: Node's ES module loader lexes both of react/index.js's branches for their exports.
+      const reactDev = Object.entries(require.cache).filter(([f, m]) => m.loaded && f.includes('/node_modules/react/cjs/') && f.includes('.development.')).length
+      process.stderr.write('OCLIF_FILES ' + count('/node_modules/@oclif/core/') + ' RECONCILER_FILES ' + count('/node_modules/react-reconciler/') + ' REACT_DEV_FILES ' + reactDev + '\\n')
     })`,
   )
   return path
@@ -349,7 +353,13 @@ export function writeOclifProbe(dir: string): string {
 
 /** The react-reconciler count `writeOclifProbe`'s preload printed; undefined when it printed none. */
 export function reconcilerFilesLoaded(stderr: string): number | undefined {
-  const match = /RECONCILER_FILES (\d+)$/m.exec(stderr)
+  const match = /RECONCILER_FILES (\d+)/.exec(stderr)
+  return match ? Number(match[1]) : undefined
+}
+
+/** How many of React's development-build files the CLI loaded (`writeOclifProbe`); undefined when none was printed. */
+export function reactDevFilesLoaded(stderr: string): number | undefined {
+  const match = /REACT_DEV_FILES (\d+)/.exec(stderr)
   return match ? Number(match[1]) : undefined
 }
 

@@ -254,8 +254,8 @@ describe('npm package', () => {
       })
       try {
         expect(await t.exitCode(60_000), t.screen()).toBe(5)
-        const screen = await t.waitFor('the probe line', (s) => /RECONCILER_FILES \d+/.test(s))
-        const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+).*$/m, '$1')
+        const screen = await t.waitFor('the probe line', (s) => /REACT_DEV_FILES \d+/.test(s))
+        const probeLine = screen.replace(/^.*(OCLIF_FILES \d+ RECONCILER_FILES \d+ REACT_DEV_FILES \d+).*$/m, '$1')
         expect(oclifFilesLoaded(probeLine), screen).toBe(0)
         expect(reconcilerFilesLoaded(probeLine), screen).toBe(0)
         expect(screen).toContain('sandbox')
