@@ -107,6 +107,11 @@ export default defineConfig({
     // below (they extend this config and keep this value): MOMENTO_EB_TEST_WORKERS sets it.
     maxWorkers: Number(process.env['MOMENTO_EB_TEST_WORKERS']) || 6,
     sequence: {sequencer: StartOrder},
+    // Keep the transformed modules in node_modules/.experimental-vitest-cache between runs (keyed by
+    // each file's content and the config; Vitest 5 turns it on by default). Alternated runs of
+    // `npm run test:fast`, 2026-12-07: 12.2–14.2 s and 23.1–26.9 s of CPU with it, 15.0–16.6 s and
+    // 27.7–31.3 s without. A fresh clone (CI) starts with an empty cache and fills it.
+    experimental: {fsModuleCache: true},
     projects: [
       {extends: true, test: {name: 'suite', include: [...UNITS, ...JOURNEYS], exclude: ISOLATED, isolate: false}},
       {extends: true, test: {name: 'isolated', include: ISOLATED}},
