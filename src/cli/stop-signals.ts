@@ -125,10 +125,14 @@ export function listenForStop(say: (line: string) => void, wording: StopWording 
       return stoppedBy
     },
     release() {
-      for (const [signal, handler] of handlers) process.off(signal, handler)
       // A repeated SIGHUP can still come while the run prints its summary and exits; with no listener
-      // Node's default would end the process by the signal instead of its exit code (129).
-      if (hungUp) process.on('SIGHUP', ignoreRepeatedHangUp)
+      // Node's default would end the process by the signal instead of its exit code (129). So the
+      // listener that ignores it goes on before ours come off: removing the last SIGHUP listener
+      // puts the signal back to its default action at once, even if another is added right after.
+      if (hungUp && !process.listeners('SIGHUP').includes(ignoreRepeatedHangUp)) {
+        process.on('SIGHUP', ignoreRepeatedHangUp)
+      }
+      for (const [signal, handler] of handlers) process.off(signal, handler)
     },
   }
 }

@@ -31,7 +31,7 @@ export default class DlqWatch extends BaseCommand<typeof DlqWatch> {
     ...diagnoseFlag,
     ...busLogFlags,
     interval: Flags.integer({
-      summary: 'Seconds to wait between sweeps of the queue.',
+      summary: 'Seconds between polls once the queue is read through (each reads 500 messages at most).',
       default: 1,
       min: 1,
       max: 300,
