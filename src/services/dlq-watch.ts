@@ -102,7 +102,7 @@ export interface DlqWatchOptions {
   readonly steadyPerPoll?: number
   /** Most time spent reading per poll, in ms (default 750). */
   readonly pollBudgetMs?: number
-  /** Pause after a finished sweep, in ms (default 1,000). */
+  /** Pause after a poll that ended a sweep, and between all polls after the first sweep, in ms (default 1,000). */
   readonly intervalMs?: number
   /** Window of the arrival rate, in ms (default 10,000). */
   readonly rateWindowMs?: number
