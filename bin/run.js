@@ -240,8 +240,11 @@ if (require.main === module) {
   // React and Ink's renderer pick their build from NODE_ENV when they load: unset, the development
   // builds, which check every render and time every component (performance.measure). Measured on
   // `dlq watch` over 6,000 messages (a sweep, then 10 s of watching; /usr/bin/time, two each,
-  // alternated): 4.4 and 4.9 s of CPU against 3.7 and 3.8 s. An operator's own NODE_ENV is kept. The
-  // in-process runner of the tests calls main() directly and keeps the test runner's.
+  // alternated): 4.4 and 4.9 s of CPU against 3.7 and 3.8 s. This is the one place that chooses: on
+  // the fast path Ink (and React with it) loads before the command runs, and react/jsx-runtime loads
+  // later still, so the setting stays for the whole process (the children it starts, such as
+  // $EDITOR, inherit it). An operator's own NODE_ENV is kept. The tests' in-process runner calls
+  // main() directly and keeps the test runner's.
   if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production'
   main(process.argv.slice(2))
 }

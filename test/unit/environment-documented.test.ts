@@ -13,7 +13,6 @@ const SRC = join(import.meta.dirname, '../../src')
 
 /** Read by the code but not the user's to set: why each is left out. */
 const INTERNAL: Record<string, string> = {
-  NODE_ENV: 'set by dlq watch/top to load React’s production build, and put back',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'set (not read) to keep the SDK’s Node version notice off stderr',
 }
 

@@ -39,15 +39,6 @@ export function sampleBasis(stats: SampleStats): string {
 }
 
 /**
- * Messages the queue's depth counts beyond what was read, once a sweep is done: new ones the rotation
- * has not reached, ones another consumer holds in flight, ones a receive that timed out left hidden.
- * On AWS a sweep can also end early (SQS promises no order); the depth is then the only sign of it.
- */
-export function unread(stats: SampleStats): number {
-  return stats.depthTotal === undefined ? 0 : Math.max(0, stats.depthTotal - stats.read)
-}
-
-/**
  * The reason strip's parts. Everything read: exact counts (`5,000 total: cache-not-found 4,000 …`);
  * when the queue's depth says there is more than was read, the counts are still exact but of what was
  * read (`4,990 read of ≈6,000: …`), never called the total. A first sweep not done: each reason's
@@ -55,9 +46,15 @@ export function unread(stats: SampleStats): number {
  */
 export function reasonParts(stats: SampleStats): {lead: string; parts: Array<{reason: string; text: string}>} {
   if (!isSample(stats)) {
-    const missing = unread(stats)
+    // The depth counts more than was read once a sweep is done: new messages the rotation has not
+    // reached, ones another consumer holds, ones a timed-out receive left hidden; on AWS a sweep can
+    // also end early (SQS promises no order), and the depth is the only sign of it.
+    const depth = stats.depthTotal
     return {
-      lead: missing > 0 ? `${n(stats.read)} read of ≈${n(stats.read + missing)}: ` : `${n(stats.read)} total: `,
+      lead:
+        depth !== undefined && depth > stats.read
+          ? `${n(stats.read)} read of ≈${n(depth)}: `
+          : `${n(stats.read)} total: `,
       parts: stats.byReason.map((r) => ({reason: r.name, text: `${r.name} ${n(r.count)}`})),
     }
   }

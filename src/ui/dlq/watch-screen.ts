@@ -87,18 +87,12 @@ async function mountView(
 
 /**
  * Ink and React load only for the terminal view: non-TTY runs and other commands never pay for them.
- * React picks its build from NODE_ENV when it loads; its development build records a performance
- * measure (with a diff of the props) for every render, which with 10,000 records grew the process past
- * 1.5 GB and slowed reading 5×. So load the production build unless NODE_ENV says otherwise. bin/run.js
- * sets NODE_ENV=production before anything loads (on the fast path Ink, and React with it, loads
- * before this command runs); this covers a caller that imports the command itself.
+ * Which React build loads is bin/run.js's to decide (NODE_ENV=production unless the operator set it):
+ * the development build records a performance measure for every render, which with 10,000 records
+ * grew the process past 1.5 GB and slowed reading 5×.
  */
 type WatchUi = Awaited<ReturnType<typeof loadWatchUi>>
 
 function loadWatchUi() {
-  const nodeEnv = process.env['NODE_ENV']
-  if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
-  return Promise.all([import('ink'), import('react'), import('./WatchApp.js'), import('../theme.js')]).finally(() => {
-    if (nodeEnv === undefined) delete process.env['NODE_ENV']
-  })
+  return Promise.all([import('ink'), import('react'), import('./WatchApp.js'), import('../theme.js')])
 }

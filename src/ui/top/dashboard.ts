@@ -8,18 +8,14 @@ export async function runTopDashboard(
   options: {title: string; color: boolean; ascii: boolean},
   signal: AbortSignal,
 ): Promise<TopExit> {
-  // As `dlq watch`: React's production build unless NODE_ENV says otherwise.
-  const nodeEnv = process.env['NODE_ENV']
-  if (nodeEnv === undefined) process.env['NODE_ENV'] = 'production'
+  // React's production build: bin/run.js sets NODE_ENV before anything loads.
   const [{render}, {createElement}, {TopApp}, {createTheme}, {asciiFromEnv}] = await Promise.all([
     import('ink'),
     import('react'),
     import('./TopApp.js'),
     import('../theme.js'),
     import('./lines.js'),
-  ]).finally(() => {
-    if (nodeEnv === undefined) delete process.env['NODE_ENV']
-  })
+  ])
   const ended: {how: TopExit} = {how: 'quit'}
   const instance = render(
     createElement(TopApp, {
